@@ -1,0 +1,103 @@
+#include "api/dlc/dlc_api.h"
+
+#include <boost/json.hpp>
+
+#include "api/dlc/errors.h"
+#include "api/dlc/job_json.h"
+#include "api/dlc/list_params.h"
+#include "api/dlc/params.h"
+
+namespace drover::api::dlc {
+
+namespace json = boost::json;
+
+namespace {
+
+Response Ok(const Request& request, json::object body) {
+  body["RequestId"] = request.request_id;
+  return Response{200, "application/json;charset=utf-8", json::serialize(body)};
+}
+
+Response JobIdReply(const Request& request, const std::string& job_id) {
+  return Ok(request, json::object{{"JobId", job_id}});
+}
+
+// The defaults GetJobEvents and GetPodLogs share: the last 7 days.
+std::pair<core::TimeMs, core::TimeMs> EventWindow(const Params& p, core::TimeMs now) {
+  return {p.Time("StartTime").value_or(now - 7 * core::kMsPerDay), p.Time("EndTime").value_or(now)};
+}
+
+}  // namespace
+
+void AddRoutes(Router& router, service::JobService& jobs, Authenticate authenticate) {
+  // Every handler: authenticate, then parse → service → render, with core
+  // errors rendered as POP errors.
+  auto add = [&](const char* method, const char* pattern, const char* action,
+                 std::function<Response(Request&, const service::Principal&)> handler) {
+    router.Add(Route{method, pattern, action, [handler, authenticate](Request& request) {
+                       return Guard(request, [&] { return handler(request, authenticate(request)); });
+                     }});
+  };
+
+  add("GET", "/api/v1/jobs", "paidlc:ListJobs", [&jobs](Request& r, const service::Principal& who) {
+    core::TimeMs now = jobs.clock().Now();
+    service::JobList list = jobs.List(who, ParseListJobs(r.query, now, who.user_id));
+    json::array items;
+    for (const core::Job& job : list.jobs) items.push_back(RenderJob(job, JobView::kListItem, now));
+    return Ok(r, json::object{{"Jobs", std::move(items)}, {"TotalCount", list.total}});
+  });
+
+  add("POST", "/api/v1/jobs", "paidlc:CreateJob", [&jobs](Request& r, const service::Principal& who) {
+    core::Job job = jobs.Create(who, ParseCreateJob(r.body));
+    return JobIdReply(r, job.public_id);
+  });
+
+  add("GET", "/api/v1/jobs/{JobId}", "paidlc:GetJob",
+      [&jobs](Request& r, const service::Principal& who) {
+        Params p(r.query);
+        p.Bool("NeedDetail");  // validated; every detail is cheap to include
+        core::Job job = jobs.Get(who, r.path_params["JobId"]);
+        return Ok(r, RenderJob(job, JobView::kDetail, jobs.clock().Now()));
+      });
+
+  add("PUT", "/api/v1/jobs/{JobId}", "paidlc:UpdateJob",
+      [&jobs](Request& r, const service::Principal& who) {
+        const std::string& id = r.path_params["JobId"];
+        service::JobUpdate update = ParseUpdateJob(r.body, jobs.Get(who, id));
+        return JobIdReply(r, jobs.Update(who, id, update).public_id);
+      });
+
+  add("POST", "/api/v1/jobs/{JobId}/stop", "paidlc:StopJob",
+      [&jobs](Request& r, const service::Principal& who) {
+        return JobIdReply(r, jobs.Stop(who, r.path_params["JobId"]).public_id);
+      });
+
+  add("DELETE", "/api/v1/jobs/{JobId}", "paidlc:DeleteJob",
+      [&jobs](Request& r, const service::Principal& who) {
+        const std::string& id = r.path_params["JobId"];
+        jobs.Delete(who, id);
+        return JobIdReply(r, id);
+      });
+
+  add("GET", "/api/v1/jobs/{JobId}/events", "paidlc:GetJobEvents",
+      [&jobs](Request& r, const service::Principal& who) {
+        Params p(r.query);
+        auto [from, to] = EventWindow(p, jobs.clock().Now());
+        int64_t max_events = p.Int("MaxEventsNum").value_or(2000);
+        if (max_events < 1) core::ThrowInvalid("MaxEventsNum", "MaxEventsNum must be at least 1.");
+        core::Job job = jobs.Get(who, r.path_params["JobId"]);
+        json::array events;
+        for (std::string& line : RenderEvents(job, from, to, max_events)) events.push_back(json::string(line));
+        return Ok(r, json::object{{"JobId", job.public_id}, {"Events", std::move(events)}});
+      });
+
+  router.SetNotFound(NotFound);
+}
+
+Response NotFound(const Request& request) {
+  return RenderPopError(404, "InvalidAction.NotFound",
+                        "Specified api is not found, please check your url and method.",
+                        request.request_id);
+}
+
+}  // namespace drover::api::dlc

@@ -1,0 +1,211 @@
+#include "api/dlc/list_params.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "api/dlc/params.h"
+#include "core/error.h"
+#include "text/text.h"
+
+namespace drover::api::dlc {
+
+using index::JobQuery;
+
+namespace {
+
+constexpr std::pair<const char*, index::ExactField> kExactParams[] = {
+    {"JobType", index::ExactField::kJobType},
+    {"WorkspaceId", index::ExactField::kWorkspace},
+    {"ResourceId", index::ExactField::kResourceId},
+    {"ResourceIds", index::ExactField::kResourceId},
+    {"UserIdForFilter", index::ExactField::kUserId},
+    {"BusinessUserId", index::ExactField::kBusinessUserId},
+    {"Caller", index::ExactField::kCaller},
+    {"PipelineId", index::ExactField::kPipelineId},
+    {"TemplateId", index::ExactField::kTemplateId},
+    {"PaymentType", index::ExactField::kPaymentType},
+    {"OversoldInfo", index::ExactField::kOversoldInfo},
+};
+
+constexpr std::pair<const char*, index::ContainsField> kContainsParams[] = {
+    {"Username", index::ContainsField::kUsername},
+    {"ResourceQuotaName", index::ContainsField::kResourceQuotaName},
+};
+
+constexpr std::pair<const char*, index::WordsField> kWordsParams[] = {
+    {"ReasonSearch", index::WordsField::kReason},
+    {"UserCommandSearch", index::WordsField::kUserCommand},
+    {"ImageSearch", index::WordsField::kImage},
+};
+
+constexpr std::pair<const char*, index::SortField> kSortFields[] = {
+    {"GmtCreateTime", index::SortField::kCreated},  {"GmtFinishTime", index::SortField::kFinished},
+    {"GmtRunningTime", index::SortField::kRunning}, {"GmtModifiedTime", index::SortField::kModified},
+    {"DisplayName", index::SortField::kName},       {"JobType", index::SortField::kJobType},
+    {"Status", index::SortField::kStatus},          {"Priority", index::SortField::kPriority},
+};
+
+constexpr std::pair<const char*, index::TimeField> kTimeFields[] = {
+    {"GmtCreateTime", index::TimeField::kCreated},
+    {"GmtSubmittedTime", index::TimeField::kSubmitted},
+    {"GmtRunningTime", index::TimeField::kRunning},
+    {"GmtFinishTime", index::TimeField::kFinished},
+    {"GmtModifiedTime", index::TimeField::kModified},
+};
+
+constexpr std::pair<const char*, index::NumericField> kNumericFields[] = {
+    {"RequestGPU", index::NumericField::kRequestGpu},
+    {"RequestCPU", index::NumericField::kRequestCpu},
+    {"Priority", index::NumericField::kPriority},
+    {"Duration", index::NumericField::kDuration},
+    {"NodeCount", index::NumericField::kNodeCount},
+};
+
+constexpr std::pair<const char*, index::NameMatch> kNameModes[] = {
+    {"wildcard", index::NameMatch::kWildcard},
+    {"prefix", index::NameMatch::kPrefix},
+    {"term", index::NameMatch::kTerm},
+};
+
+template <class T, size_t N>
+T Lookup(const std::pair<const char*, T> (&table)[N], const std::string& param,
+         const std::string& value) {
+  for (const auto& [name, v] : table) {
+    if (value == name) return v;
+  }
+  std::string allowed;
+  for (const auto& entry : table) allowed += (allowed.empty() ? "" : ", ") + std::string(entry.first);
+  core::ThrowInvalid(param, "The parameter " + param + " is invalid: \"" + value +
+                                "\" is not one of " + allowed + ".");
+}
+
+std::map<std::string, std::string> ParseTags(const std::string& text) {
+  boost::json::value v;
+  try {
+    v = boost::json::parse(text);
+  } catch (const std::exception&) {
+    core::ThrowInvalid("Tags", "The parameter Tags must be a JSON object such as {\"team\":\"a\"}.");
+  }
+  if (!v.is_object()) {
+    core::ThrowInvalid("Tags", "The parameter Tags must be a JSON object such as {\"team\":\"a\"}.");
+  }
+  std::map<std::string, std::string> tags;
+  for (const auto& kv : v.as_object()) {
+    tags[std::string(kv.key())] = JsonScalarText(kv.value(), "Tags");
+  }
+  return tags;
+}
+
+}  // namespace
+
+JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::TimeMs now,
+                       const std::string& caller_user_id) {
+  Params p(raw);
+  JobQuery q;
+  q.now = now;
+
+  for (const auto& [param, field] : kExactParams) {
+    if (const std::string* v = p.Get(param)) {
+      auto& values = q.exact[field];
+      for (std::string& item : SplitList(*v)) values.push_back(std::move(item));
+    }
+  }
+  for (const auto& [param, field] : kContainsParams) {
+    if (const std::string* v = p.Get(param)) q.contains[field] = text::Fold(*v);
+  }
+  for (const auto& [param, field] : kWordsParams) {
+    if (const std::string* v = p.Get(param)) q.words[field] = text::Words(*v);
+  }
+
+  if (const std::string* name = p.Get("DisplayName")) {
+    std::string mode = "wildcard";
+    if (const std::string* m = p.Get("DisplayNameSearchMode")) mode = text::Fold(*m);
+    if (mode == "fulltext") {
+      q.words[index::WordsField::kName] = text::Words(*name, /*split_name_punct=*/true);
+    } else {
+      q.name = {Lookup(kNameModes, "DisplayNameSearchMode", mode), text::Fold(*name)};
+    }
+  } else if (const std::string* m = p.Get("DisplayNameSearchMode")) {
+    if (text::Fold(*m) != "fulltext") Lookup(kNameModes, "DisplayNameSearchMode", text::Fold(*m));
+  }
+
+  if (const std::string* id = p.Get("JobId")) {
+    q.public_ids = {text::Fold(*id)};
+  } else if (const std::string* ids = p.Get("JobIds")) {
+    for (const std::string& item : SplitList(*ids)) q.public_ids.push_back(text::Fold(item));
+  }
+
+  if (const std::string* status = p.Get("Status")) {
+    for (const std::string& item : SplitList(*status)) {
+      std::optional<core::TrainingStatus> s = core::ParseTrainingStatus(item);
+      if (!s) core::ThrowInvalid("Status", "The parameter Status is invalid: \"" + item + "\".");
+      q.statuses.push_back(*s);
+    }
+  }
+
+  if (const std::string* a = p.Get("Accessibility")) {
+    if (*a == "PUBLIC") q.visibility = core::Visibility::kPublic;
+    else if (*a == "PRIVATE") q.visibility = core::Visibility::kPrivate;
+    else core::ThrowInvalid("Accessibility", "Accessibility must be PUBLIC or PRIVATE.");
+  }
+  q.enable_assign_node = p.Bool("EnableAssignNode");
+  if (const std::string* tags = p.Get("Tags")) q.tags = ParseTags(*tags);
+
+  bool show_own = p.Bool("ShowOwn").value_or(false);
+  bool all_workspaces = p.Bool("FromAllWorkspaces").value_or(false);
+  if (all_workspaces && !show_own) {
+    core::ThrowInvalid("FromAllWorkspaces", "FromAllWorkspaces=true requires ShowOwn=true.");
+  }
+  if (all_workspaces) q.exact.erase(index::ExactField::kWorkspace);
+  if (show_own) {
+    // Intersect with UserIdForFilter when both are given.
+    auto [it, inserted] = q.exact.try_emplace(index::ExactField::kUserId);
+    std::vector<std::string>& users = it->second;
+    bool keep = inserted || std::find(users.begin(), users.end(), caller_user_id) != users.end();
+    users = keep ? std::vector<std::string>{caller_user_id} : std::vector<std::string>{};
+  }
+
+  // With neither bound given, only the last 7 days are listed.
+  JobQuery::TimeRange range;
+  if (const std::string* f = p.Get("TimeRangeField")) range.field = Lookup(kTimeFields, "TimeRangeField", *f);
+  range.from = p.Time("StartTime").value_or(now - 7 * core::kMsPerDay);
+  range.to = p.Time("EndTime").value_or(now);
+  q.time = range;
+
+  std::optional<int64_t> min = p.Int("NumericRangeMin"), max = p.Int("NumericRangeMax");
+  if (const std::string* field = p.Get("NumericRangeField")) {
+    if (!min && !max) {
+      core::ThrowInvalid("NumericRangeField",
+                         "NumericRangeField needs NumericRangeMin and/or NumericRangeMax.");
+    }
+    if (min && max && *min > *max) {
+      core::ThrowInvalid("NumericRangeMin", "NumericRangeMin must not exceed NumericRangeMax.");
+    }
+    q.numeric = JobQuery::NumericRange{Lookup(kNumericFields, "NumericRangeField", *field),
+                                       min.value_or(INT64_MIN), max.value_or(INT64_MAX)};
+  } else if (min || max) {
+    core::ThrowInvalid("NumericRangeField",
+                       "NumericRangeMin and NumericRangeMax need NumericRangeField.");
+  }
+
+  if (const std::string* sort = p.Get("SortBy")) q.sort = Lookup(kSortFields, "SortBy", *sort);
+  if (const std::string* order = p.Get("Order")) {
+    std::string folded = text::Fold(*order);
+    if (folded != "asc" && folded != "desc") {
+      core::ThrowInvalid("Order", "Order must be asc or desc.");
+    }
+    q.descending = folded == "desc";
+  }
+  int64_t page_number = p.Int("PageNumber").value_or(1);
+  int64_t page_size = p.Int("PageSize").value_or(kDefaultPageSize);
+  if (page_number < 1) core::ThrowInvalid("PageNumber", "PageNumber must be at least 1.");
+  if (page_size < 1 || page_size > kMaxPageSize) {
+    core::ThrowInvalid("PageSize",
+                       "PageSize must be from 1 to " + std::to_string(kMaxPageSize) + ".");
+  }
+  q.limit = page_size;
+  q.offset = (page_number - 1) > INT64_MAX / page_size ? INT64_MAX : (page_number - 1) * page_size;
+  return q;
+}
+
+}  // namespace drover::api::dlc

@@ -1,0 +1,23 @@
+// ListJobs parameters (GET /api/v1/jobs) → index::JobQuery.
+//
+// Pure: the query-string map in, a query out; throws core::Error
+// (kInvalidArgument, naming the parameter) for a bad value. Empty values
+// mean "not given", as the vendor documents. See shared/spec/pai-dlc.md §1.2.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "core/time.h"
+#include "index/query.h"
+
+namespace drover::api::dlc {
+
+inline constexpr int64_t kDefaultPageSize = 50;
+inline constexpr int64_t kMaxPageSize = 1000;
+
+// `caller_user_id` is whose jobs ShowOwn=true keeps.
+index::JobQuery ParseListJobs(const std::map<std::string, std::string>& params, core::TimeMs now,
+                              const std::string& caller_user_id);
+
+}  // namespace drover::api::dlc

@@ -1,0 +1,68 @@
+// Typed reading of PAI query parameters and JSON body fields, with the
+// vendor's error for a bad value (core::Error kInvalidArgument naming the
+// parameter). An empty query value counts as not given.
+#pragma once
+
+#include <boost/json/fwd.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+
+namespace drover::api::dlc {
+
+class Params {
+ public:
+  explicit Params(const std::map<std::string, std::string>& raw) : raw_(raw) {}
+
+  // The value, or nullptr when absent or empty.
+  const std::string* Get(const std::string& name) const;
+  // A decimal integer; throws for anything else.
+  std::optional<int64_t> Int(const std::string& name) const;
+  // "true" / "false" (any case); throws for anything else.
+  std::optional<bool> Bool(const std::string& name) const;
+  // An ISO-8601 date-time; throws for anything else.
+  std::optional<core::TimeMs> Time(const std::string& name) const;
+
+ private:
+  const std::map<std::string, std::string>& raw_;
+};
+
+// Typed reading of a JSON object's fields (a request body or a nested
+// object). `prefix` names the object in errors ("JobSpecs[0].").
+// Absent and null fields read as nullopt/nullptr.
+class Fields {
+ public:
+  Fields(const boost::json::object& object, std::string prefix = {})
+      : object_(object), prefix_(std::move(prefix)) {}
+
+  // A string; numbers and booleans are accepted as their text.
+  std::optional<std::string> String(const std::string& name) const;
+  // An integer, or a string of digits.
+  std::optional<int64_t> Int(const std::string& name) const;
+  // true/false, or the strings "true"/"false".
+  std::optional<bool> Bool(const std::string& name) const;
+  const boost::json::object* Object(const std::string& name) const;
+  const boost::json::array* Array(const std::string& name) const;
+  // An object of scalars as a string map.
+  std::map<std::string, std::string> StringMap(const std::string& name) const;
+
+  std::string Name(const std::string& name) const { return prefix_ + name; }
+
+ private:
+  const boost::json::value* Find(const std::string& name) const;
+
+  const boost::json::object& object_;
+  std::string prefix_;
+};
+
+// "a, b,,c" → {"a", "b", "c"}.
+std::vector<std::string> SplitList(const std::string& text);
+
+// A JSON string, number or boolean as text ("1", "true"); throws naming
+// `param` for objects, arrays and null.
+std::string JsonScalarText(const boost::json::value& value, const std::string& param);
+
+}  // namespace drover::api::dlc

@@ -1,0 +1,51 @@
+// Error: the one vocabulary of expected failures in Drover.
+//
+// Policy: an expected failure (bad input, a missing record, a refused state
+// change) is thrown as `core::Error` and caught at the dialect boundary, where
+// exactly one function per dialect maps `ErrorCode` to that vendor's HTTP
+// status and body. Invariant violations are asserts, never `Error`.
+// A failed operation changes nothing: services validate before they write.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace drover::core {
+
+// When you add a code, map it in every dialect's error renderer
+// (api/*/errors.cc).
+enum class ErrorCode {
+  kInvalidArgument,     // a parameter has a bad value
+  kMissingArgument,     // a required parameter is absent
+  kNotFound,            // the record named does not exist (or is not visible)
+  kAlreadyExists,       // a unique name or id is taken
+  kFailedPrecondition,  // the record's state does not allow the operation
+  kPermissionDenied,    // authenticated, but not allowed
+  kUnauthenticated,     // no valid credential
+  kResourceExhausted,   // a quota or size limit is exceeded
+  kInternal,            // a bug or an I/O failure
+};
+
+std::string_view ErrorCodeName(ErrorCode code);
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, std::string message, std::string parameter = {})
+      : std::runtime_error(std::move(message)), code_(code), parameter_(std::move(parameter)) {}
+
+  ErrorCode code() const { return code_; }
+  // The request parameter at fault, empty when none is.
+  const std::string& parameter() const { return parameter_; }
+
+ private:
+  ErrorCode code_;
+  std::string parameter_;
+};
+
+// Shorthands for the common throws.
+[[noreturn]] void ThrowInvalid(std::string parameter, std::string message);
+[[noreturn]] void ThrowMissing(std::string parameter);
+[[noreturn]] void ThrowNotFound(std::string message);
+
+}  // namespace drover::core

@@ -1,0 +1,47 @@
+#include "core/ids.h"
+
+#include <random>
+
+namespace drover::core {
+
+namespace {
+
+// An odd multiplier is invertible modulo 2^64, so the scramble is a bijection.
+constexpr uint64_t kMultiplier = 0x9E3779B97F4A7C15ull;
+constexpr uint64_t kXorMask = 0x5DEECE66Dull;
+constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+constexpr size_t kIdDigits = 13;  // 36^13 > 2^64
+
+std::string RandomUuid(bool upper) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t hi = rng(), lo = rng();
+  hi = (hi & ~0xF000ull) | 0x4000ull;                     // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 1
+  const char* hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 32; ++i) {
+    uint64_t word = i < 16 ? hi : lo;
+    int shift = 60 - 4 * (i % 16);
+    out += hex[(word >> shift) & 0xF];
+    if (i == 7 || i == 11 || i == 15 || i == 19) out += '-';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string JobPublicId(JobNumber number) {
+  uint64_t x = (number ^ kXorMask) * kMultiplier;
+  std::string digits(kIdDigits, '0');
+  for (size_t i = kIdDigits; i-- > 0;) {
+    digits[i] = kDigits[x % 36];
+    x /= 36;
+  }
+  return "dlc" + digits;
+}
+
+std::string NewRequestId() { return RandomUuid(true); }
+std::string NewUuid() { return RandomUuid(false); }
+
+}  // namespace drover::core

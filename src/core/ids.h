@@ -1,0 +1,21 @@
+// Ids: public ids generated from internal job numbers, and request ids.
+//
+// A job's public id is "dlc" followed by 13 base-36 characters of a bijective
+// scramble of its internal number, so ids are unique, look like PAI-DLC's
+// (`dlc58huklrc6ptc2`) and do not reveal how many jobs exist.
+#pragma once
+
+#include <string>
+
+#include "core/job.h"
+
+namespace drover::core {
+
+std::string JobPublicId(JobNumber number);
+
+// A fresh random uppercase UUID, e.g. "473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E".
+std::string NewRequestId();
+// A fresh random lowercase UUID (pod uids).
+std::string NewUuid();
+
+}  // namespace drover::core

@@ -1,0 +1,129 @@
+// Job: a training job, the record every dialect shows (PAI-DLC as a job,
+// ModelArts as a training job version) and the runner runs.
+//
+// A Job is a plain value: no I/O, no locking. The service owns the current
+// copy of each job (through the store and the index) and hands out copies.
+// `id` is Drover's dense internal number; `public_id` is the id clients see
+// (`dlc…` for jobs created here, the original id for imported history).
+//
+// Fields a dialect accepts but Drover does not interpret (DLC's CodeSource,
+// UserVpc, DataSources, …) are kept verbatim in `extras`, a JSON object text
+// that only the dialect that wrote it reads back. Nothing a client sent is lost.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+#include "core/training_status.h"
+
+namespace drover::core {
+
+using JobNumber = uint64_t;
+
+enum class Visibility { kPrivate, kPublic };
+
+std::string_view VisibilityName(Visibility v);  // "PRIVATE" / "PUBLIC"
+
+// One role of a distributed job: PodCount processes of the same kind.
+struct RoleSpec {
+  std::string role;            // "Worker", "Master", "Chief", "PS", …
+  std::string image;           // recorded and shown; not run in a container yet
+  int64_t pod_count = 1;       // ≥ 1
+  std::string instance_type;   // an ECS spec such as "ecs.c6.large", may be empty
+  std::string cpu;             // cores, e.g. "4" (as the client sent it)
+  std::string gpu;             // count, e.g. "1"
+  std::string memory;          // e.g. "10Gi"
+  std::string restart_policy;  // Always, Never, OnFailure, ExitCode; empty = Never
+
+  bool operator==(const RoleSpec&) const = default;
+};
+
+// One entry of a job's status history.
+struct StatusEvent {
+  TrainingStatus status = TrainingStatus::kCreating;
+  TimeMs start = 0;
+  TimeMs end = 0;  // 0 while this is the current status
+  std::string reason_code;
+  std::string reason_message;
+
+  bool operator==(const StatusEvent&) const = default;
+};
+
+struct Job {
+  // Identity and ownership.
+  JobNumber id = 0;
+  std::string public_id;
+  std::string tenant_id;
+  std::string workspace_id;
+  std::string user_id;
+  std::string username;
+
+  // What the client asked for.
+  std::string display_name;
+  std::string job_type;  // framework kind: TFJob, PyTorchJob, …
+  std::string description;
+  std::string user_command;
+  std::vector<RoleSpec> roles;
+  std::map<std::string, std::string> envs;
+  std::map<std::string, std::string> tags;
+  int64_t priority = 1;  // 1–9, 9 highest
+  Visibility visibility = Visibility::kPrivate;
+  std::string resource_id;  // empty = public pay-as-you-go resources
+  std::string resource_quota_name;
+  int64_t max_running_minutes = 0;  // 0 = no limit
+  std::string pipeline_id;
+  std::string template_id;
+  std::string caller;
+  std::string business_user_id;
+  std::string payment_type;   // PrePaid, Spot, PostPaid
+  std::string oversold_info;  // ForbiddenQuotaOverSold, …
+  bool enable_assign_node = false;
+  bool enable_sanity_check = false;
+  int64_t reserved_minutes = 0;
+  int64_t max_restarts = 0;
+  std::string extras = "{}";  // dialect pass-through, JSON object text
+
+  // Where the job is in its lifecycle.
+  TrainingStatus status = TrainingStatus::kCreating;
+  std::string sub_status;
+  std::string reason_code;
+  std::string reason_message;
+  int64_t restart_count = 0;
+  std::vector<StatusEvent> history;
+
+  // Times (0 = has not happened).
+  TimeMs created = 0;
+  TimeMs submitted = 0;
+  TimeMs running = 0;
+  TimeMs finished = 0;
+  TimeMs succeeded = 0;
+  TimeMs failed = 0;
+  TimeMs stopped = 0;
+  TimeMs modified = 0;
+
+  // Imported history is shown and listed but never run or reconciled.
+  bool imported = false;
+
+  bool operator==(const Job&) const = default;
+
+  // Derived figures, shown by dialects and used by numeric-range filters.
+  int64_t RequestCpu() const;     // Σ cpu × pods, whole cores
+  int64_t RequestGpu() const;     // Σ gpu × pods
+  std::string RequestMemory() const;  // Σ memory × pods, e.g. "20Gi"
+  int64_t NodeCount() const;      // Σ pods
+  // Seconds spent running: to the finish time, or to `now` while active.
+  int64_t DurationSeconds(TimeMs now) const;
+  // The images of all roles, space separated (for full-text search).
+  std::string Images() const;
+};
+
+// Moves `job` to `to` at `now`, closing the current history entry and
+// stamping the lifecycle times. Throws core::Error(kFailedPrecondition) when
+// the lifecycle does not allow the step.
+void TransitionJob(Job& job, TrainingStatus to, TimeMs now, std::string reason_code = {},
+                   std::string reason_message = {});
+
+}  // namespace drover::core

@@ -1,0 +1,211 @@
+// The scan engine: one row per job with its searchable forms precomputed
+// (folded strings, word lists), and a linear pass per query.
+
+#include <algorithm>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "index/job_index.h"
+#include "text/text.h"
+
+namespace drover::index {
+
+namespace {
+
+using core::Job;
+
+struct Row {
+  Job job;
+  std::string folded_id;
+  std::string folded_name;
+  std::string folded_username;
+  std::string folded_quota_name;
+  std::vector<std::string> name_words;
+  std::vector<std::string> reason_words;
+  std::vector<std::string> command_words;
+  std::vector<std::string> image_words;
+};
+
+Row MakeRow(const Job& job) {
+  Row row;
+  row.job = job;
+  row.folded_id = text::Fold(job.public_id);
+  row.folded_name = text::Fold(job.display_name);
+  row.folded_username = text::Fold(job.username);
+  row.folded_quota_name = text::Fold(job.resource_quota_name);
+  row.name_words = text::Words(job.display_name, /*split_name_punct=*/true);
+  row.reason_words = text::Words(job.reason_code + " " + job.reason_message);
+  row.command_words = text::Words(job.user_command);
+  row.image_words = text::Words(job.Images(), /*split_name_punct=*/true);
+  return row;
+}
+
+const std::string& ExactValue(const Job& job, ExactField field) {
+  switch (field) {
+    case ExactField::kTenant: return job.tenant_id;
+    case ExactField::kWorkspace: return job.workspace_id;
+    case ExactField::kUserId: return job.user_id;
+    case ExactField::kBusinessUserId: return job.business_user_id;
+    case ExactField::kCaller: return job.caller;
+    case ExactField::kPipelineId: return job.pipeline_id;
+    case ExactField::kTemplateId: return job.template_id;
+    case ExactField::kPaymentType: return job.payment_type;
+    case ExactField::kOversoldInfo: return job.oversold_info;
+    case ExactField::kResourceId: return job.resource_id;
+    case ExactField::kJobType: return job.job_type;
+  }
+  return job.tenant_id;
+}
+
+const std::vector<std::string>& WordsValue(const Row& row, WordsField field) {
+  switch (field) {
+    case WordsField::kReason: return row.reason_words;
+    case WordsField::kUserCommand: return row.command_words;
+    case WordsField::kImage: return row.image_words;
+    case WordsField::kName: return row.name_words;
+  }
+  return row.name_words;
+}
+
+core::TimeMs TimeValue(const Job& job, TimeField field) {
+  switch (field) {
+    case TimeField::kCreated: return job.created;
+    case TimeField::kSubmitted: return job.submitted;
+    case TimeField::kRunning: return job.running;
+    case TimeField::kFinished: return job.finished;
+    case TimeField::kModified: return job.modified;
+  }
+  return 0;
+}
+
+int64_t NumericValue(const Job& job, NumericField field, core::TimeMs now) {
+  switch (field) {
+    case NumericField::kRequestGpu: return job.RequestGpu();
+    case NumericField::kRequestCpu: return job.RequestCpu();
+    case NumericField::kPriority: return job.priority;
+    case NumericField::kDuration: return job.DurationSeconds(now);
+    case NumericField::kNodeCount: return job.NodeCount();
+  }
+  return 0;
+}
+
+bool NameMatches(const Row& row, NameMatch mode, const std::string& q) {
+  switch (mode) {
+    case NameMatch::kWildcard:
+      if (q.find_first_of("*?") == std::string::npos) {
+        return row.folded_name.find(q) != std::string::npos;
+      }
+      return text::GlobMatch(row.folded_name, "*" + q + "*");
+    case NameMatch::kPrefix: return row.folded_name.starts_with(q);
+    case NameMatch::kTerm: return row.folded_name == q;
+  }
+  return false;
+}
+
+bool Matches(const Row& row, const JobQuery& q) {
+  const Job& job = row.job;
+  for (const auto& [field, values] : q.exact) {
+    const std::string& v = ExactValue(job, field);
+    if (std::find(values.begin(), values.end(), v) == values.end()) return false;
+  }
+  if (!q.statuses.empty() &&
+      std::find(q.statuses.begin(), q.statuses.end(), job.status) == q.statuses.end()) {
+    return false;
+  }
+  if (!q.public_ids.empty() &&
+      std::find(q.public_ids.begin(), q.public_ids.end(), row.folded_id) == q.public_ids.end()) {
+    return false;
+  }
+  if (q.name && !NameMatches(row, q.name->first, q.name->second)) return false;
+  for (const auto& [field, needle] : q.contains) {
+    const std::string& hay =
+        field == ContainsField::kUsername ? row.folded_username : row.folded_quota_name;
+    if (hay.find(needle) == std::string::npos) return false;
+  }
+  for (const auto& [field, words] : q.words) {
+    if (!text::ContainsAllWords(WordsValue(row, field), words)) return false;
+  }
+  if (q.visibility && job.visibility != *q.visibility) return false;
+  if (q.enable_assign_node && job.enable_assign_node != *q.enable_assign_node) return false;
+  for (const auto& [key, value] : q.tags) {
+    auto it = job.tags.find(key);
+    if (it == job.tags.end() || it->second != value) return false;
+  }
+  if (q.time) {
+    core::TimeMs t = TimeValue(job, q.time->field);
+    if (t == 0 || t < q.time->from || t > q.time->to) return false;
+  }
+  if (q.numeric) {
+    int64_t v = NumericValue(job, q.numeric->field, q.now);
+    if (v < q.numeric->min || v > q.numeric->max) return false;
+  }
+  return true;
+}
+
+// Strict "a before b" in ascending order of the sort field, ties by id.
+bool AscendingBefore(const Job& a, const Job& b, SortField field) {
+  auto by = [&](const auto& x, const auto& y) {
+    if (x != y) return x < y;
+    return a.public_id < b.public_id;
+  };
+  switch (field) {
+    case SortField::kCreated: return by(a.created, b.created);
+    case SortField::kFinished: return by(a.finished, b.finished);
+    case SortField::kRunning: return by(a.running, b.running);
+    case SortField::kModified: return by(a.modified, b.modified);
+    case SortField::kName: return by(a.display_name, b.display_name);
+    case SortField::kJobType: return by(a.job_type, b.job_type);
+    case SortField::kStatus:
+      return by(core::TrainingStatusName(a.status), core::TrainingStatusName(b.status));
+    case SortField::kPriority: return by(a.priority, b.priority);
+  }
+  return false;
+}
+
+class ScanIndex : public JobIndex {
+ public:
+  void Upsert(const Job& job) override {
+    Row row = MakeRow(job);
+    std::unique_lock lock(mu_);
+    rows_[job.id] = std::move(row);
+  }
+
+  void Erase(core::JobNumber id) override {
+    std::unique_lock lock(mu_);
+    rows_.erase(id);
+  }
+
+  size_t Size() const override {
+    std::shared_lock lock(mu_);
+    return rows_.size();
+  }
+
+  Page Search(const JobQuery& q) const override {
+    std::shared_lock lock(mu_);
+    std::vector<const Job*> hits;
+    for (const auto& [id, row] : rows_) {
+      if (Matches(row, q)) hits.push_back(&row.job);
+    }
+    Page page;
+    page.total = static_cast<int64_t>(hits.size());
+    auto before = [&](const Job* a, const Job* b) {
+      return q.descending ? AscendingBefore(*b, *a, q.sort) : AscendingBefore(*a, *b, q.sort);
+    };
+    int64_t begin = std::min<int64_t>(q.offset, page.total);
+    int64_t end = std::min<int64_t>(begin + q.limit, page.total);
+    std::partial_sort(hits.begin(), hits.begin() + end, hits.end(), before);
+    for (int64_t i = begin; i < end; ++i) page.ids.push_back(hits[static_cast<size_t>(i)]->id);
+    return page;
+  }
+
+ private:
+  mutable std::shared_mutex mu_;
+  std::unordered_map<core::JobNumber, Row> rows_;  // guarded by mu_
+};
+
+}  // namespace
+
+std::unique_ptr<JobIndex> NewScanIndex() { return std::make_unique<ScanIndex>(); }
+
+}  // namespace drover::index

@@ -1,0 +1,158 @@
+#include "service/job_service.h"
+
+#include "core/error.h"
+#include "core/ids.h"
+
+namespace drover::service {
+
+using core::Error;
+using core::ErrorCode;
+using core::Job;
+using core::TrainingStatus;
+
+namespace {
+
+void CheckPriority(int64_t priority) {
+  if (priority < 1 || priority > 9) {
+    core::ThrowInvalid("Priority", "Priority must be an integer from 1 to 9.");
+  }
+}
+
+void CheckRoles(const std::vector<core::RoleSpec>& roles) {
+  if (roles.empty()) core::ThrowMissing("JobSpecs");
+  for (const core::RoleSpec& role : roles) {
+    if (role.pod_count < 1) core::ThrowInvalid("PodCount", "PodCount must be at least 1.");
+  }
+}
+
+bool VisibleTo(const Principal& who, const Job& job) { return job.tenant_id == who.tenant_id; }
+
+}  // namespace
+
+JobService::JobService(store::Store& store, index::JobIndex& index, const core::Clock& clock)
+    : store_(store), index_(index), clock_(clock), last_number_(store.MaxJobNumber()) {
+  store_.ForEachJob([&](Job&& job) { index_.Upsert(job); });
+}
+
+Job JobService::Create(const Principal& who, Job draft) {
+  if (draft.display_name.empty()) core::ThrowMissing("DisplayName");
+  if (draft.user_command.empty()) core::ThrowMissing("UserCommand");
+  CheckRoles(draft.roles);
+  CheckPriority(draft.priority);
+
+  std::lock_guard lock(write_mu_);
+  Job job = std::move(draft);
+  job.id = last_number_ + 1;
+  job.public_id = core::JobPublicId(job.id);
+  job.tenant_id = who.tenant_id;
+  job.user_id = who.user_id;
+  job.username = who.username;
+  if (job.workspace_id.empty()) job.workspace_id = who.default_workspace_id;
+  job.status = TrainingStatus::kCreating;
+  job.created = job.modified = clock_.Now();
+  job.history = {core::StatusEvent{TrainingStatus::kCreating, job.created, 0, "", ""}};
+  Commit(job);
+  last_number_ = job.id;
+  return job;
+}
+
+Job JobService::Get(const Principal& who, std::string_view public_id) {
+  std::optional<Job> job = store_.FindJob(public_id);
+  if (!job || !VisibleTo(who, *job)) {
+    core::ThrowNotFound("The job " + std::string(public_id) + " does not exist.");
+  }
+  return std::move(*job);
+}
+
+JobList JobService::List(const Principal& who, index::JobQuery query) {
+  query.exact[index::ExactField::kTenant] = {who.tenant_id};
+  if (query.now == 0) query.now = clock_.Now();
+  index::Page page = index_.Search(query);
+  JobList list;
+  list.total = page.total;
+  list.jobs.reserve(page.ids.size());
+  for (core::JobNumber id : page.ids) {
+    // A job deleted between the search and this read is simply left out.
+    if (std::optional<Job> job = store_.GetJob(id)) list.jobs.push_back(std::move(*job));
+  }
+  return list;
+}
+
+Job JobService::Update(const Principal& who, std::string_view public_id, const JobUpdate& update) {
+  std::lock_guard lock(write_mu_);
+  Job job = Get(who, public_id);
+  if (update.priority) {
+    CheckPriority(*update.priority);
+    job.priority = *update.priority;
+  }
+  if (update.visibility) {
+    if (job.visibility == core::Visibility::kPublic &&
+        *update.visibility == core::Visibility::kPrivate) {
+      core::ThrowInvalid("Accessibility",
+                         "The visibility of a job can only be widened from PRIVATE to PUBLIC.");
+    }
+    job.visibility = *update.visibility;
+  }
+  if (update.description) job.description = *update.description;
+  if (update.roles) {
+    CheckRoles(*update.roles);
+    if (job.status != TrainingStatus::kCreating && job.status != TrainingStatus::kQueuing) {
+      throw Error(ErrorCode::kFailedPrecondition,
+                  "JobSpecs can only be changed before the job starts; the job is " +
+                      std::string(core::TrainingStatusName(job.status)) + ".",
+                  "JobSpecs");
+    }
+    job.roles = *update.roles;
+  }
+  if (update.extras) job.extras = *update.extras;
+  job.modified = clock_.Now();
+  Commit(job);
+  return job;
+}
+
+Job JobService::Stop(const Principal& who, std::string_view public_id) {
+  std::lock_guard lock(write_mu_);
+  Job job = Get(who, public_id);
+  if (core::IsTerminal(job.status)) {
+    throw Error(ErrorCode::kFailedPrecondition,
+                "The job " + job.public_id + " has already finished (" +
+                    std::string(core::TrainingStatusName(job.status)) + ") and cannot be stopped.");
+  }
+  if (job.status == TrainingStatus::kStopping) return job;  // stopping twice is harmless
+  core::TimeMs now = clock_.Now();
+  TransitionJob(job, TrainingStatus::kStopping, now);
+  // No process runs for the job yet, so stopping completes at once.
+  TransitionJob(job, TrainingStatus::kStopped, now, "JobStoppedByUser", "Job is stopped by user.");
+  Commit(job);
+  return job;
+}
+
+void JobService::Delete(const Principal& who, std::string_view public_id) {
+  std::lock_guard lock(write_mu_);
+  Job job = Get(who, public_id);
+  if (!core::IsTerminal(job.status)) {
+    throw Error(ErrorCode::kFailedPrecondition,
+                "The job " + job.public_id + " is " +
+                    std::string(core::TrainingStatusName(job.status)) +
+                    "; only a succeeded, failed or stopped job can be deleted. Stop it first.");
+  }
+  store_.Apply({store::Mutation::Delete(job.id)});
+  index_.Erase(job.id);
+}
+
+Job JobService::Transition(core::JobNumber id, TrainingStatus to, std::string reason_code,
+                           std::string reason_message) {
+  std::lock_guard lock(write_mu_);
+  std::optional<Job> job = store_.GetJob(id);
+  if (!job) core::ThrowNotFound("The job does not exist.");
+  TransitionJob(*job, to, clock_.Now(), std::move(reason_code), std::move(reason_message));
+  Commit(*job);
+  return std::move(*job);
+}
+
+void JobService::Commit(const Job& job) {
+  store_.Apply({store::Mutation::Put(job)});
+  index_.Upsert(job);
+}
+
+}  // namespace drover::service

@@ -1,0 +1,184 @@
+#include "store/job_codec.h"
+
+#include <boost/json.hpp>
+
+#include "core/error.h"
+
+namespace drover::store {
+
+namespace json = boost::json;
+using core::Job;
+using core::RoleSpec;
+using core::StatusEvent;
+
+namespace {
+
+// One list of (key, member) pairs serves encoding and decoding, so the two
+// can never disagree. `JobT` is `Job` or `const Job`.
+template <class JobT, class F>
+void VisitJobFields(JobT& j, F&& f) {
+  f("id", j.id);
+  f("public_id", j.public_id);
+  f("tenant", j.tenant_id);
+  f("workspace", j.workspace_id);
+  f("user_id", j.user_id);
+  f("username", j.username);
+  f("name", j.display_name);
+  f("type", j.job_type);
+  f("description", j.description);
+  f("command", j.user_command);
+  f("roles", j.roles);
+  f("envs", j.envs);
+  f("tags", j.tags);
+  f("priority", j.priority);
+  f("visibility", j.visibility);
+  f("resource_id", j.resource_id);
+  f("quota_name", j.resource_quota_name);
+  f("max_running_minutes", j.max_running_minutes);
+  f("pipeline_id", j.pipeline_id);
+  f("template_id", j.template_id);
+  f("caller", j.caller);
+  f("business_user_id", j.business_user_id);
+  f("payment_type", j.payment_type);
+  f("oversold_info", j.oversold_info);
+  f("enable_assign_node", j.enable_assign_node);
+  f("enable_sanity_check", j.enable_sanity_check);
+  f("reserved_minutes", j.reserved_minutes);
+  f("max_restarts", j.max_restarts);
+  f("extras", j.extras);
+  f("status", j.status);
+  f("sub_status", j.sub_status);
+  f("reason_code", j.reason_code);
+  f("reason_message", j.reason_message);
+  f("restart_count", j.restart_count);
+  f("history", j.history);
+  f("created", j.created);
+  f("submitted", j.submitted);
+  f("running", j.running);
+  f("finished", j.finished);
+  f("succeeded", j.succeeded);
+  f("failed", j.failed);
+  f("stopped", j.stopped);
+  f("modified", j.modified);
+  f("imported", j.imported);
+}
+
+template <class RoleT, class F>
+void VisitRoleFields(RoleT& r, F&& f) {
+  f("role", r.role);
+  f("image", r.image);
+  f("pods", r.pod_count);
+  f("instance_type", r.instance_type);
+  f("cpu", r.cpu);
+  f("gpu", r.gpu);
+  f("memory", r.memory);
+  f("restart_policy", r.restart_policy);
+}
+
+template <class EventT, class F>
+void VisitEventFields(EventT& e, F&& f) {
+  f("status", e.status);
+  f("start", e.start);
+  f("end", e.end);
+  f("reason_code", e.reason_code);
+  f("reason_message", e.reason_message);
+}
+
+// ---- encoding -------------------------------------------------------------
+
+json::value ToJson(const std::string& v) { return json::value(v); }
+json::value ToJson(int64_t v) { return json::value(v); }
+json::value ToJson(uint64_t v) { return json::value(v); }
+json::value ToJson(bool v) { return json::value(v); }
+json::value ToJson(core::Visibility v) { return json::value(static_cast<int64_t>(v)); }
+json::value ToJson(core::TrainingStatus v) { return json::value(static_cast<int64_t>(v)); }
+json::value ToJson(const std::map<std::string, std::string>& m) {
+  json::object o;
+  for (const auto& [k, v] : m) o[k] = v;
+  return o;
+}
+json::value ToJson(const RoleSpec& r);
+json::value ToJson(const StatusEvent& e);
+template <class T>
+json::value ToJson(const std::vector<T>& items) {
+  json::array a;
+  for (const T& item : items) a.push_back(ToJson(item));
+  return a;
+}
+
+struct Encoder {
+  json::object& out;
+  template <class T>
+  void operator()(const char* key, const T& value) const {
+    out[key] = ToJson(value);
+  }
+};
+
+json::value ToJson(const RoleSpec& r) {
+  json::object o;
+  VisitRoleFields(r, Encoder{o});
+  return o;
+}
+
+json::value ToJson(const StatusEvent& e) {
+  json::object o;
+  VisitEventFields(e, Encoder{o});
+  return o;
+}
+
+// ---- decoding -------------------------------------------------------------
+
+void FromJson(const json::value& v, std::string& out) { out = json::value_to<std::string>(v); }
+void FromJson(const json::value& v, int64_t& out) { out = v.to_number<int64_t>(); }
+void FromJson(const json::value& v, uint64_t& out) { out = v.to_number<uint64_t>(); }
+void FromJson(const json::value& v, bool& out) { out = v.as_bool(); }
+void FromJson(const json::value& v, core::Visibility& out) {
+  out = static_cast<core::Visibility>(v.to_number<int>());
+}
+void FromJson(const json::value& v, core::TrainingStatus& out) {
+  out = static_cast<core::TrainingStatus>(v.to_number<int>());
+}
+void FromJson(const json::value& v, std::map<std::string, std::string>& out) {
+  for (const auto& kv : v.as_object()) out[std::string(kv.key())] = json::value_to<std::string>(kv.value());
+}
+void FromJson(const json::value& v, RoleSpec& out);
+void FromJson(const json::value& v, StatusEvent& out);
+template <class T>
+void FromJson(const json::value& v, std::vector<T>& out) {
+  for (const json::value& item : v.as_array()) FromJson(item, out.emplace_back());
+}
+
+// Absent keys keep the member's default, so old documents decode.
+struct Decoder {
+  const json::object& in;
+  template <class T>
+  void operator()(const char* key, T& value) const {
+    if (const json::value* v = in.if_contains(key)) FromJson(*v, value);
+  }
+};
+
+void FromJson(const json::value& v, RoleSpec& out) { VisitRoleFields(out, Decoder{v.as_object()}); }
+void FromJson(const json::value& v, StatusEvent& out) {
+  VisitEventFields(out, Decoder{v.as_object()});
+}
+
+}  // namespace
+
+std::string EncodeJob(const Job& job) {
+  json::object o;
+  VisitJobFields(job, Encoder{o});
+  return json::serialize(o);
+}
+
+Job DecodeJob(std::string_view document) {
+  try {
+    json::value v = json::parse(document);
+    Job job;
+    VisitJobFields(job, Decoder{v.as_object()});
+    return job;
+  } catch (const std::exception& e) {
+    throw core::Error(core::ErrorCode::kInternal, std::string("corrupt stored job: ") + e.what());
+  }
+}
+
+}  // namespace drover::store

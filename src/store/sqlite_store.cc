@@ -1,0 +1,190 @@
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include "core/error.h"
+#include "store/job_codec.h"
+
+namespace drover::store {
+
+namespace {
+
+[[noreturn]] void Fail(sqlite3* db, const std::string& what) {
+  throw core::Error(core::ErrorCode::kInternal,
+                    "sqlite: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+// A prepared statement that finalizes itself.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) Fail(db, sql);
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& Bind(int idx, int64_t v) {
+    sqlite3_bind_int64(stmt_, idx, v);
+    return *this;
+  }
+  Statement& Bind(int idx, std::string_view v) {
+    sqlite3_bind_text(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  // True while a row is available.
+  bool Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    if (rc == SQLITE_CONSTRAINT) {
+      throw core::Error(core::ErrorCode::kAlreadyExists, sqlite3_errmsg(db_));
+    }
+    Fail(db_, "step");
+  }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+  std::string_view Text(int col) {
+    const char* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY,
+  public_id TEXT NOT NULL UNIQUE,
+  doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS changes (
+  revision INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  job_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_by_revision ON changes(revision);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('revision', 0), ('max_job_number', 0);
+)sql";
+
+}  // namespace
+
+std::unique_ptr<SqliteStore> SqliteStore::Open(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    std::string message = "cannot open " + path.string();
+    sqlite3_close(db);
+    throw core::Error(core::ErrorCode::kInternal, message);
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  sqlite3_busy_timeout(db, 5000);
+  store->Exec("PRAGMA journal_mode=WAL");
+  store->Exec("PRAGMA synchronous=FULL");
+  store->Exec(kSchema);
+  return store;
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+
+void SqliteStore::Exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : "unknown error";
+    sqlite3_free(message);
+    throw core::Error(core::ErrorCode::kInternal, std::string("sqlite: ") + text);
+  }
+}
+
+Revision SqliteStore::Apply(const std::vector<Mutation>& batch) {
+  std::lock_guard lock(mu_);
+  Exec("BEGIN IMMEDIATE");
+  try {
+    Statement bump(db_, "UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value");
+    bump.Step();
+    Revision revision = static_cast<Revision>(bump.Int(0));
+    bump.Reset();  // a statement still stepping would block COMMIT
+    Statement put(db_,
+                  "INSERT INTO jobs(id, public_id, doc) VALUES (?1, ?2, ?3) "
+                  "ON CONFLICT(id) DO UPDATE SET public_id = excluded.public_id, doc = excluded.doc");
+    Statement del(db_, "DELETE FROM jobs WHERE id = ?1");
+    Statement log(db_, "INSERT INTO changes(revision, kind, job_id) VALUES (?1, ?2, ?3)");
+    Statement max_number(db_,
+                         "UPDATE meta SET value = max(value, ?1) WHERE key = 'max_job_number'");
+    for (const Mutation& m : batch) {
+      auto id = static_cast<int64_t>(m.job.id);
+      if (m.kind == Mutation::Kind::kPutJob) {
+        put.Bind(1, id).Bind(2, m.job.public_id).Bind(3, EncodeJob(m.job)).Step();
+        max_number.Bind(1, id).Step();
+      } else {
+        del.Bind(1, id).Step();
+      }
+      log.Bind(1, static_cast<int64_t>(revision)).Bind(2, static_cast<int64_t>(m.kind)).Bind(3, id);
+      log.Step();
+      // Statements are re-run for the next mutation.
+      for (Statement* s : {&put, &del, &log, &max_number}) s->Reset();
+    }
+    Exec("COMMIT");
+    return revision;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+Revision SqliteStore::CurrentRevision() {
+  std::lock_guard lock(mu_);
+  Statement s(db_, "SELECT value FROM meta WHERE key = 'revision'");
+  s.Step();
+  return static_cast<Revision>(s.Int(0));
+}
+
+core::JobNumber SqliteStore::MaxJobNumber() {
+  std::lock_guard lock(mu_);
+  Statement s(db_, "SELECT value FROM meta WHERE key = 'max_job_number'");
+  s.Step();
+  return static_cast<core::JobNumber>(s.Int(0));
+}
+
+void SqliteStore::ForEachJob(const std::function<void(core::Job&&)>& visit) {
+  std::lock_guard lock(mu_);
+  Statement s(db_, "SELECT doc FROM jobs ORDER BY id");
+  while (s.Step()) visit(DecodeJob(s.Text(0)));
+}
+
+std::optional<core::Job> SqliteStore::GetJob(core::JobNumber id) {
+  std::lock_guard lock(mu_);
+  Statement s(db_, "SELECT doc FROM jobs WHERE id = ?1");
+  s.Bind(1, static_cast<int64_t>(id));
+  if (!s.Step()) return std::nullopt;
+  return DecodeJob(s.Text(0));
+}
+
+std::optional<core::Job> SqliteStore::FindJob(std::string_view public_id) {
+  std::lock_guard lock(mu_);
+  Statement s(db_, "SELECT doc FROM jobs WHERE public_id = ?1");
+  s.Bind(1, public_id);
+  if (!s.Step()) return std::nullopt;
+  return DecodeJob(s.Text(0));
+}
+
+std::vector<Change> SqliteStore::ChangesSince(Revision since) {
+  std::lock_guard lock(mu_);
+  Statement s(db_, "SELECT revision, kind, job_id FROM changes WHERE revision > ?1 ORDER BY rowid");
+  s.Bind(1, static_cast<int64_t>(since));
+  std::vector<Change> out;
+  while (s.Step()) {
+    out.push_back(Change{static_cast<Revision>(s.Int(0)), static_cast<Mutation::Kind>(s.Int(1)),
+                         static_cast<core::JobNumber>(s.Int(2))});
+  }
+  return out;
+}
+
+}  // namespace drover::store

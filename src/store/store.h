@@ -1,0 +1,69 @@
+// Store: Drover's durable truth.
+//
+// A store applies a batch of mutations atomically and durably and answers
+// with a new, strictly increasing revision; when Apply returns, the batch
+// survives a crash of the process or the machine. It loads the current state
+// at start and reads the change log since a revision (for followers such as
+// the index). Reads by id serve the full records of a listed page.
+//
+// Threading: implementations are safe to call from several threads; Apply
+// calls are serialized inside the store.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/job.h"
+
+namespace drover::store {
+
+using Revision = uint64_t;
+
+struct Mutation {
+  enum class Kind { kPutJob, kDeleteJob };
+  Kind kind = Kind::kPutJob;
+  core::Job job;  // for kDeleteJob only `id` matters
+
+  static Mutation Put(core::Job job) { return {Kind::kPutJob, std::move(job)}; }
+  static Mutation Delete(core::JobNumber id) {
+    core::Job job;
+    job.id = id;
+    return {Kind::kDeleteJob, std::move(job)};
+  }
+};
+
+struct Change {
+  Revision revision = 0;
+  Mutation::Kind kind = Mutation::Kind::kPutJob;
+  core::JobNumber job_id = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies every mutation or none; returns the revision of the batch.
+  // Throws core::Error(kAlreadyExists) when a new job's public id is taken,
+  // core::Error(kInternal) on I/O failure (and nothing is applied).
+  virtual Revision Apply(const std::vector<Mutation>& batch) = 0;
+
+  // The revision of the last applied batch (0 for an empty store).
+  virtual Revision CurrentRevision() = 0;
+  // The largest internal job number ever stored (0 for none).
+  virtual core::JobNumber MaxJobNumber() = 0;
+
+  // Calls `visit` for every stored job, in id order.
+  virtual void ForEachJob(const std::function<void(core::Job&&)>& visit) = 0;
+  virtual std::optional<core::Job> GetJob(core::JobNumber id) = 0;
+  // Lookup by public id, exact.
+  virtual std::optional<core::Job> FindJob(std::string_view public_id) = 0;
+
+  // Changes with revision > `since`, oldest first.
+  virtual std::vector<Change> ChangesSince(Revision since) = 0;
+};
+
+}  // namespace drover::store

@@ -1,0 +1,115 @@
+#include "text/text.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/ubrk.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace drover::text {
+
+std::string Fold(std::string_view utf8) {
+  // ASCII fast path: most names and commands are plain ASCII.
+  if (std::all_of(utf8.begin(), utf8.end(), [](char c) { return (c & 0x80) == 0; })) {
+    std::string out(utf8);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+  }
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  u.foldCase();
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+namespace {
+
+// One word break iterator per thread: creating one loads ICU's rules.
+icu::BreakIterator& WordIterator() {
+  thread_local std::unique_ptr<icu::BreakIterator> it = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> created(
+        icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    return created;
+  }();
+  return *it;
+}
+
+}  // namespace
+
+std::vector<std::string> Words(std::string_view utf8, bool split_name_punct) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  u.foldCase();
+  if (split_name_punct) {
+    for (int32_t i = 0; i < u.length(); ++i) {
+      char16_t c = u.charAt(i);
+      if (c == '-' || c == '_' || c == '.') u.setCharAt(i, ' ');
+    }
+  }
+  std::vector<std::string> words;
+  icu::BreakIterator& it = WordIterator();
+  it.setText(u);
+  int32_t start = it.first();
+  for (int32_t end = it.next(); end != icu::BreakIterator::DONE; start = end, end = it.next()) {
+    if (it.getRuleStatus() == UBRK_WORD_NONE) continue;  // spaces, punctuation
+    std::string word;
+    u.tempSubStringBetween(start, end).toUTF8String(word);
+    words.push_back(std::move(word));
+  }
+  return words;
+}
+
+bool ContainsAllWords(const std::vector<std::string>& words,
+                      const std::vector<std::string>& query) {
+  for (const std::string& q : query) {
+    if (std::find(words.begin(), words.end(), q) == words.end()) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// Length of the UTF-8 sequence starting with byte `lead`.
+size_t Utf8Length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xE) return 3;
+  if ((lead >> 3) == 0x1E) return 4;
+  return 1;
+}
+
+}  // namespace
+
+bool GlobMatch(std::string_view text, std::string_view pattern) {
+  // Iterative matcher with one backtrack point for the last `*`.
+  size_t t = 0, p = 0;
+  size_t star_p = std::string_view::npos, star_t = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '?') {
+      t += Utf8Length(static_cast<unsigned char>(text[t]));
+      ++p;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star_p = p++;
+      star_t = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++t;
+      ++p;
+    } else if (star_p != std::string_view::npos) {
+      p = star_p + 1;
+      star_t += Utf8Length(static_cast<unsigned char>(text[star_t]));
+      t = star_t;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+}  // namespace drover::text
