@@ -34,10 +34,10 @@ Row MakeRow(const Job& job) {
   row.folded_name = text::Fold(job.display_name);
   row.folded_username = text::Fold(job.username);
   row.folded_quota_name = text::Fold(job.resource_quota_name);
-  row.name_words = text::Words(job.display_name, /*split_name_punct=*/true);
+  row.name_words = text::Words(job.display_name);
   row.reason_words = text::Words(job.reason_code + " " + job.reason_message);
   row.command_words = text::Words(job.user_command);
-  row.image_words = text::Words(job.Images(), /*split_name_punct=*/true);
+  row.image_words = text::Words(job.Images());
   return row;
 }
 

@@ -42,15 +42,13 @@ icu::BreakIterator& WordIterator() {
 
 }  // namespace
 
-std::vector<std::string> Words(std::string_view utf8, bool split_name_punct) {
+std::vector<std::string> Words(std::string_view utf8) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   u.foldCase();
-  if (split_name_punct) {
-    for (int32_t i = 0; i < u.length(); ++i) {
-      char16_t c = u.charAt(i);
-      if (c == '-' || c == '_' || c == '.') u.setCharAt(i, ' ');
-    }
+  for (int32_t i = 0; i < u.length(); ++i) {
+    char16_t c = u.charAt(i);
+    if (c == '-' || c == '_' || c == '.' || c == '/') u.setCharAt(i, ' ');
   }
   std::vector<std::string> words;
   icu::BreakIterator& it = WordIterator();

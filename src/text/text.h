@@ -16,10 +16,10 @@ std::string Fold(std::string_view utf8);
 
 // The words of `utf8`, folded, in order, for full-text search: ICU's word
 // break rules (with its dictionary for Chinese and Japanese), keeping only
-// segments with letters, digits or ideographs. When `split_name_punct`, the
-// name separators `-`, `_` and `.` also split words ("tf-mnist_v2.1" →
-// "tf", "mnist", "v2", "1").
-std::vector<std::string> Words(std::string_view utf8, bool split_name_punct = false);
+// segments with letters, digits or ideographs. The separators of names,
+// paths and file names — `-`, `_`, `.` and `/` — also split words
+// ("tf-mnist_v2.1" → "tf", "mnist", "v2", "1"; "train.py" → "train", "py").
+std::vector<std::string> Words(std::string_view utf8);
 
 // Whether every word of `query` occurs among `words` (the output of Words);
 // an empty query matches everything.

@@ -121,7 +121,7 @@ JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::Time
     std::string mode = "wildcard";
     if (const std::string* m = p.Get("DisplayNameSearchMode")) mode = text::Fold(*m);
     if (mode == "fulltext") {
-      q.words[index::WordsField::kName] = text::Words(*name, /*split_name_punct=*/true);
+      q.words[index::WordsField::kName] = text::Words(*name);
     } else {
       q.name = {Lookup(kNameModes, "DisplayNameSearchMode", mode), text::Fold(*name)};
     }

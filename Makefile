@@ -1,0 +1,42 @@
+# Drover: `make run` starts the server, `make test` runs every test.
+# Both install what is missing first (Debian packages; npm packages for the
+# end-to-end tests from tests/e2e/package-lock.json).
+
+BUILD_DIR ?= build
+LISTEN ?= 127.0.0.1:8080
+DATA_DIR ?= ./drover-data
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build run test unit-test e2e-test clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	ninja -C $(BUILD_DIR) -j $(JOBS) drover
+
+run: build
+	$(BUILD_DIR)/drover serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+
+test: configure
+	ninja -C $(BUILD_DIR) -j $(JOBS)
+	$(MAKE) --no-print-directory unit-test e2e-test
+
+unit-test:
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund
+
+e2e-test: tests/e2e/node_modules/.package-lock.json
+	cd tests/e2e && DROVER_BIN=$(abspath $(BUILD_DIR))/drover node --test --test-concurrency=2
+
+clean:
+	rm -rf $(BUILD_DIR)
