@@ -61,10 +61,12 @@ constexpr std::pair<const char*, index::NumericField> kNumericFields[] = {
     {"NodeCount", index::NumericField::kNodeCount},
 };
 
-constexpr std::pair<const char*, index::NameMatch> kNameModes[] = {
+// nullopt: full-text, answered by words rather than by a name match.
+constexpr std::pair<const char*, std::optional<index::NameMatch>> kNameModes[] = {
     {"wildcard", index::NameMatch::kWildcard},
     {"prefix", index::NameMatch::kPrefix},
     {"term", index::NameMatch::kTerm},
+    {"fulltext", std::nullopt},
 };
 
 template <class T, size_t N>
@@ -117,16 +119,16 @@ JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::Time
     if (const std::string* v = p.Get(param)) q.words[field] = text::Words(*v);
   }
 
+  std::optional<index::NameMatch> name_mode = index::NameMatch::kWildcard;
+  if (const std::string* m = p.Get("DisplayNameSearchMode")) {
+    name_mode = Lookup(kNameModes, "DisplayNameSearchMode", text::Fold(*m));
+  }
   if (const std::string* name = p.Get("DisplayName")) {
-    std::string mode = "wildcard";
-    if (const std::string* m = p.Get("DisplayNameSearchMode")) mode = text::Fold(*m);
-    if (mode == "fulltext") {
-      q.words[index::WordsField::kName] = text::Words(*name);
+    if (name_mode) {
+      q.name = {*name_mode, text::Fold(*name)};
     } else {
-      q.name = {Lookup(kNameModes, "DisplayNameSearchMode", mode), text::Fold(*name)};
+      q.words[index::WordsField::kName] = text::Words(*name);
     }
-  } else if (const std::string* m = p.Get("DisplayNameSearchMode")) {
-    if (text::Fold(*m) != "fulltext") Lookup(kNameModes, "DisplayNameSearchMode", text::Fold(*m));
   }
 
   if (const std::string* id = p.Get("JobId")) {

@@ -1,0 +1,160 @@
+#include "api/dlc/list_params.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+
+namespace drover::api::dlc {
+namespace {
+
+using index::JobQuery;
+using Map = std::map<std::string, std::string>;
+
+constexpr core::TimeMs kNow = 1744788334000;  // 2025-04-16T07:25:34Z
+
+JobQuery Parse(const Map& params) { return ParseListJobs(params, kNow, "me"); }
+
+TEST(ListParams, DefaultsAreTheLastSevenDaysNewestFirst) {
+  JobQuery q = Parse({});
+  ASSERT_TRUE(q.time.has_value());
+  EXPECT_EQ(q.time->field, index::TimeField::kCreated);
+  EXPECT_EQ(q.time->from, kNow - 7 * core::kMsPerDay);
+  EXPECT_EQ(q.time->to, kNow);
+  EXPECT_EQ(q.sort, index::SortField::kCreated);
+  EXPECT_TRUE(q.descending);
+  EXPECT_EQ(q.offset, 0);
+  EXPECT_EQ(q.limit, kDefaultPageSize);
+  EXPECT_TRUE(q.exact.empty());
+  EXPECT_FALSE(q.name.has_value());
+}
+
+TEST(ListParams, EmptyValuesMeanNotGiven) {
+  JobQuery q = Parse({{"DisplayName", ""}, {"Status", ""}, {"PageSize", ""}, {"ShowOwn", ""}});
+  EXPECT_FALSE(q.name.has_value());
+  EXPECT_TRUE(q.statuses.empty());
+  EXPECT_EQ(q.limit, kDefaultPageSize);
+  EXPECT_TRUE(q.exact.empty());
+}
+
+TEST(ListParams, TranslatesEachFamily) {
+  JobQuery q = Parse({{"DisplayName", "Job-T*"},
+                      {"JobType", "TFJob"},
+                      {"Status", "Running,Failed"},
+                      {"WorkspaceId", "12"},
+                      {"ResourceIds", "r1, r2"},
+                      {"Username", "ALICE"},
+                      {"Tags", R"({"team":"a b","n":1})"},
+                      {"ReasonSearch", "Out of Memory"},
+                      {"JobIds", "DLC1,dlc2"},
+                      {"NumericRangeField", "RequestGPU"},
+                      {"NumericRangeMin", "4"},
+                      {"TimeRangeField", "GmtFinishTime"},
+                      {"StartTime", "2025-04-01T00:00:00Z"},
+                      {"SortBy", "DisplayName"},
+                      {"Order", "asc"},
+                      {"PageNumber", "3"},
+                      {"PageSize", "20"},
+                      {"ShowOwn", "true"}});
+  ASSERT_TRUE(q.name.has_value());
+  EXPECT_EQ(q.name->first, index::NameMatch::kWildcard);
+  EXPECT_EQ(q.name->second, "job-t*");
+  EXPECT_EQ(q.exact[index::ExactField::kJobType], std::vector<std::string>{"TFJob"});
+  EXPECT_EQ(q.exact[index::ExactField::kWorkspace], std::vector<std::string>{"12"});
+  EXPECT_EQ(q.exact[index::ExactField::kResourceId], (std::vector<std::string>{"r1", "r2"}));
+  EXPECT_EQ(q.exact[index::ExactField::kUserId], std::vector<std::string>{"me"});
+  EXPECT_EQ(q.statuses, (std::vector<core::TrainingStatus>{core::TrainingStatus::kRunning,
+                                                           core::TrainingStatus::kFailed}));
+  EXPECT_EQ(q.contains[index::ContainsField::kUsername], "alice");
+  EXPECT_EQ(q.tags, (std::map<std::string, std::string>{{"n", "1"}, {"team", "a b"}}));
+  EXPECT_EQ(q.words[index::WordsField::kReason], (std::vector<std::string>{"out", "of", "memory"}));
+  EXPECT_EQ(q.public_ids, (std::vector<std::string>{"dlc1", "dlc2"}));
+  ASSERT_TRUE(q.numeric.has_value());
+  EXPECT_EQ(q.numeric->min, 4);
+  EXPECT_EQ(q.numeric->max, INT64_MAX);
+  EXPECT_EQ(q.time->field, index::TimeField::kFinished);
+  EXPECT_EQ(q.time->from, 1743465600000);
+  EXPECT_EQ(q.time->to, kNow);
+  EXPECT_EQ(q.sort, index::SortField::kName);
+  EXPECT_FALSE(q.descending);
+  EXPECT_EQ(q.offset, 40);
+  EXPECT_EQ(q.limit, 20);
+}
+
+TEST(ListParams, JobIdWinsOverJobIds) {
+  EXPECT_EQ(Parse({{"JobId", "dlcA"}, {"JobIds", "dlcB,dlcC"}}).public_ids,
+            std::vector<std::string>{"dlca"});
+}
+
+TEST(ListParams, ShowOwnIntersectsUserIdForFilter) {
+  EXPECT_EQ(Parse({{"ShowOwn", "true"}, {"UserIdForFilter", "me"}}).exact[index::ExactField::kUserId],
+            std::vector<std::string>{"me"});
+  EXPECT_TRUE(Parse({{"ShowOwn", "true"}, {"UserIdForFilter", "bob"}})
+                  .exact[index::ExactField::kUserId]
+                  .empty());
+}
+
+TEST(ListParams, FromAllWorkspacesDropsTheWorkspaceFilter) {
+  JobQuery q = Parse({{"ShowOwn", "true"}, {"FromAllWorkspaces", "true"}, {"WorkspaceId", "9"}});
+  EXPECT_EQ(q.exact.count(index::ExactField::kWorkspace), 0u);
+}
+
+TEST(ListParams, FulltextNameSearchUsesWords) {
+  JobQuery q = Parse({{"DisplayName", "mnist_TF"}, {"DisplayNameSearchMode", "fulltext"}});
+  EXPECT_FALSE(q.name.has_value());
+  EXPECT_EQ(q.words[index::WordsField::kName], (std::vector<std::string>{"mnist", "tf"}));
+}
+
+TEST(ListParams, RejectsBadValuesNamingTheParameter) {
+  struct Case {
+    Map params;
+    const char* parameter;
+    const char* message;
+  } cases[] = {
+      {{{"PageSize", "0"}}, "PageSize", "PageSize must be from 1 to 1000."},
+      {{{"PageSize", "1001"}}, "PageSize", "PageSize must be from 1 to 1000."},
+      {{{"PageSize", "ten"}}, "PageSize", "The parameter PageSize must be an integer, not \"ten\"."},
+      {{{"PageNumber", "0"}}, "PageNumber", "PageNumber must be at least 1."},
+      {{{"PageNumber", "1.5"}}, "PageNumber", "The parameter PageNumber must be an integer, not \"1.5\"."},
+      {{{"Status", "Done"}}, "Status", "The parameter Status is invalid: \"Done\"."},
+      {{{"SortBy", "Size"}}, "SortBy",
+       "The parameter SortBy is invalid: \"Size\" is not one of GmtCreateTime, GmtFinishTime, "
+       "GmtRunningTime, GmtModifiedTime, DisplayName, JobType, Status, Priority."},
+      {{{"Order", "up"}}, "Order", "Order must be asc or desc."},
+      {{{"ShowOwn", "yes"}}, "ShowOwn", "The parameter ShowOwn must be true or false, not \"yes\"."},
+      {{{"FromAllWorkspaces", "true"}}, "FromAllWorkspaces",
+       "FromAllWorkspaces=true requires ShowOwn=true."},
+      {{{"Accessibility", "public"}}, "Accessibility", "Accessibility must be PUBLIC or PRIVATE."},
+      {{{"EnableAssignNode", "1"}}, "EnableAssignNode",
+       "The parameter EnableAssignNode must be true or false, not \"1\"."},
+      {{{"Tags", "[1]"}}, "Tags", "The parameter Tags must be a JSON object such as {\"team\":\"a\"}."},
+      {{{"Tags", R"({"a":{"b":1}})"}}, "Tags", "The parameter Tags must hold strings."},
+      {{{"StartTime", "2025-04-16"}, {"EndTime", "now"}}, "EndTime",
+       "The parameter EndTime must be an ISO-8601 UTC time such as 2025-04-16T07:25:34Z, not "
+       "\"now\"."},
+      {{{"TimeRangeField", "CreateTime"}}, "TimeRangeField",
+       "The parameter TimeRangeField is invalid: \"CreateTime\" is not one of GmtCreateTime, "
+       "GmtSubmittedTime, GmtRunningTime, GmtFinishTime, GmtModifiedTime."},
+      {{{"NumericRangeField", "RequestGPU"}}, "NumericRangeField",
+       "NumericRangeField needs NumericRangeMin and/or NumericRangeMax."},
+      {{{"NumericRangeMax", "3"}}, "NumericRangeField",
+       "NumericRangeMin and NumericRangeMax need NumericRangeField."},
+      {{{"NumericRangeField", "RequestGPU"}, {"NumericRangeMin", "3"}, {"NumericRangeMax", "2"}},
+       "NumericRangeMin", "NumericRangeMin must not exceed NumericRangeMax."},
+      {{{"DisplayName", "a"}, {"DisplayNameSearchMode", "regex"}}, "DisplayNameSearchMode",
+       "The parameter DisplayNameSearchMode is invalid: \"regex\" is not one of wildcard, prefix, "
+       "term, fulltext."},
+  };
+  for (const Case& c : cases) {
+    try {
+      Parse(c.params);
+      ADD_FAILURE() << "accepted " << c.params.begin()->first << "=" << c.params.begin()->second;
+    } catch (const core::Error& e) {
+      EXPECT_EQ(e.code(), core::ErrorCode::kInvalidArgument) << c.parameter;
+      EXPECT_EQ(e.parameter(), c.parameter);
+      EXPECT_EQ(std::string(e.what()), c.message);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace drover::api::dlc

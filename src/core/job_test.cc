@@ -1,0 +1,94 @@
+#include "core/job.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/error.h"
+#include "core/ids.h"
+
+namespace drover::core {
+namespace {
+
+Job TwoRoleJob() {
+  Job job;
+  job.public_id = "dlc-test";
+  job.roles = {RoleSpec{"Worker", "img", 2, "", "4", "2", "8Gi", ""},
+               RoleSpec{"Master", "img2", 1, "", "1", "", "512Mi", ""}};
+  return job;
+}
+
+TEST(Job, DerivedResourceFigures) {
+  Job job = TwoRoleJob();
+  EXPECT_EQ(job.RequestCpu(), 9);
+  EXPECT_EQ(job.RequestGpu(), 4);
+  EXPECT_EQ(job.RequestMemory(), "16896Mi");
+  EXPECT_EQ(job.NodeCount(), 3);
+  EXPECT_EQ(job.Images(), "img img2");
+  job.roles[1].memory = "2Gi";
+  EXPECT_EQ(job.RequestMemory(), "18Gi");
+}
+
+TEST(Job, TransitionsRecordHistoryAndTimes) {
+  Job job = TwoRoleJob();
+  job.history = {StatusEvent{TrainingStatus::kCreating, 1000, 0, "", ""}};
+  TransitionJob(job, TrainingStatus::kQueuing, 2000);
+  TransitionJob(job, TrainingStatus::kEnvPreparing, 3000);
+  TransitionJob(job, TrainingStatus::kRunning, 4000);
+  EXPECT_EQ(job.DurationSeconds(10000), 6);
+  TransitionJob(job, TrainingStatus::kFailed, 9000, "JobFailed", "exit code 1");
+
+  EXPECT_EQ(job.status, TrainingStatus::kFailed);
+  EXPECT_EQ(job.submitted, 2000);
+  EXPECT_EQ(job.running, 4000);
+  EXPECT_EQ(job.failed, 9000);
+  EXPECT_EQ(job.finished, 9000);
+  EXPECT_EQ(job.modified, 9000);
+  EXPECT_EQ(job.reason_code, "JobFailed");
+  EXPECT_EQ(job.DurationSeconds(99999), 5);
+  ASSERT_EQ(job.history.size(), 5u);
+  EXPECT_EQ(job.history[0].end, 2000);
+  EXPECT_EQ(job.history[3].end, 9000);
+  EXPECT_EQ(job.history[4], (StatusEvent{TrainingStatus::kFailed, 9000, 9000, "JobFailed", "exit code 1"}));
+}
+
+TEST(Job, IllegalTransitionIsRefusedAndChangesNothing) {
+  Job job = TwoRoleJob();
+  Job before = job;
+  try {
+    TransitionJob(job, TrainingStatus::kRunning, 5000);
+    FAIL() << "Creating -> Running must be refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kFailedPrecondition);
+    EXPECT_STREQ(e.what(), "The job dlc-test is Creating and cannot become Running.");
+  }
+  EXPECT_EQ(job, before);
+}
+
+TEST(Ids, PublicIdsAreUniqueAndShapedLikeDlc) {
+  std::set<std::string> seen;
+  for (JobNumber n = 1; n <= 10000; ++n) {
+    std::string id = JobPublicId(n);
+    ASSERT_EQ(id.size(), 16u);
+    ASSERT_EQ(id.substr(0, 3), "dlc");
+    ASSERT_TRUE(seen.insert(id).second) << id;
+  }
+  EXPECT_EQ(JobPublicId(42), JobPublicId(42));
+}
+
+TEST(Ids, RequestIdsAreUppercaseUuids) {
+  std::string a = NewRequestId(), b = NewRequestId();
+  EXPECT_NE(a, b);
+  ASSERT_EQ(a.size(), 36u);
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      EXPECT_EQ(a[i], '-');
+    } else {
+      EXPECT_TRUE((a[i] >= '0' && a[i] <= '9') || (a[i] >= 'A' && a[i] <= 'F')) << a;
+    }
+  }
+  EXPECT_EQ(a[14], '4');
+}
+
+}  // namespace
+}  // namespace drover::core

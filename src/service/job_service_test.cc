@@ -1,0 +1,165 @@
+#include "service/job_service.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "store/sqlite_store.h"
+
+namespace drover::service {
+namespace {
+
+namespace fs = std::filesystem;
+using core::TrainingStatus;
+
+class JobServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("drover-service-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    Reopen();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void Reopen() {
+    service_.reset();
+    index_.reset();
+    store_.reset();
+    store_ = store::SqliteStore::Open(dir_ / "drover.db");
+    index_ = index::NewScanIndex();
+    service_ = std::make_unique<JobService>(*store_, *index_, clock_);
+  }
+
+  core::Job Draft(std::string name) {
+    core::Job job;
+    job.display_name = std::move(name);
+    job.job_type = "PyTorchJob";
+    job.user_command = "true";
+    job.roles = {core::RoleSpec{"Worker", "img", 1, "", "1", "0", "1Gi", ""}};
+    return job;
+  }
+
+  // Canonical state of what `who` can list: "name:Status" newest first.
+  std::string Listing(const Principal& who) {
+    index::JobQuery q;
+    q.limit = 100;
+    std::string out;
+    for (const core::Job& job : service_->List(who, q).jobs) {
+      out += job.display_name + ":" + std::string(core::TrainingStatusName(job.status)) + " ";
+    }
+    return out;
+  }
+
+  fs::path dir_;
+  core::ManualClock clock_{1'700'000'000'000};
+  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<index::JobIndex> index_;
+  std::unique_ptr<JobService> service_;
+  Principal alice_ = Principal::Local();
+  Principal other_tenant_{"tenant-b", "bob", "bob", "1", true};
+};
+
+TEST_F(JobServiceTest, CreateAssignsIdentityStatusAndTimes) {
+  core::Job job = service_->Create(alice_, Draft("a"));
+  EXPECT_EQ(job.id, 1u);
+  EXPECT_EQ(job.public_id.substr(0, 3), "dlc");
+  EXPECT_EQ(job.status, TrainingStatus::kCreating);
+  EXPECT_EQ(job.created, 1'700'000'000'000);
+  EXPECT_EQ(job.tenant_id, "local");
+  EXPECT_EQ(job.workspace_id, "1");
+  EXPECT_EQ(service_->Get(alice_, job.public_id), job);
+}
+
+TEST_F(JobServiceTest, BadInputWritesNothing) {
+  service_->Create(alice_, Draft("keep"));
+  uint64_t revision = store_->CurrentRevision();
+  core::Job bad = Draft("bad");
+  bad.priority = 10;
+  EXPECT_THROW(service_->Create(alice_, bad), core::Error);
+  bad = Draft("bad");
+  bad.roles.clear();
+  EXPECT_THROW(service_->Create(alice_, bad), core::Error);
+  clock_.Advance(1000);
+  core::Job job = service_->Create(alice_, Draft("second"));
+  EXPECT_EQ(job.id, 2u);
+  EXPECT_EQ(store_->CurrentRevision(), revision + 1);
+  EXPECT_EQ(Listing(alice_), "second:Creating keep:Creating ");
+}
+
+TEST_F(JobServiceTest, TenantsNeverSeeEachOther) {
+  core::Job job = service_->Create(alice_, Draft("mine"));
+  service_->Create(other_tenant_, Draft("theirs"));
+  EXPECT_EQ(Listing(alice_), "mine:Creating ");
+  EXPECT_EQ(Listing(other_tenant_), "theirs:Creating ");
+  for (auto call : {+[](JobService& s, const Principal& p, const std::string& id) { s.Get(p, id); },
+                    +[](JobService& s, const Principal& p, const std::string& id) { s.Stop(p, id); },
+                    +[](JobService& s, const Principal& p, const std::string& id) { s.Delete(p, id); }}) {
+    try {
+      call(*service_, other_tenant_, job.public_id);
+      ADD_FAILURE() << "another tenant reached the job";
+    } catch (const core::Error& e) {
+      EXPECT_EQ(e.code(), core::ErrorCode::kNotFound);
+    }
+  }
+  EXPECT_EQ(Listing(alice_), "mine:Creating ");
+}
+
+TEST_F(JobServiceTest, StopThenDelete) {
+  core::Job job = service_->Create(alice_, Draft("s"));
+  EXPECT_THROW(service_->Delete(alice_, job.public_id), core::Error);
+  clock_.Advance(5000);
+  core::Job stopped = service_->Stop(alice_, job.public_id);
+  EXPECT_EQ(stopped.status, TrainingStatus::kStopped);
+  EXPECT_EQ(stopped.reason_code, "JobStoppedByUser");
+  EXPECT_EQ(stopped.stopped, 1'700'000'005'000);
+  try {
+    service_->Stop(alice_, job.public_id);
+    ADD_FAILURE();
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.code(), core::ErrorCode::kFailedPrecondition);
+  }
+  service_->Delete(alice_, job.public_id);
+  EXPECT_EQ(Listing(alice_), "");
+  EXPECT_THROW(service_->Get(alice_, job.public_id), core::Error);
+}
+
+TEST_F(JobServiceTest, UpdateOnlyWidensVisibility) {
+  core::Job job = service_->Create(alice_, Draft("u"));
+  JobUpdate widen;
+  widen.visibility = core::Visibility::kPublic;
+  widen.priority = 8;
+  EXPECT_EQ(service_->Update(alice_, job.public_id, widen).visibility, core::Visibility::kPublic);
+  JobUpdate narrow;
+  narrow.visibility = core::Visibility::kPrivate;
+  narrow.description = "should not land";
+  EXPECT_THROW(service_->Update(alice_, job.public_id, narrow), core::Error);
+  core::Job now = service_->Get(alice_, job.public_id);
+  EXPECT_EQ(now.priority, 8);
+  EXPECT_EQ(now.description, "");
+}
+
+TEST_F(JobServiceTest, RunnerTransitionsFollowTheLifecycle) {
+  core::Job job = service_->Create(alice_, Draft("r"));
+  EXPECT_THROW(service_->Transition(job.id, TrainingStatus::kRunning), core::Error);
+  service_->Transition(job.id, TrainingStatus::kQueuing);
+  service_->Transition(job.id, TrainingStatus::kEnvPreparing);
+  service_->Transition(job.id, TrainingStatus::kRunning);
+  EXPECT_EQ(Listing(alice_), "r:Running ");
+}
+
+TEST_F(JobServiceTest, ReopenRebuildsTheIndexAndContinuesNumbers) {
+  service_->Create(alice_, Draft("one"));
+  core::Job two = service_->Create(alice_, Draft("two"));
+  service_->Stop(alice_, two.public_id);
+  service_->Delete(alice_, two.public_id);
+  Reopen();
+  EXPECT_EQ(Listing(alice_), "one:Creating ");
+  EXPECT_EQ(service_->Create(alice_, Draft("three")).id, 3u);
+}
+
+}  // namespace
+}  // namespace drover::service

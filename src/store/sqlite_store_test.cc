@@ -1,0 +1,120 @@
+#include "store/sqlite_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "store/job_codec.h"
+
+namespace drover::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("drover-store-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::unique_ptr<SqliteStore> Open() { return SqliteStore::Open(dir_ / "drover.db"); }
+
+  fs::path dir_;
+};
+
+core::Job MakeJob(core::JobNumber id, std::string name) {
+  core::Job job;
+  job.id = id;
+  job.public_id = "dlc-" + std::to_string(id);
+  job.display_name = std::move(name);
+  job.roles = {core::RoleSpec{"Worker", "img", 2, "", "1", "1", "1Gi", "OnFailure"}};
+  job.tags = {{"team", "a"}};
+  job.history = {core::StatusEvent{core::TrainingStatus::kCreating, 5, 0, "", ""}};
+  job.created = 5;
+  return job;
+}
+
+// Canonical printed state: "id:name" for every stored job in id order.
+std::string Dump(Store& store) {
+  std::string out;
+  store.ForEachJob([&](core::Job&& job) { out += std::to_string(job.id) + ":" + job.display_name + " "; });
+  return out;
+}
+
+TEST_F(SqliteStoreTest, CodecRoundTripsEveryField) {
+  core::Job job = MakeJob(7, "训练-job");
+  job.extras = R"({"UserVpc":{"VpcId":"v"}})";
+  job.envs = {{"A", "1"}};
+  job.visibility = core::Visibility::kPublic;
+  job.status = core::TrainingStatus::kStopped;
+  job.enable_assign_node = job.imported = true;
+  job.finished = job.stopped = 99;
+  EXPECT_EQ(DecodeJob(EncodeJob(job)), job);
+}
+
+TEST_F(SqliteStoreTest, CorruptDocumentIsAnInternalError) {
+  try {
+    DecodeJob("{not json");
+    FAIL();
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.code(), core::ErrorCode::kInternal);
+  }
+}
+
+TEST_F(SqliteStoreTest, AppliesBatchesWithIncreasingRevisions) {
+  auto store = Open();
+  EXPECT_EQ(store->CurrentRevision(), 0u);
+  EXPECT_EQ(store->Apply({Mutation::Put(MakeJob(1, "a")), Mutation::Put(MakeJob(2, "b"))}), 1u);
+  EXPECT_EQ(store->Apply({Mutation::Put(MakeJob(1, "a2"))}), 2u);
+  EXPECT_EQ(store->Apply({Mutation::Delete(2)}), 3u);
+  EXPECT_EQ(Dump(*store), "1:a2 ");
+  EXPECT_EQ(store->MaxJobNumber(), 2u);
+  EXPECT_EQ(store->GetJob(1)->display_name, "a2");
+  EXPECT_FALSE(store->GetJob(2).has_value());
+  EXPECT_EQ(store->FindJob("dlc-1")->id, 1u);
+  EXPECT_FALSE(store->FindJob("dlc-2").has_value());
+
+  std::vector<Change> changes = store->ChangesSince(1);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].revision, 2u);
+  EXPECT_EQ(changes[1].kind, Mutation::Kind::kDeleteJob);
+  EXPECT_EQ(changes[1].job_id, 2u);
+}
+
+TEST_F(SqliteStoreTest, StateSurvivesReopen) {
+  {
+    auto store = Open();
+    store->Apply({Mutation::Put(MakeJob(1, "a")), Mutation::Put(MakeJob(5, "e"))});
+    store->Apply({Mutation::Delete(5)});
+  }
+  auto store = Open();
+  EXPECT_EQ(Dump(*store), "1:a ");
+  EXPECT_EQ(store->CurrentRevision(), 2u);
+  EXPECT_EQ(store->MaxJobNumber(), 5u);  // a deleted number is never reused
+  EXPECT_EQ(*store->GetJob(1), MakeJob(1, "a"));
+}
+
+TEST_F(SqliteStoreTest, FailedBatchAppliesNothing) {
+  auto store = Open();
+  store->Apply({Mutation::Put(MakeJob(1, "a"))});
+  core::Job clash = MakeJob(2, "b");
+  clash.public_id = "dlc-1";  // taken by job 1
+  try {
+    store->Apply({Mutation::Put(MakeJob(3, "c")), Mutation::Put(clash)});
+    FAIL() << "a duplicate public id must be refused";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.code(), core::ErrorCode::kAlreadyExists);
+  }
+  EXPECT_EQ(Dump(*store), "1:a ");
+  EXPECT_EQ(store->CurrentRevision(), 1u);
+  EXPECT_EQ(store->MaxJobNumber(), 1u);
+  EXPECT_EQ(store->Apply({Mutation::Put(MakeJob(3, "c"))}), 2u);
+}
+
+}  // namespace
+}  // namespace drover::store
