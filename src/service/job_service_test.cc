@@ -2,34 +2,24 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "core/error.h"
 #include "store/sqlite_store.h"
+#include "testing/temp_dir.h"
 
 namespace drover::service {
 namespace {
 
-namespace fs = std::filesystem;
 using core::TrainingStatus;
 
 class JobServiceTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("drover-service-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    Reopen();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { Reopen(); }
 
   void Reopen() {
     service_.reset();
     index_.reset();
     store_.reset();
-    store_ = store::SqliteStore::Open(dir_ / "drover.db");
+    store_ = store::SqliteStore::Open(dir_.path() / "drover.db");
     index_ = index::NewScanIndex();
     service_ = std::make_unique<JobService>(*store_, *index_, clock_);
   }
@@ -54,7 +44,7 @@ class JobServiceTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  testing::TempDir dir_;
   core::ManualClock clock_{1'700'000'000'000};
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<index::JobIndex> index_;

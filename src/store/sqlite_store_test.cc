@@ -2,29 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "core/error.h"
 #include "store/job_codec.h"
+#include "testing/temp_dir.h"
 
 namespace drover::store {
 namespace {
 
-namespace fs = std::filesystem;
-
 class SqliteStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("drover-store-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::unique_ptr<SqliteStore> Open() { return SqliteStore::Open(dir_ / "drover.db"); }
+  std::unique_ptr<SqliteStore> Open() { return SqliteStore::Open(dir_.path() / "drover.db"); }
 
-  fs::path dir_;
+  testing::TempDir dir_;
 };
 
 core::Job MakeJob(core::JobNumber id, std::string name) {
