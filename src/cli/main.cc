@@ -34,6 +34,14 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--data-dir", serve.data_dir, "Directory of the embedded store")
       ->capture_default_str();
   serve_cmd->add_option("--threads", serve.threads, "HTTP worker threads (0 = one per core)");
+  serve_cmd->add_option("--cpus", serve.cpus, "CPU cores jobs may use (default: this machine's)");
+  serve_cmd->add_option("--memory", serve.memory, "Memory jobs may use, e.g. 64Gi (default: this machine's)");
+  serve_cmd->add_option("--gpus", serve.gpus, "GPUs jobs may use, numbered 0..N-1")->capture_default_str();
+  serve_cmd->add_option("--quota-file", serve.quota_file,
+                        "JSON file of resource quotas: {\"quota-id\": {\"CPU\": \"8\", \"GPU\": \"2\", \"Memory\": \"32Gi\"}}");
+  serve_cmd->add_option("--stop-grace-seconds", serve.stop_grace_seconds,
+                        "Seconds between SIGTERM and SIGKILL when a job is stopped")
+      ->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   try {

@@ -7,7 +7,9 @@
 #include <thread>
 
 #include "api/dlc/dlc_api.h"
+#include "core/quantity.h"
 #include "index/job_index.h"
+#include "runner/runner.h"
 #include "server/http_server.h"
 #include "service/job_service.h"
 #include "store/sqlite_store.h"
@@ -37,6 +39,22 @@ int Serve(const ServeOptions& options) {
   service::JobService jobs(*store, *index, clock);
   spdlog::info("store {} loaded: {} jobs at revision {}", db_path.string(), index->Size(),
                store->CurrentRevision());
+
+  runner::RunnerOptions run;
+  run.jobs_dir = std::filesystem::path(options.data_dir) / "jobs";
+  run.capacity = runner::DetectNodeCapacity();
+  if (options.cpus) run.capacity.cpu_milli = static_cast<int64_t>(*options.cpus * 1000);
+  if (!options.memory.empty()) {
+    std::optional<int64_t> bytes = core::ParseMemoryBytes(options.memory);
+    if (!bytes) throw std::runtime_error("--memory must be a quantity such as 64Gi: " + options.memory);
+    run.capacity.memory_bytes = *bytes;
+  }
+  run.capacity.gpus = options.gpus;
+  if (!options.quota_file.empty()) run.quotas = runner::LoadQuotas(options.quota_file);
+  run.stop_grace_ms = static_cast<core::TimeMs>(options.stop_grace_seconds * 1000);
+  runner::Runner runner(jobs, run, clock);
+  runner.Start();
+  spdlog::info("runner: node {} , {} quotas", run.capacity.ToString(), run.quotas.size());
 
   api::Router router;
   api::dlc::AddRoutes(router, jobs, [](const api::Request&) { return service::Principal::Local(); });

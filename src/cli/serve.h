@@ -1,6 +1,8 @@
 // `drover serve`: wires store → index → service → dialects → HTTP server.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace drover::cli {
@@ -9,6 +11,13 @@ struct ServeOptions {
   std::string listen;    // HOST:PORT
   std::string data_dir;  // created when absent
   int threads = 0;       // 0 = one per core
+
+  // The node the runner schedules on: detected, unless declared.
+  std::optional<double> cpus;
+  std::string memory;  // e.g. "64Gi"; empty = detected
+  int64_t gpus = 0;
+  std::string quota_file;  // JSON ResourceId → limits; empty = no quotas
+  double stop_grace_seconds = 10;
 };
 
 // Runs until SIGINT or SIGTERM; returns the process exit code.

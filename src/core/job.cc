@@ -1,9 +1,7 @@
 #include "core/job.h"
 
-#include <cstdlib>
-#include <string>
-
 #include "core/error.h"
+#include "core/quantity.h"
 
 namespace drover::core {
 
@@ -11,50 +9,22 @@ std::string_view VisibilityName(Visibility v) {
   return v == Visibility::kPublic ? "PUBLIC" : "PRIVATE";
 }
 
-namespace {
-
-// Leading decimal number of a resource string ("4", "0.5", "10Gi").
-double LeadingNumber(const std::string& s) { return s.empty() ? 0 : std::strtod(s.c_str(), nullptr); }
-
-// Bytes of a Kubernetes-style quantity: "10Gi", "512Mi", "1G", "1024".
-double MemoryBytes(const std::string& s) {
-  if (s.empty()) return 0;
-  char* end = nullptr;
-  double value = std::strtod(s.c_str(), &end);
-  std::string unit(end);
-  static const std::pair<const char*, double> kUnits[] = {
-      {"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
-      {"K", 1e3},     {"M", 1e6},        {"G", 1e9},           {"T", 1e12},
-  };
-  for (const auto& [name, scale] : kUnits) {
-    if (unit == name) return value * scale;
-  }
-  return value;
-}
-
-}  // namespace
-
 int64_t Job::RequestCpu() const {
-  double total = 0;
-  for (const RoleSpec& r : roles) total += LeadingNumber(r.cpu) * static_cast<double>(r.pod_count);
-  return static_cast<int64_t>(total);
+  int64_t milli = 0;
+  for (const RoleSpec& r : roles) milli += ParseCpuMilli(r.cpu).value_or(0) * r.pod_count;
+  return milli / 1000;
 }
 
 int64_t Job::RequestGpu() const {
-  double total = 0;
-  for (const RoleSpec& r : roles) total += LeadingNumber(r.gpu) * static_cast<double>(r.pod_count);
-  return static_cast<int64_t>(total);
+  int64_t milli = 0;
+  for (const RoleSpec& r : roles) milli += ParseCpuMilli(r.gpu).value_or(0) * r.pod_count;
+  return milli / 1000;
 }
 
 std::string Job::RequestMemory() const {
-  double total = 0;
-  for (const RoleSpec& r : roles) total += MemoryBytes(r.memory) * static_cast<double>(r.pod_count);
-  if (total == 0) return "";
-  const double gib = 1073741824.0;
-  if (total >= gib && static_cast<int64_t>(total) % static_cast<int64_t>(gib) == 0) {
-    return std::to_string(static_cast<int64_t>(total / gib)) + "Gi";
-  }
-  return std::to_string(static_cast<int64_t>(total / 1048576.0)) + "Mi";
+  int64_t bytes = 0;
+  for (const RoleSpec& r : roles) bytes += ParseMemoryBytes(r.memory).value_or(0) * r.pod_count;
+  return FormatMemory(bytes);
 }
 
 int64_t Job::NodeCount() const {
@@ -77,6 +47,17 @@ std::string Job::Images() const {
     out += r.image;
   }
   return out;
+}
+
+int64_t Job::RestartLimit() const {
+  constexpr int64_t kDefaultRestartLimit = 3;
+  for (const RoleSpec& r : roles) {
+    if (r.restart_policy == "Always" || r.restart_policy == "OnFailure" ||
+        r.restart_policy == "ExitCode") {
+      return max_restarts > 0 ? max_restarts : kDefaultRestartLimit;
+    }
+  }
+  return 0;
 }
 
 void TransitionJob(Job& job, TrainingStatus to, TimeMs now, std::string reason_code,

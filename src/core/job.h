@@ -52,6 +52,24 @@ struct StatusEvent {
   bool operator==(const StatusEvent&) const = default;
 };
 
+// One process of a running job (a "pod" in the vendors' words).
+struct PodState {
+  std::string name;       // "<job>-worker-0"
+  std::string uid;        // UUID, new for every start of the pod
+  std::string role;       // "Worker", …
+  int64_t index = 0;      // within its role
+  std::string status;     // Pending, Running, Succeeded, Failed
+  int64_t pid = 0;        // also the process group id; 0 when not running
+  int64_t exit_code = -1; // -1 until it exits
+  int64_t signal = 0;     // the signal that ended it, 0 if none
+  std::string gpus;       // CUDA_VISIBLE_DEVICES it was given
+  TimeMs created = 0;
+  TimeMs started = 0;
+  TimeMs finished = 0;
+
+  bool operator==(const PodState&) const = default;
+};
+
 struct Job {
   // Identity and ownership.
   JobNumber id = 0;
@@ -83,7 +101,7 @@ struct Job {
   bool enable_assign_node = false;
   bool enable_sanity_check = false;
   int64_t reserved_minutes = 0;
-  int64_t max_restarts = 0;
+  int64_t max_restarts = 0;  // 0 = the default limit when a policy allows restarts
   std::string extras = "{}";  // dialect pass-through, JSON object text
 
   // Where the job is in its lifecycle.
@@ -93,6 +111,8 @@ struct Job {
   std::string reason_message;
   int64_t restart_count = 0;
   std::vector<StatusEvent> history;
+  std::vector<PodState> pods;          // of the current run
+  std::vector<PodState> history_pods;  // of earlier runs (restarts)
 
   // Times (0 = has not happened).
   TimeMs created = 0;
@@ -118,6 +138,9 @@ struct Job {
   int64_t DurationSeconds(TimeMs now) const;
   // The images of all roles, space separated (for full-text search).
   std::string Images() const;
+  // How many times the job may be restarted: 0 when no role's RestartPolicy
+  // allows restarts, else max_restarts (3 when unset).
+  int64_t RestartLimit() const;
 };
 
 // Moves `job` to `to` at `now`, closing the current history entry and

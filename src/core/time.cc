@@ -47,7 +47,7 @@ bool ReadDigits(std::string_view s, size_t pos, size_t count, int& out) {
 
 }  // namespace
 
-std::string FormatIso8601(TimeMs t) {
+std::string FormatIso8601(TimeMs t, bool millis) {
   int64_t seconds = t >= 0 ? t / 1000 : (t - 999) / 1000;
   int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
   int64_t rem = seconds - days * 86400;
@@ -55,9 +55,15 @@ std::string FormatIso8601(TimeMs t) {
   unsigned m, d;
   CivilFromDays(days, y, m, d);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
-                m, d, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-                static_cast<long long>(rem % 60));
+  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+                        static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
+                        static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
+  if (millis) {
+    std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), ".%03lldZ",
+                  static_cast<long long>(t - seconds * 1000));
+  } else {
+    std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), "Z");
+  }
   return buf;
 }
 

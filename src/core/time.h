@@ -41,8 +41,9 @@ class ManualClock : public Clock {
   std::atomic<TimeMs> now_;
 };
 
-// "2025-04-16T07:25:34Z" (seconds precision, UTC).
-std::string FormatIso8601(TimeMs t);
+// "2025-04-16T07:25:34Z" (seconds precision, UTC), or with `millis`
+// "2025-04-16T07:25:34.250Z".
+std::string FormatIso8601(TimeMs t, bool millis = false);
 
 // Parses ISO-8601 date-times: "2025-04-16T07:25:34Z", with optional
 // fractional seconds and a "Z" or "+08:00" style offset; a bare date

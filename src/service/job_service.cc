@@ -40,7 +40,7 @@ Job JobService::Create(const Principal& who, Job draft) {
   CheckRoles(draft.roles);
   CheckPriority(draft.priority);
 
-  std::lock_guard lock(write_mu_);
+  std::unique_lock lock(write_mu_);
   Job job = std::move(draft);
   job.id = last_number_ + 1;
   job.public_id = core::JobPublicId(job.id);
@@ -53,6 +53,8 @@ Job JobService::Create(const Principal& who, Job draft) {
   job.history = {core::StatusEvent{TrainingStatus::kCreating, job.created, 0, "", ""}};
   Commit(job);
   last_number_ = job.id;
+  lock.unlock();
+  if (observer_) observer_->OnCreated(job);
   return job;
 }
 
@@ -79,7 +81,7 @@ JobList JobService::List(const Principal& who, index::JobQuery query) {
 }
 
 Job JobService::Update(const Principal& who, std::string_view public_id, const JobUpdate& update) {
-  std::lock_guard lock(write_mu_);
+  std::unique_lock lock(write_mu_);
   Job job = Get(who, public_id);
   if (update.priority) {
     CheckPriority(*update.priority);
@@ -107,11 +109,13 @@ Job JobService::Update(const Principal& who, std::string_view public_id, const J
   if (update.extras) job.extras = *update.extras;
   job.modified = clock_.Now();
   Commit(job);
+  lock.unlock();
+  if (observer_) observer_->OnUpdated(job);
   return job;
 }
 
 Job JobService::Stop(const Principal& who, std::string_view public_id) {
-  std::lock_guard lock(write_mu_);
+  std::unique_lock lock(write_mu_);
   Job job = Get(who, public_id);
   if (core::IsTerminal(job.status)) {
     throw Error(ErrorCode::kFailedPrecondition,
@@ -121,9 +125,13 @@ Job JobService::Stop(const Principal& who, std::string_view public_id) {
   if (job.status == TrainingStatus::kStopping) return job;  // stopping twice is harmless
   core::TimeMs now = clock_.Now();
   TransitionJob(job, TrainingStatus::kStopping, now);
-  // No process runs for the job yet, so stopping completes at once.
-  TransitionJob(job, TrainingStatus::kStopped, now, "JobStoppedByUser", "Job is stopped by user.");
+  if (!observer_ || job.imported) {
+    // Nothing runs the job, so stopping completes at once.
+    TransitionJob(job, TrainingStatus::kStopped, now, "JobStoppedByUser", "Job is stopped by user.");
+  }
   Commit(job);
+  lock.unlock();
+  if (observer_ && !job.imported) observer_->OnStopRequested(job);
   return job;
 }
 
@@ -138,21 +146,77 @@ void JobService::Delete(const Principal& who, std::string_view public_id) {
   }
   store_.Apply({store::Mutation::Delete(job.id)});
   index_.Erase(job.id);
+  NoteWrite();
+}
+
+PodLog JobService::PodLogs(const Principal& who, std::string_view job_id, std::string_view pod_id,
+                           std::string_view pod_uid, int64_t max_lines) {
+  Job job = Get(who, job_id);
+  for (const auto* pods : {&job.pods, &job.history_pods}) {
+    for (auto it = pods->rbegin(); it != pods->rend(); ++it) {
+      if (it->name != pod_id || (!pod_uid.empty() && it->uid != pod_uid)) continue;
+      PodLog log{*it, {}};
+      if (log_reader_) log.lines = log_reader_->Tail(job, *it, max_lines);
+      return log;
+    }
+  }
+  core::ThrowNotFound("The pod " + std::string(pod_id) + " does not exist in job " + job.public_id + ".");
+}
+
+Job JobService::Mutate(core::JobNumber id, const std::function<void(Job&)>& change) {
+  std::lock_guard lock(write_mu_);
+  std::optional<Job> job = store_.GetJob(id);
+  if (!job) core::ThrowNotFound("The job does not exist.");
+  change(*job);
+  Commit(*job);
+  return std::move(*job);
 }
 
 Job JobService::Transition(core::JobNumber id, TrainingStatus to, std::string reason_code,
                            std::string reason_message) {
-  std::lock_guard lock(write_mu_);
-  std::optional<Job> job = store_.GetJob(id);
-  if (!job) core::ThrowNotFound("The job does not exist.");
-  TransitionJob(*job, to, clock_.Now(), std::move(reason_code), std::move(reason_message));
-  Commit(*job);
-  return std::move(*job);
+  return Mutate(id, [&](Job& job) {
+    TransitionJob(job, to, clock_.Now(), std::move(reason_code), std::move(reason_message));
+  });
+}
+
+std::vector<Job> JobService::ActiveJobs() {
+  index::JobQuery query;
+  query.limit = INT64_MAX;
+  for (int s = 0; s < core::kTrainingStatusCount; ++s) {
+    auto status = static_cast<TrainingStatus>(s);
+    if (!core::IsTerminal(status)) query.statuses.push_back(status);
+  }
+  std::vector<Job> jobs;
+  for (core::JobNumber id : index_.Search(query).ids) {
+    std::optional<Job> job = store_.GetJob(id);
+    if (job && !job->imported) jobs.push_back(std::move(*job));
+  }
+  return jobs;
+}
+
+void JobService::NoteWrite() {
+  {
+    std::lock_guard lock(writes_mu_);
+    ++writes_;
+  }
+  writes_cv_.notify_all();
+}
+
+uint64_t JobService::WriteCount() {
+  std::lock_guard lock(writes_mu_);
+  return writes_;
+}
+
+uint64_t JobService::WaitForWrite(uint64_t seen, int64_t timeout_ms) {
+  std::unique_lock lock(writes_mu_);
+  writes_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return writes_ > seen; });
+  return writes_;
 }
 
 void JobService::Commit(const Job& job) {
   store_.Apply({store::Mutation::Put(job)});
   index_.Upsert(job);
+  NoteWrite();
 }
 
 }  // namespace drover::service

@@ -7,6 +7,8 @@
 // Failures throw core::Error and change nothing.
 #pragma once
 
+#include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -20,6 +22,11 @@
 
 namespace drover::service {
 
+struct PodLog {
+  core::PodState pod;
+  std::vector<std::string> lines;
+};
+
 struct JobList {
   std::vector<core::Job> jobs;
   int64_t total = 0;
@@ -32,6 +39,27 @@ struct JobUpdate {
   std::optional<std::string> description;
   std::optional<std::vector<core::RoleSpec>> roles;  // only before the job runs
   std::optional<std::string> extras;                 // the dialect's pass-through, replaced whole
+};
+
+// What runs the jobs (the runner) hears from the service. Called after the
+// change is committed, without service locks held; must not block.
+class JobObserver {
+ public:
+  virtual ~JobObserver() = default;
+  virtual void OnCreated(const core::Job& job) = 0;
+  // The job is now Stopping; the observer ends its processes and moves it
+  // to Stopped.
+  virtual void OnStopRequested(const core::Job& job) = 0;
+  virtual void OnUpdated(const core::Job& job) = 0;
+};
+
+// Reads a pod's log (the runner knows where logs live).
+class PodLogReader {
+ public:
+  virtual ~PodLogReader() = default;
+  // The last `max_lines` lines the pod wrote, oldest first.
+  virtual std::vector<std::string> Tail(const core::Job& job, const core::PodState& pod,
+                                        int64_t max_lines) const = 0;
 };
 
 class JobService {
@@ -53,30 +81,66 @@ class JobService {
 
   core::Job Update(const Principal& who, std::string_view public_id, const JobUpdate& update);
 
-  // Stops an active job: Stopping, then Stopped (ReasonCode JobStoppedByUser).
-  // Throws kFailedPrecondition for a job that has already finished.
+  // Stops an active job: Stopping, then — at once when no observer runs
+  // jobs, else when the observer has ended its processes — Stopped
+  // (ReasonCode JobStoppedByUser). Throws kFailedPrecondition for a job
+  // that has already finished.
   core::Job Stop(const Principal& who, std::string_view public_id);
 
   // Deletes a finished job. Throws kFailedPrecondition for an active one.
   void Delete(const Principal& who, std::string_view public_id);
 
-  // Applies a status change (used by the runner). Throws kFailedPrecondition
-  // for a step the lifecycle does not allow.
+  // The last `max_lines` log lines of pod `pod_id` of the job: its current
+  // run, or the run with `pod_uid` when given (earlier runs stay readable
+  // after restarts). Throws kNotFound for an unknown job, pod or uid.
+  PodLog PodLogs(const Principal& who, std::string_view job_id, std::string_view pod_id,
+                 std::string_view pod_uid, int64_t max_lines);
+
+  // ---- for the runner -----------------------------------------------------
+
+  // Connects the runner; both must outlive the service's use of them.
+  void SetObserver(JobObserver* observer) { observer_ = observer; }
+  void SetPodLogReader(const PodLogReader* reader) { log_reader_ = reader; }
+
+  // Loads job `id`, applies `change` and commits the result, atomically with
+  // respect to other writes. `change` may throw core::Error to abort (and
+  // nothing is written). Returns the committed job.
+  core::Job Mutate(core::JobNumber id, const std::function<void(core::Job&)>& change);
+
+  // Applies a status change. Throws kFailedPrecondition for a step the
+  // lifecycle does not allow.
   core::Job Transition(core::JobNumber id, core::TrainingStatus to, std::string reason_code = {},
                        std::string reason_message = {});
+
+  // Every job in an active status that Drover runs (imported history excluded).
+  std::vector<core::Job> ActiveJobs();
+
+  // How many writes have been committed since start; WaitForWrite blocks
+  // until that count exceeds `seen` or `timeout_ms` passes, and returns the
+  // new count. For tests and tools that wait on state, not on time.
+  uint64_t WriteCount();
+  uint64_t WaitForWrite(uint64_t seen, int64_t timeout_ms);
 
   const core::Clock& clock() const { return clock_; }
 
  private:
   // Durably stores `job` and updates the index; caller holds write_mu_.
   void Commit(const core::Job& job);
+  void NoteWrite();
 
   store::Store& store_;
   index::JobIndex& index_;
   const core::Clock& clock_;
 
+  JobObserver* observer_ = nullptr;
+  const PodLogReader* log_reader_ = nullptr;
+
   std::mutex write_mu_;
   core::JobNumber last_number_;  // guarded by write_mu_
+
+  std::mutex writes_mu_;
+  std::condition_variable writes_cv_;
+  uint64_t writes_ = 0;  // guarded by writes_mu_
 };
 
 }  // namespace drover::service

@@ -52,6 +52,8 @@ void VisitJobFields(JobT& j, F&& f) {
   f("reason_message", j.reason_message);
   f("restart_count", j.restart_count);
   f("history", j.history);
+  f("pods", j.pods);
+  f("history_pods", j.history_pods);
   f("created", j.created);
   f("submitted", j.submitted);
   f("running", j.running);
@@ -84,6 +86,22 @@ void VisitEventFields(EventT& e, F&& f) {
   f("reason_message", e.reason_message);
 }
 
+template <class PodT, class F>
+void VisitPodFields(PodT& p, F&& f) {
+  f("name", p.name);
+  f("uid", p.uid);
+  f("role", p.role);
+  f("index", p.index);
+  f("status", p.status);
+  f("pid", p.pid);
+  f("exit_code", p.exit_code);
+  f("signal", p.signal);
+  f("gpus", p.gpus);
+  f("created", p.created);
+  f("started", p.started);
+  f("finished", p.finished);
+}
+
 // ---- encoding -------------------------------------------------------------
 
 json::value ToJson(const std::string& v) { return json::value(v); }
@@ -99,6 +117,7 @@ json::value ToJson(const std::map<std::string, std::string>& m) {
 }
 json::value ToJson(const RoleSpec& r);
 json::value ToJson(const StatusEvent& e);
+json::value ToJson(const core::PodState& p);
 template <class T>
 json::value ToJson(const std::vector<T>& items) {
   json::array a;
@@ -126,6 +145,12 @@ json::value ToJson(const StatusEvent& e) {
   return o;
 }
 
+json::value ToJson(const core::PodState& p) {
+  json::object o;
+  VisitPodFields(p, Encoder{o});
+  return o;
+}
+
 // ---- decoding -------------------------------------------------------------
 
 void FromJson(const json::value& v, std::string& out) { out = json::value_to<std::string>(v); }
@@ -143,6 +168,7 @@ void FromJson(const json::value& v, std::map<std::string, std::string>& out) {
 }
 void FromJson(const json::value& v, RoleSpec& out);
 void FromJson(const json::value& v, StatusEvent& out);
+void FromJson(const json::value& v, core::PodState& out);
 template <class T>
 void FromJson(const json::value& v, std::vector<T>& out) {
   for (const json::value& item : v.as_array()) FromJson(item, out.emplace_back());
@@ -160,6 +186,9 @@ struct Decoder {
 void FromJson(const json::value& v, RoleSpec& out) { VisitRoleFields(out, Decoder{v.as_object()}); }
 void FromJson(const json::value& v, StatusEvent& out) {
   VisitEventFields(out, Decoder{v.as_object()});
+}
+void FromJson(const json::value& v, core::PodState& out) {
+  VisitPodFields(out, Decoder{v.as_object()});
 }
 
 }  // namespace

@@ -1,13 +1,18 @@
 // PAI-DLC training jobs end to end, through @alicloud/openapi-client.
 import { test, before, after } from 'node:test';
+import { writeFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { Server, DlcClient, sdkError, jobBody, UUID_UPPER } from './harness.mjs';
+import { Server, DlcClient, sdkError, jobBody, waitForStatus, BIG_NODE, UUID_UPPER } from './harness.mjs';
 
 let server;
 let dlc;
 
 before(async () => {
-  server = await new Server().start();
+  server = new Server(BIG_NODE);
+  const quotas = `${server.dataDir}/quotas.json`;
+  writeFileSync(quotas, JSON.stringify({ 'one-gpu': { GPU: '1' } }));
+  server.args.push('--quota-file', quotas);
+  await server.start();
   dlc = new DlcClient(server.endpoint);
 });
 
@@ -31,11 +36,11 @@ test('CreateJob then GetJob returns the job with DLC field names and types', asy
   assert.equal(job.JobId, created.JobId);
   assert.equal(job.DisplayName, 'create-get');
   assert.equal(job.JobType, 'PyTorchJob');
-  assert.equal(job.Status, 'Creating');
+  assert.equal(job.StatusHistory[0].Status, 'Creating');
   assert.equal(job.Priority, 5);
   assert.equal(job.Description, 'first job');
   assert.equal(job.Accessibility, 'PRIVATE');
-  assert.equal(job.UserCommand, 'python train.py');
+  assert.equal(job.UserCommand, 'sleep 1000 # python train.py');
   assert.deepEqual(job.Envs, { LR: '0.1' });
   assert.equal(job.RestartTimes, '0/0');
   assert.equal(typeof job.Duration, 'number');
@@ -47,7 +52,6 @@ test('CreateJob then GetJob returns the job with DLC field names and types', asy
   assert.deepEqual(job.UserVpc, { VpcId: 'vpc-1', ExtendedCidrs: ['10.0.0.0/8'] });
   assert.deepEqual(job.CodeSource, { CodeSourceId: 'code-1', Branch: 'main' });
   assert.deepEqual(job.Settings.Tags, { team: 'vision' });
-  assert.equal(job.StatusHistory[0].Status, 'Creating');
 });
 
 test('ListJobs items carry the JobItem types: RequestGPU, RequestMemory and NodeCount as strings', async () => {
@@ -136,14 +140,32 @@ test('UpdateJob changes priority and description, and only widens visibility', a
   assert.equal(job.Accessibility, 'PUBLIC');
   assert.equal(job.Priority, 7);
 
-  await dlc.updateJob(JobId, { JobSpecs: [{ Type: 'Worker', Image: 'new:1', PodCount: 3 }] });
-  job = await dlc.getJob(JobId);
+});
+
+test('UpdateJob changes JobSpecs of a queued job, not of a running one', async () => {
+  const oneGpu = jobBody({ ResourceId: 'one-gpu',
+                          JobSpecs: [{ Type: 'Worker', Image: 'i', PodCount: 1, ResourceConfig: { GPU: '1' } }] });
+  const blocker = (await dlc.createJob({ ...oneGpu, DisplayName: 'blocker' })).JobId;
+  await waitForStatus(dlc, blocker, 'Running');
+  const queued = (await dlc.createJob({ ...oneGpu, DisplayName: 'queued' })).JobId;
+  await waitForStatus(dlc, queued, 'Queuing');
+
+  await dlc.updateJob(queued, { JobSpecs: [{ Type: 'Worker', Image: 'new:1', PodCount: 3 }] });
+  const job = await dlc.getJob(queued);
   assert.equal(job.JobSpecs[0].Image, 'new:1');
   assert.equal(job.JobSpecs[0].PodCount, 3);
+
+  const refused = await sdkError(dlc.updateJob(blocker, { JobSpecs: [{ Type: 'Worker', Image: 'x', PodCount: 1 }] }));
+  assert.equal(refused.code, 'IncorrectStatus');
+  await dlc.stopJob(blocker);
+  await dlc.stopJob(queued);
+  await waitForStatus(dlc, blocker, 'Stopped');
+  await waitForStatus(dlc, queued, 'Stopped');
 });
 
 test('StopJob stops an active job; stopping a finished job and deleting an active one are refused', async () => {
   const { JobId } = await dlc.createJob(jobBody({ DisplayName: 'stop-me' }));
+  await waitForStatus(dlc, JobId, 'Running');
   const activeDelete = await sdkError(dlc.deleteJob(JobId));
   assert.equal(activeDelete.statusCode, 400);
   assert.equal(activeDelete.code, 'IncorrectStatus');
@@ -151,20 +173,21 @@ test('StopJob stops an active job; stopping a finished job and deleting an activ
   const stopped = await dlc.stopJob(JobId);
   assert.equal(stopped.JobId, JobId);
   assert.match(stopped.RequestId, UUID_UPPER);
-  const job = await dlc.getJob(JobId);
-  assert.equal(job.Status, 'Stopped');
+  const job = await waitForStatus(dlc, JobId, 'Stopped');
   assert.equal(job.ReasonCode, 'JobStoppedByUser');
   assert.notEqual(job.GmtStoppedTime, null);
   assert.notEqual(job.GmtFinishTime, null);
-  assert.deepEqual(job.StatusHistory.map((h) => h.Status), ['Creating', 'Stopping', 'Stopped']);
+  assert.deepEqual(job.StatusHistory.map((h) => h.Status),
+                   ['Creating', 'Queuing', 'EnvPreparing', 'Running', 'Stopping', 'Stopped']);
+  assert.equal(job.Pods[0].Signal, 15, 'the pod ended by SIGTERM');
 
   const again = await sdkError(dlc.stopJob(JobId));
   assert.equal(again.code, 'IncorrectStatus');
 
   const events = await dlc.getJobEvents(JobId);
   assert.equal(events.JobId, JobId);
-  assert.equal(events.Events.length, 3);
-  assert.match(events.Events[2], /Stopped \(JobStoppedByUser\)/);
+  assert.equal(events.Events.length, 6);
+  assert.match(events.Events[5], /Stopped \(JobStoppedByUser\)/);
   const limited = await dlc.getJobEvents(JobId, { MaxEventsNum: 1 });
   assert.equal(limited.Events.length, 1);
   const future = await dlc.getJobEvents(JobId, { StartTime: '2099-01-01T00:00:00Z', EndTime: '2099-01-02T00:00:00Z' });

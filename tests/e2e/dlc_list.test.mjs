@@ -2,7 +2,7 @@
 // of jobs created through the SDK.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, DlcClient, sdkError, jobBody } from './harness.mjs';
+import { Server, DlcClient, sdkError, jobBody, waitForStatus, BIG_NODE } from './harness.mjs';
 
 let server;
 let dlc;
@@ -14,24 +14,26 @@ const spec = (gpu, extra = {}) => [{ Type: 'Worker', Image: 'registry/pytorch:2.
 const fixture = [
   jobBody({ DisplayName: 'tf-mnist-test', JobType: 'TFJob', WorkspaceId: '100',
             JobSpecs: [{ Type: 'Worker', Image: 'tensorflow:2.14', PodCount: 2, ResourceConfig: { GPU: '4' } }],
-            UserCommand: 'python mnist.py --epochs 3', Settings: { Tags: { team: 'vision', env: 'prod' } } }),
+            UserCommand: 'sleep 1000 # python mnist.py --epochs 3', Settings: { Tags: { team: 'vision', env: 'prod' } } }),
   jobBody({ DisplayName: 'job-Test2', WorkspaceId: '100', Priority: 9, JobSpecs: spec(8),
-            UserCommand: 'torchrun train.py 训练模型', Settings: { Tags: { team: 'nlp' }, Caller: 'pipeline-ui',
+            UserCommand: 'sleep 1000 # torchrun train.py 训练模型', Settings: { Tags: { team: 'nlp' }, Caller: 'pipeline-ui',
             PipelineId: 'flow-7' } }),
   jobBody({ DisplayName: 'job-t1', WorkspaceId: '200', ResourceId: 'quota-gpu-a', Accessibility: 'PUBLIC',
             JobSpecs: spec(1, { AssignNodeSpec: { EnableAssignNode: true, NodeNames: 'n1' } }),
-            UserCommand: 'bash run.sh', TemplateId: 'tmlabc123', BusinessUserId: 'biz-9',
+            UserCommand: 'sleep 1000 # bash run.sh', TemplateId: 'tmlabc123', BusinessUserId: 'biz-9',
             Settings: { OversoldType: 'ForbiddenQuotaOverSold' } }),
   jobBody({ DisplayName: 'resnet_50.v2', WorkspaceId: '200', JobSpecs: spec(2, { SpotSpec: { SpotStrategy: 'SpotWithPriceLimit' } }),
-            UserCommand: 'python resnet.py', Priority: 3 }),
-  jobBody({ DisplayName: 'bert-finetune', WorkspaceId: '100', JobSpecs: spec(0), UserCommand: 'python bert.py' }),
+            UserCommand: 'sleep 1000 # python resnet.py', Priority: 3 }),
+  jobBody({ DisplayName: 'bert-finetune', WorkspaceId: '100', JobSpecs: spec(0), UserCommand: 'sleep 1000 # python bert.py' }),
 ];
 
 before(async () => {
-  server = await new Server().start();
+  server = await new Server(BIG_NODE).start();
   dlc = new DlcClient(server.endpoint);
   for (const body of fixture) ids[body.DisplayName] = (await dlc.createJob(body)).JobId;
+  for (const id of Object.values(ids)) await waitForStatus(dlc, id, 'Running');
   await dlc.stopJob(ids['bert-finetune']);  // one finished job, with a reason
+  await waitForStatus(dlc, ids['bert-finetune'], 'Stopped');
 });
 
 after(async () => {
@@ -79,7 +81,8 @@ test('DisplayNameSearchMode prefix, term and fulltext', async () => {
 test('JobType, Status, WorkspaceId, ResourceId and the other exact filters', async () => {
   assert.deepEqual(await names({ JobType: 'TFJob' }), ['tf-mnist-test']);
   assert.deepEqual(await names({ Status: 'Stopped' }), ['bert-finetune']);
-  assert.equal((await names({ Status: 'Creating' })).length, 4);
+  assert.equal((await names({ Status: 'Running' })).length, 4);
+  assert.deepEqual(await names({ Status: 'Creating' }), []);
   assert.deepEqual(sorted(await names({ WorkspaceId: '200' })), ['job-t1', 'resnet_50.v2']);
   assert.deepEqual(await names({ ResourceId: 'quota-gpu-a' }), ['job-t1']);
   assert.deepEqual(await names({ TemplateId: 'tmlabc123' }), ['job-t1']);
@@ -138,7 +141,8 @@ test('numeric ranges are inclusive', async () => {
   assert.deepEqual(await names({ NumericRangeField: 'RequestGPU', NumericRangeMin: 9 }), []);
   assert.deepEqual(await names({ NumericRangeField: 'Priority', NumericRangeMin: 9 }), ['job-Test2']);
   assert.equal((await names({ NumericRangeField: 'RequestCPU', NumericRangeMin: 1, NumericRangeMax: 2 })).length, 4);
-  assert.equal((await names({ NumericRangeField: 'Duration', NumericRangeMax: 0 })).length, 5);
+  assert.equal((await names({ NumericRangeField: 'Duration', NumericRangeMin: 0, NumericRangeMax: 86400 })).length, 5);
+  assert.deepEqual(await names({ NumericRangeField: 'Duration', NumericRangeMin: 86400 }), []);
   for (const query of [{ NumericRangeField: 'RequestGPU' }, { NumericRangeMin: 1 },
                        { NumericRangeField: 'Color', NumericRangeMin: 1 },
                        { NumericRangeField: 'RequestGPU', NumericRangeMin: 5, NumericRangeMax: 1 },

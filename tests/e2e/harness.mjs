@@ -14,13 +14,16 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const droverBin = process.env.DROVER_BIN || path.resolve(here, '../../build/drover');
 
 // A running server. `dataDir` survives stop() so a restart sees the same store.
+// `args` are extra `drover serve` flags, e.g. ['--gpus', '2'].
 export class Server {
-  constructor(dataDir) {
-    this.dataDir = dataDir || mkdtempSync(path.join(tmpdir(), 'drover-e2e-'));
+  constructor(args = []) {
+    this.args = args;
+    this.dataDir = mkdtempSync(path.join(tmpdir(), 'drover-e2e-'));
   }
 
   async start() {
-    this.proc = spawn(droverBin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', this.dataDir],
+    this.proc = spawn(droverBin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', this.dataDir,
+                                  '--stop-grace-seconds', '2', ...this.args],
                       { stdio: ['ignore', 'pipe', 'pipe'] });
     this.log = '';
     this.port = await new Promise((resolve, reject) => {
@@ -79,6 +82,23 @@ export class DlcClient {
   getJobEvents(id, query) { return this.call('GetJobEvents', 'GET', `/api/v1/jobs/${id}/events`, { query }); }
 }
 
+// Polls GetJob until `done(job)` holds; fails after `timeoutMs`. Jobs move
+// on the server's own time, so waiting on their state is the only way.
+export async function waitForJob(dlc, jobId, done, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  let job;
+  while (Date.now() < deadline) {
+    job = await dlc.getJob(jobId);
+    if (done(job)) return job;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`job ${jobId} did not get there in ${timeoutMs} ms; last seen: ${JSON.stringify(job).slice(0, 2000)}`);
+}
+
+export const TERMINAL = ['Succeeded', 'Failed', 'Stopped'];
+export const waitForStatus = (dlc, jobId, status) => waitForJob(dlc, jobId, (j) => j.Status === status);
+export const waitForEnd = (dlc, jobId) => waitForJob(dlc, jobId, (j) => TERMINAL.includes(j.Status));
+
 // Runs `promise` and returns the SDK's error; fails when it succeeds.
 export async function sdkError(promise) {
   try {
@@ -89,16 +109,20 @@ export async function sdkError(promise) {
   throw new Error('expected the call to fail');
 }
 
-// A valid CreateJob body with `overrides` applied.
+// A valid CreateJob body with `overrides` applied; by default its one pod
+// sleeps until stopped.
 export function jobBody(overrides = {}) {
   return {
     DisplayName: 'job',
     JobType: 'PyTorchJob',
     JobSpecs: [{ Type: 'Worker', Image: 'pytorch:2.1', PodCount: 1,
                  ResourceConfig: { CPU: '2', GPU: '1', Memory: '4Gi' } }],
-    UserCommand: 'python train.py',
+    UserCommand: 'sleep 1000 # python train.py',
     ...overrides,
   };
 }
+
+// A node large enough for every fixture job to run at once.
+export const BIG_NODE = ['--cpus', '256', '--gpus', '64', '--memory', '1024Gi'];
 
 export const UUID_UPPER = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;

@@ -91,6 +91,24 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
         return Ok(r, json::object{{"JobId", job.public_id}, {"Events", std::move(events)}});
       });
 
+  add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/logs", "paidlc:GetPodLogs",
+      [&jobs](Request& r, const service::Principal& who) {
+        Params p(r.query);
+        p.Time("StartTime");  // validated; log lines carry no timestamps to filter on
+        p.Time("EndTime");
+        p.Bool("DownloadToFile");  // validated; logs are always returned inline
+        int64_t max_lines = p.Int("MaxLines").value_or(2000);
+        if (max_lines < 1) core::ThrowInvalid("MaxLines", "MaxLines must be at least 1.");
+        service::PodLog log = jobs.PodLogs(who, r.path_params["JobId"], r.path_params["PodId"],
+                                           p.Get("PodUid") ? *p.Get("PodUid") : "", max_lines);
+        json::array lines;
+        for (std::string& line : log.lines) lines.push_back(json::string(line));
+        return Ok(r, json::object{{"JobId", r.path_params["JobId"]},
+                                  {"PodId", log.pod.name},
+                                  {"PodUid", log.pod.uid},
+                                  {"Logs", std::move(lines)}});
+      });
+
   router.SetNotFound(NotFound);
 }
 

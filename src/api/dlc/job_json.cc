@@ -4,6 +4,7 @@
 
 #include "api/dlc/params.h"
 #include "core/error.h"
+#include "core/quantity.h"
 #include "text/text.h"
 
 namespace drover::api::dlc {
@@ -111,6 +112,16 @@ std::vector<core::RoleSpec> ParseRoles(const json::array& specs, const JobTypeRo
       role.cpu = r.String("CPU").value_or("");
       role.gpu = r.String("GPU").value_or("");
       role.memory = r.String("Memory").value_or("");
+      std::optional<int64_t> gpu_milli = core::ParseCpuMilli(role.gpu);
+      if (!core::ParseCpuMilli(role.cpu)) {
+        core::ThrowInvalid(r.Name("CPU"), r.Name("CPU") + " must be a number of cores such as \"4\" or \"500m\".");
+      }
+      if (!gpu_milli || *gpu_milli % 1000 != 0) {
+        core::ThrowInvalid(r.Name("GPU"), r.Name("GPU") + " must be a whole number of GPUs.");
+      }
+      if (!core::ParseMemoryBytes(role.memory)) {
+        core::ThrowInvalid(r.Name("Memory"), r.Name("Memory") + " must be a quantity such as \"10Gi\".");
+      }
     }
     roles.push_back(std::move(role));
   }
@@ -209,6 +220,11 @@ Job ParseCreateJob(std::string_view body) {
     job.caller = s.String("Caller").value_or("");
     job.enable_sanity_check = s.Bool("EnableSanityCheck").value_or(false);
     job.reserved_minutes = s.Int("JobReservedMinutes").value_or(0);
+    job.max_restarts = s.Int("MaxRestartTimes").value_or(0);
+    if (job.reserved_minutes < 0 || job.max_restarts < 0) {
+      core::ThrowInvalid(job.reserved_minutes < 0 ? "Settings.JobReservedMinutes" : "Settings.MaxRestartTimes",
+                         "Settings.JobReservedMinutes and Settings.MaxRestartTimes must not be negative.");
+    }
     if (std::optional<std::string> oversold = s.String("OversoldType")) {
       job.oversold_info = *oversold == "AcceptQuotaOverSold" ? "AcceptQuotaOverSold-false" : *oversold;
     }
@@ -271,6 +287,42 @@ json::array RenderRoles(const Job& job, const json::object& extras) {
   return out;
 }
 
+json::object RenderPod(const core::PodState& pod, core::TimeMs now) {
+  core::TimeMs end = pod.finished ? pod.finished : now;
+  return json::object{
+      {"PodId", pod.name},
+      {"PodUid", pod.uid},
+      {"Type", pod.role},
+      {"Status", pod.status},
+      {"SubStatus", ""},
+      {"Ip", "127.0.0.1"},
+      {"PodIps", json::array{json::object{{"InterfaceName", "eth0"}, {"Ip", "127.0.0.1"}}}},
+      {"NodeName", "local"},
+      {"ResourceType", "ECS"},
+      {"GmtCreateTime", Time(pod.created)},
+      {"GmtStartTime", Time(pod.started)},
+      {"GmtFinishTime", Time(pod.finished)},
+      {"Duration", pod.started && end > pod.started ? (end - pod.started) / core::kMsPerSecond : 0},
+      {"ExitCode", pod.exit_code >= 0 ? json::value(pod.exit_code) : json::value(nullptr)},
+      {"Signal", pod.signal},
+  };
+}
+
+// Current pods, each with the earlier runs of the same pod as HistoryPods.
+json::array RenderPods(const Job& job, core::TimeMs now) {
+  json::array out;
+  for (const core::PodState& pod : job.pods) {
+    json::object o = RenderPod(pod, now);
+    json::array history;
+    for (const core::PodState& old : job.history_pods) {
+      if (old.name == pod.name) history.push_back(RenderPod(old, now));
+    }
+    o["HistoryPods"] = std::move(history);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 }  // namespace
 
 json::object RenderJob(const Job& job, JobView view, core::TimeMs now) {
@@ -318,14 +370,14 @@ json::object RenderJob(const Job& job, JobView view, core::TimeMs now) {
   o["GmtStoppedTime"] = Time(job.stopped);
   o["GmtModifiedTime"] = Time(job.modified);
   o["Duration"] = job.DurationSeconds(now);
-  o["RestartTimes"] = std::to_string(job.restart_count) + "/" + std::to_string(job.max_restarts);
+  o["RestartTimes"] = std::to_string(job.restart_count) + "/" + std::to_string(job.RestartLimit());
   o["RetryCount"] = job.restart_count;
   o["JobMaxRunningTimeMinutes"] = job.max_running_minutes;
   o["JobSpecs"] = RenderRoles(job, extras);
   o["UserCommand"] = job.user_command;
   o["Envs"] = StringMapJson(job.envs);
-  o["NodeNames"] = json::array();
-  o["Pods"] = json::array();
+  o["NodeNames"] = job.pods.empty() ? json::array() : json::array{"local"};
+  o["Pods"] = RenderPods(job, now);
   json::array history;
   for (const core::StatusEvent& e : job.history) {
     history.push_back(json::object{{"Status", core::TrainingStatusName(e.status)},
@@ -354,7 +406,7 @@ std::vector<std::string> RenderEvents(const Job& job, core::TimeMs from, core::T
   for (const core::StatusEvent& e : job.history) {
     if (e.start < from || e.start > to) continue;
     if (static_cast<int64_t>(events.size()) >= max_events) break;
-    std::string line = core::FormatIso8601(e.start) + " Job " + job.public_id + " is " +
+    std::string line = core::FormatIso8601(e.start, /*millis=*/true) + " Job " + job.public_id + " is " +
                        std::string(core::TrainingStatusName(e.status));
     if (!e.reason_code.empty()) line += " (" + e.reason_code + ")";
     if (!e.reason_message.empty()) line += ": " + e.reason_message;

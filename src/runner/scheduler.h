@@ -1,0 +1,71 @@
+// Scheduler: which queued jobs start now. Pure bookkeeping, no I/O, not
+// thread-safe (the runner's thread owns it).
+//
+// Policy: the queue is ordered by priority (9 highest), then submit time,
+// then job number. A job starts only when all of its pods fit at once —
+// in the node's free capacity and in its ResourceId's quota — and jobs
+// start in queue order: when a job does not fit in the node, nothing behind
+// it jumps ahead, and when it does not fit in its quota, nothing behind it
+// in the same quota does (so a large job is never starved, and a full quota
+// holds back only its own jobs). A job that could not fit even on an empty
+// node or quota is refused at Enqueue.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/job.h"
+#include "runner/resources.h"
+
+namespace drover::runner {
+
+struct QueuedJob {
+  core::JobNumber id = 0;
+  int64_t priority = 1;
+  core::TimeMs submitted = 0;
+  Resources request;     // all pods together
+  std::string quota_id;  // the job's ResourceId; empty = none
+};
+
+class Scheduler {
+ public:
+  Scheduler(Resources capacity, Quotas quotas);
+
+  // Adds a job to the queue. Returns nullopt, or — for a job that can never
+  // fit — the reason, and the job is not queued.
+  std::optional<std::string> Enqueue(const QueuedJob& job);
+  // Removes a queued job; false when it was not queued.
+  bool Dequeue(core::JobNumber id);
+  // Moves a queued job to its new place; ignored when not queued.
+  void Reprioritize(core::JobNumber id, int64_t priority);
+
+  // Takes the jobs that can start now, in order, and holds their resources.
+  std::vector<core::JobNumber> TakeRunnable();
+  // Gives back what a started job held; ignored for an unknown id.
+  void Release(core::JobNumber id);
+
+  // Holds resources for a job that is already running (at start-up).
+  void Hold(const QueuedJob& job);
+
+  size_t queued() const { return queue_.size(); }
+  const Resources& free() const { return free_; }
+
+ private:
+  using Key = std::tuple<int64_t, core::TimeMs, core::JobNumber>;  // -priority, submitted, id
+  static Key KeyOf(const QueuedJob& job) { return {-job.priority, job.submitted, job.id}; }
+  bool FitsQuota(const QueuedJob& job) const;
+
+  Resources capacity_;
+  Quotas quotas_;
+  Resources free_;
+  std::map<std::string, Resources> quota_used_;
+  std::map<Key, QueuedJob> queue_;
+  std::map<core::JobNumber, Key> queued_keys_;
+  std::map<core::JobNumber, QueuedJob> running_;
+};
+
+}  // namespace drover::runner
