@@ -163,9 +163,14 @@ void Runner::Handle(Event& event) {
     case Event::Kind::kStop: {
       auto it = active_.find(job.id);
       if (it != active_.end()) {
-        it->second.ending = Ending::kStopped;
-        if (it->second.reserve_until != 0) it->second.reserve_until = clock_.Now();
-        Terminate(it->second);
+        Active& active = it->second;
+        active.ending = Ending::kStopped;
+        if (active.reserve_until != 0) {
+          active.reserve_until = clock_.Now();
+        } else {
+          Terminate(active);
+          jobs_.Mutate(job.id, [&](Job& j) { SyncPods(j, active); });
+        }
         break;
       }
       // Not started (queued, or never queued): nothing to end.
@@ -422,7 +427,9 @@ void Runner::Terminate(Active& active) {
   if (active.kill_at != 0) return;
   active.kill_at = clock_.Now() + options_.stop_grace_ms;
   for (Pod& pod : active.pods) {
-    if (pod.state.finished == 0) SignalGroup(static_cast<pid_t>(pod.state.pid), SIGTERM);
+    if (pod.state.finished != 0) continue;
+    SignalGroup(static_cast<pid_t>(pod.state.pid), SIGTERM);
+    pod.state.status = "Terminating";
   }
 }
 
@@ -505,6 +512,7 @@ bool Runner::CheckTimers(core::JobNumber id, Active& active) {
     active.reason_message = "The job ran longer than JobMaxRunningTimeMinutes (" +
                             std::to_string(active.job.max_running_minutes) + " minutes).";
     Terminate(active);
+    jobs_.Mutate(id, [&](Job& j) { SyncPods(j, active); });
   }
   return false;
 }

@@ -1,0 +1,74 @@
+#include "runner/scheduler.h"
+
+#include <gtest/gtest.h>
+
+namespace drover::runner {
+namespace {
+
+constexpr int64_t kGi = 1LL << 30;
+
+QueuedJob Job(core::JobNumber id, int64_t priority, core::TimeMs submitted, int64_t gpus,
+              std::string quota = {}) {
+  return QueuedJob{id, priority, submitted, Resources{1000, kGi, gpus}, std::move(quota)};
+}
+
+TEST(Scheduler, StartsByPriorityThenSubmitTime) {
+  Scheduler s(Resources{64000, 64 * kGi, 2}, {});
+  s.Enqueue(Job(1, 1, 100, 1));
+  s.Enqueue(Job(2, 9, 300, 1));
+  s.Enqueue(Job(3, 9, 200, 1));
+  EXPECT_EQ(s.TakeRunnable(), (std::vector<core::JobNumber>{3, 2}));
+  EXPECT_EQ(s.queued(), 1u);
+  s.Release(3);
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{1});
+}
+
+TEST(Scheduler, AllOrNothingAndNoOvertakingOnTheNode) {
+  Scheduler s(Resources{64000, 64 * kGi, 4}, {});
+  s.Enqueue(Job(1, 5, 1, 3));
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{1});
+  s.Enqueue(Job(2, 5, 2, 2));  // does not fit: 1 GPU free
+  s.Enqueue(Job(3, 1, 3, 1));  // would fit, but may not overtake job 2
+  EXPECT_TRUE(s.TakeRunnable().empty());
+  s.Release(1);
+  EXPECT_EQ(s.TakeRunnable(), (std::vector<core::JobNumber>{2, 3}));
+  EXPECT_EQ(s.free().gpus, 1);
+}
+
+TEST(Scheduler, AFullQuotaHoldsBackOnlyItsOwnJobs) {
+  Scheduler s(Resources{64000, 64 * kGi, 8}, {{"q", Resources{64000, 64 * kGi, 1}}});
+  s.Enqueue(Job(1, 9, 1, 1, "q"));
+  s.Enqueue(Job(2, 9, 2, 1, "q"));
+  s.Enqueue(Job(3, 1, 3, 1, "q"));
+  s.Enqueue(Job(4, 1, 4, 1));
+  EXPECT_EQ(s.TakeRunnable(), (std::vector<core::JobNumber>{1, 4}));
+  s.Release(1);
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{2});
+}
+
+TEST(Scheduler, RefusesJobsThatCanNeverFit) {
+  Scheduler s(Resources{2000, 4 * kGi, 1}, {{"q", Resources{1000, kGi, 0}}});
+  std::optional<std::string> node = s.Enqueue(Job(1, 1, 1, 2));
+  ASSERT_TRUE(node.has_value());
+  EXPECT_EQ(*node,
+            "The job needs cpu=1 memory=1Gi gpu=2 but this node has only cpu=2 memory=4Gi gpu=1; it "
+            "can never be scheduled.");
+  ASSERT_TRUE(s.Enqueue(Job(2, 1, 1, 1, "q")).has_value());
+  EXPECT_EQ(s.queued(), 0u);
+}
+
+TEST(Scheduler, ReprioritizeMovesAQueuedJob) {
+  Scheduler s(Resources{64000, 64 * kGi, 1}, {});
+  s.Enqueue(Job(1, 5, 1, 1));
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{1});
+  s.Enqueue(Job(2, 5, 2, 1));
+  s.Enqueue(Job(3, 1, 3, 1));
+  s.Reprioritize(3, 9);
+  s.Release(1);
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{3});
+  EXPECT_TRUE(s.Dequeue(2));
+  EXPECT_FALSE(s.Dequeue(2));
+}
+
+}  // namespace
+}  // namespace drover::runner
