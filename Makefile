@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./drover-data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test unit-test e2e-test clean
+.PHONY: all deps configure build run test unit-test e2e-test bench-runner clean
 
 all: build
 
@@ -37,6 +37,10 @@ tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
 
 e2e-test: tests/e2e/node_modules/.package-lock.json
 	cd tests/e2e && DROVER_BIN=$(abspath $(BUILD_DIR))/drover node --test --test-concurrency=2
+
+# Benchmarks print figures; they are not tests.
+bench-runner: build
+	node bench/runner_bench.mjs 1000 8 200
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <fstream>
+#include <set>
 
 #include "core/error.h"
 #include "core/ids.h"
@@ -116,12 +117,22 @@ void Runner::Loop() {
     std::deque<Event> events;
     events.swap(inbox_);
     lock.unlock();
+    std::vector<Job> created;
     for (Event& event : events) {
+      if (event.kind == Event::Kind::kCreated) {
+        created.push_back(std::move(event.job));
+        continue;
+      }
       try {
         Handle(event);
       } catch (const std::exception& e) {
         spdlog::error("runner: job {}: {}", event.job.public_id, e.what());
       }
+    }
+    try {
+      Enqueue(created);
+    } catch (const std::exception& e) {
+      spdlog::error("runner: cannot queue {} jobs: {}", created.size(), e.what());
     }
     for (auto it = active_.begin(); it != active_.end();) {
       bool done = false;
@@ -133,12 +144,15 @@ void Runner::Loop() {
       }
       it = done ? active_.erase(it) : std::next(it);
     }
-    for (core::JobNumber id : scheduler_.TakeRunnable()) {
-      try {
-        Launch(id);
-      } catch (const std::exception& e) {
-        spdlog::error("runner: cannot launch job {}: {}", id, e.what());
-      }
+    try {
+      Flush();
+    } catch (const std::exception& e) {
+      spdlog::error("runner: cannot record pod changes: {}", e.what());
+    }
+    try {
+      Launch(scheduler_.TakeRunnable());
+    } catch (const std::exception& e) {
+      spdlog::error("runner: cannot launch jobs: {}", e.what());
     }
     lock.lock();
     // Sleep until there is news; while processes run, look at them every tick.
@@ -155,7 +169,7 @@ void Runner::Handle(Event& event) {
   const Job& job = event.job;
   switch (event.kind) {
     case Event::Kind::kCreated:
-      Enqueue(job);
+      Enqueue({job});
       break;
     case Event::Kind::kUpdated:
       scheduler_.Reprioritize(job.id, job.priority);
@@ -169,7 +183,7 @@ void Runner::Handle(Event& event) {
           active.reserve_until = clock_.Now();
         } else {
           Terminate(active);
-          jobs_.Mutate(job.id, [&](Job& j) { SyncPods(j, active); });
+          Later(job.id, [](Job&) {});
         }
         break;
       }
@@ -184,26 +198,32 @@ void Runner::Handle(Event& event) {
   }
 }
 
-void Runner::Enqueue(const Job& created) {
-  bool queued = false;
-  Job job = jobs_.Mutate(created.id, [&](Job& j) {
-    queued = j.status == TrainingStatus::kQueuing ||
-             Step(j, {TrainingStatus::kCreating, TrainingStatus::kRestarting}, TrainingStatus::kQueuing,
-                  clock_.Now());
-  });
-  if (!queued) return;
-  std::optional<std::string> never;
-  try {
-    never = scheduler_.Enqueue(ToQueued(job));
-  } catch (const core::Error& e) {
-    never = e.what();
+void Runner::Enqueue(const std::vector<Job>& jobs) {
+  if (jobs.empty()) return;
+  core::TimeMs now = clock_.Now();
+  std::vector<service::JobService::Change> to_queue;
+  for (const Job& job : jobs) {
+    to_queue.push_back({job.id, [now](Job& j) {
+                          Step(j, {TrainingStatus::kCreating, TrainingStatus::kRestarting},
+                               TrainingStatus::kQueuing, now);
+                        }});
   }
-  if (never) {
-    jobs_.Mutate(job.id, [&](Job& j) {
-      Step(j, {TrainingStatus::kQueuing}, TrainingStatus::kFailed, clock_.Now(),
-           "ResourceInsufficient", *never);
-    });
+  std::vector<service::JobService::Change> never_fit;
+  for (const Job& job : jobs_.MutateBatch(to_queue)) {
+    if (job.status != TrainingStatus::kQueuing) continue;  // stopped meanwhile
+    std::optional<std::string> never;
+    try {
+      never = scheduler_.Enqueue(ToQueued(job));
+    } catch (const core::Error& e) {
+      never = e.what();
+    }
+    if (!never) continue;
+    never_fit.push_back({job.id, [now, reason = *never](Job& j) {
+                           Step(j, {TrainingStatus::kQueuing}, TrainingStatus::kFailed, now,
+                                "ResourceInsufficient", reason);
+                         }});
   }
+  if (!never_fit.empty()) jobs_.MutateBatch(never_fit);
 }
 
 void Runner::Reconcile(const Job& job) {
@@ -217,11 +237,12 @@ void Runner::Reconcile(const Job& job) {
   switch (job.status) {
     case TrainingStatus::kCreating:
     case TrainingStatus::kQueuing:
-      Enqueue(job);
+      Enqueue({job});
       return;
     case TrainingStatus::kBidding:
-      jobs_.Mutate(job.id, [&](Job& j) { Step(j, {TrainingStatus::kBidding}, TrainingStatus::kQueuing, now); });
-      Enqueue(job);
+      Enqueue({jobs_.Mutate(job.id, [&](Job& j) {
+        Step(j, {TrainingStatus::kBidding}, TrainingStatus::kQueuing, now);
+      })});
       return;
     case TrainingStatus::kStopping:
       jobs_.Mutate(job.id, [&](Job& j) {
@@ -263,47 +284,65 @@ void Runner::Reconcile(const Job& job) {
     j.pods.clear();
     core::TransitionJob(j, TrainingStatus::kQueuing, now);
   });
-  if (requeue) Enqueue(after);
+  if (requeue) Enqueue({after});
 }
 
-void Runner::Launch(core::JobNumber id) {
+void Runner::Launch(const std::vector<core::JobNumber>& ids) {
+  if (ids.empty()) return;
   core::TimeMs now = clock_.Now();
-  bool preparing = false;
-  Job job = jobs_.Mutate(id, [&](Job& j) {
-    preparing = Step(j, {TrainingStatus::kQueuing}, TrainingStatus::kEnvPreparing, now);
-  });
-  if (!preparing) {  // stopped while it was being picked
-    scheduler_.Release(id);
-    return;
+  std::vector<service::JobService::Change> to_prepare;
+  for (core::JobNumber id : ids) {
+    to_prepare.push_back({id, [now](Job& j) {
+                            Step(j, {TrainingStatus::kQueuing}, TrainingStatus::kEnvPreparing, now);
+                          }});
   }
-  try {
-    std::filesystem::create_directories(JobDir(job) / "work");
-    std::filesystem::create_directories(JobDir(job) / "logs");
-  } catch (const std::exception& e) {
-    scheduler_.Release(id);
-    jobs_.Mutate(id, [&](Job& j) {
-      Step(j, {TrainingStatus::kEnvPreparing}, TrainingStatus::kFailed, clock_.Now(), "JobFailed",
-           std::string("Cannot prepare the job's directories: ") + e.what());
-    });
-    return;
-  }
-  Active& active = active_[id];
-  active.job = job;
-  if (job.max_running_minutes > 0) {
-    active.deadline = now + job.max_running_minutes * core::kMsPerMinute;
-  }
-  int64_t gpus_needed = JobRequest(job).gpus;
-  for (size_t g = 0; g < gpu_busy_.size() && static_cast<int64_t>(active.gpus.size()) < gpus_needed; ++g) {
-    if (!gpu_busy_[g]) {
-      gpu_busy_[g] = true;
-      active.gpus.push_back(static_cast<int>(g));
+  std::vector<Job> prepared = jobs_.MutateBatch(to_prepare);
+  std::set<core::JobNumber> preparing;
+  std::vector<service::JobService::Change> to_run;
+  for (const Job& job : prepared) {
+    if (job.status != TrainingStatus::kEnvPreparing) continue;  // stopped while being picked
+    preparing.insert(job.id);
+    try {
+      std::filesystem::create_directories(JobDir(job) / "work");
+      std::filesystem::create_directories(JobDir(job) / "logs");
+    } catch (const std::exception& e) {
+      scheduler_.Release(job.id);
+      to_run.push_back({job.id, [now, reason = std::string(e.what())](Job& j) {
+                          Step(j, {TrainingStatus::kEnvPreparing}, TrainingStatus::kFailed, now,
+                               "JobFailed", "Cannot prepare the job's directories: " + reason);
+                        }});
+      continue;
     }
+    Active& active = active_[job.id];
+    active.job = job;
+    if (job.max_running_minutes > 0) {
+      active.deadline = now + job.max_running_minutes * core::kMsPerMinute;
+    }
+    int64_t gpus_needed = JobRequest(job).gpus;
+    for (size_t g = 0; g < gpu_busy_.size() && static_cast<int64_t>(active.gpus.size()) < gpus_needed;
+         ++g) {
+      if (!gpu_busy_[g]) {
+        gpu_busy_[g] = true;
+        active.gpus.push_back(static_cast<int>(g));
+      }
+    }
+    SpawnPods(active);
+    to_run.push_back({job.id, [this, &active, now](Job& j) {
+                        SyncPods(j, active);
+                        if (j.enable_sanity_check) {
+                          Step(j, {TrainingStatus::kEnvPreparing}, TrainingStatus::kSanityChecking, now);
+                        }
+                        Step(j, {TrainingStatus::kEnvPreparing, TrainingStatus::kSanityChecking},
+                             TrainingStatus::kRunning, now);
+                      }});
   }
-  if (job.enable_sanity_check) jobs_.Transition(id, TrainingStatus::kSanityChecking);
-  StartPods(active);
+  for (core::JobNumber id : ids) {
+    if (!preparing.count(id)) scheduler_.Release(id);
+  }
+  if (!to_run.empty()) jobs_.MutateBatch(to_run);
 }
 
-void Runner::StartPods(Active& active) {
+void Runner::SpawnPods(Active& active) {
   const Job& job = active.job;
   core::TimeMs now = clock_.Now();
   std::vector<PodPlan> plans = PlanPods(job);
@@ -355,11 +394,6 @@ void Runner::StartPods(Active& active) {
     active.reason_message = failure;
     Terminate(active);
   }
-  jobs_.Mutate(job.id, [&](Job& j) {
-    SyncPods(j, active);
-    Step(j, {TrainingStatus::kEnvPreparing, TrainingStatus::kSanityChecking, TrainingStatus::kRestarting},
-         TrainingStatus::kRunning, now);
-  });
 }
 
 void Runner::CheckPods(core::JobNumber id, Active& active) {
@@ -413,12 +447,9 @@ void Runner::CheckPods(core::JobNumber id, Active& active) {
   if (all_exited) {
     Finish(id, active);
   } else if (changed) {
-    jobs_.Mutate(id, [&](Job& j) {
-      SyncPods(j, active);
-      if (active.ending == Ending::kRestart) {
-        Step(j, {TrainingStatus::kRunning}, TrainingStatus::kRestarting, now, active.reason_code,
-             active.reason_message);
-      }
+    Later(id, [now, restart = active.ending == Ending::kRestart, code = active.reason_code,
+               message = active.reason_message](Job& j) {
+      if (restart) Step(j, {TrainingStatus::kRunning}, TrainingStatus::kRestarting, now, code, message);
     });
   }
 }
@@ -449,33 +480,35 @@ void Runner::Finish(core::JobNumber id, Active& active) {
     });
     if (job.status == TrainingStatus::kRestarting) {
       active.job = job;
-      StartPods(active);
+      SpawnPods(active);
+      jobs_.Mutate(id, [&](Job& j) {
+        SyncPods(j, active);
+        Step(j, {TrainingStatus::kRestarting}, TrainingStatus::kRunning, clock_.Now());
+      });
       return;
     }
     active.ending = Ending::kStopped;  // a stop arrived meanwhile
   }
-  bool reserve = active.job.reserved_minutes > 0 && active.ending != Ending::kStopped;
-  Job job = jobs_.Mutate(id, [&](Job& j) {
-    SyncPods(j, active);
-    if (j.status == TrainingStatus::kStopping || active.ending == Ending::kStopped) {
+  bool stopped = active.ending == Ending::kStopped;
+  bool reserve = active.job.reserved_minutes > 0 && !stopped;
+  TrainingStatus end = active.ending == Ending::kSucceeded
+                           ? (reserve ? TrainingStatus::kSucceededReserving : TrainingStatus::kSucceeded)
+                           : (reserve ? TrainingStatus::kFailedReserving : TrainingStatus::kFailed);
+  Later(id, [now, stopped, end, code = active.reason_code, message = active.reason_message](Job& j) {
+    if (j.status == TrainingStatus::kStopping || stopped) {
       Step(j, {TrainingStatus::kStopping}, TrainingStatus::kStopped, now, "JobStoppedByUser",
            "Job is stopped by user.");
       return;
     }
-    const auto active_states = {TrainingStatus::kRunning, TrainingStatus::kRestarting,
-                                TrainingStatus::kEnvPreparing, TrainingStatus::kSanityChecking};
-    if (active.ending == Ending::kSucceeded) {
-      Step(j, active_states, reserve ? TrainingStatus::kSucceededReserving : TrainingStatus::kSucceeded,
-           now, active.reason_code, active.reason_message);
-    } else {
-      Step(j, active_states, reserve ? TrainingStatus::kFailedReserving : TrainingStatus::kFailed, now,
-           active.reason_code, active.reason_message);
-    }
+    Step(j, {TrainingStatus::kRunning, TrainingStatus::kRestarting, TrainingStatus::kEnvPreparing,
+             TrainingStatus::kSanityChecking},
+         end, now, code, message);
   });
   scheduler_.Release(id);
   for (int g : active.gpus) gpu_busy_[static_cast<size_t>(g)] = false;
   active.gpus.clear();
-  if (job.status == TrainingStatus::kSucceededReserving || job.status == TrainingStatus::kFailedReserving) {
+  if (reserve) {
+    // A stop that raced the ending is handled when the reservation ends.
     active.reserve_until = now + active.job.reserved_minutes * core::kMsPerMinute;
   } else {
     active.pods.clear();  // done: CheckTimers drops it
@@ -489,7 +522,7 @@ bool Runner::CheckTimers(core::JobNumber id, Active& active) {
   if (active.reserve_until < 0) return true;
   if (active.reserve_until > 0) {
     if (now < active.reserve_until) return false;
-    jobs_.Mutate(id, [&](Job& j) {
+    Later(id, [now](Job& j) {
       if (j.status == TrainingStatus::kStopping) {
         core::TransitionJob(j, TrainingStatus::kStopped, now, "JobStoppedByUser",
                             "Job is stopped by user.");
@@ -512,7 +545,7 @@ bool Runner::CheckTimers(core::JobNumber id, Active& active) {
     active.reason_message = "The job ran longer than JobMaxRunningTimeMinutes (" +
                             std::to_string(active.job.max_running_minutes) + " minutes).";
     Terminate(active);
-    jobs_.Mutate(id, [&](Job& j) { SyncPods(j, active); });
+    Later(id, [](Job&) {});
   }
   return false;
 }
@@ -520,6 +553,22 @@ bool Runner::CheckTimers(core::JobNumber id, Active& active) {
 void Runner::SyncPods(Job& job, const Active& active) const {
   job.pods.clear();
   for (const Pod& pod : active.pods) job.pods.push_back(pod.state);
+}
+
+void Runner::Later(core::JobNumber id, std::function<void(Job&)> change) {
+  std::vector<core::PodState> pods;
+  for (const Pod& pod : active_.at(id).pods) pods.push_back(pod.state);
+  pending_.push_back({id, [pods = std::move(pods), change = std::move(change)](Job& j) {
+                        if (!pods.empty()) j.pods = pods;
+                        change(j);
+                      }});
+}
+
+void Runner::Flush() {
+  if (pending_.empty()) return;
+  std::vector<service::JobService::Change> batch;
+  batch.swap(pending_);
+  jobs_.MutateBatch(batch);
 }
 
 std::filesystem::path Runner::JobDir(const Job& job) const { return options_.jobs_dir / job.public_id; }

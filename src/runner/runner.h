@@ -89,15 +89,23 @@ class Runner : public service::JobObserver, public service::PodLogReader {
   void Loop();
   void Handle(Event& event);
   void Reconcile(const core::Job& job);
-  void Enqueue(const core::Job& job);
-  void Launch(core::JobNumber id);
-  void StartPods(Active& active);
+  // Moves created (or requeued) jobs to Queuing in one commit and queues them.
+  void Enqueue(const std::vector<core::Job>& jobs);
+  // Starts jobs the scheduler picked: EnvPreparing in one commit, their
+  // processes, then Running with their pods in one commit.
+  void Launch(const std::vector<core::JobNumber>& ids);
+  // Starts the processes of every pod; persisting them is the caller's.
+  void SpawnPods(Active& active);
   void CheckPods(core::JobNumber id, Active& active);
   void Terminate(Active& active);
   void Finish(core::JobNumber id, Active& active);
   bool CheckTimers(core::JobNumber id, Active& active);
   // Writes the pods' current state into `job` (inside a Mutate).
   void SyncPods(core::Job& job, const Active& active) const;
+  // Queues a change for the next Flush; it sees the pods as they are now.
+  void Later(core::JobNumber id, std::function<void(core::Job&)> change);
+  // Commits every queued change in one batch.
+  void Flush();
   std::filesystem::path JobDir(const core::Job& job) const;
   std::filesystem::path LogPath(const core::Job& job, const core::PodState& pod) const;
 
@@ -114,6 +122,7 @@ class Runner : public service::JobObserver, public service::PodLogReader {
   Scheduler scheduler_;
   std::vector<bool> gpu_busy_;
   std::map<core::JobNumber, Active> active_;
+  std::vector<service::JobService::Change> pending_;
 
   std::thread thread_;
 };

@@ -1,5 +1,7 @@
 #include "service/job_service.h"
 
+#include <map>
+
 #include "core/error.h"
 #include "core/ids.h"
 
@@ -164,12 +166,28 @@ PodLog JobService::PodLogs(const Principal& who, std::string_view job_id, std::s
 }
 
 Job JobService::Mutate(core::JobNumber id, const std::function<void(Job&)>& change) {
+  std::vector<Job> done = MutateBatch({{id, change}});
+  if (done.empty()) core::ThrowNotFound("The job does not exist.");
+  return std::move(done.front());
+}
+
+std::vector<Job> JobService::MutateBatch(const std::vector<Change>& changes) {
   std::lock_guard lock(write_mu_);
-  std::optional<Job> job = store_.GetJob(id);
-  if (!job) core::ThrowNotFound("The job does not exist.");
-  change(*job);
-  Commit(*job);
-  return std::move(*job);
+  std::vector<Job> jobs;
+  std::map<core::JobNumber, size_t> position;  // a later change of a job builds on the earlier
+  for (const auto& [id, change] : changes) {
+    if (auto it = position.find(id); it != position.end()) {
+      change(jobs[it->second]);
+      continue;
+    }
+    std::optional<Job> job = store_.GetJob(id);
+    if (!job) continue;
+    change(*job);
+    position[id] = jobs.size();
+    jobs.push_back(std::move(*job));
+  }
+  if (!jobs.empty()) CommitAll(jobs);
+  return jobs;
 }
 
 Job JobService::Transition(core::JobNumber id, TrainingStatus to, std::string reason_code,
@@ -213,9 +231,12 @@ uint64_t JobService::WaitForWrite(uint64_t seen, int64_t timeout_ms) {
   return writes_;
 }
 
-void JobService::Commit(const Job& job) {
-  store_.Apply({store::Mutation::Put(job)});
-  index_.Upsert(job);
+void JobService::CommitAll(const std::vector<Job>& jobs) {
+  std::vector<store::Mutation> batch;
+  batch.reserve(jobs.size());
+  for (const Job& job : jobs) batch.push_back(store::Mutation::Put(job));
+  store_.Apply(batch);
+  for (const Job& job : jobs) index_.Upsert(job);
   NoteWrite();
 }
 

@@ -106,6 +106,11 @@ class JobService {
   // respect to other writes. `change` may throw core::Error to abort (and
   // nothing is written). Returns the committed job.
   core::Job Mutate(core::JobNumber id, const std::function<void(core::Job&)>& change);
+  // Mutate for many jobs (each id at most once) in one durable batch: one
+  // commit, one fsync, all or nothing. Jobs that no longer exist are skipped. Returns the
+  // committed jobs in the order given.
+  using Change = std::pair<core::JobNumber, std::function<void(core::Job&)>>;
+  std::vector<core::Job> MutateBatch(const std::vector<Change>& changes);
 
   // Applies a status change. Throws kFailedPrecondition for a step the
   // lifecycle does not allow.
@@ -124,8 +129,9 @@ class JobService {
   const core::Clock& clock() const { return clock_; }
 
  private:
-  // Durably stores `job` and updates the index; caller holds write_mu_.
-  void Commit(const core::Job& job);
+  // Durably stores the jobs and updates the index; caller holds write_mu_.
+  void Commit(const core::Job& job) { CommitAll({job}); }
+  void CommitAll(const std::vector<core::Job>& jobs);
   void NoteWrite();
 
   store::Store& store_;
