@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "api/dlc/dlc_api.h"
+#include "api/modelarts/modelarts_api.h"
 #include "core/quantity.h"
 #include "index/job_index.h"
 #include "runner/runner.h"
@@ -57,7 +58,9 @@ int Serve(const ServeOptions& options) {
   spdlog::info("runner: node {} , {} quotas", run.capacity.ToString(), run.quotas.size());
 
   api::Router router;
-  api::dlc::AddRoutes(router, jobs, [](const api::Request&) { return service::Principal::Local(); });
+  auto local_user = [](const api::Request&) { return service::Principal::Local(); };
+  api::dlc::AddRoutes(router, jobs, local_user);
+  api::modelarts::AddRoutes(router, jobs, local_user);
 
   server::HttpServer http(router, host, port);
   int threads = options.threads > 0 ? options.threads

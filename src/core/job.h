@@ -124,10 +124,21 @@ struct Job {
   TimeMs stopped = 0;
   TimeMs modified = 0;
 
+  // Versions: a job may be a new version of an earlier one (ModelArts
+  // shows a lineage as one training job with versions; PAI-DLC shows each
+  // version as a job). The first version's number names the lineage.
+  JobNumber lineage = 0;       // 0 = this job starts its own lineage
+  JobNumber pre_version = 0;   // the version this one was made from, 0 = none
+  int64_t version = 1;         // 1, 2, … within the lineage
+  bool latest = true;          // the lineage's newest version
+  int64_t version_count = 1;   // versions in the lineage; kept on the latest
+
   // Imported history is shown and listed but never run or reconciled.
   bool imported = false;
 
   bool operator==(const Job&) const = default;
+
+  JobNumber Lineage() const { return lineage ? lineage : id; }
 
   // Derived figures, shown by dialects and used by numeric-range filters.
   int64_t RequestCpu() const;     // Σ cpu × pods, whole cores

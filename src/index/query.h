@@ -33,7 +33,7 @@ enum class ExactField {
 };
 
 // Fields matched by case-insensitive substring.
-enum class ContainsField { kUsername, kResourceQuotaName };
+enum class ContainsField { kUsername, kResourceQuotaName, kName };
 
 // Fields searched by words (full-text, English and Chinese).
 enum class WordsField { kReason, kUserCommand, kImage, kName };
@@ -46,7 +46,20 @@ enum class NameMatch {
 
 enum class TimeField { kCreated, kSubmitted, kRunning, kFinished, kModified };
 enum class NumericField { kRequestGpu, kRequestCpu, kPriority, kDuration, kNodeCount };
-enum class SortField { kCreated, kFinished, kRunning, kModified, kName, kJobType, kStatus, kPriority };
+enum class SortField {
+  kCreated,
+  kFinished,
+  kRunning,
+  kModified,
+  kName,
+  kJobType,
+  kStatus,
+  kPriority,
+  kDescription,
+  kDuration,
+  kVersionCount,
+  kVersion,
+};
 
 struct JobQuery {
   // field → accepted values (any of them)
@@ -55,9 +68,12 @@ struct JobQuery {
   std::map<WordsField, std::vector<std::string>> words;  // every word must occur
   std::optional<std::pair<NameMatch, std::string>> name;  // folded query
   std::vector<std::string> public_ids;                    // folded, any of them
-  std::vector<core::TrainingStatus> statuses;             // any of them
+  // Any of them; absent = any status, an empty list = none.
+  std::optional<std::vector<core::TrainingStatus>> statuses;
   std::optional<core::Visibility> visibility;
   std::optional<bool> enable_assign_node;
+  std::optional<core::JobNumber> lineage;  // only versions of this lineage
+  bool latest_only = false;                // only each lineage's newest version
   std::map<std::string, std::string> tags;  // every pair must match
 
   struct TimeRange {

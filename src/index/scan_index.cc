@@ -109,8 +109,8 @@ bool Matches(const Row& row, const JobQuery& q) {
     const std::string& v = ExactValue(job, field);
     if (std::find(values.begin(), values.end(), v) == values.end()) return false;
   }
-  if (!q.statuses.empty() &&
-      std::find(q.statuses.begin(), q.statuses.end(), job.status) == q.statuses.end()) {
+  if (q.statuses &&
+      std::find(q.statuses->begin(), q.statuses->end(), job.status) == q.statuses->end()) {
     return false;
   }
   if (!q.public_ids.empty() &&
@@ -119,14 +119,17 @@ bool Matches(const Row& row, const JobQuery& q) {
   }
   if (q.name && !NameMatches(row, q.name->first, q.name->second)) return false;
   for (const auto& [field, needle] : q.contains) {
-    const std::string& hay =
-        field == ContainsField::kUsername ? row.folded_username : row.folded_quota_name;
+    const std::string& hay = field == ContainsField::kUsername ? row.folded_username
+                             : field == ContainsField::kName   ? row.folded_name
+                                                               : row.folded_quota_name;
     if (hay.find(needle) == std::string::npos) return false;
   }
   for (const auto& [field, words] : q.words) {
     if (!text::ContainsAllWords(WordsValue(row, field), words)) return false;
   }
   if (q.visibility && job.visibility != *q.visibility) return false;
+  if (q.lineage && job.Lineage() != *q.lineage) return false;
+  if (q.latest_only && !job.latest) return false;
   if (q.enable_assign_node && job.enable_assign_node != *q.enable_assign_node) return false;
   for (const auto& [key, value] : q.tags) {
     auto it = job.tags.find(key);
@@ -144,7 +147,7 @@ bool Matches(const Row& row, const JobQuery& q) {
 }
 
 // Strict "a before b" in ascending order of the sort field, ties by id.
-bool AscendingBefore(const Job& a, const Job& b, SortField field) {
+bool AscendingBefore(const Job& a, const Job& b, SortField field, core::TimeMs now) {
   auto by = [&](const auto& x, const auto& y) {
     if (x != y) return x < y;
     return a.public_id < b.public_id;
@@ -159,6 +162,10 @@ bool AscendingBefore(const Job& a, const Job& b, SortField field) {
     case SortField::kStatus:
       return by(core::TrainingStatusName(a.status), core::TrainingStatusName(b.status));
     case SortField::kPriority: return by(a.priority, b.priority);
+    case SortField::kDescription: return by(a.description, b.description);
+    case SortField::kDuration: return by(a.DurationSeconds(now), b.DurationSeconds(now));
+    case SortField::kVersionCount: return by(a.version_count, b.version_count);
+    case SortField::kVersion: return by(a.version, b.version);
   }
   return false;
 }
@@ -190,7 +197,8 @@ class ScanIndex : public JobIndex {
     Page page;
     page.total = static_cast<int64_t>(hits.size());
     auto before = [&](const Job* a, const Job* b) {
-      return q.descending ? AscendingBefore(*b, *a, q.sort) : AscendingBefore(*a, *b, q.sort);
+      return q.descending ? AscendingBefore(*b, *a, q.sort, q.now)
+                          : AscendingBefore(*a, *b, q.sort, q.now);
     };
     int64_t begin = std::min<int64_t>(q.offset, page.total);
     int64_t end = std::min<int64_t>(begin + q.limit, page.total);

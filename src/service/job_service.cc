@@ -1,9 +1,11 @@
 #include "service/job_service.h"
 
+#include <algorithm>
 #include <map>
 
 #include "core/error.h"
 #include "core/ids.h"
+#include "text/text.h"
 
 namespace drover::service {
 
@@ -36,14 +38,31 @@ JobService::JobService(store::Store& store, index::JobIndex& index, const core::
   store_.ForEachJob([&](Job&& job) { index_.Upsert(job); });
 }
 
-Job JobService::Create(const Principal& who, Job draft) {
+Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
   if (draft.display_name.empty()) core::ThrowMissing("DisplayName");
   if (draft.user_command.empty()) core::ThrowMissing("UserCommand");
   CheckRoles(draft.roles);
   CheckPriority(draft.priority);
 
   std::unique_lock lock(write_mu_);
+  if (options.unique_name) {
+    index::JobQuery same_name;
+    same_name.exact[index::ExactField::kTenant] = {who.tenant_id};
+    same_name.name = {index::NameMatch::kTerm, text::Fold(draft.display_name)};
+    same_name.latest_only = true;
+    same_name.limit = 100;
+    for (core::JobNumber id : index_.Search(same_name).ids) {
+      std::optional<Job> other = store_.GetJob(id);
+      if (other && other->display_name == draft.display_name) {
+        throw Error(ErrorCode::kAlreadyExists, "Job name:" + draft.display_name + " is existed",
+                    "job_name");
+      }
+    }
+  }
   Job job = std::move(draft);
+  job.lineage = job.pre_version = 0;
+  job.version = job.version_count = 1;
+  job.latest = true;
   job.id = last_number_ + 1;
   job.public_id = core::JobPublicId(job.id);
   job.tenant_id = who.tenant_id;
@@ -58,6 +77,107 @@ Job JobService::Create(const Principal& who, Job draft) {
   lock.unlock();
   if (observer_) observer_->OnCreated(job);
   return job;
+}
+
+Job JobService::CreateVersion(const Principal& who, core::JobNumber pre_version, Job draft) {
+  if (draft.user_command.empty()) core::ThrowMissing("UserCommand");
+  CheckRoles(draft.roles);
+  CheckPriority(draft.priority);
+
+  std::unique_lock lock(write_mu_);
+  Job pre = Get(who, pre_version);
+  std::vector<Job> versions = LoadVersions(who, pre.Lineage());
+  Job latest = versions.back();
+  Job job = std::move(draft);
+  job.id = last_number_ + 1;
+  job.public_id = core::JobPublicId(job.id);
+  job.tenant_id = who.tenant_id;
+  job.user_id = who.user_id;
+  job.username = who.username;
+  job.display_name = latest.display_name;
+  if (job.workspace_id.empty()) job.workspace_id = latest.workspace_id;
+  job.lineage = pre.Lineage();
+  job.pre_version = pre.id;
+  job.version = latest.version + 1;
+  job.version_count = latest.version_count + 1;
+  job.latest = true;
+  job.status = TrainingStatus::kCreating;
+  job.created = job.modified = clock_.Now();
+  job.history = {core::StatusEvent{TrainingStatus::kCreating, job.created, 0, "", ""}};
+  latest.latest = false;
+  CommitAll({latest, job});
+  last_number_ = job.id;
+  lock.unlock();
+  if (observer_) observer_->OnCreated(job);
+  return job;
+}
+
+Job JobService::Get(const Principal& who, core::JobNumber id) {
+  std::optional<Job> job = store_.GetJob(id);
+  if (!job || !VisibleTo(who, *job)) {
+    core::ThrowNotFound("The job " + std::to_string(id) + " does not exist.");
+  }
+  return std::move(*job);
+}
+
+std::vector<Job> JobService::LoadVersions(const Principal& who, core::JobNumber lineage) {
+  index::JobQuery query;
+  query.exact[index::ExactField::kTenant] = {who.tenant_id};
+  query.lineage = lineage;
+  query.sort = index::SortField::kVersion;
+  query.descending = false;
+  query.limit = INT64_MAX;
+  std::vector<Job> versions;
+  for (core::JobNumber id : index_.Search(query).ids) {
+    if (std::optional<Job> job = store_.GetJob(id)) versions.push_back(std::move(*job));
+  }
+  if (versions.empty()) core::ThrowNotFound("The job " + std::to_string(lineage) + " does not exist.");
+  return versions;
+}
+
+std::vector<Job> JobService::Versions(const Principal& who, core::JobNumber lineage) {
+  return LoadVersions(who, lineage);
+}
+
+void JobService::DescribeLineage(const Principal& who, core::JobNumber lineage,
+                                 const std::string& description) {
+  std::lock_guard lock(write_mu_);
+  std::vector<Job> versions = LoadVersions(who, lineage);
+  for (Job& v : versions) {
+    v.description = description;
+    v.modified = clock_.Now();
+  }
+  CommitAll(versions);
+}
+
+void JobService::DeleteLineage(const Principal& who, core::JobNumber lineage) {
+  std::lock_guard lock(write_mu_);
+  DeleteVersions(who, LoadVersions(who, lineage));
+}
+
+void JobService::DeleteVersions(const Principal& who, const std::vector<Job>& doomed) {
+  for (const Job& job : doomed) {
+    if (!core::IsTerminal(job.status)) {
+      throw Error(ErrorCode::kFailedPrecondition,
+                  "The job " + job.public_id + " is " +
+                      std::string(core::TrainingStatusName(job.status)) +
+                      "; only a succeeded, failed or stopped job can be deleted. Stop it first.");
+    }
+  }
+  std::vector<core::JobNumber> deletes;
+  for (const Job& job : doomed) deletes.push_back(job.id);
+  std::vector<Job> survivors;
+  for (Job& v : LoadVersions(who, doomed.front().Lineage())) {
+    if (std::find(deletes.begin(), deletes.end(), v.id) == deletes.end()) survivors.push_back(std::move(v));
+  }
+  std::vector<Job> puts;
+  if (!survivors.empty()) {
+    Job newest = survivors.back();
+    newest.latest = true;
+    newest.version_count = static_cast<int64_t>(survivors.size());
+    puts.push_back(std::move(newest));
+  }
+  CommitAll(puts, deletes);
 }
 
 Job JobService::Get(const Principal& who, std::string_view public_id) {
@@ -146,9 +266,7 @@ void JobService::Delete(const Principal& who, std::string_view public_id) {
                     std::string(core::TrainingStatusName(job.status)) +
                     "; only a succeeded, failed or stopped job can be deleted. Stop it first.");
   }
-  store_.Apply({store::Mutation::Delete(job.id)});
-  index_.Erase(job.id);
-  NoteWrite();
+  DeleteVersions(who, {job});
 }
 
 PodLog JobService::PodLogs(const Principal& who, std::string_view job_id, std::string_view pod_id,
@@ -200,9 +318,10 @@ Job JobService::Transition(core::JobNumber id, TrainingStatus to, std::string re
 std::vector<Job> JobService::ActiveJobs() {
   index::JobQuery query;
   query.limit = INT64_MAX;
+  query.statuses.emplace();
   for (int s = 0; s < core::kTrainingStatusCount; ++s) {
     auto status = static_cast<TrainingStatus>(s);
-    if (!core::IsTerminal(status)) query.statuses.push_back(status);
+    if (!core::IsTerminal(status)) query.statuses->push_back(status);
   }
   std::vector<Job> jobs;
   for (core::JobNumber id : index_.Search(query).ids) {
@@ -231,12 +350,14 @@ uint64_t JobService::WaitForWrite(uint64_t seen, int64_t timeout_ms) {
   return writes_;
 }
 
-void JobService::CommitAll(const std::vector<Job>& jobs) {
+void JobService::CommitAll(const std::vector<Job>& jobs, const std::vector<core::JobNumber>& deletes) {
   std::vector<store::Mutation> batch;
-  batch.reserve(jobs.size());
+  batch.reserve(jobs.size() + deletes.size());
   for (const Job& job : jobs) batch.push_back(store::Mutation::Put(job));
+  for (core::JobNumber id : deletes) batch.push_back(store::Mutation::Delete(id));
   store_.Apply(batch);
   for (const Job& job : jobs) index_.Upsert(job);
+  for (core::JobNumber id : deletes) index_.Erase(id);
   NoteWrite();
 }
 

@@ -62,6 +62,12 @@ class PodLogReader {
                                         int64_t max_lines) const = 0;
 };
 
+struct CreateOptions {
+  // Refuse (kAlreadyExists) when the newest version of another job in the
+  // tenant has the same name (ModelArts names are unique; DLC's are not).
+  bool unique_name = false;
+};
+
 class JobService {
  public:
   // Fills `index` from `store`. Both must outlive the service.
@@ -71,7 +77,25 @@ class JobService {
   // here) in status Creating. Throws kInvalidArgument for a job that breaks
   // the core rules (no name, no command, no roles, PodCount < 1, Priority
   // outside 1–9).
-  core::Job Create(const Principal& who, core::Job draft);
+  core::Job Create(const Principal& who, core::Job draft, CreateOptions options = {});
+
+  // Stores `draft` as the next version of the lineage of `pre_version`: it
+  // takes the lineage's name and becomes its latest version. Throws
+  // kNotFound for an unknown pre_version.
+  core::Job CreateVersion(const Principal& who, core::JobNumber pre_version, core::Job draft);
+
+  // By internal number (ModelArts ids are numbers). Throws kNotFound.
+  core::Job Get(const Principal& who, core::JobNumber id);
+
+  // Every version of a lineage, oldest first; empty when none is visible.
+  std::vector<core::Job> Versions(const Principal& who, core::JobNumber lineage);
+
+  // Sets the description of every version of a lineage. Throws kNotFound.
+  void DescribeLineage(const Principal& who, core::JobNumber lineage, const std::string& description);
+
+  // Deletes every version of a lineage; all must have finished
+  // (kFailedPrecondition otherwise, and nothing is deleted).
+  void DeleteLineage(const Principal& who, core::JobNumber lineage);
 
   // Throws kNotFound when no job with this public id is visible to `who`.
   core::Job Get(const Principal& who, std::string_view public_id);
@@ -87,7 +111,8 @@ class JobService {
   // that has already finished.
   core::Job Stop(const Principal& who, std::string_view public_id);
 
-  // Deletes a finished job. Throws kFailedPrecondition for an active one.
+  // Deletes a finished job (one version: its lineage's newest remaining
+  // version becomes the latest). Throws kFailedPrecondition for an active one.
   void Delete(const Principal& who, std::string_view public_id);
 
   // The last `max_lines` log lines of pod `pod_id` of the job: its current
@@ -131,7 +156,13 @@ class JobService {
  private:
   // Durably stores the jobs and updates the index; caller holds write_mu_.
   void Commit(const core::Job& job) { CommitAll({job}); }
-  void CommitAll(const std::vector<core::Job>& jobs);
+  void CommitAll(const std::vector<core::Job>& jobs, const std::vector<core::JobNumber>& deletes = {});
+  // Versions of a lineage from the store, oldest first; caller holds write_mu_
+  // or accepts a snapshot.
+  std::vector<core::Job> LoadVersions(const Principal& who, core::JobNumber lineage);
+  // Deletes `doomed` (all of one lineage) and repairs the lineage's latest
+  // version and count; caller holds write_mu_.
+  void DeleteVersions(const Principal& who, const std::vector<core::Job>& doomed);
   void NoteWrite();
 
   store::Store& store_;

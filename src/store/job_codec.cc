@@ -62,6 +62,11 @@ void VisitJobFields(JobT& j, F&& f) {
   f("failed", j.failed);
   f("stopped", j.stopped);
   f("modified", j.modified);
+  f("lineage", j.lineage);
+  f("pre_version", j.pre_version);
+  f("version", j.version);
+  f("latest", j.latest);
+  f("version_count", j.version_count);
   f("imported", j.imported);
 }
 

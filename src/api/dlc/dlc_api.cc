@@ -5,7 +5,7 @@
 #include "api/dlc/errors.h"
 #include "api/dlc/job_json.h"
 #include "api/dlc/list_params.h"
-#include "api/dlc/params.h"
+#include "api/http/params.h"
 
 namespace drover::api::dlc {
 
@@ -109,7 +109,7 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                                   {"Logs", std::move(lines)}});
       });
 
-  router.SetNotFound(NotFound);
+  router.SetNotFound("/", NotFound);
 }
 
 Response NotFound(const Request& request) {

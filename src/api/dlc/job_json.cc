@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "api/dlc/params.h"
+#include "api/http/params.h"
 #include "core/error.h"
 #include "core/quantity.h"
 #include "text/text.h"
@@ -13,6 +13,17 @@ namespace json = boost::json;
 using core::Job;
 
 namespace {
+
+// The part of Job::extras this dialect owns.
+constexpr const char* kExtrasKey = "dlc";
+
+json::object DlcExtras(const Job& job) {
+  json::value all = json::parse(job.extras);
+  if (const json::value* mine = all.as_object().if_contains(kExtrasKey); mine && mine->is_object()) {
+    return mine->get_object();
+  }
+  return {};
+}
 
 // ==== Vocabulary ============================================================
 
@@ -234,7 +245,7 @@ Job ParseCreateJob(std::string_view body) {
   for (const auto& kv : o) {
     if (!IsModeledField(kv.key())) extras[kv.key()] = kv.value();
   }
-  job.extras = json::serialize(extras);
+  job.extras = json::serialize(json::object{{kExtrasKey, std::move(extras)}});
   return job;
 }
 
@@ -248,9 +259,11 @@ service::JobUpdate ParseUpdateJob(std::string_view body, const Job& current) {
   if (const json::array* specs = f.Array("JobSpecs")) {
     update.roles = ParseRoles(*specs, FindJobType(current.job_type));
     CheckDistinctRoles(*update.roles);
-    json::object extras = json::parse(current.extras).as_object();
+    json::object all = json::parse(current.extras).as_object();
+    json::object extras = DlcExtras(current);
     extras["JobSpecs"] = *specs;
-    update.extras = json::serialize(extras);
+    all[kExtrasKey] = std::move(extras);
+    update.extras = json::serialize(all);
   }
   return update;
 }
@@ -326,7 +339,7 @@ json::array RenderPods(const Job& job, core::TimeMs now) {
 }  // namespace
 
 json::object RenderJob(const Job& job, JobView view, core::TimeMs now) {
-  json::object extras = json::parse(job.extras).as_object();
+  json::object extras = DlcExtras(job);
   json::object o;
   // Pass-through fields first, so modeled fields below always win.
   for (const auto& kv : extras) {

@@ -39,7 +39,7 @@ TEST(CreateJobBody, ParsesModeledFieldsAndKeepsTheRest) {
   EXPECT_EQ(job.caller, "sdk");
   EXPECT_TRUE(job.enable_sanity_check);
   EXPECT_EQ(job.reserved_minutes, 5);
-  json::object extras = json::parse(job.extras).as_object();
+  json::object extras = json::parse(job.extras).as_object()["dlc"].as_object();
   EXPECT_TRUE(extras.contains("CodeSource"));
   EXPECT_TRUE(extras.contains("Unknown"));
   EXPECT_TRUE(extras.contains("JobSpecs"));

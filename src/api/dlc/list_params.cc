@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "api/dlc/params.h"
+#include "api/http/params.h"
 #include "core/error.h"
 #include "text/text.h"
 
@@ -141,7 +141,8 @@ JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::Time
     for (const std::string& item : SplitList(*status)) {
       std::optional<core::TrainingStatus> s = core::ParseTrainingStatus(item);
       if (!s) core::ThrowInvalid("Status", "The parameter Status is invalid: \"" + item + "\".");
-      q.statuses.push_back(*s);
+      if (!q.statuses) q.statuses.emplace();
+      q.statuses->push_back(*s);
     }
   }
 

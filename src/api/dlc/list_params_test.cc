@@ -31,7 +31,7 @@ TEST(ListParams, DefaultsAreTheLastSevenDaysNewestFirst) {
 TEST(ListParams, EmptyValuesMeanNotGiven) {
   JobQuery q = Parse({{"DisplayName", ""}, {"Status", ""}, {"PageSize", ""}, {"ShowOwn", ""}});
   EXPECT_FALSE(q.name.has_value());
-  EXPECT_TRUE(q.statuses.empty());
+  EXPECT_FALSE(q.statuses.has_value());
   EXPECT_EQ(q.limit, kDefaultPageSize);
   EXPECT_TRUE(q.exact.empty());
 }
@@ -62,8 +62,8 @@ TEST(ListParams, TranslatesEachFamily) {
   EXPECT_EQ(q.exact[index::ExactField::kWorkspace], std::vector<std::string>{"12"});
   EXPECT_EQ(q.exact[index::ExactField::kResourceId], (std::vector<std::string>{"r1", "r2"}));
   EXPECT_EQ(q.exact[index::ExactField::kUserId], std::vector<std::string>{"me"});
-  EXPECT_EQ(q.statuses, (std::vector<core::TrainingStatus>{core::TrainingStatus::kRunning,
-                                                           core::TrainingStatus::kFailed}));
+  EXPECT_EQ(q.statuses, (std::optional<std::vector<core::TrainingStatus>>{{core::TrainingStatus::kRunning,
+                                                           core::TrainingStatus::kFailed}}));
   EXPECT_EQ(q.contains[index::ContainsField::kUsername], "alice");
   EXPECT_EQ(q.tags, (std::map<std::string, std::string>{{"n", "1"}, {"team", "a b"}}));
   EXPECT_EQ(q.words[index::WordsField::kReason], (std::vector<std::string>{"out", "of", "memory"}));

@@ -55,7 +55,16 @@ Response Router::Dispatch(Request& request) const {
       return route.handler(request);
     }
   }
-  return not_found_(request);
+  const Handler* fallback = nullptr;
+  size_t longest = 0;
+  for (const auto& [prefix, handler] : not_found_) {
+    if (request.path.starts_with(prefix) && (!fallback || prefix.size() >= longest)) {
+      fallback = &handler;
+      longest = prefix.size();
+    }
+  }
+  if (!fallback) return Response{404, "text/plain", "not found"};
+  return (*fallback)(request);
 }
 
 std::string PercentDecode(std::string_view text, bool plus_is_space) {

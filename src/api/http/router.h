@@ -46,8 +46,11 @@ struct Route {
 class Router {
  public:
   void Add(Route route);
-  // Answers requests that match no route (a dialect's "no such API").
-  void SetNotFound(Handler handler) { not_found_ = std::move(handler); }
+  // Answers requests under `path_prefix` that match no route (a dialect's
+  // "no such API"); the longest matching prefix wins.
+  void SetNotFound(std::string path_prefix, Handler handler) {
+    not_found_[std::move(path_prefix)] = std::move(handler);
+  }
 
   // Finds the route for the request, fills `path_params` and runs the
   // handler; falls back to the not-found handler.
@@ -57,7 +60,7 @@ class Router {
 
  private:
   std::vector<Route> routes_;
-  Handler not_found_;
+  std::map<std::string, Handler> not_found_;  // by path prefix
 };
 
 // Splits "a=1&b=x%20y" into decoded pairs ("+" is a space).

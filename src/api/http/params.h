@@ -1,6 +1,7 @@
-// Typed reading of PAI query parameters and JSON body fields, with the
-// vendor's error for a bad value (core::Error kInvalidArgument naming the
-// parameter). An empty query value counts as not given.
+// Typed reading of query parameters and JSON body fields, shared by the
+// dialects: a bad value throws core::Error(kInvalidArgument) naming the
+// parameter, which each dialect renders in its own format. An empty query
+// value counts as not given.
 #pragma once
 
 #include <boost/json/fwd.hpp>
@@ -11,7 +12,7 @@
 
 #include "core/time.h"
 
-namespace drover::api::dlc {
+namespace drover::api {
 
 class Params {
  public:
@@ -65,4 +66,4 @@ std::vector<std::string> SplitList(const std::string& text);
 // `param` for objects, arrays and null.
 std::string JsonScalarText(const boost::json::value& value, const std::string& param);
 
-}  // namespace drover::api::dlc
+}  // namespace drover::api

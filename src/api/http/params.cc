@@ -1,4 +1,4 @@
-#include "api/dlc/params.h"
+#include "api/http/params.h"
 
 #include <boost/json.hpp>
 #include <charconv>
@@ -6,7 +6,7 @@
 #include "core/error.h"
 #include "text/text.h"
 
-namespace drover::api::dlc {
+namespace drover::api {
 
 const std::string* Params::Get(const std::string& name) const {
   auto it = raw_.find(name);
@@ -141,4 +141,4 @@ std::map<std::string, std::string> Fields::StringMap(const std::string& name) co
   return out;
 }
 
-}  // namespace drover::api::dlc
+}  // namespace drover::api

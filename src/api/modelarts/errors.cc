@@ -1,0 +1,58 @@
+#include "api/modelarts/errors.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
+namespace drover::api::modelarts {
+
+namespace {
+
+struct Code {
+  int status;
+  const char* code;
+};
+
+// When you add a core::ErrorCode, map it here.
+Code MapCode(core::ErrorCode code) {
+  using core::ErrorCode;
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return {400, "ModelArts.0104"};
+    case ErrorCode::kMissingArgument: return {400, "ModelArts.0101"};
+    case ErrorCode::kNotFound: return {404, "ModelArts.0015"};
+    case ErrorCode::kAlreadyExists: return {400, "ModelArts.0103"};
+    case ErrorCode::kFailedPrecondition: return {400, "ModelArts.0107"};
+    case ErrorCode::kPermissionDenied: return {403, "ModelArts.0108"};
+    case ErrorCode::kUnauthenticated: return {401, "ModelArts.0201"};
+    case ErrorCode::kResourceExhausted: return {400, "ModelArts.0116"};
+    case ErrorCode::kInternal: return {500, "ModelArts.0010"};
+  }
+  return {500, "ModelArts.0010"};
+}
+
+}  // namespace
+
+Response RenderModelArtsError(int status, const std::string& code, const std::string& message) {
+  boost::json::object body{{"is_success", false}, {"error_code", code}, {"error_message", message}};
+  return Response{status, "application/json;charset=utf-8", boost::json::serialize(body)};
+}
+
+Response RenderError(const core::Error& error, const std::string& request_id) {
+  Code code = MapCode(error.code());
+  std::string message = error.what();
+  if (error.code() == core::ErrorCode::kInternal) {
+    spdlog::error("request {}: {}", request_id, message);
+    message = "An internal error occurred; see the server log for request " + request_id + ".";
+  }
+  return RenderModelArtsError(code.status, code.code, message);
+}
+
+Response Guard(const Request& request, const std::function<Response()>& handler) {
+  try {
+    return handler();
+  } catch (const core::Error& e) {
+    return RenderError(e, request.request_id);
+  }
+}
+
+}  // namespace drover::api::modelarts

@@ -1,0 +1,196 @@
+#include "api/modelarts/modelarts_api.h"
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "api/http/params.h"
+#include "api/modelarts/errors.h"
+#include "api/modelarts/job_json.h"
+#include "api/modelarts/list_params.h"
+#include "core/error.h"
+
+namespace drover::api::modelarts {
+
+namespace json = boost::json;
+using core::Job;
+
+namespace {
+
+// How many training jobs a tenant may keep (`quotas` in list responses).
+constexpr int64_t kJobQuota = 100000;
+
+Response Ok(json::object body = {}) {
+  json::object out{{"is_success", true}};
+  for (auto& kv : body) out[kv.key()] = std::move(kv.value());
+  return Response{200, "application/json;charset=utf-8", json::serialize(out)};
+}
+
+// A numeric id from the path; anything else names no job.
+core::JobNumber PathNumber(const Request& r, const std::string& name) {
+  const std::string& text = r.path_params.at(name);
+  core::JobNumber n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n == 0) {
+    core::ThrowNotFound("The training job " + text + " does not exist.");
+  }
+  return n;
+}
+
+// The version named by the path, checked to belong to the path's job.
+Job PathVersion(service::JobService& jobs, const service::Principal& who, const Request& r) {
+  core::JobNumber lineage = PathNumber(r, "job_id");
+  Job version = jobs.Get(who, PathNumber(r, "version_id"));
+  if (version.Lineage() != lineage) {
+    core::ThrowNotFound("The version " + r.path_params.at("version_id") + " does not belong to job " +
+                        r.path_params.at("job_id") + ".");
+  }
+  return version;
+}
+
+}  // namespace
+
+void AddRoutes(Router& router, service::JobService& jobs, Authenticate authenticate) {
+  auto add = [&](const char* method, const char* pattern, const char* action,
+                 std::function<Response(Request&, const service::Principal&)> handler) {
+    router.Add(Route{method, pattern, action, [handler, authenticate](Request& request) {
+                       return Guard(request, [&] { return handler(request, authenticate(request)); });
+                     }});
+  };
+  const std::string jobs_path = "/v1/{project_id}/training-jobs";
+  const std::string job_path = jobs_path + "/{job_id}";
+  const std::string version_path = job_path + "/versions/{version_id}";
+
+  add("GET", jobs_path.c_str(), "modelarts:trainJob:list",
+      [&jobs](Request& r, const service::Principal& who) {
+        core::TimeMs now = jobs.clock().Now();
+        service::JobList list =
+            jobs.List(who, ParseListJobs(r.query, who.default_workspace_id, now));
+        index::JobQuery all;
+        all.latest_only = true;
+        all.limit = 0;
+        int64_t total_jobs = jobs.List(who, all).total;
+        json::array items;
+        for (const Job& job : list.jobs) items.push_back(RenderListItem(job, now));
+        return Ok({{"quotas", kJobQuota},
+                   {"job_total_count", list.total},
+                   {"job_count_limit", std::max<int64_t>(0, kJobQuota - total_jobs)},
+                   {"jobs", std::move(items)}});
+      });
+
+  add("POST", jobs_path.c_str(), "modelarts:trainJob:create",
+      [&jobs](Request& r, const service::Principal& who) {
+        CreateRequest request = ParseCreateJob(r.body, who.default_workspace_id);
+        Job job = jobs.Create(who, std::move(request.draft), service::CreateOptions{.unique_name = true});
+        return Ok({{"job_id", job.Lineage()},
+                   {"job_name", job.display_name},
+                   {"status", 1},
+                   {"create_time", job.created},
+                   {"version_id", job.id},
+                   {"version_name", VersionName(job.version)},
+                   {"resource_id", job.resource_id}});
+      });
+
+  add("PUT", job_path.c_str(), "modelarts:trainJob:update",
+      [&jobs](Request& r, const service::Principal& who) {
+        jobs.DescribeLineage(who, PathNumber(r, "job_id"), ParseUpdateDescription(r.body));
+        return Ok();
+      });
+
+  add("DELETE", job_path.c_str(), "modelarts:trainJob:delete",
+      [&jobs](Request& r, const service::Principal& who) {
+        jobs.DeleteLineage(who, PathNumber(r, "job_id"));
+        return Ok();
+      });
+
+  add("POST", (job_path + "/versions").c_str(), "modelarts:trainJob:create",
+      [&jobs](Request& r, const service::Principal& who) {
+        core::JobNumber lineage = PathNumber(r, "job_id");
+        CreateRequest request = ParseCreateVersion(r.body);
+        Job pre = jobs.Get(who, static_cast<core::JobNumber>(request.pre_version_id));
+        if (pre.Lineage() != lineage) {
+          core::ThrowInvalid("pre_version_id", "pre_version_id " + std::to_string(request.pre_version_id) +
+                                                   " is not a version of job " + std::to_string(lineage) + ".");
+        }
+        if (request.draft.description.empty()) request.draft.description = pre.description;
+        Job job = jobs.CreateVersion(who, pre.id, std::move(request.draft));
+        return Ok({{"job_id", job.Lineage()},
+                   {"job_name", job.display_name},
+                   {"status", 1},
+                   {"create_time", job.created},
+                   {"version_id", job.id},
+                   {"version_name", VersionName(job.version)}});
+      });
+
+  add("GET", (job_path + "/versions").c_str(), "modelarts:trainJob:get",
+      [&jobs](Request& r, const service::Principal& who) {
+        Params p(r.query);
+        int64_t per_page = p.Int("per_page").value_or(10);
+        int64_t page = p.Int("page").value_or(0);  // 0: no paging
+        if (per_page < 1 || per_page > 1000) core::ThrowInvalid("per_page", "Parameter error: per_page must be in [1, 1000].");
+        if (page < 0 || page > 65535) core::ThrowInvalid("page", "Parameter error: page must be in [0, 65535].");
+        std::vector<Job> versions = jobs.Versions(who, PathNumber(r, "job_id"));
+        const Job& latest = versions.back();
+        core::TimeMs now = jobs.clock().Now();
+        json::array items;
+        size_t begin = page == 0 ? 0 : static_cast<size_t>((page - 1) * per_page);
+        size_t end = page == 0 ? versions.size() : begin + static_cast<size_t>(per_page);
+        for (size_t i = begin; i < end && i < versions.size(); ++i) {
+          items.push_back(RenderVersion(versions[versions.size() - 1 - i], now));  // newest first
+        }
+        return Ok({{"job_id", latest.Lineage()},
+                   {"job_name", latest.display_name},
+                   {"job_desc", latest.description},
+                   {"version_count", latest.version_count},
+                   {"versions", std::move(items)}});
+      });
+
+  add("GET", version_path.c_str(), "modelarts:trainJob:get",
+      [&jobs](Request& r, const service::Principal& who) {
+        return Ok(RenderVersion(PathVersion(jobs, who, r), jobs.clock().Now()));
+      });
+
+  add("DELETE", version_path.c_str(), "modelarts:trainJob:delete",
+      [&jobs](Request& r, const service::Principal& who) {
+        jobs.Delete(who, PathVersion(jobs, who, r).public_id);
+        return Ok();
+      });
+
+  add("POST", (version_path + "/stop").c_str(), "modelarts:trainJob:update",
+      [&jobs](Request& r, const service::Principal& who) {
+        jobs.Stop(who, PathVersion(jobs, who, r).public_id);
+        return Ok();
+      });
+
+  add("GET", (version_path + "/log/file-names").c_str(), "modelarts:trainJob:get",
+      [&jobs](Request& r, const service::Principal& who) {
+        Job version = PathVersion(jobs, who, r);
+        json::array names;
+        for (const core::PodState& pod : version.pods) names.push_back(json::string(pod.name + ".log"));
+        return Ok({{"log_file_list", std::move(names)}});
+      });
+
+  add("GET", (version_path + "/aom-log").c_str(), "modelarts:trainJob:get",
+      [&jobs](Request& r, const service::Principal& who) {
+        Params p(r.query);
+        int64_t lines = p.Int("lines").value_or(50);
+        if (lines < 0 || lines > 500) core::ThrowInvalid("lines", "Parameter error: lines must be in [0, 500].");
+        std::string order = p.Get("order") ? *p.Get("order") : "asc";
+        if (order != "asc" && order != "desc") core::ThrowInvalid("order", "Parameter error: order must be asc or desc.");
+        Job version = PathVersion(jobs, who, r);
+        std::string pod = p.Get("log_file") ? *p.Get("log_file") : "";
+        if (pod.ends_with(".log")) pod.resize(pod.size() - 4);
+        if (pod.empty() && !version.pods.empty()) pod = version.pods.front().name;
+        std::vector<std::string> text;
+        if (!pod.empty() && lines > 0) text = jobs.PodLogs(who, version.public_id, pod, "", lines).lines;
+        if (order == "desc") std::reverse(text.begin(), text.end());
+        std::string content;
+        for (const std::string& line : text) content += line + "\n";
+        return Ok({{"content", content}, {"lines", static_cast<int64_t>(text.size())}, {"log_file", pod + ".log"}});
+      });
+
+  router.SetNotFound("/v1/", [](const Request&) {
+    return RenderModelArtsError(404, "ModelArts.0015", "The requested API does not exist.");
+  });
+}
+
+}  // namespace drover::api::modelarts
