@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import OpenApi from '@alicloud/openapi-client';
 import Util from '@alicloud/tea-util';
 import OpenApiUtilModule from '@alicloud/openapi-util';
+import HuaweiCore from '@huaweicloud/huaweicloud-sdk-core';
+import HuaweiBuilder from '@huaweicloud/huaweicloud-sdk-core/ClientBuilder.js';
 
 const OpenApiUtil = OpenApiUtilModule.default;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -80,6 +82,42 @@ export class DlcClient {
   stopJob(id) { return this.call('StopJob', 'POST', `/api/v1/jobs/${id}/stop`); }
   deleteJob(id) { return this.call('DeleteJob', 'DELETE', `/api/v1/jobs/${id}`); }
   getJobEvents(id, query) { return this.call('GetJobEvents', 'GET', `/api/v1/jobs/${id}/events`, { query }); }
+}
+
+// The Huawei Cloud SDK core (@huaweicloud/huaweicloud-sdk-core) as a
+// generic ModelArts client, set up as shared/spec/auth-and-errors.md says.
+export class ModelArtsClient {
+  constructor(endpoint, { ak = 'test-ak', sk = 'test-sk', projectId = 'project-1' } = {}) {
+    const cred = new HuaweiCore.BasicCredentials().withAk(ak).withSk(sk).withProjectId(projectId);
+    this.client = new HuaweiBuilder.ClientBuilder((h) => h).withEndpoint(`http://${endpoint}`)
+      .withCredential(cred).build();
+  }
+
+  async call(method, url, { query = {}, body } = {}) {
+    const response = await this.client.sendRequest({
+      method, url: `/v1/{project_id}${url}`, contentType: 'application/json',
+      headers: { 'content-type': 'application/json' }, pathParams: {}, queryParams: query, data: body,
+    });
+    const { httpStatusCode, ...rest } = response;
+    return rest;
+  }
+
+  list(query) { return this.call('GET', '/training-jobs', { query }); }
+  create(body) { return this.call('POST', '/training-jobs', { body }); }
+  createVersion(jobId, body) { return this.call('POST', `/training-jobs/${jobId}/versions`, { body }); }
+  versions(jobId, query) { return this.call('GET', `/training-jobs/${jobId}/versions`, { query }); }
+  version(jobId, versionId) { return this.call('GET', `/training-jobs/${jobId}/versions/${versionId}`); }
+  stopVersion(jobId, versionId) { return this.call('POST', `/training-jobs/${jobId}/versions/${versionId}/stop`); }
+  deleteVersion(jobId, versionId) { return this.call('DELETE', `/training-jobs/${jobId}/versions/${versionId}`); }
+  deleteJob(jobId) { return this.call('DELETE', `/training-jobs/${jobId}`); }
+  describe(jobId, desc) { return this.call('PUT', `/training-jobs/${jobId}`, { body: { job_desc: desc } }); }
+}
+
+// The HTTP status, error_code and error_message of a failed SDK call, as
+// the SDK's ClientRequestException carries them.
+export async function modelArtsError(promise) {
+  const err = await sdkError(promise);
+  return { status: err.httpStatusCode, code: err.errorCode, message: err.errorMsg };
 }
 
 // Polls GetJob until `done(job)` holds; fails after `timeoutMs`. Jobs move
