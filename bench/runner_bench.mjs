@@ -23,7 +23,7 @@ const CONCURRENCY = Number(process.argv[3] || 8);
 const RATE = Number(process.argv[4] || 200);
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'drover-bench-'));
-const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--cpus', '1000000'],
+const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--cpus', '1000000', '--auth', 'off'],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
 let log = '';
 const port = await new Promise((resolve, reject) => {

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "cli/keys.h"
 #include "cli/serve.h"
 
 namespace {
@@ -43,9 +44,35 @@ int main(int argc, char** argv) {
                         "Seconds between SIGTERM and SIGKILL when a job is stopped")
       ->capture_default_str();
 
+  std::string auth = "on";
+  serve_cmd->add_option("--auth", auth, "on: every request must be signed; off: unsigned requests act as the local admin")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+
+  drover::cli::KeysOptions keys;
+  keys.data_dir = serve.data_dir;
+  CLI::App* keys_cmd = app.add_subcommand("keys", "Manage access keys");
+  keys_cmd->require_subcommand(1);
+  for (CLI::App* sub : {keys_cmd->add_subcommand("create", "Create a key and print it as JSON"),
+                        keys_cmd->add_subcommand("list", "List keys (without secrets)"),
+                        keys_cmd->add_subcommand("revoke", "Revoke a key")}) {
+    sub->add_option("--data-dir", keys.data_dir, "Directory of the embedded store")->capture_default_str();
+  }
+  CLI::App* create = keys_cmd->get_subcommand("create");
+  create->add_option("--tenant", keys.tenant, "Tenant (ModelArts project)")->capture_default_str();
+  create->add_option("--user", keys.user, "User the key belongs to")->required();
+  create->add_flag("--admin", keys.admin, "Tenant admin: everything in the tenant");
+  create->add_flag("--read-only", keys.read_only, "May only get and list");
+  create->add_option("--workspace", keys.workspaces, "Workspace membership: ID or ID:admin (repeatable)");
+  keys_cmd->get_subcommand("revoke")->add_option("key", keys.key_id, "AccessKeyId")->required();
+
   CLI11_PARSE(app, argc, argv);
+  serve.auth = auth == "on";
   try {
     if (serve_cmd->parsed()) return drover::cli::Serve(serve);
+    if (keys_cmd->get_subcommand("create")->parsed()) return drover::cli::KeysCreate(keys);
+    if (keys_cmd->get_subcommand("list")->parsed()) return drover::cli::KeysList(keys);
+    if (keys_cmd->get_subcommand("revoke")->parsed()) return drover::cli::KeysRevoke(keys);
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     return 1;

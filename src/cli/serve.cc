@@ -3,11 +3,15 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
 #include "api/dlc/dlc_api.h"
 #include "api/modelarts/modelarts_api.h"
+#include "auth/authenticator.h"
+#include "cli/keys.h"
+#include "core/error.h"
 #include "core/quantity.h"
 #include "index/job_index.h"
 #include "runner/runner.h"
@@ -18,6 +22,20 @@
 namespace drover::cli {
 
 namespace {
+
+// On first start with authentication on, an admin key for tenant "local",
+// written where only its owner can read it.
+void WriteFirstAdminKey(store::KeyStore& keys, const std::string& data_dir, core::TimeMs now) {
+  core::AccessKey key = keys.Create("local", "admin", core::Policy::kAdmin, {}, now);
+  std::filesystem::path path = std::filesystem::path(data_dir) / "admin-key.json";
+  {
+    std::ofstream out(path);
+    out << KeyJson(key) << "\n";
+  }
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);
+  spdlog::info("created the first admin access key {}; its secret is in {}", key.id, path.string());
+}
 
 std::pair<std::string, uint16_t> SplitListen(const std::string& listen) {
   size_t colon = listen.rfind(':');
@@ -58,9 +76,29 @@ int Serve(const ServeOptions& options) {
   spdlog::info("runner: node {} , {} quotas", run.capacity.ToString(), run.quotas.size());
 
   api::Router router;
-  auto local_user = [](const api::Request&) { return service::Principal::Local(); };
-  api::dlc::AddRoutes(router, jobs, local_user);
-  api::modelarts::AddRoutes(router, jobs, local_user);
+  std::unique_ptr<store::KeyStore> keys = store::KeyStore::Open(db_path);
+  auth::Authenticator authenticator(*keys, clock);
+  if (options.auth && keys->Empty()) WriteFirstAdminKey(*keys, options.data_dir, clock.Now());
+  if (!options.auth) spdlog::warn("authentication is off: every request acts as the local admin");
+  api::Authenticate authenticate = [&](const api::Request& r, std::string_view action) {
+    if (!options.auth) return service::Principal::Local();
+    service::Principal who = authenticator.Authenticate({r.method, r.target, r.headers, r.body});
+    auth::Authorize(who, action);
+    return who;
+  };
+  // ModelArts URLs name the project; it must be the key's tenant.
+  api::Authenticate authenticate_project = [&](const api::Request& r, std::string_view action) {
+    service::Principal who = authenticate(r, action);
+    auto project = r.path_params.find("project_id");
+    if (options.auth && project != r.path_params.end() && project->second != who.tenant_id) {
+      throw core::Error(core::ErrorCode::kPermissionDenied,
+                        "The project " + project->second + " in the URL is not the key's project.",
+                        "project_id", auth::kProjectMismatch);
+    }
+    return who;
+  };
+  api::dlc::AddRoutes(router, jobs, authenticate);
+  api::modelarts::AddRoutes(router, jobs, authenticate_project);
 
   server::HttpServer http(router, host, port);
   int threads = options.threads > 0 ? options.threads

@@ -18,6 +18,7 @@ struct ServeOptions {
   int64_t gpus = 0;
   std::string quota_file;  // JSON ResourceId → limits; empty = no quotas
   double stop_grace_seconds = 10;
+  bool auth = true;  // --auth=off accepts unsigned requests as the local user
 };
 
 // Runs until SIGINT or SIGTERM; returns the process exit code.

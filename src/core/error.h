@@ -31,16 +31,23 @@ std::string_view ErrorCodeName(ErrorCode code);
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, std::string message, std::string parameter = {})
-      : std::runtime_error(std::move(message)), code_(code), parameter_(std::move(parameter)) {}
+  Error(ErrorCode code, std::string message, std::string parameter = {}, std::string reason = {})
+      : std::runtime_error(std::move(message)),
+        code_(code),
+        parameter_(std::move(parameter)),
+        reason_(std::move(reason)) {}
 
   ErrorCode code() const { return code_; }
   // The request parameter at fault, empty when none is.
   const std::string& parameter() const { return parameter_; }
+  // A machine-readable refinement of the code that dialects may map to a
+  // vendor code of their own (e.g. auth::kSignatureMismatch); often empty.
+  const std::string& reason() const { return reason_; }
 
  private:
   ErrorCode code_;
   std::string parameter_;
+  std::string reason_;
 };
 
 // Shorthands for the common throws.

@@ -49,6 +49,18 @@ std::string Job::Images() const {
   return out;
 }
 
+bool CanSee(const Viewer& viewer, const Job& job) {
+  if (job.tenant_id != viewer.tenant) return false;
+  if (viewer.tenant_admin || job.user_id == viewer.user) return true;
+  if (viewer.IsWorkspaceAdmin(job.workspace_id)) return true;
+  return job.visibility == Visibility::kPublic && viewer.IsMember(job.workspace_id);
+}
+
+bool CanChange(const Viewer& viewer, const Job& job) {
+  if (job.tenant_id != viewer.tenant) return false;
+  return viewer.tenant_admin || job.user_id == viewer.user || viewer.IsWorkspaceAdmin(job.workspace_id);
+}
+
 int64_t Job::RestartLimit() const {
   constexpr int64_t kDefaultRestartLimit = 3;
   for (const RoleSpec& r : roles) {

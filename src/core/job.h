@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/identity.h"
 #include "core/time.h"
 #include "core/training_status.h"
 
@@ -153,6 +154,13 @@ struct Job {
   // allows restarts, else max_restarts (3 when unset).
   int64_t RestartLimit() const;
 };
+
+// Visibility: nothing crosses tenants; a tenant admin sees everything in
+// the tenant; anyone sees their own jobs; a workspace admin sees every job
+// of the workspace; a member sees its PUBLIC jobs.
+bool CanSee(const Viewer& viewer, const Job& job);
+// Stop, update and delete: the owner, a workspace admin or a tenant admin.
+bool CanChange(const Viewer& viewer, const Job& job);
 
 // Moves `job` to `to` at `now`, closing the current history entry and
 // stamping the lifecycle times. Throws core::Error(kFailedPrecondition) when

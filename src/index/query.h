@@ -72,6 +72,7 @@ struct JobQuery {
   std::optional<std::vector<core::TrainingStatus>> statuses;
   std::optional<core::Visibility> visibility;
   std::optional<bool> enable_assign_node;
+  std::optional<core::Viewer> viewer;      // only what this viewer may see (core::CanSee)
   std::optional<core::JobNumber> lineage;  // only versions of this lineage
   bool latest_only = false;                // only each lineage's newest version
   std::map<std::string, std::string> tags;  // every pair must match

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/ids.h"
+#include "core/url.h"
 
 namespace drover::server {
 
@@ -25,8 +26,8 @@ api::Request ToRequest(const http::request<http::string_body>& in) {
   out.target = std::string(in.target());
   std::string_view target = out.target;
   size_t question = target.find('?');
-  out.path = api::PercentDecode(target.substr(0, question), false);
-  if (question != std::string_view::npos) out.query = api::ParseQueryString(target.substr(question + 1));
+  out.path = core::PercentDecode(target.substr(0, question), false);
+  if (question != std::string_view::npos) out.query = core::ParseQueryString(target.substr(question + 1));
   for (const auto& field : in) {
     std::string name(field.name_string());
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

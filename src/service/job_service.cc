@@ -29,7 +29,15 @@ void CheckRoles(const std::vector<core::RoleSpec>& roles) {
   }
 }
 
-bool VisibleTo(const Principal& who, const Job& job) { return job.tenant_id == who.tenant_id; }
+bool VisibleTo(const Principal& who, const Job& job) { return core::CanSee(who.AsViewer(), job); }
+
+// For stop, update and delete of a job `who` can see.
+void CheckCanChange(const Principal& who, const Job& job) {
+  if (!core::CanChange(who.AsViewer(), job)) {
+    throw Error(ErrorCode::kPermissionDenied,
+                "Only the owner of job " + job.public_id + " or an admin of its workspace may change it.");
+  }
+}
 
 }  // namespace
 
@@ -69,6 +77,10 @@ Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
   job.user_id = who.user_id;
   job.username = who.username;
   if (job.workspace_id.empty()) job.workspace_id = who.default_workspace_id;
+  if (!who.admin && !who.workspaces.count(job.workspace_id)) {
+    throw Error(ErrorCode::kPermissionDenied,
+                "You are not a member of workspace " + job.workspace_id + ".", "WorkspaceId");
+  }
   job.status = TrainingStatus::kCreating;
   job.created = job.modified = clock_.Now();
   job.history = {core::StatusEvent{TrainingStatus::kCreating, job.created, 0, "", ""}};
@@ -88,6 +100,7 @@ Job JobService::CreateVersion(const Principal& who, core::JobNumber pre_version,
   Job pre = Get(who, pre_version);
   std::vector<Job> versions = LoadVersions(who, pre.Lineage());
   Job latest = versions.back();
+  CheckCanChange(who, latest);
   Job job = std::move(draft);
   job.id = last_number_ + 1;
   job.public_id = core::JobPublicId(job.id);
@@ -123,6 +136,7 @@ Job JobService::Get(const Principal& who, core::JobNumber id) {
 std::vector<Job> JobService::LoadVersions(const Principal& who, core::JobNumber lineage) {
   index::JobQuery query;
   query.exact[index::ExactField::kTenant] = {who.tenant_id};
+  query.viewer = who.AsViewer();
   query.lineage = lineage;
   query.sort = index::SortField::kVersion;
   query.descending = false;
@@ -143,6 +157,7 @@ void JobService::DescribeLineage(const Principal& who, core::JobNumber lineage,
                                  const std::string& description) {
   std::lock_guard lock(write_mu_);
   std::vector<Job> versions = LoadVersions(who, lineage);
+  for (const Job& v : versions) CheckCanChange(who, v);
   for (Job& v : versions) {
     v.description = description;
     v.modified = clock_.Now();
@@ -156,6 +171,7 @@ void JobService::DeleteLineage(const Principal& who, core::JobNumber lineage) {
 }
 
 void JobService::DeleteVersions(const Principal& who, const std::vector<Job>& doomed) {
+  for (const Job& job : doomed) CheckCanChange(who, job);
   for (const Job& job : doomed) {
     if (!core::IsTerminal(job.status)) {
       throw Error(ErrorCode::kFailedPrecondition,
@@ -190,6 +206,7 @@ Job JobService::Get(const Principal& who, std::string_view public_id) {
 
 JobList JobService::List(const Principal& who, index::JobQuery query) {
   query.exact[index::ExactField::kTenant] = {who.tenant_id};
+  query.viewer = who.AsViewer();
   if (query.now == 0) query.now = clock_.Now();
   index::Page page = index_.Search(query);
   JobList list;
@@ -205,6 +222,7 @@ JobList JobService::List(const Principal& who, index::JobQuery query) {
 Job JobService::Update(const Principal& who, std::string_view public_id, const JobUpdate& update) {
   std::unique_lock lock(write_mu_);
   Job job = Get(who, public_id);
+  CheckCanChange(who, job);
   if (update.priority) {
     CheckPriority(*update.priority);
     job.priority = *update.priority;
@@ -239,6 +257,7 @@ Job JobService::Update(const Principal& who, std::string_view public_id, const J
 Job JobService::Stop(const Principal& who, std::string_view public_id) {
   std::unique_lock lock(write_mu_);
   Job job = Get(who, public_id);
+  CheckCanChange(who, job);
   if (core::IsTerminal(job.status)) {
     throw Error(ErrorCode::kFailedPrecondition,
                 "The job " + job.public_id + " has already finished (" +

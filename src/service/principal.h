@@ -1,9 +1,13 @@
 // Principal: who is asking. Every service call takes one explicitly; the
-// HTTP layer fills it in (today: the one local user; with authentication:
-// the key's owner). Services use it for ownership and visibility.
+// HTTP layer fills it in (auth/authenticator.h from the request's access
+// key, or the one local user when authentication is off). Services use it
+// for ownership and visibility (core::CanSee, core::CanChange).
 #pragma once
 
+#include <map>
 #include <string>
+
+#include "core/identity.h"
 
 namespace drover::service {
 
@@ -12,10 +16,14 @@ struct Principal {
   std::string user_id;
   std::string username;
   std::string default_workspace_id;
-  bool admin = false;
+  bool admin = false;      // tenant admin
+  bool read_only = false;  // may only get and list
+  std::map<std::string, core::WorkspaceRole> workspaces;
+
+  core::Viewer AsViewer() const { return {tenant_id, user_id, admin, workspaces}; }
 
   // The single user every request acts as while authentication is off.
-  static Principal Local() { return {"local", "local-user", "local", "1", true}; }
+  static Principal Local() { return {"local", "local-user", "local", "1", true, false, {}}; }
 };
 
 }  // namespace drover::service

@@ -4,59 +4,11 @@
 
 #include "core/error.h"
 #include "store/job_codec.h"
+#include "store/sqlite_statement.h"
 
 namespace drover::store {
 
 namespace {
-
-[[noreturn]] void Fail(sqlite3* db, const std::string& what) {
-  throw core::Error(core::ErrorCode::kInternal,
-                    "sqlite: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
-}
-
-// A prepared statement that finalizes itself.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) Fail(db, sql);
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& Bind(int idx, int64_t v) {
-    sqlite3_bind_int64(stmt_, idx, v);
-    return *this;
-  }
-  Statement& Bind(int idx, std::string_view v) {
-    sqlite3_bind_text(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  // True while a row is available.
-  bool Step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    if (rc == SQLITE_CONSTRAINT) {
-      throw core::Error(core::ErrorCode::kAlreadyExists, sqlite3_errmsg(db_));
-    }
-    Fail(db_, "step");
-  }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
-  std::string_view Text(int col) {
-    const char* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string_view();
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (
@@ -86,26 +38,17 @@ std::unique_ptr<SqliteStore> SqliteStore::Open(const std::filesystem::path& path
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
   sqlite3_busy_timeout(db, 5000);
-  store->Exec("PRAGMA journal_mode=WAL");
-  store->Exec("PRAGMA synchronous=FULL");
-  store->Exec(kSchema);
+  Exec(db, "PRAGMA journal_mode=WAL");
+  Exec(db, "PRAGMA synchronous=FULL");
+  Exec(db, kSchema);
   return store;
 }
 
 SqliteStore::~SqliteStore() { sqlite3_close(db_); }
 
-void SqliteStore::Exec(const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message ? message : "unknown error";
-    sqlite3_free(message);
-    throw core::Error(core::ErrorCode::kInternal, std::string("sqlite: ") + text);
-  }
-}
-
 Revision SqliteStore::Apply(const std::vector<Mutation>& batch) {
   std::lock_guard lock(mu_);
-  Exec("BEGIN IMMEDIATE");
+  Exec(db_, "BEGIN IMMEDIATE");
   try {
     Statement bump(db_, "UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value");
     bump.Step();
@@ -131,7 +74,7 @@ Revision SqliteStore::Apply(const std::vector<Mutation>& batch) {
       // Statements are re-run for the next mutation.
       for (Statement* s : {&put, &del, &log, &max_number}) s->Reset();
     }
-    Exec("COMMIT");
+    Exec(db_, "COMMIT");
     return revision;
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);

@@ -33,7 +33,6 @@ class SqliteStore : public Store {
 
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
-  void Exec(const char* sql);
 
   std::mutex mu_;
   sqlite3* db_;  // guarded by mu_

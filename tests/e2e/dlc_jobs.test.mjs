@@ -13,7 +13,7 @@ before(async () => {
   writeFileSync(quotas, JSON.stringify({ 'one-gpu': { GPU: '1' } }));
   server.args.push('--quota-file', quotas);
   await server.start();
-  dlc = new DlcClient(server.endpoint);
+  dlc = new DlcClient(server.endpoint, server.adminKey);
 });
 
 after(async () => {
@@ -67,7 +67,7 @@ test('ListJobs items carry the JobItem types: RequestGPU, RequestMemory and Node
   assert.equal(item.RequestGPU, '4');
   assert.equal(item.RequestMemory, '18Gi');
   assert.equal(item.NodeCount, '3');
-  assert.equal(item.Username, 'local');
+  assert.equal(item.Username, 'admin');
   assert.equal(item.IsDeleted, false);
 });
 

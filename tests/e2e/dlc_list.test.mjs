@@ -29,7 +29,7 @@ const fixture = [
 
 before(async () => {
   server = await new Server(BIG_NODE).start();
-  dlc = new DlcClient(server.endpoint);
+  dlc = new DlcClient(server.endpoint, server.adminKey);
   for (const body of fixture) ids[body.DisplayName] = (await dlc.createJob(body)).JobId;
   for (const id of Object.values(ids)) await waitForStatus(dlc, id, 'Running');
   await dlc.stopJob(ids['bert-finetune']);  // one finished job, with a reason
@@ -97,12 +97,12 @@ test('JobType, Status, WorkspaceId, ResourceId and the other exact filters', asy
   assert.deepEqual(await names({ OversoldInfo: 'ForbiddenQuotaOverSold' }), ['job-t1']);
   assert.deepEqual(await names({ EnableAssignNode: 'true' }), ['job-t1']);
   assert.equal((await names({ EnableAssignNode: 'false' })).length, 4);
-  assert.equal((await names({ UserIdForFilter: 'local-user' })).length, 5);
+  assert.equal((await names({ UserIdForFilter: 'admin' })).length, 5);
   assert.deepEqual(await names({ UserIdForFilter: 'someone-else' }), []);
 });
 
 test('Username and ResourceQuotaName match fuzzily', async () => {
-  assert.equal((await names({ Username: 'LOC' })).length, 5);
+  assert.equal((await names({ Username: 'ADM' })).length, 5);
   assert.deepEqual(await names({ Username: 'nobody' }), []);
   assert.deepEqual(await names({ ResourceQuotaName: 'GPU-A' }), ['job-t1']);
 });

@@ -1,7 +1,7 @@
 // Starts the real drover binary on a free port with a temp data dir, and
 // drives it with the vendors' own SDK clients from npm.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import Util from '@alicloud/tea-util';
 import OpenApiUtilModule from '@alicloud/openapi-util';
 import HuaweiCore from '@huaweicloud/huaweicloud-sdk-core';
 import HuaweiBuilder from '@huaweicloud/huaweicloud-sdk-core/ClientBuilder.js';
+import HuaweiSigner from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js';
 
 const OpenApiUtil = OpenApiUtilModule.default;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -39,6 +40,10 @@ export class Server {
       this.proc.on('exit', (code) => reject(new Error(`drover exited with ${code}:\n${this.log}`)));
     });
     this.endpoint = `127.0.0.1:${this.port}`;
+    if (!this.args.includes('off')) {
+      // The admin key the server writes on its first start.
+      this.adminKey = JSON.parse(readFileSync(path.join(this.dataDir, 'admin-key.json'), 'utf8'));
+    }
     return this;
   }
 
@@ -55,10 +60,13 @@ export class Server {
 
 // The Alibaba Cloud generic client (@alicloud/openapi-client), ROA style,
 // pointed at the server as shared/spec/auth-and-errors.md §5.1 describes.
+// `key` is {AccessKeyId, AccessKeySecret} as `drover keys create` prints it;
+// `options` go to the SDK's Config (e.g. signatureAlgorithm: 'v2').
 export class DlcClient {
-  constructor(endpoint, { accessKeyId = 'test-ak', accessKeySecret = 'test-sk' } = {}) {
+  constructor(endpoint, key, options = {}) {
     this.client = new OpenApi.default(new OpenApi.Config({
-      accessKeyId, accessKeySecret, endpoint, protocol: 'http', regionId: 'cn-hangzhou',
+      accessKeyId: key?.AccessKeyId ?? 'unsigned', accessKeySecret: key?.AccessKeySecret ?? 'unsigned',
+      endpoint, protocol: 'http', regionId: 'cn-hangzhou', ...options,
     }));
   }
 
@@ -87,8 +95,10 @@ export class DlcClient {
 // The Huawei Cloud SDK core (@huaweicloud/huaweicloud-sdk-core) as a
 // generic ModelArts client, set up as shared/spec/auth-and-errors.md says.
 export class ModelArtsClient {
-  constructor(endpoint, { ak = 'test-ak', sk = 'test-sk', projectId = 'project-1' } = {}) {
-    const cred = new HuaweiCore.BasicCredentials().withAk(ak).withSk(sk).withProjectId(projectId);
+  constructor(endpoint, key, projectId = key?.Tenant ?? 'project-1') {
+    const cred = new HuaweiCore.BasicCredentials().withAk(key?.AccessKeyId ?? 'unsigned')
+      .withSk(key?.AccessKeySecret ?? 'unsigned').withProjectId(projectId);
+    Object.assign(this, { cred, endpoint, projectId });
     this.client = new HuaweiBuilder.ClientBuilder((h) => h).withEndpoint(`http://${endpoint}`)
       .withCredential(cred).build();
   }
@@ -100,6 +110,17 @@ export class ModelArtsClient {
     });
     const { httpStatusCode, ...rest } = response;
     return rest;
+  }
+
+  // A plain fetch signed by the SDK's own signer: the whole response, for
+  // what the SDK's exceptions do not carry (the error body).
+  async raw(method, url, body) {
+    const full = `http://${this.endpoint}/v1/${this.projectId}${url}`;
+    const data = body ? JSON.stringify(body) : undefined;
+    const headers = HuaweiSigner.AKSKSigner.sign({ endpoint: full, method, headers: { 'content-type': 'application/json' },
+                                                   queryParams: {}, data: body }, this.cred);
+    delete headers.host;
+    return fetch(full, { method, headers, body: data });
   }
 
   list(query) { return this.call('GET', '/training-jobs', { query }); }

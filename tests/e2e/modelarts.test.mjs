@@ -14,8 +14,8 @@ let appDir;
 
 before(async () => {
   server = await new Server(BIG_NODE).start();
-  ma = new ModelArtsClient(server.endpoint);
-  dlc = new DlcClient(server.endpoint);
+  ma = new ModelArtsClient(server.endpoint, server.adminKey);
+  dlc = new DlcClient(server.endpoint, server.adminKey);
   appDir = mkdtempSync(path.join(tmpdir(), 'drover-app-'));
   writeFileSync(path.join(appDir, 'train.sh'), 'echo "training with $*"; echo "workers=$WORLD_SIZE"\n');
 });
@@ -120,9 +120,7 @@ test('names: validated, unique', async () => {
   assert.equal(dup.status, 400);
   assert.equal(dup.code, 'ModelArts.0103');
   // The SDK keeps only the code; the body itself, as a plain client sees it:
-  const raw = await fetch(`http://${server.endpoint}/v1/project-1/training-jobs`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ job_name: 'unique-name', config: config() }) });
+  const raw = await ma.raw('POST', '/training-jobs', { job_name: 'unique-name', config: config() });
   assert.equal(raw.status, 400);
   assert.deepEqual(await raw.json(), { is_success: false, error_code: 'ModelArts.0103',
                                        error_message: 'Job name:unique-name is existed' });

@@ -18,7 +18,7 @@ test('kill -9 and restart: nothing acknowledged is lost, running jobs are reconc
   const server = await new Server(BIG_NODE).start();
   const marker = `drover-restart-${process.pid}`;
   try {
-    let dlc = new DlcClient(server.endpoint);
+    let dlc = new DlcClient(server.endpoint, server.adminKey);
     const done = [];
     const running = [];
     for (let i = 0; i < 6; i++) {
@@ -41,7 +41,7 @@ test('kill -9 and restart: nothing acknowledged is lost, running jobs are reconc
     await server.stop('SIGKILL');
     assert.equal(processesWith(marker), 6, 'pods outlive a crashed server');
     await server.start();
-    dlc = new DlcClient(server.endpoint);
+    dlc = new DlcClient(server.endpoint, server.adminKey);
 
     const after = await dlc.listJobs({ PageSize: 100, SortBy: 'DisplayName', Order: 'asc' });
     assert.equal(after.TotalCount, 12);

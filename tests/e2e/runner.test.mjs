@@ -8,7 +8,7 @@ let dlc;
 
 before(async () => {
   server = await new Server(['--cpus', '64', '--memory', '256Gi', '--gpus', '2']).start();
-  dlc = new DlcClient(server.endpoint);
+  dlc = new DlcClient(server.endpoint, server.adminKey);
 });
 
 after(async () => {

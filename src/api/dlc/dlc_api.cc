@@ -34,8 +34,8 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
   // errors rendered as POP errors.
   auto add = [&](const char* method, const char* pattern, const char* action,
                  std::function<Response(Request&, const service::Principal&)> handler) {
-    router.Add(Route{method, pattern, action, [handler, authenticate](Request& request) {
-                       return Guard(request, [&] { return handler(request, authenticate(request)); });
+    router.Add(Route{method, pattern, action, [handler, authenticate, action](Request& request) {
+                       return Guard(request, [&] { return handler(request, authenticate(request, action)); });
                      }});
   };
 

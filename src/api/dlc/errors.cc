@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <optional>
+
+#include "auth/authenticator.h"
 
 namespace drover::api::dlc {
 
@@ -32,6 +35,23 @@ PopCode MapCode(core::ErrorCode code) {
   return {500, "InternalError"};
 }
 
+// Authentication and authorization failures, by auth:: reason.
+std::optional<PopCode> MapAuthReason(const std::string& reason) {
+  static const std::pair<const char*, PopCode> kReasons[] = {
+      {auth::kMissingCredential, {400, "IncompleteSignature"}},
+      {auth::kIncompleteSignature, {400, "IncompleteSignature"}},
+      {auth::kUnknownKey, {404, "InvalidAccessKeyId.NotFound"}},
+      {auth::kSignatureMismatch, {400, "SignatureDoesNotMatch"}},
+      {auth::kExpired, {400, "InvalidTimeStamp.Expired"}},
+      {auth::kNonceUsed, {400, "SignatureNonceUsed"}},
+      {auth::kDenied, {403, "Forbidden.RAM"}},
+  };
+  for (const auto& [name, code] : kReasons) {
+    if (reason == name) return code;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Response RenderPopError(int status, const std::string& code, const std::string& message,
@@ -47,7 +67,7 @@ Response RenderPopError(int status, const std::string& code, const std::string& 
 }
 
 Response RenderError(const core::Error& error, const std::string& request_id) {
-  PopCode pop = MapCode(error.code());
+  PopCode pop = MapAuthReason(error.reason()).value_or(MapCode(error.code()));
   std::string message = error.what();
   if (error.code() == core::ErrorCode::kInternal) {
     spdlog::error("request {}: {}", request_id, message);

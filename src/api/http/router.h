@@ -63,8 +63,4 @@ class Router {
   std::map<std::string, Handler> not_found_;  // by path prefix
 };
 
-// Splits "a=1&b=x%20y" into decoded pairs ("+" is a space).
-std::map<std::string, std::string> ParseQueryString(std::string_view query);
-std::string PercentDecode(std::string_view text, bool plus_is_space);
-
 }  // namespace drover::api

@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "auth/authenticator.h"
+
 namespace drover::api::modelarts {
 
 namespace {
@@ -38,6 +40,16 @@ Response RenderModelArtsError(int status, const std::string& code, const std::st
 }
 
 Response RenderError(const core::Error& error, const std::string& request_id) {
+  if (error.code() == core::ErrorCode::kUnauthenticated) {
+    // Signature failures are answered by the API gateway, in its own shape.
+    boost::json::object body{{"error_msg", "Incorrect IAM authentication information: " + std::string(error.what())},
+                             {"error_code", "APIGW.0301"},
+                             {"request_id", request_id}};
+    return Response{401, "application/json;charset=utf-8", boost::json::serialize(body)};
+  }
+  if (error.reason() == auth::kProjectMismatch) {
+    return RenderModelArtsError(403, "ModelArts.0210", error.what());
+  }
   Code code = MapCode(error.code());
   std::string message = error.what();
   if (error.code() == core::ErrorCode::kInternal) {

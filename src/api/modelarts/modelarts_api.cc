@@ -52,8 +52,8 @@ Job PathVersion(service::JobService& jobs, const service::Principal& who, const 
 void AddRoutes(Router& router, service::JobService& jobs, Authenticate authenticate) {
   auto add = [&](const char* method, const char* pattern, const char* action,
                  std::function<Response(Request&, const service::Principal&)> handler) {
-    router.Add(Route{method, pattern, action, [handler, authenticate](Request& request) {
-                       return Guard(request, [&] { return handler(request, authenticate(request)); });
+    router.Add(Route{method, pattern, action, [handler, authenticate, action](Request& request) {
+                       return Guard(request, [&] { return handler(request, authenticate(request, action)); });
                      }});
   };
   const std::string jobs_path = "/v1/{project_id}/training-jobs";

@@ -6,14 +6,12 @@
 
 #include <functional>
 
+#include "api/http/authenticate.h"
 #include "api/http/router.h"
 #include "service/job_service.h"
 #include "service/principal.h"
 
 namespace drover::api::modelarts {
-
-// Who a request acts as. Throws core::Error(kUnauthenticated) to refuse it.
-using Authenticate = std::function<service::Principal(const Request&)>;
 
 void AddRoutes(Router& router, service::JobService& jobs, Authenticate authenticate);
 

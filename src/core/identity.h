@@ -1,0 +1,47 @@
+// Identities: tenants (ModelArts calls them projects), users, workspaces
+// with members and roles, and the access keys users sign requests with.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "core/time.h"
+
+#include <string_view>
+
+namespace drover::core {
+
+enum class WorkspaceRole { kMember, kAdmin };
+
+// The built-in policies a key's user can hold.
+enum class Policy {
+  kAdmin,     // everything in the tenant
+  kMember,    // jobs in the workspaces the user belongs to
+  kReadOnly,  // get and list only, in the user's workspaces
+};
+
+std::string_view PolicyName(Policy policy);
+
+struct AccessKey {
+  std::string id;      // AccessKeyId
+  std::string secret;  // AccessKeySecret
+  std::string tenant;
+  std::string user;
+  Policy policy = Policy::kMember;
+  std::map<std::string, WorkspaceRole> workspaces;  // workspace id → role
+  core::TimeMs created = 0;
+  bool revoked = false;
+};
+
+// Who is looking, for the visibility rule every read and list applies.
+struct Viewer {
+  std::string tenant;
+  std::string user;
+  bool tenant_admin = false;
+  std::map<std::string, WorkspaceRole> workspaces;
+
+  bool IsWorkspaceAdmin(const std::string& workspace) const;
+  bool IsMember(const std::string& workspace) const { return workspaces.count(workspace) > 0; }
+};
+
+}  // namespace drover::core
