@@ -35,7 +35,7 @@ std::optional<core::TimeMs> ParseHttpDate(std::string_view text) {
   char weekday[4] = {}, month[4] = {}, zone[4] = {};
   int day, year, h, m, s;
   std::string copy(text);
-  if (std::sscanf(copy.c_str(), "%3s %d %3s %d %d:%d:%d %3s", weekday, &day, month, &year, &h, &m, &s,
+  if (std::sscanf(copy.c_str(), "%3s, %d %3s %d %d:%d:%d %3s", weekday, &day, month, &year, &h, &m, &s,
                   zone) != 8 ||
       std::strcmp(zone, "GMT") != 0) {
     return std::nullopt;

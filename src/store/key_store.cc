@@ -48,7 +48,8 @@ AccessKey Read(Statement& s) {
   key.tenant = s.Text(2);
   key.user = s.Text(3);
   key.policy = static_cast<core::Policy>(s.Int(4));
-  for (const auto& kv : boost::json::parse(s.Text(5)).as_object()) {
+  boost::json::value workspaces = boost::json::parse(s.Text(5));  // outlives the loop
+  for (const auto& kv : workspaces.as_object()) {
     key.workspaces[std::string(kv.key())] =
         kv.value().as_string() == "admin" ? core::WorkspaceRole::kAdmin : core::WorkspaceRole::kMember;
   }

@@ -70,7 +70,7 @@ export class DlcClient {
     }));
   }
 
-  async call(action, method, pathname, { query, body } = {}) {
+  async call(action, method, pathname, { query, body, headers } = {}) {
     const params = new OpenApi.Params({
       action, version: '2020-12-03', protocol: 'HTTPS', pathname, method,
       authType: 'AK', style: 'ROA', reqBodyType: 'json', bodyType: 'json',
@@ -78,6 +78,7 @@ export class DlcClient {
     const request = new OpenApi.OpenApiRequest({
       query: query ? OpenApiUtil.query(query) : undefined,
       body,
+      headers,
     });
     const response = await this.client.callApi(params, request, new Util.RuntimeOptions({}));
     return response.body;
