@@ -35,8 +35,8 @@ std::optional<core::TimeMs> ParseHttpDate(std::string_view text) {
   char weekday[4] = {}, month[4] = {}, zone[4] = {};
   int day, year, h, m, s;
   std::string copy(text);
-  if (std::sscanf(copy.c_str(), "%3s, %d %3s %d %d:%d:%d %3s", weekday, &day, month, &year, &h, &m, &s,
-                  zone) != 8 ||
+  if (std::sscanf(copy.c_str(), "%3s, %d %3s %d %d:%d:%d %3s", weekday, &day, month, &year, &h, &m,
+                  &s, zone) != 8 ||
       std::strcmp(zone, "GMT") != 0) {
     return std::nullopt;
   }
@@ -77,7 +77,8 @@ service::Principal Authenticator::Authenticate(const SignedRequest& r) const {
   }
   std::optional<Credential> cred = ParseAuthorization(header);
   if (!cred) {
-    Refuse(kIncompleteSignature, "The Authorization header is not a signature this server understands.",
+    Refuse(kIncompleteSignature,
+           "The Authorization header is not a signature this server understands.",
            r.method + " " + r.target + ": unreadable Authorization header");
   }
   std::optional<core::AccessKey> key = keys_.Find(cred->access_key_id);
@@ -90,15 +91,22 @@ service::Principal Authenticator::Authenticate(const SignedRequest& r) const {
   std::optional<core::TimeMs> when;
   std::string date_header;
   switch (cred->scheme) {
-    case Credential::Scheme::kAcs3: date_header = "x-acs-date"; break;
-    case Credential::Scheme::kRoaV1: date_header = "date"; break;
-    case Credential::Scheme::kHuawei: date_header = "x-sdk-date"; break;
+    case Credential::Scheme::kAcs3:
+      date_header = "x-acs-date";
+      break;
+    case Credential::Scheme::kRoaV1:
+      date_header = "date";
+      break;
+    case Credential::Scheme::kHuawei:
+      date_header = "x-sdk-date";
+      break;
   }
   std::string date = Header(r, date_header);
   if (cred->scheme == Credential::Scheme::kAcs3) when = core::ParseIso8601(date);
   if (cred->scheme == Credential::Scheme::kRoaV1) when = ParseHttpDate(date);
   if (cred->scheme == Credential::Scheme::kHuawei) when = ParseBasicDate(date);
-  bool signs_date = cred->scheme == Credential::Scheme::kRoaV1 || Contains(cred->signed_headers, date_header);
+  bool signs_date =
+      cred->scheme == Credential::Scheme::kRoaV1 || Contains(cred->signed_headers, date_header);
   if (!when || !signs_date) {
     Refuse(kIncompleteSignature, "The request needs a signed " + date_header + " header.",
            "key " + key->id + ": missing or unsigned " + date_header);
@@ -112,7 +120,8 @@ service::Principal Authenticator::Authenticate(const SignedRequest& r) const {
   bool match = false;
   switch (cred->scheme) {
     case Credential::Scheme::kAcs3:
-      match = ConstantTimeEquals(Acs3Signature(r, cred->signed_headers, key->secret), cred->signature);
+      match =
+          ConstantTimeEquals(Acs3Signature(r, cred->signed_headers, key->secret), cred->signature);
       break;
     case Credential::Scheme::kRoaV1: {
       std::string md5 = Header(r, "content-md5");
@@ -121,12 +130,15 @@ service::Principal Authenticator::Authenticate(const SignedRequest& r) const {
       break;
     }
     case Credential::Scheme::kHuawei:
-      match = ConstantTimeEquals(HuaweiSignature(r, cred->signed_headers, key->secret, true), cred->signature) ||
-              ConstantTimeEquals(HuaweiSignature(r, cred->signed_headers, key->secret, false), cred->signature);
+      match = ConstantTimeEquals(HuaweiSignature(r, cred->signed_headers, key->secret, true),
+                                 cred->signature) ||
+              ConstantTimeEquals(HuaweiSignature(r, cred->signed_headers, key->secret, false),
+                                 cred->signature);
       break;
   }
   if (!match) {
-    Refuse(kSignatureMismatch, "The request signature does not conform to the signature this server computes.",
+    Refuse(kSignatureMismatch,
+           "The request signature does not conform to the signature this server computes.",
            "key " + key->id + ": signature mismatch on " + r.method + " " + r.target);
   }
 
@@ -150,12 +162,14 @@ void Authorize(const service::Principal& who, std::string_view action) {
   // Read-only: the get and list actions of every dialect.
   size_t colon = action.rfind(':');
   std::string_view verb = action.substr(colon == std::string_view::npos ? 0 : colon + 1);
-  bool reads = verb.starts_with("Get") || verb.starts_with("List") || verb == "get" || verb == "list";
+  bool reads =
+      verb.starts_with("Get") || verb.starts_with("List") || verb == "get" || verb == "list";
   if (!reads) {
     spdlog::warn("auth: {} (read-only) may not {}", who.user_id, action);
-    throw core::Error(core::ErrorCode::kPermissionDenied,
-                      "User " + who.user_id + " is not authorized to perform " + std::string(action) + ".",
-                      "", kDenied);
+    throw core::Error(
+        core::ErrorCode::kPermissionDenied,
+        "User " + who.user_id + " is not authorized to perform " + std::string(action) + ".", "",
+        kDenied);
   }
 }
 

@@ -24,7 +24,8 @@ std::string Hex(const unsigned char* data, size_t size) {
 
 std::string Base64(const unsigned char* data, size_t size) {
   std::string out(4 * ((size + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
+  int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
   out.resize(static_cast<size_t>(n));
   return out;
 }
@@ -39,12 +40,14 @@ std::string Digest(const EVP_MD* md, std::string_view data) {
 std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &size);
+  HMAC(md, key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &size);
   return std::string(reinterpret_cast<char*>(out), size);
 }
 
-const unsigned char* Bytes(const std::string& s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+const unsigned char* Bytes(const std::string& s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
 
 }  // namespace
 
@@ -53,7 +56,9 @@ std::string Sha256Hex(std::string_view data) {
   return Hex(Bytes(d), d.size());
 }
 
-std::string HmacSha256(std::string_view key, std::string_view data) { return Hmac(EVP_sha256(), key, data); }
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  return Hmac(EVP_sha256(), key, data);
+}
 
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   std::string mac = HmacSha256(key, data);

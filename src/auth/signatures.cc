@@ -65,8 +65,11 @@ std::optional<Credential> ParseAuthorization(std::string_view header) {
   if (starts("acs ")) {
     std::string_view rest = Trim(header.substr(4));
     size_t colon = rest.rfind(':');
-    if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size()) return std::nullopt;
-    return Credential{Credential::Scheme::kRoaV1, std::string(rest.substr(0, colon)), {},
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size())
+      return std::nullopt;
+    return Credential{Credential::Scheme::kRoaV1,
+                      std::string(rest.substr(0, colon)),
+                      {},
                       std::string(rest.substr(colon + 1))};
   }
   return std::nullopt;
@@ -76,8 +79,8 @@ std::string Rfc3986Encode(std::string_view text) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : text) {
-    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                c == '_' || c == '.' || c == '~';
+    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.' || c == '~';
     if (keep) {
       out += static_cast<char>(c);
     } else {
@@ -91,7 +94,8 @@ std::string Rfc3986Encode(std::string_view text) {
 
 // ---- ACS3-HMAC-SHA256 -------------------------------------------------------
 
-std::string Acs3CanonicalRequest(const SignedRequest& r, const std::vector<std::string>& signed_headers) {
+std::string Acs3CanonicalRequest(const SignedRequest& r,
+                                 const std::vector<std::string>& signed_headers) {
   auto [path, query] = SplitTarget(r.target);
   // Keys sorted and sent as they are; values RFC 3986-encoded.
   std::string canonical_query;
@@ -102,11 +106,12 @@ std::string Acs3CanonicalRequest(const SignedRequest& r, const std::vector<std::
   std::vector<std::string> names = signed_headers;
   std::sort(names.begin(), names.end());
   std::string headers;
-  for (const std::string& name : names) headers += name + ":" + std::string(Trim(Header(r, name))) + "\n";
+  for (const std::string& name : names)
+    headers += name + ":" + std::string(Trim(Header(r, name))) + "\n";
   std::string joined;
   for (const std::string& name : names) joined += (joined.empty() ? "" : ";") + name;
-  return r.method + "\n" + std::string(path) + "\n" + canonical_query + "\n" + headers + "\n" + joined +
-         "\n" + Sha256Hex(r.body);
+  return r.method + "\n" + std::string(path) + "\n" + canonical_query + "\n" + headers + "\n" +
+         joined + "\n" + Sha256Hex(r.body);
 }
 
 std::string Acs3Signature(const SignedRequest& r, const std::vector<std::string>& signed_headers,
@@ -147,7 +152,8 @@ std::string RoaV1Signature(const SignedRequest& r, std::string_view secret) {
 
 // ---- Huawei SDK-HMAC-SHA256 ------------------------------------------------
 
-std::string HuaweiCanonicalRequest(const SignedRequest& r, const std::vector<std::string>& signed_headers,
+std::string HuaweiCanonicalRequest(const SignedRequest& r,
+                                   const std::vector<std::string>& signed_headers,
                                    bool encode_path) {
   auto [path, query] = SplitTarget(r.target);
   std::string uri;
@@ -173,7 +179,8 @@ std::string HuaweiCanonicalRequest(const SignedRequest& r, const std::vector<std
   for (const std::string& name : names) joined += (joined.empty() ? "" : ";") + name;
   std::string payload = Header(r, "x-sdk-content-sha256");
   if (payload.empty()) payload = Sha256Hex(r.body);
-  return r.method + "\n" + uri + "\n" + canonical_query + "\n" + headers + "\n" + joined + "\n" + payload;
+  return r.method + "\n" + uri + "\n" + canonical_query + "\n" + headers + "\n" + joined + "\n" +
+         payload;
 }
 
 std::string HuaweiSignature(const SignedRequest& r, const std::vector<std::string>& signed_headers,

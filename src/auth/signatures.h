@@ -41,9 +41,10 @@ std::optional<Credential> ParseAuthorization(std::string_view header);
 // RFC 3986 encoding as the SDKs use it: unreserved A-Z a-z 0-9 - _ . ~ kept.
 std::string Rfc3986Encode(std::string_view text);
 
-std::string Acs3CanonicalRequest(const SignedRequest& request, const std::vector<std::string>& signed_headers);
-std::string Acs3Signature(const SignedRequest& request, const std::vector<std::string>& signed_headers,
-                          std::string_view secret);
+std::string Acs3CanonicalRequest(const SignedRequest& request,
+                                 const std::vector<std::string>& signed_headers);
+std::string Acs3Signature(const SignedRequest& request,
+                          const std::vector<std::string>& signed_headers, std::string_view secret);
 
 std::string RoaV1StringToSign(const SignedRequest& request);
 std::string RoaV1Signature(const SignedRequest& request, std::string_view secret);
@@ -51,8 +52,10 @@ std::string RoaV1Signature(const SignedRequest& request, std::string_view secret
 // `encode_path` re-encodes each decoded path segment (RFC 3986); false
 // keeps the segments exactly as sent (clients differ; try both).
 std::string HuaweiCanonicalRequest(const SignedRequest& request,
-                                   const std::vector<std::string>& signed_headers, bool encode_path);
-std::string HuaweiSignature(const SignedRequest& request, const std::vector<std::string>& signed_headers,
-                            std::string_view secret, bool encode_path);
+                                   const std::vector<std::string>& signed_headers,
+                                   bool encode_path);
+std::string HuaweiSignature(const SignedRequest& request,
+                            const std::vector<std::string>& signed_headers, std::string_view secret,
+                            bool encode_path);
 
 }  // namespace drover::auth

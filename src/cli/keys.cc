@@ -36,7 +36,8 @@ std::string KeyJson(const core::AccessKey& key, bool with_secret) {
 
 int KeysCreate(const KeysOptions& options) {
   if (options.user.empty()) throw std::runtime_error("--user is required");
-  if (options.admin && options.read_only) throw std::runtime_error("--admin and --read-only exclude each other");
+  if (options.admin && options.read_only)
+    throw std::runtime_error("--admin and --read-only exclude each other");
   std::map<std::string, core::WorkspaceRole> workspaces;
   for (const std::string& spec : options.workspaces) {
     size_t colon = spec.find(':');
@@ -50,8 +51,9 @@ int KeysCreate(const KeysOptions& options) {
   core::Policy policy = options.admin       ? core::Policy::kAdmin
                         : options.read_only ? core::Policy::kReadOnly
                                             : core::Policy::kMember;
-  core::AccessKey key = OpenKeys(options.data_dir)
-                            ->Create(options.tenant, options.user, policy, workspaces, core::SystemClock().Now());
+  core::AccessKey key =
+      OpenKeys(options.data_dir)
+          ->Create(options.tenant, options.user, policy, workspaces, core::SystemClock().Now());
   std::cout << KeyJson(key) << std::endl;
   return 0;
 }

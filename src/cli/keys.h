@@ -16,8 +16,8 @@ struct KeysOptions {
   std::string user;
   bool admin = false;
   bool read_only = false;
-  std::vector<std::string> workspaces;        // "ID" (member) or "ID:admin"
-  std::string key_id;                         // revoke
+  std::vector<std::string> workspaces;  // "ID" (member) or "ID:admin"
+  std::string key_id;                   // revoke
 };
 
 int KeysCreate(const KeysOptions& options);

@@ -36,16 +36,23 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--threads", serve.threads, "HTTP worker threads (0 = one per core)");
   serve_cmd->add_option("--cpus", serve.cpus, "CPU cores jobs may use (default: this machine's)");
-  serve_cmd->add_option("--memory", serve.memory, "Memory jobs may use, e.g. 64Gi (default: this machine's)");
-  serve_cmd->add_option("--gpus", serve.gpus, "GPUs jobs may use, numbered 0..N-1")->capture_default_str();
+  serve_cmd->add_option("--memory", serve.memory,
+                        "Memory jobs may use, e.g. 64Gi (default: this machine's)");
+  serve_cmd->add_option("--gpus", serve.gpus, "GPUs jobs may use, numbered 0..N-1")
+      ->capture_default_str();
   serve_cmd->add_option("--quota-file", serve.quota_file,
-                        "JSON file of resource quotas: {\"quota-id\": {\"CPU\": \"8\", \"GPU\": \"2\", \"Memory\": \"32Gi\"}}");
-  serve_cmd->add_option("--stop-grace-seconds", serve.stop_grace_seconds,
-                        "Seconds between SIGTERM and SIGKILL when a job is stopped")
+                        "JSON file of resource quotas: {\"quota-id\": {\"CPU\": \"8\", \"GPU\": "
+                        "\"2\", \"Memory\": \"32Gi\"}}");
+  serve_cmd
+      ->add_option("--stop-grace-seconds", serve.stop_grace_seconds,
+                   "Seconds between SIGTERM and SIGKILL when a job is stopped")
       ->capture_default_str();
 
   std::string auth = "on";
-  serve_cmd->add_option("--auth", auth, "on: every request must be signed; off: unsigned requests act as the local admin")
+  serve_cmd
+      ->add_option(
+          "--auth", auth,
+          "on: every request must be signed; off: unsigned requests act as the local admin")
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
 
@@ -56,14 +63,16 @@ int main(int argc, char** argv) {
   for (CLI::App* sub : {keys_cmd->add_subcommand("create", "Create a key and print it as JSON"),
                         keys_cmd->add_subcommand("list", "List keys (without secrets)"),
                         keys_cmd->add_subcommand("revoke", "Revoke a key")}) {
-    sub->add_option("--data-dir", keys.data_dir, "Directory of the embedded store")->capture_default_str();
+    sub->add_option("--data-dir", keys.data_dir, "Directory of the embedded store")
+        ->capture_default_str();
   }
   CLI::App* create = keys_cmd->get_subcommand("create");
   create->add_option("--tenant", keys.tenant, "Tenant (ModelArts project)")->capture_default_str();
   create->add_option("--user", keys.user, "User the key belongs to")->required();
   create->add_flag("--admin", keys.admin, "Tenant admin: everything in the tenant");
   create->add_flag("--read-only", keys.read_only, "May only get and list");
-  create->add_option("--workspace", keys.workspaces, "Workspace membership: ID or ID:admin (repeatable)");
+  create->add_option("--workspace", keys.workspaces,
+                     "Workspace membership: ID or ID:admin (repeatable)");
   keys_cmd->get_subcommand("revoke")->add_option("key", keys.key_id, "AccessKeyId")->required();
 
   CLI11_PARSE(app, argc, argv);

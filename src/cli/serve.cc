@@ -32,8 +32,9 @@ void WriteFirstAdminKey(store::KeyStore& keys, const std::string& data_dir, core
     std::ofstream out(path);
     out << KeyJson(key) << "\n";
   }
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::replace);
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+      std::filesystem::perm_options::replace);
   spdlog::info("created the first admin access key {}; its secret is in {}", key.id, path.string());
 }
 
@@ -65,7 +66,8 @@ int Serve(const ServeOptions& options) {
   if (options.cpus) run.capacity.cpu_milli = static_cast<int64_t>(*options.cpus * 1000);
   if (!options.memory.empty()) {
     std::optional<int64_t> bytes = core::ParseMemoryBytes(options.memory);
-    if (!bytes) throw std::runtime_error("--memory must be a quantity such as 64Gi: " + options.memory);
+    if (!bytes)
+      throw std::runtime_error("--memory must be a quantity such as 64Gi: " + options.memory);
     run.capacity.memory_bytes = *bytes;
   }
   run.capacity.gpus = options.gpus;
@@ -101,8 +103,9 @@ int Serve(const ServeOptions& options) {
   api::modelarts::AddRoutes(router, jobs, authenticate_project);
 
   server::HttpServer http(router, host, port);
-  int threads = options.threads > 0 ? options.threads
-                                    : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  int threads = options.threads > 0
+                    ? options.threads
+                    : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   spdlog::info("drover listening on {}:{}", host, http.port());
   http.Run(threads);
   spdlog::info("drover stopped");

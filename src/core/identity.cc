@@ -4,9 +4,12 @@ namespace drover::core {
 
 std::string_view PolicyName(Policy policy) {
   switch (policy) {
-    case Policy::kAdmin: return "admin";
-    case Policy::kMember: return "member";
-    case Policy::kReadOnly: return "read-only";
+    case Policy::kAdmin:
+      return "admin";
+    case Policy::kMember:
+      return "member";
+    case Policy::kReadOnly:
+      return "read-only";
   }
   return "member";
 }

@@ -4,10 +4,9 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "core/time.h"
-
-#include <string_view>
 
 namespace drover::core {
 

@@ -15,7 +15,7 @@ constexpr size_t kIdDigits = 13;  // 36^13 > 2^64
 std::string RandomUuid(bool upper) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   uint64_t hi = rng(), lo = rng();
-  hi = (hi & ~0xF000ull) | 0x4000ull;                     // version 4
+  hi = (hi & ~0xF000ull) | 0x4000ull;                         // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 1
   const char* hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
   std::string out;

@@ -58,7 +58,8 @@ bool CanSee(const Viewer& viewer, const Job& job) {
 
 bool CanChange(const Viewer& viewer, const Job& job) {
   if (job.tenant_id != viewer.tenant) return false;
-  return viewer.tenant_admin || job.user_id == viewer.user || viewer.IsWorkspaceAdmin(job.workspace_id);
+  return viewer.tenant_admin || job.user_id == viewer.user ||
+         viewer.IsWorkspaceAdmin(job.workspace_id);
 }
 
 int64_t Job::RestartLimit() const {

@@ -55,15 +55,15 @@ struct StatusEvent {
 
 // One process of a running job (a "pod" in the vendors' words).
 struct PodState {
-  std::string name;       // "<job>-worker-0"
-  std::string uid;        // UUID, new for every start of the pod
-  std::string role;       // "Worker", …
-  int64_t index = 0;      // within its role
-  std::string status;     // Pending, Running, Succeeded, Failed
-  int64_t pid = 0;        // also the process group id; 0 when not running
-  int64_t exit_code = -1; // -1 until it exits
-  int64_t signal = 0;     // the signal that ended it, 0 if none
-  std::string gpus;       // CUDA_VISIBLE_DEVICES it was given
+  std::string name;        // "<job>-worker-0"
+  std::string uid;         // UUID, new for every start of the pod
+  std::string role;        // "Worker", …
+  int64_t index = 0;       // within its role
+  std::string status;      // Pending, Running, Succeeded, Failed
+  int64_t pid = 0;         // also the process group id; 0 when not running
+  int64_t exit_code = -1;  // -1 until it exits
+  int64_t signal = 0;      // the signal that ended it, 0 if none
+  std::string gpus;        // CUDA_VISIBLE_DEVICES it was given
   TimeMs created = 0;
   TimeMs started = 0;
   TimeMs finished = 0;
@@ -102,7 +102,7 @@ struct Job {
   bool enable_assign_node = false;
   bool enable_sanity_check = false;
   int64_t reserved_minutes = 0;
-  int64_t max_restarts = 0;  // 0 = the default limit when a policy allows restarts
+  int64_t max_restarts = 0;   // 0 = the default limit when a policy allows restarts
   std::string extras = "{}";  // dialect pass-through, JSON object text
 
   // Where the job is in its lifecycle.
@@ -128,11 +128,11 @@ struct Job {
   // Versions: a job may be a new version of an earlier one (ModelArts
   // shows a lineage as one training job with versions; PAI-DLC shows each
   // version as a job). The first version's number names the lineage.
-  JobNumber lineage = 0;       // 0 = this job starts its own lineage
-  JobNumber pre_version = 0;   // the version this one was made from, 0 = none
-  int64_t version = 1;         // 1, 2, … within the lineage
-  bool latest = true;          // the lineage's newest version
-  int64_t version_count = 1;   // versions in the lineage; kept on the latest
+  JobNumber lineage = 0;      // 0 = this job starts its own lineage
+  JobNumber pre_version = 0;  // the version this one was made from, 0 = none
+  int64_t version = 1;        // 1, 2, … within the lineage
+  bool latest = true;         // the lineage's newest version
+  int64_t version_count = 1;  // versions in the lineage; kept on the latest
 
   // Imported history is shown and listed but never run or reconciled.
   bool imported = false;
@@ -142,10 +142,10 @@ struct Job {
   JobNumber Lineage() const { return lineage ? lineage : id; }
 
   // Derived figures, shown by dialects and used by numeric-range filters.
-  int64_t RequestCpu() const;     // Σ cpu × pods, whole cores
-  int64_t RequestGpu() const;     // Σ gpu × pods
+  int64_t RequestCpu() const;         // Σ cpu × pods, whole cores
+  int64_t RequestGpu() const;         // Σ gpu × pods
   std::string RequestMemory() const;  // Σ memory × pods, e.g. "20Gi"
-  int64_t NodeCount() const;      // Σ pods
+  int64_t NodeCount() const;          // Σ pods
   // Seconds spent running: to the finish time, or to `now` while active.
   int64_t DurationSeconds(TimeMs now) const;
   // The images of all roles, space separated (for full-text search).

@@ -49,7 +49,8 @@ TEST(Job, TransitionsRecordHistoryAndTimes) {
   ASSERT_EQ(job.history.size(), 5u);
   EXPECT_EQ(job.history[0].end, 2000);
   EXPECT_EQ(job.history[3].end, 9000);
-  EXPECT_EQ(job.history[4], (StatusEvent{TrainingStatus::kFailed, 9000, 9000, "JobFailed", "exit code 1"}));
+  EXPECT_EQ(job.history[4],
+            (StatusEvent{TrainingStatus::kFailed, 9000, 9000, "JobFailed", "exit code 1"}));
 }
 
 TEST(Job, IllegalTransitionIsRefusedAndChangesNothing) {

@@ -32,9 +32,9 @@ TEST(Iso8601, ParsesTheFormsClientsSend) {
 }
 
 TEST(Iso8601, RejectsMalformedText) {
-  for (const char* bad : {"", "yesterday", "2025-13-01T00:00:00Z", "2025-04-16T07:25:34",
-                          "2025-04-16T25:00:00Z", "2025-04-16T07:25:34Zjunk", "1744788334",
-                          "2025-04-16T07:25:34.Z"}) {
+  for (const char* bad :
+       {"", "yesterday", "2025-13-01T00:00:00Z", "2025-04-16T07:25:34", "2025-04-16T25:00:00Z",
+        "2025-04-16T07:25:34Zjunk", "1744788334", "2025-04-16T07:25:34.Z"}) {
     EXPECT_FALSE(ParseIso8601(bad).has_value()) << bad;
   }
 }

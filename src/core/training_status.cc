@@ -9,9 +9,9 @@ namespace {
 using S = TrainingStatus;
 
 constexpr std::array<std::string_view, kTrainingStatusCount> kNames = {
-    "Creating",       "Queuing", "Bidding",  "EnvPreparing",       "SanityChecking",
-    "Running",        "Restarting", "Stopping", "SucceededReserving", "FailedReserving",
-    "Succeeded",      "Failed",  "Stopped",
+    "Creating",  "Queuing",    "Bidding",  "EnvPreparing",       "SanityChecking",
+    "Running",   "Restarting", "Stopping", "SucceededReserving", "FailedReserving",
+    "Succeeded", "Failed",     "Stopped",
 };
 
 }  // namespace
@@ -37,19 +37,29 @@ bool CanTransition(TrainingStatus from, TrainingStatus to) {
   if (to == S::kStopping) return from != S::kStopping;
   if (to == S::kFailed && from != S::kSucceededReserving) return true;
   switch (from) {
-    case S::kCreating: return to == S::kQueuing;
-    case S::kQueuing: return to == S::kBidding || to == S::kEnvPreparing;
-    case S::kBidding: return to == S::kEnvPreparing || to == S::kQueuing;
-    case S::kEnvPreparing: return to == S::kSanityChecking || to == S::kRunning;
-    case S::kSanityChecking: return to == S::kRunning;
+    case S::kCreating:
+      return to == S::kQueuing;
+    case S::kQueuing:
+      return to == S::kBidding || to == S::kEnvPreparing;
+    case S::kBidding:
+      return to == S::kEnvPreparing || to == S::kQueuing;
+    case S::kEnvPreparing:
+      return to == S::kSanityChecking || to == S::kRunning;
+    case S::kSanityChecking:
+      return to == S::kRunning;
     case S::kRunning:
       return to == S::kRestarting || to == S::kSucceeded || to == S::kSucceededReserving ||
              to == S::kFailedReserving;
-    case S::kRestarting: return to == S::kRunning || to == S::kQueuing;
-    case S::kStopping: return to == S::kStopped;
-    case S::kSucceededReserving: return to == S::kSucceeded;
-    case S::kFailedReserving: return false;  // → Failed handled above
-    default: return false;
+    case S::kRestarting:
+      return to == S::kRunning || to == S::kQueuing;
+    case S::kStopping:
+      return to == S::kStopped;
+    case S::kSucceededReserving:
+      return to == S::kSucceeded;
+    case S::kFailedReserving:
+      return false;  // → Failed handled above
+    default:
+      return false;
   }
 }
 

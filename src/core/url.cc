@@ -41,7 +41,8 @@ std::map<std::string, std::string> ParseQueryString(std::string_view query) {
     if (!pair.empty()) {
       size_t eq = pair.find('=');
       std::string key = PercentDecode(pair.substr(0, eq), true);
-      std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
+      std::string value =
+          eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
       out[std::move(key)] = std::move(value);
     }
     start = amp + 1;

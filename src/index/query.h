@@ -64,17 +64,17 @@ enum class SortField {
 struct JobQuery {
   // field → accepted values (any of them)
   std::map<ExactField, std::vector<std::string>> exact;
-  std::map<ContainsField, std::string> contains;         // folded needle
-  std::map<WordsField, std::vector<std::string>> words;  // every word must occur
+  std::map<ContainsField, std::string> contains;          // folded needle
+  std::map<WordsField, std::vector<std::string>> words;   // every word must occur
   std::optional<std::pair<NameMatch, std::string>> name;  // folded query
   std::vector<std::string> public_ids;                    // folded, any of them
   // Any of them; absent = any status, an empty list = none.
   std::optional<std::vector<core::TrainingStatus>> statuses;
   std::optional<core::Visibility> visibility;
   std::optional<bool> enable_assign_node;
-  std::optional<core::Viewer> viewer;      // only what this viewer may see (core::CanSee)
-  std::optional<core::JobNumber> lineage;  // only versions of this lineage
-  bool latest_only = false;                // only each lineage's newest version
+  std::optional<core::Viewer> viewer;       // only what this viewer may see (core::CanSee)
+  std::optional<core::JobNumber> lineage;   // only versions of this lineage
+  bool latest_only = false;                 // only each lineage's newest version
   std::map<std::string, std::string> tags;  // every pair must match
 
   struct TimeRange {

@@ -43,49 +43,74 @@ Row MakeRow(const Job& job) {
 
 const std::string& ExactValue(const Job& job, ExactField field) {
   switch (field) {
-    case ExactField::kTenant: return job.tenant_id;
-    case ExactField::kWorkspace: return job.workspace_id;
-    case ExactField::kUserId: return job.user_id;
-    case ExactField::kBusinessUserId: return job.business_user_id;
-    case ExactField::kCaller: return job.caller;
-    case ExactField::kPipelineId: return job.pipeline_id;
-    case ExactField::kTemplateId: return job.template_id;
-    case ExactField::kPaymentType: return job.payment_type;
-    case ExactField::kOversoldInfo: return job.oversold_info;
-    case ExactField::kResourceId: return job.resource_id;
-    case ExactField::kJobType: return job.job_type;
+    case ExactField::kTenant:
+      return job.tenant_id;
+    case ExactField::kWorkspace:
+      return job.workspace_id;
+    case ExactField::kUserId:
+      return job.user_id;
+    case ExactField::kBusinessUserId:
+      return job.business_user_id;
+    case ExactField::kCaller:
+      return job.caller;
+    case ExactField::kPipelineId:
+      return job.pipeline_id;
+    case ExactField::kTemplateId:
+      return job.template_id;
+    case ExactField::kPaymentType:
+      return job.payment_type;
+    case ExactField::kOversoldInfo:
+      return job.oversold_info;
+    case ExactField::kResourceId:
+      return job.resource_id;
+    case ExactField::kJobType:
+      return job.job_type;
   }
   return job.tenant_id;
 }
 
 const std::vector<std::string>& WordsValue(const Row& row, WordsField field) {
   switch (field) {
-    case WordsField::kReason: return row.reason_words;
-    case WordsField::kUserCommand: return row.command_words;
-    case WordsField::kImage: return row.image_words;
-    case WordsField::kName: return row.name_words;
+    case WordsField::kReason:
+      return row.reason_words;
+    case WordsField::kUserCommand:
+      return row.command_words;
+    case WordsField::kImage:
+      return row.image_words;
+    case WordsField::kName:
+      return row.name_words;
   }
   return row.name_words;
 }
 
 core::TimeMs TimeValue(const Job& job, TimeField field) {
   switch (field) {
-    case TimeField::kCreated: return job.created;
-    case TimeField::kSubmitted: return job.submitted;
-    case TimeField::kRunning: return job.running;
-    case TimeField::kFinished: return job.finished;
-    case TimeField::kModified: return job.modified;
+    case TimeField::kCreated:
+      return job.created;
+    case TimeField::kSubmitted:
+      return job.submitted;
+    case TimeField::kRunning:
+      return job.running;
+    case TimeField::kFinished:
+      return job.finished;
+    case TimeField::kModified:
+      return job.modified;
   }
   return 0;
 }
 
 int64_t NumericValue(const Job& job, NumericField field, core::TimeMs now) {
   switch (field) {
-    case NumericField::kRequestGpu: return job.RequestGpu();
-    case NumericField::kRequestCpu: return job.RequestCpu();
-    case NumericField::kPriority: return job.priority;
-    case NumericField::kDuration: return job.DurationSeconds(now);
-    case NumericField::kNodeCount: return job.NodeCount();
+    case NumericField::kRequestGpu:
+      return job.RequestGpu();
+    case NumericField::kRequestCpu:
+      return job.RequestCpu();
+    case NumericField::kPriority:
+      return job.priority;
+    case NumericField::kDuration:
+      return job.DurationSeconds(now);
+    case NumericField::kNodeCount:
+      return job.NodeCount();
   }
   return 0;
 }
@@ -97,8 +122,10 @@ bool NameMatches(const Row& row, NameMatch mode, const std::string& q) {
         return row.folded_name.find(q) != std::string::npos;
       }
       return text::GlobMatch(row.folded_name, "*" + q + "*");
-    case NameMatch::kPrefix: return row.folded_name.starts_with(q);
-    case NameMatch::kTerm: return row.folded_name == q;
+    case NameMatch::kPrefix:
+      return row.folded_name.starts_with(q);
+    case NameMatch::kTerm:
+      return row.folded_name == q;
   }
   return false;
 }
@@ -154,19 +181,30 @@ bool AscendingBefore(const Job& a, const Job& b, SortField field, core::TimeMs n
     return a.public_id < b.public_id;
   };
   switch (field) {
-    case SortField::kCreated: return by(a.created, b.created);
-    case SortField::kFinished: return by(a.finished, b.finished);
-    case SortField::kRunning: return by(a.running, b.running);
-    case SortField::kModified: return by(a.modified, b.modified);
-    case SortField::kName: return by(a.display_name, b.display_name);
-    case SortField::kJobType: return by(a.job_type, b.job_type);
+    case SortField::kCreated:
+      return by(a.created, b.created);
+    case SortField::kFinished:
+      return by(a.finished, b.finished);
+    case SortField::kRunning:
+      return by(a.running, b.running);
+    case SortField::kModified:
+      return by(a.modified, b.modified);
+    case SortField::kName:
+      return by(a.display_name, b.display_name);
+    case SortField::kJobType:
+      return by(a.job_type, b.job_type);
     case SortField::kStatus:
       return by(core::TrainingStatusName(a.status), core::TrainingStatusName(b.status));
-    case SortField::kPriority: return by(a.priority, b.priority);
-    case SortField::kDescription: return by(a.description, b.description);
-    case SortField::kDuration: return by(a.DurationSeconds(now), b.DurationSeconds(now));
-    case SortField::kVersionCount: return by(a.version_count, b.version_count);
-    case SortField::kVersion: return by(a.version, b.version);
+    case SortField::kPriority:
+      return by(a.priority, b.priority);
+    case SortField::kDescription:
+      return by(a.description, b.description);
+    case SortField::kDuration:
+      return by(a.DurationSeconds(now), b.DurationSeconds(now));
+    case SortField::kVersionCount:
+      return by(a.version_count, b.version_count);
+    case SortField::kVersion:
+      return by(a.version, b.version);
   }
   return false;
 }

@@ -29,9 +29,10 @@ TEST(PodEnv, TfConfigNamesEveryPod) {
   std::vector<PodPlan> pods = PlanPods(job);
   for (size_t i = 0; i < pods.size(); ++i) pods[i].port = 1000 + static_cast<int>(i);
   std::map<std::string, std::string> env = PodEnv(job, pods, 2, "uid-2");
-  EXPECT_EQ(env["TF_CONFIG"],
-            R"({"cluster":{"chief":["127.0.0.1:1000"],"worker":["127.0.0.1:1001","127.0.0.1:1002"],)"
-            R"("ps":["127.0.0.1:1003"]},"task":{"type":"worker","index":1}})");
+  EXPECT_EQ(
+      env["TF_CONFIG"],
+      R"({"cluster":{"chief":["127.0.0.1:1000"],"worker":["127.0.0.1:1001","127.0.0.1:1002"],)"
+      R"("ps":["127.0.0.1:1003"]},"task":{"type":"worker","index":1}})");
   EXPECT_EQ(env["POD_NAME"], "dlcx-worker-1");
   EXPECT_EQ(env["POD_UID"], "uid-2");
   EXPECT_EQ(env["JOB_ID"], "dlcx");

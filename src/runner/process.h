@@ -12,10 +12,10 @@
 namespace drover::runner {
 
 struct ProcessSpec {
-  std::string command;                       // run as /bin/sh -c <command>
-  std::filesystem::path working_dir;         // must exist
-  std::map<std::string, std::string> env;    // added to the server's environment
-  std::filesystem::path log_file;            // stdout and stderr, appended
+  std::string command;                     // run as /bin/sh -c <command>
+  std::filesystem::path working_dir;       // must exist
+  std::map<std::string, std::string> env;  // added to the server's environment
+  std::filesystem::path log_file;          // stdout and stderr, appended
 };
 
 // Starts the process; it leads a new process group (pgid == pid) and reads

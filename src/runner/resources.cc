@@ -40,14 +40,17 @@ std::string Resources::ToString() const {
 Resources PodRequest(const core::RoleSpec& role) {
   Resources r;
   std::optional<int64_t> cpu = core::ParseCpuMilli(role.cpu);
-  if (!cpu) core::ThrowInvalid("ResourceConfig.CPU", "Cannot read the CPU quantity \"" + role.cpu + "\".");
+  if (!cpu)
+    core::ThrowInvalid("ResourceConfig.CPU", "Cannot read the CPU quantity \"" + role.cpu + "\".");
   std::optional<int64_t> memory = core::ParseMemoryBytes(role.memory);
   if (!memory) {
-    core::ThrowInvalid("ResourceConfig.Memory", "Cannot read the memory quantity \"" + role.memory + "\".");
+    core::ThrowInvalid("ResourceConfig.Memory",
+                       "Cannot read the memory quantity \"" + role.memory + "\".");
   }
   std::optional<int64_t> gpu_milli = core::ParseCpuMilli(role.gpu);
   if (!gpu_milli || *gpu_milli % 1000 != 0) {
-    core::ThrowInvalid("ResourceConfig.GPU", "GPU must be a whole number, not \"" + role.gpu + "\".");
+    core::ThrowInvalid("ResourceConfig.GPU",
+                       "GPU must be a whole number, not \"" + role.gpu + "\".");
   }
   r.cpu_milli = *cpu;
   r.memory_bytes = *memory;
@@ -85,7 +88,8 @@ Quotas LoadQuotas(const std::filesystem::path& file) {
   if (!doc.is_object()) throw std::runtime_error("the quota file must hold a JSON object");
   Quotas quotas;
   for (const auto& [id, limit] : doc.as_object()) {
-    if (!limit.is_object()) throw std::runtime_error("quota " + std::string(id) + " must be an object");
+    if (!limit.is_object())
+      throw std::runtime_error("quota " + std::string(id) + " must be an object");
     auto field = [&](const char* name) -> std::string {
       const boost::json::value* v = limit.as_object().if_contains(name);
       if (!v) return "";

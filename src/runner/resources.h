@@ -12,7 +12,7 @@
 namespace drover::runner {
 
 struct Resources {
-  int64_t cpu_milli = 0;     // thousandths of a core
+  int64_t cpu_milli = 0;  // thousandths of a core
   int64_t memory_bytes = 0;
   int64_t gpus = 0;
 

@@ -260,8 +260,9 @@ void Runner::Reconcile(const Job& job) {
       break;
   }
   // EnvPreparing, SanityChecking, Running, Restarting: its processes are gone.
-  bool requeue = (job.status == TrainingStatus::kRunning || job.status == TrainingStatus::kRestarting) &&
-                 job.restart_count < job.RestartLimit();
+  bool requeue =
+      (job.status == TrainingStatus::kRunning || job.status == TrainingStatus::kRestarting) &&
+      job.restart_count < job.RestartLimit();
   const std::string message = "The server restarted while the job was " +
                               std::string(core::TrainingStatusName(job.status)) + ".";
   Job after = jobs_.Mutate(job.id, [&](Job& j) {
@@ -319,8 +320,8 @@ void Runner::Launch(const std::vector<core::JobNumber>& ids) {
       active.deadline = now + job.max_running_minutes * core::kMsPerMinute;
     }
     int64_t gpus_needed = JobRequest(job).gpus;
-    for (size_t g = 0; g < gpu_busy_.size() && static_cast<int64_t>(active.gpus.size()) < gpus_needed;
-         ++g) {
+    for (size_t g = 0;
+         g < gpu_busy_.size() && static_cast<int64_t>(active.gpus.size()) < gpus_needed; ++g) {
       if (!gpu_busy_[g]) {
         gpu_busy_[g] = true;
         active.gpus.push_back(static_cast<int>(g));
@@ -330,7 +331,8 @@ void Runner::Launch(const std::vector<core::JobNumber>& ids) {
     to_run.push_back({job.id, [this, &active, now](Job& j) {
                         SyncPods(j, active);
                         if (j.enable_sanity_check) {
-                          Step(j, {TrainingStatus::kEnvPreparing}, TrainingStatus::kSanityChecking, now);
+                          Step(j, {TrainingStatus::kEnvPreparing}, TrainingStatus::kSanityChecking,
+                               now);
                         }
                         Step(j, {TrainingStatus::kEnvPreparing, TrainingStatus::kSanityChecking},
                              TrainingStatus::kRunning, now);
@@ -449,7 +451,8 @@ void Runner::CheckPods(core::JobNumber id, Active& active) {
   } else if (changed) {
     Later(id, [now, restart = active.ending == Ending::kRestart, code = active.reason_code,
                message = active.reason_message](Job& j) {
-      if (restart) Step(j, {TrainingStatus::kRunning}, TrainingStatus::kRestarting, now, code, message);
+      if (restart)
+        Step(j, {TrainingStatus::kRunning}, TrainingStatus::kRestarting, now, code, message);
     });
   }
 }
@@ -491,19 +494,22 @@ void Runner::Finish(core::JobNumber id, Active& active) {
   }
   bool stopped = active.ending == Ending::kStopped;
   bool reserve = active.job.reserved_minutes > 0 && !stopped;
-  TrainingStatus end = active.ending == Ending::kSucceeded
-                           ? (reserve ? TrainingStatus::kSucceededReserving : TrainingStatus::kSucceeded)
-                           : (reserve ? TrainingStatus::kFailedReserving : TrainingStatus::kFailed);
-  Later(id, [now, stopped, end, code = active.reason_code, message = active.reason_message](Job& j) {
-    if (j.status == TrainingStatus::kStopping || stopped) {
-      Step(j, {TrainingStatus::kStopping}, TrainingStatus::kStopped, now, "JobStoppedByUser",
-           "Job is stopped by user.");
-      return;
-    }
-    Step(j, {TrainingStatus::kRunning, TrainingStatus::kRestarting, TrainingStatus::kEnvPreparing,
-             TrainingStatus::kSanityChecking},
-         end, now, code, message);
-  });
+  TrainingStatus end =
+      active.ending == Ending::kSucceeded
+          ? (reserve ? TrainingStatus::kSucceededReserving : TrainingStatus::kSucceeded)
+          : (reserve ? TrainingStatus::kFailedReserving : TrainingStatus::kFailed);
+  Later(id,
+        [now, stopped, end, code = active.reason_code, message = active.reason_message](Job& j) {
+          if (j.status == TrainingStatus::kStopping || stopped) {
+            Step(j, {TrainingStatus::kStopping}, TrainingStatus::kStopped, now, "JobStoppedByUser",
+                 "Job is stopped by user.");
+            return;
+          }
+          Step(j,
+               {TrainingStatus::kRunning, TrainingStatus::kRestarting,
+                TrainingStatus::kEnvPreparing, TrainingStatus::kSanityChecking},
+               end, now, code, message);
+        });
   scheduler_.Release(id);
   for (int g : active.gpus) gpu_busy_[static_cast<size_t>(g)] = false;
   active.gpus.clear();
@@ -571,7 +577,9 @@ void Runner::Flush() {
   jobs_.MutateBatch(batch);
 }
 
-std::filesystem::path Runner::JobDir(const Job& job) const { return options_.jobs_dir / job.public_id; }
+std::filesystem::path Runner::JobDir(const Job& job) const {
+  return options_.jobs_dir / job.public_id;
+}
 
 std::filesystem::path Runner::LogPath(const Job& job, const core::PodState& pod) const {
   return JobDir(job) / "logs" / (pod.name + "." + pod.uid + ".log");

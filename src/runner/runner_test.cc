@@ -51,8 +51,9 @@ class RunnerTest : public ::testing::Test {
     return service_.Get(who_, job.public_id);
   }
   core::Job WaitFor(const core::Job& job, TrainingStatus want) {
-    return WaitUntil(job, [&](const core::Job& j) { return j.status == want; },
-                     std::string(core::TrainingStatusName(want)));
+    return WaitUntil(
+        job, [&](const core::Job& j) { return j.status == want; },
+        std::string(core::TrainingStatusName(want)));
   }
 
   testing::TempDir dir_;
@@ -72,8 +73,7 @@ TEST_F(RunnerTest, MaxRunningTimeEndsTheJobFailed) {
   clock_.Advance(2 * core::kMsPerSecond);
   core::Job failed = WaitFor(job, TrainingStatus::kFailed);
   EXPECT_EQ(failed.reason_code, "JobTimeout");
-  EXPECT_EQ(failed.reason_message,
-            "The job ran longer than JobMaxRunningTimeMinutes (1 minutes).");
+  EXPECT_EQ(failed.reason_message, "The job ran longer than JobMaxRunningTimeMinutes (1 minutes).");
   EXPECT_EQ(failed.pods[0].signal, 15);
 }
 
@@ -82,8 +82,9 @@ TEST_F(RunnerTest, StopEscalatesToSigkillAfterTheGracePeriod) {
   WaitFor(job, TrainingStatus::kRunning);
   service_.Stop(who_, job.public_id);
   EXPECT_EQ(service_.Get(who_, job.public_id).status, TrainingStatus::kStopping);
-  WaitUntil(job, [](const core::Job& j) { return j.pods[0].status == "Terminating"; },
-            "its pod Terminating");
+  WaitUntil(
+      job, [](const core::Job& j) { return j.pods[0].status == "Terminating"; },
+      "its pod Terminating");
   clock_.Advance(9 * core::kMsPerSecond);
   EXPECT_EQ(service_.Get(who_, job.public_id).status, TrainingStatus::kStopping);
   clock_.Advance(2 * core::kMsPerSecond);

@@ -50,9 +50,10 @@ TEST(Scheduler, RefusesJobsThatCanNeverFit) {
   Scheduler s(Resources{2000, 4 * kGi, 1}, {{"q", Resources{1000, kGi, 0}}});
   std::optional<std::string> node = s.Enqueue(Job(1, 1, 1, 2));
   ASSERT_TRUE(node.has_value());
-  EXPECT_EQ(*node,
-            "The job needs cpu=1 memory=1Gi gpu=2 but this node has only cpu=2 memory=4Gi gpu=1; it "
-            "can never be scheduled.");
+  EXPECT_EQ(
+      *node,
+      "The job needs cpu=1 memory=1Gi gpu=2 but this node has only cpu=2 memory=4Gi gpu=1; it "
+      "can never be scheduled.");
   ASSERT_TRUE(s.Enqueue(Job(2, 1, 1, 1, "q")).has_value());
   EXPECT_EQ(s.queued(), 0u);
 }

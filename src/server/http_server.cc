@@ -27,7 +27,8 @@ api::Request ToRequest(const http::request<http::string_body>& in) {
   std::string_view target = out.target;
   size_t question = target.find('?');
   out.path = core::PercentDecode(target.substr(0, question), false);
-  if (question != std::string_view::npos) out.query = core::ParseQueryString(target.substr(question + 1));
+  if (question != std::string_view::npos)
+    out.query = core::ParseQueryString(target.substr(question + 1));
   for (const auto& field : in) {
     std::string name(field.name_string());
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -50,8 +51,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void Read() {
     parser_.emplace();
     parser_->body_limit(kBodyLimit);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -78,8 +80,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Reply(int status, const std::string& content_type, std::string body, bool keep_alive) {
-    auto res = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(status), 11);
+    auto res =
+        std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
     res->set(http::field::server, "drover");
     res->set(http::field::content_type, content_type);
     res->keep_alive(keep_alive);

@@ -34,8 +34,8 @@ bool VisibleTo(const Principal& who, const Job& job) { return core::CanSee(who.A
 // For stop, update and delete of a job `who` can see.
 void CheckCanChange(const Principal& who, const Job& job) {
   if (!core::CanChange(who.AsViewer(), job)) {
-    throw Error(ErrorCode::kPermissionDenied,
-                "Only the owner of job " + job.public_id + " or an admin of its workspace may change it.");
+    throw Error(ErrorCode::kPermissionDenied, "Only the owner of job " + job.public_id +
+                                                  " or an admin of its workspace may change it.");
   }
 }
 
@@ -145,7 +145,8 @@ std::vector<Job> JobService::LoadVersions(const Principal& who, core::JobNumber 
   for (core::JobNumber id : index_.Search(query).ids) {
     if (std::optional<Job> job = store_.GetJob(id)) versions.push_back(std::move(*job));
   }
-  if (versions.empty()) core::ThrowNotFound("The job " + std::to_string(lineage) + " does not exist.");
+  if (versions.empty())
+    core::ThrowNotFound("The job " + std::to_string(lineage) + " does not exist.");
   return versions;
 }
 
@@ -184,7 +185,8 @@ void JobService::DeleteVersions(const Principal& who, const std::vector<Job>& do
   for (const Job& job : doomed) deletes.push_back(job.id);
   std::vector<Job> survivors;
   for (Job& v : LoadVersions(who, doomed.front().Lineage())) {
-    if (std::find(deletes.begin(), deletes.end(), v.id) == deletes.end()) survivors.push_back(std::move(v));
+    if (std::find(deletes.begin(), deletes.end(), v.id) == deletes.end())
+      survivors.push_back(std::move(v));
   }
   std::vector<Job> puts;
   if (!survivors.empty()) {
@@ -268,7 +270,8 @@ Job JobService::Stop(const Principal& who, std::string_view public_id) {
   TransitionJob(job, TrainingStatus::kStopping, now);
   if (!observer_ || job.imported) {
     // Nothing runs the job, so stopping completes at once.
-    TransitionJob(job, TrainingStatus::kStopped, now, "JobStoppedByUser", "Job is stopped by user.");
+    TransitionJob(job, TrainingStatus::kStopped, now, "JobStoppedByUser",
+                  "Job is stopped by user.");
   }
   Commit(job);
   lock.unlock();
@@ -299,7 +302,8 @@ PodLog JobService::PodLogs(const Principal& who, std::string_view job_id, std::s
       return log;
     }
   }
-  core::ThrowNotFound("The pod " + std::string(pod_id) + " does not exist in job " + job.public_id + ".");
+  core::ThrowNotFound("The pod " + std::string(pod_id) + " does not exist in job " + job.public_id +
+                      ".");
 }
 
 Job JobService::Mutate(core::JobNumber id, const std::function<void(Job&)>& change) {
@@ -369,7 +373,8 @@ uint64_t JobService::WaitForWrite(uint64_t seen, int64_t timeout_ms) {
   return writes_;
 }
 
-void JobService::CommitAll(const std::vector<Job>& jobs, const std::vector<core::JobNumber>& deletes) {
+void JobService::CommitAll(const std::vector<Job>& jobs,
+                           const std::vector<core::JobNumber>& deletes) {
   std::vector<store::Mutation> batch;
   batch.reserve(jobs.size() + deletes.size());
   for (const Job& job : jobs) batch.push_back(store::Mutation::Put(job));

@@ -91,7 +91,8 @@ class JobService {
   std::vector<core::Job> Versions(const Principal& who, core::JobNumber lineage);
 
   // Sets the description of every version of a lineage. Throws kNotFound.
-  void DescribeLineage(const Principal& who, core::JobNumber lineage, const std::string& description);
+  void DescribeLineage(const Principal& who, core::JobNumber lineage,
+                       const std::string& description);
 
   // Deletes every version of a lineage; all must have finished
   // (kFailedPrecondition otherwise, and nothing is deleted).
@@ -156,7 +157,8 @@ class JobService {
  private:
   // Durably stores the jobs and updates the index; caller holds write_mu_.
   void Commit(const core::Job& job) { CommitAll({job}); }
-  void CommitAll(const std::vector<core::Job>& jobs, const std::vector<core::JobNumber>& deletes = {});
+  void CommitAll(const std::vector<core::Job>& jobs,
+                 const std::vector<core::JobNumber>& deletes = {});
   // Versions of a lineage from the store, oldest first; caller holds write_mu_
   // or accepts a snapshot.
   std::vector<core::Job> LoadVersions(const Principal& who, core::JobNumber lineage);

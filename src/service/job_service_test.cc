@@ -85,9 +85,10 @@ TEST_F(JobServiceTest, TenantsNeverSeeEachOther) {
   service_->Create(other_tenant_, Draft("theirs"));
   EXPECT_EQ(Listing(alice_), "mine:Creating ");
   EXPECT_EQ(Listing(other_tenant_), "theirs:Creating ");
-  for (auto call : {+[](JobService& s, const Principal& p, const std::string& id) { s.Get(p, id); },
-                    +[](JobService& s, const Principal& p, const std::string& id) { s.Stop(p, id); },
-                    +[](JobService& s, const Principal& p, const std::string& id) { s.Delete(p, id); }}) {
+  for (auto call :
+       {+[](JobService&s, const Principal&p, const std::string&id) { s.Get(p, id); },
+        +[](JobService&s, const Principal&p, const std::string&id) { s.Stop(p, id); },
+        +[](JobService&s, const Principal&p, const std::string&id) { s.Delete(p, id); }}) {
     try {
       call(*service_, other_tenant_, job.public_id);
       ADD_FAILURE() << "another tenant reached the job";

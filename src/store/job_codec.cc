@@ -169,7 +169,8 @@ void FromJson(const json::value& v, core::TrainingStatus& out) {
   out = static_cast<core::TrainingStatus>(v.to_number<int>());
 }
 void FromJson(const json::value& v, std::map<std::string, std::string>& out) {
-  for (const auto& kv : v.as_object()) out[std::string(kv.key())] = json::value_to<std::string>(kv.value());
+  for (const auto& kv : v.as_object())
+    out[std::string(kv.key())] = json::value_to<std::string>(kv.value());
 }
 void FromJson(const json::value& v, RoleSpec& out);
 void FromJson(const json::value& v, StatusEvent& out);

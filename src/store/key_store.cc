@@ -37,7 +37,8 @@ std::string RandomToken(size_t length) {
 
 std::string EncodeWorkspaces(const std::map<std::string, core::WorkspaceRole>& workspaces) {
   boost::json::object o;
-  for (const auto& [id, role] : workspaces) o[id] = role == core::WorkspaceRole::kAdmin ? "admin" : "member";
+  for (const auto& [id, role] : workspaces)
+    o[id] = role == core::WorkspaceRole::kAdmin ? "admin" : "member";
   return boost::json::serialize(o);
 }
 
@@ -50,8 +51,9 @@ AccessKey Read(Statement& s) {
   key.policy = static_cast<core::Policy>(s.Int(4));
   boost::json::value workspaces = boost::json::parse(s.Text(5));  // outlives the loop
   for (const auto& kv : workspaces.as_object()) {
-    key.workspaces[std::string(kv.key())] =
-        kv.value().as_string() == "admin" ? core::WorkspaceRole::kAdmin : core::WorkspaceRole::kMember;
+    key.workspaces[std::string(kv.key())] = kv.value().as_string() == "admin"
+                                                ? core::WorkspaceRole::kAdmin
+                                                : core::WorkspaceRole::kMember;
   }
   key.created = s.Int(6);
   key.revoked = s.Int(7) != 0;
@@ -76,19 +78,12 @@ constexpr const char* kSelect =
 }  // namespace
 
 std::unique_ptr<KeyStore> KeyStore::Open(const std::filesystem::path& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
-    sqlite3_close(db);
-    throw core::Error(core::ErrorCode::kInternal, "cannot open " + path.string());
-  }
-  std::unique_ptr<KeyStore> store(new KeyStore(db));
-  sqlite3_busy_timeout(db, 5000);
-  Exec(db, "PRAGMA journal_mode=WAL");
+  std::unique_ptr<KeyStore> store(new KeyStore(OpenDatabase(path.c_str())));
   // Nonces are written on every signed request: NORMAL (in WAL mode a commit
   // survives a process crash, not a power cut) keeps that cheap. Key writes,
   // rare and precious, switch to FULL (see Durably).
-  Exec(db, "PRAGMA synchronous=NORMAL");
-  Exec(db, kSchema);
+  Exec(store->db_, "PRAGMA synchronous=NORMAL");
+  Exec(store->db_, kSchema);
   return store;
 }
 
@@ -97,7 +92,8 @@ KeyStore::~KeyStore() { sqlite3_close(db_); }
 AccessKey KeyStore::Create(const std::string& tenant, const std::string& user, core::Policy policy,
                            const std::map<std::string, core::WorkspaceRole>& workspaces,
                            core::TimeMs now) {
-  AccessKey key{"LTAI" + RandomToken(20), RandomToken(30), tenant, user, policy, workspaces, now, false};
+  AccessKey key{
+      "LTAI" + RandomToken(20), RandomToken(30), tenant, user, policy, workspaces, now, false};
   std::lock_guard lock(mu_);
   Durably durably(db_);
   Statement s(db_,

@@ -72,4 +72,23 @@ inline void Exec(sqlite3* db, const char* sql) {
   }
 }
 
+// Opens (creating) the database file in WAL mode with a busy timeout;
+// throws core::Error(kInternal) when it cannot.
+inline sqlite3* OpenDatabase(const char* path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    sqlite3_close(db);
+    throw core::Error(core::ErrorCode::kInternal, std::string("cannot open ") + path);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  try {
+    Exec(db, "PRAGMA journal_mode=WAL");
+  } catch (...) {
+    sqlite3_close(db);
+    throw;
+  }
+  return db;
+}
+
 }  // namespace drover::store

@@ -29,18 +29,9 @@ INSERT OR IGNORE INTO meta(key, value) VALUES ('revision', 0), ('max_job_number'
 }  // namespace
 
 std::unique_ptr<SqliteStore> SqliteStore::Open(const std::filesystem::path& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    std::string message = "cannot open " + path.string();
-    sqlite3_close(db);
-    throw core::Error(core::ErrorCode::kInternal, message);
-  }
-  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
-  sqlite3_busy_timeout(db, 5000);
-  Exec(db, "PRAGMA journal_mode=WAL");
-  Exec(db, "PRAGMA synchronous=FULL");
-  Exec(db, kSchema);
+  std::unique_ptr<SqliteStore> store(new SqliteStore(OpenDatabase(path.c_str())));
+  Exec(store->db_, "PRAGMA synchronous=FULL");
+  Exec(store->db_, kSchema);
   return store;
 }
 
@@ -54,9 +45,10 @@ Revision SqliteStore::Apply(const std::vector<Mutation>& batch) {
     bump.Step();
     Revision revision = static_cast<Revision>(bump.Int(0));
     bump.Reset();  // a statement still stepping would block COMMIT
-    Statement put(db_,
-                  "INSERT INTO jobs(id, public_id, doc) VALUES (?1, ?2, ?3) "
-                  "ON CONFLICT(id) DO UPDATE SET public_id = excluded.public_id, doc = excluded.doc");
+    Statement put(
+        db_,
+        "INSERT INTO jobs(id, public_id, doc) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT(id) DO UPDATE SET public_id = excluded.public_id, doc = excluded.doc");
     Statement del(db_, "DELETE FROM jobs WHERE id = ?1");
     Statement log(db_, "INSERT INTO changes(revision, kind, job_id) VALUES (?1, ?2, ?3)");
     Statement max_number(db_,

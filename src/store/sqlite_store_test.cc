@@ -31,7 +31,8 @@ core::Job MakeJob(core::JobNumber id, std::string name) {
 // Canonical printed state: "id:name" for every stored job in id order.
 std::string Dump(Store& store) {
   std::string out;
-  store.ForEachJob([&](core::Job&& job) { out += std::to_string(job.id) + ":" + job.display_name + " "; });
+  store.ForEachJob(
+      [&](core::Job&& job) { out += std::to_string(job.id) + ":" + job.display_name + " "; });
   return out;
 }
 

@@ -23,8 +23,7 @@ std::vector<std::string> Words(std::string_view utf8);
 
 // Whether every word of `query` occurs among `words` (the output of Words);
 // an empty query matches everything.
-bool ContainsAllWords(const std::vector<std::string>& words,
-                      const std::vector<std::string>& query);
+bool ContainsAllWords(const std::vector<std::string>& words, const std::vector<std::string>& query);
 
 // Glob match of folded text: `*` any run of characters, `?` exactly one
 // character (a code point, not a byte). Both arguments are already folded.

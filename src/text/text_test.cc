@@ -47,10 +47,18 @@ TEST(Text, GlobMatch) {
     const char* pattern;
     bool want;
   } cases[] = {
-      {"job-test", "*test*", true},  {"job-test", "job-t?st", true}, {"job-test", "job-t?", false},
-      {"job-test", "*", true},       {"", "*", true},                {"", "?", false},
-      {"abc", "a*c", true},          {"abc", "a*b", false},          {"aaa", "a*a*a", true},
-      {"训练任务", "训?任务", true}, {"训练任务", "??任务", true},   {"训练任务", "?任务", false},
+      {"job-test", "*test*", true},
+      {"job-test", "job-t?st", true},
+      {"job-test", "job-t?", false},
+      {"job-test", "*", true},
+      {"", "*", true},
+      {"", "?", false},
+      {"abc", "a*c", true},
+      {"abc", "a*b", false},
+      {"aaa", "a*a*a", true},
+      {"训练任务", "训?任务", true},
+      {"训练任务", "??任务", true},
+      {"训练任务", "?任务", false},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(GlobMatch(c.text, c.pattern), c.want) << c.text << " ~ " << c.pattern;

@@ -31,12 +31,10 @@ std::pair<core::TimeMs, core::TimeMs> EventWindow(const Params& p, core::TimeMs 
 
 void AddRoutes(Router& router, service::JobService& jobs, Authenticate authenticate) {
   // Every handler: authenticate, then parse → service → render, with core
-  // errors rendered as POP errors.
-  auto add = [&](const char* method, const char* pattern, const char* action,
-                 std::function<Response(Request&, const service::Principal&)> handler) {
-    router.Add(Route{method, pattern, action, [handler, authenticate, action](Request& request) {
-                       return Guard(request, [&] { return handler(request, authenticate(request, action)); });
-                     }});
+  // errors rendered in this dialect's format.
+  auto add = [&](const std::string& method, const std::string& pattern, const std::string& action,
+                 PrincipalHandler handler) {
+    AddGuardedRoute(router, authenticate, Guard, method, pattern, action, std::move(handler));
   };
 
   add("GET", "/api/v1/jobs", "paidlc:ListJobs", [&jobs](Request& r, const service::Principal& who) {
@@ -47,10 +45,11 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
     return Ok(r, json::object{{"Jobs", std::move(items)}, {"TotalCount", list.total}});
   });
 
-  add("POST", "/api/v1/jobs", "paidlc:CreateJob", [&jobs](Request& r, const service::Principal& who) {
-    core::Job job = jobs.Create(who, ParseCreateJob(r.body));
-    return JobIdReply(r, job.public_id);
-  });
+  add("POST", "/api/v1/jobs", "paidlc:CreateJob",
+      [&jobs](Request& r, const service::Principal& who) {
+        core::Job job = jobs.Create(who, ParseCreateJob(r.body));
+        return JobIdReply(r, job.public_id);
+      });
 
   add("GET", "/api/v1/jobs/{JobId}", "paidlc:GetJob",
       [&jobs](Request& r, const service::Principal& who) {
@@ -87,7 +86,8 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
         if (max_events < 1) core::ThrowInvalid("MaxEventsNum", "MaxEventsNum must be at least 1.");
         core::Job job = jobs.Get(who, r.path_params["JobId"]);
         json::array events;
-        for (std::string& line : RenderEvents(job, from, to, max_events)) events.push_back(json::string(line));
+        for (std::string& line : RenderEvents(job, from, to, max_events))
+          events.push_back(json::string(line));
         return Ok(r, json::object{{"JobId", job.public_id}, {"Events", std::move(events)}});
       });
 

@@ -22,15 +22,24 @@ struct PopCode {
 PopCode MapCode(core::ErrorCode code) {
   using core::ErrorCode;
   switch (code) {
-    case ErrorCode::kInvalidArgument: return {400, "InvalidParameter"};
-    case ErrorCode::kMissingArgument: return {400, "MissingParameter"};
-    case ErrorCode::kNotFound: return {404, "EntityNotExist.Job"};
-    case ErrorCode::kAlreadyExists: return {409, "EntityAlreadyExist"};
-    case ErrorCode::kFailedPrecondition: return {400, "IncorrectStatus"};
-    case ErrorCode::kPermissionDenied: return {403, "Forbidden.RAM"};
-    case ErrorCode::kUnauthenticated: return {401, "InvalidAccessKeyId"};
-    case ErrorCode::kResourceExhausted: return {400, "QuotaExceeded"};
-    case ErrorCode::kInternal: return {500, "InternalError"};
+    case ErrorCode::kInvalidArgument:
+      return {400, "InvalidParameter"};
+    case ErrorCode::kMissingArgument:
+      return {400, "MissingParameter"};
+    case ErrorCode::kNotFound:
+      return {404, "EntityNotExist.Job"};
+    case ErrorCode::kAlreadyExists:
+      return {409, "EntityAlreadyExist"};
+    case ErrorCode::kFailedPrecondition:
+      return {400, "IncorrectStatus"};
+    case ErrorCode::kPermissionDenied:
+      return {403, "Forbidden.RAM"};
+    case ErrorCode::kUnauthenticated:
+      return {401, "InvalidAccessKeyId"};
+    case ErrorCode::kResourceExhausted:
+      return {400, "QuotaExceeded"};
+    case ErrorCode::kInternal:
+      return {500, "InternalError"};
   }
   return {500, "InternalError"};
 }
@@ -61,8 +70,8 @@ Response RenderPopError(int status, const std::string& code, const std::string& 
   body["HostId"] = kHostId;
   body["Code"] = code;
   body["Message"] = message;
-  body["Recommend"] = "https://api.aliyun.com/troubleshoot?q=" + code +
-                      "&product=pai-dlc&requestId=" + request_id;
+  body["Recommend"] =
+      "https://api.aliyun.com/troubleshoot?q=" + code + "&product=pai-dlc&requestId=" + request_id;
   return Response{status, "application/json;charset=utf-8", boost::json::serialize(body)};
 }
 

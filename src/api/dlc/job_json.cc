@@ -19,7 +19,8 @@ constexpr const char* kExtrasKey = "dlc";
 
 json::object DlcExtras(const Job& job) {
   json::value all = json::parse(job.extras);
-  if (const json::value* mine = all.as_object().if_contains(kExtrasKey); mine && mine->is_object()) {
+  if (const json::value* mine = all.as_object().if_contains(kExtrasKey);
+      mine && mine->is_object()) {
     return mine->get_object();
   }
   return {};
@@ -54,7 +55,8 @@ const JobTypeRoles& FindJobType(const std::string& job_type) {
     if (job_type == t.job_type) return t;
   }
   std::string allowed;
-  for (const JobTypeRoles& t : JobTypes()) allowed += (allowed.empty() ? "" : ", ") + std::string(t.job_type);
+  for (const JobTypeRoles& t : JobTypes())
+    allowed += (allowed.empty() ? "" : ", ") + std::string(t.job_type);
   core::ThrowInvalid("JobType", "The parameter JobType is invalid: \"" + job_type +
                                     "\" is not one of " + allowed + ".");
 }
@@ -90,14 +92,7 @@ json::object ParseBodyObject(std::string_view body) {
     core::ThrowInvalid("Body", "The request body is " + std::to_string(body.size()) +
                                    " bytes; the limit is 65536 bytes.");
   }
-  json::value v;
-  try {
-    v = json::parse(body.empty() ? std::string_view("{}") : body);
-  } catch (const std::exception&) {
-    core::ThrowInvalid("Body", "The request body is not valid JSON.");
-  }
-  if (!v.is_object()) core::ThrowInvalid("Body", "The request body must be a JSON object.");
-  return std::move(v.as_object());
+  return ParseJsonObject(body, "Body");
 }
 
 // ==== Parsing ===============================================================
@@ -115,7 +110,8 @@ std::vector<core::RoleSpec> ParseRoles(const json::array& specs, const JobTypeRo
     role.role = CanonicalRole(type, *role_type, f.Name("Type"));
     role.image = f.String("Image").value_or("");
     role.pod_count = f.Int("PodCount").value_or(1);
-    if (role.pod_count < 1) core::ThrowInvalid(f.Name("PodCount"), f.Name("PodCount") + " must be at least 1.");
+    if (role.pod_count < 1)
+      core::ThrowInvalid(f.Name("PodCount"), f.Name("PodCount") + " must be at least 1.");
     role.instance_type = f.String("EcsSpec").value_or("");
     role.restart_policy = f.String("RestartPolicy").value_or("");
     if (const json::object* rc = f.Object("ResourceConfig")) {
@@ -125,13 +121,15 @@ std::vector<core::RoleSpec> ParseRoles(const json::array& specs, const JobTypeRo
       role.memory = r.String("Memory").value_or("");
       std::optional<int64_t> gpu_milli = core::ParseCpuMilli(role.gpu);
       if (!core::ParseCpuMilli(role.cpu)) {
-        core::ThrowInvalid(r.Name("CPU"), r.Name("CPU") + " must be a number of cores such as \"4\" or \"500m\".");
+        core::ThrowInvalid(r.Name("CPU"),
+                           r.Name("CPU") + " must be a number of cores such as \"4\" or \"500m\".");
       }
       if (!gpu_milli || *gpu_milli % 1000 != 0) {
         core::ThrowInvalid(r.Name("GPU"), r.Name("GPU") + " must be a whole number of GPUs.");
       }
       if (!core::ParseMemoryBytes(role.memory)) {
-        core::ThrowInvalid(r.Name("Memory"), r.Name("Memory") + " must be a quantity such as \"10Gi\".");
+        core::ThrowInvalid(r.Name("Memory"),
+                           r.Name("Memory") + " must be a quantity such as \"10Gi\".");
       }
     }
     roles.push_back(std::move(role));
@@ -159,9 +157,9 @@ core::Visibility ParseVisibility(const std::string& value) {
 // Body fields Drover models; everything else goes to extras verbatim.
 bool IsModeledField(std::string_view key) {
   static const std::vector<std::string_view> kModeled = {
-      "DisplayName", "JobType", "UserCommand", "Priority", "Accessibility", "WorkspaceId",
-      "ResourceId", "JobMaxRunningTimeMinutes", "Description", "Envs", "TemplateId",
-      "BusinessUserId"};
+      "DisplayName",   "JobType",     "UserCommand", "Priority",
+      "Accessibility", "WorkspaceId", "ResourceId",  "JobMaxRunningTimeMinutes",
+      "Description",   "Envs",        "TemplateId",  "BusinessUserId"};
   return std::find(kModeled.begin(), kModeled.end(), key) != kModeled.end();
 }
 
@@ -199,13 +197,15 @@ Job ParseCreateJob(std::string_view body) {
   if (job.priority < 1 || job.priority > 9) {
     core::ThrowInvalid("Priority", "Priority must be an integer from 1 to 9.");
   }
-  if (std::optional<std::string> a = f.String("Accessibility")) job.visibility = ParseVisibility(*a);
+  if (std::optional<std::string> a = f.String("Accessibility"))
+    job.visibility = ParseVisibility(*a);
   job.workspace_id = f.String("WorkspaceId").value_or("");
   job.resource_id = f.String("ResourceId").value_or("");
   job.resource_quota_name = job.resource_id;
   job.max_running_minutes = f.Int("JobMaxRunningTimeMinutes").value_or(0);
   if (job.max_running_minutes < 0) {
-    core::ThrowInvalid("JobMaxRunningTimeMinutes", "JobMaxRunningTimeMinutes must not be negative.");
+    core::ThrowInvalid("JobMaxRunningTimeMinutes",
+                       "JobMaxRunningTimeMinutes must not be negative.");
   }
   job.description = f.String("Description").value_or("");
   job.envs = f.StringMap("Envs");
@@ -233,11 +233,13 @@ Job ParseCreateJob(std::string_view body) {
     job.reserved_minutes = s.Int("JobReservedMinutes").value_or(0);
     job.max_restarts = s.Int("MaxRestartTimes").value_or(0);
     if (job.reserved_minutes < 0 || job.max_restarts < 0) {
-      core::ThrowInvalid(job.reserved_minutes < 0 ? "Settings.JobReservedMinutes" : "Settings.MaxRestartTimes",
-                         "Settings.JobReservedMinutes and Settings.MaxRestartTimes must not be negative.");
+      core::ThrowInvalid(
+          job.reserved_minutes < 0 ? "Settings.JobReservedMinutes" : "Settings.MaxRestartTimes",
+          "Settings.JobReservedMinutes and Settings.MaxRestartTimes must not be negative.");
     }
     if (std::optional<std::string> oversold = s.String("OversoldType")) {
-      job.oversold_info = *oversold == "AcceptQuotaOverSold" ? "AcceptQuotaOverSold-false" : *oversold;
+      job.oversold_info =
+          *oversold == "AcceptQuotaOverSold" ? "AcceptQuotaOverSold-false" : *oversold;
     }
   }
 
@@ -254,7 +256,8 @@ service::JobUpdate ParseUpdateJob(std::string_view body, const Job& current) {
   Fields f(o);
   service::JobUpdate update;
   update.priority = f.Int("Priority");
-  if (std::optional<std::string> a = f.String("Accessibility")) update.visibility = ParseVisibility(*a);
+  if (std::optional<std::string> a = f.String("Accessibility"))
+    update.visibility = ParseVisibility(*a);
   update.description = f.String("Description");
   if (const json::array* specs = f.Array("JobSpecs")) {
     update.roles = ParseRoles(*specs, FindJobType(current.job_type));
@@ -285,7 +288,8 @@ json::object StringMapJson(const std::map<std::string, std::string>& m) {
 // The JobSpecs as the client sent them, with the modeled fields current.
 json::array RenderRoles(const Job& job, const json::object& extras) {
   const json::array* sent = nullptr;
-  if (const json::value* v = extras.if_contains("JobSpecs"); v && v->is_array()) sent = &v->get_array();
+  if (const json::value* v = extras.if_contains("JobSpecs"); v && v->is_array())
+    sent = &v->get_array();
   json::array out;
   for (size_t i = 0; i < job.roles.size(); ++i) {
     const core::RoleSpec& role = job.roles[i];
@@ -419,8 +423,8 @@ std::vector<std::string> RenderEvents(const Job& job, core::TimeMs from, core::T
   for (const core::StatusEvent& e : job.history) {
     if (e.start < from || e.start > to) continue;
     if (static_cast<int64_t>(events.size()) >= max_events) break;
-    std::string line = core::FormatIso8601(e.start, /*millis=*/true) + " Job " + job.public_id + " is " +
-                       std::string(core::TrainingStatusName(e.status));
+    std::string line = core::FormatIso8601(e.start, /*millis=*/true) + " Job " + job.public_id +
+                       " is " + std::string(core::TrainingStatusName(e.status));
     if (!e.reason_code.empty()) line += " (" + e.reason_code + ")";
     if (!e.reason_message.empty()) line += ": " + e.reason_message;
     events.push_back(std::move(line));

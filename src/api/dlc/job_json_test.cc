@@ -21,7 +21,8 @@ json::object ValidBody() {
     "Envs": {"A": "1"}, "Settings": {"Tags": {"team": "a"}, "Caller": "sdk",
     "EnableSanityCheck": true, "JobReservedMinutes": 5},
     "CodeSource": {"CodeSourceId": "c1"}, "Unknown": [1, 2]
-  })").as_object();
+  })")
+      .as_object();
 }
 
 TEST(CreateJobBody, ParsesModeledFieldsAndKeepsTheRest) {
@@ -73,7 +74,8 @@ TEST(CreateJobBody, RejectsBadInputNamingTheParameter) {
       {"JobSpecs", R"([{"Type":"Worker","PodCount":-1}])", core::ErrorCode::kInvalidArgument,
        "JobSpecs[0].PodCount", "JobSpecs[0].PodCount must be at least 1."},
       {"JobSpecs", R"([{"Type":"Worker","PodCount":"two"}])", core::ErrorCode::kInvalidArgument,
-       "JobSpecs[0].PodCount", "The parameter JobSpecs[0].PodCount must be an integer, not \"two\"."},
+       "JobSpecs[0].PodCount",
+       "The parameter JobSpecs[0].PodCount must be an integer, not \"two\"."},
       {"JobSpecs", R"([{"Type":"Worker"},{"Type":"worker"}])", core::ErrorCode::kInvalidArgument,
        "JobSpecs", "The role Worker appears twice in JobSpecs."},
       {"UserCommand", "-", core::ErrorCode::kMissingArgument, "UserCommand",

@@ -39,10 +39,14 @@ constexpr std::pair<const char*, index::WordsField> kWordsParams[] = {
 };
 
 constexpr std::pair<const char*, index::SortField> kSortFields[] = {
-    {"GmtCreateTime", index::SortField::kCreated},  {"GmtFinishTime", index::SortField::kFinished},
-    {"GmtRunningTime", index::SortField::kRunning}, {"GmtModifiedTime", index::SortField::kModified},
-    {"DisplayName", index::SortField::kName},       {"JobType", index::SortField::kJobType},
-    {"Status", index::SortField::kStatus},          {"Priority", index::SortField::kPriority},
+    {"GmtCreateTime", index::SortField::kCreated},
+    {"GmtFinishTime", index::SortField::kFinished},
+    {"GmtRunningTime", index::SortField::kRunning},
+    {"GmtModifiedTime", index::SortField::kModified},
+    {"DisplayName", index::SortField::kName},
+    {"JobType", index::SortField::kJobType},
+    {"Status", index::SortField::kStatus},
+    {"Priority", index::SortField::kPriority},
 };
 
 constexpr std::pair<const char*, index::TimeField> kTimeFields[] = {
@@ -76,7 +80,8 @@ T Lookup(const std::pair<const char*, T> (&table)[N], const std::string& param,
     if (value == name) return v;
   }
   std::string allowed;
-  for (const auto& entry : table) allowed += (allowed.empty() ? "" : ", ") + std::string(entry.first);
+  for (const auto& entry : table)
+    allowed += (allowed.empty() ? "" : ", ") + std::string(entry.first);
   core::ThrowInvalid(param, "The parameter " + param + " is invalid: \"" + value +
                                 "\" is not one of " + allowed + ".");
 }
@@ -86,10 +91,12 @@ std::map<std::string, std::string> ParseTags(const std::string& text) {
   try {
     v = boost::json::parse(text);
   } catch (const std::exception&) {
-    core::ThrowInvalid("Tags", "The parameter Tags must be a JSON object such as {\"team\":\"a\"}.");
+    core::ThrowInvalid("Tags",
+                       "The parameter Tags must be a JSON object such as {\"team\":\"a\"}.");
   }
   if (!v.is_object()) {
-    core::ThrowInvalid("Tags", "The parameter Tags must be a JSON object such as {\"team\":\"a\"}.");
+    core::ThrowInvalid("Tags",
+                       "The parameter Tags must be a JSON object such as {\"team\":\"a\"}.");
   }
   std::map<std::string, std::string> tags;
   for (const auto& kv : v.as_object()) {
@@ -147,9 +154,12 @@ JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::Time
   }
 
   if (const std::string* a = p.Get("Accessibility")) {
-    if (*a == "PUBLIC") q.visibility = core::Visibility::kPublic;
-    else if (*a == "PRIVATE") q.visibility = core::Visibility::kPrivate;
-    else core::ThrowInvalid("Accessibility", "Accessibility must be PUBLIC or PRIVATE.");
+    if (*a == "PUBLIC")
+      q.visibility = core::Visibility::kPublic;
+    else if (*a == "PRIVATE")
+      q.visibility = core::Visibility::kPrivate;
+    else
+      core::ThrowInvalid("Accessibility", "Accessibility must be PUBLIC or PRIVATE.");
   }
   q.enable_assign_node = p.Bool("EnableAssignNode");
   if (const std::string* tags = p.Get("Tags")) q.tags = ParseTags(*tags);
@@ -170,7 +180,8 @@ JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::Time
 
   // With neither bound given, only the last 7 days are listed.
   JobQuery::TimeRange range;
-  if (const std::string* f = p.Get("TimeRangeField")) range.field = Lookup(kTimeFields, "TimeRangeField", *f);
+  if (const std::string* f = p.Get("TimeRangeField"))
+    range.field = Lookup(kTimeFields, "TimeRangeField", *f);
   range.from = p.Time("StartTime").value_or(now - 7 * core::kMsPerDay);
   range.to = p.Time("EndTime").value_or(now);
   q.time = range;

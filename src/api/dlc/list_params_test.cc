@@ -62,8 +62,8 @@ TEST(ListParams, TranslatesEachFamily) {
   EXPECT_EQ(q.exact[index::ExactField::kWorkspace], std::vector<std::string>{"12"});
   EXPECT_EQ(q.exact[index::ExactField::kResourceId], (std::vector<std::string>{"r1", "r2"}));
   EXPECT_EQ(q.exact[index::ExactField::kUserId], std::vector<std::string>{"me"});
-  EXPECT_EQ(q.statuses, (std::optional<std::vector<core::TrainingStatus>>{{core::TrainingStatus::kRunning,
-                                                           core::TrainingStatus::kFailed}}));
+  EXPECT_EQ(q.statuses, (std::optional<std::vector<core::TrainingStatus>>{
+                            {core::TrainingStatus::kRunning, core::TrainingStatus::kFailed}}));
   EXPECT_EQ(q.contains[index::ContainsField::kUsername], "alice");
   EXPECT_EQ(q.tags, (std::map<std::string, std::string>{{"n", "1"}, {"team", "a b"}}));
   EXPECT_EQ(q.words[index::WordsField::kReason], (std::vector<std::string>{"out", "of", "memory"}));
@@ -86,8 +86,9 @@ TEST(ListParams, JobIdWinsOverJobIds) {
 }
 
 TEST(ListParams, ShowOwnIntersectsUserIdForFilter) {
-  EXPECT_EQ(Parse({{"ShowOwn", "true"}, {"UserIdForFilter", "me"}}).exact[index::ExactField::kUserId],
-            std::vector<std::string>{"me"});
+  EXPECT_EQ(
+      Parse({{"ShowOwn", "true"}, {"UserIdForFilter", "me"}}).exact[index::ExactField::kUserId],
+      std::vector<std::string>{"me"});
   EXPECT_TRUE(Parse({{"ShowOwn", "true"}, {"UserIdForFilter", "bob"}})
                   .exact[index::ExactField::kUserId]
                   .empty());
@@ -112,35 +113,52 @@ TEST(ListParams, RejectsBadValuesNamingTheParameter) {
   } cases[] = {
       {{{"PageSize", "0"}}, "PageSize", "PageSize must be from 1 to 1000."},
       {{{"PageSize", "1001"}}, "PageSize", "PageSize must be from 1 to 1000."},
-      {{{"PageSize", "ten"}}, "PageSize", "The parameter PageSize must be an integer, not \"ten\"."},
+      {{{"PageSize", "ten"}},
+       "PageSize",
+       "The parameter PageSize must be an integer, not \"ten\"."},
       {{{"PageNumber", "0"}}, "PageNumber", "PageNumber must be at least 1."},
-      {{{"PageNumber", "1.5"}}, "PageNumber", "The parameter PageNumber must be an integer, not \"1.5\"."},
+      {{{"PageNumber", "1.5"}},
+       "PageNumber",
+       "The parameter PageNumber must be an integer, not \"1.5\"."},
       {{{"Status", "Done"}}, "Status", "The parameter Status is invalid: \"Done\"."},
-      {{{"SortBy", "Size"}}, "SortBy",
+      {{{"SortBy", "Size"}},
+       "SortBy",
        "The parameter SortBy is invalid: \"Size\" is not one of GmtCreateTime, GmtFinishTime, "
        "GmtRunningTime, GmtModifiedTime, DisplayName, JobType, Status, Priority."},
       {{{"Order", "up"}}, "Order", "Order must be asc or desc."},
-      {{{"ShowOwn", "yes"}}, "ShowOwn", "The parameter ShowOwn must be true or false, not \"yes\"."},
-      {{{"FromAllWorkspaces", "true"}}, "FromAllWorkspaces",
+      {{{"ShowOwn", "yes"}},
+       "ShowOwn",
+       "The parameter ShowOwn must be true or false, not \"yes\"."},
+      {{{"FromAllWorkspaces", "true"}},
+       "FromAllWorkspaces",
        "FromAllWorkspaces=true requires ShowOwn=true."},
       {{{"Accessibility", "public"}}, "Accessibility", "Accessibility must be PUBLIC or PRIVATE."},
-      {{{"EnableAssignNode", "1"}}, "EnableAssignNode",
+      {{{"EnableAssignNode", "1"}},
+       "EnableAssignNode",
        "The parameter EnableAssignNode must be true or false, not \"1\"."},
-      {{{"Tags", "[1]"}}, "Tags", "The parameter Tags must be a JSON object such as {\"team\":\"a\"}."},
+      {{{"Tags", "[1]"}},
+       "Tags",
+       "The parameter Tags must be a JSON object such as {\"team\":\"a\"}."},
       {{{"Tags", R"({"a":{"b":1}})"}}, "Tags", "The parameter Tags must hold strings."},
-      {{{"StartTime", "2025-04-16"}, {"EndTime", "now"}}, "EndTime",
+      {{{"StartTime", "2025-04-16"}, {"EndTime", "now"}},
+       "EndTime",
        "The parameter EndTime must be an ISO-8601 UTC time such as 2025-04-16T07:25:34Z, not "
        "\"now\"."},
-      {{{"TimeRangeField", "CreateTime"}}, "TimeRangeField",
+      {{{"TimeRangeField", "CreateTime"}},
+       "TimeRangeField",
        "The parameter TimeRangeField is invalid: \"CreateTime\" is not one of GmtCreateTime, "
        "GmtSubmittedTime, GmtRunningTime, GmtFinishTime, GmtModifiedTime."},
-      {{{"NumericRangeField", "RequestGPU"}}, "NumericRangeField",
+      {{{"NumericRangeField", "RequestGPU"}},
+       "NumericRangeField",
        "NumericRangeField needs NumericRangeMin and/or NumericRangeMax."},
-      {{{"NumericRangeMax", "3"}}, "NumericRangeField",
+      {{{"NumericRangeMax", "3"}},
+       "NumericRangeField",
        "NumericRangeMin and NumericRangeMax need NumericRangeField."},
       {{{"NumericRangeField", "RequestGPU"}, {"NumericRangeMin", "3"}, {"NumericRangeMax", "2"}},
-       "NumericRangeMin", "NumericRangeMin must not exceed NumericRangeMax."},
-      {{{"DisplayName", "a"}, {"DisplayNameSearchMode", "regex"}}, "DisplayNameSearchMode",
+       "NumericRangeMin",
+       "NumericRangeMin must not exceed NumericRangeMax."},
+      {{{"DisplayName", "a"}, {"DisplayNameSearchMode", "regex"}},
+       "DisplayNameSearchMode",
        "The parameter DisplayNameSearchMode is invalid: \"regex\" is not one of wildcard, prefix, "
        "term, fulltext."},
   };

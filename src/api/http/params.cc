@@ -38,11 +38,23 @@ std::optional<core::TimeMs> Params::Time(const std::string& name) const {
   if (!v) return std::nullopt;
   std::optional<core::TimeMs> t = core::ParseIso8601(*v);
   if (!t) {
-    core::ThrowInvalid(name, "The parameter " + name +
-                                 " must be an ISO-8601 UTC time such as 2025-04-16T07:25:34Z, not \"" +
-                                 *v + "\".");
+    core::ThrowInvalid(
+        name, "The parameter " + name +
+                  " must be an ISO-8601 UTC time such as 2025-04-16T07:25:34Z, not \"" + *v +
+                  "\".");
   }
   return t;
+}
+
+boost::json::object ParseJsonObject(std::string_view body, const std::string& param) {
+  boost::json::value v;
+  try {
+    v = boost::json::parse(body.empty() ? std::string_view("{}") : body);
+  } catch (const std::exception&) {
+    core::ThrowInvalid(param, "The request body is not valid JSON.");
+  }
+  if (!v.is_object()) core::ThrowInvalid(param, "The request body must be a JSON object.");
+  return std::move(v.as_object());
 }
 
 std::vector<std::string> SplitList(const std::string& text) {
@@ -63,12 +75,18 @@ std::vector<std::string> SplitList(const std::string& text) {
 
 std::string JsonScalarText(const boost::json::value& value, const std::string& param) {
   switch (value.kind()) {
-    case boost::json::kind::string: return std::string(value.get_string());
-    case boost::json::kind::int64: return std::to_string(value.get_int64());
-    case boost::json::kind::uint64: return std::to_string(value.get_uint64());
-    case boost::json::kind::double_: return boost::json::serialize(value);
-    case boost::json::kind::bool_: return value.get_bool() ? "true" : "false";
-    default: core::ThrowInvalid(param, "The parameter " + param + " must hold strings.");
+    case boost::json::kind::string:
+      return std::string(value.get_string());
+    case boost::json::kind::int64:
+      return std::to_string(value.get_int64());
+    case boost::json::kind::uint64:
+      return std::to_string(value.get_uint64());
+    case boost::json::kind::double_:
+      return boost::json::serialize(value);
+    case boost::json::kind::bool_:
+      return value.get_bool() ? "true" : "false";
+    default:
+      core::ThrowInvalid(param, "The parameter " + param + " must hold strings.");
   }
 }
 
@@ -91,7 +109,8 @@ std::optional<int64_t> Fields::Int(const std::string& name) const {
   if (!v) return std::nullopt;
   if (v->is_int64()) return v->get_int64();
   if (v->is_uint64() && v->get_uint64() <= INT64_MAX) return static_cast<int64_t>(v->get_uint64());
-  if (v->is_double() && v->get_double() == static_cast<double>(static_cast<int64_t>(v->get_double()))) {
+  if (v->is_double() &&
+      v->get_double() == static_cast<double>(static_cast<int64_t>(v->get_double()))) {
     return static_cast<int64_t>(v->get_double());
   }
   if (v->is_string()) {
@@ -135,7 +154,8 @@ std::map<std::string, std::string> Fields::StringMap(const std::string& name) co
   if (const boost::json::object* o = Object(name)) {
     for (const auto& kv : *o) {
       if (kv.value().is_null()) continue;
-      out[std::string(kv.key())] = JsonScalarText(kv.value(), Name(name) + "." + std::string(kv.key()));
+      out[std::string(kv.key())] =
+          JsonScalarText(kv.value(), Name(name) + "." + std::string(kv.key()));
     }
   }
   return out;

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/time.h"
@@ -58,6 +59,10 @@ class Fields {
   const boost::json::object& object_;
   std::string prefix_;
 };
+
+// A request body that must be a JSON object (an empty body is {}); throws
+// naming `param` for invalid JSON or another kind of value.
+boost::json::object ParseJsonObject(std::string_view body, const std::string& param);
 
 // "a, b,,c" → {"a", "b", "c"}.
 std::vector<std::string> SplitList(const std::string& text);

@@ -15,9 +15,9 @@
 namespace drover::api {
 
 struct Request {
-  std::string method;  // "GET", "POST", …
-  std::string target;  // as sent, e.g. "/api/v1/jobs?PageSize=10"
-  std::string path;    // percent-decoded path without the query
+  std::string method;                          // "GET", "POST", …
+  std::string target;                          // as sent, e.g. "/api/v1/jobs?PageSize=10"
+  std::string path;                            // percent-decoded path without the query
   std::map<std::string, std::string> query;    // decoded; a repeated key keeps its last value
   std::map<std::string, std::string> headers;  // names in lowercase
   std::string body;

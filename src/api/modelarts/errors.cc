@@ -19,15 +19,24 @@ struct Code {
 Code MapCode(core::ErrorCode code) {
   using core::ErrorCode;
   switch (code) {
-    case ErrorCode::kInvalidArgument: return {400, "ModelArts.0104"};
-    case ErrorCode::kMissingArgument: return {400, "ModelArts.0101"};
-    case ErrorCode::kNotFound: return {404, "ModelArts.0015"};
-    case ErrorCode::kAlreadyExists: return {400, "ModelArts.0103"};
-    case ErrorCode::kFailedPrecondition: return {400, "ModelArts.0107"};
-    case ErrorCode::kPermissionDenied: return {403, "ModelArts.0108"};
-    case ErrorCode::kUnauthenticated: return {401, "ModelArts.0201"};
-    case ErrorCode::kResourceExhausted: return {400, "ModelArts.0116"};
-    case ErrorCode::kInternal: return {500, "ModelArts.0010"};
+    case ErrorCode::kInvalidArgument:
+      return {400, "ModelArts.0104"};
+    case ErrorCode::kMissingArgument:
+      return {400, "ModelArts.0101"};
+    case ErrorCode::kNotFound:
+      return {404, "ModelArts.0015"};
+    case ErrorCode::kAlreadyExists:
+      return {400, "ModelArts.0103"};
+    case ErrorCode::kFailedPrecondition:
+      return {400, "ModelArts.0107"};
+    case ErrorCode::kPermissionDenied:
+      return {403, "ModelArts.0108"};
+    case ErrorCode::kUnauthenticated:
+      return {401, "ModelArts.0201"};
+    case ErrorCode::kResourceExhausted:
+      return {400, "ModelArts.0116"};
+    case ErrorCode::kInternal:
+      return {500, "ModelArts.0010"};
   }
   return {500, "ModelArts.0010"};
 }
@@ -42,9 +51,10 @@ Response RenderModelArtsError(int status, const std::string& code, const std::st
 Response RenderError(const core::Error& error, const std::string& request_id) {
   if (error.code() == core::ErrorCode::kUnauthenticated) {
     // Signature failures are answered by the API gateway, in its own shape.
-    boost::json::object body{{"error_msg", "Incorrect IAM authentication information: " + std::string(error.what())},
-                             {"error_code", "APIGW.0301"},
-                             {"request_id", request_id}};
+    boost::json::object body{
+        {"error_msg", "Incorrect IAM authentication information: " + std::string(error.what())},
+        {"error_code", "APIGW.0301"},
+        {"request_id", request_id}};
     return Response{401, "application/json;charset=utf-8", boost::json::serialize(body)};
   }
   if (error.reason() == auth::kProjectMismatch) {

@@ -17,16 +17,7 @@ namespace {
 // The part of Job::extras this dialect owns: the create request's config.
 constexpr const char* kExtrasKey = "modelarts";
 
-json::object ParseBody(std::string_view body) {
-  json::value v;
-  try {
-    v = json::parse(body.empty() ? std::string_view("{}") : body);
-  } catch (const std::exception&) {
-    core::ThrowInvalid("body", "The request body is not valid JSON.");
-  }
-  if (!v.is_object()) core::ThrowInvalid("body", "The request body must be a JSON object.");
-  return std::move(v.as_object());
-}
+json::object ParseBody(std::string_view body) { return ParseJsonObject(body, "body"); }
 
 bool ValidJobName(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
@@ -48,8 +39,10 @@ std::string ParseDescription(const Fields& f) {
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -63,7 +56,8 @@ void ParseConfig(const json::object& body, Job& job, bool version) {
 
   std::optional<int64_t> workers = f.Int("worker_server_num");
   if (!workers) core::ThrowMissing(f.Name("worker_server_num"));
-  if (*workers < 1) core::ThrowInvalid(f.Name("worker_server_num"), "config.worker_server_num must be at least 1.");
+  if (*workers < 1)
+    core::ThrowInvalid(f.Name("worker_server_num"), "config.worker_server_num must be at least 1.");
 
   int sources = (f.String("data_url") ? 1 : 0) + (f.String("dataset_id") ? 1 : 0) +
                 (f.Array("data_source") ? 1 : 0);
@@ -72,7 +66,8 @@ void ParseConfig(const json::object& body, Job& job, bool version) {
                        "Exactly one data source is needed: config.data_url, config.dataset_id with "
                        "config.dataset_version_id, or config.data_source.");
   }
-  if (f.String("dataset_id") && !f.String("dataset_version_id")) core::ThrowMissing(f.Name("dataset_version_id"));
+  if (f.String("dataset_id") && !f.String("dataset_version_id"))
+    core::ThrowMissing(f.Name("dataset_version_id"));
   if (f.String("spec_id") && f.String("pool_id")) {
     core::ThrowInvalid("config.pool_id", "Give config.spec_id or config.pool_id, not both.");
   }
@@ -82,7 +77,8 @@ void ParseConfig(const json::object& body, Job& job, bool version) {
   if (const json::array* parameters = f.Array("parameter")) {
     for (size_t i = 0; i < parameters->size(); ++i) {
       std::string name = "config.parameter[" + std::to_string(i) + "].";
-      if (!(*parameters)[i].is_object()) core::ThrowInvalid("config.parameter", name + " must be an object.");
+      if (!(*parameters)[i].is_object())
+        core::ThrowInvalid("config.parameter", name + " must be an object.");
       Fields p((*parameters)[i].get_object(), name);
       std::optional<std::string> label = p.String("label");
       if (!label || label->empty()) core::ThrowMissing(p.Name("label"));
@@ -97,17 +93,20 @@ void ParseConfig(const json::object& body, Job& job, bool version) {
     if (!boot || boot->empty()) core::ThrowMissing(f.Name("boot_file_url"));
     std::string boot_path = boot->starts_with("/") ? *boot : *app + "/" + *boot;
     std::string interpreter = boot_path.ends_with(".sh") ? "sh" : "python3";
-    job.user_command = "cd " + ShellQuote(*app) + " && " + interpreter + " " + ShellQuote(boot_path) + args;
+    job.user_command =
+        "cd " + ShellQuote(*app) + " && " + interpreter + " " + ShellQuote(boot_path) + args;
   }
 
   job.job_type = "PyTorchJob";
-  job.roles = {core::RoleSpec{"Worker", f.String("user_image_url").value_or(""), *workers, "", "", "", "", ""}};
+  job.roles = {core::RoleSpec{"Worker", f.String("user_image_url").value_or(""), *workers, "", "",
+                              "", "", ""}};
   job.extras = json::serialize(json::object{{kExtrasKey, *config}});
 }
 
 json::object Config(const Job& job) {
   json::value all = json::parse(job.extras);
-  if (const json::value* mine = all.as_object().if_contains(kExtrasKey); mine && mine->is_object()) {
+  if (const json::value* mine = all.as_object().if_contains(kExtrasKey);
+      mine && mine->is_object()) {
     return mine->get_object();
   }
   return {};
@@ -162,7 +161,8 @@ namespace {
 
 int64_t DurationMs(const Job& job, core::TimeMs now) {
   if (job.running == 0) return 0;
-  core::TimeMs end = job.finished ? job.finished : (core::IsTerminal(job.status) ? job.running : now);
+  core::TimeMs end =
+      job.finished ? job.finished : (core::IsTerminal(job.status) ? job.running : now);
   return end > job.running ? end - job.running : 0;
 }
 
@@ -170,14 +170,10 @@ int64_t DurationMs(const Job& job, core::TimeMs now) {
 
 json::object RenderListItem(const Job& latest, core::TimeMs now) {
   return json::object{
-      {"job_id", latest.Lineage()},
-      {"job_name", latest.display_name},
-      {"version_id", latest.id},
-      {"status", StatusCode(latest.status)},
-      {"create_time", latest.created},
-      {"duration", DurationMs(latest, now)},
-      {"job_desc", latest.description},
-      {"version_count", latest.version_count},
+      {"job_id", latest.Lineage()},     {"job_name", latest.display_name},
+      {"version_id", latest.id},        {"status", StatusCode(latest.status)},
+      {"create_time", latest.created},  {"duration", DurationMs(latest, now)},
+      {"job_desc", latest.description}, {"version_count", latest.version_count},
   };
 }
 
@@ -198,7 +194,8 @@ json::object RenderVersion(const Job& job, core::TimeMs now) {
   o["start_time"] = job.running;
   o["duration"] = DurationMs(job, now);
   o["worker_server_num"] = job.NodeCount();
-  o["user_command"] = config.contains("user_command") ? config["user_command"] : json::value(job.user_command);
+  o["user_command"] =
+      config.contains("user_command") ? config["user_command"] : json::value(job.user_command);
   o["gpu"] = job.RequestGpu() > 0;
   o["gpu_num"] = job.RequestGpu();
   o["cpu"] = std::to_string(job.RequestCpu());

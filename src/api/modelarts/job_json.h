@@ -13,8 +13,8 @@ namespace drover::api::modelarts {
 
 // The parts of a create (or create-version) body.
 struct CreateRequest {
-  core::Job draft;              // name, description, command, workers, extras
-  int64_t pre_version_id = 0;   // create version only
+  core::Job draft;             // name, description, command, workers, extras
+  int64_t pre_version_id = 0;  // create version only
 };
 
 // POST /v1/{project}/training-jobs. `default_workspace` replaces "0".

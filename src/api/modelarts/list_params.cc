@@ -18,11 +18,12 @@ constexpr std::pair<const char*, index::SortField> kSortFields[] = {
     {"create_time", index::SortField::kCreated},
 };
 
-int64_t InRange(const Params& p, const std::string& name, int64_t fallback, int64_t lo, int64_t hi) {
+int64_t InRange(const Params& p, const std::string& name, int64_t fallback, int64_t lo,
+                int64_t hi) {
   int64_t v = p.Int(name).value_or(fallback);
   if (v < lo || v > hi) {
-    core::ThrowInvalid(name, "Parameter error: " + name + " must be in [" + std::to_string(lo) + ", " +
-                                 std::to_string(hi) + "], not " + std::to_string(v) + ".");
+    core::ThrowInvalid(name, "Parameter error: " + name + " must be in [" + std::to_string(lo) +
+                                 ", " + std::to_string(hi) + "], not " + std::to_string(v) + ".");
   }
   return v;
 }
@@ -57,8 +58,9 @@ index::JobQuery ParseListJobs(const std::map<std::string, std::string>& raw,
       }
     }
     if (!found) {
-      core::ThrowInvalid("sortBy", "Parameter error: sortBy must be job_name, job_desc, status, "
-                                   "duration, version_count or create_time.");
+      core::ThrowInvalid("sortBy",
+                         "Parameter error: sortBy must be job_name, job_desc, status, "
+                         "duration, version_count or create_time.");
     }
   }
   std::string order = p.Get("order") ? *p.Get("order") : "asc";
@@ -69,7 +71,8 @@ index::JobQuery ParseListJobs(const std::map<std::string, std::string>& raw,
 
   if (const std::string* search = p.Get("search_content")) {
     if (search->size() > 64) {
-      core::ThrowInvalid("search_content", "Parameter error: search_content must be 0 to 64 characters.");
+      core::ThrowInvalid("search_content",
+                         "Parameter error: search_content must be 0 to 64 characters.");
     }
     // A literal substring: ModelArts has no wildcards.
     q.contains[index::ContainsField::kName] = text::Fold(*search);

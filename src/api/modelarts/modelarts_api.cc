@@ -41,8 +41,8 @@ Job PathVersion(service::JobService& jobs, const service::Principal& who, const 
   core::JobNumber lineage = PathNumber(r, "job_id");
   Job version = jobs.Get(who, PathNumber(r, "version_id"));
   if (version.Lineage() != lineage) {
-    core::ThrowNotFound("The version " + r.path_params.at("version_id") + " does not belong to job " +
-                        r.path_params.at("job_id") + ".");
+    core::ThrowNotFound("The version " + r.path_params.at("version_id") +
+                        " does not belong to job " + r.path_params.at("job_id") + ".");
   }
   return version;
 }
@@ -50,17 +50,17 @@ Job PathVersion(service::JobService& jobs, const service::Principal& who, const 
 }  // namespace
 
 void AddRoutes(Router& router, service::JobService& jobs, Authenticate authenticate) {
-  auto add = [&](const char* method, const char* pattern, const char* action,
-                 std::function<Response(Request&, const service::Principal&)> handler) {
-    router.Add(Route{method, pattern, action, [handler, authenticate, action](Request& request) {
-                       return Guard(request, [&] { return handler(request, authenticate(request, action)); });
-                     }});
+  // Every handler: authenticate, then parse → service → render, with core
+  // errors rendered in this dialect's format.
+  auto add = [&](const std::string& method, const std::string& pattern, const std::string& action,
+                 PrincipalHandler handler) {
+    AddGuardedRoute(router, authenticate, Guard, method, pattern, action, std::move(handler));
   };
   const std::string jobs_path = "/v1/{project_id}/training-jobs";
   const std::string job_path = jobs_path + "/{job_id}";
   const std::string version_path = job_path + "/versions/{version_id}";
 
-  add("GET", jobs_path.c_str(), "modelarts:trainJob:list",
+  add("GET", jobs_path, "modelarts:trainJob:list",
       [&jobs](Request& r, const service::Principal& who) {
         core::TimeMs now = jobs.clock().Now();
         service::JobList list =
@@ -77,10 +77,11 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                    {"jobs", std::move(items)}});
       });
 
-  add("POST", jobs_path.c_str(), "modelarts:trainJob:create",
+  add("POST", jobs_path, "modelarts:trainJob:create",
       [&jobs](Request& r, const service::Principal& who) {
         CreateRequest request = ParseCreateJob(r.body, who.default_workspace_id);
-        Job job = jobs.Create(who, std::move(request.draft), service::CreateOptions{.unique_name = true});
+        Job job =
+            jobs.Create(who, std::move(request.draft), service::CreateOptions{.unique_name = true});
         return Ok({{"job_id", job.Lineage()},
                    {"job_name", job.display_name},
                    {"status", 1},
@@ -90,26 +91,27 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                    {"resource_id", job.resource_id}});
       });
 
-  add("PUT", job_path.c_str(), "modelarts:trainJob:update",
+  add("PUT", job_path, "modelarts:trainJob:update",
       [&jobs](Request& r, const service::Principal& who) {
         jobs.DescribeLineage(who, PathNumber(r, "job_id"), ParseUpdateDescription(r.body));
         return Ok();
       });
 
-  add("DELETE", job_path.c_str(), "modelarts:trainJob:delete",
+  add("DELETE", job_path, "modelarts:trainJob:delete",
       [&jobs](Request& r, const service::Principal& who) {
         jobs.DeleteLineage(who, PathNumber(r, "job_id"));
         return Ok();
       });
 
-  add("POST", (job_path + "/versions").c_str(), "modelarts:trainJob:create",
+  add("POST", job_path + "/versions", "modelarts:trainJob:create",
       [&jobs](Request& r, const service::Principal& who) {
         core::JobNumber lineage = PathNumber(r, "job_id");
         CreateRequest request = ParseCreateVersion(r.body);
         Job pre = jobs.Get(who, static_cast<core::JobNumber>(request.pre_version_id));
         if (pre.Lineage() != lineage) {
-          core::ThrowInvalid("pre_version_id", "pre_version_id " + std::to_string(request.pre_version_id) +
-                                                   " is not a version of job " + std::to_string(lineage) + ".");
+          core::ThrowInvalid("pre_version_id",
+                             "pre_version_id " + std::to_string(request.pre_version_id) +
+                                 " is not a version of job " + std::to_string(lineage) + ".");
         }
         if (request.draft.description.empty()) request.draft.description = pre.description;
         Job job = jobs.CreateVersion(who, pre.id, std::move(request.draft));
@@ -121,13 +123,15 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                    {"version_name", VersionName(job.version)}});
       });
 
-  add("GET", (job_path + "/versions").c_str(), "modelarts:trainJob:get",
+  add("GET", job_path + "/versions", "modelarts:trainJob:get",
       [&jobs](Request& r, const service::Principal& who) {
         Params p(r.query);
         int64_t per_page = p.Int("per_page").value_or(10);
         int64_t page = p.Int("page").value_or(0);  // 0: no paging
-        if (per_page < 1 || per_page > 1000) core::ThrowInvalid("per_page", "Parameter error: per_page must be in [1, 1000].");
-        if (page < 0 || page > 65535) core::ThrowInvalid("page", "Parameter error: page must be in [0, 65535].");
+        if (per_page < 1 || per_page > 1000)
+          core::ThrowInvalid("per_page", "Parameter error: per_page must be in [1, 1000].");
+        if (page < 0 || page > 65535)
+          core::ThrowInvalid("page", "Parameter error: page must be in [0, 65535].");
         std::vector<Job> versions = jobs.Versions(who, PathNumber(r, "job_id"));
         const Job& latest = versions.back();
         core::TimeMs now = jobs.clock().Now();
@@ -144,48 +148,54 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                    {"versions", std::move(items)}});
       });
 
-  add("GET", version_path.c_str(), "modelarts:trainJob:get",
+  add("GET", version_path, "modelarts:trainJob:get",
       [&jobs](Request& r, const service::Principal& who) {
         return Ok(RenderVersion(PathVersion(jobs, who, r), jobs.clock().Now()));
       });
 
-  add("DELETE", version_path.c_str(), "modelarts:trainJob:delete",
+  add("DELETE", version_path, "modelarts:trainJob:delete",
       [&jobs](Request& r, const service::Principal& who) {
         jobs.Delete(who, PathVersion(jobs, who, r).public_id);
         return Ok();
       });
 
-  add("POST", (version_path + "/stop").c_str(), "modelarts:trainJob:update",
+  add("POST", version_path + "/stop", "modelarts:trainJob:update",
       [&jobs](Request& r, const service::Principal& who) {
         jobs.Stop(who, PathVersion(jobs, who, r).public_id);
         return Ok();
       });
 
-  add("GET", (version_path + "/log/file-names").c_str(), "modelarts:trainJob:get",
+  add("GET", version_path + "/log/file-names", "modelarts:trainJob:get",
       [&jobs](Request& r, const service::Principal& who) {
         Job version = PathVersion(jobs, who, r);
         json::array names;
-        for (const core::PodState& pod : version.pods) names.push_back(json::string(pod.name + ".log"));
+        for (const core::PodState& pod : version.pods)
+          names.push_back(json::string(pod.name + ".log"));
         return Ok({{"log_file_list", std::move(names)}});
       });
 
-  add("GET", (version_path + "/aom-log").c_str(), "modelarts:trainJob:get",
+  add("GET", version_path + "/aom-log", "modelarts:trainJob:get",
       [&jobs](Request& r, const service::Principal& who) {
         Params p(r.query);
         int64_t lines = p.Int("lines").value_or(50);
-        if (lines < 0 || lines > 500) core::ThrowInvalid("lines", "Parameter error: lines must be in [0, 500].");
+        if (lines < 0 || lines > 500)
+          core::ThrowInvalid("lines", "Parameter error: lines must be in [0, 500].");
         std::string order = p.Get("order") ? *p.Get("order") : "asc";
-        if (order != "asc" && order != "desc") core::ThrowInvalid("order", "Parameter error: order must be asc or desc.");
+        if (order != "asc" && order != "desc")
+          core::ThrowInvalid("order", "Parameter error: order must be asc or desc.");
         Job version = PathVersion(jobs, who, r);
         std::string pod = p.Get("log_file") ? *p.Get("log_file") : "";
         if (pod.ends_with(".log")) pod.resize(pod.size() - 4);
         if (pod.empty() && !version.pods.empty()) pod = version.pods.front().name;
         std::vector<std::string> text;
-        if (!pod.empty() && lines > 0) text = jobs.PodLogs(who, version.public_id, pod, "", lines).lines;
+        if (!pod.empty() && lines > 0)
+          text = jobs.PodLogs(who, version.public_id, pod, "", lines).lines;
         if (order == "desc") std::reverse(text.begin(), text.end());
         std::string content;
         for (const std::string& line : text) content += line + "\n";
-        return Ok({{"content", content}, {"lines", static_cast<int64_t>(text.size())}, {"log_file", pod + ".log"}});
+        return Ok({{"content", content},
+                   {"lines", static_cast<int64_t>(text.size())},
+                   {"log_file", pod + ".log"}});
       });
 
   router.SetNotFound("/v1/", [](const Request&) {

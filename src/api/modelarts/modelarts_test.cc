@@ -12,9 +12,9 @@ using S = core::TrainingStatus;
 
 TEST(StatusMap, EveryCoreStatusHasOneCodeAndFiltersFindIt) {
   const std::pair<S, int> want[] = {
-      {S::kCreating, 1},        {S::kQueuing, 7},   {S::kRunning, 8},  {S::kStopping, 9},
-      {S::kSucceeded, 10},      {S::kFailed, 11},   {S::kStopped, 12}, {S::kSanityChecking, 19},
-      {S::kRestarting, 8},      {S::kFailedReserving, 11},
+      {S::kCreating, 1},   {S::kQueuing, 7},          {S::kRunning, 8},  {S::kStopping, 9},
+      {S::kSucceeded, 10}, {S::kFailed, 11},          {S::kStopped, 12}, {S::kSanityChecking, 19},
+      {S::kRestarting, 8}, {S::kFailedReserving, 11},
   };
   for (const auto& [status, code] : want) EXPECT_EQ(StatusCode(status), code);
   for (int s = 0; s < core::kTrainingStatusCount; ++s) {
@@ -35,8 +35,13 @@ TEST(ListParams, DefaultsAndTranslation) {
   EXPECT_EQ(q.exact[index::ExactField::kWorkspace], std::vector<std::string>{"1"});
   EXPECT_FALSE(q.statuses.has_value());
 
-  q = ParseListJobs({{"status", "3"}, {"per_page", "1000"}, {"page", "3"}, {"sort_by", "version_count"},
-                     {"order", "desc"}, {"search_content", "MNIST"}, {"workspace_id", "ws9"}},
+  q = ParseListJobs({{"status", "3"},
+                     {"per_page", "1000"},
+                     {"page", "3"},
+                     {"sort_by", "version_count"},
+                     {"order", "desc"},
+                     {"search_content", "MNIST"},
+                     {"workspace_id", "ws9"}},
                     "1", 5);
   EXPECT_EQ(q.statuses, std::optional<std::vector<S>>(std::vector<S>{}));
   EXPECT_EQ(q.offset, 2000);
@@ -48,8 +53,8 @@ TEST(ListParams, DefaultsAndTranslation) {
 
 TEST(ListParams, RejectsOutOfRangeValues) {
   const std::pair<const char*, const char*> bad[] = {
-      {"per_page", "0"}, {"per_page", "1001"}, {"page", "0"},         {"page", "65536"},
-      {"status", "23"},  {"status", "x"},      {"sortBy", "job_id"},  {"order", "ASC"},
+      {"per_page", "0"}, {"per_page", "1001"}, {"page", "0"},        {"page", "65536"},
+      {"status", "23"},  {"status", "x"},      {"sortBy", "job_id"}, {"order", "ASC"},
   };
   for (const auto& [name, value] : bad) {
     try {
@@ -67,7 +72,8 @@ TEST(CreateBody, BuildsTheCommandFromBootFileAndParameters) {
       R"({"job_name":"a_b-1","config":{"worker_server_num":3,"app_url":"/code","boot_file_url":"/code/train.py",
           "data_url":"/d","parameter":[{"label":"lr","value":"0.1"},{"label":"name","value":"it's"}]}})",
       "1");
-  EXPECT_EQ(r.draft.user_command, "cd '/code' && python3 '/code/train.py' '--lr=0.1' '--name=it'\\''s'");
+  EXPECT_EQ(r.draft.user_command,
+            "cd '/code' && python3 '/code/train.py' '--lr=0.1' '--name=it'\\''s'");
   EXPECT_EQ(r.draft.NodeCount(), 3);
   EXPECT_EQ(r.draft.workspace_id, "1");
   EXPECT_EQ(VersionName(12), "V0012");

@@ -14,10 +14,10 @@ struct Row {
 // 1 INIT, 7 WAITING, 8 RUNNING, 9 KILLING, 10 COMPLETED, 11 FAILED,
 // 12 KILLED, 19 CHECK_RUNNING.
 constexpr Row kTable[] = {
-    {S::kCreating, 1},          {S::kQueuing, 7},          {S::kBidding, 7},
-    {S::kEnvPreparing, 7},      {S::kSanityChecking, 19},  {S::kRunning, 8},
-    {S::kRestarting, 8},        {S::kStopping, 9},         {S::kSucceededReserving, 10},
-    {S::kSucceeded, 10},        {S::kFailedReserving, 11}, {S::kFailed, 11},
+    {S::kCreating, 1},     {S::kQueuing, 7},          {S::kBidding, 7},
+    {S::kEnvPreparing, 7}, {S::kSanityChecking, 19},  {S::kRunning, 8},
+    {S::kRestarting, 8},   {S::kStopping, 9},         {S::kSucceededReserving, 10},
+    {S::kSucceeded, 10},   {S::kFailedReserving, 11}, {S::kFailed, 11},
     {S::kStopped, 12},
 };
 static_assert(std::size(kTable) == core::kTrainingStatusCount, "map every core status");
