@@ -55,7 +55,7 @@ int Serve(const ServeOptions& options) {
 
   core::SystemClock clock;
   std::unique_ptr<store::SqliteStore> store = store::SqliteStore::Open(db_path);
-  std::unique_ptr<index::JobIndex> index = index::NewScanIndex();
+  std::unique_ptr<index::JobIndex> index = index::NewColumnIndex();
   service::JobService jobs(*store, *index, clock);
   spdlog::info("store {} loaded: {} jobs at revision {}", db_path.string(), index->Size(),
                store->CurrentRevision());

@@ -22,11 +22,18 @@ class JobIndex {
   // Removes the job; a missing id is ignored.
   virtual void Erase(core::JobNumber id) = 0;
   virtual Page Search(const JobQuery& query) const = 0;
+  // Tidies internal layout after a bulk load (e.g. at start); optional.
+  virtual void Optimize() {}
   virtual size_t Size() const = 0;
 };
 
 // The reference engine: evaluates every filter against every job. Exact,
 // simple, and the oracle that faster engines are tested against.
 std::unique_ptr<JobIndex> NewScanIndex();
+
+// The production engine: compressed bitmaps per value, slots in creation
+// order; the same answers as the scan engine, in about a millisecond at
+// millions of jobs.
+std::unique_ptr<JobIndex> NewColumnIndex();
 
 }  // namespace drover::index

@@ -44,6 +44,7 @@ void CheckCanChange(const Principal& who, const Job& job) {
 JobService::JobService(store::Store& store, index::JobIndex& index, const core::Clock& clock)
     : store_(store), index_(index), clock_(clock), last_number_(store.MaxJobNumber()) {
   store_.ForEachJob([&](Job&& job) { index_.Upsert(job); });
+  index_.Optimize();
 }
 
 Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {

@@ -1,0 +1,589 @@
+// The column engine: every job is a row slot; each filterable value has a
+// compressed bitmap of the slots holding it (CRoaring), so a query is a few
+// bitmap intersections and unions, then a scan of the survivors only for
+// predicates no bitmap answers (ranges, substrings). Slots are kept in
+// creation order, so the default sort (newest first) is a walk of the final
+// bitmap; other sorts order only the candidates — for low-cardinality keys
+// (status, type, priority) only the groups that overlap the page.
+//
+// Answers are exactly the scan engine's (index/scan_index.cc); the
+// differential test (column_index_test.cc) holds them to that.
+
+#include <roaring/roaring.hh>
+
+#include <algorithm>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "index/job_index.h"
+#include "text/text.h"
+
+namespace drover::index {
+
+namespace {
+
+using core::Job;
+using core::TimeMs;
+using core::TrainingStatus;
+using Slot = uint32_t;
+
+// Interns strings to dense ids, each with the bitmap of slots holding it.
+class Postings {
+ public:
+  Roaring& For(const std::string& value) { return map_[value]; }
+  const Roaring* Find(const std::string& value) const {
+    auto it = map_.find(value);
+    return it == map_.end() ? nullptr : &it->second;
+  }
+  void Add(const std::string& value, Slot slot) { map_[value].add(slot); }
+  void Remove(const std::string& value, Slot slot) {
+    auto it = map_.find(value);
+    if (it != map_.end()) it->second.remove(slot);
+  }
+  template <class F>
+  void ForEach(F&& f) const {
+    for (const auto& [value, bitmap] : map_) f(value, bitmap);
+  }
+
+ private:
+  std::unordered_map<std::string, Roaring> map_;
+};
+
+struct Row {
+  Job job;  // the indexed state
+  std::string folded_id;
+  std::string folded_name;
+  std::string folded_username;
+  std::string folded_quota_name;
+  std::vector<std::string> words[4];  // by WordsField
+  uint64_t id_prefix = 0;             // the first 8 bytes of public_id, big-endian: fast tie-break
+};
+
+uint64_t Prefix(const std::string& s) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) v = (v << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0);
+  return v;
+}
+
+const std::string& ExactValue(const Job& job, ExactField field) {
+  switch (field) {
+    case ExactField::kTenant: return job.tenant_id;
+    case ExactField::kWorkspace: return job.workspace_id;
+    case ExactField::kUserId: return job.user_id;
+    case ExactField::kBusinessUserId: return job.business_user_id;
+    case ExactField::kCaller: return job.caller;
+    case ExactField::kPipelineId: return job.pipeline_id;
+    case ExactField::kTemplateId: return job.template_id;
+    case ExactField::kPaymentType: return job.payment_type;
+    case ExactField::kOversoldInfo: return job.oversold_info;
+    case ExactField::kResourceId: return job.resource_id;
+    case ExactField::kJobType: return job.job_type;
+  }
+  return job.tenant_id;
+}
+constexpr ExactField kExactFields[] = {
+    ExactField::kTenant,     ExactField::kWorkspace,   ExactField::kUserId,
+    ExactField::kBusinessUserId, ExactField::kCaller,  ExactField::kPipelineId,
+    ExactField::kTemplateId, ExactField::kPaymentType, ExactField::kOversoldInfo,
+    ExactField::kResourceId, ExactField::kJobType,
+};
+
+TimeMs TimeValue(const Job& job, TimeField field) {
+  switch (field) {
+    case TimeField::kCreated: return job.created;
+    case TimeField::kSubmitted: return job.submitted;
+    case TimeField::kRunning: return job.running;
+    case TimeField::kFinished: return job.finished;
+    case TimeField::kModified: return job.modified;
+  }
+  return 0;
+}
+
+int64_t NumericValue(const Job& job, NumericField field, TimeMs now) {
+  switch (field) {
+    case NumericField::kRequestGpu: return job.RequestGpu();
+    case NumericField::kRequestCpu: return job.RequestCpu();
+    case NumericField::kPriority: return job.priority;
+    case NumericField::kDuration: return job.DurationSeconds(now);
+    case NumericField::kNodeCount: return job.NodeCount();
+  }
+  return 0;
+}
+
+// Distinct trigrams of folded text (bytes), for substring prefiltering.
+std::vector<std::string> Trigrams(const std::string& s) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i + 3 <= s.size(); ++i) out.push_back(s.substr(i, 3));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The longest run of `pattern` without wildcards (for a wildcard query).
+std::string LongestLiteral(const std::string& pattern) {
+  std::string best, current;
+  for (char c : pattern) {
+    if (c == '*' || c == '?') {
+      if (current.size() > best.size()) best = current;
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  return current.size() > best.size() ? current : best;
+}
+
+class ColumnIndex : public JobIndex {
+ public:
+  void Upsert(const Job& job) override {
+    Row row = MakeRow(job);
+    std::unique_lock lock(mu_);
+    auto it = slot_of_.find(job.id);
+    if (it != slot_of_.end()) {
+      Slot slot = it->second;
+      RemovePostings(slot, rows_[slot]);
+      if (job.created != rows_[slot].job.created) created_sorted_ = false;
+      rows_[slot] = std::move(row);
+      AddPostings(slot);
+      return;
+    }
+    Slot slot = static_cast<Slot>(rows_.size());
+    if (!rows_.empty() && job.created < rows_.back().job.created) created_sorted_ = false;
+    rows_.push_back(std::move(row));
+    slot_of_[job.id] = slot;
+    AddPostings(slot);
+  }
+
+  void Optimize() override {
+    std::unique_lock lock(mu_);
+    if (!created_sorted_) {
+      // Renumber the slots in creation order, so the default sort is a walk.
+      std::vector<Row> rows;
+      for (const auto& [id, slot] : slot_of_) rows.push_back(std::move(rows_[slot]));
+      std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        return a.job.created != b.job.created ? a.job.created < b.job.created
+                                              : a.job.public_id < b.job.public_id;
+      });
+      Clear();
+      for (Row& row : rows) {
+        Slot slot = static_cast<Slot>(rows_.size());
+        slot_of_[row.job.id] = slot;
+        rows_.push_back(std::move(row));
+        AddPostings(slot);
+      }
+    }
+    live_.runOptimize();
+  }
+
+  void Erase(core::JobNumber id) override {
+    std::unique_lock lock(mu_);
+    auto it = slot_of_.find(id);
+    if (it == slot_of_.end()) return;
+    RemovePostings(it->second, rows_[it->second]);
+    slot_of_.erase(it);  // the slot stays, dead: creation order is kept
+  }
+
+  size_t Size() const override {
+    std::shared_lock lock(mu_);
+    return slot_of_.size();
+  }
+
+  Page Search(const JobQuery& q) const override {
+    std::shared_lock lock(mu_);
+    Roaring hits = Filter(q);
+    Page page;
+    page.total = static_cast<int64_t>(hits.cardinality());
+    if (q.offset >= page.total || q.limit <= 0) return page;
+    std::vector<Slot> slots = q.sort == SortField::kCreated && created_sorted_
+                                  ? PageByCreated(hits, q)
+                                  : PageBySorting(hits, q);
+    for (Slot s : slots) page.ids.push_back(rows_[s].job.id);
+    return page;
+  }
+
+ private:
+  // ==== Rows and postings ===================================================
+
+  void Clear() {
+    rows_.clear();
+    slot_of_.clear();
+    created_sorted_ = true;
+    live_ = Roaring();
+    for (Postings& p : exact_) p = Postings();
+    for (Roaring& b : status_) b = Roaring();
+    for (Roaring& b : visibility_) b = Roaring();
+    assign_node_ = latest_ = Roaring();
+    lineage_ = public_id_ = username_ = quota_name_ = tags_ = trigrams_ = Postings();
+    for (Postings& p : words_) p = Postings();
+  }
+
+  static Row MakeRow(const Job& job) {
+    Row row;
+    row.job = job;
+    row.job.history.clear();  // not needed to answer queries
+    row.job.pods.clear();
+    row.job.history_pods.clear();
+    row.job.extras.clear();
+    row.folded_id = text::Fold(job.public_id);
+    row.folded_name = text::Fold(job.display_name);
+    row.folded_username = text::Fold(job.username);
+    row.folded_quota_name = text::Fold(job.resource_quota_name);
+    row.words[static_cast<int>(WordsField::kReason)] = text::Words(job.reason_code + " " + job.reason_message);
+    row.words[static_cast<int>(WordsField::kUserCommand)] = text::Words(job.user_command);
+    row.words[static_cast<int>(WordsField::kImage)] = text::Words(job.Images());
+    row.words[static_cast<int>(WordsField::kName)] = text::Words(job.display_name);
+    for (auto& w : row.words) {
+      std::sort(w.begin(), w.end());
+      w.erase(std::unique(w.begin(), w.end()), w.end());
+    }
+    row.id_prefix = Prefix(job.public_id);
+    return row;
+  }
+
+  template <class F>
+  void ForEachPosting(Slot slot, const Row& row, F&& f) {
+    const Job& job = row.job;
+    f(live_);
+    for (ExactField field : kExactFields) {
+      f(exact_[static_cast<int>(field)].For(ExactValue(job, field)));
+    }
+    f(status_[static_cast<int>(job.status)]);
+    f(visibility_[static_cast<int>(job.visibility)]);
+    if (job.enable_assign_node) f(assign_node_);
+    if (job.latest) f(latest_);
+    f(lineage_.For(std::to_string(job.Lineage())));
+    f(public_id_.For(row.folded_id));
+    f(username_.For(row.folded_username));
+    f(quota_name_.For(row.folded_quota_name));
+    for (const auto& [k, v] : job.tags) f(tags_.For(k + '\0' + v));
+    for (int field = 0; field < 4; ++field) {
+      for (const std::string& w : row.words[field]) f(words_[field].For(w));
+    }
+    for (const std::string& t : Trigrams(row.folded_name)) f(trigrams_.For(t));
+    (void)slot;
+  }
+
+  void AddPostings(Slot slot) {
+    ForEachPosting(slot, rows_[slot], [slot](Roaring& b) { b.add(slot); });
+  }
+  void RemovePostings(Slot slot, const Row& row) {
+    ForEachPosting(slot, row, [slot](Roaring& b) { b.remove(slot); });
+  }
+
+  // ==== Filtering ===========================================================
+
+  static Roaring Union(const std::vector<const Roaring*>& parts) {
+    if (parts.empty()) return Roaring();
+    if (parts.size() == 1) return *parts[0];
+    return Roaring::fastunion(parts.size(), const_cast<const Roaring**>(parts.data()));
+  }
+
+  Roaring Filter(const JobQuery& q) const {
+    Roaring hits = live_;
+    for (const auto& [field, values] : q.exact) {
+      std::vector<const Roaring*> parts;
+      for (const std::string& v : values) {
+        if (const Roaring* b = exact_[static_cast<int>(field)].Find(v)) parts.push_back(b);
+      }
+      hits &= Union(parts);
+    }
+    if (q.statuses) {
+      std::vector<const Roaring*> parts;
+      for (TrainingStatus s : *q.statuses) parts.push_back(&status_[static_cast<int>(s)]);
+      hits &= Union(parts);
+    }
+    if (!q.public_ids.empty()) {
+      std::vector<const Roaring*> parts;
+      for (const std::string& id : q.public_ids) {
+        if (const Roaring* b = public_id_.Find(id)) parts.push_back(b);
+      }
+      hits &= Union(parts);
+    }
+    if (q.visibility) hits &= visibility_[static_cast<int>(*q.visibility)];
+    if (q.enable_assign_node) {
+      if (*q.enable_assign_node) {
+        hits &= assign_node_;
+      } else {
+        hits -= assign_node_;
+      }
+    }
+    if (q.latest_only) hits &= latest_;
+    if (q.lineage) {
+      const Roaring* b = lineage_.Find(std::to_string(*q.lineage));
+      hits &= b ? *b : Roaring();
+    }
+    for (const auto& [key, value] : q.tags) {
+      const Roaring* b = tags_.Find(key + '\0' + value);
+      hits &= b ? *b : Roaring();
+    }
+    for (const auto& [field, words] : q.words) {
+      for (const std::string& w : words) {
+        const Roaring* b = words_[static_cast<int>(field)].Find(w);
+        hits &= b ? *b : Roaring();
+      }
+    }
+    for (const auto& [field, needle] : q.contains) {
+      if (field == ContainsField::kName) {
+        NarrowBySubstring(hits, needle);
+        continue;
+      }
+      // Few distinct users and quotas: match the dictionary, not the rows.
+      const Postings& dict = field == ContainsField::kUsername ? username_ : quota_name_;
+      std::vector<const Roaring*> parts;
+      dict.ForEach([&](const std::string& value, const Roaring& b) {
+        if (value.find(needle) != std::string::npos) parts.push_back(&b);
+      });
+      hits &= Union(parts);
+    }
+    if (q.name) {
+      const auto& [mode, text] = *q.name;
+      std::string literal = mode == NameMatch::kWildcard ? LongestLiteral(text) : text;
+      NarrowByTrigrams(hits, literal);
+    }
+    if (q.viewer && !q.viewer->tenant_admin) hits &= Visible(*q.viewer);
+    if (q.time && q.time->field == TimeField::kCreated && created_sorted_) {
+      hits &= CreatedRange(q.time->from, q.time->to);
+    }
+    NarrowByRowPredicates(hits, q);
+    return hits;
+  }
+
+  // Slots whose created time is in [from, to], when slots are in created order.
+  Roaring CreatedRange(TimeMs from, TimeMs to) const {
+    auto by_created = [&](TimeMs t) {
+      size_t lo = 0, hi = rows_.size();
+      while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (rows_[mid].job.created < t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    size_t begin = by_created(std::max<TimeMs>(from, 1));  // 0 is "never"
+    size_t end = to == INT64_MAX ? rows_.size() : by_created(to + 1);
+    Roaring range;
+    if (end > begin) range.addRange(begin, end);
+    return range;
+  }
+
+  void NarrowByTrigrams(Roaring& hits, const std::string& literal) const {
+    for (const std::string& t : Trigrams(literal)) {
+      const Roaring* b = trigrams_.Find(t);
+      hits &= b ? *b : Roaring();
+    }
+  }
+
+  void NarrowBySubstring(Roaring& hits, const std::string& needle) const {
+    NarrowByTrigrams(hits, needle);
+    Roaring keep;
+    for (Slot s : hits) {
+      if (rows_[s].folded_name.find(needle) != std::string::npos) keep.add(s);
+    }
+    hits = std::move(keep);
+  }
+
+  // PUBLIC jobs of the viewer's workspaces, all jobs of the workspaces it
+  // administers, and its own (the rule of core::CanSee, as bitmaps).
+  Roaring Visible(const core::Viewer& viewer) const {
+    std::vector<const Roaring*> parts;
+    const Postings& users = exact_[static_cast<int>(ExactField::kUserId)];
+    const Postings& workspaces = exact_[static_cast<int>(ExactField::kWorkspace)];
+    if (const Roaring* mine = users.Find(viewer.user)) parts.push_back(mine);
+    std::vector<const Roaring*> member;
+    for (const auto& [workspace, role] : viewer.workspaces) {
+      const Roaring* b = workspaces.Find(workspace);
+      if (!b) continue;
+      if (role == core::WorkspaceRole::kAdmin) parts.push_back(b);
+      else member.push_back(b);
+    }
+    Roaring visible = Union(parts);
+    Roaring public_in_member = Union(member);
+    public_in_member &= visibility_[static_cast<int>(core::Visibility::kPublic)];
+    visible |= public_in_member;
+    return visible;
+  }
+
+  // The predicates no bitmap answers, checked on the survivors only.
+  void NarrowByRowPredicates(Roaring& hits, const JobQuery& q) const {
+    bool time = q.time && !(q.time->field == TimeField::kCreated && created_sorted_);
+    bool name = q.name.has_value();
+    if (!time && !name && !q.numeric) return;
+    Roaring keep;
+    for (Slot s : hits) {
+      const Row& row = rows_[s];
+      if (time) {
+        TimeMs t = TimeValue(row.job, q.time->field);
+        if (t == 0 || t < q.time->from || t > q.time->to) continue;
+      }
+      if (q.time && q.time->field == TimeField::kCreated && row.job.created == 0) continue;
+      if (q.numeric) {
+        int64_t v = NumericValue(row.job, q.numeric->field, q.now);
+        if (v < q.numeric->min || v > q.numeric->max) continue;
+      }
+      if (name && !NameMatches(row, q.name->first, q.name->second)) continue;
+      keep.add(s);
+    }
+    hits = std::move(keep);
+  }
+
+  static bool NameMatches(const Row& row, NameMatch mode, const std::string& q) {
+    switch (mode) {
+      case NameMatch::kWildcard:
+        if (q.find_first_of("*?") == std::string::npos) return row.folded_name.find(q) != std::string::npos;
+        return text::GlobMatch(row.folded_name, "*" + q + "*");
+      case NameMatch::kPrefix: return row.folded_name.starts_with(q);
+      case NameMatch::kTerm: return row.folded_name == q;
+    }
+    return false;
+  }
+
+  // ==== Ordering ============================================================
+
+  bool Before(Slot a, Slot b) const {  // ascending by public id
+    const Row& x = rows_[a];
+    const Row& y = rows_[b];
+    if (x.id_prefix != y.id_prefix) return x.id_prefix < y.id_prefix;
+    return x.job.public_id < y.job.public_id;
+  }
+
+  // Slots are in created order, equal times in no particular order: walk
+  // the bitmap to the page, widening it to whole runs of equal times at its
+  // edges, then order those by public id.
+  std::vector<Slot> PageByCreated(const Roaring& hits, const JobQuery& q) const {
+    int64_t total = static_cast<int64_t>(hits.cardinality());
+    int64_t limit = std::min(q.limit, total - q.offset);
+    // The same window in ascending order.
+    int64_t first = q.descending ? total - q.offset - limit : q.offset;
+    int64_t last = first + limit;  // exclusive
+    uint32_t slot = 0;
+    hits.select(static_cast<uint32_t>(first), &slot);
+    // Back to the first hit with the same created time.
+    int64_t begin = first;
+    TimeMs t0 = rows_[slot].job.created;
+    while (begin > 0) {
+      uint32_t prev = 0;
+      hits.select(static_cast<uint32_t>(begin - 1), &prev);
+      if (rows_[prev].job.created != t0) break;
+      --begin;
+    }
+    std::vector<Slot> window;
+    TimeMs last_time = 0;
+    for (int64_t r = begin; r < total; ++r) {
+      uint32_t s = 0;
+      hits.select(static_cast<uint32_t>(r), &s);
+      if (r >= last && rows_[s].job.created != last_time) break;
+      window.push_back(s);
+      last_time = rows_[s].job.created;
+    }
+    std::stable_sort(window.begin(), window.end(), [&](Slot a, Slot b) {
+      if (rows_[a].job.created != rows_[b].job.created) return rows_[a].job.created < rows_[b].job.created;
+      return Before(a, b);
+    });
+    std::vector<Slot> page(window.begin() + (first - begin), window.begin() + (last - begin));
+    if (q.descending) std::reverse(page.begin(), page.end());
+    return page;
+  }
+
+  // Orders the candidates by the sort key, materializing only what the page
+  // needs: for keys with few values, only the groups the page overlaps.
+  std::vector<Slot> PageBySorting(const Roaring& hits, const JobQuery& q) const {
+    if (q.sort == SortField::kStatus) return PageByGroups(hits, q);
+    std::vector<Slot> slots(hits.cardinality());
+    hits.toUint32Array(slots.data());
+    return TopK(std::move(slots), q, q.offset);
+  }
+
+  // Status sorts group by status name: count each group by bitmap, then
+  // order only the groups that overlap the page.
+  std::vector<Slot> PageByGroups(const Roaring& hits, const JobQuery& q) const {
+    std::vector<int> order(core::kTrainingStatusCount);
+    for (int i = 0; i < core::kTrainingStatusCount; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [](int a, int b) {
+      return core::TrainingStatusName(static_cast<TrainingStatus>(a)) <
+             core::TrainingStatusName(static_cast<TrainingStatus>(b));
+    });
+    if (q.descending) std::reverse(order.begin(), order.end());
+    std::vector<Slot> page;
+    int64_t seen = 0;
+    int64_t want_end = q.offset + q.limit;
+    for (int status : order) {
+      if (seen >= want_end) break;
+      int64_t count = static_cast<int64_t>(hits.and_cardinality(status_[status]));
+      if (seen + count <= q.offset) {
+        seen += count;
+        continue;
+      }
+      Roaring group = hits & status_[status];
+      std::vector<Slot> slots(group.cardinality());
+      group.toUint32Array(slots.data());
+      int64_t skip = std::max<int64_t>(0, q.offset - seen);
+      JobQuery rest = q;
+      rest.limit = want_end - std::max(seen, q.offset);
+      for (Slot s : TopK(std::move(slots), rest, skip)) page.push_back(s);
+      seen += count;
+    }
+    return page;
+  }
+
+  // The slots at [skip, skip + q.limit) of `slots` ordered by q.sort.
+  std::vector<Slot> TopK(std::vector<Slot> slots, const JobQuery& q, int64_t skip) const {
+    auto less = [&](Slot a, Slot b) {
+      const Job& x = rows_[a].job;
+      const Job& y = rows_[b].job;
+      auto by = [&](const auto& u, const auto& v) {
+        if (u != v) return u < v;
+        return Before(a, b);
+      };
+      switch (q.sort) {
+        case SortField::kCreated: return by(x.created, y.created);
+        case SortField::kFinished: return by(x.finished, y.finished);
+        case SortField::kRunning: return by(x.running, y.running);
+        case SortField::kModified: return by(x.modified, y.modified);
+        case SortField::kName: return by(x.display_name, y.display_name);
+        case SortField::kJobType: return by(x.job_type, y.job_type);
+        case SortField::kStatus: return by(core::TrainingStatusName(x.status), core::TrainingStatusName(y.status));
+        case SortField::kPriority: return by(x.priority, y.priority);
+        case SortField::kDescription: return by(x.description, y.description);
+        case SortField::kDuration: return by(x.DurationSeconds(q.now), y.DurationSeconds(q.now));
+        case SortField::kVersionCount: return by(x.version_count, y.version_count);
+        case SortField::kVersion: return by(x.version, y.version);
+      }
+      return false;
+    };
+    auto ordered = [&](Slot a, Slot b) { return q.descending ? less(b, a) : less(a, b); };
+    int64_t n = static_cast<int64_t>(slots.size());
+    int64_t begin = std::min(skip, n);
+    int64_t end = std::min(skip + q.limit, n);
+    if (begin > 0 && begin < n) {
+      std::nth_element(slots.begin(), slots.begin() + begin, slots.end(), ordered);
+    }
+    std::partial_sort(slots.begin() + begin, slots.begin() + end, slots.end(), ordered);
+    return std::vector<Slot>(slots.begin() + begin, slots.begin() + end);
+  }
+
+  mutable std::shared_mutex mu_;
+  // All guarded by mu_.
+  std::vector<Row> rows_;  // by slot; a deleted job's slot stays, out of live_
+  std::unordered_map<core::JobNumber, Slot> slot_of_;
+  bool created_sorted_ = true;  // slots are in non-decreasing created order
+  Roaring live_;
+  Postings exact_[std::size(kExactFields)];
+  Roaring status_[core::kTrainingStatusCount];
+  Roaring visibility_[2];
+  Roaring assign_node_;
+  Roaring latest_;
+  Postings lineage_;
+  Postings public_id_;
+  Postings username_;
+  Postings quota_name_;
+  Postings tags_;
+  Postings words_[4];
+  Postings trigrams_;
+};
+
+}  // namespace
+
+std::unique_ptr<JobIndex> NewColumnIndex() { return std::make_unique<ColumnIndex>(); }
+
+}  // namespace drover::index
