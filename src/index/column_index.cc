@@ -341,7 +341,11 @@ class ColumnIndex : public JobIndex {
       std::string literal = mode == NameMatch::kWildcard ? LongestLiteral(text) : text;
       NarrowByTrigrams(hits, literal);
     }
-    if (q.viewer && !q.viewer->tenant_admin) hits &= Visible(*q.viewer);
+    if (q.viewer) {
+      const Roaring* tenant = exact_[static_cast<int>(ExactField::kTenant)].Find(q.viewer->tenant);
+      hits &= tenant ? *tenant : Roaring();  // nothing crosses tenants
+      if (!q.viewer->tenant_admin) hits &= Visible(*q.viewer);
+    }
     if (q.time && q.time->field == TimeField::kCreated && created_sorted_) {
       hits &= CreatedRange(q.time->from, q.time->to);
     }
