@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "cli/import.h"
 #include "cli/keys.h"
 #include "cli/serve.h"
 
@@ -75,10 +76,18 @@ int main(int argc, char** argv) {
                      "Workspace membership: ID or ID:admin (repeatable)");
   keys_cmd->get_subcommand("revoke")->add_option("key", keys.key_id, "AccessKeyId")->required();
 
+  drover::cli::ImportOptions import_options;
+  import_options.data_dir = serve.data_dir;
+  CLI::App* import_cmd = app.add_subcommand("import", "Bulk-load job history (GetJob-shaped JSON lines); server stopped");
+  import_cmd->add_option("--data-dir", import_options.data_dir, "Directory of the embedded store")->capture_default_str();
+  import_cmd->add_option("--tenant", import_options.tenant, "Tenant that owns the jobs")->capture_default_str();
+  import_cmd->add_option("file", import_options.file, "JSON lines file")->required();
+
   CLI11_PARSE(app, argc, argv);
   serve.auth = auth == "on";
   try {
     if (serve_cmd->parsed()) return drover::cli::Serve(serve);
+    if (import_cmd->parsed()) return drover::cli::Import(import_options);
     if (keys_cmd->get_subcommand("create")->parsed()) return drover::cli::KeysCreate(keys);
     if (keys_cmd->get_subcommand("list")->parsed()) return drover::cli::KeysList(keys);
     if (keys_cmd->get_subcommand("revoke")->parsed()) return drover::cli::KeysRevoke(keys);
