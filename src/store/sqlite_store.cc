@@ -32,10 +32,18 @@ std::unique_ptr<SqliteStore> SqliteStore::Open(const std::filesystem::path& path
   std::unique_ptr<SqliteStore> store(new SqliteStore(OpenDatabase(path.c_str())));
   Exec(store->db_, "PRAGMA synchronous=FULL");
   Exec(store->db_, kSchema);
+  store->get_by_id_ = std::make_unique<Statement>(store->db_, "SELECT doc FROM jobs WHERE id = ?1");
+  store->get_by_public_id_ = std::make_unique<Statement>(store->db_, "SELECT doc FROM jobs WHERE public_id = ?1");
   return store;
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
+
+SqliteStore::~SqliteStore() {
+  get_by_id_.reset();
+  get_by_public_id_.reset();
+  sqlite3_close(db_);
+}
 
 Revision SqliteStore::Apply(const std::vector<Mutation>& batch) {
   std::lock_guard lock(mu_);
@@ -53,19 +61,21 @@ Revision SqliteStore::Apply(const std::vector<Mutation>& batch) {
     Statement log(db_, "INSERT INTO changes(revision, kind, job_id) VALUES (?1, ?2, ?3)");
     Statement max_number(db_,
                          "UPDATE meta SET value = max(value, ?1) WHERE key = 'max_job_number'");
+    int64_t max_id = 0;
     for (const Mutation& m : batch) {
       auto id = static_cast<int64_t>(m.job.id);
       if (m.kind == Mutation::Kind::kPutJob) {
         put.Bind(1, id).Bind(2, m.job.public_id).Bind(3, EncodeJob(m.job)).Step();
-        max_number.Bind(1, id).Step();
+        max_id = std::max(max_id, id);
       } else {
         del.Bind(1, id).Step();
       }
       log.Bind(1, static_cast<int64_t>(revision)).Bind(2, static_cast<int64_t>(m.kind)).Bind(3, id);
       log.Step();
       // Statements are re-run for the next mutation.
-      for (Statement* s : {&put, &del, &log, &max_number}) s->Reset();
+      for (Statement* s : {&put, &del, &log}) s->Reset();
     }
+    if (max_id > 0) max_number.Bind(1, max_id).Step();
     Exec(db_, "COMMIT");
     return revision;
   } catch (...) {
@@ -96,18 +106,24 @@ void SqliteStore::ForEachJob(const std::function<void(core::Job&&)>& visit) {
 
 std::optional<core::Job> SqliteStore::GetJob(core::JobNumber id) {
   std::lock_guard lock(mu_);
-  Statement s(db_, "SELECT doc FROM jobs WHERE id = ?1");
+  Statement& s = *get_by_id_;
+  s.Reset();
   s.Bind(1, static_cast<int64_t>(id));
-  if (!s.Step()) return std::nullopt;
-  return DecodeJob(s.Text(0));
+  std::optional<core::Job> job;
+  if (s.Step()) job = DecodeJob(s.Text(0));
+  s.Reset();
+  return job;
 }
 
 std::optional<core::Job> SqliteStore::FindJob(std::string_view public_id) {
   std::lock_guard lock(mu_);
-  Statement s(db_, "SELECT doc FROM jobs WHERE public_id = ?1");
+  Statement& s = *get_by_public_id_;
+  s.Reset();
   s.Bind(1, public_id);
-  if (!s.Step()) return std::nullopt;
-  return DecodeJob(s.Text(0));
+  std::optional<core::Job> job;
+  if (s.Step()) job = DecodeJob(s.Text(0));
+  s.Reset();
+  return job;
 }
 
 std::vector<Change> SqliteStore::ChangesSince(Revision since) {

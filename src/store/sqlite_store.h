@@ -16,6 +16,8 @@ struct sqlite3;
 
 namespace drover::store {
 
+class Statement;
+
 class SqliteStore : public Store {
  public:
   // Opens (creating when absent) the database file at `path`.
@@ -32,10 +34,13 @@ class SqliteStore : public Store {
   std::vector<Change> ChangesSince(Revision since) override;
 
  private:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  explicit SqliteStore(sqlite3* db);
 
   std::mutex mu_;
   sqlite3* db_;  // guarded by mu_
+  // Reads prepared once (page reads call them per listed job); guarded by mu_.
+  std::unique_ptr<Statement> get_by_id_;
+  std::unique_ptr<Statement> get_by_public_id_;
 };
 
 }  // namespace drover::store

@@ -42,7 +42,38 @@ icu::BreakIterator& WordIterator() {
 
 }  // namespace
 
+namespace {
+
+bool IsAsciiAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Plain ASCII: a word is a run of letters and digits, which is what ICU's
+// rules give for it once `-_./` split too (apostrophes aside).
+std::vector<std::string> AsciiWords(std::string_view text) {
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && !IsAsciiAlnum(text[i])) ++i;
+    size_t start = i;
+    while (i < text.size() && IsAsciiAlnum(text[i])) ++i;
+    if (i > start) {
+      std::string word(text.substr(start, i - start));
+      for (char& ch : word) {
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      }
+      words.push_back(std::move(word));
+    }
+  }
+  return words;
+}
+
+}  // namespace
+
 std::vector<std::string> Words(std::string_view utf8) {
+  if (std::all_of(utf8.begin(), utf8.end(), [](char c) { return (c & 0x80) == 0; })) {
+    return AsciiWords(utf8);
+  }
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   u.foldCase();

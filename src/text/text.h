@@ -19,6 +19,7 @@ std::string Fold(std::string_view utf8);
 // segments with letters, digits or ideographs. The separators of names,
 // paths and file names — `-`, `_`, `.` and `/` — also split words
 // ("tf-mnist_v2.1" → "tf", "mnist", "v2", "1"; "train.py" → "train", "py").
+// Plain ASCII text takes a fast path: runs of letters and digits.
 std::vector<std::string> Words(std::string_view utf8);
 
 // Whether every word of `query` occurs among `words` (the output of Words);

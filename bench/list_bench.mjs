@@ -1,0 +1,235 @@
+// List benchmark (not a test): N DLC-style jobs, imported into drover and
+// loaded into PostgreSQL 15 with best-practice indexes, then the same
+// ListJobs-style queries — with their exact counts — against both.
+//
+//   N=1000000 node bench/list_bench.mjs
+//
+// Prints p50/p99 per query for drover over HTTP keep-alive (1 and 2 client
+// connections) and for PostgreSQL (query + count over a local socket), the
+// ratio per query and the geometric mean; and import rate, start-up time
+// and server RSS.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = process.env.DROVER_BIN || path.resolve(here, '../build/drover');
+const N = Number(process.env.N || 1_000_000);
+const RUNS = Number(process.env.RUNS || 100);
+const work = mkdtempSync(path.join(tmpdir(), 'drover-listbench-'));
+chmodSync(work, 0o777);
+const NOW = Date.UTC(2026, 10, 1);
+const DAY = 86400e3;
+const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+
+// ---- data ---------------------------------------------------------------
+let seed = 42;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const pick = (a) => a[Math.floor(rand() * a.length)];
+const words = ['resnet', 'bert', 'llama', 'mnist', 'gpt', 'vit', 'train', 'eval', 'finetune', 'pretrain',
+               'sft', 'rlhf', 'nightly', 'sweep', 'ablation', '训练', '模型', '微调', '推理', '数据'];
+const statuses = ['Succeeded', 'Succeeded', 'Succeeded', 'Failed', 'Stopped', 'Running', 'Queuing'];
+const reasons = ['CUDA out of memory', 'NCCL timeout on rank 3', 'exit code 1', '显存不足', 'node lost', 'OOMKilled by kernel'];
+const commands = ['python train.py --epochs 10', 'torchrun --nproc_per_node 8 pretrain.py', 'bash run_sweep.sh',
+                  'python eval.py --ckpt last', 'deepspeed sft.py --zero 3'];
+const images = ['pytorch:2.1-cuda12', 'pytorch:1.13-cuda11', 'tensorflow:2.14-gpu', 'megatron:23.10', 'vllm:0.4'];
+const teams = ['nlp', 'vision', 'speech', 'rec', 'infra'];
+
+function genJob(i) {
+  const created = NOW - Math.floor(rand() * 365 * DAY);
+  const status = pick(statuses);
+  const finished = ['Succeeded', 'Failed', 'Stopped'].includes(status) ? created + Math.floor(rand() * 2 * DAY) : 0;
+  const user = `user${Math.floor(rand() * 500)}`;
+  return {
+    JobId: `dlc${i.toString(36).padStart(13, '0')}`,
+    DisplayName: `${pick(words)}-${pick(words)}-${Math.floor(rand() * 10000)}`,
+    JobType: rand() < 0.7 ? 'PyTorchJob' : 'TFJob',
+    Status: status,
+    ReasonMessage: status === 'Failed' ? pick(reasons) : '',
+    WorkspaceId: `ws${Math.floor(rand() * 20)}`,
+    UserId: user, Username: user,
+    Priority: 1 + Math.floor(rand() * 9),
+    ResourceId: `quota-${Math.floor(rand() * 10)}`,
+    GmtCreateTime: iso(created),
+    GmtFinishTime: finished ? iso(finished) : null,
+    UserCommand: pick(commands),
+    JobSpecs: [{ Type: 'Worker', Image: pick(images), PodCount: 1 + Math.floor(rand() * 4),
+                 ResourceConfig: { GPU: String(Math.floor(rand() * 3)), CPU: '8', Memory: '64Gi' } }],
+    Settings: { Tags: { team: pick(teams) } },
+  };
+}
+
+async function writeData() {
+  const jsonl = createWriteStream(path.join(work, 'jobs.jsonl'));
+  const tsv = createWriteStream(path.join(work, 'jobs.tsv'));
+  const write = (s, text) => (s.write(text) ? null : new Promise((r) => s.once('drain', r)));
+  const esc = (s) => String(s).replace(/\\/g, '\\\\').replace(/\t/g, ' ').replace(/\n/g, ' ');
+  for (let i = 1; i <= N; i++) {
+    const j = genJob(i);
+    const spec = j.JobSpecs[0];
+    const gpu = Number(spec.ResourceConfig.GPU) * spec.PodCount;
+    const row = ['local', j.JobId, j.DisplayName, j.JobType, j.Status, j.ReasonMessage, j.WorkspaceId, j.UserId,
+                 j.Username, j.Priority, j.ResourceId, j.GmtCreateTime, j.GmtFinishTime ?? '\\N', j.UserCommand,
+                 spec.Image, gpu, JSON.stringify(j.Settings.Tags)].map((v) => (v === '\\N' ? v : esc(v))).join('\t');
+    await write(jsonl, JSON.stringify(j) + '\n');
+    await write(tsv, row + '\n');
+  }
+  await Promise.all([new Promise((r) => jsonl.end(r)), new Promise((r) => tsv.end(r))]);
+}
+
+// ---- the queries --------------------------------------------------------
+const YEAR = { StartTime: iso(NOW - 366 * DAY), EndTime: iso(NOW) };
+const WEEK = { StartTime: iso(NOW - 7 * DAY), EndTime: iso(NOW) };
+const queries = [
+  { name: 'default list (workspace, last 7 days, newest)', dlc: { WorkspaceId: 'ws3', PageSize: 50, ...WEEK },
+    sql: { where: "workspace_id = 'ws3' AND created BETWEEN $1 AND $2", args: [WEEK.StartTime, WEEK.EndTime], order: 'created DESC, job_id DESC' } },
+  { name: 'fuzzy name + status', dlc: { DisplayName: 'llama-sft', Status: 'Failed', PageSize: 50, ...YEAR },
+    sql: { where: "name ILIKE '%llama-sft%' AND status = 'Failed' AND created BETWEEN $1 AND $2", args: [YEAR.StartTime, YEAR.EndTime], order: 'created DESC, job_id DESC' } },
+  { name: 'full text: reason', dlc: { ReasonSearch: 'out of memory', PageSize: 50, ...YEAR },
+    sql: { where: "to_tsvector('simple', reason) @@ plainto_tsquery('simple', 'out of memory') AND created BETWEEN $1 AND $2", args: [YEAR.StartTime, YEAR.EndTime], order: 'created DESC, job_id DESC' } },
+  { name: 'full text: command', dlc: { UserCommandSearch: 'deepspeed zero', PageSize: 50, ...YEAR },
+    sql: { where: "to_tsvector('simple', command) @@ plainto_tsquery('simple', 'deepspeed zero') AND created BETWEEN $1 AND $2", args: [YEAR.StartTime, YEAR.EndTime], order: 'created DESC, job_id DESC' } },
+  { name: 'full text: image', dlc: { ImageSearch: 'megatron', PageSize: 50, ...YEAR },
+    sql: { where: "to_tsvector('simple', image) @@ plainto_tsquery('simple', 'megatron') AND created BETWEEN $1 AND $2", args: [YEAR.StartTime, YEAR.EndTime], order: 'created DESC, job_id DESC' } },
+  { name: 'tag + fuzzy user, page 20', dlc: { Tags: JSON.stringify({ team: 'nlp' }), Username: 'user42', PageSize: 50, PageNumber: 20, ...YEAR },
+    sql: { where: "tags @> '{\"team\":\"nlp\"}' AND username ILIKE '%user42%' AND created BETWEEN $1 AND $2", args: [YEAR.StartTime, YEAR.EndTime], order: 'created DESC, job_id DESC', offset: 950 } },
+  { name: 'numeric range sorted by name', dlc: { NumericRangeField: 'RequestGPU', NumericRangeMin: 6, NumericRangeMax: 8, SortBy: 'DisplayName', Order: 'asc', PageSize: 50, ...YEAR },
+    sql: { where: 'request_gpu BETWEEN 6 AND 8 AND created BETWEEN $1 AND $2', args: [YEAR.StartTime, YEAR.EndTime], order: 'name ASC, job_id ASC' } },
+  { name: 'sort by status, page 2000', dlc: { SortBy: 'Status', PageSize: 50, PageNumber: 2000, ...YEAR },
+    sql: { where: 'created BETWEEN $1 AND $2', args: [YEAR.StartTime, YEAR.EndTime], order: 'status DESC, job_id DESC', offset: 99950 } },
+];
+
+const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
+
+// ---- drover -------------------------------------------------------------
+async function benchDrover() {
+  const dataDir = path.join(work, 'drover');
+  const t0 = performance.now();
+  const out = execFileSync(bin, ['import', '--data-dir', dataDir, path.join(work, 'jobs.jsonl')]).toString();
+  const importSeconds = (performance.now() - t0) / 1000;
+  console.log(`drover import: ${out.trim()}`);
+  const start = performance.now();
+  const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--auth', 'off'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const port = await new Promise((resolve, reject) => {
+    const on = (c) => { log += c; const m = /listening on [\d.]+:(\d+)/.exec(log); if (m) resolve(Number(m[1])); };
+    server.stdout.on('data', on);
+    server.stderr.on('data', on);
+    server.on('exit', (code) => reject(new Error(`drover exited ${code}: ${log}`)));
+  });
+  const startup = (performance.now() - start) / 1000;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+  const get = (q) => new Promise((resolve, reject) => {
+    const qs = new URLSearchParams(q).toString();
+    http.get({ host: '127.0.0.1', port, path: `/api/v1/jobs?${qs}`, agent }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(body))));
+    }).on('error', reject);
+  });
+  const results = [];
+  for (const q of queries) {
+    const first = await get(q.dlc);
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      await get(q.dlc);
+      times.push(performance.now() - t);
+    }
+    results.push({ total: first.TotalCount, returned: first.Jobs.length, p50: pct(times, 0.5), p99: pct(times, 0.99) });
+  }
+  const throughput = async (connections) => {
+    let done = 0;
+    const until = performance.now() + 3000;
+    await Promise.all(Array.from({ length: connections }, async (_, c) => {
+      for (let i = c; performance.now() < until; i++) {
+        await get(queries[i % queries.length].dlc);
+        done++;
+      }
+    }));
+    return done / 3;
+  };
+  const rps1 = await throughput(1);
+  const rps2 = await throughput(2);
+  const rss = Number(readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+  server.kill('SIGTERM');
+  await new Promise((r) => server.on('exit', r));
+  agent.destroy();
+  return { results, rps1, rps2, startup, rss, importRate: N / importSeconds };
+}
+
+// ---- PostgreSQL ---------------------------------------------------------
+async function benchPostgres() {
+  const pgbin = '/usr/lib/postgresql/15/bin';
+  const dir = path.join(work, 'pg');
+  const asPostgres = (cmd, args) => {
+    const r = spawnSync('runuser', ['-u', 'postgres', '--', `${pgbin}/${cmd}`, ...args],
+                        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
+  };
+  asPostgres('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  asPostgres('pg_ctl', ['-D', dir, '-l', path.join(work, 'pg.log'), '-o', `-k ${work} -p 55432 -c listen_addresses='' -c shared_buffers=2GB -c work_mem=64MB -c max_parallel_workers_per_gather=2 -c fsync=off`, '-w', 'start']);
+  const client = new pg.Client({ host: work, port: 55432, user: 'postgres', database: 'postgres' });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION pg_trgm');
+    await client.query(`CREATE TABLE jobs (tenant text, job_id text PRIMARY KEY, name text, job_type text, status text,
+      reason text, workspace_id text, user_id text, username text, priority int, resource_id text, created timestamptz,
+      finished timestamptz, command text, image text, request_gpu int, tags jsonb)`);
+    const t0 = performance.now();
+    await client.query(`COPY jobs FROM '${path.join(work, 'jobs.tsv')}'`);
+    for (const ddl of [
+      'CREATE INDEX ON jobs (workspace_id, created DESC, job_id DESC)', 'CREATE INDEX ON jobs (created DESC, job_id DESC)',
+      'CREATE INDEX ON jobs (status, job_id)', 'CREATE INDEX ON jobs (name, job_id)', 'CREATE INDEX ON jobs (request_gpu)',
+      'CREATE INDEX ON jobs USING gin (name gin_trgm_ops)', 'CREATE INDEX ON jobs USING gin (username gin_trgm_ops)',
+      "CREATE INDEX ON jobs USING gin (to_tsvector('simple', reason))", "CREATE INDEX ON jobs USING gin (to_tsvector('simple', command))",
+      "CREATE INDEX ON jobs USING gin (to_tsvector('simple', image))", 'CREATE INDEX ON jobs USING gin (tags jsonb_path_ops)',
+    ]) await client.query(ddl);
+    await client.query('VACUUM ANALYZE jobs');
+    console.log(`postgres: loaded and indexed ${N} jobs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const results = [];
+    for (const q of queries) {
+      const page = `SELECT * FROM jobs WHERE ${q.sql.where} ORDER BY ${q.sql.order} LIMIT 50 OFFSET ${q.sql.offset ?? 0}`;
+      const count = `SELECT count(*) FROM jobs WHERE ${q.sql.where}`;
+      const total = Number((await client.query(count, q.sql.args)).rows[0].count);
+      const times = [];
+      for (let i = 0; i < Math.max(10, Math.floor(RUNS / 5)); i++) {
+        const t = performance.now();
+        await client.query(page, q.sql.args);
+        await client.query(count, q.sql.args);
+        times.push(performance.now() - t);
+      }
+      results.push({ total, p50: pct(times, 0.5), p99: pct(times, 0.99) });
+    }
+    return results;
+  } finally {
+    await client.end();
+    asPostgres('pg_ctl', ['-D', dir, '-m', 'immediate', 'stop']);
+  }
+}
+
+// ---- run ----------------------------------------------------------------
+console.log(`list benchmark: ${N} jobs, ${RUNS} runs per query`);
+await writeData();
+const drover = await benchDrover();
+const postgres = await benchPostgres();
+const f = (x) => x.toFixed(2).padStart(8);
+console.log('\n| query | total | drover p50 ms | drover p99 ms | postgres p50 ms | postgres p99 ms | speed-up (p50) |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+let logSum = 0;
+queries.forEach((q, i) => {
+  const d = drover.results[i];
+  const p = postgres[i];
+  const ratio = p.p50 / d.p50;
+  logSum += Math.log(ratio);
+  const mismatch = d.total === p.total ? '' : ` (postgres counts ${p.total})`;
+  console.log(`| ${q.name} | ${d.total}${mismatch} | ${f(d.p50)} | ${f(d.p99)} | ${f(p.p50)} | ${f(p.p99)} | ${ratio.toFixed(1)}× |`);
+});
+console.log(`\ngeometric-mean speed-up over PostgreSQL: ${Math.exp(logSum / queries.length).toFixed(1)}×`);
+console.log(`drover: ${drover.rps1.toFixed(0)} req/s with 1 connection, ${drover.rps2.toFixed(0)} req/s with 2; ` +
+            `import ${drover.importRate.toFixed(0)} jobs/s; start-up to serving ${drover.startup.toFixed(1)} s; RSS ${drover.rss.toFixed(0)} MiB`);
+rmSync(work, { recursive: true, force: true });
