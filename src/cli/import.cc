@@ -3,11 +3,13 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <unordered_set>
 
 #include "api/dlc/import.h"
 #include "core/error.h"
+#include "store/job_codec.h"
 #include "store/sqlite_store.h"
 
 namespace drover::cli {
@@ -20,42 +22,64 @@ int Import(const ImportOptions& options) {
   }
   std::filesystem::create_directories(options.data_dir);
   auto store = store::SqliteStore::Open(std::filesystem::path(options.data_dir) / "drover.db");
-  core::JobNumber next = store->MaxJobNumber();
+  core::JobNumber next_number = store->MaxJobNumber();
   std::unordered_set<std::string> seen;
   store->ForEachJob([&](core::Job&& job) { seen.insert(job.public_id); });
 
   auto start = std::chrono::steady_clock::now();
-  std::vector<store::Mutation> batch;
   size_t imported = 0, skipped = 0, line_number = 0;
-  std::string line;
-  auto flush = [&] {
-    if (batch.empty()) return;
-    store->Apply(batch);
-    imported += batch.size();
-    batch.clear();
+  // Parsing the next chunk (one thread) overlaps writing this one (another).
+  struct Parsed {
+    std::vector<store::Mutation> puts;  // encoded here, off the writing thread
+    std::vector<std::string> errors;
   };
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    core::Job job;
-    try {
-      job = api::dlc::ParseImportedJob(line, options.tenant);
-    } catch (const core::Error& e) {
-      std::cerr << options.file << ":" << line_number << ": skipped: " << e.what() << "\n";
-      ++skipped;
-      continue;
+  auto read_chunk = [&](std::vector<std::string>& lines) {
+    lines.clear();
+    std::string line;
+    while (lines.size() < options.batch && std::getline(in, line)) lines.push_back(std::move(line));
+    return !lines.empty();
+  };
+  // Job numbers follow the store's, one per line (a skipped line leaves a gap).
+  const core::JobNumber base = next_number;
+  auto parse = [&options, base](std::vector<std::string> lines, size_t first_line) {
+    Parsed out;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].find_first_not_of(" \t\r") == std::string::npos) continue;
+      try {
+        store::Mutation put = store::Mutation::Put(api::dlc::ParseImportedJob(lines[i], options.tenant));
+        put.job.id = base + first_line + i;
+        put.encoded = store::EncodeJob(put.job);
+        out.puts.push_back(std::move(put));
+      } catch (const core::Error& e) {
+        out.errors.push_back(options.file + ":" + std::to_string(first_line + i) + ": skipped: " + e.what());
+      }
     }
-    if (!seen.insert(job.public_id).second) {
-      std::cerr << options.file << ":" << line_number << ": skipped: JobId " << job.public_id
-                << " exists already\n";
-      ++skipped;
-      continue;
+    return out;
+  };
+  std::vector<std::string> lines;
+  std::future<Parsed> next;
+  if (read_chunk(lines)) next = std::async(std::launch::async, parse, lines, line_number + 1);
+  line_number += lines.size();
+  while (next.valid()) {
+    Parsed chunk = next.get();
+    if (read_chunk(lines)) {
+      next = std::async(std::launch::async, parse, lines, line_number + 1);
+      line_number += lines.size();
     }
-    job.id = ++next;
-    batch.push_back(store::Mutation::Put(std::move(job)));
-    if (batch.size() >= options.batch) flush();
+    for (const std::string& error : chunk.errors) std::cerr << error << "\n";
+    skipped += chunk.errors.size();
+    std::vector<store::Mutation> batch;
+    for (store::Mutation& put : chunk.puts) {
+      if (!seen.insert(put.job.public_id).second) {
+        std::cerr << options.file << ": skipped: JobId " << put.job.public_id << " exists already\n";
+        ++skipped;
+        continue;
+      }
+      batch.push_back(std::move(put));
+    }
+    if (!batch.empty()) store->Apply(batch);
+    imported += batch.size();
   }
-  flush();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "imported " << imported << " jobs (" << skipped << " skipped) in " << seconds << " s: "
             << static_cast<int64_t>(imported / std::max(seconds, 1e-9)) << " jobs/s\n";

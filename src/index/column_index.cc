@@ -58,6 +58,9 @@ struct Row {
   std::string folded_quota_name;
   std::vector<std::string> words[4];  // by WordsField
   uint64_t id_prefix = 0;             // the first 8 bytes of public_id, big-endian: fast tie-break
+  int64_t request_gpu = 0;            // derived figures, computed once
+  int64_t request_cpu = 0;
+  int64_t node_count = 0;
 };
 
 uint64_t Prefix(const std::string& s) {
@@ -100,13 +103,13 @@ TimeMs TimeValue(const Job& job, TimeField field) {
   return 0;
 }
 
-int64_t NumericValue(const Job& job, NumericField field, TimeMs now) {
+int64_t NumericValue(const Row& row, NumericField field, TimeMs now) {
   switch (field) {
-    case NumericField::kRequestGpu: return job.RequestGpu();
-    case NumericField::kRequestCpu: return job.RequestCpu();
-    case NumericField::kPriority: return job.priority;
-    case NumericField::kDuration: return job.DurationSeconds(now);
-    case NumericField::kNodeCount: return job.NodeCount();
+    case NumericField::kRequestGpu: return row.request_gpu;
+    case NumericField::kRequestCpu: return row.request_cpu;
+    case NumericField::kPriority: return row.job.priority;
+    case NumericField::kDuration: return row.job.DurationSeconds(now);
+    case NumericField::kNodeCount: return row.node_count;
   }
   return 0;
 }
@@ -213,7 +216,7 @@ class ColumnIndex : public JobIndex {
     for (Postings& p : exact_) p = Postings();
     for (Roaring& b : status_) b = Roaring();
     for (Roaring& b : visibility_) b = Roaring();
-    assign_node_ = latest_ = Roaring();
+    assign_node_ = latest_ = imported_ = Roaring();
     lineage_ = public_id_ = username_ = quota_name_ = tags_ = trigrams_ = Postings();
     for (Postings& p : words_) p = Postings();
   }
@@ -238,6 +241,9 @@ class ColumnIndex : public JobIndex {
       w.erase(std::unique(w.begin(), w.end()), w.end());
     }
     row.id_prefix = Prefix(job.public_id);
+    row.request_gpu = job.RequestGpu();
+    row.request_cpu = job.RequestCpu();
+    row.node_count = job.NodeCount();
     return row;
   }
 
@@ -252,6 +258,7 @@ class ColumnIndex : public JobIndex {
     f(visibility_[static_cast<int>(job.visibility)]);
     if (job.enable_assign_node) f(assign_node_);
     if (job.latest) f(latest_);
+    if (job.imported) f(imported_);
     f(lineage_.For(std::to_string(job.Lineage())));
     f(public_id_.For(row.folded_id));
     f(username_.For(row.folded_username));
@@ -309,6 +316,7 @@ class ColumnIndex : public JobIndex {
       }
     }
     if (q.latest_only) hits &= latest_;
+    if (q.exclude_imported) hits -= imported_;
     if (q.lineage) {
       const Roaring* b = lineage_.Find(std::to_string(*q.lineage));
       hits &= b ? *b : Roaring();
@@ -422,7 +430,7 @@ class ColumnIndex : public JobIndex {
       }
       if (q.time && q.time->field == TimeField::kCreated && row.job.created == 0) continue;
       if (q.numeric) {
-        int64_t v = NumericValue(row.job, q.numeric->field, q.now);
+        int64_t v = NumericValue(row, q.numeric->field, q.now);
         if (v < q.numeric->min || v > q.numeric->max) continue;
       }
       if (name && !NameMatches(row, q.name->first, q.name->second)) continue;
@@ -495,7 +503,7 @@ class ColumnIndex : public JobIndex {
     if (q.sort == SortField::kStatus) return PageByGroups(hits, q);
     std::vector<Slot> slots(hits.cardinality());
     hits.toUint32Array(slots.data());
-    return TopK(std::move(slots), q, q.offset);
+    return TopK(slots, q, q.offset);
   }
 
   // Status sorts group by status name: count each group by bitmap, then
@@ -524,46 +532,90 @@ class ColumnIndex : public JobIndex {
       int64_t skip = std::max<int64_t>(0, q.offset - seen);
       JobQuery rest = q;
       rest.limit = want_end - std::max(seen, q.offset);
-      for (Slot s : TopK(std::move(slots), rest, skip)) page.push_back(s);
+      for (Slot s : TopK(slots, rest, skip)) page.push_back(s);
       seen += count;
     }
     return page;
   }
 
+  // A candidate's sort key, compact so that ordering hundreds of thousands
+  // of candidates stays in cache: the key's first 8 bytes (exact for
+  // numbers), the public id's first 8 bytes; full strings only on ties.
+  struct SortKey {
+    uint64_t primary;
+    uint64_t id;
+    Slot slot;
+  };
+
+  static uint64_t Ordered(int64_t v) { return static_cast<uint64_t>(v) ^ (uint64_t{1} << 63); }
+
+  static bool IsStringSort(SortField field) {
+    return field == SortField::kName || field == SortField::kJobType || field == SortField::kDescription;
+  }
+
+  uint64_t PrimaryKey(const Row& row, SortField field, TimeMs now) const {
+    const Job& j = row.job;
+    switch (field) {
+      case SortField::kCreated: return Ordered(j.created);
+      case SortField::kFinished: return Ordered(j.finished);
+      case SortField::kRunning: return Ordered(j.running);
+      case SortField::kModified: return Ordered(j.modified);
+      case SortField::kName: return Prefix(j.display_name);
+      case SortField::kJobType: return Prefix(j.job_type);
+      case SortField::kDescription: return Prefix(j.description);
+      case SortField::kStatus: return StatusRank(j.status);
+      case SortField::kPriority: return Ordered(j.priority);
+      case SortField::kDuration: return Ordered(j.DurationSeconds(now));
+      case SortField::kVersionCount: return Ordered(j.version_count);
+      case SortField::kVersion: return Ordered(j.version);
+    }
+    return 0;
+  }
+
+  // Position of a status in the order of status names.
+  static uint64_t StatusRank(TrainingStatus status) {
+    static const std::vector<uint64_t> ranks = [] {
+      std::vector<int> order(core::kTrainingStatusCount);
+      for (int i = 0; i < core::kTrainingStatusCount; ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [](int a, int b) {
+        return core::TrainingStatusName(static_cast<TrainingStatus>(a)) <
+               core::TrainingStatusName(static_cast<TrainingStatus>(b));
+      });
+      std::vector<uint64_t> r(core::kTrainingStatusCount);
+      for (size_t pos = 0; pos < order.size(); ++pos) r[static_cast<size_t>(order[pos])] = pos;
+      return r;
+    }();
+    return ranks[static_cast<size_t>(status)];
+  }
+
+  static const std::string& StringKey(const Job& j, SortField field) {
+    return field == SortField::kName ? j.display_name : field == SortField::kJobType ? j.job_type : j.description;
+  }
+
   // The slots at [skip, skip + q.limit) of `slots` ordered by q.sort.
-  std::vector<Slot> TopK(std::vector<Slot> slots, const JobQuery& q, int64_t skip) const {
-    auto less = [&](Slot a, Slot b) {
-      const Job& x = rows_[a].job;
-      const Job& y = rows_[b].job;
-      auto by = [&](const auto& u, const auto& v) {
-        if (u != v) return u < v;
-        return Before(a, b);
-      };
-      switch (q.sort) {
-        case SortField::kCreated: return by(x.created, y.created);
-        case SortField::kFinished: return by(x.finished, y.finished);
-        case SortField::kRunning: return by(x.running, y.running);
-        case SortField::kModified: return by(x.modified, y.modified);
-        case SortField::kName: return by(x.display_name, y.display_name);
-        case SortField::kJobType: return by(x.job_type, y.job_type);
-        case SortField::kStatus: return by(core::TrainingStatusName(x.status), core::TrainingStatusName(y.status));
-        case SortField::kPriority: return by(x.priority, y.priority);
-        case SortField::kDescription: return by(x.description, y.description);
-        case SortField::kDuration: return by(x.DurationSeconds(q.now), y.DurationSeconds(q.now));
-        case SortField::kVersionCount: return by(x.version_count, y.version_count);
-        case SortField::kVersion: return by(x.version, y.version);
+  std::vector<Slot> TopK(const std::vector<Slot>& slots, const JobQuery& q, int64_t skip) const {
+    std::vector<SortKey> keys;
+    keys.reserve(slots.size());
+    for (Slot s : slots) keys.push_back({PrimaryKey(rows_[s], q.sort, q.now), rows_[s].id_prefix, s});
+    bool strings = IsStringSort(q.sort);
+    auto less = [&](const SortKey& a, const SortKey& b) {
+      if (a.primary != b.primary) return a.primary < b.primary;
+      if (strings) {
+        int cmp = StringKey(rows_[a.slot].job, q.sort).compare(StringKey(rows_[b.slot].job, q.sort));
+        if (cmp != 0) return cmp < 0;
       }
-      return false;
+      if (a.id != b.id) return a.id < b.id;
+      return rows_[a.slot].job.public_id < rows_[b.slot].job.public_id;
     };
-    auto ordered = [&](Slot a, Slot b) { return q.descending ? less(b, a) : less(a, b); };
-    int64_t n = static_cast<int64_t>(slots.size());
+    auto ordered = [&](const SortKey& a, const SortKey& b) { return q.descending ? less(b, a) : less(a, b); };
+    int64_t n = static_cast<int64_t>(keys.size());
     int64_t begin = std::min(skip, n);
     int64_t end = std::min(skip + q.limit, n);
-    if (begin > 0 && begin < n) {
-      std::nth_element(slots.begin(), slots.begin() + begin, slots.end(), ordered);
-    }
-    std::partial_sort(slots.begin() + begin, slots.begin() + end, slots.end(), ordered);
-    return std::vector<Slot>(slots.begin() + begin, slots.begin() + end);
+    if (begin > 0 && begin < n) std::nth_element(keys.begin(), keys.begin() + begin, keys.end(), ordered);
+    std::partial_sort(keys.begin() + begin, keys.begin() + end, keys.end(), ordered);
+    std::vector<Slot> page;
+    for (int64_t i = begin; i < end; ++i) page.push_back(keys[static_cast<size_t>(i)].slot);
+    return page;
   }
 
   mutable std::shared_mutex mu_;
@@ -577,6 +629,7 @@ class ColumnIndex : public JobIndex {
   Roaring visibility_[2];
   Roaring assign_node_;
   Roaring latest_;
+  Roaring imported_;
   Postings lineage_;
   Postings public_id_;
   Postings username_;

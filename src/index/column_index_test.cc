@@ -70,7 +70,8 @@ class Differential : public ::testing::Test {
     job.lineage = rng_() % 4 == 0 ? Between(1, 20) : 0;
     job.latest = rng_() % 3 != 0;
     job.version_count = Between(1, 3);
-    job.description = Pick(std::vector<std::string>{"", "alpha", "beta"});
+    job.description = Pick(std::vector<std::string>{"", "alpha", "beta", "a long description, same start"});
+    job.imported = rng_() % 4 == 0;
     return job;
   }
 
@@ -124,6 +125,7 @@ class Differential : public ::testing::Test {
       q.numeric = range;
     }
     if (maybe(10)) q.latest_only = true;
+    if (maybe(10)) q.exclude_imported = true;
     if (maybe(5)) q.lineage = Between(1, 20);
     if (maybe(15)) {
       core::Viewer viewer{"t1", Pick(kUsers), false, {}};

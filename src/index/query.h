@@ -75,6 +75,7 @@ struct JobQuery {
   std::optional<core::Viewer> viewer;       // only what this viewer may see (core::CanSee)
   std::optional<core::JobNumber> lineage;   // only versions of this lineage
   bool latest_only = false;                 // only each lineage's newest version
+  bool exclude_imported = false;            // only jobs Drover created (the runner's)
   std::map<std::string, std::string> tags;  // every pair must match
 
   struct TimeRange {

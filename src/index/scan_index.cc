@@ -158,6 +158,7 @@ bool Matches(const Row& row, const JobQuery& q) {
   if (q.lineage && job.Lineage() != *q.lineage) return false;
   if (q.viewer && !core::CanSee(*q.viewer, job)) return false;
   if (q.latest_only && !job.latest) return false;
+  if (q.exclude_imported && job.imported) return false;
   if (q.enable_assign_node && job.enable_assign_node != *q.enable_assign_node) return false;
   for (const auto& [key, value] : q.tags) {
     auto it = job.tags.find(key);

@@ -342,6 +342,7 @@ Job JobService::Transition(core::JobNumber id, TrainingStatus to, std::string re
 std::vector<Job> JobService::ActiveJobs() {
   index::JobQuery query;
   query.limit = INT64_MAX;
+  query.exclude_imported = true;
   query.statuses.emplace();
   for (int s = 0; s < core::kTrainingStatusCount; ++s) {
     auto status = static_cast<TrainingStatus>(s);
