@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./drover-data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test unit-test e2e-test bench-runner clean
+.PHONY: all deps configure build run test unit-test e2e-test bench bench-runner bench-deps clean
 
 all: build
 
@@ -38,7 +38,17 @@ tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
 e2e-test: tests/e2e/node_modules/.package-lock.json
 	cd tests/e2e && DROVER_BIN=$(abspath $(BUILD_DIR))/drover node --test --test-concurrency=2
 
-# Benchmarks print figures; they are not tests.
+# Benchmarks print figures; they are not tests. `make bench` installs
+# PostgreSQL 15 (Debian) and the bench's npm packages when missing.
+N ?= 1000000
+
+bench-deps:
+	@scripts/install-deps.sh postgresql-15 postgresql-contrib-15
+	cd bench && npm ci --no-audit --no-fund
+
+bench: build bench-deps
+	N=$(N) node bench/list_bench.mjs
+
 bench-runner: build
 	node bench/runner_bench.mjs 1000 8 200
 

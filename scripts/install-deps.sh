@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Drover needs to build and test, from Debian's packages only,
 # and only what is missing (a no-op on a machine that has everything).
+# Extra package names given as arguments are installed too (make bench).
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libicu-dev libssl-dev libroaring-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  "$@"
 )
 
 missing=()

@@ -63,6 +63,20 @@ struct Row {
   int64_t node_count = 0;
 };
 
+// The small per-slot values that filters and sorts read for many rows at
+// once, packed densely (rows_ is large; reading it for every candidate
+// would miss the cache on each).
+struct Columns {
+  uint64_t id_prefix = 0;
+  uint64_t name_prefix = 0;
+  uint64_t type_prefix = 0;
+  uint64_t description_prefix = 0;
+  TimeMs created = 0, submitted = 0, running = 0, finished = 0, modified = 0;
+  int64_t priority = 0, version_count = 0, version = 0;
+  int64_t request_gpu = 0, request_cpu = 0, node_count = 0;
+  TrainingStatus status = TrainingStatus::kCreating;
+};
+
 uint64_t Prefix(const std::string& s) {
   uint64_t v = 0;
   for (size_t i = 0; i < 8; ++i) v = (v << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0);
@@ -92,24 +106,54 @@ constexpr ExactField kExactFields[] = {
     ExactField::kResourceId, ExactField::kJobType,
 };
 
-TimeMs TimeValue(const Job& job, TimeField field) {
+
+Columns ColumnsOf(const Row& row) {
+  const Job& j = row.job;
+  Columns c;
+  c.id_prefix = row.id_prefix;
+  c.name_prefix = Prefix(j.display_name);
+  c.type_prefix = Prefix(j.job_type);
+  c.description_prefix = Prefix(j.description);
+  c.created = j.created;
+  c.submitted = j.submitted;
+  c.running = j.running;
+  c.finished = j.finished;
+  c.modified = j.modified;
+  c.priority = j.priority;
+  c.version_count = j.version_count;
+  c.version = j.version;
+  c.request_gpu = row.request_gpu;
+  c.request_cpu = row.request_cpu;
+  c.node_count = row.node_count;
+  c.status = j.status;
+  return c;
+}
+
+TimeMs TimeValue(const Columns& c, TimeField field) {
   switch (field) {
-    case TimeField::kCreated: return job.created;
-    case TimeField::kSubmitted: return job.submitted;
-    case TimeField::kRunning: return job.running;
-    case TimeField::kFinished: return job.finished;
-    case TimeField::kModified: return job.modified;
+    case TimeField::kCreated: return c.created;
+    case TimeField::kSubmitted: return c.submitted;
+    case TimeField::kRunning: return c.running;
+    case TimeField::kFinished: return c.finished;
+    case TimeField::kModified: return c.modified;
   }
   return 0;
 }
 
-int64_t NumericValue(const Row& row, NumericField field, TimeMs now) {
+// Job::DurationSeconds on the packed columns.
+int64_t DurationSeconds(const Columns& c, TimeMs now) {
+  if (c.running == 0) return 0;
+  TimeMs end = c.finished != 0 ? c.finished : (core::IsTerminal(c.status) ? c.running : now);
+  return end > c.running ? (end - c.running) / core::kMsPerSecond : 0;
+}
+
+int64_t NumericValue(const Columns& c, NumericField field, TimeMs now) {
   switch (field) {
-    case NumericField::kRequestGpu: return row.request_gpu;
-    case NumericField::kRequestCpu: return row.request_cpu;
-    case NumericField::kPriority: return row.job.priority;
-    case NumericField::kDuration: return row.job.DurationSeconds(now);
-    case NumericField::kNodeCount: return row.node_count;
+    case NumericField::kRequestGpu: return c.request_gpu;
+    case NumericField::kRequestCpu: return c.request_cpu;
+    case NumericField::kPriority: return c.priority;
+    case NumericField::kDuration: return DurationSeconds(c, now);
+    case NumericField::kNodeCount: return c.node_count;
   }
   return 0;
 }
@@ -148,12 +192,14 @@ class ColumnIndex : public JobIndex {
       RemovePostings(slot, rows_[slot]);
       if (job.created != rows_[slot].job.created) created_sorted_ = false;
       rows_[slot] = std::move(row);
+      columns_[slot] = ColumnsOf(rows_[slot]);
       AddPostings(slot);
       return;
     }
     Slot slot = static_cast<Slot>(rows_.size());
     if (!rows_.empty() && job.created < rows_.back().job.created) created_sorted_ = false;
     rows_.push_back(std::move(row));
+    columns_.push_back(ColumnsOf(rows_.back()));
     slot_of_[job.id] = slot;
     AddPostings(slot);
   }
@@ -173,6 +219,7 @@ class ColumnIndex : public JobIndex {
         Slot slot = static_cast<Slot>(rows_.size());
         slot_of_[row.job.id] = slot;
         rows_.push_back(std::move(row));
+        columns_.push_back(ColumnsOf(rows_.back()));
         AddPostings(slot);
       }
     }
@@ -210,6 +257,7 @@ class ColumnIndex : public JobIndex {
 
   void Clear() {
     rows_.clear();
+    columns_.clear();
     slot_of_.clear();
     created_sorted_ = true;
     live_ = Roaring();
@@ -367,7 +415,7 @@ class ColumnIndex : public JobIndex {
       size_t lo = 0, hi = rows_.size();
       while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (rows_[mid].job.created < t) lo = mid + 1;
+        if (columns_[mid].created < t) lo = mid + 1;
         else hi = mid;
       }
       return lo;
@@ -423,17 +471,17 @@ class ColumnIndex : public JobIndex {
     if (!time && !name && !q.numeric) return;
     Roaring keep;
     for (Slot s : hits) {
-      const Row& row = rows_[s];
+      const Columns& col = columns_[s];
       if (time) {
-        TimeMs t = TimeValue(row.job, q.time->field);
+        TimeMs t = TimeValue(col, q.time->field);
         if (t == 0 || t < q.time->from || t > q.time->to) continue;
       }
-      if (q.time && q.time->field == TimeField::kCreated && row.job.created == 0) continue;
+      if (q.time && q.time->field == TimeField::kCreated && col.created == 0) continue;
       if (q.numeric) {
-        int64_t v = NumericValue(row, q.numeric->field, q.now);
+        int64_t v = NumericValue(col, q.numeric->field, q.now);
         if (v < q.numeric->min || v > q.numeric->max) continue;
       }
-      if (name && !NameMatches(row, q.name->first, q.name->second)) continue;
+      if (name && !NameMatches(rows_[s], q.name->first, q.name->second)) continue;
       keep.add(s);
     }
     hits = std::move(keep);
@@ -472,11 +520,11 @@ class ColumnIndex : public JobIndex {
     hits.select(static_cast<uint32_t>(first), &slot);
     // Back to the first hit with the same created time.
     int64_t begin = first;
-    TimeMs t0 = rows_[slot].job.created;
+    TimeMs t0 = columns_[slot].created;
     while (begin > 0) {
       uint32_t prev = 0;
       hits.select(static_cast<uint32_t>(begin - 1), &prev);
-      if (rows_[prev].job.created != t0) break;
+      if (columns_[prev].created != t0) break;
       --begin;
     }
     std::vector<Slot> window;
@@ -484,9 +532,9 @@ class ColumnIndex : public JobIndex {
     for (int64_t r = begin; r < total; ++r) {
       uint32_t s = 0;
       hits.select(static_cast<uint32_t>(r), &s);
-      if (r >= last && rows_[s].job.created != last_time) break;
+      if (r >= last && columns_[s].created != last_time) break;
       window.push_back(s);
-      last_time = rows_[s].job.created;
+      last_time = columns_[s].created;
     }
     std::stable_sort(window.begin(), window.end(), [&](Slot a, Slot b) {
       if (rows_[a].job.created != rows_[b].job.created) return rows_[a].job.created < rows_[b].job.created;
@@ -553,21 +601,20 @@ class ColumnIndex : public JobIndex {
     return field == SortField::kName || field == SortField::kJobType || field == SortField::kDescription;
   }
 
-  uint64_t PrimaryKey(const Row& row, SortField field, TimeMs now) const {
-    const Job& j = row.job;
+  static uint64_t PrimaryKey(const Columns& c, SortField field, TimeMs now) {
     switch (field) {
-      case SortField::kCreated: return Ordered(j.created);
-      case SortField::kFinished: return Ordered(j.finished);
-      case SortField::kRunning: return Ordered(j.running);
-      case SortField::kModified: return Ordered(j.modified);
-      case SortField::kName: return Prefix(j.display_name);
-      case SortField::kJobType: return Prefix(j.job_type);
-      case SortField::kDescription: return Prefix(j.description);
-      case SortField::kStatus: return StatusRank(j.status);
-      case SortField::kPriority: return Ordered(j.priority);
-      case SortField::kDuration: return Ordered(j.DurationSeconds(now));
-      case SortField::kVersionCount: return Ordered(j.version_count);
-      case SortField::kVersion: return Ordered(j.version);
+      case SortField::kCreated: return Ordered(c.created);
+      case SortField::kFinished: return Ordered(c.finished);
+      case SortField::kRunning: return Ordered(c.running);
+      case SortField::kModified: return Ordered(c.modified);
+      case SortField::kName: return c.name_prefix;
+      case SortField::kJobType: return c.type_prefix;
+      case SortField::kDescription: return c.description_prefix;
+      case SortField::kStatus: return StatusRank(c.status);
+      case SortField::kPriority: return Ordered(c.priority);
+      case SortField::kDuration: return Ordered(DurationSeconds(c, now));
+      case SortField::kVersionCount: return Ordered(c.version_count);
+      case SortField::kVersion: return Ordered(c.version);
     }
     return 0;
   }
@@ -596,7 +643,7 @@ class ColumnIndex : public JobIndex {
   std::vector<Slot> TopK(const std::vector<Slot>& slots, const JobQuery& q, int64_t skip) const {
     std::vector<SortKey> keys;
     keys.reserve(slots.size());
-    for (Slot s : slots) keys.push_back({PrimaryKey(rows_[s], q.sort, q.now), rows_[s].id_prefix, s});
+    for (Slot s : slots) keys.push_back({PrimaryKey(columns_[s], q.sort, q.now), columns_[s].id_prefix, s});
     bool strings = IsStringSort(q.sort);
     auto less = [&](const SortKey& a, const SortKey& b) {
       if (a.primary != b.primary) return a.primary < b.primary;
@@ -621,6 +668,7 @@ class ColumnIndex : public JobIndex {
   mutable std::shared_mutex mu_;
   // All guarded by mu_.
   std::vector<Row> rows_;  // by slot; a deleted job's slot stays, out of live_
+  std::vector<Columns> columns_;  // by slot, beside rows_
   std::unordered_map<core::JobNumber, Slot> slot_of_;
   bool created_sorted_ = true;  // slots are in non-decreasing created order
   Roaring live_;
