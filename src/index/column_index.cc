@@ -67,7 +67,8 @@ struct Row {
 // once, packed densely (rows_ is large; reading it for every candidate
 // would miss the cache on each).
 struct Columns {
-  uint64_t id_prefix = 0;
+  uint64_t id_prefix = 0;   // public id bytes 0–7 and 8–15, big-endian: ids of up to
+  uint64_t id_prefix2 = 0;  // 16 bytes (all of "dlc…" ids) order without the string
   uint64_t name_prefix = 0;
   uint64_t type_prefix = 0;
   uint64_t description_prefix = 0;
@@ -77,9 +78,10 @@ struct Columns {
   TrainingStatus status = TrainingStatus::kCreating;
 };
 
-uint64_t Prefix(const std::string& s) {
+// Bytes [from, from + 8) of `s`, big-endian (0 past the end).
+uint64_t Prefix(const std::string& s, size_t from = 0) {
   uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) v = (v << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0);
+  for (size_t i = from; i < from + 8; ++i) v = (v << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0);
   return v;
 }
 
@@ -111,6 +113,7 @@ Columns ColumnsOf(const Row& row) {
   const Job& j = row.job;
   Columns c;
   c.id_prefix = row.id_prefix;
+  c.id_prefix2 = Prefix(j.public_id, 8);
   c.name_prefix = Prefix(j.display_name);
   c.type_prefix = Prefix(j.job_type);
   c.description_prefix = Prefix(j.description);
@@ -592,6 +595,7 @@ class ColumnIndex : public JobIndex {
   struct SortKey {
     uint64_t primary;
     uint64_t id;
+    uint64_t id2;
     Slot slot;
   };
 
@@ -643,7 +647,10 @@ class ColumnIndex : public JobIndex {
   std::vector<Slot> TopK(const std::vector<Slot>& slots, const JobQuery& q, int64_t skip) const {
     std::vector<SortKey> keys;
     keys.reserve(slots.size());
-    for (Slot s : slots) keys.push_back({PrimaryKey(columns_[s], q.sort, q.now), columns_[s].id_prefix, s});
+    for (Slot s : slots) {
+      const Columns& col = columns_[s];
+      keys.push_back({PrimaryKey(col, q.sort, q.now), col.id_prefix, col.id_prefix2, s});
+    }
     bool strings = IsStringSort(q.sort);
     auto less = [&](const SortKey& a, const SortKey& b) {
       if (a.primary != b.primary) return a.primary < b.primary;
@@ -652,6 +659,7 @@ class ColumnIndex : public JobIndex {
         if (cmp != 0) return cmp < 0;
       }
       if (a.id != b.id) return a.id < b.id;
+      if (a.id2 != b.id2) return a.id2 < b.id2;
       return rows_[a.slot].job.public_id < rows_[b.slot].job.public_id;
     };
     auto ordered = [&](const SortKey& a, const SortKey& b) { return q.descending ? less(b, a) : less(a, b); };
