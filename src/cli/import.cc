@@ -46,12 +46,14 @@ int Import(const ImportOptions& options) {
     for (size_t i = 0; i < lines.size(); ++i) {
       if (lines[i].find_first_not_of(" \t\r") == std::string::npos) continue;
       try {
-        store::Mutation put = store::Mutation::Put(api::dlc::ParseImportedJob(lines[i], options.tenant));
+        store::Mutation put =
+            store::Mutation::Put(api::dlc::ParseImportedJob(lines[i], options.tenant));
         put.job.id = base + first_line + i;
         put.encoded = store::EncodeJob(put.job);
         out.puts.push_back(std::move(put));
       } catch (const core::Error& e) {
-        out.errors.push_back(options.file + ":" + std::to_string(first_line + i) + ": skipped: " + e.what());
+        out.errors.push_back(options.file + ":" + std::to_string(first_line + i) +
+                             ": skipped: " + e.what());
       }
     }
     return out;
@@ -71,7 +73,8 @@ int Import(const ImportOptions& options) {
     std::vector<store::Mutation> batch;
     for (store::Mutation& put : chunk.puts) {
       if (!seen.insert(put.job.public_id).second) {
-        std::cerr << options.file << ": skipped: JobId " << put.job.public_id << " exists already\n";
+        std::cerr << options.file << ": skipped: JobId " << put.job.public_id
+                  << " exists already\n";
         ++skipped;
         continue;
       }
@@ -81,8 +84,8 @@ int Import(const ImportOptions& options) {
     imported += batch.size();
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "imported " << imported << " jobs (" << skipped << " skipped) in " << seconds << " s: "
-            << static_cast<int64_t>(imported / std::max(seconds, 1e-9)) << " jobs/s\n";
+  std::cout << "imported " << imported << " jobs (" << skipped << " skipped) in " << seconds
+            << " s: " << static_cast<int64_t>(imported / std::max(seconds, 1e-9)) << " jobs/s\n";
   return skipped > 0 && imported == 0 ? 1 : 0;
 }
 

@@ -78,9 +78,12 @@ int main(int argc, char** argv) {
 
   drover::cli::ImportOptions import_options;
   import_options.data_dir = serve.data_dir;
-  CLI::App* import_cmd = app.add_subcommand("import", "Bulk-load job history (GetJob-shaped JSON lines); server stopped");
-  import_cmd->add_option("--data-dir", import_options.data_dir, "Directory of the embedded store")->capture_default_str();
-  import_cmd->add_option("--tenant", import_options.tenant, "Tenant that owns the jobs")->capture_default_str();
+  CLI::App* import_cmd = app.add_subcommand(
+      "import", "Bulk-load job history (GetJob-shaped JSON lines); server stopped");
+  import_cmd->add_option("--data-dir", import_options.data_dir, "Directory of the embedded store")
+      ->capture_default_str();
+  import_cmd->add_option("--tenant", import_options.tenant, "Tenant that owns the jobs")
+      ->capture_default_str();
   import_cmd->add_option("file", import_options.file, "JSON lines file")->required();
 
   CLI11_PARSE(app, argc, argv);

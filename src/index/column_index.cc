@@ -9,13 +9,13 @@
 // Answers are exactly the scan engine's (index/scan_index.cc); the
 // differential test (column_index_test.cc) holds them to that.
 
-#include <roaring/roaring.hh>
-
 #include <algorithm>
 #include <mutex>
+#include <roaring/roaring.hh>
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "index/fields.h"
 #include "index/job_index.h"
 #include "text/text.h"
 
@@ -67,9 +67,10 @@ struct Row {
 // once, packed densely (rows_ is large; reading it for every candidate
 // would miss the cache on each).
 struct Columns {
-  uint64_t id_prefix = 0;   // public id bytes 0–7 and 8–15, big-endian: ids of up to
-  uint64_t id_prefix2 = 0;  // 16 bytes (all of "dlc…" ids) order without the string
-  uint64_t name_prefix = 0;
+  uint64_t id_prefix = 0;    // public id bytes 0–7 and 8–15, big-endian: ids of up to
+  uint64_t id_prefix2 = 0;   // 16 bytes (all of "dlc…" ids) order without the string
+  uint64_t name_prefix = 0;  // bytes 0–7 and 8–15 of the name
+  uint64_t name_prefix2 = 0;
   uint64_t type_prefix = 0;
   uint64_t description_prefix = 0;
   TimeMs created = 0, submitted = 0, running = 0, finished = 0, modified = 0;
@@ -81,33 +82,17 @@ struct Columns {
 // Bytes [from, from + 8) of `s`, big-endian (0 past the end).
 uint64_t Prefix(const std::string& s, size_t from = 0) {
   uint64_t v = 0;
-  for (size_t i = from; i < from + 8; ++i) v = (v << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0);
+  for (size_t i = from; i < from + 8; ++i)
+    v = (v << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0);
   return v;
 }
 
-const std::string& ExactValue(const Job& job, ExactField field) {
-  switch (field) {
-    case ExactField::kTenant: return job.tenant_id;
-    case ExactField::kWorkspace: return job.workspace_id;
-    case ExactField::kUserId: return job.user_id;
-    case ExactField::kBusinessUserId: return job.business_user_id;
-    case ExactField::kCaller: return job.caller;
-    case ExactField::kPipelineId: return job.pipeline_id;
-    case ExactField::kTemplateId: return job.template_id;
-    case ExactField::kPaymentType: return job.payment_type;
-    case ExactField::kOversoldInfo: return job.oversold_info;
-    case ExactField::kResourceId: return job.resource_id;
-    case ExactField::kJobType: return job.job_type;
-  }
-  return job.tenant_id;
-}
 constexpr ExactField kExactFields[] = {
-    ExactField::kTenant,     ExactField::kWorkspace,   ExactField::kUserId,
-    ExactField::kBusinessUserId, ExactField::kCaller,  ExactField::kPipelineId,
-    ExactField::kTemplateId, ExactField::kPaymentType, ExactField::kOversoldInfo,
-    ExactField::kResourceId, ExactField::kJobType,
+    ExactField::kTenant,         ExactField::kWorkspace,   ExactField::kUserId,
+    ExactField::kBusinessUserId, ExactField::kCaller,      ExactField::kPipelineId,
+    ExactField::kTemplateId,     ExactField::kPaymentType, ExactField::kOversoldInfo,
+    ExactField::kResourceId,     ExactField::kJobType,
 };
-
 
 Columns ColumnsOf(const Row& row) {
   const Job& j = row.job;
@@ -115,6 +100,7 @@ Columns ColumnsOf(const Row& row) {
   c.id_prefix = row.id_prefix;
   c.id_prefix2 = Prefix(j.public_id, 8);
   c.name_prefix = Prefix(j.display_name);
+  c.name_prefix2 = Prefix(j.display_name, 8);
   c.type_prefix = Prefix(j.job_type);
   c.description_prefix = Prefix(j.description);
   c.created = j.created;
@@ -134,11 +120,16 @@ Columns ColumnsOf(const Row& row) {
 
 TimeMs TimeValue(const Columns& c, TimeField field) {
   switch (field) {
-    case TimeField::kCreated: return c.created;
-    case TimeField::kSubmitted: return c.submitted;
-    case TimeField::kRunning: return c.running;
-    case TimeField::kFinished: return c.finished;
-    case TimeField::kModified: return c.modified;
+    case TimeField::kCreated:
+      return c.created;
+    case TimeField::kSubmitted:
+      return c.submitted;
+    case TimeField::kRunning:
+      return c.running;
+    case TimeField::kFinished:
+      return c.finished;
+    case TimeField::kModified:
+      return c.modified;
   }
   return 0;
 }
@@ -152,11 +143,16 @@ int64_t DurationSeconds(const Columns& c, TimeMs now) {
 
 int64_t NumericValue(const Columns& c, NumericField field, TimeMs now) {
   switch (field) {
-    case NumericField::kRequestGpu: return c.request_gpu;
-    case NumericField::kRequestCpu: return c.request_cpu;
-    case NumericField::kPriority: return c.priority;
-    case NumericField::kDuration: return DurationSeconds(c, now);
-    case NumericField::kNodeCount: return c.node_count;
+    case NumericField::kRequestGpu:
+      return c.request_gpu;
+    case NumericField::kRequestCpu:
+      return c.request_cpu;
+    case NumericField::kPriority:
+      return c.priority;
+    case NumericField::kDuration:
+      return DurationSeconds(c, now);
+    case NumericField::kNodeCount:
+      return c.node_count;
   }
   return 0;
 }
@@ -283,7 +279,8 @@ class ColumnIndex : public JobIndex {
     row.folded_name = text::Fold(job.display_name);
     row.folded_username = text::Fold(job.username);
     row.folded_quota_name = text::Fold(job.resource_quota_name);
-    row.words[static_cast<int>(WordsField::kReason)] = text::Words(job.reason_code + " " + job.reason_message);
+    row.words[static_cast<int>(WordsField::kReason)] =
+        text::Words(job.reason_code + " " + job.reason_message);
     row.words[static_cast<int>(WordsField::kUserCommand)] = text::Words(job.user_command);
     row.words[static_cast<int>(WordsField::kImage)] = text::Words(job.Images());
     row.words[static_cast<int>(WordsField::kName)] = text::Words(job.display_name);
@@ -418,8 +415,10 @@ class ColumnIndex : public JobIndex {
       size_t lo = 0, hi = rows_.size();
       while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (columns_[mid].created < t) lo = mid + 1;
-        else hi = mid;
+        if (columns_[mid].created < t)
+          lo = mid + 1;
+        else
+          hi = mid;
       }
       return lo;
     };
@@ -457,8 +456,10 @@ class ColumnIndex : public JobIndex {
     for (const auto& [workspace, role] : viewer.workspaces) {
       const Roaring* b = workspaces.Find(workspace);
       if (!b) continue;
-      if (role == core::WorkspaceRole::kAdmin) parts.push_back(b);
-      else member.push_back(b);
+      if (role == core::WorkspaceRole::kAdmin)
+        parts.push_back(b);
+      else
+        member.push_back(b);
     }
     Roaring visible = Union(parts);
     Roaring public_in_member = Union(member);
@@ -484,21 +485,10 @@ class ColumnIndex : public JobIndex {
         int64_t v = NumericValue(col, q.numeric->field, q.now);
         if (v < q.numeric->min || v > q.numeric->max) continue;
       }
-      if (name && !NameMatches(rows_[s], q.name->first, q.name->second)) continue;
+      if (name && !NameMatches(rows_[s].folded_name, q.name->first, q.name->second)) continue;
       keep.add(s);
     }
     hits = std::move(keep);
-  }
-
-  static bool NameMatches(const Row& row, NameMatch mode, const std::string& q) {
-    switch (mode) {
-      case NameMatch::kWildcard:
-        if (q.find_first_of("*?") == std::string::npos) return row.folded_name.find(q) != std::string::npos;
-        return text::GlobMatch(row.folded_name, "*" + q + "*");
-      case NameMatch::kPrefix: return row.folded_name.starts_with(q);
-      case NameMatch::kTerm: return row.folded_name == q;
-    }
-    return false;
   }
 
   // ==== Ordering ============================================================
@@ -540,7 +530,8 @@ class ColumnIndex : public JobIndex {
       last_time = columns_[s].created;
     }
     std::stable_sort(window.begin(), window.end(), [&](Slot a, Slot b) {
-      if (rows_[a].job.created != rows_[b].job.created) return rows_[a].job.created < rows_[b].job.created;
+      if (rows_[a].job.created != rows_[b].job.created)
+        return rows_[a].job.created < rows_[b].job.created;
       return Before(a, b);
     });
     std::vector<Slot> page(window.begin() + (first - begin), window.begin() + (last - begin));
@@ -594,6 +585,7 @@ class ColumnIndex : public JobIndex {
   // numbers), the public id's first 8 bytes; full strings only on ties.
   struct SortKey {
     uint64_t primary;
+    uint64_t primary2;  // the next 8 bytes of a name key, else 0
     uint64_t id;
     uint64_t id2;
     Slot slot;
@@ -602,23 +594,36 @@ class ColumnIndex : public JobIndex {
   static uint64_t Ordered(int64_t v) { return static_cast<uint64_t>(v) ^ (uint64_t{1} << 63); }
 
   static bool IsStringSort(SortField field) {
-    return field == SortField::kName || field == SortField::kJobType || field == SortField::kDescription;
+    return field == SortField::kName || field == SortField::kJobType ||
+           field == SortField::kDescription;
   }
 
   static uint64_t PrimaryKey(const Columns& c, SortField field, TimeMs now) {
     switch (field) {
-      case SortField::kCreated: return Ordered(c.created);
-      case SortField::kFinished: return Ordered(c.finished);
-      case SortField::kRunning: return Ordered(c.running);
-      case SortField::kModified: return Ordered(c.modified);
-      case SortField::kName: return c.name_prefix;
-      case SortField::kJobType: return c.type_prefix;
-      case SortField::kDescription: return c.description_prefix;
-      case SortField::kStatus: return StatusRank(c.status);
-      case SortField::kPriority: return Ordered(c.priority);
-      case SortField::kDuration: return Ordered(DurationSeconds(c, now));
-      case SortField::kVersionCount: return Ordered(c.version_count);
-      case SortField::kVersion: return Ordered(c.version);
+      case SortField::kCreated:
+        return Ordered(c.created);
+      case SortField::kFinished:
+        return Ordered(c.finished);
+      case SortField::kRunning:
+        return Ordered(c.running);
+      case SortField::kModified:
+        return Ordered(c.modified);
+      case SortField::kName:
+        return c.name_prefix;
+      case SortField::kJobType:
+        return c.type_prefix;
+      case SortField::kDescription:
+        return c.description_prefix;
+      case SortField::kStatus:
+        return StatusRank(c.status);
+      case SortField::kPriority:
+        return Ordered(c.priority);
+      case SortField::kDuration:
+        return Ordered(DurationSeconds(c, now));
+      case SortField::kVersionCount:
+        return Ordered(c.version_count);
+      case SortField::kVersion:
+        return Ordered(c.version);
     }
     return 0;
   }
@@ -640,7 +645,9 @@ class ColumnIndex : public JobIndex {
   }
 
   static const std::string& StringKey(const Job& j, SortField field) {
-    return field == SortField::kName ? j.display_name : field == SortField::kJobType ? j.job_type : j.description;
+    return field == SortField::kName      ? j.display_name
+           : field == SortField::kJobType ? j.job_type
+                                          : j.description;
   }
 
   // The slots at [skip, skip + q.limit) of `slots` ordered by q.sort.
@@ -649,24 +656,30 @@ class ColumnIndex : public JobIndex {
     keys.reserve(slots.size());
     for (Slot s : slots) {
       const Columns& col = columns_[s];
-      keys.push_back({PrimaryKey(col, q.sort, q.now), col.id_prefix, col.id_prefix2, s});
+      uint64_t primary2 = q.sort == SortField::kName ? col.name_prefix2 : 0;
+      keys.push_back({PrimaryKey(col, q.sort, q.now), primary2, col.id_prefix, col.id_prefix2, s});
     }
     bool strings = IsStringSort(q.sort);
     auto less = [&](const SortKey& a, const SortKey& b) {
       if (a.primary != b.primary) return a.primary < b.primary;
+      if (a.primary2 != b.primary2) return a.primary2 < b.primary2;
       if (strings) {
-        int cmp = StringKey(rows_[a.slot].job, q.sort).compare(StringKey(rows_[b.slot].job, q.sort));
+        int cmp =
+            StringKey(rows_[a.slot].job, q.sort).compare(StringKey(rows_[b.slot].job, q.sort));
         if (cmp != 0) return cmp < 0;
       }
       if (a.id != b.id) return a.id < b.id;
       if (a.id2 != b.id2) return a.id2 < b.id2;
       return rows_[a.slot].job.public_id < rows_[b.slot].job.public_id;
     };
-    auto ordered = [&](const SortKey& a, const SortKey& b) { return q.descending ? less(b, a) : less(a, b); };
+    auto ordered = [&](const SortKey& a, const SortKey& b) {
+      return q.descending ? less(b, a) : less(a, b);
+    };
     int64_t n = static_cast<int64_t>(keys.size());
     int64_t begin = std::min(skip, n);
     int64_t end = std::min(skip + q.limit, n);
-    if (begin > 0 && begin < n) std::nth_element(keys.begin(), keys.begin() + begin, keys.end(), ordered);
+    if (begin > 0 && begin < n)
+      std::nth_element(keys.begin(), keys.begin() + begin, keys.end(), ordered);
     std::partial_sort(keys.begin() + begin, keys.begin() + end, keys.end(), ordered);
     std::vector<Slot> page;
     for (int64_t i = begin; i < end; ++i) page.push_back(keys[static_cast<size_t>(i)].slot);
@@ -675,7 +688,7 @@ class ColumnIndex : public JobIndex {
 
   mutable std::shared_mutex mu_;
   // All guarded by mu_.
-  std::vector<Row> rows_;  // by slot; a deleted job's slot stays, out of live_
+  std::vector<Row> rows_;         // by slot; a deleted job's slot stays, out of live_
   std::vector<Columns> columns_;  // by slot, beside rows_
   std::unordered_map<core::JobNumber, Slot> slot_of_;
   bool created_sorted_ = true;  // slots are in non-decreasing created order

@@ -19,12 +19,17 @@ using core::TrainingStatus;
 constexpr core::TimeMs kNow = 1'800'000'000'000;
 
 const std::vector<std::string> kNameWords = {"mnist", "resnet", "bert", "llama", "train", "eval",
-                                             "训练", "模型", "微调", "数据", "tf", "v2"};
-const std::vector<std::string> kReasons = {"", "CUDA out of memory", "显存不足 OOM", "Job is stopped by user.",
-                                           "exit code 1 NCCL timeout", "node lost"};
-const std::vector<std::string> kCommands = {"python train.py --epochs 3", "torchrun 训练.py", "bash run.sh",
-                                            "python eval.py 模型 评估", "sleep 10"};
-const std::vector<std::string> kImages = {"pytorch:2.1-cuda12", "tensorflow:2.14", "registry/llm:v1"};
+                                             "训练",  "模型",   "微调", "数据",  "tf",    "v2"};
+const std::vector<std::string> kReasons = {"",
+                                           "CUDA out of memory",
+                                           "显存不足 OOM",
+                                           "Job is stopped by user.",
+                                           "exit code 1 NCCL timeout",
+                                           "node lost"};
+const std::vector<std::string> kCommands = {"python train.py --epochs 3", "torchrun 训练.py",
+                                            "bash run.sh", "python eval.py 模型 评估", "sleep 10"};
+const std::vector<std::string> kImages = {"pytorch:2.1-cuda12", "tensorflow:2.14",
+                                          "registry/llm:v1"};
 const std::vector<std::string> kTypes = {"PyTorchJob", "TFJob", "XGBoostJob"};
 const std::vector<std::string> kWorkspaces = {"1", "2", "3"};
 const std::vector<std::string> kUsers = {"alice", "bob", "carol", "dave"};
@@ -35,7 +40,9 @@ class Differential : public ::testing::Test {
   const T& Pick(const std::vector<T>& items) {
     return items[rng_() % items.size()];
   }
-  int64_t Between(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(rng_() % (hi - lo + 1)); }
+  int64_t Between(int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(rng_() % (hi - lo + 1));
+  }
 
   Job RandomJob(core::JobNumber id) {
     Job job;
@@ -45,13 +52,15 @@ class Differential : public ::testing::Test {
     job.workspace_id = Pick(kWorkspaces);
     job.user_id = Pick(kUsers);
     job.username = job.user_id + "_name";
-    std::string name = Pick(kNameWords) + Pick(std::vector<std::string>{"-", "_", ".", " "}) + Pick(kNameWords);
+    std::string name =
+        Pick(kNameWords) + Pick(std::vector<std::string>{"-", "_", ".", " "}) + Pick(kNameWords);
     if (rng_() % 3 == 0) name += "-" + std::to_string(rng_() % 100);
     job.display_name = rng_() % 2 ? name : text::Fold(name);
     job.job_type = Pick(kTypes);
     job.user_command = Pick(kCommands);
-    job.roles = {core::RoleSpec{"Worker", Pick(kImages), Between(1, 4), "", std::to_string(Between(0, 8)),
-                                std::to_string(Between(0, 4)), "4Gi", ""}};
+    job.roles = {core::RoleSpec{"Worker", Pick(kImages), Between(1, 4), "",
+                                std::to_string(Between(0, 8)), std::to_string(Between(0, 4)), "4Gi",
+                                ""}};
     job.priority = Between(1, 9);
     job.visibility = rng_() % 3 == 0 ? core::Visibility::kPublic : core::Visibility::kPrivate;
     job.resource_id = rng_() % 2 ? "quota-a" : "";
@@ -70,7 +79,8 @@ class Differential : public ::testing::Test {
     job.lineage = rng_() % 4 == 0 ? Between(1, 20) : 0;
     job.latest = rng_() % 3 != 0;
     job.version_count = Between(1, 3);
-    job.description = Pick(std::vector<std::string>{"", "alpha", "beta", "a long description, same start"});
+    job.description =
+        Pick(std::vector<std::string>{"", "alpha", "beta", "a long description, same start"});
     job.imported = rng_() % 4 == 0;
     return job;
   }
@@ -88,23 +98,33 @@ class Differential : public ::testing::Test {
     if (maybe(10)) q.exact[ExactField::kPaymentType] = {"PostPaid"};
     if (maybe(25)) {
       q.statuses.emplace();
-      for (int i = Between(0, 3); i > 0; --i) q.statuses->push_back(static_cast<TrainingStatus>(rng_() % 13));
+      for (int i = Between(0, 3); i > 0; --i)
+        q.statuses->push_back(static_cast<TrainingStatus>(rng_() % 13));
     }
     if (maybe(25)) {
       NameMatch mode = static_cast<NameMatch>(rng_() % 3);
       std::string needle = text::Fold(Pick(kNameWords));
-      if (mode == NameMatch::kWildcard && maybe(40)) needle = needle.substr(0, 1) + "*" + needle.substr(1, 2);
+      if (mode == NameMatch::kWildcard && maybe(40))
+        needle = needle.substr(0, 1) + "*" + needle.substr(1, 2);
       if (mode == NameMatch::kWildcard && maybe(20)) needle = "?" + needle;
-      if (mode == NameMatch::kTerm && maybe(50)) needle = text::Fold(Pick(kNameWords)) + "-" + text::Fold(Pick(kNameWords));
+      if (mode == NameMatch::kTerm && maybe(50))
+        needle = text::Fold(Pick(kNameWords)) + "-" + text::Fold(Pick(kNameWords));
       q.name = {mode, needle};
     }
     if (maybe(10)) q.contains[ContainsField::kName] = text::Fold(Pick(kNameWords)).substr(0, 2);
     if (maybe(15)) q.words[WordsField::kName] = text::Words(Pick(kNameWords));
     if (maybe(15)) q.words[WordsField::kReason] = text::Words(Pick(kReasons));
-    if (maybe(15)) q.words[WordsField::kUserCommand] = text::Words(Pick(std::vector<std::string>{"python", "训练", "模型 python", "run"}));
-    if (maybe(10)) q.words[WordsField::kImage] = text::Words(Pick(std::vector<std::string>{"pytorch", "cuda12", "llm v1"}));
-    if (maybe(10)) q.contains[ContainsField::kUsername] = Pick(std::vector<std::string>{"a", "bo", "_name", "zz"});
-    if (maybe(10)) q.visibility = rng_() % 2 ? core::Visibility::kPublic : core::Visibility::kPrivate;
+    if (maybe(15))
+      q.words[WordsField::kUserCommand] =
+          text::Words(Pick(std::vector<std::string>{"python", "训练", "模型 python", "run"}));
+    if (maybe(10))
+      q.words[WordsField::kImage] =
+          text::Words(Pick(std::vector<std::string>{"pytorch", "cuda12", "llm v1"}));
+    if (maybe(10))
+      q.contains[ContainsField::kUsername] =
+          Pick(std::vector<std::string>{"a", "bo", "_name", "zz"});
+    if (maybe(10))
+      q.visibility = rng_() % 2 ? core::Visibility::kPublic : core::Visibility::kPrivate;
     if (maybe(10)) q.enable_assign_node = rng_() % 2 == 0;
     if (maybe(20)) {
       q.tags["team"] = Pick(std::vector<std::string>{"a", "b", "c"});

@@ -6,6 +6,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "index/fields.h"
 #include "index/job_index.h"
 #include "text/text.h"
 
@@ -34,39 +35,11 @@ Row MakeRow(const Job& job) {
   row.folded_name = text::Fold(job.display_name);
   row.folded_username = text::Fold(job.username);
   row.folded_quota_name = text::Fold(job.resource_quota_name);
-  row.name_words = text::Words(job.display_name);
-  row.reason_words = text::Words(job.reason_code + " " + job.reason_message);
-  row.command_words = text::Words(job.user_command);
-  row.image_words = text::Words(job.Images());
+  row.name_words = text::Words(WordsSource(job, WordsField::kName));
+  row.reason_words = text::Words(WordsSource(job, WordsField::kReason));
+  row.command_words = text::Words(WordsSource(job, WordsField::kUserCommand));
+  row.image_words = text::Words(WordsSource(job, WordsField::kImage));
   return row;
-}
-
-const std::string& ExactValue(const Job& job, ExactField field) {
-  switch (field) {
-    case ExactField::kTenant:
-      return job.tenant_id;
-    case ExactField::kWorkspace:
-      return job.workspace_id;
-    case ExactField::kUserId:
-      return job.user_id;
-    case ExactField::kBusinessUserId:
-      return job.business_user_id;
-    case ExactField::kCaller:
-      return job.caller;
-    case ExactField::kPipelineId:
-      return job.pipeline_id;
-    case ExactField::kTemplateId:
-      return job.template_id;
-    case ExactField::kPaymentType:
-      return job.payment_type;
-    case ExactField::kOversoldInfo:
-      return job.oversold_info;
-    case ExactField::kResourceId:
-      return job.resource_id;
-    case ExactField::kJobType:
-      return job.job_type;
-  }
-  return job.tenant_id;
 }
 
 const std::vector<std::string>& WordsValue(const Row& row, WordsField field) {
@@ -81,22 +54,6 @@ const std::vector<std::string>& WordsValue(const Row& row, WordsField field) {
       return row.name_words;
   }
   return row.name_words;
-}
-
-core::TimeMs TimeValue(const Job& job, TimeField field) {
-  switch (field) {
-    case TimeField::kCreated:
-      return job.created;
-    case TimeField::kSubmitted:
-      return job.submitted;
-    case TimeField::kRunning:
-      return job.running;
-    case TimeField::kFinished:
-      return job.finished;
-    case TimeField::kModified:
-      return job.modified;
-  }
-  return 0;
 }
 
 int64_t NumericValue(const Job& job, NumericField field, core::TimeMs now) {
@@ -115,21 +72,6 @@ int64_t NumericValue(const Job& job, NumericField field, core::TimeMs now) {
   return 0;
 }
 
-bool NameMatches(const Row& row, NameMatch mode, const std::string& q) {
-  switch (mode) {
-    case NameMatch::kWildcard:
-      if (q.find_first_of("*?") == std::string::npos) {
-        return row.folded_name.find(q) != std::string::npos;
-      }
-      return text::GlobMatch(row.folded_name, "*" + q + "*");
-    case NameMatch::kPrefix:
-      return row.folded_name.starts_with(q);
-    case NameMatch::kTerm:
-      return row.folded_name == q;
-  }
-  return false;
-}
-
 bool Matches(const Row& row, const JobQuery& q) {
   const Job& job = row.job;
   for (const auto& [field, values] : q.exact) {
@@ -144,7 +86,7 @@ bool Matches(const Row& row, const JobQuery& q) {
       std::find(q.public_ids.begin(), q.public_ids.end(), row.folded_id) == q.public_ids.end()) {
     return false;
   }
-  if (q.name && !NameMatches(row, q.name->first, q.name->second)) return false;
+  if (q.name && !NameMatches(row.folded_name, q.name->first, q.name->second)) return false;
   for (const auto& [field, needle] : q.contains) {
     const std::string& hay = field == ContainsField::kUsername ? row.folded_username
                              : field == ContainsField::kName   ? row.folded_name

@@ -34,7 +34,8 @@ std::unique_ptr<SqliteStore> SqliteStore::Open(const std::filesystem::path& path
   Exec(store->db_, "PRAGMA cache_size=-262144");  // 256 MiB: bulk writes touch many index pages
   Exec(store->db_, kSchema);
   store->get_by_id_ = std::make_unique<Statement>(store->db_, "SELECT doc FROM jobs WHERE id = ?1");
-  store->get_by_public_id_ = std::make_unique<Statement>(store->db_, "SELECT doc FROM jobs WHERE public_id = ?1");
+  store->get_by_public_id_ =
+      std::make_unique<Statement>(store->db_, "SELECT doc FROM jobs WHERE public_id = ?1");
   return store;
 }
 
@@ -66,7 +67,9 @@ Revision SqliteStore::Apply(const std::vector<Mutation>& batch) {
     for (const Mutation& m : batch) {
       auto id = static_cast<int64_t>(m.job.id);
       if (m.kind == Mutation::Kind::kPutJob) {
-        put.Bind(1, id).Bind(2, m.job.public_id).Bind(3, m.encoded.empty() ? EncodeJob(m.job) : m.encoded);
+        put.Bind(1, id)
+            .Bind(2, m.job.public_id)
+            .Bind(3, m.encoded.empty() ? EncodeJob(m.job) : m.encoded);
         put.Step();
         max_id = std::max(max_id, id);
       } else {

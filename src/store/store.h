@@ -26,8 +26,9 @@ using Revision = uint64_t;
 struct Mutation {
   enum class Kind { kPutJob, kDeleteJob };
   Kind kind = Kind::kPutJob;
-  core::Job job;         // for kDeleteJob only `id` matters
-  std::string encoded;   // store::EncodeJob(job) when the caller made it already (off the write path)
+  core::Job job;  // for kDeleteJob only `id` matters
+  std::string
+      encoded;  // store::EncodeJob(job) when the caller made it already (off the write path)
 
   static Mutation Put(core::Job job) { return {Kind::kPutJob, std::move(job), {}}; }
   static Mutation Delete(core::JobNumber id) {

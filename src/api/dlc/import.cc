@@ -21,14 +21,50 @@ core::TimeMs TimeField(const Fields& f, const char* name) {
 
 // Fields the import models; the rest is kept for rendering as sent.
 bool IsModeled(std::string_view key) {
-  static const std::vector<std::string_view> kModeled = {
-      "JobId", "DisplayName", "JobType", "Status", "SubStatus", "ReasonCode", "ReasonMessage",
-      "WorkspaceId", "UserId", "Username", "TenantId", "ResourceId", "ResourceQuotaName",
-      "Accessibility", "Priority", "UserCommand", "Envs", "Description", "TemplateId", "GmtCreateTime",
-      "GmtSubmittedTime", "GmtRunningTime", "GmtFinishTime", "GmtSuccessedTime", "GmtFailedTime",
-      "GmtStoppedTime", "GmtModifiedTime", "Duration", "RequestGPU", "RequestCPU", "RequestMemory",
-      "NodeCount", "RequestId", "StatusHistory", "Pods", "RestartTimes", "RetryCount", "IsDeleted",
-      "WorkspaceName", "ClusterId", "ResourceLevel", "ResourceType", "NodeNames", "PaymentType"};
+  static const std::vector<std::string_view> kModeled = {"JobId",
+                                                         "DisplayName",
+                                                         "JobType",
+                                                         "Status",
+                                                         "SubStatus",
+                                                         "ReasonCode",
+                                                         "ReasonMessage",
+                                                         "WorkspaceId",
+                                                         "UserId",
+                                                         "Username",
+                                                         "TenantId",
+                                                         "ResourceId",
+                                                         "ResourceQuotaName",
+                                                         "Accessibility",
+                                                         "Priority",
+                                                         "UserCommand",
+                                                         "Envs",
+                                                         "Description",
+                                                         "TemplateId",
+                                                         "GmtCreateTime",
+                                                         "GmtSubmittedTime",
+                                                         "GmtRunningTime",
+                                                         "GmtFinishTime",
+                                                         "GmtSuccessedTime",
+                                                         "GmtFailedTime",
+                                                         "GmtStoppedTime",
+                                                         "GmtModifiedTime",
+                                                         "Duration",
+                                                         "RequestGPU",
+                                                         "RequestCPU",
+                                                         "RequestMemory",
+                                                         "NodeCount",
+                                                         "RequestId",
+                                                         "StatusHistory",
+                                                         "Pods",
+                                                         "RestartTimes",
+                                                         "RetryCount",
+                                                         "IsDeleted",
+                                                         "WorkspaceName",
+                                                         "ClusterId",
+                                                         "ResourceLevel",
+                                                         "ResourceType",
+                                                         "NodeNames",
+                                                         "PaymentType"};
   return std::find(kModeled.begin(), kModeled.end(), key) != kModeled.end();
 }
 
@@ -57,14 +93,16 @@ core::Job ParseImportedJob(std::string_view line, const std::string& tenant) {
   job.username = f.String("Username").value_or(job.user_id);
   job.resource_id = f.String("ResourceId").value_or("");
   job.resource_quota_name = f.String("ResourceQuotaName").value_or(job.resource_id);
-  job.visibility = f.String("Accessibility").value_or("PRIVATE") == "PUBLIC" ? core::Visibility::kPublic
-                                                                            : core::Visibility::kPrivate;
+  job.visibility = f.String("Accessibility").value_or("PRIVATE") == "PUBLIC"
+                       ? core::Visibility::kPublic
+                       : core::Visibility::kPrivate;
   job.priority = f.Int("Priority").value_or(1);
   job.user_command = f.String("UserCommand").value_or("");
   job.envs = f.StringMap("Envs");
   job.description = f.String("Description").value_or("");
   job.template_id = f.String("TemplateId").value_or("");
-  job.payment_type = f.String("PaymentType").value_or(job.resource_id.empty() ? "PostPaid" : "PrePaid");
+  job.payment_type =
+      f.String("PaymentType").value_or(job.resource_id.empty() ? "PostPaid" : "PrePaid");
   job.created = TimeField(f, "GmtCreateTime");
   job.submitted = TimeField(f, "GmtSubmittedTime");
   job.running = TimeField(f, "GmtRunningTime");
@@ -103,7 +141,8 @@ core::Job ParseImportedJob(std::string_view line, const std::string& tenant) {
     if (!IsModeled(kv.key())) extras[kv.key()] = kv.value();
   }
   job.extras = json::serialize(json::object{{"dlc", std::move(extras)}});
-  job.history = {core::StatusEvent{job.status, job.created, job.finished, job.reason_code, job.reason_message}};
+  job.history = {core::StatusEvent{job.status, job.created, job.finished, job.reason_code,
+                                   job.reason_message}};
   return job;
 }
 
