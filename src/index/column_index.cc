@@ -271,25 +271,31 @@ class ColumnIndex : public JobIndex {
   static Row MakeRow(const Job& job) {
     Row row;
     row.job = job;
-    row.job.history.clear();  // not needed to answer queries
-    row.job.pods.clear();
-    row.job.history_pods.clear();
-    row.job.extras.clear();
+    // Keep only what queries read back; the derived figures and words below
+    // are computed from `job`, not from the row.
+    row.job.history = {};
+    row.job.pods = {};
+    row.job.history_pods = {};
+    row.job.roles = {};
+    row.job.envs = {};
+    row.job.extras = {};
+    row.job.user_command = {};
+    row.job.reason_message = {};
+    row.job.reason_code = {};
     row.folded_id = text::Fold(job.public_id);
     row.folded_name = text::Fold(job.display_name);
     row.folded_username = text::Fold(job.username);
     row.folded_quota_name = text::Fold(job.resource_quota_name);
-    row.words[static_cast<int>(WordsField::kReason)] =
-        text::Words(job.reason_code + " " + job.reason_message);
-    row.words[static_cast<int>(WordsField::kUserCommand)] = text::Words(job.user_command);
-    row.words[static_cast<int>(WordsField::kImage)] = text::Words(job.Images());
-    row.words[static_cast<int>(WordsField::kName)] = text::Words(job.display_name);
+    for (WordsField field :
+         {WordsField::kReason, WordsField::kUserCommand, WordsField::kImage, WordsField::kName}) {
+      row.words[static_cast<int>(field)] = text::Words(WordsSource(job, field));
+    }
     for (auto& w : row.words) {
       std::sort(w.begin(), w.end());
       w.erase(std::unique(w.begin(), w.end()), w.end());
     }
     row.id_prefix = Prefix(job.public_id);
-    row.request_gpu = job.RequestGpu();
+    row.request_gpu = job.RequestGpu();  // from `job`: the row has no roles
     row.request_cpu = job.RequestCpu();
     row.node_count = job.NodeCount();
     return row;
