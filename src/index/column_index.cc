@@ -264,7 +264,8 @@ class ColumnIndex : public JobIndex {
     for (Roaring& b : status_) b = Roaring();
     for (Roaring& b : visibility_) b = Roaring();
     assign_node_ = latest_ = imported_ = Roaring();
-    lineage_ = public_id_ = username_ = quota_name_ = tags_ = trigrams_ = Postings();
+    lineage_ = username_ = quota_name_ = tags_ = trigrams_ = Postings();
+    by_public_id_.clear();
     for (Postings& p : words_) p = Postings();
   }
 
@@ -313,8 +314,7 @@ class ColumnIndex : public JobIndex {
     if (job.enable_assign_node) f(assign_node_);
     if (job.latest) f(latest_);
     if (job.imported) f(imported_);
-    f(lineage_.For(std::to_string(job.Lineage())));
-    f(public_id_.For(row.folded_id));
+    if (job.lineage != 0) f(lineage_.For(std::to_string(job.lineage)));  // later versions only
     f(username_.For(row.folded_username));
     f(quota_name_.For(row.folded_quota_name));
     for (const auto& [k, v] : job.tags) f(tags_.For(k + '\0' + v));
@@ -327,9 +327,12 @@ class ColumnIndex : public JobIndex {
 
   void AddPostings(Slot slot) {
     ForEachPosting(slot, rows_[slot], [slot](Roaring& b) { b.add(slot); });
+    by_public_id_[rows_[slot].folded_id] = slot;
   }
   void RemovePostings(Slot slot, const Row& row) {
     ForEachPosting(slot, row, [slot](Roaring& b) { b.remove(slot); });
+    auto it = by_public_id_.find(row.folded_id);
+    if (it != by_public_id_.end() && it->second == slot) by_public_id_.erase(it);
   }
 
   // ==== Filtering ===========================================================
@@ -356,10 +359,12 @@ class ColumnIndex : public JobIndex {
     }
     if (!q.public_ids.empty()) {
       std::vector<const Roaring*> parts;
+      Roaring ids;
       for (const std::string& id : q.public_ids) {
-        if (const Roaring* b = public_id_.Find(id)) parts.push_back(b);
+        auto it = by_public_id_.find(id);
+        if (it != by_public_id_.end()) ids.add(it->second);
       }
-      hits &= Union(parts);
+      hits &= ids;
     }
     if (q.visibility) hits &= visibility_[static_cast<int>(*q.visibility)];
     if (q.enable_assign_node) {
@@ -372,8 +377,12 @@ class ColumnIndex : public JobIndex {
     if (q.latest_only) hits &= latest_;
     if (q.exclude_imported) hits -= imported_;
     if (q.lineage) {
-      const Roaring* b = lineage_.Find(std::to_string(*q.lineage));
-      hits &= b ? *b : Roaring();
+      // The first version (lineage 0) and the later ones (lineage_).
+      const Roaring* later = lineage_.Find(std::to_string(*q.lineage));
+      Roaring versions = later ? *later : Roaring();
+      auto first = slot_of_.find(*q.lineage);
+      if (first != slot_of_.end() && rows_[first->second].job.lineage == 0) versions.add(first->second);
+      hits &= versions;
     }
     for (const auto& [key, value] : q.tags) {
       const Roaring* b = tags_.Find(key + '\0' + value);
@@ -705,8 +714,8 @@ class ColumnIndex : public JobIndex {
   Roaring assign_node_;
   Roaring latest_;
   Roaring imported_;
-  Postings lineage_;
-  Postings public_id_;
+  Postings lineage_;  // versions after the first, by lineage number
+  std::unordered_map<std::string, Slot> by_public_id_;  // folded public id → slot
   Postings username_;
   Postings quota_name_;
   Postings tags_;
