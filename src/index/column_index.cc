@@ -381,7 +381,8 @@ class ColumnIndex : public JobIndex {
       const Roaring* later = lineage_.Find(std::to_string(*q.lineage));
       Roaring versions = later ? *later : Roaring();
       auto first = slot_of_.find(*q.lineage);
-      if (first != slot_of_.end() && rows_[first->second].job.lineage == 0) versions.add(first->second);
+      if (first != slot_of_.end() && rows_[first->second].job.lineage == 0)
+        versions.add(first->second);
       hits &= versions;
     }
     for (const auto& [key, value] : q.tags) {
