@@ -75,7 +75,7 @@ int Serve(const ServeOptions& options) {
   run.stop_grace_ms = static_cast<core::TimeMs>(options.stop_grace_seconds * 1000);
   runner::Runner runner(jobs, run, clock);
   runner.Start();
-  spdlog::info("runner: node {} , {} quotas", run.capacity.ToString(), run.quotas.size());
+  spdlog::info("runner: node {}, {} quotas", run.capacity.ToString(), run.quotas.size());
 
   api::Router router;
   std::unique_ptr<store::KeyStore> keys = store::KeyStore::Open(db_path);
