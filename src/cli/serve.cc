@@ -103,9 +103,11 @@ int Serve(const ServeOptions& options) {
   api::modelarts::AddRoutes(router, jobs, authenticate_project);
 
   server::HttpServer http(router, host, port);
+  // Handlers run on these threads and a write waits there for its fsync, so
+  // more threads than cores let more writes share one fsync.
   int threads = options.threads > 0
                     ? options.threads
-                    : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+                    : static_cast<int>(std::max(16u, 4 * std::thread::hardware_concurrency()));
   spdlog::info("drover listening on {}:{}", host, http.port());
   http.Run(threads);
   spdlog::info("drover stopped");

@@ -10,7 +10,7 @@ namespace drover::cli {
 struct ServeOptions {
   std::string listen;    // HOST:PORT
   std::string data_dir;  // created when absent
-  int threads = 0;       // 0 = one per core
+  int threads = 0;       // 0 = 4 per core, at least 16
 
   // The node the runner schedules on: detected, unless declared.
   std::optional<double> cpus;

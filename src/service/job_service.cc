@@ -85,9 +85,10 @@ Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
   job.status = TrainingStatus::kCreating;
   job.created = job.modified = clock_.Now();
   job.history = {core::StatusEvent{TrainingStatus::kCreating, job.created, 0, "", ""}};
-  Commit(job);
+  store::Revision revision = Commit(job);
   last_number_ = job.id;
   lock.unlock();
+  store_.Sync(revision);
   if (observer_) observer_->OnCreated(job);
   return job;
 }
@@ -119,9 +120,10 @@ Job JobService::CreateVersion(const Principal& who, core::JobNumber pre_version,
   job.created = job.modified = clock_.Now();
   job.history = {core::StatusEvent{TrainingStatus::kCreating, job.created, 0, "", ""}};
   latest.latest = false;
-  CommitAll({latest, job});
+  store::Revision revision = CommitAll({latest, job});
   last_number_ = job.id;
   lock.unlock();
+  store_.Sync(revision);
   if (observer_) observer_->OnCreated(job);
   return job;
 }
@@ -157,22 +159,26 @@ std::vector<Job> JobService::Versions(const Principal& who, core::JobNumber line
 
 void JobService::DescribeLineage(const Principal& who, core::JobNumber lineage,
                                  const std::string& description) {
-  std::lock_guard lock(write_mu_);
+  std::unique_lock lock(write_mu_);
   std::vector<Job> versions = LoadVersions(who, lineage);
   for (const Job& v : versions) CheckCanChange(who, v);
   for (Job& v : versions) {
     v.description = description;
     v.modified = clock_.Now();
   }
-  CommitAll(versions);
+  store::Revision revision = CommitAll(versions);
+  lock.unlock();
+  store_.Sync(revision);
 }
 
 void JobService::DeleteLineage(const Principal& who, core::JobNumber lineage) {
-  std::lock_guard lock(write_mu_);
-  DeleteVersions(who, LoadVersions(who, lineage));
+  std::unique_lock lock(write_mu_);
+  store::Revision revision = DeleteVersions(who, LoadVersions(who, lineage));
+  lock.unlock();
+  store_.Sync(revision);
 }
 
-void JobService::DeleteVersions(const Principal& who, const std::vector<Job>& doomed) {
+store::Revision JobService::DeleteVersions(const Principal& who, const std::vector<Job>& doomed) {
   for (const Job& job : doomed) CheckCanChange(who, job);
   for (const Job& job : doomed) {
     if (!core::IsTerminal(job.status)) {
@@ -196,7 +202,7 @@ void JobService::DeleteVersions(const Principal& who, const std::vector<Job>& do
     newest.version_count = static_cast<int64_t>(survivors.size());
     puts.push_back(std::move(newest));
   }
-  CommitAll(puts, deletes);
+  return CommitAll(puts, deletes);
 }
 
 Job JobService::Get(const Principal& who, std::string_view public_id) {
@@ -251,8 +257,9 @@ Job JobService::Update(const Principal& who, std::string_view public_id, const J
   }
   if (update.extras) job.extras = *update.extras;
   job.modified = clock_.Now();
-  Commit(job);
+  store::Revision revision = Commit(job);
   lock.unlock();
+  store_.Sync(revision);
   if (observer_) observer_->OnUpdated(job);
   return job;
 }
@@ -274,14 +281,15 @@ Job JobService::Stop(const Principal& who, std::string_view public_id) {
     TransitionJob(job, TrainingStatus::kStopped, now, "JobStoppedByUser",
                   "Job is stopped by user.");
   }
-  Commit(job);
+  store::Revision revision = Commit(job);
   lock.unlock();
+  store_.Sync(revision);
   if (observer_ && !job.imported) observer_->OnStopRequested(job);
   return job;
 }
 
 void JobService::Delete(const Principal& who, std::string_view public_id) {
-  std::lock_guard lock(write_mu_);
+  std::unique_lock lock(write_mu_);
   Job job = Get(who, public_id);
   if (!core::IsTerminal(job.status)) {
     throw Error(ErrorCode::kFailedPrecondition,
@@ -289,7 +297,9 @@ void JobService::Delete(const Principal& who, std::string_view public_id) {
                     std::string(core::TrainingStatusName(job.status)) +
                     "; only a succeeded, failed or stopped job can be deleted. Stop it first.");
   }
-  DeleteVersions(who, {job});
+  store::Revision revision = DeleteVersions(who, {job});
+  lock.unlock();
+  store_.Sync(revision);
 }
 
 PodLog JobService::PodLogs(const Principal& who, std::string_view job_id, std::string_view pod_id,
@@ -314,7 +324,7 @@ Job JobService::Mutate(core::JobNumber id, const std::function<void(Job&)>& chan
 }
 
 std::vector<Job> JobService::MutateBatch(const std::vector<Change>& changes) {
-  std::lock_guard lock(write_mu_);
+  std::unique_lock lock(write_mu_);
   std::vector<Job> jobs;
   std::map<core::JobNumber, size_t> position;  // a later change of a job builds on the earlier
   for (const auto& [id, change] : changes) {
@@ -328,7 +338,10 @@ std::vector<Job> JobService::MutateBatch(const std::vector<Change>& changes) {
     position[id] = jobs.size();
     jobs.push_back(std::move(*job));
   }
-  if (!jobs.empty()) CommitAll(jobs);
+  if (jobs.empty()) return jobs;
+  store::Revision revision = CommitAll(jobs);
+  lock.unlock();
+  store_.Sync(revision);
   return jobs;
 }
 
@@ -375,16 +388,17 @@ uint64_t JobService::WaitForWrite(uint64_t seen, int64_t timeout_ms) {
   return writes_;
 }
 
-void JobService::CommitAll(const std::vector<Job>& jobs,
+store::Revision JobService::CommitAll(const std::vector<Job>& jobs,
                            const std::vector<core::JobNumber>& deletes) {
   std::vector<store::Mutation> batch;
   batch.reserve(jobs.size() + deletes.size());
   for (const Job& job : jobs) batch.push_back(store::Mutation::Put(job));
   for (core::JobNumber id : deletes) batch.push_back(store::Mutation::Delete(id));
-  store_.Apply(batch);
+  store::Revision revision = store_.Commit(batch);
   for (const Job& job : jobs) index_.Upsert(job);
   for (core::JobNumber id : deletes) index_.Erase(id);
   NoteWrite();
+  return revision;
 }
 
 }  // namespace drover::service

@@ -1,9 +1,11 @@
 // JobService: the use cases of training jobs — create, get, list, update,
 // stop, delete — independent of HTTP and of any vendor's field names.
 //
-// A write goes to the store first (durable), then to the index, and only
-// then is it acknowledged by returning. Writes are serialized by one mutex,
-// so the index sees revisions in store order; reads run concurrently.
+// A write is committed to the store, then applied to the index, under one
+// mutex (so the index sees revisions in store order); then, outside the
+// mutex, it waits until the store has it on stable storage — one fsync for
+// every writer waiting (group commit) — and only then is acknowledged by
+// returning. Reads run concurrently.
 // Failures throw core::Error and change nothing.
 #pragma once
 
@@ -155,16 +157,18 @@ class JobService {
   const core::Clock& clock() const { return clock_; }
 
  private:
-  // Durably stores the jobs and updates the index; caller holds write_mu_.
-  void Commit(const core::Job& job) { CommitAll({job}); }
-  void CommitAll(const std::vector<core::Job>& jobs,
-                 const std::vector<core::JobNumber>& deletes = {});
+  // Commits the jobs to the store and updates the index; caller holds
+  // write_mu_, and must store_.Sync(the revision) after releasing it and
+  // before acknowledging (group commit: waiting writers share one fsync).
+  store::Revision Commit(const core::Job& job) { return CommitAll({job}); }
+  store::Revision CommitAll(const std::vector<core::Job>& jobs,
+                            const std::vector<core::JobNumber>& deletes = {});
   // Versions of a lineage from the store, oldest first; caller holds write_mu_
   // or accepts a snapshot.
   std::vector<core::Job> LoadVersions(const Principal& who, core::JobNumber lineage);
   // Deletes `doomed` (all of one lineage) and repairs the lineage's latest
   // version and count; caller holds write_mu_.
-  void DeleteVersions(const Principal& who, const std::vector<core::Job>& doomed);
+  store::Revision DeleteVersions(const Principal& who, const std::vector<core::Job>& doomed);
   void NoteWrite();
 
   store::Store& store_;

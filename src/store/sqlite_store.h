@@ -1,11 +1,15 @@
-// SqliteStore: the embedded default Store, one SQLite file in WAL mode with
-// synchronous=FULL, so an acknowledged batch survives kill -9 and power loss.
+// SqliteStore: the embedded default Store, one SQLite file in WAL mode. A
+// commit writes its WAL frames without fsync (synchronous=NORMAL, which
+// also syncs around checkpoints); Sync fsyncs the WAL file once for every
+// commit waiting, so an acknowledged batch survives kill -9 and power loss
+// and concurrent writers share one fsync (group commit).
 //
 // Schema: `jobs(id, public_id UNIQUE, doc)` holds the current state (doc is
 // store/job_codec's form); `changes(revision, kind, job_id)` is the change
 // log; `meta` holds the last revision. One connection, guarded by a mutex.
 #pragma once
 
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -25,7 +29,8 @@ class SqliteStore : public Store {
   static std::unique_ptr<SqliteStore> Open(const std::filesystem::path& path);
   ~SqliteStore() override;
 
-  Revision Apply(const std::vector<Mutation>& batch) override;
+  Revision Commit(const std::vector<Mutation>& batch) override;
+  void Sync(Revision revision) override;
   Revision CurrentRevision() override;
   core::JobNumber MaxJobNumber() override;
   void ForEachJob(const std::function<void(core::Job&&)>& visit) override;
@@ -41,6 +46,15 @@ class SqliteStore : public Store {
   // Reads prepared once (page reads call them per listed job); guarded by mu_.
   std::unique_ptr<Statement> get_by_id_;
   std::unique_ptr<Statement> get_by_public_id_;
+  std::filesystem::path wal_path_;
+
+  // Group fsync state.
+  std::mutex sync_mu_;
+  std::condition_variable synced_cv_;
+  Revision committed_ = 0;  // guarded by sync_mu_: the newest committed revision
+  Revision synced_ = 0;     // guarded by sync_mu_: every revision ≤ this is on disk
+  bool syncing_ = false;    // guarded by sync_mu_: a leader is in fsync
+  int wal_fd_ = -1;         // guarded by sync_mu_
 };
 
 }  // namespace drover::store

@@ -51,7 +51,20 @@ class Store {
   // Applies every mutation or none; returns the revision of the batch.
   // Throws core::Error(kAlreadyExists) when a new job's public id is taken,
   // core::Error(kInternal) on I/O failure (and nothing is applied).
-  virtual Revision Apply(const std::vector<Mutation>& batch) = 0;
+  Revision Apply(const std::vector<Mutation>& batch) {
+    Revision revision = Commit(batch);
+    Sync(revision);
+    return revision;
+  }
+
+  // Group commit, in two steps: Commit applies the batch atomically and
+  // makes it visible to reads and safe from a crash of this process, but
+  // not yet from a power cut; Sync(revision) returns once that revision and
+  // every earlier one are on stable storage, sharing one fsync among all
+  // writers waiting at the same time. Acknowledge a write only after Sync.
+  // Commit throws as Apply does.
+  virtual Revision Commit(const std::vector<Mutation>& batch) = 0;
+  virtual void Sync(Revision revision) = 0;
 
   // The revision of the last applied batch (0 for an empty store).
   virtual Revision CurrentRevision() = 0;
