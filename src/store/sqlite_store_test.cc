@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
 #include "core/error.h"
 #include "store/job_codec.h"
 #include "testing/temp_dir.h"
@@ -104,6 +108,35 @@ TEST_F(SqliteStoreTest, FailedBatchAppliesNothing) {
   EXPECT_EQ(store->CurrentRevision(), 1u);
   EXPECT_EQ(store->MaxJobNumber(), 1u);
   EXPECT_EQ(store->Apply({Mutation::Put(MakeJob(3, "c"))}), 2u);
+}
+
+TEST_F(SqliteStoreTest, ConcurrentWritersShareSyncsAndLoseNothing) {
+  auto store = Open();
+  constexpr int kThreads = 8, kWrites = 40;
+  std::vector<std::thread> writers;
+  std::mutex mu;
+  std::vector<Revision> revisions;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        core::JobNumber id = static_cast<core::JobNumber>(t * kWrites + i + 1);
+        Revision r = store->Commit({Mutation::Put(MakeJob(id, "w"))});
+        store->Sync(r);
+        std::lock_guard lock(mu);
+        revisions.push_back(r);
+      }
+    });
+  }
+  for (std::thread& w : writers) w.join();
+  std::sort(revisions.begin(), revisions.end());
+  ASSERT_EQ(revisions.size(), static_cast<size_t>(kThreads * kWrites));
+  EXPECT_EQ(std::adjacent_find(revisions.begin(), revisions.end()), revisions.end());
+  EXPECT_EQ(revisions.back(), static_cast<Revision>(kThreads * kWrites));
+  store.reset();
+  auto reopened = Open();
+  int count = 0;
+  reopened->ForEachJob([&](core::Job&&) { ++count; });
+  EXPECT_EQ(count, kThreads * kWrites);
 }
 
 }  // namespace
