@@ -33,7 +33,7 @@ class SqliteStore : public Store {
   void Sync(Revision revision) override;
   Revision CurrentRevision() override;
   core::JobNumber MaxJobNumber() override;
-  void ForEachJob(const std::function<void(core::Job&&)>& visit) override;
+  void ForEachJob(const std::function<void(core::Job&&)>& visit, bool by_created = false) override;
   std::optional<core::Job> GetJob(core::JobNumber id) override;
   std::optional<core::Job> FindJob(std::string_view public_id) override;
   std::vector<Change> ChangesSince(Revision since) override;
