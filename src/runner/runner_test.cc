@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "index/job_index.h"
 #include "store/sqlite_store.h"
 #include "testing/temp_dir.h"
@@ -80,6 +83,15 @@ TEST_F(RunnerTest, MaxRunningTimeEndsTheJobFailed) {
 TEST_F(RunnerTest, StopEscalatesToSigkillAfterTheGracePeriod) {
   core::Job job = Create("trap '' TERM; echo up; sleep 1000");
   WaitFor(job, TrainingStatus::kRunning);
+  // The shell must have set its trap (it says "up" after) before the stop.
+  for (int i = 0; i < 10000; ++i) {
+    core::Job now = service_.Get(who_, job.public_id);
+    if (service_.PodLogs(who_, job.public_id, now.pods[0].name, "", 10).lines ==
+        std::vector<std::string>{"up"}) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   service_.Stop(who_, job.public_id);
   EXPECT_EQ(service_.Get(who_, job.public_id).status, TrainingStatus::kStopping);
   WaitUntil(

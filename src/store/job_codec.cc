@@ -207,7 +207,10 @@ std::string EncodeJob(const Job& job) {
 
 Job DecodeJob(std::string_view document) {
   try {
-    json::value v = json::parse(document);
+    // Parse into a stack buffer: no per-node malloc and free.
+    unsigned char buffer[16384];
+    json::monotonic_resource arena(buffer, sizeof buffer);
+    json::value v = json::parse(document, &arena);
     Job job;
     VisitJobFields(job, Decoder{v.as_object()});
     return job;

@@ -163,6 +163,11 @@ test('GPUs: each job gets its own devices; short GPUs queue jobs by priority; a 
 test('StopJob of a pod that ignores SIGTERM ends it with SIGKILL after the grace period', async () => {
   const id = await run({ DisplayName: 'stubborn', JobSpecs: [worker()], UserCommand: 'trap "" TERM; echo ready; sleep 1000' });
   await waitForJob(dlc, id, (j) => j.Status === 'Running');
+  // The shell says "ready" once its trap is set; stop only then.
+  const deadline = Date.now() + 10000;
+  while (!(await logs(id, `${id}-worker-0`)).includes('ready') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
   await dlc.stopJob(id);
   assert.equal((await dlc.getJob(id)).Status, 'Stopping');
   const job = await waitForStatus(dlc, id, 'Stopped');
