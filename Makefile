@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./drover-data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test unit-test e2e-test bench bench-runner bench-deps clean
+.PHONY: all deps configure build run test test-sanitize unit-test e2e-test bench bench-runner bench-deps clean
 
 all: build
 
@@ -31,6 +31,13 @@ test: configure
 
 unit-test:
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# Every test again on an address + undefined-behaviour sanitizer build.
+test-sanitize: deps tests/e2e/node_modules/.package-lock.json
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDROVER_SANITIZE=ON
+	ninja -C build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS)
+	cd tests/e2e && ASAN_OPTIONS=detect_leaks=0 DROVER_BIN=$(abspath build-asan)/drover node --test --test-concurrency=2
 
 tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund
