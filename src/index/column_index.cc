@@ -50,17 +50,41 @@ class Postings {
   std::unordered_map<std::string, Roaring> map_;
 };
 
+constexpr ExactField kExactFields[] = {
+    ExactField::kTenant,         ExactField::kWorkspace,   ExactField::kUserId,
+    ExactField::kBusinessUserId, ExactField::kCaller,      ExactField::kPipelineId,
+    ExactField::kTemplateId,     ExactField::kPaymentType, ExactField::kOversoldInfo,
+    ExactField::kResourceId,     ExactField::kJobType,
+};
+
+// What a row keeps of its job: the values its postings were made from
+// (to take them back out on update) and what ordering reads back.
+struct Indexed {
+  core::JobNumber id = 0;
+  core::JobNumber lineage = 0;
+  std::string public_id;
+  std::string display_name;
+  std::string description;
+  std::string exact[std::size(kExactFields)];  // by ExactField
+  std::vector<std::pair<std::string, std::string>> tags;
+  TrainingStatus status = TrainingStatus::kCreating;
+  core::Visibility visibility = core::Visibility::kPrivate;
+  bool enable_assign_node = false;
+  bool latest = true;
+  bool imported = false;
+  TimeMs created = 0;
+
+  const std::string& job_type() const { return exact[static_cast<int>(ExactField::kJobType)]; }
+};
+
 struct Row {
-  Job job;  // the indexed state
+  Indexed job;  // the indexed state
   std::string folded_id;
   std::string folded_name;
   std::string folded_username;
   std::string folded_quota_name;
   std::vector<std::string> words[4];  // by WordsField
   uint64_t id_prefix = 0;             // the first 8 bytes of public_id, big-endian: fast tie-break
-  int64_t request_gpu = 0;            // derived figures, computed once
-  int64_t request_cpu = 0;
-  int64_t node_count = 0;
 };
 
 // The small per-slot values that filters and sorts read for many rows at
@@ -87,15 +111,7 @@ uint64_t Prefix(const std::string& s, size_t from = 0) {
   return v;
 }
 
-constexpr ExactField kExactFields[] = {
-    ExactField::kTenant,         ExactField::kWorkspace,   ExactField::kUserId,
-    ExactField::kBusinessUserId, ExactField::kCaller,      ExactField::kPipelineId,
-    ExactField::kTemplateId,     ExactField::kPaymentType, ExactField::kOversoldInfo,
-    ExactField::kResourceId,     ExactField::kJobType,
-};
-
-Columns ColumnsOf(const Row& row) {
-  const Job& j = row.job;
+Columns ColumnsOf(const Job& j, const Row& row) {
   Columns c;
   c.id_prefix = row.id_prefix;
   c.id_prefix2 = Prefix(j.public_id, 8);
@@ -111,9 +127,9 @@ Columns ColumnsOf(const Row& row) {
   c.priority = j.priority;
   c.version_count = j.version_count;
   c.version = j.version;
-  c.request_gpu = row.request_gpu;
-  c.request_cpu = row.request_cpu;
-  c.node_count = row.node_count;
+  c.request_gpu = j.RequestGpu();
+  c.request_cpu = j.RequestCpu();
+  c.node_count = j.NodeCount();
   c.status = j.status;
   return c;
 }
@@ -191,14 +207,14 @@ class ColumnIndex : public JobIndex {
       RemovePostings(slot, rows_[slot]);
       if (job.created != rows_[slot].job.created) created_sorted_ = false;
       rows_[slot] = std::move(row);
-      columns_[slot] = ColumnsOf(rows_[slot]);
+      columns_[slot] = ColumnsOf(job, rows_[slot]);
       AddPostings(slot);
       return;
     }
     Slot slot = static_cast<Slot>(rows_.size());
     if (!rows_.empty() && job.created < rows_.back().job.created) created_sorted_ = false;
     rows_.push_back(std::move(row));
-    columns_.push_back(ColumnsOf(rows_.back()));
+    columns_.push_back(ColumnsOf(job, rows_.back()));
     slot_of_[job.id] = slot;
     AddPostings(slot);
   }
@@ -207,18 +223,20 @@ class ColumnIndex : public JobIndex {
     std::unique_lock lock(mu_);
     if (!created_sorted_) {
       // Renumber the slots in creation order, so the default sort is a walk.
-      std::vector<Row> rows;
-      for (const auto& [id, slot] : slot_of_) rows.push_back(std::move(rows_[slot]));
-      std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-        return a.job.created != b.job.created ? a.job.created < b.job.created
-                                              : a.job.public_id < b.job.public_id;
+      std::vector<std::pair<Row, Columns>> rows;
+      for (const auto& [id, slot] : slot_of_)
+        rows.emplace_back(std::move(rows_[slot]), columns_[slot]);
+      std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        return a.first.job.created != b.first.job.created
+                   ? a.first.job.created < b.first.job.created
+                   : a.first.job.public_id < b.first.job.public_id;
       });
       Clear();
-      for (Row& row : rows) {
+      for (auto& [row, columns] : rows) {
         Slot slot = static_cast<Slot>(rows_.size());
         slot_of_[row.job.id] = slot;
         rows_.push_back(std::move(row));
-        columns_.push_back(ColumnsOf(rows_.back()));
+        columns_.push_back(columns);
         AddPostings(slot);
       }
     }
@@ -271,18 +289,21 @@ class ColumnIndex : public JobIndex {
 
   static Row MakeRow(const Job& job) {
     Row row;
-    row.job = job;
-    // Keep only what queries read back; the derived figures and words below
-    // are computed from `job`, not from the row.
-    row.job.history = {};
-    row.job.pods = {};
-    row.job.history_pods = {};
-    row.job.roles = {};
-    row.job.envs = {};
-    row.job.extras = {};
-    row.job.user_command = {};
-    row.job.reason_message = {};
-    row.job.reason_code = {};
+    Indexed& kept = row.job;
+    kept.id = job.id;
+    kept.lineage = job.lineage;
+    kept.public_id = job.public_id;
+    kept.display_name = job.display_name;
+    kept.description = job.description;
+    for (ExactField field : kExactFields)
+      kept.exact[static_cast<int>(field)] = ExactValue(job, field);
+    kept.tags.assign(job.tags.begin(), job.tags.end());
+    kept.status = job.status;
+    kept.visibility = job.visibility;
+    kept.enable_assign_node = job.enable_assign_node;
+    kept.latest = job.latest;
+    kept.imported = job.imported;
+    kept.created = job.created;
     row.folded_id = text::Fold(job.public_id);
     row.folded_name = text::Fold(job.display_name);
     row.folded_username = text::Fold(job.username);
@@ -296,18 +317,15 @@ class ColumnIndex : public JobIndex {
       w.erase(std::unique(w.begin(), w.end()), w.end());
     }
     row.id_prefix = Prefix(job.public_id);
-    row.request_gpu = job.RequestGpu();  // from `job`: the row has no roles
-    row.request_cpu = job.RequestCpu();
-    row.node_count = job.NodeCount();
     return row;
   }
 
   template <class F>
   void ForEachPosting(Slot slot, const Row& row, F&& f) {
-    const Job& job = row.job;
+    const Indexed& job = row.job;
     f(live_);
     for (ExactField field : kExactFields) {
-      f(exact_[static_cast<int>(field)].For(ExactValue(job, field)));
+      f(exact_[static_cast<int>(field)].For(job.exact[static_cast<int>(field)]));
     }
     f(status_[static_cast<int>(job.status)]);
     f(visibility_[static_cast<int>(job.visibility)]);
@@ -660,9 +678,9 @@ class ColumnIndex : public JobIndex {
     return ranks[static_cast<size_t>(status)];
   }
 
-  static const std::string& StringKey(const Job& j, SortField field) {
+  static const std::string& StringKey(const Indexed& j, SortField field) {
     return field == SortField::kName      ? j.display_name
-           : field == SortField::kJobType ? j.job_type
+           : field == SortField::kJobType ? j.job_type()
                                           : j.description;
   }
 
