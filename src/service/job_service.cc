@@ -303,19 +303,32 @@ void JobService::Delete(const Principal& who, std::string_view public_id) {
   store_.Sync(revision);
 }
 
-PodLog JobService::PodLogs(const Principal& who, std::string_view job_id, std::string_view pod_id,
-                           std::string_view pod_uid, int64_t max_lines) {
-  Job job = Get(who, job_id);
+namespace {
+
+// The pod of `job` named `pod_id` (its run `pod_uid`, else the newest).
+const core::PodState& FindPod(const Job& job, std::string_view pod_id, std::string_view pod_uid) {
   for (const auto* pods : {&job.pods, &job.history_pods}) {
     for (auto it = pods->rbegin(); it != pods->rend(); ++it) {
-      if (it->name != pod_id || (!pod_uid.empty() && it->uid != pod_uid)) continue;
-      PodLog log{*it, {}};
-      if (log_reader_) log.lines = log_reader_->Tail(job, *it, max_lines);
-      return log;
+      if (it->name == pod_id && (pod_uid.empty() || it->uid == pod_uid)) return *it;
     }
   }
   core::ThrowNotFound("The pod " + std::string(pod_id) + " does not exist in job " + job.public_id +
                       ".");
+}
+
+}  // namespace
+
+PodLog JobService::PodLogs(const Principal& who, std::string_view job_id, std::string_view pod_id,
+                           std::string_view pod_uid, int64_t max_lines) {
+  Job job = Get(who, job_id);
+  PodLog log{FindPod(job, pod_id, pod_uid), {}};
+  if (log_reader_) log.lines = log_reader_->Tail(job, log.pod, max_lines);
+  return log;
+}
+
+core::PodState JobService::Pod(const Principal& who, std::string_view job_id,
+                               std::string_view pod_id, std::string_view pod_uid) {
+  return FindPod(Get(who, job_id), pod_id, pod_uid);
 }
 
 Job JobService::Mutate(core::JobNumber id, const std::function<void(Job&)>& change) {
@@ -390,7 +403,7 @@ uint64_t JobService::WaitForWrite(uint64_t seen, int64_t timeout_ms) {
 }
 
 store::Revision JobService::CommitAll(const std::vector<Job>& jobs,
-                           const std::vector<core::JobNumber>& deletes) {
+                                      const std::vector<core::JobNumber>& deletes) {
   std::vector<store::Mutation> batch;
   batch.reserve(jobs.size() + deletes.size());
   for (const Job& job : jobs) batch.push_back(store::Mutation::Put(job));

@@ -123,6 +123,9 @@ class JobService {
   // after restarts). Throws kNotFound for an unknown job, pod or uid.
   PodLog PodLogs(const Principal& who, std::string_view job_id, std::string_view pod_id,
                  std::string_view pod_uid, int64_t max_lines);
+  // One pod of the job, found as PodLogs finds it. Throws kNotFound.
+  core::PodState Pod(const Principal& who, std::string_view job_id, std::string_view pod_id,
+                     std::string_view pod_uid);
 
   // ---- for the runner -----------------------------------------------------
 

@@ -38,6 +38,13 @@ test('a job whose pod exits 0 succeeds, with its log and lifecycle recorded', as
   assert.deepEqual(await logs(id, `${id}-worker-0`, { MaxLines: 1 }), [`JOB=${id}`]);
   const missing = await sdkError(logs(id, `${id}-worker-9`));
   assert.equal(missing.statusCode, 404);
+
+  const podEvents = await dlc.call('GetPodEvents', 'GET', `/api/v1/jobs/${id}/pods/${id}-worker-0/events`);
+  assert.equal(podEvents.PodId, `${id}-worker-0`);
+  assert.equal(podEvents.PodUid, job.Pods[0].PodUid);
+  assert.equal(podEvents.Events.length, 3);
+  assert.match(podEvents.Events[0], /Pod .*-worker-0 created$/);
+  assert.match(podEvents.Events[2], /exited with code 0$/);
 });
 
 test('a failing pod fails the job with its exit code and last log lines, found by ReasonSearch', async () => {

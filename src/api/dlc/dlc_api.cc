@@ -109,6 +109,24 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                                   {"Logs", std::move(lines)}});
       });
 
+  add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/events", "paidlc:GetPodEvents",
+      [&jobs](Request& r, const service::Principal& who) {
+        Params p(r.query);
+        auto [from, to] = EventWindow(p, jobs.clock().Now());
+        int64_t max_events = p.Int("MaxEventsNum").value_or(2000);
+        if (max_events < 1) core::ThrowInvalid("MaxEventsNum", "MaxEventsNum must be at least 1.");
+        core::PodState pod = jobs.Pod(who, r.path_params["JobId"], r.path_params["PodId"],
+                                      p.Get("PodUid") ? *p.Get("PodUid") : "");
+        json::array events;
+        for (std::string& line : RenderPodEvents(pod, from, to, max_events)) {
+          events.push_back(json::string(line));
+        }
+        return Ok(r, json::object{{"JobId", r.path_params["JobId"]},
+                                  {"PodId", pod.name},
+                                  {"PodUid", pod.uid},
+                                  {"Events", std::move(events)}});
+      });
+
   router.SetNotFound("/", NotFound);
 }
 

@@ -417,6 +417,24 @@ json::object RenderJob(const Job& job, JobView view, core::TimeMs now) {
   return o;
 }
 
+std::vector<std::string> RenderPodEvents(const core::PodState& pod, core::TimeMs from,
+                                         core::TimeMs to, int64_t max_events) {
+  std::vector<std::pair<core::TimeMs, std::string>> all = {{pod.created, "created"},
+                                                           {pod.started, "started"}};
+  if (pod.finished != 0) {
+    all.push_back({pod.finished, pod.signal != 0
+                                     ? "killed by signal " + std::to_string(pod.signal)
+                                     : "exited with code " + std::to_string(pod.exit_code)});
+  }
+  std::vector<std::string> events;
+  for (const auto& [when, what] : all) {
+    if (when == 0 || when < from || when > to) continue;
+    if (static_cast<int64_t>(events.size()) >= max_events) break;
+    events.push_back(core::FormatIso8601(when, /*millis=*/true) + " Pod " + pod.name + " " + what);
+  }
+  return events;
+}
+
 std::vector<std::string> RenderEvents(const Job& job, core::TimeMs from, core::TimeMs to,
                                       int64_t max_events) {
   std::vector<std::string> events;

@@ -26,6 +26,10 @@ service::JobUpdate ParseUpdateJob(std::string_view body, const core::Job& curren
 enum class JobView { kListItem, kDetail };
 boost::json::object RenderJob(const core::Job& job, JobView view, core::TimeMs now);
 
+// GetPodEvents lines for a pod: created, started, ended (exit code or signal).
+std::vector<std::string> RenderPodEvents(const core::PodState& pod, core::TimeMs from,
+                                         core::TimeMs to, int64_t max_events);
+
 // GetJobEvents lines for the job's history between `from` and `to`.
 std::vector<std::string> RenderEvents(const core::Job& job, core::TimeMs from, core::TimeMs to,
                                       int64_t max_events);
