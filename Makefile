@@ -37,13 +37,13 @@ test-sanitize: deps tests/e2e/node_modules/.package-lock.json
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDROVER_SANITIZE=ON
 	ninja -C build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
-	cd tests/e2e && ASAN_OPTIONS=detect_leaks=0 DROVER_BIN=$(abspath build-asan)/drover node --test --test-concurrency=2
+	cd tests/e2e && ASAN_OPTIONS=detect_leaks=0 DROVER_BIN=$(abspath build-asan)/drover node --test
 
 tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund
 
 e2e-test: tests/e2e/node_modules/.package-lock.json
-	cd tests/e2e && DROVER_BIN=$(abspath $(BUILD_DIR))/drover node --test --test-concurrency=2
+	cd tests/e2e && DROVER_BIN=$(abspath $(BUILD_DIR))/drover node --test
 
 # Benchmarks print figures; they are not tests. `make bench` installs
 # PostgreSQL 15 (Debian) and the bench's npm packages when missing.
