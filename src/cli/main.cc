@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--data-dir", serve.data_dir, "Directory of the embedded store")
       ->capture_default_str();
-  serve_cmd->add_option("--threads", serve.threads, "HTTP worker threads (0 = 4 per core, at least 16)");
+  serve_cmd->add_option("--threads", serve.threads,
+                        "HTTP worker threads (0 = 4 per core, at least 16)");
   serve_cmd->add_option("--cpus", serve.cpus, "CPU cores jobs may use (default: this machine's)");
   serve_cmd->add_option("--memory", serve.memory,
                         "Memory jobs may use, e.g. 64Gi (default: this machine's)");

@@ -32,8 +32,8 @@ bool Resources::FitsIn(const Resources& limit) const {
 
 std::string Resources::ToString() const {
   std::ostringstream out;
-  out << "cpu=" << static_cast<double>(cpu_milli) / 1000.0
-      << " memory=" << (memory_bytes ? core::FormatMemory(memory_bytes >> 20 << 20) : "0")  // whole MiB
+  out << "cpu=" << static_cast<double>(cpu_milli) / 1000.0 << " memory="
+      << (memory_bytes ? core::FormatMemory(memory_bytes >> 20 << 20) : "0")  // whole MiB
       << " gpu=" << gpus;
   return out.str();
 }

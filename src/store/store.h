@@ -73,7 +73,8 @@ class Store {
 
   // Calls `visit` for every stored job, in id order, or in creation-time
   // order when `by_created` (what the index wants to load fastest).
-  virtual void ForEachJob(const std::function<void(core::Job&&)>& visit, bool by_created = false) = 0;
+  virtual void ForEachJob(const std::function<void(core::Job&&)>& visit,
+                          bool by_created = false) = 0;
   virtual std::optional<core::Job> GetJob(core::JobNumber id) = 0;
   // Lookup by public id, exact.
   virtual std::optional<core::Job> FindJob(std::string_view public_id) = 0;

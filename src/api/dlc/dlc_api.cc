@@ -22,9 +22,25 @@ Response JobIdReply(const Request& request, const std::string& job_id) {
   return Ok(request, json::object{{"JobId", job_id}});
 }
 
-// The defaults GetJobEvents and GetPodLogs share: the last 7 days.
-std::pair<core::TimeMs, core::TimeMs> EventWindow(const Params& p, core::TimeMs now) {
-  return {p.Time("StartTime").value_or(now - 7 * core::kMsPerDay), p.Time("EndTime").value_or(now)};
+// What GetJobEvents and GetPodEvents share: StartTime/EndTime (default the
+// last 7 days) and MaxEventsNum (default 2000).
+struct EventQuery {
+  core::TimeMs from;
+  core::TimeMs to;
+  int64_t max_events;
+};
+
+EventQuery ParseEventQuery(const Params& p, core::TimeMs now) {
+  EventQuery q{p.Time("StartTime").value_or(now - 7 * core::kMsPerDay),
+               p.Time("EndTime").value_or(now), p.Int("MaxEventsNum").value_or(2000)};
+  if (q.max_events < 1) core::ThrowInvalid("MaxEventsNum", "MaxEventsNum must be at least 1.");
+  return q;
+}
+
+json::array StringArray(std::vector<std::string> items) {
+  json::array out;
+  for (std::string& item : items) out.push_back(json::string(std::move(item)));
+  return out;
 }
 
 }  // namespace
@@ -80,15 +96,11 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
 
   add("GET", "/api/v1/jobs/{JobId}/events", "paidlc:GetJobEvents",
       [&jobs](Request& r, const service::Principal& who) {
-        Params p(r.query);
-        auto [from, to] = EventWindow(p, jobs.clock().Now());
-        int64_t max_events = p.Int("MaxEventsNum").value_or(2000);
-        if (max_events < 1) core::ThrowInvalid("MaxEventsNum", "MaxEventsNum must be at least 1.");
+        EventQuery q = ParseEventQuery(Params(r.query), jobs.clock().Now());
         core::Job job = jobs.Get(who, r.path_params["JobId"]);
-        json::array events;
-        for (std::string& line : RenderEvents(job, from, to, max_events))
-          events.push_back(json::string(line));
-        return Ok(r, json::object{{"JobId", job.public_id}, {"Events", std::move(events)}});
+        return Ok(r, json::object{
+                         {"JobId", job.public_id},
+                         {"Events", StringArray(RenderEvents(job, q.from, q.to, q.max_events))}});
       });
 
   add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/logs", "paidlc:GetPodLogs",
@@ -101,30 +113,23 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
         if (max_lines < 1) core::ThrowInvalid("MaxLines", "MaxLines must be at least 1.");
         service::PodLog log = jobs.PodLogs(who, r.path_params["JobId"], r.path_params["PodId"],
                                            p.Get("PodUid") ? *p.Get("PodUid") : "", max_lines);
-        json::array lines;
-        for (std::string& line : log.lines) lines.push_back(json::string(line));
         return Ok(r, json::object{{"JobId", r.path_params["JobId"]},
                                   {"PodId", log.pod.name},
                                   {"PodUid", log.pod.uid},
-                                  {"Logs", std::move(lines)}});
+                                  {"Logs", StringArray(std::move(log.lines))}});
       });
 
   add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/events", "paidlc:GetPodEvents",
       [&jobs](Request& r, const service::Principal& who) {
         Params p(r.query);
-        auto [from, to] = EventWindow(p, jobs.clock().Now());
-        int64_t max_events = p.Int("MaxEventsNum").value_or(2000);
-        if (max_events < 1) core::ThrowInvalid("MaxEventsNum", "MaxEventsNum must be at least 1.");
+        EventQuery q = ParseEventQuery(p, jobs.clock().Now());
         core::PodState pod = jobs.Pod(who, r.path_params["JobId"], r.path_params["PodId"],
                                       p.Get("PodUid") ? *p.Get("PodUid") : "");
-        json::array events;
-        for (std::string& line : RenderPodEvents(pod, from, to, max_events)) {
-          events.push_back(json::string(line));
-        }
         return Ok(r, json::object{{"JobId", r.path_params["JobId"]},
                                   {"PodId", pod.name},
                                   {"PodUid", pod.uid},
-                                  {"Events", std::move(events)}});
+                                  {"Events",
+                                   StringArray(RenderPodEvents(pod, q.from, q.to, q.max_events))}});
       });
 
   router.SetNotFound("/", NotFound);
