@@ -71,3 +71,40 @@ test('kill -9 and restart: nothing acknowledged is lost, running jobs are reconc
   }
   assert.equal(processesWith(marker), 0, 'a stopped server leaves no pods behind');
 });
+
+test('kill -9 while clients are writing: every acknowledged create is there after restart', async () => {
+  const server = await new Server(['--auth', 'off', '--cpus', '1000000']).start();
+  try {
+    let dlc = new DlcClient(server.endpoint);
+    const acked = [];
+    let killed = false;
+    const writer = async (w) => {
+      for (let i = 0; !killed; i++) {
+        try {
+          const { JobId } = await dlc.createJob(jobBody({ DisplayName: `crash-${w}-${i}`, UserCommand: 'true',
+                                                          JobSpecs: [{ Type: 'Worker', Image: 'i', PodCount: 1 }] }));
+          if (!killed) acked.push(JobId);
+        } catch {
+          return;  // the server is gone
+        }
+      }
+    };
+    const writers = Array.from({ length: 6 }, (_, w) => writer(w));
+    while (acked.length < 150) await new Promise((r) => setTimeout(r, 5));
+    const snapshot = [...acked];  // acknowledged before the kill
+    killed = true;
+    await server.stop('SIGKILL');
+    await Promise.all(writers);
+    await server.start();
+    dlc = new DlcClient(server.endpoint);
+    const found = new Set();
+    for (let i = 0; i < snapshot.length; i += 100) {
+      const page = await dlc.listJobs({ JobIds: snapshot.slice(i, i + 100).join(','), PageSize: 100 });
+      for (const job of page.Jobs) found.add(job.JobId);
+    }
+    assert.deepEqual(snapshot.filter((id) => !found.has(id)), [], 'acknowledged creates lost');
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+});
