@@ -72,7 +72,6 @@ struct Indexed {
   bool enable_assign_node = false;
   bool latest = true;
   bool imported = false;
-  TimeMs created = 0;
 
   const std::string& job_type() const { return exact[static_cast<int>(ExactField::kJobType)]; }
 };
@@ -84,7 +83,6 @@ struct Row {
   std::string folded_username;
   std::string folded_quota_name;
   std::vector<std::string> words[4];  // by WordsField
-  uint64_t id_prefix = 0;             // the first 8 bytes of public_id, big-endian: fast tie-break
 };
 
 // The small per-slot values that filters and sorts read for many rows at
@@ -111,9 +109,9 @@ uint64_t Prefix(const std::string& s, size_t from = 0) {
   return v;
 }
 
-Columns ColumnsOf(const Job& j, const Row& row) {
+Columns ColumnsOf(const Job& j) {
   Columns c;
-  c.id_prefix = row.id_prefix;
+  c.id_prefix = Prefix(j.public_id);
   c.id_prefix2 = Prefix(j.public_id, 8);
   c.name_prefix = Prefix(j.display_name);
   c.name_prefix2 = Prefix(j.display_name, 8);
@@ -205,16 +203,16 @@ class ColumnIndex : public JobIndex {
     if (it != slot_of_.end()) {
       Slot slot = it->second;
       RemovePostings(slot, rows_[slot]);
-      if (job.created != rows_[slot].job.created) created_sorted_ = false;
+      if (job.created != columns_[slot].created) created_sorted_ = false;
       rows_[slot] = std::move(row);
-      columns_[slot] = ColumnsOf(job, rows_[slot]);
+      columns_[slot] = ColumnsOf(job);
       AddPostings(slot);
       return;
     }
     Slot slot = static_cast<Slot>(rows_.size());
-    if (!rows_.empty() && job.created < rows_.back().job.created) created_sorted_ = false;
+    if (!columns_.empty() && job.created < columns_.back().created) created_sorted_ = false;
     rows_.push_back(std::move(row));
-    columns_.push_back(ColumnsOf(job, rows_.back()));
+    columns_.push_back(ColumnsOf(job));
     slot_of_[job.id] = slot;
     AddPostings(slot);
   }
@@ -227,9 +225,8 @@ class ColumnIndex : public JobIndex {
       for (const auto& [id, slot] : slot_of_)
         rows.emplace_back(std::move(rows_[slot]), columns_[slot]);
       std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-        return a.first.job.created != b.first.job.created
-                   ? a.first.job.created < b.first.job.created
-                   : a.first.job.public_id < b.first.job.public_id;
+        return a.second.created != b.second.created ? a.second.created < b.second.created
+                                                    : a.first.job.public_id < b.first.job.public_id;
       });
       Clear();
       for (auto& [row, columns] : rows) {
@@ -303,7 +300,6 @@ class ColumnIndex : public JobIndex {
     kept.enable_assign_node = job.enable_assign_node;
     kept.latest = job.latest;
     kept.imported = job.imported;
-    kept.created = job.created;
     row.folded_id = text::Fold(job.public_id);
     row.folded_name = text::Fold(job.display_name);
     row.folded_username = text::Fold(job.username);
@@ -316,12 +312,11 @@ class ColumnIndex : public JobIndex {
       std::sort(w.begin(), w.end());
       w.erase(std::unique(w.begin(), w.end()), w.end());
     }
-    row.id_prefix = Prefix(job.public_id);
     return row;
   }
 
   template <class F>
-  void ForEachPosting(Slot slot, const Row& row, F&& f) {
+  void ForEachPosting(const Row& row, F&& f) {
     const Indexed& job = row.job;
     f(live_);
     for (ExactField field : kExactFields) {
@@ -340,15 +335,14 @@ class ColumnIndex : public JobIndex {
       for (const std::string& w : row.words[field]) f(words_[field].For(w));
     }
     for (const std::string& t : Trigrams(row.folded_name)) f(trigrams_.For(t));
-    (void)slot;
   }
 
   void AddPostings(Slot slot) {
-    ForEachPosting(slot, rows_[slot], [slot](Roaring& b) { b.add(slot); });
+    ForEachPosting(rows_[slot], [slot](Roaring& b) { b.add(slot); });
     by_public_id_[rows_[slot].folded_id] = slot;
   }
   void RemovePostings(Slot slot, const Row& row) {
-    ForEachPosting(slot, row, [slot](Roaring& b) { b.remove(slot); });
+    ForEachPosting(row, [slot](Roaring& b) { b.remove(slot); });
     auto it = by_public_id_.find(row.folded_id);
     if (it != by_public_id_.end() && it->second == slot) by_public_id_.erase(it);
   }
@@ -528,10 +522,11 @@ class ColumnIndex : public JobIndex {
   // ==== Ordering ============================================================
 
   bool Before(Slot a, Slot b) const {  // ascending by public id
-    const Row& x = rows_[a];
-    const Row& y = rows_[b];
+    const Columns& x = columns_[a];
+    const Columns& y = columns_[b];
     if (x.id_prefix != y.id_prefix) return x.id_prefix < y.id_prefix;
-    return x.job.public_id < y.job.public_id;
+    if (x.id_prefix2 != y.id_prefix2) return x.id_prefix2 < y.id_prefix2;
+    return rows_[a].job.public_id < rows_[b].job.public_id;
   }
 
   // Slots are in created order, equal times in no particular order: walk
@@ -564,8 +559,8 @@ class ColumnIndex : public JobIndex {
       last_time = columns_[s].created;
     }
     std::stable_sort(window.begin(), window.end(), [&](Slot a, Slot b) {
-      if (rows_[a].job.created != rows_[b].job.created)
-        return rows_[a].job.created < rows_[b].job.created;
+      if (columns_[a].created != columns_[b].created)
+        return columns_[a].created < columns_[b].created;
       return Before(a, b);
     });
     std::vector<Slot> page(window.begin() + (first - begin), window.begin() + (last - begin));
