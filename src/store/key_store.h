@@ -34,13 +34,15 @@ class KeyStore {
   bool Empty();
 
   // Records `nonce` as used until `expires`; false when it was already
-  // used (a replay). Forgets nonces that expired before `now`.
+  // used (a replay). Nonces past `expires` are forgotten
+  // within a minute.
   bool UseNonce(const std::string& nonce, core::TimeMs now, core::TimeMs expires);
 
  private:
   explicit KeyStore(sqlite3* db) : db_(db) {}
   std::mutex mu_;
-  sqlite3* db_;  // guarded by mu_
+  sqlite3* db_;                  // guarded by mu_
+  core::TimeMs last_prune_ = 0;  // guarded by mu_: when expired nonces were last deleted
 };
 
 }  // namespace drover::store
