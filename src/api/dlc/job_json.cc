@@ -263,9 +263,9 @@ service::JobUpdate ParseUpdateJob(std::string_view body, const Job& current) {
     update.roles = ParseRoles(*specs, FindJobType(current.job_type));
     CheckDistinctRoles(*update.roles);
     json::object all = json::parse(current.extras).as_object();
-    json::object extras = DlcExtras(current);
-    extras["JobSpecs"] = *specs;
-    all[kExtrasKey] = std::move(extras);
+    json::value& mine = all[kExtrasKey];
+    if (!mine.is_object()) mine = json::object();
+    mine.get_object()["JobSpecs"] = *specs;
     update.extras = json::serialize(all);
   }
   return update;
