@@ -87,7 +87,12 @@ std::unique_ptr<KeyStore> KeyStore::Open(const std::filesystem::path& path) {
   return store;
 }
 
-KeyStore::~KeyStore() { sqlite3_close(db_); }
+KeyStore::KeyStore(sqlite3* db) : db_(db) {}
+
+KeyStore::~KeyStore() {
+  find_.reset();
+  sqlite3_close(db_);
+}
 
 AccessKey KeyStore::Create(const std::string& tenant, const std::string& user, core::Policy policy,
                            const std::map<std::string, core::WorkspaceRole>& workspaces,
@@ -107,10 +112,15 @@ AccessKey KeyStore::Create(const std::string& tenant, const std::string& user, c
 
 std::optional<AccessKey> KeyStore::Find(const std::string& id) {
   std::lock_guard lock(mu_);
-  Statement s(db_, (std::string(kSelect) + " WHERE id = ?1").c_str());
+  if (!find_)
+    find_ = std::make_unique<Statement>(db_, (std::string(kSelect) + " WHERE id = ?1").c_str());
+  Statement& s = *find_;
+  s.Reset();
   s.Bind(1, id);
-  if (!s.Step()) return std::nullopt;
-  return Read(s);
+  std::optional<AccessKey> key;
+  if (s.Step()) key = Read(s);
+  s.Reset();
+  return key;
 }
 
 std::vector<AccessKey> KeyStore::List() {

@@ -15,6 +15,8 @@ struct sqlite3;
 
 namespace drover::store {
 
+class Statement;
+
 class KeyStore {
  public:
   // Opens the key tables in the database file at `path` (creating them).
@@ -39,10 +41,11 @@ class KeyStore {
   bool UseNonce(const std::string& nonce, core::TimeMs now, core::TimeMs expires);
 
  private:
-  explicit KeyStore(sqlite3* db) : db_(db) {}
+  explicit KeyStore(sqlite3* db);
   std::mutex mu_;
-  sqlite3* db_;                  // guarded by mu_
-  core::TimeMs last_prune_ = 0;  // guarded by mu_: when expired nonces were last deleted
+  sqlite3* db_;                      // guarded by mu_
+  std::unique_ptr<Statement> find_;  // guarded by mu_: prepared once, used per signed request
+  core::TimeMs last_prune_ = 0;      // guarded by mu_: when expired nonces were last deleted
 };
 
 }  // namespace drover::store
