@@ -27,8 +27,15 @@ const DAY = 86400e3;
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 // ---- data ---------------------------------------------------------------
+// mulberry32: 32-bit integer arithmetic throughout (a float LCG loses its
+// low bits and cycles after ~16k values, which would make the data repetitive).
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
 const pick = (a) => a[Math.floor(rand() * a.length)];
 const words = ['resnet', 'bert', 'llama', 'mnist', 'gpt', 'vit', 'train', 'eval', 'finetune', 'pretrain',
                'sft', 'rlhf', 'nightly', 'sweep', 'ablation', '训练', '模型', '微调', '推理', '数据'];

@@ -6,15 +6,24 @@
 // bitmap; other sorts order only the candidates — for low-cardinality keys
 // (status, type, priority) only the groups that overlap the page.
 //
+// Snapshots: while a continuation is pinned, a change does not overwrite
+// a row's postings but moves the old version to a ghost slot (high bit
+// set), with postings like any row but outside live_. A query at revision
+// S starts from live_ with the rows changed since S swapped for the ghosts
+// that held their state at S; every filter and sort then runs unchanged.
+//
 // Answers are exactly the scan engine's (index/scan_index.cc); the
 // differential test (column_index_test.cc) holds them to that.
 
 #include <algorithm>
+#include <deque>
+#include <map>
 #include <mutex>
 #include <roaring/roaring.hh>
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "index/continuation.h"
 #include "index/fields.h"
 #include "index/job_index.h"
 #include "text/text.h"
@@ -27,6 +36,10 @@ using core::Job;
 using core::TimeMs;
 using core::TrainingStatus;
 using Slot = uint32_t;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr Slot kGhost = Slot{1} << 31;  // slots from here on hold prior versions
+constexpr Slot kNoGhost = ~Slot{0};
 
 // Interns strings to dense ids, each with the bitmap of slots holding it.
 class Postings {
@@ -196,25 +209,31 @@ std::string LongestLiteral(const std::string& pattern) {
 
 class ColumnIndex : public JobIndex {
  public:
+  explicit ColumnIndex(HistoryLimits limits) : limits_(limits) {}
+
   void Upsert(const Job& job) override {
     Row row = MakeRow(job);
+    Columns columns = ColumnsOf(job);
     std::unique_lock lock(mu_);
+    bool keep = BeginChange();
     auto it = slot_of_.find(job.id);
     if (it != slot_of_.end()) {
       Slot slot = it->second;
-      RemovePostings(slot, rows_[slot]);
+      Slot ghost = keep ? Retire(slot) : RemovePostings(slot);
       if (job.created != columns_[slot].created) created_sorted_ = false;
       rows_[slot] = std::move(row);
-      columns_[slot] = ColumnsOf(job);
+      columns_[slot] = columns;
       AddPostings(slot);
+      EndChange(slot, ghost, keep);
       return;
     }
     Slot slot = static_cast<Slot>(rows_.size());
     if (!columns_.empty() && job.created < columns_.back().created) created_sorted_ = false;
     rows_.push_back(std::move(row));
-    columns_.push_back(ColumnsOf(job));
+    columns_.push_back(columns);
     slot_of_[job.id] = slot;
     AddPostings(slot);
+    EndChange(slot, kNoGhost, keep);
   }
 
   void Optimize() override {
@@ -244,8 +263,11 @@ class ColumnIndex : public JobIndex {
     std::unique_lock lock(mu_);
     auto it = slot_of_.find(id);
     if (it == slot_of_.end()) return;
-    RemovePostings(it->second, rows_[it->second]);
+    bool keep = BeginChange();
+    Slot slot = it->second;
+    Slot ghost = keep ? Retire(slot) : RemovePostings(slot);
     slot_of_.erase(it);  // the slot stays, dead: creation order is kept
+    EndChange(slot, ghost, keep);
   }
 
   size_t Size() const override {
@@ -255,14 +277,17 @@ class ColumnIndex : public JobIndex {
 
   Page Search(const JobQuery& q) const override {
     std::shared_lock lock(mu_);
-    Roaring hits = Filter(q);
     Page page;
+    page.snapshot = q.at ? *q.at : Snapshot{epoch_, revision_};
+    Roaring hits = Filter(q, q.at ? LiveAt(*q.at) : live_);
     page.total = static_cast<int64_t>(hits.cardinality());
+    if (q.pin && q.offset < page.total && q.limit < page.total - q.offset)
+      Pin(page.snapshot.revision);
     if (q.offset >= page.total || q.limit <= 0) return page;
-    std::vector<Slot> slots = q.sort == SortField::kCreated && created_sorted_
-                                  ? PageByCreated(hits, q)
-                                  : PageBySorting(hits, q);
-    for (Slot s : slots) page.ids.push_back(rows_[s].job.id);
+    // Slot order is creation order for live slots only, not for ghosts.
+    bool walk = q.sort == SortField::kCreated && created_sorted_ && hits.maximum() < kGhost;
+    std::vector<Slot> slots = walk ? PageByCreated(hits, q) : PageBySorting(hits, q);
+    for (Slot s : slots) page.ids.push_back(RowAt(s).job.id);
     return page;
   }
 
@@ -270,6 +295,11 @@ class ColumnIndex : public JobIndex {
   // ==== Rows and postings ===================================================
 
   void Clear() {
+    history_.clear();  // slots are renumbered: prior versions cannot be placed
+    ghost_rows_.clear();
+    ghost_columns_.clear();
+    free_ghosts_.clear();
+    answerable_from_ = revision_;
     rows_.clear();
     columns_.clear();
     slot_of_.clear();
@@ -315,10 +345,15 @@ class ColumnIndex : public JobIndex {
     return row;
   }
 
+  const Row& RowAt(Slot s) const { return s & kGhost ? ghost_rows_[s & ~kGhost] : rows_[s]; }
+  const Columns& ColumnsAt(Slot s) const {
+    return s & kGhost ? ghost_columns_[s & ~kGhost] : columns_[s];
+  }
+
+  // Every bitmap a row's slot is in, but live_.
   template <class F>
   void ForEachPosting(const Row& row, F&& f) {
     const Indexed& job = row.job;
-    f(live_);
     for (ExactField field : kExactFields) {
       f(exact_[static_cast<int>(field)].For(job.exact[static_cast<int>(field)]));
     }
@@ -338,13 +373,129 @@ class ColumnIndex : public JobIndex {
   }
 
   void AddPostings(Slot slot) {
+    live_.add(slot);
     ForEachPosting(rows_[slot], [slot](Roaring& b) { b.add(slot); });
     by_public_id_[rows_[slot].folded_id] = slot;
   }
-  void RemovePostings(Slot slot, const Row& row) {
-    ForEachPosting(row, [slot](Roaring& b) { b.remove(slot); });
-    auto it = by_public_id_.find(row.folded_id);
+  // Returns kNoGhost: the old version is dropped, not kept.
+  Slot RemovePostings(Slot slot) {
+    live_.remove(slot);
+    ForEachPosting(rows_[slot], [slot](Roaring& b) { b.remove(slot); });
+    ForgetPublicId(slot);
+    return kNoGhost;
+  }
+  void ForgetPublicId(Slot slot) {
+    auto it = by_public_id_.find(rows_[slot].folded_id);
     if (it != by_public_id_.end() && it->second == slot) by_public_id_.erase(it);
+  }
+
+  // ==== History (snapshots) =================================================
+
+  struct Change {
+    uint64_t revision;
+    Slot slot;   // the live slot that changed
+    Slot ghost;  // its version before the change, kNoGhost if it was new
+  };
+
+  // Starts a revision; says whether prior versions must be kept for it.
+  bool BeginChange() {
+    ++revision_;
+    std::lock_guard pins(pins_mu_);
+    return OldestPin().has_value();
+  }
+
+  void EndChange(Slot slot, Slot ghost, bool keep) {
+    if (keep) {
+      history_.push_back({revision_, slot, ghost});
+    } else {
+      answerable_from_ = revision_;  // nothing pinned: no earlier snapshot is needed
+    }
+    std::optional<uint64_t> oldest;
+    {
+      std::lock_guard pins(pins_mu_);
+      oldest = OldestPin();
+    }
+    // A change at revision R matters only to snapshots before R.
+    while (!history_.empty() && (!oldest || history_.front().revision <= *oldest ||
+                                 history_.size() > limits_.max_changes)) {
+      const Change& gone = history_.front();
+      if (gone.ghost != kNoGhost) FreeGhost(gone.ghost);
+      answerable_from_ = std::max(answerable_from_, gone.revision);
+      history_.pop_front();
+    }
+  }
+
+  // Moves the slot's current version, postings and all, to a new ghost
+  // slot; the live slot is left with no postings.
+  Slot Retire(Slot slot) {
+    Slot ghost;
+    if (!free_ghosts_.empty()) {
+      ghost = free_ghosts_.back();
+      free_ghosts_.pop_back();
+    } else {
+      ghost = kGhost | static_cast<Slot>(ghost_rows_.size());
+      ghost_rows_.emplace_back();
+      ghost_columns_.emplace_back();
+    }
+    ForgetPublicId(slot);
+    ghost_rows_[ghost & ~kGhost] = std::move(rows_[slot]);
+    ghost_columns_[ghost & ~kGhost] = columns_[slot];
+    live_.remove(slot);
+    ForEachPosting(ghost_rows_[ghost & ~kGhost], [slot, ghost](Roaring& b) {
+      b.remove(slot);
+      b.add(ghost);
+    });
+    return ghost;
+  }
+
+  void FreeGhost(Slot ghost) {
+    Row& row = ghost_rows_[ghost & ~kGhost];
+    ForEachPosting(row, [ghost](Roaring& b) { b.remove(ghost); });
+    row = Row();
+    free_ghosts_.push_back(ghost);
+  }
+
+  // The oldest pinned revision still in its lifetime; expired pins at the
+  // front are dropped on the way. Caller holds pins_mu_.
+  std::optional<uint64_t> OldestPin() const {
+    SteadyClock::time_point now = SteadyClock::now();
+    while (!pins_.empty() && (pins_.begin()->second + limits_.token_lifetime <= now ||
+                              pins_.size() > limits_.max_changes)) {
+      pins_.erase(pins_.begin());
+    }
+    if (pins_.empty()) return std::nullopt;
+    return pins_.begin()->first;
+  }
+
+  void Pin(uint64_t revision) const {
+    std::lock_guard pins(pins_mu_);
+    pins_[revision] = SteadyClock::now();
+  }
+
+  // live_ as it stood at the snapshot: the slots changed since swapped for
+  // the ghosts that held their state then.
+  Roaring LiveAt(const Snapshot& at) const {
+    if (at.epoch != epoch_ || at.revision > revision_ || at.revision < answerable_from_)
+      ThrowSnapshotExpired();
+    Roaring base = live_;
+    auto after = std::upper_bound(history_.begin(), history_.end(), at.revision,
+                                  [](uint64_t r, const Change& c) { return r < c.revision; });
+    Roaring seen;
+    for (auto it = after; it != history_.end(); ++it) {
+      if (!seen.addChecked(it->slot)) continue;  // its first change after S holds its state at S
+      base.remove(it->slot);
+      if (it->ghost != kNoGhost) base.add(it->ghost);
+    }
+    return base;
+  }
+
+  static std::vector<Slot> GhostsIn(const Roaring& hits) {
+    std::vector<Slot> ghosts;
+    if (hits.isEmpty() || hits.maximum() < kGhost) return ghosts;
+    auto it = hits.begin();
+    it.equalorlarger(kGhost);
+    for (; it != hits.end(); ++it) ghosts.push_back(*it);
+    return ghosts;
   }
 
   // ==== Filtering ===========================================================
@@ -355,8 +506,9 @@ class ColumnIndex : public JobIndex {
     return Roaring::fastunion(parts.size(), const_cast<const Roaring**>(parts.data()));
   }
 
-  Roaring Filter(const JobQuery& q) const {
-    Roaring hits = live_;
+  Roaring Filter(const JobQuery& q, Roaring base) const {
+    Roaring hits = std::move(base);
+    const std::vector<Slot> ghosts = GhostsIn(hits);  // found by bitmaps, not by maps
     for (const auto& [field, values] : q.exact) {
       std::vector<const Roaring*> parts;
       for (const std::string& v : values) {
@@ -375,6 +527,11 @@ class ColumnIndex : public JobIndex {
       for (const std::string& id : q.public_ids) {
         auto it = by_public_id_.find(id);
         if (it != by_public_id_.end()) ids.add(it->second);
+      }
+      for (Slot g : ghosts) {
+        const std::string& id = RowAt(g).folded_id;
+        if (std::find(q.public_ids.begin(), q.public_ids.end(), id) != q.public_ids.end())
+          ids.add(g);
       }
       hits &= ids;
     }
@@ -395,6 +552,10 @@ class ColumnIndex : public JobIndex {
       auto first = slot_of_.find(*q.lineage);
       if (first != slot_of_.end() && rows_[first->second].job.lineage == 0)
         versions.add(first->second);
+      for (Slot g : ghosts) {
+        const Indexed& job = RowAt(g).job;
+        if (job.id == *q.lineage && job.lineage == 0) versions.add(g);
+      }
       hits &= versions;
     }
     for (const auto& [key, value] : q.tags) {
@@ -431,7 +592,12 @@ class ColumnIndex : public JobIndex {
       if (!q.viewer->tenant_admin) hits &= Visible(*q.viewer);
     }
     if (q.time && q.time->field == TimeField::kCreated && created_sorted_) {
-      hits &= CreatedRange(q.time->from, q.time->to);
+      Roaring range = CreatedRange(q.time->from, q.time->to);
+      for (Slot g : ghosts) {
+        TimeMs t = ColumnsAt(g).created;
+        if (t != 0 && t >= q.time->from && t <= q.time->to) range.add(g);
+      }
+      hits &= range;
     }
     NarrowByRowPredicates(hits, q);
     return hits;
@@ -468,7 +634,7 @@ class ColumnIndex : public JobIndex {
     NarrowByTrigrams(hits, needle);
     Roaring keep;
     for (Slot s : hits) {
-      if (rows_[s].folded_name.find(needle) != std::string::npos) keep.add(s);
+      if (RowAt(s).folded_name.find(needle) != std::string::npos) keep.add(s);
     }
     hits = std::move(keep);
   }
@@ -503,7 +669,7 @@ class ColumnIndex : public JobIndex {
     if (!time && !name && !q.numeric) return;
     Roaring keep;
     for (Slot s : hits) {
-      const Columns& col = columns_[s];
+      const Columns& col = ColumnsAt(s);
       if (time) {
         TimeMs t = TimeValue(col, q.time->field);
         if (t == 0 || t < q.time->from || t > q.time->to) continue;
@@ -513,7 +679,7 @@ class ColumnIndex : public JobIndex {
         int64_t v = NumericValue(col, q.numeric->field, q.now);
         if (v < q.numeric->min || v > q.numeric->max) continue;
       }
-      if (name && !NameMatches(rows_[s].folded_name, q.name->first, q.name->second)) continue;
+      if (name && !NameMatches(RowAt(s).folded_name, q.name->first, q.name->second)) continue;
       keep.add(s);
     }
     hits = std::move(keep);
@@ -522,11 +688,11 @@ class ColumnIndex : public JobIndex {
   // ==== Ordering ============================================================
 
   bool Before(Slot a, Slot b) const {  // ascending by public id
-    const Columns& x = columns_[a];
-    const Columns& y = columns_[b];
+    const Columns& x = ColumnsAt(a);
+    const Columns& y = ColumnsAt(b);
     if (x.id_prefix != y.id_prefix) return x.id_prefix < y.id_prefix;
     if (x.id_prefix2 != y.id_prefix2) return x.id_prefix2 < y.id_prefix2;
-    return rows_[a].job.public_id < rows_[b].job.public_id;
+    return RowAt(a).job.public_id < RowAt(b).job.public_id;
   }
 
   // Slots are in created order, equal times in no particular order: walk
@@ -684,7 +850,7 @@ class ColumnIndex : public JobIndex {
     std::vector<SortKey> keys;
     keys.reserve(slots.size());
     for (Slot s : slots) {
-      const Columns& col = columns_[s];
+      const Columns& col = ColumnsAt(s);
       uint64_t primary2 = q.sort == SortField::kName ? col.name_prefix2 : 0;
       keys.push_back({PrimaryKey(col, q.sort, q.now), primary2, col.id_prefix, col.id_prefix2, s});
     }
@@ -694,12 +860,12 @@ class ColumnIndex : public JobIndex {
       if (a.primary2 != b.primary2) return a.primary2 < b.primary2;
       if (strings) {
         int cmp =
-            StringKey(rows_[a.slot].job, q.sort).compare(StringKey(rows_[b.slot].job, q.sort));
+            StringKey(RowAt(a.slot).job, q.sort).compare(StringKey(RowAt(b.slot).job, q.sort));
         if (cmp != 0) return cmp < 0;
       }
       if (a.id != b.id) return a.id < b.id;
       if (a.id2 != b.id2) return a.id2 < b.id2;
-      return rows_[a.slot].job.public_id < rows_[b.slot].job.public_id;
+      return RowAt(a.slot).job.public_id < RowAt(b.slot).job.public_id;
     };
     auto ordered = [&](const SortKey& a, const SortKey& b) {
       return q.descending ? less(b, a) : less(a, b);
@@ -715,8 +881,16 @@ class ColumnIndex : public JobIndex {
     return page;
   }
 
+  const HistoryLimits limits_;
+  const uint64_t epoch_ = NewEpoch();
   mutable std::shared_mutex mu_;
   // All guarded by mu_.
+  uint64_t revision_ = 0;
+  uint64_t answerable_from_ = 0;  // snapshots before this revision have no history
+  std::deque<Change> history_;    // changes after the oldest pin, by revision
+  std::vector<Row> ghost_rows_;   // by ghost slot & ~kGhost
+  std::vector<Columns> ghost_columns_;
+  std::vector<Slot> free_ghosts_;
   std::vector<Row> rows_;         // by slot; a deleted job's slot stays, out of live_
   std::vector<Columns> columns_;  // by slot, beside rows_
   std::unordered_map<core::JobNumber, Slot> slot_of_;
@@ -735,10 +909,15 @@ class ColumnIndex : public JobIndex {
   Postings tags_;
   Postings words_[4];
   Postings trigrams_;
+  // Pinned snapshots (revision → last use); searches pin under a shared lock.
+  mutable std::mutex pins_mu_;
+  mutable std::map<uint64_t, SteadyClock::time_point> pins_;
 };
 
 }  // namespace
 
-std::unique_ptr<JobIndex> NewColumnIndex() { return std::make_unique<ColumnIndex>(); }
+std::unique_ptr<JobIndex> NewColumnIndex(HistoryLimits limits) {
+  return std::make_unique<ColumnIndex>(limits);
+}
 
 }  // namespace drover::index

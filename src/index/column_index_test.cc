@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "core/error.h"
 #include "index/job_index.h"
 #include "text/text.h"
 
@@ -176,6 +177,67 @@ class Differential : public ::testing::Test {
     column_->Upsert(job);
   }
 
+  // n random writes to both engines: status moves, new jobs (some older
+  // than everything, breaking slot order), deletes, re-creates.
+  void RandomChanges(std::vector<Job>& jobs, int n) {
+    for (int i = 0; i < n; ++i) {
+      int kind = static_cast<int>(rng_() % 10);
+      if (kind < 6) {
+        Job& job = jobs[rng_() % jobs.size()];
+        job.status = static_cast<TrainingStatus>(rng_() % core::kTrainingStatusCount);
+        job.priority = Between(1, 9);
+        if (core::IsTerminal(job.status)) job.finished = job.created + Between(1, 9) * 1000;
+        Both(job);
+      } else if (kind < 9) {
+        Job job = RandomJob(static_cast<core::JobNumber>(jobs.size() + 1));
+        if (kind == 8) job.created = kNow - 30 * core::kMsPerDay;
+        jobs.push_back(job);
+        Both(job);
+      } else {
+        core::JobNumber id = jobs[rng_() % jobs.size()].id;
+        scan_->Erase(id);
+        column_->Erase(id);
+      }
+    }
+  }
+
+  // The scan engine loaded with `jobs`: the state of a snapshot, kept aside.
+  std::unique_ptr<JobIndex> Frozen(const std::vector<Job>& jobs) {
+    std::unique_ptr<JobIndex> frozen = NewScanIndex();
+    for (const Job& job : jobs) {
+      if (scan_->Search(ById(job)).total == 1) frozen->Upsert(job);
+    }
+    return frozen;
+  }
+  static JobQuery ById(const Job& job) {
+    JobQuery q;
+    q.exact[ExactField::kTenant] = {job.tenant_id};
+    q.public_ids = {text::Fold(job.public_id)};
+    q.lineage = job.Lineage();
+    return q;
+  }
+
+  // Pins the current state and returns its snapshot.
+  Snapshot Pin() {
+    JobQuery q;
+    q.limit = 0;
+    q.pin = true;
+    return column_->Search(q).snapshot;
+  }
+
+  void ExpectSameAnswersAt(const Snapshot& at, const JobIndex& frozen, int queries) {
+    for (int i = 0; i < queries; ++i) {
+      JobQuery q = RandomQuery();
+      Page want = frozen.Search(q);
+      q.at = at;
+      Page got = column_->Search(q);
+      ASSERT_EQ(got.total, want.total) << "query " << i;
+      ASSERT_EQ(got.ids, want.ids) << "query " << i << " sort " << static_cast<int>(q.sort)
+                                   << (q.descending ? " desc" : " asc") << " offset " << q.offset;
+      ASSERT_EQ(got.snapshot, at);
+    }
+  }
+
   std::mt19937_64 rng_{20261122};
   std::unique_ptr<JobIndex> scan_ = NewScanIndex();
   std::unique_ptr<JobIndex> column_ = NewColumnIndex();
@@ -220,6 +282,81 @@ TEST_F(Differential, AnInsertOutOfCreationOrderKeepsAnswersExact) {
   ExpectSameAnswers(500);
   column_->Optimize();
   ExpectSameAnswers(500);
+}
+
+TEST_F(Differential, AQueryAtASnapshotAnswersAsTheIndexStoodThen) {
+  column_ = NewColumnIndex({.max_changes = 700});
+  std::vector<Job> jobs;
+  for (core::JobNumber id = 1; id <= 3000; ++id) jobs.push_back(RandomJob(id));
+  for (const Job& job : jobs) Both(job);
+  column_->Optimize();
+
+  Snapshot first = Pin();
+  std::unique_ptr<JobIndex> at_first = Frozen(jobs);
+  RandomChanges(jobs, 400);
+  Snapshot second = Pin();
+  std::unique_ptr<JobIndex> at_second = Frozen(jobs);
+  RandomChanges(jobs, 250);
+
+  ExpectSameAnswersAt(first, *at_first, 1200);
+  ExpectSameAnswersAt(second, *at_second, 1200);
+  ExpectSameAnswers(500);  // the present is unaffected by the kept history
+
+  // Past max_changes the oldest history goes (its ghost slots are reused):
+  // the first snapshot expires, the second still answers exactly.
+  RandomChanges(jobs, 200);
+  JobQuery q = RandomQuery();
+  q.at = first;
+  try {
+    column_->Search(q);
+    FAIL() << "a snapshot without its history answered";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.code(), core::ErrorCode::kInvalidArgument);
+    EXPECT_EQ(e.reason(), kSnapshotExpired);
+  }
+  ExpectSameAnswersAt(second, *at_second, 800);
+  ExpectSameAnswers(500);
+}
+
+TEST(Snapshots, ExpireUnlessPinnedWithinTheirLifetime) {
+  Job job;
+  job.id = 1;
+  job.public_id = "dlc1";
+  job.tenant_id = "t1";
+  job.created = kNow;
+  JobQuery q;
+  q.limit = 1;
+  q.pin = true;
+
+  std::unique_ptr<JobIndex> index =
+      NewColumnIndex({.token_lifetime = std::chrono::milliseconds(0)});
+  index->Upsert(job);
+  q.at = index->Search(q).snapshot;
+  EXPECT_EQ(index->Search(q).ids, std::vector<core::JobNumber>{1});  // no change since: answerable
+  job.status = TrainingStatus::kRunning;
+  index->Upsert(job);
+  EXPECT_THROW(index->Search(q), core::Error);  // its pin had lapsed when the job changed
+
+  q.at->epoch ^= 1;  // a token from another run of the server
+  std::unique_ptr<JobIndex> fresh = NewColumnIndex();
+  fresh->Upsert(job);
+  EXPECT_THROW(fresh->Search(q), core::Error);
+
+  // Pinned (the answer has more than its page) and within its lifetime: a
+  // deleted job is still in the snapshot.
+  Job other = job;
+  other.id = 2;
+  other.public_id = "dlc2";
+  other.created = kNow - 1;
+  fresh->Upsert(other);
+  q.at.reset();
+  Snapshot pinned = fresh->Search(q).snapshot;
+  fresh->Erase(1);
+  q.at = pinned;
+  EXPECT_EQ(fresh->Search(q).ids, std::vector<core::JobNumber>{1});
+  EXPECT_EQ(fresh->Search(q).total, 2);
+  q.at.reset();
+  EXPECT_EQ(fresh->Search(q).ids, std::vector<core::JobNumber>{2});
 }
 
 }  // namespace

@@ -6,8 +6,13 @@
 // to the index, before it is acknowledged. At start the index is filled from
 // the store. Threading: Search may run concurrently with other Searches;
 // Upsert/Erase take an exclusive lock.
+//
+// Snapshots: every Upsert/Erase is one revision. While a continuation is
+// pinned (JobQuery::pin), the engine keeps the prior versions of what
+// changes, so a query `at` that snapshot answers as the index stood then.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "index/query.h"
@@ -30,10 +35,18 @@ class JobIndex {
 // The reference engine: evaluates every filter against every job. Exact,
 // simple, and the oracle that faster engines are tested against.
 std::unique_ptr<JobIndex> NewScanIndex();
+// How long snapshots stay answerable.
+struct HistoryLimits {
+  // A pinned snapshot is kept this long after its last use.
+  std::chrono::milliseconds token_lifetime = std::chrono::minutes(15);
+  // At most this many changes are kept (older snapshots expire first).
+  size_t max_changes = 1'000'000;
+};
 
-// The production engine: compressed bitmaps per value, slots in creation
-// order; the same answers as the scan engine, in about a millisecond at
-// millions of jobs.
-std::unique_ptr<JobIndex> NewColumnIndex();
+// The reference engine keeps no history: it answers `at` only the current
+// snapshot. The production engine: compressed bitmaps per value, slots in
+// creation order, prior versions kept while pinned; the same answers as the
+// scan engine, in about a millisecond at millions of jobs.
+std::unique_ptr<JobIndex> NewColumnIndex(HistoryLimits limits = {});
 
 }  // namespace drover::index

@@ -61,6 +61,14 @@ enum class SortField {
   kVersion,
 };
 
+// A point in the index's history: what a continuation token pins, so that
+// paging on sees the set and order it started from.
+struct Snapshot {
+  uint64_t epoch = 0;     // which run of the index (revisions restart with it)
+  uint64_t revision = 0;  // the number of changes applied up to this point
+  bool operator==(const Snapshot&) const = default;
+};
+
 struct JobQuery {
   // field → accepted values (any of them)
   std::map<ExactField, std::vector<std::string>> exact;
@@ -98,11 +106,23 @@ struct JobQuery {
   int64_t limit = 10;
 
   core::TimeMs now = 0;  // the instant Duration of active jobs is measured to
+
+  // Answer as the index stood at this snapshot (a continuation), not now.
+  // A snapshot whose history is gone throws core::Error (kInvalidArgument,
+  // reason kSnapshotExpired).
+  std::optional<Snapshot> at;
+  // The caller hands out a token for the rest of this answer: keep its
+  // snapshot answerable for a while (HistoryLimits::token_lifetime after its last use).
+  bool pin = false;
 };
 
 struct Page {
   std::vector<core::JobNumber> ids;  // in order
   int64_t total = 0;                 // every match, not just this page
+  Snapshot snapshot;                 // the state this answer was read from
 };
+
+// core::Error::reason() of a continuation whose snapshot is no longer kept.
+inline constexpr char kSnapshotExpired[] = "SnapshotExpired";
 
 }  // namespace drover::index

@@ -6,6 +6,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "index/continuation.h"
 #include "index/fields.h"
 #include "index/job_index.h"
 #include "text/text.h"
@@ -158,11 +159,13 @@ class ScanIndex : public JobIndex {
     Row row = MakeRow(job);
     std::unique_lock lock(mu_);
     rows_[job.id] = std::move(row);
+    ++revision_;
   }
 
   void Erase(core::JobNumber id) override {
     std::unique_lock lock(mu_);
     rows_.erase(id);
+    ++revision_;
   }
 
   size_t Size() const override {
@@ -172,12 +175,15 @@ class ScanIndex : public JobIndex {
 
   Page Search(const JobQuery& q) const override {
     std::shared_lock lock(mu_);
+    Snapshot now{epoch_, revision_};
+    if (q.at && *q.at != now) ThrowSnapshotExpired();  // no history kept
     std::vector<const Job*> hits;
     for (const auto& [id, row] : rows_) {
       if (Matches(row, q)) hits.push_back(&row.job);
     }
     Page page;
     page.total = static_cast<int64_t>(hits.size());
+    page.snapshot = now;
     auto before = [&](const Job* a, const Job* b) {
       return q.descending ? AscendingBefore(*b, *a, q.sort, q.now)
                           : AscendingBefore(*a, *b, q.sort, q.now);
@@ -192,6 +198,8 @@ class ScanIndex : public JobIndex {
  private:
   mutable std::shared_mutex mu_;
   std::unordered_map<core::JobNumber, Row> rows_;  // guarded by mu_
+  const uint64_t epoch_ = NewEpoch();
+  uint64_t revision_ = 0;  // guarded by mu_
 };
 
 }  // namespace
