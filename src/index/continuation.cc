@@ -20,12 +20,13 @@ std::string EncodeContinuation(const Continuation& c) {
   field(c.snapshot.revision);
   field(static_cast<uint64_t>(c.offset));
   field(c.fingerprint);
+  field(static_cast<uint64_t>(c.now));
   return out;
 }
 
 std::optional<Continuation> DecodeContinuation(std::string_view token) {
   std::vector<uint64_t> fields;
-  while (!token.empty() && fields.size() < 5) {
+  while (!token.empty() && fields.size() < 6) {
     size_t dash = token.find('-');
     std::string_view part = token.substr(0, dash);
     uint64_t v = 0;
@@ -35,8 +36,12 @@ std::optional<Continuation> DecodeContinuation(std::string_view token) {
     token = dash == std::string_view::npos ? std::string_view() : token.substr(dash + 1);
     if (dash != std::string_view::npos && token.empty()) return std::nullopt;
   }
-  if (fields.size() != 4 || fields[2] > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
-  return Continuation{{fields[0], fields[1]}, static_cast<int64_t>(fields[2]), fields[3]};
+  constexpr uint64_t kMax = INT64_MAX;
+  if (fields.size() != 5 || fields[2] > kMax || fields[4] > kMax) return std::nullopt;
+  return Continuation{{fields[0], fields[1]},
+                      static_cast<int64_t>(fields[2]),
+                      fields[3],
+                      static_cast<core::TimeMs>(fields[4])};
 }
 
 uint64_t NewEpoch() {

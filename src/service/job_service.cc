@@ -221,6 +221,7 @@ JobList JobService::List(const Principal& who, index::JobQuery query) {
   index::Page page = index_.Search(query);
   JobList list;
   list.total = page.total;
+  list.snapshot = page.snapshot;
   list.jobs.reserve(page.ids.size());
   for (core::JobNumber id : page.ids) {
     // A job deleted between the search and this read is simply left out.

@@ -30,8 +30,9 @@ struct PodLog {
 };
 
 struct JobList {
-  std::vector<core::Job> jobs;
+  std::vector<core::Job> jobs;  // as they are now, in the order of the snapshot
   int64_t total = 0;
+  index::Snapshot snapshot;  // what membership and order were read from
 };
 
 // The fields UpdateJob may change; absent ones stay as they are.

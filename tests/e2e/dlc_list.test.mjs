@@ -210,3 +210,50 @@ test('paging: every job exactly once, exact totals, pages past the end are empty
     assert.match(err.data.Message, new RegExp(Object.keys(query)[0]));
   }
 });
+
+// Runs last: it adds jobs to the tenant.
+test('NextToken walks the snapshot it started from while jobs are created and stopped', async () => {
+  const walk = [];
+  for (let i = 0; i < 6; i++) {
+    walk.push((await dlc.createJob(jobBody({ DisplayName: `walk-${i}`, WorkspaceId: 'walk' }))).JobId);
+  }
+  for (const id of walk) await waitForStatus(dlc, id, 'Running');
+  const orders = [{}, { SortBy: 'Status', Order: 'desc' }];
+  const firsts = [];
+  for (const order of orders) firsts.push(await dlc.listJobs({ WorkspaceId: 'walk', PageSize: 2, ...order }));
+
+  // Meanwhile: newer jobs (they would sort first) and status changes.
+  for (let i = 0; i < 3; i++) await dlc.createJob(jobBody({ DisplayName: `late-${i}`, WorkspaceId: 'walk' }));
+  for (const id of walk.slice(0, 2)) {
+    await dlc.stopJob(id);
+    await waitForStatus(dlc, id, 'Stopped');
+  }
+
+  for (const [k, order] of orders.entries()) {
+    let page = firsts[k];
+    const seen = page.Jobs.map((j) => j.JobId);
+    const tokens = [];
+    while (page.NextToken) {
+      tokens.push(page.NextToken);
+      page = await dlc.listJobs({ WorkspaceId: 'walk', PageSize: 2, ...order, NextToken: page.NextToken });
+      assert.equal(page.TotalCount, 6, 'totals are the snapshot\'s');
+      seen.push(...page.Jobs.map((j) => j.JobId));
+    }
+    assert.equal(seen.length, 6, JSON.stringify(order));
+    assert.deepEqual([...seen].sort(), [...walk].sort(), 'every job of the snapshot once, no late one');
+    // A page-number walk that carries the token reads the same snapshot.
+    const third = await dlc.listJobs({ WorkspaceId: 'walk', PageSize: 2, ...order, NextToken: tokens[0], PageNumber: 3 });
+    assert.deepEqual(third.Jobs.map((j) => j.JobId), seen.slice(4, 6));
+    // Jobs are shown as they are now.
+    const stopped = third.Jobs.concat(firsts[k].Jobs).find((j) => j.JobId === walk[0]);
+    if (stopped) assert.equal(stopped.Status, 'Stopped');
+  }
+  // Without a token: the present.
+  assert.equal((await dlc.listJobs({ WorkspaceId: 'walk' })).TotalCount, 9);
+  // A token goes only with its own query.
+  const err = await sdkError(dlc.listJobs({ WorkspaceId: 'other', PageSize: 2, NextToken: firsts[0].NextToken }));
+  assert.equal(err.code, 'InvalidParameter');
+  assert.match(err.data.Message, /NextToken/);
+  const bad = await sdkError(dlc.listJobs({ WorkspaceId: 'walk', NextToken: 'x' }));
+  assert.equal(bad.code, 'InvalidParameter');
+});

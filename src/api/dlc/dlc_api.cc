@@ -55,10 +55,14 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
 
   add("GET", "/api/v1/jobs", "paidlc:ListJobs", [&jobs](Request& r, const service::Principal& who) {
     core::TimeMs now = jobs.clock().Now();
-    service::JobList list = jobs.List(who, ParseListJobs(r.query, now, who.user_id));
+    index::JobQuery query = ParseListJobs(r.query, now, who.user_id);
+    service::JobList list = jobs.List(who, query);
     json::array items;
     for (const core::Job& job : list.jobs) items.push_back(RenderJob(job, JobView::kListItem, now));
-    return Ok(r, json::object{{"Jobs", std::move(items)}, {"TotalCount", list.total}});
+    json::object body{{"Jobs", std::move(items)}, {"TotalCount", list.total}};
+    std::string next = NextListJobsToken(r.query, query, list.snapshot, list.total);
+    if (!next.empty()) body["NextToken"] = std::move(next);
+    return Ok(r, std::move(body));
   });
 
   add("POST", "/api/v1/jobs", "paidlc:CreateJob",

@@ -5,6 +5,7 @@
 
 #include "api/http/params.h"
 #include "core/error.h"
+#include "index/continuation.h"
 #include "text/text.h"
 
 namespace drover::api::dlc {
@@ -107,10 +108,32 @@ std::map<std::string, std::string> ParseTags(const std::string& text) {
 
 }  // namespace
 
+namespace {
+
+// Of every parameter but those a token may differ in from its first page.
+uint64_t ListFingerprint(const std::map<std::string, std::string>& raw) {
+  return Fingerprint(raw, {"PageNumber", "PageSize", "NextToken"});
+}
+
+}  // namespace
+
 JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::TimeMs now,
                        const std::string& caller_user_id) {
   Params p(raw);
   JobQuery q;
+  q.pin = true;  // every page with more after it hands out a NextToken
+  std::optional<index::Continuation> token;
+  if (const std::string* given = p.Get("NextToken")) {
+    token = index::DecodeContinuation(*given);
+    if (!token) core::ThrowInvalid("NextToken", "The NextToken is not valid.");
+    if (token->fingerprint != ListFingerprint(raw)) {
+      core::ThrowInvalid("NextToken",
+                         "The NextToken belongs to a list with other parameters; "
+                         "pass the same parameters with it.");
+    }
+    q.at = token->snapshot;
+    now = token->now;  // the walk keeps its first page's clock (durations, default times)
+  }
   q.now = now;
 
   for (const auto& [param, field] : kExactParams) {
@@ -219,7 +242,15 @@ JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::Time
   }
   q.limit = page_size;
   q.offset = (page_number - 1) > INT64_MAX / page_size ? INT64_MAX : (page_number - 1) * page_size;
+  if (token && !p.Get("PageNumber")) q.offset = token->offset;
   return q;
+}
+
+std::string NextListJobsToken(const std::map<std::string, std::string>& raw,
+                              const index::JobQuery& q, const index::Snapshot& snapshot,
+                              int64_t total) {
+  if (q.offset >= total || q.limit >= total - q.offset) return {};
+  return index::EncodeContinuation({snapshot, q.offset + q.limit, ListFingerprint(raw), q.now});
 }
 
 }  // namespace drover::api::dlc

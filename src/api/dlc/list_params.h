@@ -17,7 +17,18 @@ inline constexpr int64_t kDefaultPageSize = 50;
 inline constexpr int64_t kMaxPageSize = 1000;
 
 // `caller_user_id` is whose jobs ShowOwn=true keeps.
+//
+// Continuations (a Drover extension; the vendor pages by number only): a
+// page with more after it carries NextToken; passing it back, with the same
+// other parameters, answers from the snapshot the walk started at — the
+// next page, or the PageNumber given beside it — so jobs created or
+// changed meanwhile are neither skipped nor repeated.
 index::JobQuery ParseListJobs(const std::map<std::string, std::string>& params, core::TimeMs now,
                               const std::string& caller_user_id);
+
+// The NextToken for the page after the one `q` asked for; empty on the last.
+std::string NextListJobsToken(const std::map<std::string, std::string>& params,
+                              const index::JobQuery& q, const index::Snapshot& snapshot,
+                              int64_t total);
 
 }  // namespace drover::api::dlc

@@ -161,6 +161,9 @@ TEST(ListParams, RejectsBadValuesNamingTheParameter) {
        "DisplayNameSearchMode",
        "The parameter DisplayNameSearchMode is invalid: \"regex\" is not one of wildcard, prefix, "
        "term, fulltext."},
+      {{{"NextToken", "not-a-token"}}, "NextToken", "The NextToken is not valid."},
+      {{{"NextToken", "1-2-3-4-5-6"}}, "NextToken", "The NextToken is not valid."},
+      {{{"NextToken", "1-2--4-5"}}, "NextToken", "The NextToken is not valid."},
   };
   for (const Case& c : cases) {
     try {
@@ -171,6 +174,44 @@ TEST(ListParams, RejectsBadValuesNamingTheParameter) {
       EXPECT_EQ(e.parameter(), c.parameter);
       EXPECT_EQ(std::string(e.what()), c.message);
     }
+  }
+}
+
+TEST(ListParams, NextTokenContinuesItsOwnQueryFromItsSnapshot) {
+  Map first{{"WorkspaceId", "7"}, {"PageSize", "2"}, {"SortBy", "Priority"}};
+  JobQuery q = Parse(first);
+  EXPECT_TRUE(q.pin);
+  EXPECT_FALSE(q.at);
+  index::Snapshot snapshot{0xabc, 41};
+  EXPECT_EQ(NextListJobsToken(first, q, snapshot, 2), "");  // the last page has none
+  std::string token = NextListJobsToken(first, q, snapshot, 5);
+  ASSERT_FALSE(token.empty());
+
+  // The next page: from the token's snapshot, offset and clock, whatever
+  // the clock says now; PageSize may change.
+  Map second = first;
+  second["NextToken"] = token;
+  second["PageSize"] = "3";
+  JobQuery next = ParseListJobs(second, kNow + 60'000, "me");
+  ASSERT_TRUE(next.at);
+  EXPECT_EQ(*next.at, snapshot);
+  EXPECT_EQ(next.offset, 2);
+  EXPECT_EQ(next.limit, 3);
+  EXPECT_EQ(next.now, kNow);
+  EXPECT_EQ(NextListJobsToken(second, next, snapshot, 5), "");  // 2 + 3 = all 5
+
+  // A page number beside the token walks the same snapshot by number.
+  second["PageNumber"] = "2";
+  EXPECT_EQ(Parse(second).offset, 3);
+
+  // The token belongs to its query: other filters are refused.
+  Map other = second;
+  other["WorkspaceId"] = "8";
+  try {
+    Parse(other);
+    ADD_FAILURE() << "a token was accepted with another query";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.parameter(), "NextToken");
   }
 }
 

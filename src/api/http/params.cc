@@ -1,5 +1,6 @@
 #include "api/http/params.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 
@@ -44,6 +45,21 @@ std::optional<core::TimeMs> Params::Time(const std::string& name) const {
                   "\".");
   }
   return t;
+}
+
+uint64_t Fingerprint(const std::map<std::string, std::string>& raw,
+                     std::initializer_list<std::string_view> ignored) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a over name, value pairs
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;  // a separator no UTF-8 text contains
+  };
+  for (const auto& [name, value] : raw) {
+    if (value.empty() || std::find(ignored.begin(), ignored.end(), name) != ignored.end()) continue;
+    mix(name);
+    mix(value);
+  }
+  return h;
 }
 
 boost::json::object ParseJsonObject(std::string_view body, const std::string& param) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/json/fwd.hpp>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,11 @@ class Params {
  private:
   const std::map<std::string, std::string>& raw_;
 };
+
+// A hash of every parameter but the `ignored` ones (paging): continuation
+// tokens carry it, so a token is accepted back only with its own query.
+uint64_t Fingerprint(const std::map<std::string, std::string>& raw,
+                     std::initializer_list<std::string_view> ignored);
 
 // Typed reading of a JSON object's fields (a request body or a nested
 // object). `prefix` names the object in errors ("JobSpecs[0].").
