@@ -16,9 +16,11 @@
 // differential test (column_index_test.cc) holds them to that.
 
 #include <algorithm>
+#include <bit>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <roaring/roaring.hh>
 #include <shared_mutex>
 #include <unordered_map>
@@ -70,6 +72,13 @@ constexpr ExactField kExactFields[] = {
     ExactField::kResourceId,     ExactField::kJobType,
 };
 
+// Numeric fields with few distinct values, answered by a bitmap per value
+// (Duration depends on the query's clock, so it is checked per row).
+constexpr NumericField kBitmapNumerics[] = {NumericField::kRequestGpu, NumericField::kRequestCpu,
+                                            NumericField::kPriority, NumericField::kNodeCount};
+
+bool HasBitmaps(NumericField field) { return field != NumericField::kDuration; }
+
 // What a row keeps of its job: the values its postings were made from
 // (to take them back out on update) and what ordering reads back.
 struct Indexed {
@@ -112,6 +121,13 @@ struct Columns {
   int64_t priority = 0, version_count = 0, version = 0;
   int64_t request_gpu = 0, request_cpu = 0, node_count = 0;
   TrainingStatus status = TrainingStatus::kCreating;
+};
+
+// A public id's first 16 bytes, kept apart from Columns: tie-breaks read
+// them for every candidate, so they are packed densely on their own.
+struct IdKey {
+  uint64_t prefix = 0;
+  uint64_t prefix2 = 0;
 };
 
 // Bytes [from, from + 8) of `s`, big-endian (0 past the end).
@@ -223,6 +239,7 @@ class ColumnIndex : public JobIndex {
       if (job.created != columns_[slot].created) created_sorted_ = false;
       rows_[slot] = std::move(row);
       columns_[slot] = columns;
+      id_keys_[slot] = IdKey{columns.id_prefix, columns.id_prefix2};
       AddPostings(slot);
       EndChange(slot, ghost, keep);
       return;
@@ -231,6 +248,7 @@ class ColumnIndex : public JobIndex {
     if (!columns_.empty() && job.created < columns_.back().created) created_sorted_ = false;
     rows_.push_back(std::move(row));
     columns_.push_back(columns);
+    id_keys_.push_back({columns.id_prefix, columns.id_prefix2});
     slot_of_[job.id] = slot;
     AddPostings(slot);
     EndChange(slot, kNoGhost, keep);
@@ -253,6 +271,7 @@ class ColumnIndex : public JobIndex {
         slot_of_[row.job.id] = slot;
         rows_.push_back(std::move(row));
         columns_.push_back(columns);
+        id_keys_.push_back({columns.id_prefix, columns.id_prefix2});
         AddPostings(slot);
       }
     }
@@ -279,7 +298,8 @@ class ColumnIndex : public JobIndex {
     std::shared_lock lock(mu_);
     Page page;
     page.snapshot = q.at ? *q.at : Snapshot{epoch_, revision_};
-    Roaring hits = Filter(q, q.at ? LiveAt(*q.at) : live_);
+    Roaring past = q.at ? LiveAt(*q.at) : Roaring();
+    Roaring hits = Filter(q, q.at ? past : live_);
     page.total = static_cast<int64_t>(hits.cardinality());
     if (q.pin && q.offset < page.total && q.limit < page.total - q.offset)
       Pin(page.snapshot.revision);
@@ -302,6 +322,7 @@ class ColumnIndex : public JobIndex {
     answerable_from_ = revision_;
     rows_.clear();
     columns_.clear();
+    id_keys_.clear();
     slot_of_.clear();
     created_sorted_ = true;
     live_ = Roaring();
@@ -312,6 +333,7 @@ class ColumnIndex : public JobIndex {
     lineage_ = username_ = quota_name_ = tags_ = trigrams_ = Postings();
     by_public_id_.clear();
     for (Postings& p : words_) p = Postings();
+    for (auto& values : numeric_) values.clear();
   }
 
   static Row MakeRow(const Job& job) {
@@ -346,14 +368,24 @@ class ColumnIndex : public JobIndex {
   }
 
   const Row& RowAt(Slot s) const { return s & kGhost ? ghost_rows_[s & ~kGhost] : rows_[s]; }
+  IdKey IdKeyAt(Slot s) const {
+    if (s & kGhost) {
+      const Columns& c = ghost_columns_[s & ~kGhost];
+      return {c.id_prefix, c.id_prefix2};
+    }
+    return id_keys_[s];
+  }
   const Columns& ColumnsAt(Slot s) const {
     return s & kGhost ? ghost_columns_[s & ~kGhost] : columns_[s];
   }
 
   // Every bitmap a row's slot is in, but live_.
   template <class F>
-  void ForEachPosting(const Row& row, F&& f) {
+  void ForEachPosting(const Row& row, const Columns& columns, F&& f) {
     const Indexed& job = row.job;
+    for (NumericField field : kBitmapNumerics) {
+      f(numeric_[static_cast<int>(field)][NumericValue(columns, field, 0)]);
+    }
     for (ExactField field : kExactFields) {
       f(exact_[static_cast<int>(field)].For(job.exact[static_cast<int>(field)]));
     }
@@ -374,13 +406,13 @@ class ColumnIndex : public JobIndex {
 
   void AddPostings(Slot slot) {
     live_.add(slot);
-    ForEachPosting(rows_[slot], [slot](Roaring& b) { b.add(slot); });
+    ForEachPosting(rows_[slot], columns_[slot], [slot](Roaring& b) { b.add(slot); });
     by_public_id_[rows_[slot].folded_id] = slot;
   }
   // Returns kNoGhost: the old version is dropped, not kept.
   Slot RemovePostings(Slot slot) {
     live_.remove(slot);
-    ForEachPosting(rows_[slot], [slot](Roaring& b) { b.remove(slot); });
+    ForEachPosting(rows_[slot], columns_[slot], [slot](Roaring& b) { b.remove(slot); });
     ForgetPublicId(slot);
     return kNoGhost;
   }
@@ -441,7 +473,7 @@ class ColumnIndex : public JobIndex {
     ghost_rows_[ghost & ~kGhost] = std::move(rows_[slot]);
     ghost_columns_[ghost & ~kGhost] = columns_[slot];
     live_.remove(slot);
-    ForEachPosting(ghost_rows_[ghost & ~kGhost], [slot, ghost](Roaring& b) {
+    ForEachPosting(RowAt(ghost), ColumnsAt(ghost), [slot, ghost](Roaring& b) {
       b.remove(slot);
       b.add(ghost);
     });
@@ -450,7 +482,7 @@ class ColumnIndex : public JobIndex {
 
   void FreeGhost(Slot ghost) {
     Row& row = ghost_rows_[ghost & ~kGhost];
-    ForEachPosting(row, [ghost](Roaring& b) { b.remove(ghost); });
+    ForEachPosting(row, ColumnsAt(ghost), [ghost](Roaring& b) { b.remove(ghost); });
     row = Row();
     free_ghosts_.push_back(ghost);
   }
@@ -506,23 +538,64 @@ class ColumnIndex : public JobIndex {
     return Roaring::fastunion(parts.size(), const_cast<const Roaring**>(parts.data()));
   }
 
-  Roaring Filter(const JobQuery& q, Roaring base) const {
-    Roaring hits = std::move(base);
-    const std::vector<Slot> ghosts = GhostsIn(hits);  // found by bitmaps, not by maps
+  // The bitmaps every hit is in, and those none is in: intersected smallest
+  // first, borrowing the index's own bitmaps rather than copying them.
+  class Conjunction {
+   public:
+    // nullptr: a value no slot has.
+    void And(const Roaring* b) {
+      if (b == nullptr) {
+        empty_ = true;
+      } else {
+        in_.push_back(b);
+      }
+    }
+    void And(Roaring b) {
+      owned_.push_back(std::move(b));
+      in_.push_back(&owned_.back());
+    }
+    void AndAny(const std::vector<const Roaring*>& parts) {
+      if (parts.size() <= 1) return And(parts.empty() ? nullptr : parts[0]);
+      And(Union(parts));
+    }
+    void AndNot(const Roaring& b) { out_.push_back(&b); }
+
+    Roaring Evaluate() {
+      if (empty_) return Roaring();
+      std::vector<std::pair<uint64_t, const Roaring*>> by_size;
+      for (const Roaring* b : in_) by_size.emplace_back(b->cardinality(), b);
+      std::sort(by_size.begin(), by_size.end());
+      Roaring hits =
+          by_size.size() >= 2 ? *by_size[0].second & *by_size[1].second : *by_size[0].second;
+      for (size_t i = 2; i < by_size.size() && !hits.isEmpty(); ++i) hits &= *by_size[i].second;
+      for (const Roaring* b : out_) hits -= *b;
+      return hits;
+    }
+
+   private:
+    bool empty_ = false;
+    std::deque<Roaring> owned_;  // stable addresses
+    std::vector<const Roaring*> in_;
+    std::vector<const Roaring*> out_;
+  };
+
+  Roaring Filter(const JobQuery& q, const Roaring& base) const {
+    Conjunction all;
+    all.And(&base);
+    const std::vector<Slot> ghosts = GhostsIn(base);  // found by bitmaps, not by maps
     for (const auto& [field, values] : q.exact) {
       std::vector<const Roaring*> parts;
       for (const std::string& v : values) {
         if (const Roaring* b = exact_[static_cast<int>(field)].Find(v)) parts.push_back(b);
       }
-      hits &= Union(parts);
+      all.AndAny(parts);
     }
     if (q.statuses) {
       std::vector<const Roaring*> parts;
       for (TrainingStatus s : *q.statuses) parts.push_back(&status_[static_cast<int>(s)]);
-      hits &= Union(parts);
+      all.AndAny(parts);
     }
     if (!q.public_ids.empty()) {
-      std::vector<const Roaring*> parts;
       Roaring ids;
       for (const std::string& id : q.public_ids) {
         auto it = by_public_id_.find(id);
@@ -533,18 +606,18 @@ class ColumnIndex : public JobIndex {
         if (std::find(q.public_ids.begin(), q.public_ids.end(), id) != q.public_ids.end())
           ids.add(g);
       }
-      hits &= ids;
+      all.And(std::move(ids));
     }
-    if (q.visibility) hits &= visibility_[static_cast<int>(*q.visibility)];
+    if (q.visibility) all.And(&visibility_[static_cast<int>(*q.visibility)]);
     if (q.enable_assign_node) {
       if (*q.enable_assign_node) {
-        hits &= assign_node_;
+        all.And(&assign_node_);
       } else {
-        hits -= assign_node_;
+        all.AndNot(assign_node_);
       }
     }
-    if (q.latest_only) hits &= latest_;
-    if (q.exclude_imported) hits -= imported_;
+    if (q.latest_only) all.And(&latest_);
+    if (q.exclude_imported) all.AndNot(imported_);
     if (q.lineage) {
       // The first version (lineage 0) and the later ones (lineage_).
       const Roaring* later = lineage_.Find(std::to_string(*q.lineage));
@@ -556,21 +629,17 @@ class ColumnIndex : public JobIndex {
         const Indexed& job = RowAt(g).job;
         if (job.id == *q.lineage && job.lineage == 0) versions.add(g);
       }
-      hits &= versions;
+      all.And(std::move(versions));
     }
-    for (const auto& [key, value] : q.tags) {
-      const Roaring* b = tags_.Find(key + '\0' + value);
-      hits &= b ? *b : Roaring();
-    }
+    for (const auto& [key, value] : q.tags) all.And(tags_.Find(key + '\0' + value));
     for (const auto& [field, words] : q.words) {
-      for (const std::string& w : words) {
-        const Roaring* b = words_[static_cast<int>(field)].Find(w);
-        hits &= b ? *b : Roaring();
-      }
+      for (const std::string& w : words) all.And(words_[static_cast<int>(field)].Find(w));
     }
+    const std::string* substring = nullptr;  // checked on the survivors
     for (const auto& [field, needle] : q.contains) {
       if (field == ContainsField::kName) {
-        NarrowBySubstring(hits, needle);
+        AndTrigrams(all, needle);
+        substring = &needle;
         continue;
       }
       // Few distinct users and quotas: match the dictionary, not the rows.
@@ -579,17 +648,16 @@ class ColumnIndex : public JobIndex {
       dict.ForEach([&](const std::string& value, const Roaring& b) {
         if (value.find(needle) != std::string::npos) parts.push_back(&b);
       });
-      hits &= Union(parts);
+      all.AndAny(parts);
     }
     if (q.name) {
       const auto& [mode, text] = *q.name;
-      std::string literal = mode == NameMatch::kWildcard ? LongestLiteral(text) : text;
-      NarrowByTrigrams(hits, literal);
+      AndTrigrams(all, mode == NameMatch::kWildcard ? LongestLiteral(text) : text);
     }
     if (q.viewer) {
-      const Roaring* tenant = exact_[static_cast<int>(ExactField::kTenant)].Find(q.viewer->tenant);
-      hits &= tenant ? *tenant : Roaring();  // nothing crosses tenants
-      if (!q.viewer->tenant_admin) hits &= Visible(*q.viewer);
+      // Nothing crosses tenants.
+      all.And(exact_[static_cast<int>(ExactField::kTenant)].Find(q.viewer->tenant));
+      if (!q.viewer->tenant_admin) all.And(Visible(*q.viewer));
     }
     if (q.time && q.time->field == TimeField::kCreated && created_sorted_) {
       Roaring range = CreatedRange(q.time->from, q.time->to);
@@ -597,8 +665,19 @@ class ColumnIndex : public JobIndex {
         TimeMs t = ColumnsAt(g).created;
         if (t != 0 && t >= q.time->from && t <= q.time->to) range.add(g);
       }
-      hits &= range;
+      all.And(std::move(range));
     }
+    if (q.numeric && HasBitmaps(q.numeric->field)) {
+      const auto& values = numeric_[static_cast<int>(q.numeric->field)];
+      std::vector<const Roaring*> parts;
+      for (auto it = values.lower_bound(q.numeric->min);
+           it != values.end() && it->first <= q.numeric->max; ++it) {
+        if (!it->second.isEmpty()) parts.push_back(&it->second);
+      }
+      all.AndAny(parts);
+    }
+    Roaring hits = all.Evaluate();
+    if (substring) NarrowBySubstring(hits, *substring);
     NarrowByRowPredicates(hits, q);
     return hits;
   }
@@ -623,15 +702,11 @@ class ColumnIndex : public JobIndex {
     return range;
   }
 
-  void NarrowByTrigrams(Roaring& hits, const std::string& literal) const {
-    for (const std::string& t : Trigrams(literal)) {
-      const Roaring* b = trigrams_.Find(t);
-      hits &= b ? *b : Roaring();
-    }
+  void AndTrigrams(Conjunction& all, const std::string& literal) const {
+    for (const std::string& t : Trigrams(literal)) all.And(trigrams_.Find(t));
   }
 
   void NarrowBySubstring(Roaring& hits, const std::string& needle) const {
-    NarrowByTrigrams(hits, needle);
     Roaring keep;
     for (Slot s : hits) {
       if (RowAt(s).folded_name.find(needle) != std::string::npos) keep.add(s);
@@ -666,7 +741,8 @@ class ColumnIndex : public JobIndex {
   void NarrowByRowPredicates(Roaring& hits, const JobQuery& q) const {
     bool time = q.time && !(q.time->field == TimeField::kCreated && created_sorted_);
     bool name = q.name.has_value();
-    if (!time && !name && !q.numeric) return;
+    bool numeric = q.numeric && !HasBitmaps(q.numeric->field);
+    if (!time && !name && !numeric) return;
     Roaring keep;
     for (Slot s : hits) {
       const Columns& col = ColumnsAt(s);
@@ -675,7 +751,7 @@ class ColumnIndex : public JobIndex {
         if (t == 0 || t < q.time->from || t > q.time->to) continue;
       }
       if (q.time && q.time->field == TimeField::kCreated && col.created == 0) continue;
-      if (q.numeric) {
+      if (numeric) {
         int64_t v = NumericValue(col, q.numeric->field, q.now);
         if (v < q.numeric->min || v > q.numeric->max) continue;
       }
@@ -688,10 +764,10 @@ class ColumnIndex : public JobIndex {
   // ==== Ordering ============================================================
 
   bool Before(Slot a, Slot b) const {  // ascending by public id
-    const Columns& x = ColumnsAt(a);
-    const Columns& y = ColumnsAt(b);
-    if (x.id_prefix != y.id_prefix) return x.id_prefix < y.id_prefix;
-    if (x.id_prefix2 != y.id_prefix2) return x.id_prefix2 < y.id_prefix2;
+    IdKey x = IdKeyAt(a);
+    IdKey y = IdKeyAt(b);
+    if (x.prefix != y.prefix) return x.prefix < y.prefix;
+    if (x.prefix2 != y.prefix2) return x.prefix2 < y.prefix2;
     return RowAt(a).job.public_id < RowAt(b).job.public_id;
   }
 
@@ -769,7 +845,7 @@ class ColumnIndex : public JobIndex {
       int64_t skip = std::max<int64_t>(0, q.offset - seen);
       JobQuery rest = q;
       rest.limit = want_end - std::max(seen, q.offset);
-      for (Slot s : TopK(slots, rest, skip)) page.push_back(s);
+      for (Slot s : TopK(slots, rest, skip, /*one_group=*/true)) page.push_back(s);
       seen += count;
     }
     return page;
@@ -845,14 +921,79 @@ class ColumnIndex : public JobIndex {
                                           : j.description;
   }
 
+  // Keeps only the keys that can rank in [begin, end) and returns how many
+  // ranked before them. A radix select: keys are bucketed by the most
+  // significant part of the key that varies among them (every part before
+  // it is equal, so buckets are in order), counted, and every bucket wholly
+  // before or after the window is dropped; repeated on what is left. Two
+  // passes over the keys instead of a full selection over all of them.
+  static int64_t NarrowByBuckets(std::vector<SortKey>& keys, int64_t begin, int64_t end,
+                                 bool strings, bool descending) {
+    constexpr size_t kSmall = 256;  // below this, selection is cheap enough
+    // The parts in significance order; a string sort's full strings come
+    // between primary2 and the id, so its ids must not be bucketed on.
+    constexpr uint64_t SortKey::*kParts[] = {&SortKey::primary, &SortKey::primary2, &SortKey::id,
+                                             &SortKey::id2};
+    size_t parts = strings ? 2 : 4;
+    int64_t dropped = 0;
+    while (keys.size() > kSmall) {
+      uint64_t SortKey::*part = nullptr;
+      uint64_t lo = 0, hi = 0;
+      for (size_t i = 0; i < parts && !part; ++i) {
+        auto [min, max] = std::minmax_element(
+            keys.begin(), keys.end(),
+            [m = kParts[i]](const SortKey& a, const SortKey& b) { return a.*m < b.*m; });
+        if ((*min).*kParts[i] != (*max).*kParts[i]) {
+          part = kParts[i];
+          lo = (*min).*part;
+          hi = (*max).*part;
+        }
+      }
+      if (!part) break;  // equal on every part: only the full comparison orders them
+      uint64_t span = hi - lo;
+      int shift = std::max(0, static_cast<int>(std::bit_width(span)) - 16);
+      // The rank order is ascending in `bucket` either way.
+      auto bucket = [&](const SortKey& k) {
+        uint64_t v = k.*part - lo;
+        return static_cast<size_t>((descending ? span - v : v) >> shift);
+      };
+      std::vector<uint32_t> counts((span >> shift) + 1);
+      for (const SortKey& k : keys) ++counts[bucket(k)];
+      size_t first = 0;
+      int64_t before = 0;
+      while (before + counts[first] <= begin) before += counts[first++];
+      size_t last = first;
+      for (int64_t through = before + counts[first]; through < end;) through += counts[++last];
+      std::erase_if(keys, [&](const SortKey& k) {
+        size_t b = bucket(k);
+        return b < first || b > last;
+      });
+      begin -= before;
+      end -= before;
+      dropped += before;
+      if (first == last && shift == 0) continue;  // one value left: the next part decides
+      if (before == 0 && keys.size() == static_cast<size_t>(std::accumulate(
+                                            counts.begin(), counts.end(), int64_t{0})))
+        break;  // nothing dropped: the window spans the keys
+    }
+    return dropped;
+  }
+
   // The slots at [skip, skip + q.limit) of `slots` ordered by q.sort.
-  std::vector<Slot> TopK(const std::vector<Slot>& slots, const JobQuery& q, int64_t skip) const {
-    std::vector<SortKey> keys;
-    keys.reserve(slots.size());
-    for (Slot s : slots) {
-      const Columns& col = ColumnsAt(s);
-      uint64_t primary2 = q.sort == SortField::kName ? col.name_prefix2 : 0;
-      keys.push_back({PrimaryKey(col, q.sort, q.now), primary2, col.id_prefix, col.id_prefix2, s});
+  // `one_group`: every slot has the same sort key (a status group), so
+  // only the ids order them — and only the ids are read.
+  std::vector<Slot> TopK(const std::vector<Slot>& slots, const JobQuery& q, int64_t skip,
+                         bool one_group = false) const {
+    std::vector<SortKey> keys(slots.size());
+    for (size_t i = 0; i < slots.size(); ++i) {
+      uint64_t primary = 0, primary2 = 0;
+      if (!one_group) {
+        const Columns& col = ColumnsAt(slots[i]);
+        primary = PrimaryKey(col, q.sort, q.now);
+        primary2 = q.sort == SortField::kName ? col.name_prefix2 : 0;
+      }
+      IdKey id = IdKeyAt(slots[i]);
+      keys[i] = {primary, primary2, id.prefix, id.prefix2, slots[i]};
     }
     bool strings = IsStringSort(q.sort);
     auto less = [&](const SortKey& a, const SortKey& b) {
@@ -872,9 +1013,12 @@ class ColumnIndex : public JobIndex {
     };
     int64_t n = static_cast<int64_t>(keys.size());
     int64_t begin = std::min(skip, n);
-    int64_t end = std::min(skip + q.limit, n);
-    if (begin > 0 && begin < n)
-      std::nth_element(keys.begin(), keys.begin() + begin, keys.end(), ordered);
+    int64_t end = begin + std::min(q.limit, n - begin);
+    if (begin >= end) return {};
+    int64_t dropped = NarrowByBuckets(keys, begin, end, strings, q.descending);
+    begin -= dropped;
+    end -= dropped;
+    if (begin > 0) std::nth_element(keys.begin(), keys.begin() + begin, keys.end(), ordered);
     std::partial_sort(keys.begin() + begin, keys.begin() + end, keys.end(), ordered);
     std::vector<Slot> page;
     for (int64_t i = begin; i < end; ++i) page.push_back(keys[static_cast<size_t>(i)].slot);
@@ -893,6 +1037,7 @@ class ColumnIndex : public JobIndex {
   std::vector<Slot> free_ghosts_;
   std::vector<Row> rows_;         // by slot; a deleted job's slot stays, out of live_
   std::vector<Columns> columns_;  // by slot, beside rows_
+  std::vector<IdKey> id_keys_;    // by slot, beside rows_
   std::unordered_map<core::JobNumber, Slot> slot_of_;
   bool created_sorted_ = true;  // slots are in non-decreasing created order
   Roaring live_;
@@ -909,6 +1054,7 @@ class ColumnIndex : public JobIndex {
   Postings tags_;
   Postings words_[4];
   Postings trigrams_;
+  std::map<int64_t, Roaring> numeric_[5];  // by NumericField (kBitmapNumerics only), by value
   // Pinned snapshots (revision → last use); searches pin under a shared lock.
   mutable std::mutex pins_mu_;
   mutable std::map<uint64_t, SteadyClock::time_point> pins_;

@@ -222,11 +222,8 @@ JobList JobService::List(const Principal& who, index::JobQuery query) {
   JobList list;
   list.total = page.total;
   list.snapshot = page.snapshot;
-  list.jobs.reserve(page.ids.size());
-  for (core::JobNumber id : page.ids) {
-    // A job deleted between the search and this read is simply left out.
-    if (std::optional<Job> job = store_.GetJob(id)) list.jobs.push_back(std::move(*job));
-  }
+  // A job deleted between the search and this read is simply left out.
+  list.jobs = store_.GetJobs(page.ids);
   return list;
 }
 

@@ -180,21 +180,32 @@ void FromJson(const json::value& v, std::vector<T>& out) {
   for (const json::value& item : v.as_array()) FromJson(item, out.emplace_back());
 }
 
-// Absent keys keep the member's default, so old documents decode.
+// Absent keys keep the member's default, so old documents decode. The
+// encoder wrote the keys in visiting order, so the next member is checked
+// first and a lookup by key is the fallback.
 struct Decoder {
+  explicit Decoder(const json::object& object) : in(object), next(object.begin()) {}
   const json::object& in;
+  mutable json::object::const_iterator next;
   template <class T>
   void operator()(const char* key, T& value) const {
-    if (const json::value* v = in.if_contains(key)) FromJson(*v, value);
+    const json::value* v = nullptr;
+    if (next != in.end() && next->key() == key) {
+      v = &next->value();
+      ++next;
+    } else {
+      v = in.if_contains(key);
+    }
+    if (v) FromJson(*v, value);
   }
 };
 
-void FromJson(const json::value& v, RoleSpec& out) { VisitRoleFields(out, Decoder{v.as_object()}); }
+void FromJson(const json::value& v, RoleSpec& out) { VisitRoleFields(out, Decoder(v.as_object())); }
 void FromJson(const json::value& v, StatusEvent& out) {
-  VisitEventFields(out, Decoder{v.as_object()});
+  VisitEventFields(out, Decoder(v.as_object()));
 }
 void FromJson(const json::value& v, core::PodState& out) {
-  VisitPodFields(out, Decoder{v.as_object()});
+  VisitPodFields(out, Decoder(v.as_object()));
 }
 
 }  // namespace
@@ -212,7 +223,7 @@ Job DecodeJob(std::string_view document) {
     json::monotonic_resource arena(buffer, sizeof buffer);
     json::value v = json::parse(document, &arena);
     Job job;
-    VisitJobFields(job, Decoder{v.as_object()});
+    VisitJobFields(job, Decoder(v.as_object()));
     return job;
   } catch (const std::exception& e) {
     throw core::Error(core::ErrorCode::kInternal, std::string("corrupt stored job: ") + e.what());

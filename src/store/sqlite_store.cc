@@ -157,6 +157,29 @@ std::optional<core::Job> SqliteStore::GetJob(core::JobNumber id) {
   return job;
 }
 
+std::vector<core::Job> SqliteStore::GetJobs(const std::vector<core::JobNumber>& ids) {
+  std::lock_guard lock(mu_);
+  // One read transaction for the page: one lock of the WAL index, not one per row.
+  Exec(db_, "BEGIN");
+  std::vector<core::Job> jobs;
+  jobs.reserve(ids.size());
+  Statement& s = *get_by_id_;
+  try {
+    for (core::JobNumber id : ids) {
+      s.Reset();
+      s.Bind(1, static_cast<int64_t>(id));
+      if (s.Step()) jobs.push_back(DecodeJob(s.Text(0)));
+    }
+  } catch (...) {
+    s.Reset();
+    Exec(db_, "COMMIT");
+    throw;
+  }
+  s.Reset();
+  Exec(db_, "COMMIT");
+  return jobs;
+}
+
 std::optional<core::Job> SqliteStore::FindJob(std::string_view public_id) {
   std::lock_guard lock(mu_);
   Statement& s = *get_by_public_id_;

@@ -76,6 +76,9 @@ class Store {
   virtual void ForEachJob(const std::function<void(core::Job&&)>& visit,
                           bool by_created = false) = 0;
   virtual std::optional<core::Job> GetJob(core::JobNumber id) = 0;
+  // The jobs with these ids that exist, in the order given, read at one
+  // point in time (a listed page).
+  virtual std::vector<core::Job> GetJobs(const std::vector<core::JobNumber>& ids) = 0;
   // Lookup by public id, exact.
   virtual std::optional<core::Job> FindJob(std::string_view public_id) = 0;
 

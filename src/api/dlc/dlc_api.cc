@@ -57,9 +57,16 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
     core::TimeMs now = jobs.clock().Now();
     index::JobQuery query = ParseListJobs(r.query, now, who.user_id);
     service::JobList list = jobs.List(who, query);
-    json::array items;
-    for (const core::Job& job : list.jobs) items.push_back(RenderJob(job, JobView::kListItem, now));
-    json::object body{{"Jobs", std::move(items)}, {"TotalCount", list.total}};
+    // One arena for the whole page: no malloc and free per JSON node.
+    json::monotonic_resource arena(64 * 1024);
+    json::storage_ptr sp(&arena);
+    json::array items(sp);
+    items.reserve(list.jobs.size());
+    for (const core::Job& job : list.jobs)
+      items.push_back(RenderJob(job, JobView::kListItem, now, sp));
+    json::object body(sp);
+    body["Jobs"] = std::move(items);
+    body["TotalCount"] = list.total;
     std::string next = NextListJobsToken(r.query, query, list.snapshot, list.total);
     if (!next.empty()) body["NextToken"] = std::move(next);
     return Ok(r, std::move(body));

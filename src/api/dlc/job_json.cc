@@ -17,13 +17,12 @@ namespace {
 // The part of Job::extras this dialect owns.
 constexpr const char* kExtrasKey = "dlc";
 
-json::object DlcExtras(const Job& job) {
-  json::value all = json::parse(job.extras);
-  if (const json::value* mine = all.as_object().if_contains(kExtrasKey);
-      mine && mine->is_object()) {
-    return mine->get_object();
+json::object DlcExtras(const Job& job, json::storage_ptr sp = {}) {
+  json::value all = json::parse(job.extras, sp);
+  if (json::value* mine = all.as_object().if_contains(kExtrasKey); mine && mine->is_object()) {
+    return std::move(mine->get_object());
   }
-  return {};
+  return json::object(sp);
 }
 
 // ==== Vocabulary ============================================================
@@ -275,25 +274,26 @@ service::JobUpdate ParseUpdateJob(std::string_view body, const Job& current) {
 
 namespace {
 
-json::value Time(core::TimeMs t) {
-  return t == 0 ? json::value(nullptr) : json::value(core::FormatIso8601(t));
+json::value Time(core::TimeMs t, const json::storage_ptr& sp = {}) {
+  return t == 0 ? json::value(nullptr, sp) : json::value(core::FormatIso8601(t), sp);
 }
 
-json::object StringMapJson(const std::map<std::string, std::string>& m) {
-  json::object o;
+json::object StringMapJson(const std::map<std::string, std::string>& m,
+                           const json::storage_ptr& sp) {
+  json::object o(sp);
   for (const auto& [k, v] : m) o[k] = v;
   return o;
 }
 
 // The JobSpecs as the client sent them, with the modeled fields current.
-json::array RenderRoles(const Job& job, const json::object& extras) {
+json::array RenderRoles(const Job& job, const json::object& extras, const json::storage_ptr& sp) {
   const json::array* sent = nullptr;
   if (const json::value* v = extras.if_contains("JobSpecs"); v && v->is_array())
     sent = &v->get_array();
-  json::array out;
+  json::array out(sp);
   for (size_t i = 0; i < job.roles.size(); ++i) {
     const core::RoleSpec& role = job.roles[i];
-    json::object spec;
+    json::object spec(sp);
     if (sent && i < sent->size() && (*sent)[i].is_object()) spec = (*sent)[i].get_object();
     spec["Type"] = role.role;
     spec["Image"] = role.image;
@@ -304,35 +304,38 @@ json::array RenderRoles(const Job& job, const json::object& extras) {
   return out;
 }
 
-json::object RenderPod(const core::PodState& pod, core::TimeMs now) {
+json::object RenderPod(const core::PodState& pod, core::TimeMs now, const json::storage_ptr& sp) {
   core::TimeMs end = pod.finished ? pod.finished : now;
-  return json::object{
-      {"PodId", pod.name},
-      {"PodUid", pod.uid},
-      {"Type", pod.role},
-      {"Status", pod.status},
-      {"SubStatus", ""},
-      {"Ip", "127.0.0.1"},
-      {"PodIps", json::array{json::object{{"InterfaceName", "eth0"}, {"Ip", "127.0.0.1"}}}},
-      {"NodeName", "local"},
-      {"ResourceType", "ECS"},
-      {"GmtCreateTime", Time(pod.created)},
-      {"GmtStartTime", Time(pod.started)},
-      {"GmtFinishTime", Time(pod.finished)},
-      {"Duration", pod.started && end > pod.started ? (end - pod.started) / core::kMsPerSecond : 0},
-      {"ExitCode", pod.exit_code >= 0 ? json::value(pod.exit_code) : json::value(nullptr)},
-      {"Signal", pod.signal},
-  };
+  return json::object(
+      {
+          {"PodId", pod.name},
+          {"PodUid", pod.uid},
+          {"Type", pod.role},
+          {"Status", pod.status},
+          {"SubStatus", ""},
+          {"Ip", "127.0.0.1"},
+          {"PodIps", json::array{json::object{{"InterfaceName", "eth0"}, {"Ip", "127.0.0.1"}}}},
+          {"NodeName", "local"},
+          {"ResourceType", "ECS"},
+          {"GmtCreateTime", Time(pod.created)},
+          {"GmtStartTime", Time(pod.started)},
+          {"GmtFinishTime", Time(pod.finished)},
+          {"Duration",
+           pod.started && end > pod.started ? (end - pod.started) / core::kMsPerSecond : 0},
+          {"ExitCode", pod.exit_code >= 0 ? json::value(pod.exit_code) : json::value(nullptr)},
+          {"Signal", pod.signal},
+      },
+      sp);
 }
 
 // Current pods, each with the earlier runs of the same pod as HistoryPods.
-json::array RenderPods(const Job& job, core::TimeMs now) {
-  json::array out;
+json::array RenderPods(const Job& job, core::TimeMs now, const json::storage_ptr& sp) {
+  json::array out(sp);
   for (const core::PodState& pod : job.pods) {
-    json::object o = RenderPod(pod, now);
-    json::array history;
+    json::object o = RenderPod(pod, now, sp);
+    json::array history(sp);
     for (const core::PodState& old : job.history_pods) {
-      if (old.name == pod.name) history.push_back(RenderPod(old, now));
+      if (old.name == pod.name) history.push_back(RenderPod(old, now, sp));
     }
     o["HistoryPods"] = std::move(history);
     out.push_back(std::move(o));
@@ -342,13 +345,14 @@ json::array RenderPods(const Job& job, core::TimeMs now) {
 
 }  // namespace
 
-json::object RenderJob(const Job& job, JobView view, core::TimeMs now) {
-  json::object extras = DlcExtras(job);
-  json::object o;
+json::object RenderJob(const Job& job, JobView view, core::TimeMs now, json::storage_ptr sp) {
+  json::object extras = DlcExtras(job, sp);
+  json::object o(sp);
+  o.reserve(extras.size() + 64);  // every field below, without rehashing on the way
   // Pass-through fields first, so modeled fields below always win.
   for (const auto& kv : extras) {
     if (kv.key() == "UserVpc" && kv.value().is_object()) {
-      json::object vpc = kv.value().get_object();
+      json::object vpc(kv.value().get_object(), sp);
       if (json::value* cidrs = vpc.if_contains("ExtendedCIDRs")) {
         vpc["ExtendedCidrs"] = *cidrs;
         vpc.erase("ExtendedCIDRs");
@@ -378,30 +382,31 @@ json::object RenderJob(const Job& job, JobView view, core::TimeMs now) {
   o["Priority"] = job.priority;
   o["PaymentType"] = job.payment_type;
   o["TemplateId"] = job.template_id;
-  o["GmtCreateTime"] = Time(job.created);
-  o["GmtSubmittedTime"] = Time(job.submitted);
-  o["GmtRunningTime"] = Time(job.running);
-  o["GmtFinishTime"] = Time(job.finished);
-  o["GmtSuccessedTime"] = Time(job.succeeded);
-  o["GmtFailedTime"] = Time(job.failed);
-  o["GmtStoppedTime"] = Time(job.stopped);
-  o["GmtModifiedTime"] = Time(job.modified);
+  o["GmtCreateTime"] = Time(job.created, sp);
+  o["GmtSubmittedTime"] = Time(job.submitted, sp);
+  o["GmtRunningTime"] = Time(job.running, sp);
+  o["GmtFinishTime"] = Time(job.finished, sp);
+  o["GmtSuccessedTime"] = Time(job.succeeded, sp);
+  o["GmtFailedTime"] = Time(job.failed, sp);
+  o["GmtStoppedTime"] = Time(job.stopped, sp);
+  o["GmtModifiedTime"] = Time(job.modified, sp);
   o["Duration"] = job.DurationSeconds(now);
   o["RestartTimes"] = std::to_string(job.restart_count) + "/" + std::to_string(job.RestartLimit());
   o["RetryCount"] = job.restart_count;
   o["JobMaxRunningTimeMinutes"] = job.max_running_minutes;
-  o["JobSpecs"] = RenderRoles(job, extras);
+  o["JobSpecs"] = RenderRoles(job, extras, sp);
   o["UserCommand"] = job.user_command;
-  o["Envs"] = StringMapJson(job.envs);
+  o["Envs"] = StringMapJson(job.envs, sp);
   o["NodeNames"] = job.pods.empty() ? json::array() : json::array{"local"};
-  o["Pods"] = RenderPods(job, now);
-  json::array history;
+  o["Pods"] = RenderPods(job, now, sp);
+  json::array history(sp);
   for (const core::StatusEvent& e : job.history) {
-    history.push_back(json::object{{"Status", core::TrainingStatusName(e.status)},
-                                   {"StartTime", Time(e.start)},
-                                   {"EndTime", Time(e.end)},
-                                   {"ReasonCode", e.reason_code},
-                                   {"ReasonMessage", e.reason_message}});
+    history.push_back(json::object({{"Status", core::TrainingStatusName(e.status)},
+                                    {"StartTime", Time(e.start, sp)},
+                                    {"EndTime", Time(e.end, sp)},
+                                    {"ReasonCode", e.reason_code},
+                                    {"ReasonMessage", e.reason_message}},
+                                   sp));
   }
   o["StatusHistory"] = std::move(history);
   if (view == JobView::kListItem) {

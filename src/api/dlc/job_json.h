@@ -6,6 +6,7 @@
 #pragma once
 
 #include <boost/json/fwd.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <string_view>
 
 #include "core/job.h"
@@ -24,7 +25,9 @@ core::Job ParseCreateJob(std::string_view body);
 service::JobUpdate ParseUpdateJob(std::string_view body, const core::Job& current);
 
 enum class JobView { kListItem, kDetail };
-boost::json::object RenderJob(const core::Job& job, JobView view, core::TimeMs now);
+// `sp` is where the result is allocated (a response-wide arena for lists).
+boost::json::object RenderJob(const core::Job& job, JobView view, core::TimeMs now,
+                              boost::json::storage_ptr sp = {});
 
 // GetPodEvents lines for a pod: created, started, ended (exit code or signal).
 std::vector<std::string> RenderPodEvents(const core::PodState& pod, core::TimeMs from,
