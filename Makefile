@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./drover-data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test test-sanitize unit-test e2e-test bench bench-runner bench-deps clean
+.PHONY: all deps configure build run test test-sanitize unit-test e2e-test bench bench-runner bench-create bench-deps clean
 
 all: build
 
@@ -58,6 +58,9 @@ bench: build bench-deps
 
 bench-runner: build
 	node bench/runner_bench.mjs 1000 8 200
+
+bench-create: build
+	node bench/create_bench.mjs 20000 16
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -86,9 +86,16 @@ Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
   job.status = TrainingStatus::kCreating;
   job.created = job.modified = clock_.Now();
   job.history = {core::StatusEvent{TrainingStatus::kCreating, job.created, 0, "", ""}};
-  store::Revision revision = Commit(job);
+  // A unique name is checked against the index, so such a job must be in it
+  // before the lock is released; any other new job is indexed after, in
+  // parallel with other requests (no one can know of it before the reply).
+  store::Revision revision = options.unique_name ? Commit(job) : CommitNew(job);
   last_number_ = job.id;
   lock.unlock();
+  if (!options.unique_name) {
+    index_.Upsert(job);
+    NoteWrite();
+  }
   store_.Sync(revision);
   if (observer_) observer_->OnCreated(job);
   return job;
@@ -398,6 +405,10 @@ uint64_t JobService::WaitForWrite(uint64_t seen, int64_t timeout_ms) {
   std::unique_lock lock(writes_mu_);
   writes_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return writes_ > seen; });
   return writes_;
+}
+
+store::Revision JobService::CommitNew(const Job& job) {
+  return store_.Commit({store::Mutation::Put(job)});
 }
 
 store::Revision JobService::CommitAll(const std::vector<Job>& jobs,

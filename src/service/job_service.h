@@ -165,6 +165,9 @@ class JobService {
   // write_mu_, and must store_.Sync(the revision) after releasing it and
   // before acknowledging (group commit: waiting writers share one fsync).
   store::Revision Commit(const core::Job& job) { return CommitAll({job}); }
+  // Commits a new job to the store only; the caller indexes it before
+  // acknowledging (outside the write lock, so requests index in parallel).
+  store::Revision CommitNew(const core::Job& job);
   store::Revision CommitAll(const std::vector<core::Job>& jobs,
                             const std::vector<core::JobNumber>& deletes = {});
   // Versions of a lineage from the store, oldest first; caller holds write_mu_

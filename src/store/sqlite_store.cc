@@ -44,6 +44,17 @@ std::unique_ptr<SqliteStore> SqliteStore::Open(const std::filesystem::path& path
   store->get_by_id_ = std::make_unique<Statement>(store->db_, "SELECT doc FROM jobs WHERE id = ?1");
   store->get_by_public_id_ =
       std::make_unique<Statement>(store->db_, "SELECT doc FROM jobs WHERE public_id = ?1");
+  store->bump_revision_ = std::make_unique<Statement>(
+      store->db_, "UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value");
+  store->put_job_ = std::make_unique<Statement>(
+      store->db_,
+      "INSERT INTO jobs(id, public_id, doc) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT(id) DO UPDATE SET public_id = excluded.public_id, doc = excluded.doc");
+  store->delete_job_ = std::make_unique<Statement>(store->db_, "DELETE FROM jobs WHERE id = ?1");
+  store->log_change_ = std::make_unique<Statement>(
+      store->db_, "INSERT INTO changes(revision, kind, job_id) VALUES (?1, ?2, ?3)");
+  store->raise_max_number_ = std::make_unique<Statement>(
+      store->db_, "UPDATE meta SET value = max(value, ?1) WHERE key = 'max_job_number'");
   return store;
 }
 
@@ -51,27 +62,29 @@ SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
 
 SqliteStore::~SqliteStore() {
   if (wal_fd_ >= 0) ::close(wal_fd_);
-  get_by_id_.reset();
-  get_by_public_id_.reset();
+  for (auto* s : {&get_by_id_, &get_by_public_id_, &bump_revision_, &put_job_, &delete_job_,
+                  &log_change_, &raise_max_number_}) {
+    s->reset();
+  }
   sqlite3_close(db_);
 }
 
 Revision SqliteStore::Commit(const std::vector<Mutation>& batch) {
   std::lock_guard lock(mu_);
+  Statement& bump = *bump_revision_;
+  Statement& put = *put_job_;
+  Statement& del = *delete_job_;
+  Statement& log = *log_change_;
+  Statement& max_number = *raise_max_number_;
+  // A statement still stepping would block COMMIT; each is reset after use.
+  auto reset_all = [&] {
+    for (Statement* s : {&bump, &put, &del, &log, &max_number}) s->Reset();
+  };
   Exec(db_, "BEGIN IMMEDIATE");
   try {
-    Statement bump(db_, "UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value");
     bump.Step();
     Revision revision = static_cast<Revision>(bump.Int(0));
-    bump.Reset();  // a statement still stepping would block COMMIT
-    Statement put(
-        db_,
-        "INSERT INTO jobs(id, public_id, doc) VALUES (?1, ?2, ?3) "
-        "ON CONFLICT(id) DO UPDATE SET public_id = excluded.public_id, doc = excluded.doc");
-    Statement del(db_, "DELETE FROM jobs WHERE id = ?1");
-    Statement log(db_, "INSERT INTO changes(revision, kind, job_id) VALUES (?1, ?2, ?3)");
-    Statement max_number(db_,
-                         "UPDATE meta SET value = max(value, ?1) WHERE key = 'max_job_number'");
+    bump.Reset();
     int64_t max_id = 0;
     for (const Mutation& m : batch) {
       auto id = static_cast<int64_t>(m.job.id);
@@ -86,15 +99,16 @@ Revision SqliteStore::Commit(const std::vector<Mutation>& batch) {
       }
       log.Bind(1, static_cast<int64_t>(revision)).Bind(2, static_cast<int64_t>(m.kind)).Bind(3, id);
       log.Step();
-      // Statements are re-run for the next mutation.
-      for (Statement* s : {&put, &del, &log}) s->Reset();
+      reset_all();
     }
     if (max_id > 0) max_number.Bind(1, max_id).Step();
+    reset_all();
     Exec(db_, "COMMIT");
     std::lock_guard sync_lock(sync_mu_);
     committed_ = revision;
     return revision;
   } catch (...) {
+    reset_all();
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }

@@ -47,6 +47,13 @@ class SqliteStore : public Store {
   // Reads prepared once (page reads call them per listed job); guarded by mu_.
   std::unique_ptr<Statement> get_by_id_;
   std::unique_ptr<Statement> get_by_public_id_;
+  // Commit's statements, prepared once (parsing them took a good part of
+  // a small commit, which runs under the service's write lock).
+  std::unique_ptr<Statement> bump_revision_;
+  std::unique_ptr<Statement> put_job_;
+  std::unique_ptr<Statement> delete_job_;
+  std::unique_ptr<Statement> log_change_;
+  std::unique_ptr<Statement> raise_max_number_;
   std::filesystem::path wal_path_;
 
   // Group fsync state.
