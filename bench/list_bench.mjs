@@ -108,7 +108,13 @@ const queries = [
     sql: { where: 'request_gpu BETWEEN 6 AND 8 AND created BETWEEN $1 AND $2', args: [YEAR.StartTime, YEAR.EndTime], order: 'name ASC, job_id ASC' } },
   { name: 'sort by status, page 2000', dlc: { SortBy: 'Status', PageSize: 50, PageNumber: 2000, ...YEAR },
     sql: { where: 'created BETWEEN $1 AND $2', args: [YEAR.StartTime, YEAR.EndTime], order: 'status DESC, job_id DESC', offset: 99950 } },
+  // Pages 2-21 of a full-text list: drover follows NextToken (a pinned
+  // snapshot); the databases page by keyset, the last row's (created,
+  // job_id) bounding the next page, each page with its count.
+  { name: 'continuation walk: image, pages 2-21', walk: 20, dlc: { ImageSearch: 'megatron', PageSize: 50, ...YEAR },
+    sql: { where: "to_tsvector('simple', image) @@ plainto_tsquery('simple', 'megatron') AND created BETWEEN $1 AND $2", args: [YEAR.StartTime, YEAR.EndTime], order: 'created DESC, job_id DESC' } },
 ];
+const walkBounds = [];  // (created, job_id) of each walked page's last row, from PostgreSQL
 
 const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
 
@@ -142,7 +148,15 @@ async function benchDrover() {
   for (const q of queries) {
     const first = await get(q.dlc);
     const times = [];
-    for (let i = 0; i < RUNS; i++) {
+    while (q.walk && times.length < RUNS) {
+      let page = await get(q.dlc);
+      for (let p = 0; p < q.walk && page.NextToken; p++) {
+        const t = performance.now();
+        page = await get({ ...q.dlc, NextToken: page.NextToken });
+        times.push(performance.now() - t);
+      }
+    }
+    for (let i = 0; i < RUNS && !q.walk; i++) {
       const t = performance.now();
       await get(q.dlc);
       times.push(performance.now() - t);
@@ -204,6 +218,23 @@ async function benchPostgres() {
       const count = `SELECT count(*) FROM jobs WHERE ${q.sql.where}`;
       const total = Number((await client.query(count, q.sql.args)).rows[0].count);
       const times = [];
+      if (q.walk) {
+        const next = `SELECT * FROM jobs WHERE ${q.sql.where} AND (created, job_id) < ($3, $4) ORDER BY ${q.sql.order} LIMIT 50`;
+        let last = (await client.query(page, q.sql.args)).rows.at(-1);
+        for (let p = 0; p < q.walk; p++) {
+          walkBounds.push({ created: iso(last.created.getTime()), job_id: last.job_id });
+          const args = [...q.sql.args, last.created, last.job_id];
+          for (let i = 0; i < Math.max(2, Math.floor(RUNS / q.walk)); i++) {
+            const t = performance.now();
+            const rows = (await client.query(next, args)).rows;
+            await client.query(count, q.sql.args);
+            times.push(performance.now() - t);
+            if (i === 0) last = rows.at(-1);
+          }
+        }
+        results.push({ total, p50: pct(times, 0.5), p99: pct(times, 0.99) });
+        continue;
+      }
       for (let i = 0; i < Math.max(10, Math.floor(RUNS / 5)); i++) {
         const t = performance.now();
         await client.query(page, q.sql.args);
@@ -252,6 +283,7 @@ ANALYZE;`;
     `json_extract(tags, '$.team') = 'nlp' AND username LIKE '%user42%' AND ${year}`,
     `request_gpu BETWEEN 6 AND 8 AND ${year}`,
     year,
+    `${fts('image', 'megatron')} AND ${year}`,
   ];
   const runs = Math.max(5, Math.floor(RUNS / 10));
   return queries.map((q, i) => {
@@ -259,7 +291,13 @@ ANALYZE;`;
     const page = `SELECT * FROM jobs WHERE ${where[i]} ORDER BY ${order} LIMIT 50 OFFSET ${q.sql.offset ?? 0};`;
     const count = `SELECT count(*) FROM jobs WHERE ${where[i]};`;
     let script = '.output /dev/null\n' + count.replace(/;$/, ';') + '\n.output stdout\n' + count + '\n.timer on\n.output /dev/null\n';
-    for (let k = 0; k < runs; k++) script += page + '\n' + count + '\n';
+    if (q.walk) {
+      for (const b of walkBounds) {
+        script += `SELECT * FROM jobs WHERE ${where[i]} AND (created, job_id) < ('${b.created}', '${b.job_id}') ` +
+                  `ORDER BY ${order} LIMIT 50;\n${count}\n`;
+      }
+    }
+    for (let k = 0; k < runs && !q.walk; k++) script += page + '\n' + count + '\n';
     const out = spawnSync('sqlite3', [db], { input: script, encoding: 'utf8', maxBuffer: 1 << 26 });
     const total = Number(out.stdout.split('\n')[0]);
     // The shell's real time has 1 ms steps; user + sys (single-threaded, all

@@ -24,8 +24,10 @@ int Import(const ImportOptions& options) {
   auto store = store::SqliteStore::Open(std::filesystem::path(options.data_dir) / "drover.db");
   core::JobNumber next_number = store->MaxJobNumber();
   std::unordered_set<std::string> seen;
+  seen.reserve(1 << 20);
   store->ForEachJob([&](core::Job&& job) { seen.insert(job.public_id); });
 
+  store->BeginBulkLoad();
   auto start = std::chrono::steady_clock::now();
   size_t imported = 0, skipped = 0, line_number = 0;
   // Parsing the next chunk (one thread) overlaps writing this one (another).
@@ -50,6 +52,12 @@ int Import(const ImportOptions& options) {
             store::Mutation::Put(api::dlc::ParseImportedJob(lines[i], options.tenant));
         put.job.id = base + first_line + i;
         put.encoded = store::EncodeJob(put.job);
+        // The writer needs only the id and public id beside the document;
+        // the rest is freed here, on the thread that allocated it.
+        core::Job slim;
+        slim.id = put.job.id;
+        slim.public_id = std::move(put.job.public_id);
+        put.job = std::move(slim);
         out.puts.push_back(std::move(put));
       } catch (const core::Error& e) {
         out.errors.push_back(options.file + ":" + std::to_string(first_line + i) +
@@ -83,6 +91,7 @@ int Import(const ImportOptions& options) {
     if (!batch.empty()) store->Apply(batch);
     imported += batch.size();
   }
+  store->EndBulkLoad();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "imported " << imported << " jobs (" << skipped << " skipped) in " << seconds
             << " s: " << static_cast<int64_t>(imported / std::max(seconds, 1e-9)) << " jobs/s\n";

@@ -130,30 +130,54 @@ json::value ToJson(const std::vector<T>& items) {
   return a;
 }
 
+// Fields equal to `defaults` (the encoding of a default-constructed record)
+// are left out: documents stay small, and the decoder keeps the default
+// for an absent key.
 struct Encoder {
   json::object& out;
+  const json::object* defaults = nullptr;
+  // `defaults` was encoded in the same visiting order: its next member is
+  // this key's default.
+  mutable json::object::const_iterator next_default{};
   template <class T>
   void operator()(const char* key, const T& value) const {
-    out[key] = ToJson(value);
+    json::value v = ToJson(value);
+    if (defaults) {
+      const json::value* d = nullptr;
+      if (next_default != defaults->end() && next_default->key() == key) {
+        d = &next_default->value();
+        ++next_default;
+      }
+      if (d && *d == v) return;
+    }
+    out.emplace(key, std::move(v));
   }
 };
 
-json::value ToJson(const RoleSpec& r) {
+// Encodes `record` with `visit`, leaving out what a default record has.
+template <class T, class Visit>
+json::object EncodeFields(const T& record, Visit visit) {
+  static const json::object defaults = [&] {
+    json::object o;
+    visit(T{}, Encoder{o});
+    return o;
+  }();
   json::object o;
-  VisitRoleFields(r, Encoder{o});
+  o.reserve(defaults.size());
+  visit(record, Encoder{o, &defaults, defaults.begin()});
   return o;
+}
+
+json::value ToJson(const RoleSpec& r) {
+  return EncodeFields(r, [](const RoleSpec& x, Encoder e) { VisitRoleFields(x, e); });
 }
 
 json::value ToJson(const StatusEvent& e) {
-  json::object o;
-  VisitEventFields(e, Encoder{o});
-  return o;
+  return EncodeFields(e, [](const StatusEvent& x, Encoder enc) { VisitEventFields(x, enc); });
 }
 
 json::value ToJson(const core::PodState& p) {
-  json::object o;
-  VisitPodFields(p, Encoder{o});
-  return o;
+  return EncodeFields(p, [](const core::PodState& x, Encoder e) { VisitPodFields(x, e); });
 }
 
 // ---- decoding -------------------------------------------------------------
@@ -211,9 +235,7 @@ void FromJson(const json::value& v, core::PodState& out) {
 }  // namespace
 
 std::string EncodeJob(const Job& job) {
-  json::object o;
-  VisitJobFields(job, Encoder{o});
-  return json::serialize(o);
+  return json::serialize(EncodeFields(job, [](const Job& x, Encoder e) { VisitJobFields(x, e); }));
 }
 
 Job DecodeJob(std::string_view document) {

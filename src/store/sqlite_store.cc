@@ -114,7 +114,24 @@ Revision SqliteStore::Commit(const std::vector<Mutation>& batch) {
   }
 }
 
+void SqliteStore::BeginBulkLoad() {
+  std::lock_guard lock(mu_);
+  Exec(db_, "PRAGMA journal_mode=TRUNCATE");
+  Exec(db_, "PRAGMA synchronous=FULL");
+  bulk_ = true;
+}
+
+void SqliteStore::EndBulkLoad() {
+  std::lock_guard lock(mu_);
+  Exec(db_, "PRAGMA journal_mode=WAL");
+  Exec(db_, "PRAGMA synchronous=NORMAL");
+  bulk_ = false;
+  std::lock_guard sync_lock(sync_mu_);
+  synced_ = committed_;  // every bulk commit was synced by SQLite itself
+}
+
 void SqliteStore::Sync(Revision revision) {
+  if (bulk_) return;  // FULL: the commit was on disk when it returned
   std::unique_lock lock(sync_mu_);
   while (synced_ < revision) {
     if (syncing_) {

@@ -9,6 +9,7 @@
 // log; `meta` holds the last revision. One connection, guarded by a mutex.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <memory>
@@ -39,6 +40,13 @@ class SqliteStore : public Store {
   std::optional<core::Job> FindJob(std::string_view public_id) override;
   std::vector<Change> ChangesSince(Revision since) override;
 
+  // Bulk loading (drover import, with no server on the file): a rollback
+  // journal instead of the WAL, so appended pages are written once, not
+  // once to the WAL and again at checkpoint; every Commit is synced (FULL)
+  // before it returns. EndBulkLoad returns to the WAL.
+  void BeginBulkLoad();
+  void EndBulkLoad();
+
  private:
   explicit SqliteStore(sqlite3* db);
 
@@ -55,6 +63,7 @@ class SqliteStore : public Store {
   std::unique_ptr<Statement> log_change_;
   std::unique_ptr<Statement> raise_max_number_;
   std::filesystem::path wal_path_;
+  std::atomic<bool> bulk_ = false;  // set: each commit is synced by SQLite itself
 
   // Group fsync state.
   std::mutex sync_mu_;

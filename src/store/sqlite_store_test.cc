@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -51,6 +52,24 @@ TEST_F(SqliteStoreTest, CodecRoundTripsEveryField) {
   EXPECT_EQ(DecodeJob(EncodeJob(job)), job);
 }
 
+TEST_F(SqliteStoreTest, DocumentsLeaveOutDefaultsAndStillRoundTrip) {
+  core::Job plain;
+  plain.id = 1;
+  std::string doc = EncodeJob(plain);
+  EXPECT_EQ(doc.find("\"description\""), std::string::npos) << doc;  // empty: left out
+  EXPECT_EQ(doc.find("\"latest\""), std::string::npos) << doc;       // default true
+  EXPECT_EQ(DecodeJob(doc), plain);
+  // Values that differ from a non-zero default, and zeros where the
+  // default is not zero, are written and read back.
+  core::Job odd = MakeJob(2, "x");
+  odd.priority = 0;
+  odd.latest = false;
+  odd.version = 0;
+  odd.roles[0].pod_count = 0;
+  EXPECT_EQ(DecodeJob(EncodeJob(odd)), odd);
+  EXPECT_LT(EncodeJob(plain).size(), EncodeJob(odd).size());
+}
+
 TEST_F(SqliteStoreTest, CorruptDocumentIsAnInternalError) {
   try {
     DecodeJob("{not json");
@@ -91,6 +110,21 @@ TEST_F(SqliteStoreTest, StateSurvivesReopen) {
   EXPECT_EQ(store->CurrentRevision(), 2u);
   EXPECT_EQ(store->MaxJobNumber(), 5u);  // a deleted number is never reused
   EXPECT_EQ(*store->GetJob(1), MakeJob(1, "a"));
+}
+
+TEST_F(SqliteStoreTest, BulkLoadCommitsDurablyAndReturnsToTheWal) {
+  {
+    auto store = Open();
+    store->BeginBulkLoad();
+    store->Apply({Mutation::Put(MakeJob(1, "a")), Mutation::Put(MakeJob(2, "b"))});
+    EXPECT_FALSE(std::filesystem::exists(dir_.path() / "drover.db-wal"));
+    store->EndBulkLoad();
+    store->Apply({Mutation::Put(MakeJob(3, "c"))});  // group commit again, through the WAL
+    EXPECT_TRUE(std::filesystem::exists(dir_.path() / "drover.db-wal"));
+  }
+  auto store = Open();
+  EXPECT_EQ(Dump(*store), "1:a 2:b 3:c ");
+  EXPECT_EQ(*store->GetJob(2), MakeJob(2, "b"));
 }
 
 TEST_F(SqliteStoreTest, FailedBatchAppliesNothing) {
