@@ -7,28 +7,13 @@
 // job stays queued: the figure is the create path alone (parse, store
 // commit with group fsync, index), not the runner's. Clients send raw
 // HTTP (auth off), so client-side signing does not compete for the CPUs.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startServer } from './server.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const bin = process.env.DROVER_BIN || path.resolve(here, '../build/drover');
 const N = Number(process.argv[2] || 20000);
 const CONCURRENCY = Number(process.argv[3] || 16);
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'drover-createbench-'));
-const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--cpus', '1', '--auth', 'off'],
-                     { stdio: ['ignore', 'pipe', 'pipe'] });
-let log = '';
-const port = await new Promise((resolve, reject) => {
-  const onData = (c) => { log += c; const m = /listening on [\d.]+:(\d+)/.exec(log); if (m) resolve(Number(m[1])); };
-  server.stdout.on('data', onData);
-  server.stderr.on('data', onData);
-  server.on('exit', (code) => reject(new Error(`drover exited ${code}: ${log}`)));
-});
+const { port, stop } = await startServer(['--cpus', '1']);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 function create(body) {
@@ -64,7 +49,5 @@ await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
 const seconds = (performance.now() - t0) / 1000;
 console.log(`CreateJob: ${N} jobs with ${CONCURRENCY} clients in ${seconds.toFixed(2)} s: ` +
             `${(N / seconds).toFixed(0)}/s, p50 ${pct(latencies, 0.5).toFixed(2)} ms, p99 ${pct(latencies, 0.99).toFixed(2)} ms`);
-server.kill('SIGTERM');
-await new Promise((r) => server.on('exit', r));
+await stop();
 agent.destroy();
-rmSync(dataDir, { recursive: true, force: true });

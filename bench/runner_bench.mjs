@@ -9,29 +9,14 @@
 // Latency is the server's own: the Running event's time minus the Creating
 // event's time, both in ms from GetJobEvents. Throughput is jobs finished
 // per second from the first submit to the last one's end.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startServer } from './server.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const bin = process.env.DROVER_BIN || path.resolve(here, '../build/drover');
 const N = Number(process.argv[2] || 1000);
 const CONCURRENCY = Number(process.argv[3] || 8);
 const RATE = Number(process.argv[4] || 200);
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'drover-bench-'));
-const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--cpus', '1000000', '--auth', 'off'],
-                     { stdio: ['ignore', 'pipe', 'pipe'] });
-let log = '';
-const port = await new Promise((resolve, reject) => {
-  const onData = (c) => { log += c; const m = /listening on [\d.]+:(\d+)/.exec(log); if (m) resolve(Number(m[1])); };
-  server.stdout.on('data', onData);
-  server.stderr.on('data', onData);
-  server.on('exit', (code) => reject(new Error(`drover exited ${code}: ${log}`)));
-});
+const { port, stop } = await startServer(['--cpus', '1000000']);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 function call(method, pathname, body) {
@@ -99,7 +84,5 @@ console.log(`runner benchmark: ${N} jobs of \`true\` per round, over HTTP`);
 report(`flood: ${CONCURRENCY} clients, no pause`, await round(CONCURRENCY, 0));
 report(`paced: 1 client, ${RATE} jobs/s`, await round(1, 1000 / RATE));
 
-server.kill('SIGTERM');
-await new Promise((r) => server.on('exit', r));
-rmSync(dataDir, { recursive: true, force: true });
+await stop();
 agent.destroy();
