@@ -7,34 +7,16 @@
 // job stays queued: the figure is the create path alone (parse, store
 // commit with group fsync, index), not the runner's. Clients send raw
 // HTTP (auth off), so client-side signing does not compete for the CPUs.
-import http from 'node:http';
-import { startServer } from './server.mjs';
+import { pct, startServer } from './common.mjs';
 
 const N = Number(process.argv[2] || 20000);
 const CONCURRENCY = Number(process.argv[3] || 16);
 
-const { port, stop } = await startServer(['--cpus', '1']);
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-function create(body) {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/jobs', agent,
-                               headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
-                             (res) => {
-                               let text = '';
-                               res.on('data', (c) => { text += c; });
-                               res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(text))));
-                             });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+const { call, stop } = await startServer(['--cpus', '1'], CONCURRENCY);
 const job = (name) => ({ DisplayName: name, JobType: 'PyTorchJob', UserCommand: 'sleep 1000', WorkspaceId: 'bench',
                          JobSpecs: [{ Type: 'Worker', Image: 'none', PodCount: 1, ResourceConfig: { CPU: '1' } }] });
-const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
 
-await create(job('holder'));  // takes the one CPU; every later job queues
+await call('POST', '/api/v1/jobs', job('holder'));  // takes the one CPU; every later job queues
 const latencies = [];
 let next = 0;
 const t0 = performance.now();
@@ -42,7 +24,7 @@ await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
   while (next < N) {
     const i = next++;
     const t = performance.now();
-    await create(job(`bench-${i}`));
+    await call('POST', '/api/v1/jobs', job(`bench-${i}`));
     latencies.push(performance.now() - t);
   }
 }));
@@ -50,4 +32,3 @@ const seconds = (performance.now() - t0) / 1000;
 console.log(`CreateJob: ${N} jobs with ${CONCURRENCY} clients in ${seconds.toFixed(2)} s: ` +
             `${(N / seconds).toFixed(0)}/s, p50 ${pct(latencies, 0.5).toFixed(2)} ms, p99 ${pct(latencies, 0.99).toFixed(2)} ms`);
 await stop();
-agent.destroy();

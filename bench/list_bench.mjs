@@ -13,11 +13,9 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, chmodSync } from 
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { bin, pct } from './common.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const bin = process.env.DROVER_BIN || path.resolve(here, '../build/drover');
 const N = Number(process.env.N || 1_000_000);
 const RUNS = Number(process.env.RUNS || 100);
 const work = mkdtempSync(path.join(tmpdir(), 'drover-listbench-'));
@@ -116,7 +114,6 @@ const queries = [
 ];
 const walkBounds = [];  // (created, job_id) of each walked page's last row, from PostgreSQL
 
-const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
 
 // ---- drover -------------------------------------------------------------
 async function benchDrover() {
@@ -221,7 +218,7 @@ async function benchPostgres() {
       if (q.walk) {
         const next = `SELECT * FROM jobs WHERE ${q.sql.where} AND (created, job_id) < ($3, $4) ORDER BY ${q.sql.order} LIMIT 50`;
         let last = (await client.query(page, q.sql.args)).rows.at(-1);
-        for (let p = 0; p < q.walk; p++) {
+        for (let p = 0; p < q.walk && last; p++) {  // as far as there are pages (small N)
           walkBounds.push({ created: iso(last.created.getTime()), job_id: last.job_id });
           const args = [...q.sql.args, last.created, last.job_id];
           for (let i = 0; i < Math.max(2, Math.floor(RUNS / q.walk)); i++) {

@@ -9,34 +9,16 @@
 // Latency is the server's own: the Running event's time minus the Creating
 // event's time, both in ms from GetJobEvents. Throughput is jobs finished
 // per second from the first submit to the last one's end.
-import http from 'node:http';
-import { startServer } from './server.mjs';
+import { pct, startServer } from './common.mjs';
 
 const N = Number(process.argv[2] || 1000);
 const CONCURRENCY = Number(process.argv[3] || 8);
 const RATE = Number(process.argv[4] || 200);
 
-const { port, stop } = await startServer(['--cpus', '1000000']);
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-function call(method, pathname, body) {
-  return new Promise((resolve, reject) => {
-    const data = body ? JSON.stringify(body) : undefined;
-    const req = http.request({ host: '127.0.0.1', port, method, path: pathname, agent,
-                               headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {} },
-                             (res) => {
-                               let text = '';
-                               res.on('data', (c) => { text += c; });
-                               res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(text))));
-                             });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+const { call, stop } = await startServer(['--cpus', '1000000'], CONCURRENCY);
 
 const body = { DisplayName: 'bench', JobType: 'PyTorchJob', UserCommand: 'true',
                JobSpecs: [{ Type: 'Worker', Image: 'none', PodCount: 1 }] };
-const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
 let finishedBefore = 0;
 
 // Submits N jobs with `clients` concurrent clients, each waiting `gapMs`
@@ -85,4 +67,3 @@ report(`flood: ${CONCURRENCY} clients, no pause`, await round(CONCURRENCY, 0));
 report(`paced: 1 client, ${RATE} jobs/s`, await round(1, 1000 / RATE));
 
 await stop();
-agent.destroy();
