@@ -77,7 +77,10 @@ constexpr ExactField kExactFields[] = {
 constexpr NumericField kBitmapNumerics[] = {NumericField::kRequestGpu, NumericField::kRequestCpu,
                                             NumericField::kPriority, NumericField::kNodeCount};
 
-bool HasBitmaps(NumericField field) { return field != NumericField::kDuration; }
+bool HasBitmaps(NumericField field) {
+  return std::find(std::begin(kBitmapNumerics), std::end(kBitmapNumerics), field) !=
+         std::end(kBitmapNumerics);
+}
 
 // What a row keeps of its job: the values its postings were made from
 // (to take them back out on update) and what ordering reads back.

@@ -177,15 +177,24 @@ void SqliteStore::ForEachJob(const std::function<void(core::Job&&)>& visit, bool
   while (s.Step()) visit(DecodeJob(s.Text(0)));
 }
 
-std::optional<core::Job> SqliteStore::GetJob(core::JobNumber id) {
-  std::lock_guard lock(mu_);
+std::optional<core::Job> SqliteStore::ReadJob(core::JobNumber id) {
   Statement& s = *get_by_id_;
   s.Reset();
   s.Bind(1, static_cast<int64_t>(id));
   std::optional<core::Job> job;
-  if (s.Step()) job = DecodeJob(s.Text(0));
+  try {
+    if (s.Step()) job = DecodeJob(s.Text(0));
+  } catch (...) {
+    s.Reset();
+    throw;
+  }
   s.Reset();
   return job;
+}
+
+std::optional<core::Job> SqliteStore::GetJob(core::JobNumber id) {
+  std::lock_guard lock(mu_);
+  return ReadJob(id);
 }
 
 std::vector<core::Job> SqliteStore::GetJobs(const std::vector<core::JobNumber>& ids) {
@@ -194,19 +203,14 @@ std::vector<core::Job> SqliteStore::GetJobs(const std::vector<core::JobNumber>& 
   Exec(db_, "BEGIN");
   std::vector<core::Job> jobs;
   jobs.reserve(ids.size());
-  Statement& s = *get_by_id_;
   try {
     for (core::JobNumber id : ids) {
-      s.Reset();
-      s.Bind(1, static_cast<int64_t>(id));
-      if (s.Step()) jobs.push_back(DecodeJob(s.Text(0)));
+      if (std::optional<core::Job> job = ReadJob(id)) jobs.push_back(std::move(*job));
     }
   } catch (...) {
-    s.Reset();
     Exec(db_, "COMMIT");
     throw;
   }
-  s.Reset();
   Exec(db_, "COMMIT");
   return jobs;
 }

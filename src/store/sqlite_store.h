@@ -49,6 +49,8 @@ class SqliteStore : public Store {
 
  private:
   explicit SqliteStore(sqlite3* db);
+  // One job by internal number; caller holds mu_.
+  std::optional<core::Job> ReadJob(core::JobNumber id);
 
   std::mutex mu_;
   sqlite3* db_;  // guarded by mu_
