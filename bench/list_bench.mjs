@@ -18,6 +18,9 @@ import { bin, pct } from './common.mjs';
 
 const N = Number(process.env.N || 1_000_000);
 const RUNS = Number(process.env.RUNS || 100);
+// BASELINES=0: Drover alone, no PostgreSQL or SQLite and so no ratios (a
+// quicker loop while working on the engine; the figures to quote need both).
+const BASELINES = process.env.BASELINES !== '0';
 const work = mkdtempSync(path.join(tmpdir(), 'drover-listbench-'));
 chmodSync(work, 0o777);
 const NOW = Date.UTC(2026, 10, 1);
@@ -311,9 +314,21 @@ ANALYZE;`;
 console.log(`list benchmark: ${N} jobs, ${RUNS} runs per query`);
 await writeData();
 const drover = await benchDrover();
+const f = (x) => x.toFixed(2).padStart(8);
+const summary = `drover: ${drover.rps1.toFixed(0)} req/s with 1 connection, ${drover.rps2.toFixed(0)} req/s with 2; ` +
+  `import ${drover.importRate.toFixed(0)} jobs/s; start-up to serving ${drover.startup.toFixed(1)} s; RSS ${drover.rss.toFixed(0)} MiB`;
+if (!BASELINES) {
+  console.log('\n| query | total | drover p50 ms | drover p99 ms |\n|---|---:|---:|---:|');
+  queries.forEach((q, i) => {
+    const d = drover.results[i];
+    console.log(`| ${q.name} | ${d.total} | ${f(d.p50)} | ${f(d.p99)} |`);
+  });
+  console.log(`\n${summary}`);
+  rmSync(work, { recursive: true, force: true });
+  process.exit(0);
+}
 const postgres = await benchPostgres();
 const sqlite = benchSqlite();
-const f = (x) => x.toFixed(2).padStart(8);
 console.log('\n| query | total | drover p50 ms | drover p99 ms | postgres p50 ms | postgres p99 ms | × postgres | sqlite p50 ms | × sqlite |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 let logPg = 0;
@@ -331,6 +346,5 @@ queries.forEach((q, i) => {
 });
 console.log(`\ngeometric-mean speed-up: ${Math.exp(logPg / queries.length).toFixed(1)}× over PostgreSQL, ` +
             `${Math.exp(logLite / queries.length).toFixed(1)}× over SQLite`);
-console.log(`drover: ${drover.rps1.toFixed(0)} req/s with 1 connection, ${drover.rps2.toFixed(0)} req/s with 2; ` +
-            `import ${drover.importRate.toFixed(0)} jobs/s; start-up to serving ${drover.startup.toFixed(1)} s; RSS ${drover.rss.toFixed(0)} MiB`);
+console.log(summary);
 rmSync(work, { recursive: true, force: true });

@@ -3,8 +3,10 @@
 // bitmap intersections and unions, then a scan of the survivors only for
 // predicates no bitmap answers (ranges, substrings). Slots are kept in
 // creation order, so the default sort (newest first) is a walk of the final
-// bitmap; other sorts order only the candidates — for low-cardinality keys
-// (status, type, priority) only the groups that overlap the page.
+// bitmap. Other sorts walk a kept order of every row by that key
+// (index/slot_order.h) to the page when the candidates are many; few
+// candidates are sorted per query, by a radix select then an exact sort
+// (for status, only the groups the page overlaps).
 //
 // Snapshots: while a continuation is pinned, a change does not overwrite
 // a row's postings but moves the old version to a ghost slot (high bit
@@ -28,6 +30,7 @@
 #include "index/continuation.h"
 #include "index/fields.h"
 #include "index/job_index.h"
+#include "index/slot_order.h"
 #include "text/text.h"
 
 namespace drover::index {
@@ -238,12 +241,14 @@ class ColumnIndex : public JobIndex {
     auto it = slot_of_.find(job.id);
     if (it != slot_of_.end()) {
       Slot slot = it->second;
+      std::vector<SortField> moved = OrdersMovedBy(slot, row, columns);
       Slot ghost = keep ? Retire(slot) : RemovePostings(slot);
       if (job.created != columns_[slot].created) created_sorted_ = false;
       rows_[slot] = std::move(row);
       columns_[slot] = columns;
       id_keys_[slot] = IdKey{columns.id_prefix, columns.id_prefix2};
       AddPostings(slot);
+      for (SortField field : moved) OrderOf(field)->Place(slot, SlotLess{this, field});
       EndChange(slot, ghost, keep);
       return;
     }
@@ -254,6 +259,7 @@ class ColumnIndex : public JobIndex {
     id_keys_.push_back({columns.id_prefix, columns.id_prefix2});
     slot_of_[job.id] = slot;
     AddPostings(slot);
+    Reorder(slot);
     EndChange(slot, kNoGhost, keep);
   }
 
@@ -289,6 +295,7 @@ class ColumnIndex : public JobIndex {
     Slot slot = it->second;
     Slot ghost = keep ? Retire(slot) : RemovePostings(slot);
     slot_of_.erase(it);  // the slot stays, dead: creation order is kept
+    Unorder(slot);
     EndChange(slot, ghost, keep);
   }
 
@@ -337,6 +344,7 @@ class ColumnIndex : public JobIndex {
     by_public_id_.clear();
     for (Postings& p : words_) p = Postings();
     for (auto& values : numeric_) values.clear();
+    for (auto& order : orders_) order.reset();
   }
 
   static Row MakeRow(const Job& job) {
@@ -480,12 +488,14 @@ class ColumnIndex : public JobIndex {
       b.remove(slot);
       b.add(ghost);
     });
+    Reorder(ghost);
     return ghost;
   }
 
   void FreeGhost(Slot ghost) {
     Row& row = ghost_rows_[ghost & ~kGhost];
     ForEachPosting(row, ColumnsAt(ghost), [ghost](Roaring& b) { b.remove(ghost); });
+    Unorder(ghost);
     row = Row();
     free_ghosts_.push_back(ghost);
   }
@@ -816,6 +826,9 @@ class ColumnIndex : public JobIndex {
   // Orders the candidates by the sort key, materializing only what the page
   // needs: for keys with few values, only the groups the page overlaps.
   std::vector<Slot> PageBySorting(const Roaring& hits, const JobQuery& q) const {
+    if (const SlotOrder* order = OrderFor(hits, q))
+      return order->Page(hits, static_cast<uint64_t>(q.offset), static_cast<uint64_t>(q.limit),
+                         q.descending);
     if (q.sort == SortField::kStatus) return PageByGroups(hits, q);
     std::vector<Slot> slots(hits.cardinality());
     hits.toUint32Array(slots.data());
@@ -982,37 +995,41 @@ class ColumnIndex : public JobIndex {
     return dropped;
   }
 
+  // `one_group`: only the id part (every candidate has the same sort key).
+  SortKey KeyOf(Slot slot, SortField field, TimeMs now, bool one_group = false) const {
+    uint64_t primary = 0, primary2 = 0;
+    if (!one_group) {
+      const Columns& col = ColumnsAt(slot);
+      primary = PrimaryKey(col, field, now);
+      primary2 = field == SortField::kName ? col.name_prefix2 : 0;
+    }
+    IdKey id = IdKeyAt(slot);
+    return {primary, primary2, id.prefix, id.prefix2, slot};
+  }
+
+  // Ascending by the sort key, then by public id: a strict total order on live jobs.
+  bool Less(const SortKey& a, const SortKey& b, SortField field) const {
+    if (a.primary != b.primary) return a.primary < b.primary;
+    if (a.primary2 != b.primary2) return a.primary2 < b.primary2;
+    if (IsStringSort(field)) {
+      int cmp = StringKey(RowAt(a.slot).job, field).compare(StringKey(RowAt(b.slot).job, field));
+      if (cmp != 0) return cmp < 0;
+    }
+    if (a.id != b.id) return a.id < b.id;
+    if (a.id2 != b.id2) return a.id2 < b.id2;
+    return RowAt(a.slot).job.public_id < RowAt(b.slot).job.public_id;
+  }
+
   // The slots at [skip, skip + q.limit) of `slots` ordered by q.sort.
   // `one_group`: every slot has the same sort key (a status group), so
   // only the ids order them — and only the ids are read.
   std::vector<Slot> TopK(const std::vector<Slot>& slots, const JobQuery& q, int64_t skip,
                          bool one_group = false) const {
     std::vector<SortKey> keys(slots.size());
-    for (size_t i = 0; i < slots.size(); ++i) {
-      uint64_t primary = 0, primary2 = 0;
-      if (!one_group) {
-        const Columns& col = ColumnsAt(slots[i]);
-        primary = PrimaryKey(col, q.sort, q.now);
-        primary2 = q.sort == SortField::kName ? col.name_prefix2 : 0;
-      }
-      IdKey id = IdKeyAt(slots[i]);
-      keys[i] = {primary, primary2, id.prefix, id.prefix2, slots[i]};
-    }
+    for (size_t i = 0; i < slots.size(); ++i) keys[i] = KeyOf(slots[i], q.sort, q.now, one_group);
     bool strings = IsStringSort(q.sort);
-    auto less = [&](const SortKey& a, const SortKey& b) {
-      if (a.primary != b.primary) return a.primary < b.primary;
-      if (a.primary2 != b.primary2) return a.primary2 < b.primary2;
-      if (strings) {
-        int cmp =
-            StringKey(RowAt(a.slot).job, q.sort).compare(StringKey(RowAt(b.slot).job, q.sort));
-        if (cmp != 0) return cmp < 0;
-      }
-      if (a.id != b.id) return a.id < b.id;
-      if (a.id2 != b.id2) return a.id2 < b.id2;
-      return RowAt(a.slot).job.public_id < RowAt(b.slot).job.public_id;
-    };
     auto ordered = [&](const SortKey& a, const SortKey& b) {
-      return q.descending ? less(b, a) : less(a, b);
+      return q.descending ? Less(b, a, q.sort) : Less(a, b, q.sort);
     };
     int64_t n = static_cast<int64_t>(keys.size());
     int64_t begin = std::min(skip, n);
@@ -1026,6 +1043,87 @@ class ColumnIndex : public JobIndex {
     std::vector<Slot> page;
     for (int64_t i = begin; i < end; ++i) page.push_back(keys[static_cast<size_t>(i)].slot);
     return page;
+  }
+
+  // ==== Kept sort orders (index/slot_order.h) ===============================
+
+  static constexpr int kSortFieldCount = static_cast<int>(SortField::kVersion) + 1;
+  static constexpr uint64_t kOrderFrom = 1024;  // fewer candidates sort faster than a walk
+
+  std::unique_ptr<SlotOrder>& OrderOf(SortField field) const {
+    return orders_[static_cast<int>(field)];
+  }
+
+  // Less on slots, as SlotOrder takes it.
+  struct SlotLess {
+    const ColumnIndex* index;
+    SortField field;
+    bool operator()(Slot a, Slot b) const {
+      return index->Less(index->KeyOf(a, field, 0), index->KeyOf(b, field, 0), field);
+    }
+  };
+
+  // The slot is new, or a ghost that now holds a prior version.
+  void Reorder(Slot slot) {
+    for (int f = 0; f < kSortFieldCount; ++f) {
+      if (orders_[f]) orders_[f]->Place(slot, SlotLess{this, static_cast<SortField>(f)});
+    }
+  }
+  // The slot is gone: deleted, or a ghost freed.
+  void Unorder(Slot slot) {
+    for (auto& order : orders_) {
+      if (order) order->Remove(slot);
+    }
+  }
+
+  // The kept orders in which the slot's new version (row, columns) sorts
+  // elsewhere than its current one; the others need not hear of the change.
+  std::vector<SortField> OrdersMovedBy(Slot slot, const Row& row, const Columns& columns) const {
+    std::vector<SortField> moved;
+    const Row& was = rows_[slot];
+    const Columns& had = columns_[slot];
+    for (int f = 0; f < kSortFieldCount; ++f) {
+      auto field = static_cast<SortField>(f);
+      if (!orders_[f]) continue;
+      bool same =
+          was.job.public_id == row.job.public_id &&
+          (IsStringSort(field) ? StringKey(was.job, field) == StringKey(row.job, field)
+                               : PrimaryKey(had, field, 0) == PrimaryKey(columns, field, 0));
+      if (!same) moved.push_back(field);
+    }
+    return moved;
+  }
+
+  // A kept order to page `hits` by, if walking it to the page beats sorting
+  // the hits; built on first use, then kept current by every write. Duration
+  // is never kept: a running job's grows with the clock.
+  const SlotOrder* OrderFor(const Roaring& hits, const JobQuery& q) const {
+    if (q.sort == SortField::kDuration) return nullptr;
+    uint64_t count = hits.cardinality();
+    if (count < kOrderFrom) return nullptr;
+    std::lock_guard lock(orders_mu_);
+    std::unique_ptr<SlotOrder>& order = OrderOf(q.sort);
+    uint64_t size = order ? order->size() : live_.cardinality();
+    // A walk step is a bit test; sorting costs a key per hit, ~10 steps' worth.
+    if (static_cast<uint64_t>(q.offset + q.limit) * size / count > 8 * count) return nullptr;
+    if (!order) order = BuildOrder(q.sort);
+    return order.get();
+  }
+
+  // Every live slot, and every ghost still in the history, in `field` order.
+  std::unique_ptr<SlotOrder> BuildOrder(SortField field) const {
+    Roaring all = live_;
+    for (const Change& change : history_) {
+      if (change.ghost != kNoGhost) all.add(change.ghost);
+    }
+    std::vector<SortKey> keys;
+    keys.reserve(all.cardinality());
+    for (Slot s : all) keys.push_back(KeyOf(s, field, 0));
+    std::sort(keys.begin(), keys.end(),
+              [&](const SortKey& a, const SortKey& b) { return Less(a, b, field); });
+    std::vector<Slot> sorted(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) sorted[i] = keys[i].slot;
+    return std::make_unique<SlotOrder>(std::move(sorted));
   }
 
   const HistoryLimits limits_;
@@ -1058,6 +1156,10 @@ class ColumnIndex : public JobIndex {
   Postings words_[4];
   Postings trigrams_;
   std::map<int64_t, Roaring> numeric_[5];  // by NumericField (kBitmapNumerics only), by value
+  // By SortField; built lazily by a search (under orders_mu_ as well), kept
+  // current by every write.
+  mutable std::mutex orders_mu_;
+  mutable std::unique_ptr<SlotOrder> orders_[kSortFieldCount];
   // Pinned snapshots (revision → last use); searches pin under a shared lock.
   mutable std::mutex pins_mu_;
   mutable std::map<uint64_t, SteadyClock::time_point> pins_;
