@@ -47,24 +47,50 @@ bool ReadDigits(std::string_view s, size_t pos, size_t count, int& out) {
 
 }  // namespace
 
-std::string FormatIso8601(TimeMs t, bool millis) {
+std::string_view FormatIso8601(TimeMs t, bool millis, char (&buf)[32]) {
   int64_t seconds = t >= 0 ? t / 1000 : (t - 999) / 1000;
   int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
   int64_t rem = seconds - days * 86400;
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);
-  char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
-                        static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                        static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
-  if (millis) {
-    std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), ".%03lldZ",
-                  static_cast<long long>(t - seconds * 1000));
-  } else {
-    std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), "Z");
+  int64_t ms = t - seconds * 1000;
+  if (y < 0 || y > 9999) {  // beyond four digits: the rare, slower way
+    int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+                          static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
+                          static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
+    n += millis ? std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), ".%03lldZ",
+                                static_cast<long long>(ms))
+                : std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), "Z");
+    return {buf, static_cast<size_t>(n)};
   }
-  return buf;
+  char* p = buf;
+  auto digits = [&p](int64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
+    p += width;
+  };
+  digits(y, 4);
+  *p++ = '-';
+  digits(m, 2);
+  *p++ = '-';
+  digits(d, 2);
+  *p++ = 'T';
+  digits(rem / 3600, 2);
+  *p++ = ':';
+  digits(rem / 60 % 60, 2);
+  *p++ = ':';
+  digits(rem % 60, 2);
+  if (millis) {
+    *p++ = '.';
+    digits(ms, 3);
+  }
+  *p++ = 'Z';
+  return {buf, static_cast<size_t>(p - buf)};
+}
+
+std::string FormatIso8601(TimeMs t, bool millis) {
+  char buf[32];
+  return std::string(FormatIso8601(t, millis, buf));
 }
 
 std::optional<TimeMs> ParseIso8601(std::string_view s) {

@@ -44,6 +44,9 @@ class ManualClock : public Clock {
 // "2025-04-16T07:25:34Z" (seconds precision, UTC), or with `millis`
 // "2025-04-16T07:25:34.250Z".
 std::string FormatIso8601(TimeMs t, bool millis = false);
+// The same text written into `buf`, which the result views (no allocation:
+// for rendering many times a response).
+std::string_view FormatIso8601(TimeMs t, bool millis, char (&buf)[32]);
 
 // Parses ISO-8601 date-times: "2025-04-16T07:25:34Z", with optional
 // fractional seconds and a "Z" or "+08:00" style offset; a bare date

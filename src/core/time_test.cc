@@ -10,6 +10,8 @@ TEST(Iso8601, FormatsUtcSeconds) {
   EXPECT_EQ(FormatIso8601(1744788334000), "2025-04-16T07:25:34Z");
   EXPECT_EQ(FormatIso8601(1744788334999), "2025-04-16T07:25:34Z");
   EXPECT_EQ(FormatIso8601(1744788334007, /*millis=*/true), "2025-04-16T07:25:34.007Z");
+  EXPECT_EQ(FormatIso8601(-1, /*millis=*/true), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatIso8601(253402300800000), "10000-01-01T00:00:00Z");  // past four digits
 }
 
 TEST(Iso8601, ParsesTheFormsClientsSend) {

@@ -13,9 +13,11 @@ namespace json = boost::json;
 
 namespace {
 
+constexpr char kJsonType[] = "application/json;charset=utf-8";
+
 Response Ok(const Request& request, json::object body) {
   body["RequestId"] = request.request_id;
-  return Response{200, "application/json;charset=utf-8", json::serialize(body)};
+  return Response{200, kJsonType, json::serialize(body)};
 }
 
 Response JobIdReply(const Request& request, const std::string& job_id) {
@@ -57,19 +59,20 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
     core::TimeMs now = jobs.clock().Now();
     index::JobQuery query = ParseListJobs(r.query, now, who.user_id);
     service::JobList list = jobs.List(who, query);
-    // One arena for the whole page: no malloc and free per JSON node.
-    json::monotonic_resource arena(64 * 1024);
-    json::storage_ptr sp(&arena);
-    json::array items(sp);
-    items.reserve(list.jobs.size());
-    for (const core::Job& job : list.jobs)
-      items.push_back(RenderJob(job, JobView::kListItem, now, sp));
-    json::object body(sp);
-    body["Jobs"] = std::move(items);
-    body["TotalCount"] = list.total;
+    std::string body;
+    body.reserve(2048 * list.jobs.size() + 256);
+    JsonWriter w(body);
+    w.BeginObject().Key("Jobs").BeginArray();
+    for (const core::Job& job : list.jobs) {
+      w.BeginObject();
+      WriteJob(w, job, JobView::kListItem, now);
+      w.EndObject();
+    }
+    w.EndArray().Member("TotalCount", list.total);
     std::string next = NextListJobsToken(r.query, query, list.snapshot, list.total);
-    if (!next.empty()) body["NextToken"] = std::move(next);
-    return Ok(r, std::move(body));
+    if (!next.empty()) w.Member("NextToken", next);
+    w.Member("RequestId", r.request_id).EndObject();
+    return Response{200, kJsonType, std::move(body)};
   });
 
   add("POST", "/api/v1/jobs", "paidlc:CreateJob",
@@ -83,7 +86,12 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
         Params p(r.query);
         p.Bool("NeedDetail");  // validated; every detail is cheap to include
         core::Job job = jobs.Get(who, r.path_params["JobId"]);
-        return Ok(r, RenderJob(job, JobView::kDetail, jobs.clock().Now()));
+        std::string body;
+        JsonWriter w(body);
+        w.BeginObject();
+        WriteJob(w, job, JobView::kDetail, jobs.clock().Now());
+        w.Member("RequestId", r.request_id).EndObject();
+        return Response{200, kJsonType, std::move(body)};
       });
 
   add("PUT", "/api/v1/jobs/{JobId}", "paidlc:UpdateJob",

@@ -271,155 +271,221 @@ service::JobUpdate ParseUpdateJob(std::string_view body, const Job& current) {
 }
 
 // ==== Rendering =============================================================
+//
+// Written straight to text (api/http/json_writer.h): a list page renders
+// 50–100 jobs, and building a tree of nodes for each only to serialize it
+// cost more than reading the jobs.
 
 namespace {
 
-json::value Time(core::TimeMs t, const json::storage_ptr& sp = {}) {
-  return t == 0 ? json::value(nullptr, sp) : json::value(core::FormatIso8601(t), sp);
-}
-
-json::object StringMapJson(const std::map<std::string, std::string>& m,
-                           const json::storage_ptr& sp) {
-  json::object o(sp);
-  for (const auto& [k, v] : m) o[k] = v;
-  return o;
-}
-
-// The JobSpecs as the client sent them, with the modeled fields current.
-json::array RenderRoles(const Job& job, const json::object& extras, const json::storage_ptr& sp) {
-  const json::array* sent = nullptr;
-  if (const json::value* v = extras.if_contains("JobSpecs"); v && v->is_array())
-    sent = &v->get_array();
-  json::array out(sp);
-  for (size_t i = 0; i < job.roles.size(); ++i) {
-    const core::RoleSpec& role = job.roles[i];
-    json::object spec(sp);
-    if (sent && i < sent->size() && (*sent)[i].is_object()) spec = (*sent)[i].get_object();
-    spec["Type"] = role.role;
-    spec["Image"] = role.image;
-    spec["PodCount"] = role.pod_count;
-    if (!role.instance_type.empty()) spec["EcsSpec"] = role.instance_type;
-    out.push_back(std::move(spec));
+// Writes members, remembering their keys: the client's pass-through fields
+// are written after the modeled ones, less any key already written, so a
+// modeled field always wins.
+class Members {
+ public:
+  explicit Members(JsonWriter& w) : w_(w) {}
+  JsonWriter& Key(std::string_view key) {
+    written_.push_back(key);
+    return w_.Key(key);
   }
-  return out;
-}
-
-json::object RenderPod(const core::PodState& pod, core::TimeMs now, const json::storage_ptr& sp) {
-  core::TimeMs end = pod.finished ? pod.finished : now;
-  return json::object(
-      {
-          {"PodId", pod.name},
-          {"PodUid", pod.uid},
-          {"Type", pod.role},
-          {"Status", pod.status},
-          {"SubStatus", ""},
-          {"Ip", "127.0.0.1"},
-          {"PodIps", json::array{json::object{{"InterfaceName", "eth0"}, {"Ip", "127.0.0.1"}}}},
-          {"NodeName", "local"},
-          {"ResourceType", "ECS"},
-          {"GmtCreateTime", Time(pod.created)},
-          {"GmtStartTime", Time(pod.started)},
-          {"GmtFinishTime", Time(pod.finished)},
-          {"Duration",
-           pod.started && end > pod.started ? (end - pod.started) / core::kMsPerSecond : 0},
-          {"ExitCode", pod.exit_code >= 0 ? json::value(pod.exit_code) : json::value(nullptr)},
-          {"Signal", pod.signal},
-      },
-      sp);
-}
-
-// Current pods, each with the earlier runs of the same pod as HistoryPods.
-json::array RenderPods(const Job& job, core::TimeMs now, const json::storage_ptr& sp) {
-  json::array out(sp);
-  for (const core::PodState& pod : job.pods) {
-    json::object o = RenderPod(pod, now, sp);
-    json::array history(sp);
-    for (const core::PodState& old : job.history_pods) {
-      if (old.name == pod.name) history.push_back(RenderPod(old, now, sp));
+  template <class T>
+  void Member(std::string_view key, const T& value) {
+    Key(key);
+    Write(value);
+  }
+  void Time(std::string_view key, core::TimeMs t) {
+    Key(key);
+    if (t == 0) {
+      w_.Null();
+    } else {
+      char buf[32];
+      w_.String(core::FormatIso8601(t, false, buf));
     }
-    o["HistoryPods"] = std::move(history);
-    out.push_back(std::move(o));
   }
-  return out;
-}
+  bool Written(std::string_view key) const {
+    return std::find(written_.begin(), written_.end(), key) != written_.end();
+  }
+  JsonWriter& writer() { return w_; }
 
-}  // namespace
+ private:
+  void Write(std::string_view s) { w_.String(s); }
+  void Write(const std::string& s) { w_.String(s); }
+  void Write(const char* s) { w_.String(s); }
+  void Write(int64_t v) { w_.Int(v); }
+  void Write(int v) { w_.Int(v); }
+  void Write(bool v) { w_.Bool(v); }
 
-json::object RenderJob(const Job& job, JobView view, core::TimeMs now, json::storage_ptr sp) {
-  json::object extras = DlcExtras(job, sp);
-  json::object o(sp);
-  o.reserve(extras.size() + 64);  // every field below, without rehashing on the way
-  // Pass-through fields first, so modeled fields below always win.
+  JsonWriter& w_;
+  std::vector<std::string_view> written_;
+};
+
+// The members of `extras` not yet written; UserVpc's ExtendedCIDRs is
+// answered as ExtendedCidrs (the response's spelling).
+void WritePassThrough(Members& m, const json::object& extras) {
   for (const auto& kv : extras) {
+    if (m.Written(kv.key())) continue;
     if (kv.key() == "UserVpc" && kv.value().is_object()) {
-      json::object vpc(kv.value().get_object(), sp);
+      json::object vpc = kv.value().get_object();
       if (json::value* cidrs = vpc.if_contains("ExtendedCIDRs")) {
         vpc["ExtendedCidrs"] = *cidrs;
         vpc.erase("ExtendedCIDRs");
       }
-      o["UserVpc"] = std::move(vpc);
+      m.writer().Key(kv.key()).Value(vpc);
     } else {
-      o[kv.key()] = kv.value();
+      m.writer().Key(kv.key()).Value(kv.value());
     }
   }
-  o["JobId"] = job.public_id;
-  o["DisplayName"] = job.display_name;
-  o["JobType"] = job.job_type;
-  o["Status"] = core::TrainingStatusName(job.status);
-  o["SubStatus"] = job.sub_status;
-  o["ReasonCode"] = job.reason_code;
-  o["ReasonMessage"] = job.reason_message;
-  o["WorkspaceId"] = job.workspace_id;
-  o["WorkspaceName"] = job.workspace_id == "1" ? "default" : job.workspace_id;
-  o["UserId"] = job.user_id;
-  o["TenantId"] = job.tenant_id;
-  o["ClusterId"] = "local";
-  o["ResourceId"] = job.resource_id;
-  o["ResourceQuotaName"] = job.resource_quota_name;
-  o["ResourceLevel"] = "L0";
-  o["ResourceType"] = "ECS";
-  o["Accessibility"] = core::VisibilityName(job.visibility);
-  o["Priority"] = job.priority;
-  o["PaymentType"] = job.payment_type;
-  o["TemplateId"] = job.template_id;
-  o["GmtCreateTime"] = Time(job.created, sp);
-  o["GmtSubmittedTime"] = Time(job.submitted, sp);
-  o["GmtRunningTime"] = Time(job.running, sp);
-  o["GmtFinishTime"] = Time(job.finished, sp);
-  o["GmtSuccessedTime"] = Time(job.succeeded, sp);
-  o["GmtFailedTime"] = Time(job.failed, sp);
-  o["GmtStoppedTime"] = Time(job.stopped, sp);
-  o["GmtModifiedTime"] = Time(job.modified, sp);
-  o["Duration"] = job.DurationSeconds(now);
-  o["RestartTimes"] = std::to_string(job.restart_count) + "/" + std::to_string(job.RestartLimit());
-  o["RetryCount"] = job.restart_count;
-  o["JobMaxRunningTimeMinutes"] = job.max_running_minutes;
-  o["JobSpecs"] = RenderRoles(job, extras, sp);
-  o["UserCommand"] = job.user_command;
-  o["Envs"] = StringMapJson(job.envs, sp);
-  o["NodeNames"] = job.pods.empty() ? json::array() : json::array{"local"};
-  o["Pods"] = RenderPods(job, now, sp);
-  json::array history(sp);
-  for (const core::StatusEvent& e : job.history) {
-    history.push_back(json::object({{"Status", core::TrainingStatusName(e.status)},
-                                    {"StartTime", Time(e.start, sp)},
-                                    {"EndTime", Time(e.end, sp)},
-                                    {"ReasonCode", e.reason_code},
-                                    {"ReasonMessage", e.reason_message}},
-                                   sp));
+}
+
+// The JobSpecs as the client sent them, with the modeled fields current.
+void WriteRoles(JsonWriter& w, const Job& job, const json::object& extras) {
+  const json::array* sent = nullptr;
+  if (const json::value* v = extras.if_contains("JobSpecs"); v && v->is_array())
+    sent = &v->get_array();
+  w.BeginArray();
+  for (size_t i = 0; i < job.roles.size(); ++i) {
+    const core::RoleSpec& role = job.roles[i];
+    w.BeginObject();
+    Members spec(w);
+    spec.Member("Type", role.role);
+    spec.Member("Image", role.image);
+    spec.Member("PodCount", role.pod_count);
+    if (!role.instance_type.empty()) spec.Member("EcsSpec", role.instance_type);
+    if (sent && i < sent->size() && (*sent)[i].is_object())
+      WritePassThrough(spec, (*sent)[i].get_object());
+    w.EndObject();
   }
-  o["StatusHistory"] = std::move(history);
-  if (view == JobView::kListItem) {
-    o["Username"] = job.username;
-    o["IsDeleted"] = false;
-    o["RequestCPU"] = job.RequestCpu();
-    o["RequestGPU"] = std::to_string(job.RequestGpu());
-    o["RequestMemory"] = job.RequestMemory();
-    o["NodeCount"] = std::to_string(job.NodeCount());
+  w.EndArray();
+}
+
+void WritePod(JsonWriter& w, const core::PodState& pod, core::TimeMs now) {
+  core::TimeMs end = pod.finished ? pod.finished : now;
+  Members m(w);
+  m.Member("PodId", pod.name);
+  m.Member("PodUid", pod.uid);
+  m.Member("Type", pod.role);
+  m.Member("Status", pod.status);
+  m.Member("SubStatus", "");
+  m.Member("Ip", "127.0.0.1");
+  w.Key("PodIps").BeginArray().BeginObject();
+  w.Member("InterfaceName", "eth0").Member("Ip", "127.0.0.1");
+  w.EndObject().EndArray();
+  m.Member("NodeName", "local");
+  m.Member("ResourceType", "ECS");
+  m.Time("GmtCreateTime", pod.created);
+  m.Time("GmtStartTime", pod.started);
+  m.Time("GmtFinishTime", pod.finished);
+  m.Member("Duration",
+           pod.started && end > pod.started ? (end - pod.started) / core::kMsPerSecond : 0);
+  w.Key("ExitCode");
+  if (pod.exit_code >= 0) {
+    w.Int(pod.exit_code);
   } else {
-    o["Description"] = job.description;
+    w.Null();
   }
-  return o;
+  m.Member("Signal", pod.signal);
+}
+
+// Current pods, each with the earlier runs of the same pod as HistoryPods.
+void WritePods(JsonWriter& w, const Job& job, core::TimeMs now) {
+  w.BeginArray();
+  for (const core::PodState& pod : job.pods) {
+    w.BeginObject();
+    WritePod(w, pod, now);
+    w.Key("HistoryPods").BeginArray();
+    for (const core::PodState& old : job.history_pods) {
+      if (old.name != pod.name) continue;
+      w.BeginObject();
+      WritePod(w, old, now);
+      w.EndObject();
+    }
+    w.EndArray().EndObject();
+  }
+  w.EndArray();
+}
+
+}  // namespace
+
+void WriteJob(JsonWriter& w, const Job& job, JobView view, core::TimeMs now) {
+  json::monotonic_resource arena;
+  json::object extras = DlcExtras(job, &arena);
+  Members m(w);
+  m.Member("JobId", job.public_id);
+  m.Member("DisplayName", job.display_name);
+  m.Member("JobType", job.job_type);
+  m.Member("Status", core::TrainingStatusName(job.status));
+  m.Member("SubStatus", job.sub_status);
+  m.Member("ReasonCode", job.reason_code);
+  m.Member("ReasonMessage", job.reason_message);
+  m.Member("WorkspaceId", job.workspace_id);
+  m.Member("WorkspaceName", job.workspace_id == "1" ? "default" : job.workspace_id);
+  m.Member("UserId", job.user_id);
+  m.Member("TenantId", job.tenant_id);
+  m.Member("ClusterId", "local");
+  m.Member("ResourceId", job.resource_id);
+  m.Member("ResourceQuotaName", job.resource_quota_name);
+  m.Member("ResourceLevel", "L0");
+  m.Member("ResourceType", "ECS");
+  m.Member("Accessibility", core::VisibilityName(job.visibility));
+  m.Member("Priority", job.priority);
+  m.Member("PaymentType", job.payment_type);
+  m.Member("TemplateId", job.template_id);
+  m.Time("GmtCreateTime", job.created);
+  m.Time("GmtSubmittedTime", job.submitted);
+  m.Time("GmtRunningTime", job.running);
+  m.Time("GmtFinishTime", job.finished);
+  m.Time("GmtSuccessedTime", job.succeeded);
+  m.Time("GmtFailedTime", job.failed);
+  m.Time("GmtStoppedTime", job.stopped);
+  m.Time("GmtModifiedTime", job.modified);
+  m.Member("Duration", job.DurationSeconds(now));
+  m.Member("RestartTimes",
+           std::to_string(job.restart_count) + "/" + std::to_string(job.RestartLimit()));
+  m.Member("RetryCount", job.restart_count);
+  m.Member("JobMaxRunningTimeMinutes", job.max_running_minutes);
+  m.Key("JobSpecs");
+  WriteRoles(w, job, extras);
+  m.Member("UserCommand", job.user_command);
+  m.Key("Envs").BeginObject();
+  for (const auto& [name, value] : job.envs) w.Member(name, value);
+  w.EndObject();
+  m.Key("NodeNames").BeginArray();
+  if (!job.pods.empty()) w.String("local");
+  w.EndArray();
+  m.Key("Pods");
+  WritePods(w, job, now);
+  m.Key("StatusHistory").BeginArray();
+  for (const core::StatusEvent& e : job.history) {
+    w.BeginObject();
+    Members event(w);
+    event.Member("Status", core::TrainingStatusName(e.status));
+    event.Time("StartTime", e.start);
+    event.Time("EndTime", e.end);
+    event.Member("ReasonCode", e.reason_code);
+    event.Member("ReasonMessage", e.reason_message);
+    w.EndObject();
+  }
+  w.EndArray();
+  if (view == JobView::kListItem) {
+    m.Member("Username", job.username);
+    m.Member("IsDeleted", false);
+    m.Member("RequestCPU", job.RequestCpu());
+    m.Member("RequestGPU", std::to_string(job.RequestGpu()));
+    m.Member("RequestMemory", job.RequestMemory());
+    m.Member("NodeCount", std::to_string(job.NodeCount()));
+  } else {
+    m.Member("Description", job.description);
+  }
+  WritePassThrough(m, extras);
+}
+
+std::string JobJson(const Job& job, JobView view, core::TimeMs now) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject();
+  WriteJob(w, job, view, now);
+  w.EndObject();
+  return out;
 }
 
 std::vector<std::string> RenderPodEvents(const core::PodState& pod, core::TimeMs from,

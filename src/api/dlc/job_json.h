@@ -5,10 +5,10 @@
 // the parameter; nothing is stored by these functions.
 #pragma once
 
-#include <boost/json/fwd.hpp>
-#include <boost/json/storage_ptr.hpp>
+#include <string>
 #include <string_view>
 
+#include "api/http/json_writer.h"
 #include "core/job.h"
 #include "service/job_service.h"
 
@@ -25,9 +25,12 @@ core::Job ParseCreateJob(std::string_view body);
 service::JobUpdate ParseUpdateJob(std::string_view body, const core::Job& current);
 
 enum class JobView { kListItem, kDetail };
-// `sp` is where the result is allocated (a response-wide arena for lists).
-boost::json::object RenderJob(const core::Job& job, JobView view, core::TimeMs now,
-                              boost::json::storage_ptr sp = {});
+// The job's members (JobItem for lists, the GetJob body for kDetail) into
+// the object `w` has open; the fields the client sent that Drover does not
+// model follow the modeled ones. `now` measures an active job's Duration.
+void WriteJob(JsonWriter& w, const core::Job& job, JobView view, core::TimeMs now);
+// The same members as a JSON object on their own.
+std::string JobJson(const core::Job& job, JobView view, core::TimeMs now);
 
 // GetPodEvents lines for a pod: created, started, ended (exit code or signal).
 std::vector<std::string> RenderPodEvents(const core::PodState& pod, core::TimeMs from,

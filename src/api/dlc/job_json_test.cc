@@ -131,11 +131,11 @@ TEST(CreateJobBody, RejectsMalformedBodies) {
   }
 }
 
-TEST(RenderJob, RoundTripsWhatTheClientSent) {
+TEST(WriteJob, RoundTripsWhatTheClientSent) {
   core::Job job = ParseCreateJob(json::serialize(ValidBody()));
   job.public_id = "dlc0000000000001";
   job.created = job.modified = 1744788334000;
-  json::object item = RenderJob(job, JobView::kListItem, 1744788334000);
+  json::object item = json::parse(JobJson(job, JobView::kListItem, 1744788334000)).as_object();
   EXPECT_EQ(item["JobId"], "dlc0000000000001");
   EXPECT_EQ(item["GmtCreateTime"], "2025-04-16T07:25:34Z");
   EXPECT_TRUE(item["GmtFinishTime"].is_null());
@@ -144,9 +144,28 @@ TEST(RenderJob, RoundTripsWhatTheClientSent) {
   EXPECT_EQ(item["NodeCount"], "3");
   EXPECT_EQ(item["JobSpecs"].as_array()[0].as_object()["Type"], "Worker");
   EXPECT_EQ(item["CodeSource"], json::parse(R"({"CodeSourceId":"c1"})"));
-  json::object detail = RenderJob(job, JobView::kDetail, 1744788334000);
+  json::object detail = json::parse(JobJson(job, JobView::kDetail, 1744788334000)).as_object();
   EXPECT_FALSE(detail.contains("RequestGPU"));
   EXPECT_TRUE(detail.contains("Description"));
+}
+
+// A field the client sent under a name Drover answers itself is not
+// echoed: the modeled value is the only one.
+TEST(WriteJob, ModeledFieldsWinOverPassThroughOnes) {
+  json::object body = ValidBody();
+  body["Status"] = "Succeeded";
+  body["JobSpecs"].as_array()[0].as_object()["Image"] = "other:1";
+  body["UserVpc"] = json::parse(R"({"VpcId": "v1", "ExtendedCIDRs": ["10.0.0.0/8"]})");
+  core::Job job = ParseCreateJob(json::serialize(body));
+  job.roles[0].image = "tf:3";
+  std::string text = JobJson(job, JobView::kListItem, 1744788334000);
+  json::object item = json::parse(text).as_object();
+  EXPECT_EQ(item["Status"], "Creating");
+  EXPECT_EQ(text.find("Succeeded"), std::string::npos) << "the sent Status is not echoed";
+  json::object spec = item["JobSpecs"].as_array()[0].as_object();
+  EXPECT_EQ(spec["Image"], "tf:3");
+  EXPECT_EQ(spec["ResourceConfig"].as_object()["GPU"], "1");  // passed through
+  EXPECT_EQ(item["UserVpc"], json::parse(R"({"VpcId": "v1", "ExtendedCidrs": ["10.0.0.0/8"]})"));
 }
 
 }  // namespace
