@@ -239,6 +239,13 @@ class ColumnIndex : public JobIndex {
     std::unique_lock lock(mu_);
     bool keep = BeginChange();
     auto it = slot_of_.find(job.id);
+    if (it != slot_of_.end() && loading_) {  // not indexed yet: replaced in place
+      if (job.created != columns_[it->second].created) created_sorted_ = false;
+      rows_[it->second] = std::move(row);
+      columns_[it->second] = columns;
+      id_keys_[it->second] = IdKey{columns.id_prefix, columns.id_prefix2};
+      return;
+    }
     if (it != slot_of_.end()) {
       Slot slot = it->second;
       std::vector<SortField> moved = OrdersMovedBy(slot, row, columns);
@@ -258,31 +265,30 @@ class ColumnIndex : public JobIndex {
     columns_.push_back(columns);
     id_keys_.push_back({columns.id_prefix, columns.id_prefix2});
     slot_of_[job.id] = slot;
+    if (loading_) return;  // Optimize indexes the whole load at once
     AddPostings(slot);
     Reorder(slot);
     EndChange(slot, kNoGhost, keep);
   }
 
+  void BeginLoad() override {
+    std::unique_lock lock(mu_);
+    loading_ = rows_.empty();
+  }
+
   void Optimize() override {
     std::unique_lock lock(mu_);
-    if (!created_sorted_) {
-      // Renumber the slots in creation order, so the default sort is a walk.
-      std::vector<std::pair<Row, Columns>> rows;
-      for (const auto& [id, slot] : slot_of_)
-        rows.emplace_back(std::move(rows_[slot]), columns_[slot]);
-      std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-        return a.second.created != b.second.created ? a.second.created < b.second.created
-                                                    : a.first.job.public_id < b.first.job.public_id;
-      });
-      Clear();
-      for (auto& [row, columns] : rows) {
-        Slot slot = static_cast<Slot>(rows_.size());
-        slot_of_[row.job.id] = slot;
-        rows_.push_back(std::move(row));
-        columns_.push_back(columns);
-        id_keys_.push_back({columns.id_prefix, columns.id_prefix2});
-        AddPostings(slot);
-      }
+    bool indexed = !loading_;  // the rows have their postings
+    loading_ = false;
+    if (!created_sorted_ || slot_of_.size() != rows_.size()) {
+      // Renumber the slots in creation order, so the default sort is a walk
+      // (and drop the dead ones); postings are rebuilt for the new numbers.
+      if (indexed) ClearPostings();
+      Renumber();
+      indexed = false;
+    }
+    if (!indexed) {
+      for (Slot slot = 0; slot < rows_.size(); ++slot) AddPostings(slot);
     }
     live_.runOptimize();
   }
@@ -324,17 +330,14 @@ class ColumnIndex : public JobIndex {
  private:
   // ==== Rows and postings ===================================================
 
-  void Clear() {
+  // Everything derived from the rows (postings, history, kept orders),
+  // before the rows are renumbered.
+  void ClearPostings() {
     history_.clear();  // slots are renumbered: prior versions cannot be placed
     ghost_rows_.clear();
     ghost_columns_.clear();
     free_ghosts_.clear();
     answerable_from_ = revision_;
-    rows_.clear();
-    columns_.clear();
-    id_keys_.clear();
-    slot_of_.clear();
-    created_sorted_ = true;
     live_ = Roaring();
     for (Postings& p : exact_) p = Postings();
     for (Roaring& b : status_) b = Roaring();
@@ -345,6 +348,55 @@ class ColumnIndex : public JobIndex {
     for (Postings& p : words_) p = Postings();
     for (auto& values : numeric_) values.clear();
     for (auto& order : orders_) order.reset();
+  }
+
+  // Puts the live rows in creation order (ties by public id) and drops the
+  // dead ones, in place: a permutation of the slots, followed cycle by
+  // cycle, so no second copy of the rows is ever held.
+  void Renumber() {
+    std::vector<Slot> order;  // new slot → old slot
+    order.reserve(rows_.size());
+    for (Slot s = 0; s < rows_.size(); ++s) {
+      auto it = slot_of_.find(rows_[s].job.id);
+      if (it != slot_of_.end() && it->second == s) order.push_back(s);
+    }
+    size_t live = order.size();
+    std::sort(order.begin(), order.end(), [&](Slot a, Slot b) {
+      if (columns_[a].created != columns_[b].created)
+        return columns_[a].created < columns_[b].created;
+      return Before(a, b);
+    });
+    std::vector<bool> taken(rows_.size());
+    for (Slot s : order) taken[s] = true;
+    for (Slot s = 0; s < rows_.size(); ++s) {
+      if (!taken[s]) order.push_back(s);  // the dead, at the end
+    }
+    std::vector<bool> done(rows_.size());
+    for (Slot start = 0; start < order.size(); ++start) {
+      if (done[start]) continue;
+      // Slot `start` takes what is at order[start], which takes what is at
+      // order[order[start]], and so on around the cycle.
+      Row row = std::move(rows_[start]);
+      Columns columns = columns_[start];
+      Slot to = start;
+      for (Slot from = order[to]; from != start; to = from, from = order[to]) {
+        rows_[to] = std::move(rows_[from]);
+        columns_[to] = columns_[from];
+        done[to] = true;
+      }
+      rows_[to] = std::move(row);
+      columns_[to] = columns;
+      done[to] = true;
+    }
+    rows_.resize(live);
+    columns_.resize(live);
+    id_keys_.resize(live);
+    slot_of_.clear();
+    for (Slot s = 0; s < live; ++s) {
+      id_keys_[s] = {columns_[s].id_prefix, columns_[s].id_prefix2};
+      slot_of_[rows_[s].job.id] = s;
+    }
+    created_sorted_ = true;
   }
 
   static Row MakeRow(const Job& job) {
@@ -1141,6 +1193,7 @@ class ColumnIndex : public JobIndex {
   std::vector<IdKey> id_keys_;    // by slot, beside rows_
   std::unordered_map<core::JobNumber, Slot> slot_of_;
   bool created_sorted_ = true;  // slots are in non-decreasing created order
+  bool loading_ = false;        // between BeginLoad and Optimize: rows without postings
   Roaring live_;
   Postings exact_[std::size(kExactFields)];
   Roaring status_[core::kTrainingStatusCount];

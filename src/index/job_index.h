@@ -27,7 +27,10 @@ class JobIndex {
   // Removes the job; a missing id is ignored.
   virtual void Erase(core::JobNumber id) = 0;
   virtual Page Search(const JobQuery& query) const = 0;
-  // Tidies internal layout after a bulk load (e.g. at start); optional.
+  // Starts a bulk load (at start, into an empty index): the Upserts until
+  // Optimize may be held unsearchable and indexed all at once by it.
+  virtual void BeginLoad() {}
+  // Ends a bulk load, and tidies internal layout; optional otherwise.
   virtual void Optimize() {}
   virtual size_t Size() const = 0;
 };

@@ -43,8 +43,8 @@ void CheckCanChange(const Principal& who, const Job& job) {
 
 JobService::JobService(store::Store& store, index::JobIndex& index, const core::Clock& clock)
     : store_(store), index_(index), clock_(clock), last_number_(store.MaxJobNumber()) {
-  // In creation order, the index builds its rows in their final order.
-  store_.ForEachJob([&](Job&& job) { index_.Upsert(job); }, /*by_created=*/true);
+  index_.BeginLoad();
+  store_.ForEachJob([&](Job&& job) { index_.Upsert(job); });
   index_.Optimize();
 }
 

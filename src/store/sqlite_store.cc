@@ -170,10 +170,9 @@ core::JobNumber SqliteStore::MaxJobNumber() {
   return static_cast<core::JobNumber>(s.Int(0));
 }
 
-void SqliteStore::ForEachJob(const std::function<void(core::Job&&)>& visit, bool by_created) {
+void SqliteStore::ForEachJob(const std::function<void(core::Job&&)>& visit) {
   std::lock_guard lock(mu_);
-  Statement s(db_, by_created ? "SELECT doc FROM jobs ORDER BY json_extract(doc, '$.created')"
-                              : "SELECT doc FROM jobs ORDER BY id");
+  Statement s(db_, "SELECT doc FROM jobs ORDER BY id");
   while (s.Step()) visit(DecodeJob(s.Text(0)));
 }
 

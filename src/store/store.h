@@ -71,10 +71,8 @@ class Store {
   // The largest internal job number ever stored (0 for none).
   virtual core::JobNumber MaxJobNumber() = 0;
 
-  // Calls `visit` for every stored job, in id order, or in creation-time
-  // order when `by_created` (what the index wants to load fastest).
-  virtual void ForEachJob(const std::function<void(core::Job&&)>& visit,
-                          bool by_created = false) = 0;
+  // Calls `visit` for every stored job, in id order (a sequential read).
+  virtual void ForEachJob(const std::function<void(core::Job&&)>& visit) = 0;
   virtual std::optional<core::Job> GetJob(core::JobNumber id) = 0;
   // The jobs with these ids that exist, in the order given, read at one
   // point in time (a listed page).
