@@ -25,6 +25,7 @@
 #include <numeric>
 #include <roaring/roaring.hh>
 #include <shared_mutex>
+#include <span>
 #include <unordered_map>
 
 #include "index/continuation.h"
@@ -47,25 +48,41 @@ constexpr Slot kGhost = Slot{1} << 31;  // slots from here on hold prior version
 constexpr Slot kNoGhost = ~Slot{0};
 
 // Interns strings to dense ids, each with the bitmap of slots holding it.
+// A row keeps the ids of its values (4 bytes each, not the strings), so
+// taking its postings back out needs no lookup.
 class Postings {
  public:
-  Roaring& For(const std::string& value) { return map_[value]; }
-  const Roaring* Find(const std::string& value) const {
-    auto it = map_.find(value);
-    return it == map_.end() ? nullptr : &it->second;
+  using Id = uint32_t;
+
+  // The value's id; a new value gets the next one (ids are never reused).
+  Id Intern(std::string_view value) {
+    auto it = ids_.find(value);
+    if (it != ids_.end()) return it->second;
+    auto id = static_cast<Id>(values_.size());
+    values_.emplace_back(value);
+    bitmaps_.emplace_back();
+    ids_.emplace(values_.back(), id);
+    return id;
   }
-  void Add(const std::string& value, Slot slot) { map_[value].add(slot); }
-  void Remove(const std::string& value, Slot slot) {
-    auto it = map_.find(value);
-    if (it != map_.end()) it->second.remove(slot);
+  Roaring& At(Id id) { return bitmaps_[id]; }
+  const std::string& Value(Id id) const { return values_[id]; }
+  const Roaring* Find(std::string_view value) const {
+    auto it = ids_.find(value);
+    return it == ids_.end() ? nullptr : &bitmaps_[it->second];
   }
   template <class F>
   void ForEach(F&& f) const {
-    for (const auto& [value, bitmap] : map_) f(value, bitmap);
+    for (size_t id = 0; id < values_.size(); ++id) f(values_[id], bitmaps_[id]);
+  }
+  // Empties every bitmap; the values keep their ids (rows hold them).
+  void ClearBitmaps() {
+    for (Roaring& b : bitmaps_) b = Roaring();
   }
 
  private:
-  std::unordered_map<std::string, Roaring> map_;
+  std::deque<std::string> values_;  // by id; deque: stable, so ids_ can view them
+  std::deque<Roaring> bitmaps_;     // by id
+  std::unordered_map<std::string_view, Id> ids_;
 };
 
 constexpr ExactField kExactFields[] = {
@@ -85,32 +102,49 @@ bool HasBitmaps(NumericField field) {
          std::end(kBitmapNumerics);
 }
 
-// What a row keeps of its job: the values its postings were made from
-// (to take them back out on update) and what ordering reads back.
-struct Indexed {
+// What a row keeps of its job: the values its postings were made from, as
+// dictionary ids (to take them back out on update), and the strings that
+// ordering and substring checks read back.
+struct Row {
   core::JobNumber id = 0;
   core::JobNumber lineage = 0;
   std::string public_id;
   std::string display_name;
   std::string description;
-  std::string exact[std::size(kExactFields)];  // by ExactField
-  std::vector<std::pair<std::string, std::string>> tags;
+  std::string folded_name;  // text::Fold(display_name) when it differs (name_folds)
+  std::string folded_id;    // text::Fold(public_id) when it differs (id_folds)
+  bool name_folds = false;
+  bool id_folds = false;
+  Postings::Id exact[std::size(kExactFields)] = {};  // by ExactField, in exact_
+  Postings::Id username = 0;                         // folded, in username_
+  Postings::Id quota_name = 0;                       // folded, in quota_name_
+  // The tags (in tags_), then each WordsField's words (in words_[field]);
+  // ends[0] is where the tags end, ends[1 + field] where that field's words do.
+  std::vector<Postings::Id> terms;
+  uint32_t ends[5] = {};
   TrainingStatus status = TrainingStatus::kCreating;
   core::Visibility visibility = core::Visibility::kPrivate;
   bool enable_assign_node = false;
   bool latest = true;
   bool imported = false;
 
-  const std::string& job_type() const { return exact[static_cast<int>(ExactField::kJobType)]; }
+  const std::string& FoldedName() const { return name_folds ? folded_name : display_name; }
+  const std::string& FoldedId() const { return id_folds ? folded_id : public_id; }
+  std::span<const Postings::Id> Tags() const { return {terms.data(), ends[0]}; }
+  std::span<const Postings::Id> Words(int field) const {
+    return {terms.data() + ends[field], ends[field + 1] - ends[field]};
+  }
 };
 
-struct Row {
-  Indexed job;  // the indexed state
-  std::string folded_id;
-  std::string folded_name;
-  std::string folded_username;
-  std::string folded_quota_name;
-  std::vector<std::string> words[4];  // by WordsField
+// A row before its values are interned: what can be worked out without the
+// index's lock (folding, word segmentation).
+struct Draft {
+  Row row;
+  std::string exact[std::size(kExactFields)];
+  std::string username;
+  std::string quota_name;
+  std::vector<std::string> tags;  // key '\0' value
+  std::vector<std::string> words[4];
 };
 
 // The small per-slot values that filters and sorts read for many rows at
@@ -206,10 +240,15 @@ int64_t NumericValue(const Columns& c, NumericField field, TimeMs now) {
   return 0;
 }
 
-// Distinct trigrams of folded text (bytes), for substring prefiltering.
-std::vector<std::string> Trigrams(const std::string& s) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i + 3 <= s.size(); ++i) out.push_back(s.substr(i, 3));
+// Distinct trigrams of folded text (bytes, packed in a number), for
+// substring prefiltering.
+std::vector<uint32_t> Trigrams(const std::string& s) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i + 3 <= s.size(); ++i) {
+    out.push_back(uint32_t{static_cast<unsigned char>(s[i])} << 16 |
+                  uint32_t{static_cast<unsigned char>(s[i + 1])} << 8 |
+                  static_cast<unsigned char>(s[i + 2]));
+  }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -234,9 +273,10 @@ class ColumnIndex : public JobIndex {
   explicit ColumnIndex(HistoryLimits limits) : limits_(limits) {}
 
   void Upsert(const Job& job) override {
-    Row row = MakeRow(job);
+    Draft draft = MakeDraft(job);
     Columns columns = ColumnsOf(job);
     std::unique_lock lock(mu_);
+    Row row = Intern(std::move(draft));
     bool keep = BeginChange();
     auto it = slot_of_.find(job.id);
     if (it != slot_of_.end() && loading_) {  // not indexed yet: replaced in place
@@ -323,7 +363,7 @@ class ColumnIndex : public JobIndex {
     // Slot order is creation order for live slots only, not for ghosts.
     bool walk = q.sort == SortField::kCreated && created_sorted_ && hits.maximum() < kGhost;
     std::vector<Slot> slots = walk ? PageByCreated(hits, q) : PageBySorting(hits, q);
-    for (Slot s : slots) page.ids.push_back(RowAt(s).job.id);
+    for (Slot s : slots) page.ids.push_back(RowAt(s).id);
     return page;
   }
 
@@ -339,13 +379,15 @@ class ColumnIndex : public JobIndex {
     free_ghosts_.clear();
     answerable_from_ = revision_;
     live_ = Roaring();
-    for (Postings& p : exact_) p = Postings();
+    for (Postings& p : exact_) p.ClearBitmaps();
     for (Roaring& b : status_) b = Roaring();
     for (Roaring& b : visibility_) b = Roaring();
     assign_node_ = latest_ = imported_ = Roaring();
-    lineage_ = username_ = quota_name_ = tags_ = trigrams_ = Postings();
+    for (Postings* p : {&username_, &quota_name_, &tags_}) p->ClearBitmaps();
+    lineage_.clear();
+    trigrams_.clear();
     by_public_id_.clear();
-    for (Postings& p : words_) p = Postings();
+    for (Postings& p : words_) p.ClearBitmaps();
     for (auto& values : numeric_) values.clear();
     for (auto& order : orders_) order.reset();
   }
@@ -357,7 +399,7 @@ class ColumnIndex : public JobIndex {
     std::vector<Slot> order;  // new slot → old slot
     order.reserve(rows_.size());
     for (Slot s = 0; s < rows_.size(); ++s) {
-      auto it = slot_of_.find(rows_[s].job.id);
+      auto it = slot_of_.find(rows_[s].id);
       if (it != slot_of_.end() && it->second == s) order.push_back(s);
     }
     size_t live = order.size();
@@ -394,38 +436,60 @@ class ColumnIndex : public JobIndex {
     slot_of_.clear();
     for (Slot s = 0; s < live; ++s) {
       id_keys_[s] = {columns_[s].id_prefix, columns_[s].id_prefix2};
-      slot_of_[rows_[s].job.id] = s;
+      slot_of_[rows_[s].id] = s;
     }
     created_sorted_ = true;
   }
 
-  static Row MakeRow(const Job& job) {
-    Row row;
-    Indexed& kept = row.job;
-    kept.id = job.id;
-    kept.lineage = job.lineage;
-    kept.public_id = job.public_id;
-    kept.display_name = job.display_name;
-    kept.description = job.description;
-    for (ExactField field : kExactFields)
-      kept.exact[static_cast<int>(field)] = ExactValue(job, field);
-    kept.tags.assign(job.tags.begin(), job.tags.end());
-    kept.status = job.status;
-    kept.visibility = job.visibility;
-    kept.enable_assign_node = job.enable_assign_node;
-    kept.latest = job.latest;
-    kept.imported = job.imported;
-    row.folded_id = text::Fold(job.public_id);
+  static Draft MakeDraft(const Job& job) {
+    Draft draft;
+    Row& row = draft.row;
+    row.id = job.id;
+    row.lineage = job.lineage;
+    row.public_id = job.public_id;
+    row.display_name = job.display_name;
+    row.description = job.description;
     row.folded_name = text::Fold(job.display_name);
-    row.folded_username = text::Fold(job.username);
-    row.folded_quota_name = text::Fold(job.resource_quota_name);
+    row.name_folds = row.folded_name != row.display_name;
+    if (!row.name_folds) row.folded_name.clear();
+    row.folded_id = text::Fold(job.public_id);
+    row.id_folds = row.folded_id != row.public_id;
+    if (!row.id_folds) row.folded_id.clear();
+    row.status = job.status;
+    row.visibility = job.visibility;
+    row.enable_assign_node = job.enable_assign_node;
+    row.latest = job.latest;
+    row.imported = job.imported;
+    for (ExactField field : kExactFields)
+      draft.exact[static_cast<int>(field)] = ExactValue(job, field);
+    draft.username = text::Fold(job.username);
+    draft.quota_name = text::Fold(job.resource_quota_name);
+    for (const auto& [key, value] : job.tags) draft.tags.push_back(key + '\0' + value);
     for (WordsField field :
          {WordsField::kReason, WordsField::kUserCommand, WordsField::kImage, WordsField::kName}) {
-      row.words[static_cast<int>(field)] = text::Words(WordsSource(job, field));
+      std::vector<std::string>& words = draft.words[static_cast<int>(field)];
+      words = text::Words(WordsSource(job, field));
+      std::sort(words.begin(), words.end());
+      words.erase(std::unique(words.begin(), words.end()), words.end());
     }
-    for (auto& w : row.words) {
-      std::sort(w.begin(), w.end());
-      w.erase(std::unique(w.begin(), w.end()), w.end());
+    return draft;
+  }
+
+  // The draft's values as dictionary ids (new values are added).
+  Row Intern(Draft&& draft) {
+    Row row = std::move(draft.row);
+    for (size_t field = 0; field < std::size(kExactFields); ++field)
+      row.exact[field] = exact_[field].Intern(draft.exact[field]);
+    row.username = username_.Intern(draft.username);
+    row.quota_name = quota_name_.Intern(draft.quota_name);
+    size_t terms = draft.tags.size();
+    for (const auto& words : draft.words) terms += words.size();
+    row.terms.reserve(terms);
+    for (const std::string& tag : draft.tags) row.terms.push_back(tags_.Intern(tag));
+    row.ends[0] = static_cast<uint32_t>(row.terms.size());
+    for (int field = 0; field < 4; ++field) {
+      for (const std::string& w : draft.words[field]) row.terms.push_back(words_[field].Intern(w));
+      row.ends[field + 1] = static_cast<uint32_t>(row.terms.size());
     }
     return row;
   }
@@ -445,32 +509,30 @@ class ColumnIndex : public JobIndex {
   // Every bitmap a row's slot is in, but live_.
   template <class F>
   void ForEachPosting(const Row& row, const Columns& columns, F&& f) {
-    const Indexed& job = row.job;
     for (NumericField field : kBitmapNumerics) {
       f(numeric_[static_cast<int>(field)][NumericValue(columns, field, 0)]);
     }
-    for (ExactField field : kExactFields) {
-      f(exact_[static_cast<int>(field)].For(job.exact[static_cast<int>(field)]));
-    }
-    f(status_[static_cast<int>(job.status)]);
-    f(visibility_[static_cast<int>(job.visibility)]);
-    if (job.enable_assign_node) f(assign_node_);
-    if (job.latest) f(latest_);
-    if (job.imported) f(imported_);
-    if (job.lineage != 0) f(lineage_.For(std::to_string(job.lineage)));  // later versions only
-    f(username_.For(row.folded_username));
-    f(quota_name_.For(row.folded_quota_name));
-    for (const auto& [k, v] : job.tags) f(tags_.For(k + '\0' + v));
+    for (size_t field = 0; field < std::size(kExactFields); ++field)
+      f(exact_[field].At(row.exact[field]));
+    f(status_[static_cast<int>(row.status)]);
+    f(visibility_[static_cast<int>(row.visibility)]);
+    if (row.enable_assign_node) f(assign_node_);
+    if (row.latest) f(latest_);
+    if (row.imported) f(imported_);
+    if (row.lineage != 0) f(lineage_[row.lineage]);  // later versions only
+    f(username_.At(row.username));
+    f(quota_name_.At(row.quota_name));
+    for (Postings::Id tag : row.Tags()) f(tags_.At(tag));
     for (int field = 0; field < 4; ++field) {
-      for (const std::string& w : row.words[field]) f(words_[field].For(w));
+      for (Postings::Id w : row.Words(field)) f(words_[field].At(w));
     }
-    for (const std::string& t : Trigrams(row.folded_name)) f(trigrams_.For(t));
+    for (uint32_t t : Trigrams(row.FoldedName())) f(trigrams_[t]);
   }
 
   void AddPostings(Slot slot) {
     live_.add(slot);
     ForEachPosting(rows_[slot], columns_[slot], [slot](Roaring& b) { b.add(slot); });
-    by_public_id_[rows_[slot].folded_id] = slot;
+    by_public_id_[rows_[slot].FoldedId()] = slot;
   }
   // Returns kNoGhost: the old version is dropped, not kept.
   Slot RemovePostings(Slot slot) {
@@ -480,7 +542,7 @@ class ColumnIndex : public JobIndex {
     return kNoGhost;
   }
   void ForgetPublicId(Slot slot) {
-    auto it = by_public_id_.find(rows_[slot].folded_id);
+    auto it = by_public_id_.find(rows_[slot].FoldedId());
     if (it != by_public_id_.end() && it->second == slot) by_public_id_.erase(it);
   }
 
@@ -667,7 +729,7 @@ class ColumnIndex : public JobIndex {
         if (it != by_public_id_.end()) ids.add(it->second);
       }
       for (Slot g : ghosts) {
-        const std::string& id = RowAt(g).folded_id;
+        const std::string& id = RowAt(g).FoldedId();
         if (std::find(q.public_ids.begin(), q.public_ids.end(), id) != q.public_ids.end())
           ids.add(g);
       }
@@ -685,14 +747,13 @@ class ColumnIndex : public JobIndex {
     if (q.exclude_imported) all.AndNot(imported_);
     if (q.lineage) {
       // The first version (lineage 0) and the later ones (lineage_).
-      const Roaring* later = lineage_.Find(std::to_string(*q.lineage));
-      Roaring versions = later ? *later : Roaring();
+      auto later = lineage_.find(*q.lineage);
+      Roaring versions = later != lineage_.end() ? later->second : Roaring();
       auto first = slot_of_.find(*q.lineage);
-      if (first != slot_of_.end() && rows_[first->second].job.lineage == 0)
-        versions.add(first->second);
+      if (first != slot_of_.end() && rows_[first->second].lineage == 0) versions.add(first->second);
       for (Slot g : ghosts) {
-        const Indexed& job = RowAt(g).job;
-        if (job.id == *q.lineage && job.lineage == 0) versions.add(g);
+        const Row& row = RowAt(g);
+        if (row.id == *q.lineage && row.lineage == 0) versions.add(g);
       }
       all.And(std::move(versions));
     }
@@ -768,13 +829,16 @@ class ColumnIndex : public JobIndex {
   }
 
   void AndTrigrams(Conjunction& all, const std::string& literal) const {
-    for (const std::string& t : Trigrams(literal)) all.And(trigrams_.Find(t));
+    for (uint32_t t : Trigrams(literal)) {
+      auto it = trigrams_.find(t);
+      all.And(it == trigrams_.end() ? nullptr : &it->second);
+    }
   }
 
   void NarrowBySubstring(Roaring& hits, const std::string& needle) const {
     Roaring keep;
     for (Slot s : hits) {
-      if (RowAt(s).folded_name.find(needle) != std::string::npos) keep.add(s);
+      if (RowAt(s).FoldedName().find(needle) != std::string::npos) keep.add(s);
     }
     hits = std::move(keep);
   }
@@ -820,7 +884,7 @@ class ColumnIndex : public JobIndex {
         int64_t v = NumericValue(col, q.numeric->field, q.now);
         if (v < q.numeric->min || v > q.numeric->max) continue;
       }
-      if (name && !NameMatches(RowAt(s).folded_name, q.name->first, q.name->second)) continue;
+      if (name && !NameMatches(RowAt(s).FoldedName(), q.name->first, q.name->second)) continue;
       keep.add(s);
     }
     hits = std::move(keep);
@@ -833,7 +897,7 @@ class ColumnIndex : public JobIndex {
     IdKey y = IdKeyAt(b);
     if (x.prefix != y.prefix) return x.prefix < y.prefix;
     if (x.prefix2 != y.prefix2) return x.prefix2 < y.prefix2;
-    return RowAt(a).job.public_id < RowAt(b).job.public_id;
+    return RowAt(a).public_id < RowAt(b).public_id;
   }
 
   // Slots are in created order, equal times in no particular order: walk
@@ -983,10 +1047,12 @@ class ColumnIndex : public JobIndex {
     return ranks[static_cast<size_t>(status)];
   }
 
-  static const std::string& StringKey(const Indexed& j, SortField field) {
-    return field == SortField::kName      ? j.display_name
-           : field == SortField::kJobType ? j.job_type()
-                                          : j.description;
+  const std::string& StringKey(const Row& row, SortField field) const {
+    if (field == SortField::kJobType) {
+      constexpr auto kType = static_cast<int>(ExactField::kJobType);
+      return exact_[kType].Value(row.exact[kType]);
+    }
+    return field == SortField::kName ? row.display_name : row.description;
   }
 
   // Keeps only the keys that can rank in [begin, end) and returns how many
@@ -1064,12 +1130,12 @@ class ColumnIndex : public JobIndex {
     if (a.primary != b.primary) return a.primary < b.primary;
     if (a.primary2 != b.primary2) return a.primary2 < b.primary2;
     if (IsStringSort(field)) {
-      int cmp = StringKey(RowAt(a.slot).job, field).compare(StringKey(RowAt(b.slot).job, field));
+      int cmp = StringKey(RowAt(a.slot), field).compare(StringKey(RowAt(b.slot), field));
       if (cmp != 0) return cmp < 0;
     }
     if (a.id != b.id) return a.id < b.id;
     if (a.id2 != b.id2) return a.id2 < b.id2;
-    return RowAt(a.slot).job.public_id < RowAt(b.slot).job.public_id;
+    return RowAt(a.slot).public_id < RowAt(b.slot).public_id;
   }
 
   // The slots at [skip, skip + q.limit) of `slots` ordered by q.sort.
@@ -1138,8 +1204,8 @@ class ColumnIndex : public JobIndex {
       auto field = static_cast<SortField>(f);
       if (!orders_[f]) continue;
       bool same =
-          was.job.public_id == row.job.public_id &&
-          (IsStringSort(field) ? StringKey(was.job, field) == StringKey(row.job, field)
+          was.public_id == row.public_id &&
+          (IsStringSort(field) ? StringKey(was, field) == StringKey(row, field)
                                : PrimaryKey(had, field, 0) == PrimaryKey(columns, field, 0));
       if (!same) moved.push_back(field);
     }
@@ -1201,13 +1267,13 @@ class ColumnIndex : public JobIndex {
   Roaring assign_node_;
   Roaring latest_;
   Roaring imported_;
-  Postings lineage_;  // versions after the first, by lineage number
-  std::unordered_map<std::string, Slot> by_public_id_;  // folded public id → slot
+  std::unordered_map<core::JobNumber, Roaring> lineage_;  // versions after the first
+  std::unordered_map<std::string, Slot> by_public_id_;    // folded public id → slot
   Postings username_;
   Postings quota_name_;
   Postings tags_;
   Postings words_[4];
-  Postings trigrams_;
+  std::unordered_map<uint32_t, Roaring> trigrams_;  // by Trigrams code
   std::map<int64_t, Roaring> numeric_[5];  // by NumericField (kBitmapNumerics only), by value
   // By SortField; built lazily by a search (under orders_mu_ as well), kept
   // current by every write.
