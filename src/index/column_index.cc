@@ -32,6 +32,7 @@
 #include "index/fields.h"
 #include "index/job_index.h"
 #include "index/slot_order.h"
+#include "index/slots_by_key.h"
 #include "text/text.h"
 
 namespace drover::index {
@@ -83,6 +84,40 @@ class Postings {
   std::deque<std::string> values_;  // by id; deque: stable, so ids_ can view them
   std::deque<Roaring> bitmaps_;     // by id
   std::unordered_map<std::string_view, Id> ids_;
+};
+
+// Job number → live slot. Numbers are handed out one by one from 1, so a
+// vector indexed by number: 4 bytes a job, not a hash node's ~40.
+class SlotMap {
+ public:
+  static constexpr Slot kNone = ~Slot{0};
+
+  // The job's slot, or nullptr.
+  const Slot* find(core::JobNumber id) const {
+    auto n = static_cast<size_t>(id);
+    return id >= 0 && n < slots_.size() && slots_[n] != kNone ? &slots_[n] : nullptr;
+  }
+  void Set(core::JobNumber id, Slot slot) {
+    auto n = static_cast<size_t>(id);
+    if (n >= slots_.size()) slots_.resize(std::max(n + 1, slots_.size() * 3 / 2), kNone);
+    if (slots_[n] == kNone) ++size_;
+    slots_[n] = slot;
+  }
+  void erase(core::JobNumber id) {
+    auto n = static_cast<size_t>(id);
+    if (id < 0 || n >= slots_.size() || slots_[n] == kNone) return;
+    slots_[n] = kNone;
+    --size_;
+  }
+  size_t size() const { return size_; }
+  void clear() {
+    slots_.clear();
+    size_ = 0;
+  }
+
+ private:
+  std::vector<Slot> slots_;  // by job number
+  size_t size_ = 0;
 };
 
 constexpr ExactField kExactFields[] = {
@@ -278,16 +313,16 @@ class ColumnIndex : public JobIndex {
     std::unique_lock lock(mu_);
     Row row = Intern(std::move(draft));
     bool keep = BeginChange();
-    auto it = slot_of_.find(job.id);
-    if (it != slot_of_.end() && loading_) {  // not indexed yet: replaced in place
-      if (job.created != columns_[it->second].created) created_sorted_ = false;
-      rows_[it->second] = std::move(row);
-      columns_[it->second] = columns;
-      id_keys_[it->second] = IdKey{columns.id_prefix, columns.id_prefix2};
+    const Slot* it = slot_of_.find(job.id);
+    if (it && loading_) {  // not indexed yet: replaced in place
+      if (job.created != columns_[*it].created) created_sorted_ = false;
+      rows_[*it] = std::move(row);
+      columns_[*it] = columns;
+      id_keys_[*it] = IdKey{columns.id_prefix, columns.id_prefix2};
       return;
     }
-    if (it != slot_of_.end()) {
-      Slot slot = it->second;
+    if (it) {
+      Slot slot = *it;
       std::vector<SortField> moved = OrdersMovedBy(slot, row, columns);
       Slot ghost = keep ? Retire(slot) : RemovePostings(slot);
       if (job.created != columns_[slot].created) created_sorted_ = false;
@@ -304,7 +339,7 @@ class ColumnIndex : public JobIndex {
     rows_.push_back(std::move(row));
     columns_.push_back(columns);
     id_keys_.push_back({columns.id_prefix, columns.id_prefix2});
-    slot_of_[job.id] = slot;
+    slot_of_.Set(job.id, slot);
     if (loading_) return;  // Optimize indexes the whole load at once
     AddPostings(slot);
     Reorder(slot);
@@ -335,12 +370,12 @@ class ColumnIndex : public JobIndex {
 
   void Erase(core::JobNumber id) override {
     std::unique_lock lock(mu_);
-    auto it = slot_of_.find(id);
-    if (it == slot_of_.end()) return;
+    const Slot* it = slot_of_.find(id);
+    if (!it) return;
     bool keep = BeginChange();
-    Slot slot = it->second;
+    Slot slot = *it;
     Slot ghost = keep ? Retire(slot) : RemovePostings(slot);
-    slot_of_.erase(it);  // the slot stays, dead: creation order is kept
+    slot_of_.erase(id);  // the slot stays, dead: creation order is kept
     Unorder(slot);
     EndChange(slot, ghost, keep);
   }
@@ -386,7 +421,7 @@ class ColumnIndex : public JobIndex {
     for (Postings* p : {&username_, &quota_name_, &tags_}) p->ClearBitmaps();
     lineage_.clear();
     trigrams_.clear();
-    by_public_id_.clear();
+    by_public_id_.Clear();
     for (Postings& p : words_) p.ClearBitmaps();
     for (auto& values : numeric_) values.clear();
     for (auto& order : orders_) order.reset();
@@ -399,8 +434,8 @@ class ColumnIndex : public JobIndex {
     std::vector<Slot> order;  // new slot → old slot
     order.reserve(rows_.size());
     for (Slot s = 0; s < rows_.size(); ++s) {
-      auto it = slot_of_.find(rows_[s].id);
-      if (it != slot_of_.end() && it->second == s) order.push_back(s);
+      const Slot* it = slot_of_.find(rows_[s].id);
+      if (it && *it == s) order.push_back(s);
     }
     size_t live = order.size();
     std::sort(order.begin(), order.end(), [&](Slot a, Slot b) {
@@ -436,7 +471,7 @@ class ColumnIndex : public JobIndex {
     slot_of_.clear();
     for (Slot s = 0; s < live; ++s) {
       id_keys_[s] = {columns_[s].id_prefix, columns_[s].id_prefix2};
-      slot_of_[rows_[s].id] = s;
+      slot_of_.Set(rows_[s].id, s);
     }
     created_sorted_ = true;
   }
@@ -494,6 +529,11 @@ class ColumnIndex : public JobIndex {
     return row;
   }
 
+  // A live slot's folded public id (the key of by_public_id_).
+  auto RowKey() const {
+    return [this](Slot s) -> std::string_view { return rows_[s].FoldedId(); };
+  }
+
   const Row& RowAt(Slot s) const { return s & kGhost ? ghost_rows_[s & ~kGhost] : rows_[s]; }
   IdKey IdKeyAt(Slot s) const {
     if (s & kGhost) {
@@ -532,7 +572,7 @@ class ColumnIndex : public JobIndex {
   void AddPostings(Slot slot) {
     live_.add(slot);
     ForEachPosting(rows_[slot], columns_[slot], [slot](Roaring& b) { b.add(slot); });
-    by_public_id_[rows_[slot].FoldedId()] = slot;
+    by_public_id_.Insert(slot, RowKey());
   }
   // Returns kNoGhost: the old version is dropped, not kept.
   Slot RemovePostings(Slot slot) {
@@ -541,10 +581,7 @@ class ColumnIndex : public JobIndex {
     ForgetPublicId(slot);
     return kNoGhost;
   }
-  void ForgetPublicId(Slot slot) {
-    auto it = by_public_id_.find(rows_[slot].FoldedId());
-    if (it != by_public_id_.end() && it->second == slot) by_public_id_.erase(it);
-  }
+  void ForgetPublicId(Slot slot) { by_public_id_.Erase(slot, RowKey()); }
 
   // ==== History (snapshots) =================================================
 
@@ -725,8 +762,8 @@ class ColumnIndex : public JobIndex {
     if (!q.public_ids.empty()) {
       Roaring ids;
       for (const std::string& id : q.public_ids) {
-        auto it = by_public_id_.find(id);
-        if (it != by_public_id_.end()) ids.add(it->second);
+        Slot slot = by_public_id_.Find(id, RowKey());
+        if (slot != SlotsByKey::kNone) ids.add(slot);
       }
       for (Slot g : ghosts) {
         const std::string& id = RowAt(g).FoldedId();
@@ -749,8 +786,8 @@ class ColumnIndex : public JobIndex {
       // The first version (lineage 0) and the later ones (lineage_).
       auto later = lineage_.find(*q.lineage);
       Roaring versions = later != lineage_.end() ? later->second : Roaring();
-      auto first = slot_of_.find(*q.lineage);
-      if (first != slot_of_.end() && rows_[first->second].lineage == 0) versions.add(first->second);
+      const Slot* first = slot_of_.find(*q.lineage);
+      if (first && rows_[*first].lineage == 0) versions.add(*first);
       for (Slot g : ghosts) {
         const Row& row = RowAt(g);
         if (row.id == *q.lineage && row.lineage == 0) versions.add(g);
@@ -1257,7 +1294,7 @@ class ColumnIndex : public JobIndex {
   std::vector<Row> rows_;         // by slot; a deleted job's slot stays, out of live_
   std::vector<Columns> columns_;  // by slot, beside rows_
   std::vector<IdKey> id_keys_;    // by slot, beside rows_
-  std::unordered_map<core::JobNumber, Slot> slot_of_;
+  SlotMap slot_of_;
   bool created_sorted_ = true;  // slots are in non-decreasing created order
   bool loading_ = false;        // between BeginLoad and Optimize: rows without postings
   Roaring live_;
@@ -1268,7 +1305,7 @@ class ColumnIndex : public JobIndex {
   Roaring latest_;
   Roaring imported_;
   std::unordered_map<core::JobNumber, Roaring> lineage_;  // versions after the first
-  std::unordered_map<std::string, Slot> by_public_id_;    // folded public id → slot
+  SlotsByKey by_public_id_;                               // folded public id → live slot
   Postings username_;
   Postings quota_name_;
   Postings tags_;

@@ -49,6 +49,7 @@ class Differential : public ::testing::Test {
     Job job;
     job.id = id;
     job.public_id = "dlc" + std::to_string(rng_() % 1000000000);
+    public_ids_.push_back(job.public_id);
     job.tenant_id = rng_() % 10 == 0 ? "other" : "t1";
     job.workspace_id = Pick(kWorkspaces);
     job.user_id = Pick(kUsers);
@@ -145,6 +146,10 @@ class Differential : public ::testing::Test {
       if (maybe(70)) range.max = Between(4, 30);
       q.numeric = range;
     }
+    if (maybe(5)) {  // by id: some live, some deleted, some never existed
+      for (int i = Between(1, 3); i > 0; --i) q.public_ids.push_back(text::Fold(Pick(public_ids_)));
+      if (maybe(30)) q.public_ids.push_back("dlcnosuchjob");
+    }
     if (maybe(10)) q.latest_only = true;
     if (maybe(10)) q.exclude_imported = true;
     if (maybe(5)) q.lineage = Between(1, 20);
@@ -239,6 +244,7 @@ class Differential : public ::testing::Test {
   }
 
   std::mt19937_64 rng_{20261122};
+  std::vector<std::string> public_ids_;  // of every job made, deleted or not
   std::unique_ptr<JobIndex> scan_ = NewScanIndex();
   std::unique_ptr<JobIndex> column_ = NewColumnIndex();
 };

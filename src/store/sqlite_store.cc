@@ -172,8 +172,12 @@ core::JobNumber SqliteStore::MaxJobNumber() {
 
 void SqliteStore::ForEachJob(const std::function<void(core::Job&&)>& visit) {
   std::lock_guard lock(mu_);
-  Statement s(db_, "SELECT doc FROM jobs ORDER BY id");
-  while (s.Step()) visit(DecodeJob(s.Text(0)));
+  {
+    Statement s(db_, "SELECT doc FROM jobs ORDER BY id");
+    while (s.Step()) visit(DecodeJob(s.Text(0)));
+  }
+  // A full scan fills the page cache with pages no list will read soon.
+  sqlite3_db_release_memory(db_);
 }
 
 std::optional<core::Job> SqliteStore::ReadJob(core::JobNumber id) {
