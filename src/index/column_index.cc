@@ -1260,7 +1260,8 @@ class ColumnIndex : public JobIndex {
     std::unique_ptr<SlotOrder>& order = OrderOf(q.sort);
     uint64_t size = order ? order->size() : live_.cardinality();
     // A walk step is a bit test; sorting costs a key per hit, ~10 steps' worth.
-    if (static_cast<uint64_t>(q.offset + q.limit) * size / count > 8 * count) return nullptr;
+    if (SlotOrder::WalkLength(size, count, static_cast<uint64_t>(q.offset + q.limit)) > 8 * count)
+      return nullptr;
     if (!order) order = BuildOrder(q.sort);
     return order.get();
   }

@@ -59,10 +59,10 @@ class SlotOrder {
     if (stale_.addChecked(slot) && ++stale_count_ > 4 * MergeAt()) Merge();
   }
 
-  // About how many entries Page walks for `hits` (its cardinality) to reach
-  // `end`, were hits spread evenly through the order.
-  uint64_t WalkLength(uint64_t hits, uint64_t end) const {
-    return hits == 0 ? 0 : end * size() / hits;
+  // About how many entries a walk of an order of `size` slots takes to
+  // reach the `end`-th of `hits` (its cardinality), were they spread evenly.
+  static uint64_t WalkLength(uint64_t size, uint64_t hits, uint64_t end) {
+    return hits == 0 ? 0 : end * size / hits;
   }
 
   // Positions [skip, skip + limit) of the slots of `hits` in this order
@@ -75,7 +75,7 @@ class SlotOrder {
     // hit to build, ~2 ns a test); a short one asks the compressed bitmap
     // (~30 ns a test).
     DenseBits bits;
-    if (WalkLength(count, end) > count / 16) bits = DenseBits(hits, stale_);
+    if (WalkLength(size(), count, end) > count / 16) bits = DenseBits(hits, stale_);
     auto member = [&](Slot s) {
       if (s < bits.size()) return bits.Test(s);
       return hits.contains(s) && !stale_.contains(s);

@@ -84,13 +84,10 @@ TEST_F(SlotOrderTest, PagesMatchAFullSortThroughMovesRemovalsAndMerges) {
   }
 }
 
-TEST_F(SlotOrderTest, WalkLengthScalesWithDepthAndSparsity) {
-  std::vector<Slot> slots(1000);
-  for (Slot s = 0; s < 1000; ++s) slots[s] = s;
-  SlotOrder order(std::move(slots));
-  EXPECT_EQ(order.WalkLength(1000, 50), 50u);  // every slot a hit
-  EXPECT_EQ(order.WalkLength(100, 50), 500u);  // one in ten
-  EXPECT_EQ(order.WalkLength(0, 50), 0u);
+TEST(SlotOrder, WalkLengthScalesWithDepthAndSparsity) {
+  EXPECT_EQ(SlotOrder::WalkLength(1000, 1000, 50), 50u);  // every slot a hit
+  EXPECT_EQ(SlotOrder::WalkLength(1000, 100, 50), 500u);  // one in ten
+  EXPECT_EQ(SlotOrder::WalkLength(1000, 0, 50), 0u);
 }
 
 }  // namespace
