@@ -12,12 +12,12 @@ export const bin = process.env.DROVER_BIN || path.resolve(here, '../build/drover
 // The p-th percentile (0–1) of the samples.
 export const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
 
-// Starts the server on a fresh data directory, auth off, on a free port.
-// call(method, path, body) sends JSON over keep-alive connections (at most
-// `connections` at once) and resolves with the parsed 200 body; stop()
-// ends the server and removes its data.
-export async function startServer(extraArgs = [], connections = 8) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'drover-bench-'));
+// Starts the server, auth off, on a free port: on `dataDir`, or on a fresh
+// data directory that stop() removes. call(method, path, body) sends JSON
+// over keep-alive connections (at most `connections` at once) and resolves
+// with the parsed 200 body; stop() ends the server. `pid` is the server's.
+export async function startServer(extraArgs = [], connections = 8, existingDataDir = null) {
+  const dataDir = existingDataDir ?? mkdtempSync(path.join(tmpdir(), 'drover-bench-'));
   const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--auth', 'off', ...extraArgs],
                        { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -43,7 +43,7 @@ export async function startServer(extraArgs = [], connections = 8) {
     agent.destroy();
     server.kill('SIGTERM');
     await new Promise((r) => server.on('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!existingDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  return { port, call, stop };
+  return { port, call, stop, pid: server.pid };
 }

@@ -8,13 +8,12 @@
 // connections) and for PostgreSQL (query + count over a local socket), the
 // ratio per query and the geometric mean; and import rate, start-up time
 // and server RSS.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { bin, pct } from './common.mjs';
+import { bin, pct, startServer } from './common.mjs';
 
 const N = Number(process.env.N || 1_000_000);
 const RUNS = Number(process.env.RUNS || 100);
@@ -127,24 +126,9 @@ async function benchDrover() {
   const importSeconds = (performance.now() - t0) / 1000;
   console.log(`drover import: ${out.trim()}`);
   const start = performance.now();
-  const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--auth', 'off'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const port = await new Promise((resolve, reject) => {
-    const on = (c) => { log += c; const m = /listening on [\d.]+:(\d+)/.exec(log); if (m) resolve(Number(m[1])); };
-    server.stdout.on('data', on);
-    server.stderr.on('data', on);
-    server.on('exit', (code) => reject(new Error(`drover exited ${code}: ${log}`)));
-  });
+  const server = await startServer([], 2, dataDir);
   const startup = (performance.now() - start) / 1000;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
-  const get = (q) => new Promise((resolve, reject) => {
-    const qs = new URLSearchParams(q).toString();
-    http.get({ host: '127.0.0.1', port, path: `/api/v1/jobs?${qs}`, agent }, (res) => {
-      let body = '';
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(body))));
-    }).on('error', reject);
-  });
+  const get = (q) => server.call('GET', `/api/v1/jobs?${new URLSearchParams(q)}`);
   // Steady state, as for the databases below: a few untimed rounds of the
   // whole mix first (the client's JIT, the server's first use of each
   // sort order and of the pages it reads).
@@ -182,9 +166,7 @@ async function benchDrover() {
   const rps1 = await throughput(1);
   const rps2 = await throughput(2);
   const rss = Number(readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
-  server.kill('SIGTERM');
-  await new Promise((r) => server.on('exit', r));
-  agent.destroy();
+  await server.stop();
   return { results, rps1, rps2, startup, rss, importRate: N / importSeconds };
 }
 

@@ -37,7 +37,6 @@ class SlotOrder {
   explicit SlotOrder(std::vector<Slot> sorted) : base_(std::move(sorted)) {}
 
   size_t size() const { return base_.size() + loose_.size(); }
-  size_t loose() const { return loose_.size(); }
 
   // The slot is new or its key changed: it goes where `less` now puts it.
   template <class Less>
