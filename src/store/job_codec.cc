@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/error.h"
+#include "core/json_reader.h"
 
 namespace drover::store {
 
@@ -181,55 +182,86 @@ json::value ToJson(const core::PodState& p) {
 }
 
 // ---- decoding -------------------------------------------------------------
+// Without a tree: decoding runs once per job at start-up and fifty times per
+// list page.
 
-void FromJson(const json::value& v, std::string& out) { out = json::value_to<std::string>(v); }
-void FromJson(const json::value& v, int64_t& out) { out = v.to_number<int64_t>(); }
-void FromJson(const json::value& v, uint64_t& out) { out = v.to_number<uint64_t>(); }
-void FromJson(const json::value& v, bool& out) { out = v.as_bool(); }
-void FromJson(const json::value& v, core::Visibility& out) {
-  out = static_cast<core::Visibility>(v.to_number<int>());
+using core::JsonReader;
+
+void Read(JsonReader& r, std::string& out) { r.String(out); }
+void Read(JsonReader& r, int64_t& out) { out = r.Int(); }
+void Read(JsonReader& r, uint64_t& out) { out = r.Uint(); }
+void Read(JsonReader& r, bool& out) { out = r.Bool(); }
+void Read(JsonReader& r, core::Visibility& out) { out = static_cast<core::Visibility>(r.Int()); }
+void Read(JsonReader& r, core::TrainingStatus& out) {
+  out = static_cast<core::TrainingStatus>(r.Int());
 }
-void FromJson(const json::value& v, core::TrainingStatus& out) {
-  out = static_cast<core::TrainingStatus>(v.to_number<int>());
+void Read(JsonReader& r, std::map<std::string, std::string>& out) {
+  r.BeginObject();
+  for (std::string_view key; r.NextKey(key);) {
+    std::string name(key);
+    r.String(out[std::move(name)]);
+  }
 }
-void FromJson(const json::value& v, std::map<std::string, std::string>& out) {
-  for (const auto& kv : v.as_object())
-    out[std::string(kv.key())] = json::value_to<std::string>(kv.value());
-}
-void FromJson(const json::value& v, RoleSpec& out);
-void FromJson(const json::value& v, StatusEvent& out);
-void FromJson(const json::value& v, core::PodState& out);
+void Read(JsonReader& r, RoleSpec& out);
+void Read(JsonReader& r, StatusEvent& out);
+void Read(JsonReader& r, core::PodState& out);
 template <class T>
-void FromJson(const json::value& v, std::vector<T>& out) {
-  for (const json::value& item : v.as_array()) FromJson(item, out.emplace_back());
+void Read(JsonReader& r, std::vector<T>& out) {
+  r.BeginArray();
+  while (r.NextElement()) Read(r, out.emplace_back());
 }
 
-// Absent keys keep the member's default, so old documents decode. The
-// encoder wrote the keys in visiting order, so the next member is checked
-// first and a lookup by key is the fallback.
-struct Decoder {
-  explicit Decoder(const json::object& object) : in(object), next(object.begin()) {}
-  const json::object& in;
-  mutable json::object::const_iterator next;
+// Reads the members in visiting order: the next field is either the next
+// key of the document or absent (left at its default, as the encoder
+// left it out).
+struct InOrder {
+  JsonReader& r;
+  std::string_view key;
+  bool more;
   template <class T>
-  void operator()(const char* key, T& value) const {
-    const json::value* v = nullptr;
-    if (next != in.end() && next->key() == key) {
-      v = &next->value();
-      ++next;
-    } else {
-      v = in.if_contains(key);
+  void operator()(const char* name, T& member) {
+    if (more && key == name) {
+      Read(r, member);
+      more = r.NextKey(key);
     }
-    if (v) FromJson(*v, value);
   }
 };
 
-void FromJson(const json::value& v, RoleSpec& out) { VisitRoleFields(out, Decoder(v.as_object())); }
-void FromJson(const json::value& v, StatusEvent& out) {
-  VisitEventFields(out, Decoder(v.as_object()));
+// Reads one object into `record`. One pass suffices for what the encoder
+// wrote; a document in another order, or with a key this version does not
+// know, is read again from the start, member by member, by key.
+template <class T, class Visit>
+void ReadRecord(JsonReader& r, T& record, Visit visit) {
+  size_t start = r.Position();
+  r.BeginObject();
+  InOrder in{r, {}, false};
+  in.more = r.NextKey(in.key);
+  visit(record, in);
+  if (!in.more) return;
+  record = T{};
+  r.Seek(start);
+  r.BeginObject();
+  for (std::string_view key; r.NextKey(key);) {
+    std::string name(key);
+    bool known = false;
+    visit(record, [&](const char* field, auto& member) {
+      if (!known && name == field) {
+        Read(r, member);
+        known = true;
+      }
+    });
+    if (!known) r.Skip();
+  }
 }
-void FromJson(const json::value& v, core::PodState& out) {
-  VisitPodFields(out, Decoder(v.as_object()));
+
+void Read(JsonReader& r, RoleSpec& out) {
+  ReadRecord(r, out, [](RoleSpec& x, auto&& f) { VisitRoleFields(x, f); });
+}
+void Read(JsonReader& r, StatusEvent& out) {
+  ReadRecord(r, out, [](StatusEvent& x, auto&& f) { VisitEventFields(x, f); });
+}
+void Read(JsonReader& r, core::PodState& out) {
+  ReadRecord(r, out, [](core::PodState& x, auto&& f) { VisitPodFields(x, f); });
 }
 
 }  // namespace
@@ -240,12 +272,10 @@ std::string EncodeJob(const Job& job) {
 
 Job DecodeJob(std::string_view document) {
   try {
-    // Parse into a stack buffer: no per-node malloc and free.
-    unsigned char buffer[16384];
-    json::monotonic_resource arena(buffer, sizeof buffer);
-    json::value v = json::parse(document, &arena);
+    JsonReader r(document);
     Job job;
-    VisitJobFields(job, Decoder(v.as_object()));
+    ReadRecord(r, job, [](Job& x, auto&& f) { VisitJobFields(x, f); });
+    if (!r.AtEnd()) throw JsonReader::Error("text after the document");
     return job;
   } catch (const std::exception& e) {
     throw core::Error(core::ErrorCode::kInternal, std::string("corrupt stored job: ") + e.what());

@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "core/error.h"
-#include "store/job_codec.h"
 #include "testing/temp_dir.h"
 
 namespace drover::store {
@@ -39,44 +38,6 @@ std::string Dump(Store& store) {
   store.ForEachJob(
       [&](core::Job&& job) { out += std::to_string(job.id) + ":" + job.display_name + " "; });
   return out;
-}
-
-TEST_F(SqliteStoreTest, CodecRoundTripsEveryField) {
-  core::Job job = MakeJob(7, "训练-job");
-  job.extras = R"({"UserVpc":{"VpcId":"v"}})";
-  job.envs = {{"A", "1"}};
-  job.visibility = core::Visibility::kPublic;
-  job.status = core::TrainingStatus::kStopped;
-  job.enable_assign_node = job.imported = true;
-  job.finished = job.stopped = 99;
-  EXPECT_EQ(DecodeJob(EncodeJob(job)), job);
-}
-
-TEST_F(SqliteStoreTest, DocumentsLeaveOutDefaultsAndStillRoundTrip) {
-  core::Job plain;
-  plain.id = 1;
-  std::string doc = EncodeJob(plain);
-  EXPECT_EQ(doc.find("\"description\""), std::string::npos) << doc;  // empty: left out
-  EXPECT_EQ(doc.find("\"latest\""), std::string::npos) << doc;       // default true
-  EXPECT_EQ(DecodeJob(doc), plain);
-  // Values that differ from a non-zero default, and zeros where the
-  // default is not zero, are written and read back.
-  core::Job odd = MakeJob(2, "x");
-  odd.priority = 0;
-  odd.latest = false;
-  odd.version = 0;
-  odd.roles[0].pod_count = 0;
-  EXPECT_EQ(DecodeJob(EncodeJob(odd)), odd);
-  EXPECT_LT(EncodeJob(plain).size(), EncodeJob(odd).size());
-}
-
-TEST_F(SqliteStoreTest, CorruptDocumentIsAnInternalError) {
-  try {
-    DecodeJob("{not json");
-    FAIL();
-  } catch (const core::Error& e) {
-    EXPECT_EQ(e.code(), core::ErrorCode::kInternal);
-  }
 }
 
 TEST_F(SqliteStoreTest, AppliesBatchesWithIncreasingRevisions) {

@@ -4,6 +4,7 @@
 
 #include "api/http/params.h"
 #include "core/error.h"
+#include "core/json_reader.h"
 #include "core/quantity.h"
 #include "text/text.h"
 
@@ -16,14 +17,6 @@ namespace {
 
 // The part of Job::extras this dialect owns.
 constexpr const char* kExtrasKey = "dlc";
-
-json::object DlcExtras(const Job& job, json::storage_ptr sp = {}) {
-  json::value all = json::parse(job.extras, sp);
-  if (json::value* mine = all.as_object().if_contains(kExtrasKey); mine && mine->is_object()) {
-    return std::move(mine->get_object());
-  }
-  return json::object(sp);
-}
 
 // ==== Vocabulary ============================================================
 
@@ -319,29 +312,69 @@ class Members {
   std::vector<std::string_view> written_;
 };
 
-// The members of `extras` not yet written; UserVpc's ExtendedCIDRs is
-// answered as ExtendedCidrs (the response's spelling).
-void WritePassThrough(Members& m, const json::object& extras) {
-  for (const auto& kv : extras) {
-    if (m.Written(kv.key())) continue;
-    if (kv.key() == "UserVpc" && kv.value().is_object()) {
-      json::object vpc = kv.value().get_object();
-      if (json::value* cidrs = vpc.if_contains("ExtendedCIDRs")) {
-        vpc["ExtendedCidrs"] = *cidrs;
-        vpc.erase("ExtendedCIDRs");
-      }
-      m.writer().Key(kv.key()).Value(vpc);
+// The text of the member `key` of the JSON object `object` when it is of
+// `kind`, else empty.
+std::string_view MemberText(std::string_view object, std::string_view key,
+                            core::JsonReader::Kind kind) {
+  core::JsonReader r(object);
+  r.BeginObject();
+  for (std::string_view k; r.NextKey(k);) {
+    if (k == key && r.Peek() == kind) return r.Skip();
+    r.Skip();
+  }
+  return {};
+}
+
+// UserVpc as the client sent it, its ExtendedCIDRs answered as
+// ExtendedCidrs (the response's spelling).
+void WriteUserVpc(JsonWriter& w, std::string_view vpc) {
+  bool renamed = !MemberText(vpc, "ExtendedCIDRs", core::JsonReader::Kind::kArray).empty();
+  core::JsonReader r(vpc);
+  r.BeginObject();
+  w.BeginObject();
+  for (std::string_view key; r.NextKey(key);) {
+    if (key == "ExtendedCIDRs") {
+      w.Key("ExtendedCidrs").Raw(r.Skip());
+    } else if (key == "ExtendedCidrs" && renamed) {
+      r.Skip();
     } else {
-      m.writer().Key(kv.key()).Value(kv.value());
+      w.Key(key).Raw(r.Skip());
+    }
+  }
+  w.EndObject();
+}
+
+// The members of the JSON object `sent` not yet written, copied as text.
+void WritePassThrough(Members& m, std::string_view sent) {
+  core::JsonReader r(sent);
+  r.BeginObject();
+  for (std::string_view key; r.NextKey(key);) {
+    if (m.Written(key)) {
+      r.Skip();
+      continue;
+    }
+    m.writer().Key(key);
+    if (key == "UserVpc" && r.Peek() == core::JsonReader::Kind::kObject) {
+      WriteUserVpc(m.writer(), r.Skip());
+    } else {
+      m.writer().Raw(r.Skip());
     }
   }
 }
 
 // The JobSpecs as the client sent them, with the modeled fields current.
-void WriteRoles(JsonWriter& w, const Job& job, const json::object& extras) {
-  const json::array* sent = nullptr;
-  if (const json::value* v = extras.if_contains("JobSpecs"); v && v->is_array())
-    sent = &v->get_array();
+void WriteRoles(JsonWriter& w, const Job& job, std::string_view extras) {
+  std::vector<std::string_view> sent;  // each role's object, empty if not one
+  if (std::string_view specs = MemberText(extras, "JobSpecs", core::JsonReader::Kind::kArray);
+      !specs.empty()) {
+    core::JsonReader r(specs);
+    r.BeginArray();
+    while (r.NextElement()) {
+      bool object = r.Peek() == core::JsonReader::Kind::kObject;
+      std::string_view text = r.Skip();
+      sent.push_back(object ? text : std::string_view());
+    }
+  }
   w.BeginArray();
   for (size_t i = 0; i < job.roles.size(); ++i) {
     const core::RoleSpec& role = job.roles[i];
@@ -351,8 +384,7 @@ void WriteRoles(JsonWriter& w, const Job& job, const json::object& extras) {
     spec.Member("Image", role.image);
     spec.Member("PodCount", role.pod_count);
     if (!role.instance_type.empty()) spec.Member("EcsSpec", role.instance_type);
-    if (sent && i < sent->size() && (*sent)[i].is_object())
-      WritePassThrough(spec, (*sent)[i].get_object());
+    if (i < sent.size() && !sent[i].empty()) WritePassThrough(spec, sent[i]);
     w.EndObject();
   }
   w.EndArray();
@@ -407,8 +439,8 @@ void WritePods(JsonWriter& w, const Job& job, core::TimeMs now) {
 }  // namespace
 
 void WriteJob(JsonWriter& w, const Job& job, JobView view, core::TimeMs now) {
-  json::monotonic_resource arena;
-  json::object extras = DlcExtras(job, &arena);
+  std::string_view extras = MemberText(job.extras, kExtrasKey, core::JsonReader::Kind::kObject);
+  if (extras.empty()) extras = "{}";
   Members m(w);
   m.Member("JobId", job.public_id);
   m.Member("DisplayName", job.display_name);

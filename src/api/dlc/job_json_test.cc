@@ -168,5 +168,16 @@ TEST(WriteJob, ModeledFieldsWinOverPassThroughOnes) {
   EXPECT_EQ(item["UserVpc"], json::parse(R"({"VpcId": "v1", "ExtendedCidrs": ["10.0.0.0/8"]})"));
 }
 
+// The request's spelling wins when a client sent both.
+TEST(WriteJob, UserVpcAnswersExtendedCidrsOnce) {
+  json::object body = ValidBody();
+  body["UserVpc"] = json::parse(
+      R"({"ExtendedCidrs": ["1.0.0.0/8"], "VpcId": "v1", "ExtendedCIDRs": ["10.0.0.0/8"]})");
+  std::string text = JobJson(ParseCreateJob(json::serialize(body)), JobView::kDetail, 0);
+  EXPECT_EQ(json::parse(text).as_object()["UserVpc"],
+            json::parse(R"({"VpcId": "v1", "ExtendedCidrs": ["10.0.0.0/8"]})"));
+  EXPECT_EQ(text.find("1.0.0.0"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace drover::api::dlc

@@ -4,6 +4,8 @@
 #include <boost/json/value.hpp>
 #include <charconv>
 
+#include "core/json_reader.h"
+
 namespace drover::api {
 
 JsonWriter& JsonWriter::Key(std::string_view key) {
@@ -51,17 +53,23 @@ JsonWriter& JsonWriter::Value(const boost::json::value& v) {
   return *this;
 }
 
+JsonWriter& JsonWriter::Raw(std::string_view json_text) {
+  Separate();
+  out_ += json_text;
+  need_comma_ = true;
+  return *this;
+}
+
 // Escapes what JSON requires (quote, backslash, control characters);
 // UTF-8 passes through. Runs without escapes are appended whole.
 void JsonWriter::Quoted(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out_ += '"';
   size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+  for (size_t i = core::FindJsonSpecial(s, 0); i < s.size(); i = core::FindJsonSpecial(s, run)) {
     out_.append(s.data() + run, i - run);
     run = i + 1;
+    auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"':
         out_ += "\\\"";

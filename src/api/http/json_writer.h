@@ -29,6 +29,9 @@ class JsonWriter {
   JsonWriter& Bool(bool v);
   JsonWriter& Null();
   JsonWriter& Value(const boost::json::value& v);  // any parsed JSON, as it is
+  // A value's JSON text, copied as it is: the caller vouches that it is one
+  // well-formed value (core::JsonReader::Skip's result is).
+  JsonWriter& Raw(std::string_view json_text);
 
   JsonWriter& Member(std::string_view key, std::string_view s) { return Key(key).String(s); }
   JsonWriter& Member(std::string_view key, const char* s) { return Key(key).String(s); }
