@@ -26,9 +26,11 @@
 #include <roaring/roaring.hh>
 #include <shared_mutex>
 #include <span>
+#include <thread>
 #include <unordered_map>
 
 #include "index/continuation.h"
+#include "index/dictionary.h"
 #include "index/fields.h"
 #include "index/job_index.h"
 #include "index/slot_order.h"
@@ -53,27 +55,24 @@ constexpr Slot kNoGhost = ~Slot{0};
 // taking its postings back out needs no lookup.
 class Postings {
  public:
-  using Id = uint32_t;
+  using Id = Dictionary::Id;
 
   // The value's id; a new value gets the next one (ids are never reused).
   Id Intern(std::string_view value) {
-    auto it = ids_.find(value);
-    if (it != ids_.end()) return it->second;
-    auto id = static_cast<Id>(values_.size());
-    values_.emplace_back(value);
-    bitmaps_.emplace_back();
-    ids_.emplace(values_.back(), id);
+    Id id = values_.Intern(value);
+    if (id == bitmaps_.size()) bitmaps_.emplace_back();
     return id;
   }
   Roaring& At(Id id) { return bitmaps_[id]; }
-  const std::string& Value(Id id) const { return values_[id]; }
+  const std::string& Value(Id id) const { return values_.Value(id); }
   const Roaring* Find(std::string_view value) const {
-    auto it = ids_.find(value);
-    return it == ids_.end() ? nullptr : &bitmaps_[it->second];
+    Id id = values_.Find(value);
+    return id == Dictionary::kNone ? nullptr : &bitmaps_[id];
   }
   template <class F>
   void ForEach(F&& f) const {
-    for (size_t id = 0; id < values_.size(); ++id) f(values_[id], bitmaps_[id]);
+    for (size_t id = 0; id < bitmaps_.size(); ++id)
+      f(values_.Value(static_cast<Id>(id)), bitmaps_[id]);
   }
   // Empties every bitmap; the values keep their ids (rows hold them).
   void ClearBitmaps() {
@@ -81,9 +80,8 @@ class Postings {
   }
 
  private:
-  std::deque<std::string> values_;  // by id; deque: stable, so ids_ can view them
-  std::deque<Roaring> bitmaps_;     // by id
-  std::unordered_map<std::string_view, Id> ids_;
+  Dictionary values_;
+  std::deque<Roaring> bitmaps_;  // by id
 };
 
 // Job number → live slot. Numbers are handed out one by one from 1, so a
@@ -311,39 +309,17 @@ class ColumnIndex : public JobIndex {
     Draft draft = MakeDraft(job);
     Columns columns = ColumnsOf(job);
     std::unique_lock lock(mu_);
-    Row row = Intern(std::move(draft));
-    bool keep = BeginChange();
-    const Slot* it = slot_of_.find(job.id);
-    if (it && loading_) {  // not indexed yet: replaced in place
-      if (job.created != columns_[*it].created) created_sorted_ = false;
-      rows_[*it] = std::move(row);
-      columns_[*it] = columns;
-      id_keys_[*it] = IdKey{columns.id_prefix, columns.id_prefix2};
-      return;
-    }
-    if (it) {
-      Slot slot = *it;
-      std::vector<SortField> moved = OrdersMovedBy(slot, row, columns);
-      Slot ghost = keep ? Retire(slot) : RemovePostings(slot);
-      if (job.created != columns_[slot].created) created_sorted_ = false;
-      rows_[slot] = std::move(row);
-      columns_[slot] = columns;
-      id_keys_[slot] = IdKey{columns.id_prefix, columns.id_prefix2};
-      AddPostings(slot);
-      for (SortField field : moved) OrderOf(field)->Place(slot, SlotLess{this, field});
-      EndChange(slot, ghost, keep);
-      return;
-    }
-    Slot slot = static_cast<Slot>(rows_.size());
-    if (!columns_.empty() && job.created < columns_.back().created) created_sorted_ = false;
-    rows_.push_back(std::move(row));
-    columns_.push_back(columns);
-    id_keys_.push_back({columns.id_prefix, columns.id_prefix2});
-    slot_of_.Set(job.id, slot);
-    if (loading_) return;  // Optimize indexes the whole load at once
-    AddPostings(slot);
-    Reorder(slot);
-    EndChange(slot, kNoGhost, keep);
+    Apply(job, std::move(draft), columns);
+  }
+
+  // The rows are worked out first, then applied under one hold of the lock.
+  void UpsertMany(std::span<const Job> jobs) override {
+    std::vector<std::pair<Draft, Columns>> drafts;
+    drafts.reserve(jobs.size());
+    for (const Job& job : jobs) drafts.emplace_back(MakeDraft(job), ColumnsOf(job));
+    std::unique_lock lock(mu_);
+    for (size_t i = 0; i < jobs.size(); ++i)
+      Apply(jobs[i], std::move(drafts[i].first), drafts[i].second);
   }
 
   void BeginLoad() override {
@@ -363,7 +339,7 @@ class ColumnIndex : public JobIndex {
       indexed = false;
     }
     if (!indexed) {
-      for (Slot slot = 0; slot < rows_.size(); ++slot) AddPostings(slot);
+      AddAllPostings();
     }
     live_.runOptimize();
   }
@@ -403,6 +379,43 @@ class ColumnIndex : public JobIndex {
   }
 
  private:
+  // Upsert's change, under the lock.
+  void Apply(const Job& job, Draft draft, const Columns& columns) {
+    Row row = Intern(std::move(draft));
+    bool keep = BeginChange();
+    const Slot* it = slot_of_.find(job.id);
+    if (it && loading_) {  // not indexed yet: replaced in place
+      if (job.created != columns_[*it].created) created_sorted_ = false;
+      rows_[*it] = std::move(row);
+      columns_[*it] = columns;
+      id_keys_[*it] = IdKey{columns.id_prefix, columns.id_prefix2};
+      return;
+    }
+    if (it) {
+      Slot slot = *it;
+      std::vector<SortField> moved = OrdersMovedBy(slot, row, columns);
+      Slot ghost = keep ? Retire(slot) : RemovePostings(slot);
+      if (job.created != columns_[slot].created) created_sorted_ = false;
+      rows_[slot] = std::move(row);
+      columns_[slot] = columns;
+      id_keys_[slot] = IdKey{columns.id_prefix, columns.id_prefix2};
+      AddPostings(slot);
+      for (SortField field : moved) OrderOf(field)->Place(slot, SlotLess{this, field});
+      EndChange(slot, ghost, keep);
+      return;
+    }
+    Slot slot = static_cast<Slot>(rows_.size());
+    if (!columns_.empty() && job.created < columns_.back().created) created_sorted_ = false;
+    rows_.push_back(std::move(row));
+    columns_.push_back(columns);
+    id_keys_.push_back({columns.id_prefix, columns.id_prefix2});
+    slot_of_.Set(job.id, slot);
+    if (loading_) return;  // Optimize indexes the whole load at once
+    AddPostings(slot);
+    Reorder(slot);
+    EndChange(slot, kNoGhost, keep);
+  }
+
   // ==== Rows and postings ===================================================
 
   // Everything derived from the rows (postings, history, kept orders),
@@ -546,9 +559,15 @@ class ColumnIndex : public JobIndex {
     return s & kGhost ? ghost_columns_[s & ~kGhost] : columns_[s];
   }
 
-  // Every bitmap a row's slot is in, but live_.
+  // Every bitmap a row's slot is in, but live_: the field half and the
+  // text half, which share no bitmap (Optimize fills them on two threads).
   template <class F>
   void ForEachPosting(const Row& row, const Columns& columns, F&& f) {
+    ForEachFieldPosting(row, columns, f);
+    ForEachTextPosting(row, f);
+  }
+  template <class F>
+  void ForEachFieldPosting(const Row& row, const Columns& columns, F&& f) {
     for (NumericField field : kBitmapNumerics) {
       f(numeric_[static_cast<int>(field)][NumericValue(columns, field, 0)]);
     }
@@ -562,6 +581,9 @@ class ColumnIndex : public JobIndex {
     if (row.lineage != 0) f(lineage_[row.lineage]);  // later versions only
     f(username_.At(row.username));
     f(quota_name_.At(row.quota_name));
+  }
+  template <class F>
+  void ForEachTextPosting(const Row& row, F&& f) {
     for (Postings::Id tag : row.Tags()) f(tags_.At(tag));
     for (int field = 0; field < 4; ++field) {
       for (Postings::Id w : row.Words(field)) f(words_[field].At(w));
@@ -573,6 +595,19 @@ class ColumnIndex : public JobIndex {
     live_.add(slot);
     ForEachPosting(rows_[slot], columns_[slot], [slot](Roaring& b) { b.add(slot); });
     by_public_id_.Insert(slot, RowKey());
+  }
+  // AddPostings for every slot, the two halves on two threads.
+  void AddAllPostings() {
+    std::thread text([this] {
+      for (Slot slot = 0; slot < rows_.size(); ++slot)
+        ForEachTextPosting(rows_[slot], [slot](Roaring& b) { b.add(slot); });
+    });
+    for (Slot slot = 0; slot < rows_.size(); ++slot) {
+      live_.add(slot);
+      ForEachFieldPosting(rows_[slot], columns_[slot], [slot](Roaring& b) { b.add(slot); });
+      by_public_id_.Insert(slot, RowKey());
+    }
+    text.join();
   }
   // Returns kNoGhost: the old version is dropped, not kept.
   Slot RemovePostings(Slot slot) {

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <span>
+#include <thread>
 
 #include "core/error.h"
 #include "index/job_index.h"
@@ -281,6 +283,28 @@ TEST_F(Differential, ColumnEngineAnswersExactlyAsTheScanEngine) {
   column_->Optimize();  // renumbers, leaving the deleted slots out
   EXPECT_EQ(column_->Size(), scan_->Size());
   ExpectSameAnswers(500);
+}
+
+// As at start-up: batches from two threads at once (UpsertMany), some jobs
+// twice (the later version wins), then Optimize.
+TEST_F(Differential, ABulkLoadFromTwoThreadsAnswersAsTheScanEngine) {
+  std::vector<Job> jobs;
+  for (core::JobNumber id = 1; id <= 3000; ++id) jobs.push_back(RandomJob(id));
+  std::vector<Job> again(jobs.begin(), jobs.begin() + 300);
+  for (Job& job : again) job.status = TrainingStatus::kFailed;
+  column_->BeginLoad();
+  std::span<const Job> all(jobs);
+  std::thread other([&] {
+    for (size_t at = 0; at < 1500; at += 100) column_->UpsertMany(all.subspan(at, 100));
+  });
+  for (size_t at = 1500; at < 3000; at += 100) column_->UpsertMany(all.subspan(at, 100));
+  other.join();
+  column_->UpsertMany(again);
+  column_->Optimize();
+  for (const Job& job : jobs) scan_->Upsert(job);
+  for (const Job& job : again) scan_->Upsert(job);
+  EXPECT_EQ(column_->Size(), 3000u);
+  ExpectSameAnswers(1500);
 }
 
 TEST_F(Differential, AnInsertOutOfCreationOrderKeepsAnswersExact) {

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <memory>
+#include <span>
 
 #include "index/query.h"
 
@@ -24,11 +25,17 @@ class JobIndex {
   virtual ~JobIndex() = default;
   // Adds the job, or replaces the indexed state of the job with its id.
   virtual void Upsert(const core::Job& job) = 0;
+  // Upsert of each, in order; an engine may do the work that needs no
+  // lock for all of them first.
+  virtual void UpsertMany(std::span<const core::Job> jobs) {
+    for (const core::Job& job : jobs) Upsert(job);
+  }
   // Removes the job; a missing id is ignored.
   virtual void Erase(core::JobNumber id) = 0;
   virtual Page Search(const JobQuery& query) const = 0;
   // Starts a bulk load (at start, into an empty index): the Upserts until
-  // Optimize may be held unsearchable and indexed all at once by it.
+  // Optimize, from any number of threads at once, may be held unsearchable
+  // and indexed all at once by it.
   virtual void BeginLoad() {}
   // Ends a bulk load, and tidies internal layout; optional otherwise.
   virtual void Optimize() {}

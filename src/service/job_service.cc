@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/ids.h"
+#include "service/load_index.h"
 #include "text/text.h"
 
 namespace drover::service {
@@ -43,9 +44,7 @@ void CheckCanChange(const Principal& who, const Job& job) {
 
 JobService::JobService(store::Store& store, index::JobIndex& index, const core::Clock& clock)
     : store_(store), index_(index), clock_(clock), last_number_(store.MaxJobNumber()) {
-  index_.BeginLoad();
-  store_.ForEachJob([&](Job&& job) { index_.Upsert(job); });
-  index_.Optimize();
+  LoadIndex(store_, index_);
 }
 
 Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {

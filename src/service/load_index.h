@@ -1,0 +1,15 @@
+// LoadIndex: fills an empty JobIndex from the store at start-up, on two
+// threads. The calling thread reads and decodes the store's jobs; an
+// indexer thread takes them in batches (JobIndex::UpsertMany); then
+// Optimize indexes the whole load. Throws what the store throws (a corrupt
+// document), after the indexer has stopped.
+#pragma once
+
+#include "index/job_index.h"
+#include "store/store.h"
+
+namespace drover::service {
+
+void LoadIndex(store::Store& store, index::JobIndex& index);
+
+}  // namespace drover::service
