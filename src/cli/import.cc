@@ -3,11 +3,12 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <iostream>
+#include <thread>
 #include <unordered_set>
 
 #include "api/dlc/import.h"
+#include "core/bounded_queue.h"
 #include "core/error.h"
 #include "store/job_codec.h"
 #include "store/sqlite_store.h"
@@ -29,8 +30,7 @@ int Import(const ImportOptions& options) {
 
   store->BeginBulkLoad();
   auto start = std::chrono::steady_clock::now();
-  size_t imported = 0, skipped = 0, line_number = 0;
-  // Parsing the next chunk (one thread) overlaps writing this one (another).
+  size_t imported = 0, skipped = 0;
   struct Parsed {
     std::vector<store::Mutation> puts;  // encoded here, off the writing thread
     std::vector<std::string> errors;
@@ -43,7 +43,7 @@ int Import(const ImportOptions& options) {
   };
   // Job numbers follow the store's, one per line (a skipped line leaves a gap).
   const core::JobNumber base = next_number;
-  auto parse = [&options, base](std::vector<std::string> lines, size_t first_line) {
+  auto parse = [&options, base](const std::vector<std::string>& lines, size_t first_line) {
     Parsed out;
     for (size_t i = 0; i < lines.size(); ++i) {
       if (lines[i].find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -52,8 +52,7 @@ int Import(const ImportOptions& options) {
             store::Mutation::Put(api::dlc::ParseImportedJob(lines[i], options.tenant));
         put.job.id = base + first_line + i;
         put.encoded = store::EncodeJob(put.job);
-        // The writer needs only the id and public id beside the document;
-        // the rest is freed here, on the thread that allocated it.
+        // The writer needs only the id and public id beside the document.
         core::Job slim;
         slim.id = put.job.id;
         slim.public_id = std::move(put.job.public_id);
@@ -66,31 +65,46 @@ int Import(const ImportOptions& options) {
     }
     return out;
   };
-  std::vector<std::string> lines;
-  std::future<Parsed> next;
-  if (read_chunk(lines)) next = std::async(std::launch::async, parse, lines, line_number + 1);
-  line_number += lines.size();
-  while (next.valid()) {
-    Parsed chunk = next.get();
-    if (read_chunk(lines)) {
-      next = std::async(std::launch::async, parse, lines, line_number + 1);
+  // A parser thread reads and parses chunks while this thread writes the
+  // ones before: at most two chunks wait between them.
+  core::BoundedQueue<Parsed> parsed(2);
+  core::Spent<Parsed> written;  // freed by the parser, which made them
+  std::thread parser([&] {
+    std::vector<std::string> lines;
+    size_t line_number = 0;
+    while (read_chunk(lines)) {
+      written.Take();
+      if (!parsed.Push(parse(lines, line_number + 1))) break;
       line_number += lines.size();
+      lines = {};
     }
-    for (const std::string& error : chunk.errors) std::cerr << error << "\n";
-    skipped += chunk.errors.size();
-    std::vector<store::Mutation> batch;
-    for (store::Mutation& put : chunk.puts) {
-      if (!seen.insert(put.job.public_id).second) {
-        std::cerr << options.file << ": skipped: JobId " << put.job.public_id
-                  << " exists already\n";
-        ++skipped;
-        continue;
+    parsed.Close();
+  });
+  try {
+    for (Parsed chunk; parsed.Pop(chunk);) {
+      for (const std::string& error : chunk.errors) std::cerr << error << "\n";
+      skipped += chunk.errors.size();
+      std::vector<store::Mutation> batch;
+      for (store::Mutation& put : chunk.puts) {
+        if (!seen.insert(put.job.public_id).second) {
+          std::cerr << options.file << ": skipped: JobId " << put.job.public_id
+                    << " exists already\n";
+          ++skipped;
+          continue;
+        }
+        batch.push_back(std::move(put));
       }
-      batch.push_back(std::move(put));
+      if (!batch.empty()) store->Apply(batch);
+      imported += batch.size();
+      chunk.puts = std::move(batch);
+      written.GiveBack(std::move(chunk));
     }
-    if (!batch.empty()) store->Apply(batch);
-    imported += batch.size();
+  } catch (...) {
+    parsed.Close();  // the parser stops at its next chunk
+    parser.join();
+    throw;
   }
+  parser.join();
   store->EndBulkLoad();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "imported " << imported << " jobs (" << skipped << " skipped) in " << seconds

@@ -1,13 +1,11 @@
 #include "store/job_codec.h"
 
-#include <boost/json.hpp>
-
 #include "core/error.h"
 #include "core/json_reader.h"
+#include "core/json_writer.h"
 
 namespace drover::store {
 
-namespace json = boost::json;
 using core::Job;
 using core::RoleSpec;
 using core::StatusEvent;
@@ -109,76 +107,74 @@ void VisitPodFields(PodT& p, F&& f) {
 }
 
 // ---- encoding -------------------------------------------------------------
+// Straight to text. Fields equal to a default-constructed record's are left
+// out: documents stay small, and the decoder keeps the default for an
+// absent key.
 
-json::value ToJson(const std::string& v) { return json::value(v); }
-json::value ToJson(int64_t v) { return json::value(v); }
-json::value ToJson(uint64_t v) { return json::value(v); }
-json::value ToJson(bool v) { return json::value(v); }
-json::value ToJson(core::Visibility v) { return json::value(static_cast<int64_t>(v)); }
-json::value ToJson(core::TrainingStatus v) { return json::value(static_cast<int64_t>(v)); }
-json::value ToJson(const std::map<std::string, std::string>& m) {
-  json::object o;
-  for (const auto& [k, v] : m) o[k] = v;
-  return o;
+using core::JsonWriter;
+
+void Write(JsonWriter& w, const std::string& v) { w.String(v); }
+void Write(JsonWriter& w, int64_t v) { w.Int(v); }
+void Write(JsonWriter& w, uint64_t v) { w.Uint(v); }
+void Write(JsonWriter& w, bool v) { w.Bool(v); }
+void Write(JsonWriter& w, core::Visibility v) { w.Int(static_cast<int64_t>(v)); }
+void Write(JsonWriter& w, core::TrainingStatus v) { w.Int(static_cast<int64_t>(v)); }
+void Write(JsonWriter& w, const std::map<std::string, std::string>& m) {
+  w.BeginObject();
+  for (const auto& [key, value] : m) w.Member(key, value);
+  w.EndObject();
 }
-json::value ToJson(const RoleSpec& r);
-json::value ToJson(const StatusEvent& e);
-json::value ToJson(const core::PodState& p);
+void Write(JsonWriter& w, const RoleSpec& r);
+void Write(JsonWriter& w, const StatusEvent& e);
+void Write(JsonWriter& w, const core::PodState& p);
 template <class T>
-json::value ToJson(const std::vector<T>& items) {
-  json::array a;
-  for (const T& item : items) a.push_back(ToJson(item));
-  return a;
+void Write(JsonWriter& w, const std::vector<T>& items) {
+  w.BeginArray();
+  for (const T& item : items) Write(w, item);
+  w.EndArray();
 }
 
-// Fields equal to `defaults` (the encoding of a default-constructed record)
-// are left out: documents stay small, and the decoder keeps the default
-// for an absent key.
-struct Encoder {
-  json::object& out;
-  const json::object* defaults = nullptr;
-  // `defaults` was encoded in the same visiting order: its next member is
-  // this key's default.
-  mutable json::object::const_iterator next_default{};
-  template <class T>
-  void operator()(const char* key, const T& value) const {
-    json::value v = ToJson(value);
-    if (defaults) {
-      const json::value* d = nullptr;
-      if (next_default != defaults->end() && next_default->key() == key) {
-        d = &next_default->value();
-        ++next_default;
-      }
-      if (d && *d == v) return;
-    }
-    out.emplace(key, std::move(v));
-  }
-};
-
-// Encodes `record` with `visit`, leaving out what a default record has.
+// The text of each field of a default-constructed T, in visiting order.
 template <class T, class Visit>
-json::object EncodeFields(const T& record, Visit visit) {
-  static const json::object defaults = [&] {
-    json::object o;
-    visit(T{}, Encoder{o});
-    return o;
+const std::vector<std::string>& DefaultTexts(Visit visit) {
+  static const std::vector<std::string> texts = [&] {
+    std::vector<std::string> out;
+    const T record{};
+    visit(record, [&](const char*, const auto& value) {
+      std::string text;
+      JsonWriter w(text);
+      Write(w, value);
+      out.push_back(std::move(text));
+    });
+    return out;
   }();
-  json::object o;
-  o.reserve(defaults.size());
-  visit(record, Encoder{o, &defaults, defaults.begin()});
-  return o;
+  return texts;
 }
 
-json::value ToJson(const RoleSpec& r) {
-  return EncodeFields(r, [](const RoleSpec& x, Encoder e) { VisitRoleFields(x, e); });
+template <class T, class Visit>
+void WriteRecord(JsonWriter& w, const T& record, Visit visit) {
+  const std::vector<std::string>& defaults = DefaultTexts<T>(visit);
+  size_t field = 0;
+  w.BeginObject();
+  visit(record, [&](const char* key, const auto& value) {
+    JsonWriter::Mark before = w.Position();
+    w.Key(key);
+    JsonWriter::Mark value_at = w.Position();
+    Write(w, value);
+    if (w.Since(value_at) == defaults[field]) w.Rewind(before);
+    ++field;
+  });
+  w.EndObject();
 }
 
-json::value ToJson(const StatusEvent& e) {
-  return EncodeFields(e, [](const StatusEvent& x, Encoder enc) { VisitEventFields(x, enc); });
+void Write(JsonWriter& w, const RoleSpec& r) {
+  WriteRecord(w, r, [](const RoleSpec& x, auto&& f) { VisitRoleFields(x, f); });
 }
-
-json::value ToJson(const core::PodState& p) {
-  return EncodeFields(p, [](const core::PodState& x, Encoder e) { VisitPodFields(x, e); });
+void Write(JsonWriter& w, const StatusEvent& e) {
+  WriteRecord(w, e, [](const StatusEvent& x, auto&& f) { VisitEventFields(x, f); });
+}
+void Write(JsonWriter& w, const core::PodState& p) {
+  WriteRecord(w, p, [](const core::PodState& x, auto&& f) { VisitPodFields(x, f); });
 }
 
 // ---- decoding -------------------------------------------------------------
@@ -267,7 +263,11 @@ void Read(JsonReader& r, core::PodState& out) {
 }  // namespace
 
 std::string EncodeJob(const Job& job) {
-  return json::serialize(EncodeFields(job, [](const Job& x, Encoder e) { VisitJobFields(x, e); }));
+  std::string out;
+  out.reserve(1024);
+  JsonWriter w(out);
+  WriteRecord(w, job, [](const Job& x, auto&& f) { VisitJobFields(x, f); });
+  return out;
 }
 
 Job DecodeJob(std::string_view document) {

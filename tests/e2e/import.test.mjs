@@ -22,9 +22,12 @@ test('imported jobs keep their ids, statuses and times and are never run', async
     { DisplayName: 'no id' },
     { JobId: 'dlcoldfailed0001', DisplayName: 'duplicate', JobType: 'TFJob', Status: 'Failed' },
   ];
-  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  // As another tool may write it: spaced, escapes, a key twice (the first counts).
+  const handWritten = '{ "JobId" : "dlchandwritten01", "Status": "Succeeded", "UserVpc" : { "VpcId": "v1", ' +
+    '"ExtendedCIDRs": [ "10.0.0.0/8" ] }, "Note": "say \\"hi\\"\\n", "Note": "again" }';
+  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n' + handWritten + '\n');
   const out = execFileSync(droverBin, ['import', '--data-dir', server.dataDir, file], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-  assert.match(out, /imported 2 jobs \(2 skipped\)/);
+  assert.match(out, /imported 3 jobs \(2 skipped\)/);
 
   await server.start();
   try {
@@ -35,6 +38,9 @@ test('imported jobs keep their ids, statuses and times and are never run', async
     assert.equal(running.DisplayName, '历史 训练 job');
     assert.deepEqual(running.CodeSource, { CodeSourceId: 'c9' });
     assert.deepEqual(running.Pods, []);
+    const hand = await dlc.getJob('dlchandwritten01');
+    assert.deepEqual(hand.UserVpc, { VpcId: 'v1', ExtendedCidrs: ['10.0.0.0/8'] });
+    assert.equal(hand.Note, 'say "hi"\n');
     const listed = await dlc.listJobs({ DisplayName: '训练', DisplayNameSearchMode: 'fulltext' });
     assert.deepEqual(listed.Jobs.map((j) => j.JobId), ['dlc-20210126170216-abcdefgh']);
     assert.equal(listed.Jobs[0].RequestGPU, '2');

@@ -265,7 +265,7 @@ service::JobUpdate ParseUpdateJob(std::string_view body, const Job& current) {
 
 // ==== Rendering =============================================================
 //
-// Written straight to text (api/http/json_writer.h): a list page renders
+// Written straight to text (core/json_writer.h): a list page renders
 // 50–100 jobs, and building a tree of nodes for each only to serialize it
 // cost more than reading the jobs.
 

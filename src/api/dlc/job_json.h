@@ -8,11 +8,13 @@
 #include <string>
 #include <string_view>
 
-#include "api/http/json_writer.h"
 #include "core/job.h"
+#include "core/json_writer.h"
 #include "service/job_service.h"
 
 namespace drover::api::dlc {
+
+using core::JsonWriter;
 
 inline constexpr size_t kMaxCreateBodyBytes = 65536;
 

@@ -63,9 +63,14 @@ uint64_t Fingerprint(const std::map<std::string, std::string>& raw,
 }
 
 boost::json::object ParseJsonObject(std::string_view body, const std::string& param) {
+  return ParseJsonObject(body, param, {});
+}
+
+boost::json::object ParseJsonObject(std::string_view body, const std::string& param,
+                                    boost::json::storage_ptr storage) {
   boost::json::value v;
   try {
-    v = boost::json::parse(body.empty() ? std::string_view("{}") : body);
+    v = boost::json::parse(body.empty() ? std::string_view("{}") : body, std::move(storage));
   } catch (const std::exception&) {
     core::ThrowInvalid(param, "The request body is not valid JSON.");
   }

@@ -67,8 +67,11 @@ class Fields {
 };
 
 // A request body that must be a JSON object (an empty body is {}); throws
-// naming `param` for invalid JSON or another kind of value.
+// naming `param` for invalid JSON or another kind of value. The tree is
+// allocated from `storage` (the default heap, or an arena the caller keeps).
 boost::json::object ParseJsonObject(std::string_view body, const std::string& param);
+boost::json::object ParseJsonObject(std::string_view body, const std::string& param,
+                                    boost::json::storage_ptr storage);
 
 // "a, b,,c" → {"a", "b", "c"}.
 std::vector<std::string> SplitList(const std::string& text);

@@ -1,12 +1,10 @@
-#include "api/http/json_writer.h"
+#include "core/json_writer.h"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
 #include <charconv>
 
 #include "core/json_reader.h"
 
-namespace drover::api {
+namespace drover::core {
 
 JsonWriter& JsonWriter::Key(std::string_view key) {
   Separate();
@@ -32,6 +30,15 @@ JsonWriter& JsonWriter::Int(int64_t v) {
   return *this;
 }
 
+JsonWriter& JsonWriter::Uint(uint64_t v) {
+  Separate();
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out_.append(buf, end);
+  need_comma_ = true;
+  return *this;
+}
+
 JsonWriter& JsonWriter::Bool(bool v) {
   Separate();
   out_ += v ? "true" : "false";
@@ -42,13 +49,6 @@ JsonWriter& JsonWriter::Bool(bool v) {
 JsonWriter& JsonWriter::Null() {
   Separate();
   out_ += "null";
-  need_comma_ = true;
-  return *this;
-}
-
-JsonWriter& JsonWriter::Value(const boost::json::value& v) {
-  Separate();
-  out_ += boost::json::serialize(v);
   need_comma_ = true;
   return *this;
 }
@@ -102,4 +102,4 @@ void JsonWriter::Quoted(std::string_view s) {
   out_ += '"';
 }
 
-}  // namespace drover::api
+}  // namespace drover::core

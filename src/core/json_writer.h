@@ -7,12 +7,11 @@
 //   w.BeginObject().Key("Jobs").BeginArray() … .EndArray().Member("TotalCount", 3).EndObject();
 #pragma once
 
-#include <boost/json/fwd.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace drover::api {
+namespace drover::core {
 
 class JsonWriter {
  public:
@@ -26,12 +25,27 @@ class JsonWriter {
   JsonWriter& Key(std::string_view key);
   JsonWriter& String(std::string_view s);
   JsonWriter& Int(int64_t v);
+  JsonWriter& Uint(uint64_t v);
   JsonWriter& Bool(bool v);
   JsonWriter& Null();
-  JsonWriter& Value(const boost::json::value& v);  // any parsed JSON, as it is
   // A value's JSON text, copied as it is: the caller vouches that it is one
   // well-formed value (core::JsonReader::Skip's result is).
   JsonWriter& Raw(std::string_view json_text);
+
+  // Where the writer is, to look at what was written since (Since) or take
+  // it back (Rewind).
+  struct Mark {
+    size_t size;
+    bool need_comma;
+    bool after_key;
+  };
+  Mark Position() const { return {out_.size(), need_comma_, after_key_}; }
+  std::string_view Since(Mark mark) const { return std::string_view(out_).substr(mark.size); }
+  void Rewind(Mark mark) {
+    out_.resize(mark.size);
+    need_comma_ = mark.need_comma;
+    after_key_ = mark.after_key;
+  }
 
   JsonWriter& Member(std::string_view key, std::string_view s) { return Key(key).String(s); }
   JsonWriter& Member(std::string_view key, const char* s) { return Key(key).String(s); }
@@ -66,4 +80,4 @@ class JsonWriter {
   bool after_key_ = false;   // the next value is a member's, right after its key
 };
 
-}  // namespace drover::api
+}  // namespace drover::core
