@@ -21,7 +21,8 @@ JsonWriter& JsonWriter::String(std::string_view s) {
   return *this;
 }
 
-JsonWriter& JsonWriter::Int(int64_t v) {
+template <class Integer>
+JsonWriter& JsonWriter::Number(Integer v) {
   Separate();
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
@@ -30,14 +31,8 @@ JsonWriter& JsonWriter::Int(int64_t v) {
   return *this;
 }
 
-JsonWriter& JsonWriter::Uint(uint64_t v) {
-  Separate();
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, end);
-  need_comma_ = true;
-  return *this;
-}
+JsonWriter& JsonWriter::Int(int64_t v) { return Number(v); }
+JsonWriter& JsonWriter::Uint(uint64_t v) { return Number(v); }
 
 JsonWriter& JsonWriter::Bool(bool v) {
   Separate();

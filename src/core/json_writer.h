@@ -74,6 +74,8 @@ class JsonWriter {
     return *this;
   }
   void Quoted(std::string_view s);
+  template <class Integer>
+  JsonWriter& Number(Integer v);
 
   std::string& out_;
   bool need_comma_ = false;  // a value was written at this level
