@@ -33,10 +33,10 @@ class JobIndex {
   // Removes the job; a missing id is ignored.
   virtual void Erase(core::JobNumber id) = 0;
   virtual Page Search(const JobQuery& query) const = 0;
-  // Starts a bulk load (at start, into an empty index): the Upserts until
-  // Optimize, from any number of threads at once, may be held unsearchable
-  // and indexed all at once by it.
-  virtual void BeginLoad() {}
+  // Starts a bulk load (at start, into an empty index) of about `expected`
+  // jobs: the Upserts until Optimize, from any number of threads at once,
+  // may be held unsearchable and indexed all at once by it.
+  virtual void BeginLoad(size_t expected = 0) { (void)expected; }
   // Ends a bulk load, and tidies internal layout; optional otherwise.
   virtual void Optimize() {}
   virtual size_t Size() const = 0;

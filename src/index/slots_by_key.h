@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "index/dictionary.h"
+
 namespace drover::index {
 
 class SlotsByKey {
@@ -64,6 +66,11 @@ class SlotsByKey {
     }
     --count_;
   }
+  // Room for `count` keys without growing.
+  template <class KeyOf>
+  void Reserve(size_t count, KeyOf key_of) {
+    while (count * 2 > table_.size()) Grow(key_of);
+  }
   void Clear() {
     table_.clear();
     count_ = 0;
@@ -71,7 +78,7 @@ class SlotsByKey {
 
  private:
   size_t Mask() const { return table_.size() - 1; }
-  size_t Home(std::string_view key) const { return std::hash<std::string_view>{}(key)&Mask(); }
+  size_t Home(std::string_view key) const { return Dictionary::Hash(key) & Mask(); }
   size_t Next(size_t i) const { return (i + 1) & Mask(); }
   template <class KeyOf>
   void Grow(KeyOf key_of) {

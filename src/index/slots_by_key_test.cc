@@ -16,6 +16,7 @@ TEST(SlotsByKey, FindsWhatAMapWouldThroughInsertsReplacementsAndErases) {
   std::vector<std::string> key_of_slot(5000);
   auto key_of = [&](uint32_t slot) -> std::string_view { return key_of_slot[slot]; };
   SlotsByKey table;
+  table.Reserve(10, key_of);  // and grown past it
   std::map<std::string, uint32_t> want;
   for (int step = 0; step < 40000; ++step) {
     auto slot = static_cast<uint32_t>(rng() % key_of_slot.size());

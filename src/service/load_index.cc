@@ -18,7 +18,7 @@ constexpr size_t kQueuedBatches = 8;  // the reader runs at most this far ahead
 }  // namespace
 
 void LoadIndex(store::Store& store, index::JobIndex& index) {
-  index.BeginLoad();
+  index.BeginLoad(store.MaxJobNumber());
   core::BoundedQueue<Batch> handoff(kQueuedBatches);
   core::Spent<Batch> spent;  // indexed, freed by the reader that made them
   std::exception_ptr indexer_failure;
