@@ -1,6 +1,7 @@
 #include "cli/import.h"
 
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -68,15 +69,20 @@ int Import(const ImportOptions& options) {
   // A parser thread reads and parses chunks while this thread writes the
   // ones before: at most two chunks wait between them.
   core::BoundedQueue<Parsed> parsed(2);
-  core::Spent<Parsed> written;  // freed by the parser, which made them
+  core::Spent<Parsed> written;        // freed by the parser, which made them
+  std::exception_ptr parser_failure;  // out of memory, say: ends the import
   std::thread parser([&] {
-    std::vector<std::string> lines;
-    size_t line_number = 0;
-    while (read_chunk(lines)) {
-      written.Take();
-      if (!parsed.Push(parse(lines, line_number + 1))) break;
-      line_number += lines.size();
-      lines = {};
+    try {
+      std::vector<std::string> lines;
+      size_t line_number = 0;
+      while (read_chunk(lines)) {
+        written.Take();
+        if (!parsed.Push(parse(lines, line_number + 1))) break;
+        line_number += lines.size();
+        lines = {};
+      }
+    } catch (...) {
+      parser_failure = std::current_exception();
     }
     parsed.Close();
   });
@@ -105,6 +111,7 @@ int Import(const ImportOptions& options) {
     throw;
   }
   parser.join();
+  if (parser_failure) std::rethrow_exception(parser_failure);
   store->EndBulkLoad();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "imported " << imported << " jobs (" << skipped << " skipped) in " << seconds

@@ -152,13 +152,17 @@ core::Job ParseImportedJob(std::string_view line, const std::string& tenant) {
   job.extras.clear();
   extras.BeginObject().Key("dlc").BeginObject();
   std::vector<std::string> copied;
-  core::JsonReader r(line);
-  r.BeginObject();
-  for (std::string_view key; r.NextKey(key);) {
-    std::string_view value = r.Skip();
-    if (IsModeled(key) || std::find(copied.begin(), copied.end(), key) != copied.end()) continue;
-    copied.emplace_back(key);
-    extras.Key(key).Raw(value);
+  try {
+    core::JsonReader r(line);
+    r.BeginObject();
+    for (std::string_view key; r.NextKey(key);) {
+      std::string_view value = r.Skip();
+      if (IsModeled(key) || std::find(copied.begin(), copied.end(), key) != copied.end()) continue;
+      copied.emplace_back(key);
+      extras.Key(key).Raw(value);
+    }
+  } catch (const core::JsonReader::Error& e) {
+    core::ThrowInvalid("line", std::string("The line is not valid JSON: ") + e.what());
   }
   extras.EndObject().EndObject();
   job.history = {core::StatusEvent{job.status, job.created, job.finished, job.reason_code,
