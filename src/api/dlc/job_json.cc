@@ -312,67 +312,81 @@ class Members {
   std::vector<std::string_view> written_;
 };
 
-// The text of the member `key` of the JSON object `object` when it is of
-// `kind`, else empty.
-std::string_view MemberText(std::string_view object, std::string_view key,
-                            core::JsonReader::Kind kind) {
-  core::JsonReader r(object);
+// A JSON object's members as the client sent them: keys, and values as text.
+using SentFields = std::vector<std::pair<std::string, std::string_view>>;
+
+// The members of the object at `r`.
+SentFields ReadSentFields(core::JsonReader& r) {
+  SentFields out;
   r.BeginObject();
-  for (std::string_view k; r.NextKey(k);) {
-    if (k == key && r.Peek() == kind) return r.Skip();
+  for (std::string_view key; r.NextKey(key);) {
+    std::string name(key);
+    out.emplace_back(std::move(name), r.Skip());
+  }
+  return out;
+}
+
+// The members of this dialect's part of Job::extras, in one walk of it.
+SentFields DlcFields(const Job& job) {
+  core::JsonReader r(job.extras);
+  r.BeginObject();
+  for (std::string_view key; r.NextKey(key);) {
+    if (key == kExtrasKey && r.Peek() == core::JsonReader::Kind::kObject) return ReadSentFields(r);
     r.Skip();
   }
   return {};
 }
 
+const std::string_view* Find(const SentFields& fields, std::string_view key) {
+  for (const auto& [name, value] : fields) {
+    if (name == key) return &value;
+  }
+  return nullptr;
+}
+
 // UserVpc as the client sent it, its ExtendedCIDRs answered as
 // ExtendedCidrs (the response's spelling).
 void WriteUserVpc(JsonWriter& w, std::string_view vpc) {
-  bool renamed = !MemberText(vpc, "ExtendedCIDRs", core::JsonReader::Kind::kArray).empty();
   core::JsonReader r(vpc);
-  r.BeginObject();
+  SentFields fields = ReadSentFields(r);
+  bool renamed = Find(fields, "ExtendedCIDRs") != nullptr;
   w.BeginObject();
-  for (std::string_view key; r.NextKey(key);) {
+  for (const auto& [key, value] : fields) {
     if (key == "ExtendedCIDRs") {
-      w.Key("ExtendedCidrs").Raw(r.Skip());
-    } else if (key == "ExtendedCidrs" && renamed) {
-      r.Skip();
-    } else {
-      w.Key(key).Raw(r.Skip());
+      w.Key("ExtendedCidrs").Raw(value);
+    } else if (key != "ExtendedCidrs" || !renamed) {
+      w.Key(key).Raw(value);
     }
   }
   w.EndObject();
 }
 
-// The members of the JSON object `sent` not yet written, copied as text.
-void WritePassThrough(Members& m, std::string_view sent) {
-  core::JsonReader r(sent);
-  r.BeginObject();
-  for (std::string_view key; r.NextKey(key);) {
-    if (m.Written(key)) {
-      r.Skip();
-      continue;
-    }
+// The members sent that are not written yet, copied as text.
+void WritePassThrough(Members& m, const SentFields& sent) {
+  for (const auto& [key, value] : sent) {
+    if (m.Written(key)) continue;
     m.writer().Key(key);
-    if (key == "UserVpc" && r.Peek() == core::JsonReader::Kind::kObject) {
-      WriteUserVpc(m.writer(), r.Skip());
+    if (key == "UserVpc" && value.starts_with('{')) {
+      WriteUserVpc(m.writer(), value);
     } else {
-      m.writer().Raw(r.Skip());
+      m.writer().Raw(value);
     }
   }
 }
 
 // The JobSpecs as the client sent them, with the modeled fields current.
-void WriteRoles(JsonWriter& w, const Job& job, std::string_view extras) {
-  std::vector<std::string_view> sent;  // each role's object, empty if not one
-  if (std::string_view specs = MemberText(extras, "JobSpecs", core::JsonReader::Kind::kArray);
-      !specs.empty()) {
-    core::JsonReader r(specs);
+void WriteRoles(JsonWriter& w, const Job& job, const SentFields& extras) {
+  std::vector<SentFields> sent;  // each role's fields as sent (none if not an object)
+  if (const std::string_view* specs = Find(extras, "JobSpecs"); specs && specs->starts_with('[')) {
+    core::JsonReader r(*specs);
     r.BeginArray();
     while (r.NextElement()) {
-      bool object = r.Peek() == core::JsonReader::Kind::kObject;
-      std::string_view text = r.Skip();
-      sent.push_back(object ? text : std::string_view());
+      if (r.Peek() == core::JsonReader::Kind::kObject) {
+        sent.push_back(ReadSentFields(r));
+      } else {
+        r.Skip();
+        sent.emplace_back();
+      }
     }
   }
   w.BeginArray();
@@ -384,7 +398,7 @@ void WriteRoles(JsonWriter& w, const Job& job, std::string_view extras) {
     spec.Member("Image", role.image);
     spec.Member("PodCount", role.pod_count);
     if (!role.instance_type.empty()) spec.Member("EcsSpec", role.instance_type);
-    if (i < sent.size() && !sent[i].empty()) WritePassThrough(spec, sent[i]);
+    if (i < sent.size()) WritePassThrough(spec, sent[i]);
     w.EndObject();
   }
   w.EndArray();
@@ -439,8 +453,7 @@ void WritePods(JsonWriter& w, const Job& job, core::TimeMs now) {
 }  // namespace
 
 void WriteJob(JsonWriter& w, const Job& job, JobView view, core::TimeMs now) {
-  std::string_view extras = MemberText(job.extras, kExtrasKey, core::JsonReader::Kind::kObject);
-  if (extras.empty()) extras = "{}";
+  SentFields extras = DlcFields(job);
   Members m(w);
   m.Member("JobId", job.public_id);
   m.Member("DisplayName", job.display_name);
