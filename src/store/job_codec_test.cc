@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <random>
 
 #include "core/error.h"
 
@@ -109,6 +110,25 @@ TEST(JobCodec, CorruptDocumentsAreInternalErrors) {
       EXPECT_EQ(e.code(), core::ErrorCode::kInternal) << doc;
     }
   }
+}
+
+// Every damaged document decodes or is kInternal; none crashes.
+TEST(JobCodec, DamagedDocumentsDecodeOrAreInternalErrors) {
+  std::string good = EncodeJob(FullJob());
+  std::mt19937 rng(9);
+  int rejected = 0;
+  for (int i = 0; i < 2000; ++i) {
+    std::string doc = good;
+    doc[rng() % doc.size()] = "\"{}[],:0x"[rng() % 9];
+    if (rng() % 3 == 0) doc.resize(rng() % doc.size());
+    try {
+      DecodeJob(doc);
+    } catch (const core::Error& e) {
+      EXPECT_EQ(e.code(), core::ErrorCode::kInternal);
+      ++rejected;
+    }
+  }
+  EXPECT_GT(rejected, 500);
 }
 
 }  // namespace
