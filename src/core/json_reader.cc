@@ -97,20 +97,26 @@ void JsonReader::BeginObject() {
   after_open_ = true;
 }
 
-bool JsonReader::NextKey(std::string_view& key) {
+// Past the comma before the container's next member or element; false
+// (and past the close) at its end.
+bool JsonReader::NextIn(char close, const char* expected) {
   char c = SkipSpace();
-  if (c == '}') {
+  bool first = after_open_;
+  after_open_ = false;
+  if (c == close) {
     ++pos_;
-    after_open_ = false;
     return false;
   }
-  if (!after_open_) {
-    if (c != ',') Fail("expected ',' or '}'");
+  if (!first) {
+    if (c != ',') Fail(expected);
     ++pos_;
-    c = SkipSpace();
   }
-  after_open_ = false;
-  if (c != '"') Fail("expected a key");
+  return true;
+}
+
+bool JsonReader::NextKey(std::string_view& key) {
+  if (!NextIn('}', "expected ',' or '}'")) return false;
+  if (SkipSpace() != '"') Fail("expected a key");
   key = RawString(key_scratch_);
   Expect(':', "expected ':'");
   return true;
@@ -121,20 +127,7 @@ void JsonReader::BeginArray() {
   after_open_ = true;
 }
 
-bool JsonReader::NextElement() {
-  char c = SkipSpace();
-  if (c == ']') {
-    ++pos_;
-    after_open_ = false;
-    return false;
-  }
-  if (!after_open_) {
-    if (c != ',') Fail("expected ',' or ']'");
-    ++pos_;
-  }
-  after_open_ = false;
-  return true;
-}
+bool JsonReader::NextElement() { return NextIn(']', "expected ',' or ']'"); }
 
 // ---- scalars ---------------------------------------------------------------
 

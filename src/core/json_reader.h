@@ -99,6 +99,7 @@ class JsonReader {
   [[noreturn]] void Fail(const char* what) const;
   char SkipSpace();  // the next significant character, not consumed; 0 at the end
   void Expect(char c, const char* what);
+  bool NextIn(char close, const char* expected);
   void Word(std::string_view word);
   std::string_view RawString(std::string& scratch);  // unescaped contents
   std::string_view NumberText();
