@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
@@ -21,9 +23,20 @@ std::string EnvOr(const char* name, const char* fallback) {
   return v && *v ? v : fallback;
 }
 
+// Start-up and import build gigabytes of small blocks on worker threads,
+// freeing a batch's scratch as the next is made. glibc trimmed each thread's
+// heap after every such free, handing back pages the next batch faulted in
+// again, zeroed by the kernel: a tenth of a 10M-job start-up. Freed memory
+// is kept for reuse instead (the high-water mark stays resident).
+void KeepFreedMemory() {
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 64 << 20);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  KeepFreedMemory();
   CLI::App app{"Drover: a self-hosted control plane for AI jobs and datasets"};
   app.require_subcommand(1);
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -56,9 +57,11 @@ int Serve(const ServeOptions& options) {
   core::SystemClock clock;
   std::unique_ptr<store::SqliteStore> store = store::SqliteStore::Open(db_path);
   std::unique_ptr<index::JobIndex> index = index::NewColumnIndex();
-  service::JobService jobs(*store, *index, clock);
-  spdlog::info("store {} loaded: {} jobs at revision {}", db_path.string(), index->Size(),
-               store->CurrentRevision());
+  auto indexing = std::chrono::steady_clock::now();
+  service::JobService jobs(*store, *index, clock);  // reads the store into the index
+  std::chrono::duration<double> indexed = std::chrono::steady_clock::now() - indexing;
+  spdlog::info("store {} loaded: {} jobs at revision {}, indexed in {:.1f} s", db_path.string(),
+               index->Size(), store->CurrentRevision(), indexed.count());
 
   runner::RunnerOptions run;
   run.jobs_dir = std::filesystem::path(options.data_dir) / "jobs";
