@@ -33,6 +33,7 @@
 #include "index/dictionary.h"
 #include "index/fields.h"
 #include "index/job_index.h"
+#include "index/posting_runs.h"
 #include "index/slot_order.h"
 #include "index/slots_by_key.h"
 #include "text/text.h"
@@ -275,13 +276,14 @@ int64_t NumericValue(const Columns& c, NumericField field, TimeMs now) {
 
 // Distinct trigrams of folded text (bytes, packed in a number), for
 // substring prefiltering.
+uint32_t TrigramAt(const std::string& s, size_t i) {
+  return uint32_t{static_cast<unsigned char>(s[i])} << 16 |
+         uint32_t{static_cast<unsigned char>(s[i + 1])} << 8 | static_cast<unsigned char>(s[i + 2]);
+}
+
 std::vector<uint32_t> Trigrams(const std::string& s) {
   std::vector<uint32_t> out;
-  for (size_t i = 0; i + 3 <= s.size(); ++i) {
-    out.push_back(uint32_t{static_cast<unsigned char>(s[i])} << 16 |
-                  uint32_t{static_cast<unsigned char>(s[i + 1])} << 8 |
-                  static_cast<unsigned char>(s[i + 2]));
-  }
+  for (size_t i = 0; i + 3 <= s.size(); ++i) out.push_back(TrigramAt(s, i));
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -635,20 +637,55 @@ class ColumnIndex : public JobIndex {
     ForEachPosting(rows_[slot], columns_[slot], [slot](Roaring& b) { b.add(slot); });
     by_public_id_.Insert(slot, RowKey());
   }
-  // AddPostings for every slot, the two halves on two threads.
+  // AddPostings for every slot, on two threads that share no bitmap: the
+  // field postings and the public ids on this one, the text postings on the
+  // other. Each bitmap takes a chunk's slots in one addMany (PostingRuns):
+  // at 10M jobs, 9.4 s for what adding slot by slot took 17.
   void AddAllPostings() {
     by_public_id_.Reserve(rows_.size(), RowKey());
-    std::thread text([this] {
-      for (Slot slot = 0; slot < rows_.size(); ++slot)
-        ForEachTextPosting(rows_[slot], [slot](Roaring& b) { b.add(slot); });
-    });
-    for (Slot slot = 0; slot < rows_.size(); ++slot) {
-      live_.add(slot);
-      ForEachFieldPosting(rows_[slot], columns_[slot], [slot](Roaring& b) { b.add(slot); });
-      by_public_id_.Insert(slot, RowKey());
+    std::thread text([this] { AddAllTextPostings(); });
+    live_.addRange(0, rows_.size());
+    BitmapRuns fields;
+    for (Slot begin = 0; begin < rows_.size(); begin += PostingRuns::kChunk) {
+      Slot end = std::min<Slot>(begin + PostingRuns::kChunk, rows_.size());
+      for (Slot slot = begin; slot < end; ++slot)
+        ForEachFieldPosting(rows_[slot], columns_[slot], [&fields, slot](Roaring& b) { fields.Add(b, slot); });
+      fields.Flush();
     }
+    // A pass of its own: interleaved with the postings, the table's random
+    // probes and the runs' buffers evicted each other (0.87 s at 1M jobs,
+    // against 0.32 + 0.19 s apart).
+    for (Slot slot = 0; slot < rows_.size(); ++slot) by_public_id_.Insert(slot, RowKey());
     text.join();
   }
+  // ForEachTextPosting for every slot (the same bitmaps, which the
+  // differential bulk-load test checks), a chunk of slots at a time.
+  void AddAllTextPostings() {
+    PostingRuns tags, trigrams, words[4];
+    auto flush = [](PostingRuns& runs, auto&& bitmap_of) {
+      runs.Flush([&](uint32_t key, std::span<const Slot> slots) {
+        bitmap_of(key).addMany(slots.size(), slots.data());
+      });
+    };
+    for (Slot begin = 0; begin < rows_.size(); begin += PostingRuns::kChunk) {
+      Slot end = std::min<Slot>(begin + PostingRuns::kChunk, rows_.size());
+      for (Slot slot = begin; slot < end; ++slot) {
+        const Row& row = rows_[slot];
+        for (Postings::Id tag : row.Tags()) tags.Add(tag, slot);
+        for (int field = 0; field < 4; ++field) {
+          for (Postings::Id w : row.Words(field)) words[field].Add(w, slot);
+        }
+        // A trigram twice in one name is added twice: addMany keeps one.
+        const std::string& name = row.FoldedName();
+        for (size_t i = 0; i + 3 <= name.size(); ++i) trigrams.Add(TrigramAt(name, i), slot);
+      }
+      flush(tags, [this](uint32_t id) -> Roaring& { return tags_.At(id); });
+      for (int field = 0; field < 4; ++field)
+        flush(words[field], [this, field](uint32_t id) -> Roaring& { return words_[field].At(id); });
+      flush(trigrams, [this](uint32_t trigram) -> Roaring& { return trigrams_[trigram]; });
+    }
+  }
+
   // Returns kNoGhost: the old version is dropped, not kept.
   Slot RemovePostings(Slot slot) {
     live_.remove(slot);
