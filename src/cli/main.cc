@@ -5,9 +5,8 @@
 // Flags fall back to DROVER_LISTEN and DROVER_DATA_DIR, then to
 // 127.0.0.1:8080 and ./drover-data.
 
-#include <spdlog/spdlog.h>
-
 #include <malloc.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>

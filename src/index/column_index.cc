@@ -649,7 +649,8 @@ class ColumnIndex : public JobIndex {
     for (Slot begin = 0; begin < rows_.size(); begin += PostingRuns::kChunk) {
       Slot end = std::min<Slot>(begin + PostingRuns::kChunk, rows_.size());
       for (Slot slot = begin; slot < end; ++slot)
-        ForEachFieldPosting(rows_[slot], columns_[slot], [&fields, slot](Roaring& b) { fields.Add(b, slot); });
+        ForEachFieldPosting(rows_[slot], columns_[slot],
+                            [&fields, slot](Roaring& b) { fields.Add(b, slot); });
       fields.Flush();
     }
     // A pass of its own: interleaved with the postings, the table's random
@@ -681,7 +682,8 @@ class ColumnIndex : public JobIndex {
       }
       flush(tags, [this](uint32_t id) -> Roaring& { return tags_.At(id); });
       for (int field = 0; field < 4; ++field)
-        flush(words[field], [this, field](uint32_t id) -> Roaring& { return words_[field].At(id); });
+        flush(words[field],
+              [this, field](uint32_t id) -> Roaring& { return words_[field].At(id); });
       flush(trigrams, [this](uint32_t trigram) -> Roaring& { return trigrams_[trigram]; });
     }
   }
