@@ -623,13 +623,27 @@ class ColumnIndex : public JobIndex {
     f(username_.At(row.username));
     f(quota_name_.At(row.quota_name));
   }
+  // A row's text terms as (kind, key): kind 0 its tags (key: tags_ id),
+  // 1-4 its words by WordsField (words_ id), 5 its name's trigrams (code; a
+  // trigram twice in one name comes twice, which adding and removing allow).
+  static constexpr int kTextKinds = 6;
+  template <class F>
+  static void ForEachTextTerm(const Row& row, F&& f) {
+    for (Postings::Id tag : row.Tags()) f(0, tag);
+    for (int field = 0; field < 4; ++field) {
+      for (Postings::Id w : row.Words(field)) f(1 + field, w);
+    }
+    const std::string& name = row.FoldedName();
+    for (size_t i = 0; i + 3 <= name.size(); ++i) f(5, TrigramAt(name, i));
+  }
+  Roaring& TextBitmap(int kind, uint32_t key) {
+    if (kind == 0) return tags_.At(key);
+    if (kind < 5) return words_[kind - 1].At(key);
+    return trigrams_[key];
+  }
   template <class F>
   void ForEachTextPosting(const Row& row, F&& f) {
-    for (Postings::Id tag : row.Tags()) f(tags_.At(tag));
-    for (int field = 0; field < 4; ++field) {
-      for (Postings::Id w : row.Words(field)) f(words_[field].At(w));
-    }
-    for (uint32_t t : Trigrams(row.FoldedName())) f(trigrams_[t]);
+    ForEachTextTerm(row, [&](int kind, uint32_t key) { f(TextBitmap(kind, key)); });
   }
 
   void AddPostings(Slot slot) {
@@ -659,32 +673,20 @@ class ColumnIndex : public JobIndex {
     for (Slot slot = 0; slot < rows_.size(); ++slot) by_public_id_.Insert(slot, RowKey());
     text.join();
   }
-  // ForEachTextPosting for every slot (the same bitmaps, which the
-  // differential bulk-load test checks), a chunk of slots at a time.
+  // ForEachTextPosting for every slot, a chunk of slots at a time.
   void AddAllTextPostings() {
-    PostingRuns tags, trigrams, words[4];
-    auto flush = [](PostingRuns& runs, auto&& bitmap_of) {
-      runs.Flush([&](uint32_t key, std::span<const Slot> slots) {
-        bitmap_of(key).addMany(slots.size(), slots.data());
-      });
-    };
+    PostingRuns runs[kTextKinds];
     for (Slot begin = 0; begin < rows_.size(); begin += PostingRuns::kChunk) {
       Slot end = std::min<Slot>(begin + PostingRuns::kChunk, rows_.size());
       for (Slot slot = begin; slot < end; ++slot) {
-        const Row& row = rows_[slot];
-        for (Postings::Id tag : row.Tags()) tags.Add(tag, slot);
-        for (int field = 0; field < 4; ++field) {
-          for (Postings::Id w : row.Words(field)) words[field].Add(w, slot);
-        }
-        // A trigram twice in one name is added twice: addMany keeps one.
-        const std::string& name = row.FoldedName();
-        for (size_t i = 0; i + 3 <= name.size(); ++i) trigrams.Add(TrigramAt(name, i), slot);
+        ForEachTextTerm(rows_[slot],
+                        [&runs, slot](int kind, uint32_t key) { runs[kind].Add(key, slot); });
       }
-      flush(tags, [this](uint32_t id) -> Roaring& { return tags_.At(id); });
-      for (int field = 0; field < 4; ++field)
-        flush(words[field],
-              [this, field](uint32_t id) -> Roaring& { return words_[field].At(id); });
-      flush(trigrams, [this](uint32_t trigram) -> Roaring& { return trigrams_[trigram]; });
+      for (int kind = 0; kind < kTextKinds; ++kind) {
+        runs[kind].Flush([&](uint32_t key, std::span<const Slot> slots) {
+          TextBitmap(kind, key).addMany(slots.size(), slots.data());
+        });
+      }
     }
   }
 
