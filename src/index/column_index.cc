@@ -29,6 +29,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "index/block_arena.h"
 #include "index/continuation.h"
 #include "index/dictionary.h"
 #include "index/fields.h"
@@ -139,41 +140,115 @@ bool HasBitmaps(NumericField field) {
 // What a row keeps of its job: the values its postings were made from, as
 // dictionary ids (to take them back out on update), and the strings that
 // ordering and substring checks read back.
-struct Row {
+//
+// The strings and the term ids share one block in the index's BlockArena:
+// at 10M jobs, rows of five std::strings and a vector were 2.9 GB of
+// arrays plus a heap block per string, all faulted in fresh at start-up.
+// The index frees a row's block (Forget) before dropping the row; a moved
+// row hands its block over.
+class Row {
+ public:
+  // A row's text, its terms grouped: the tags (ids in tags_), then each
+  // WordsField's words (ids in words_[field]); term_ends[0] is where the
+  // tags end, term_ends[1 + field] where that field's words do.
+  struct Text {
+    std::string_view public_id, display_name, description;
+    std::string_view folded_name, folded_id;  // Fold of each; empty when the same
+    std::span<const uint32_t> terms;
+    const uint32_t* term_ends;  // 5 of them
+  };
+
   core::JobNumber id = 0;
   core::JobNumber lineage = 0;
-  std::string public_id;
-  std::string display_name;
-  std::string description;
-  std::string folded_name;  // text::Fold(display_name) when it differs (name_folds)
-  std::string folded_id;    // text::Fold(public_id) when it differs (id_folds)
-  bool name_folds = false;
-  bool id_folds = false;
   Postings::Id exact[std::size(kExactFields)] = {};  // by ExactField, in exact_
   Postings::Id username = 0;                         // folded, in username_
   Postings::Id quota_name = 0;                       // folded, in quota_name_
-  // The tags (in tags_), then each WordsField's words (in words_[field]);
-  // ends[0] is where the tags end, ends[1 + field] where that field's words do.
-  std::vector<Postings::Id> terms;
-  uint32_t ends[5] = {};
   TrainingStatus status = TrainingStatus::kCreating;
   core::Visibility visibility = core::Visibility::kPrivate;
   bool enable_assign_node = false;
   bool latest = true;
   bool imported = false;
 
-  const std::string& FoldedName() const { return name_folds ? folded_name : display_name; }
-  const std::string& FoldedId() const { return id_folds ? folded_id : public_id; }
-  std::span<const Postings::Id> Tags() const { return {terms.data(), ends[0]}; }
-  std::span<const Postings::Id> Words(int field) const {
-    return {terms.data() + ends[field], ends[field + 1] - ends[field]};
+  Row() = default;
+  Row(Row&& other) noexcept : Row(static_cast<const Row&>(other)) { other.DropBlock(); }
+  Row& operator=(Row&& other) noexcept {
+    *this = static_cast<const Row&>(other);
+    other.DropBlock();
+    return *this;
   }
+
+  // Sets the text, in a block from `arena`; the row has none yet.
+  void SetText(const Text& text, BlockArena& arena) {
+    const std::string_view strings[] = {text.public_id, text.display_name, text.description,
+                                        text.folded_name, text.folded_id};
+    size_t bytes = 0;
+    for (int i = 0; i < kStrings; ++i) {
+      bytes += strings[i].size();
+      string_ends_[i] = static_cast<uint32_t>(bytes);
+    }
+    std::copy(text.term_ends, text.term_ends + kGroups, term_ends_);
+    block_ = arena.Allocate(TextWords());
+    std::copy(text.terms.begin(), text.terms.end(), block_);
+    char* out = reinterpret_cast<char*>(block_ + term_ends_[kGroups - 1]);
+    for (std::string_view str : strings) out = std::copy(str.begin(), str.end(), out);
+  }
+  // The words of the row's block (0 with none).
+  size_t BlockWords() const { return block_ ? TextWords() : 0; }
+  // Copies the block to `arena` (compaction).
+  void MoveBlock(BlockArena& arena) {
+    if (!block_) return;
+    uint32_t* moved = arena.Allocate(BlockWords());
+    std::copy(block_, block_ + BlockWords(), moved);
+    block_ = moved;
+  }
+
+  std::string_view PublicId() const { return String(0); }
+  std::string_view DisplayName() const { return String(1); }
+  std::string_view Description() const { return String(2); }
+  std::string_view FoldedName() const { return StringOr(3, 1); }
+  std::string_view FoldedId() const { return StringOr(4, 0); }
+  std::span<const Postings::Id> Tags() const { return {block_, term_ends_[0]}; }
+  std::span<const Postings::Id> Words(int field) const {
+    return {block_ + term_ends_[field], term_ends_[field + 1] - term_ends_[field]};
+  }
+
+ private:
+  static constexpr int kStrings = 5, kGroups = 5;
+
+  Row(const Row&) = default;  // two rows sharing a block: moves only, outside
+  Row& operator=(const Row&) = default;
+
+  size_t TextWords() const {
+    return term_ends_[kGroups - 1] + (string_ends_[kStrings - 1] + 3) / 4;
+  }
+  void DropBlock() {
+    block_ = nullptr;
+    std::fill(std::begin(term_ends_), std::end(term_ends_), 0);
+    std::fill(std::begin(string_ends_), std::end(string_ends_), 0);
+  }
+  std::string_view String(int i) const {
+    if (!block_) return {};
+    const char* bytes = reinterpret_cast<const char*>(block_ + term_ends_[kGroups - 1]);
+    uint32_t begin = i == 0 ? 0 : string_ends_[i - 1];
+    return {bytes + begin, string_ends_[i] - begin};
+  }
+  // String i, or string `same` when i is empty.
+  std::string_view StringOr(int i, int same) const {
+    std::string_view s = String(i);
+    return s.empty() ? String(same) : s;
+  }
+
+  uint32_t* block_ = nullptr;  // the terms, then the strings' bytes (in the index's arena)
+  uint32_t term_ends_[kGroups] = {};
+  uint32_t string_ends_[kStrings] = {};
 };
 
 // A row before its values are interned: what can be worked out without the
-// index's lock (folding, word segmentation).
+// index's lock (folding, word segmentation). Its views are into the job.
 struct Draft {
   Row row;
+  std::string_view public_id, display_name, description;
+  std::string folded_name, folded_id;  // empty when the same as the job's
   std::string exact[std::size(kExactFields)];
   std::string username;
   std::string quota_name;
@@ -276,7 +351,7 @@ int64_t NumericValue(const Columns& c, NumericField field, TimeMs now) {
 
 // Distinct trigrams of folded text (bytes, packed in a number), for
 // substring prefiltering.
-uint32_t TrigramAt(const std::string& s, size_t i) {
+uint32_t TrigramAt(std::string_view s, size_t i) {
   return uint32_t{static_cast<unsigned char>(s[i])} << 16 |
          uint32_t{static_cast<unsigned char>(s[i + 1])} << 8 | static_cast<unsigned char>(s[i + 2]);
 }
@@ -394,6 +469,7 @@ class ColumnIndex : public JobIndex {
     const Slot* it = slot_of_.find(job.id);
     if (it && loading_) {  // not indexed yet: replaced in place
       if (job.created != columns_[*it].created) created_sorted_ = false;
+      Forget(rows_[*it]);
       rows_[*it] = std::move(row);
       columns_[*it] = columns;
       id_keys_[*it] = IdKey{columns.id_prefix, columns.id_prefix2};
@@ -404,6 +480,7 @@ class ColumnIndex : public JobIndex {
       std::vector<SortField> moved = OrdersMovedBy(slot, row, columns);
       Slot ghost = keep ? Retire(slot) : RemovePostings(slot);
       if (job.created != columns_[slot].created) created_sorted_ = false;
+      Forget(rows_[slot]);  // unless Retire moved it to the ghost
       rows_[slot] = std::move(row);
       columns_[slot] = columns;
       id_keys_[slot] = IdKey{columns.id_prefix, columns.id_prefix2};
@@ -430,6 +507,7 @@ class ColumnIndex : public JobIndex {
   // before the rows are renumbered.
   void ClearPostings() {
     history_.clear();  // slots are renumbered: prior versions cannot be placed
+    for (Row& row : ghost_rows_) Forget(row);
     ghost_rows_.clear();
     ghost_columns_.clear();
     free_ghosts_.clear();
@@ -495,6 +573,7 @@ class ColumnIndex : public JobIndex {
       columns_[to] = columns;
       done[to] = true;
     }
+    for (Slot s = static_cast<Slot>(live); s < rows_.size(); ++s) Forget(rows_[s]);
     rows_.resize(live);
     columns_.resize(live);
     id_keys_.resize(live);
@@ -512,15 +591,13 @@ class ColumnIndex : public JobIndex {
     Row& row = draft.row;
     row.id = job.id;
     row.lineage = job.lineage;
-    row.public_id = job.public_id;
-    row.display_name = job.display_name;
-    row.description = job.description;
-    row.folded_name = text::Fold(job.display_name);
-    row.name_folds = row.folded_name != row.display_name;
-    if (!row.name_folds) row.folded_name.clear();
-    row.folded_id = text::Fold(job.public_id);
-    row.id_folds = row.folded_id != row.public_id;
-    if (!row.id_folds) row.folded_id.clear();
+    draft.public_id = job.public_id;
+    draft.display_name = job.display_name;
+    draft.description = job.description;
+    draft.folded_name = text::Fold(job.display_name);
+    if (draft.folded_name == job.display_name) draft.folded_name.clear();
+    draft.folded_id = text::Fold(job.public_id);
+    if (draft.folded_id == job.public_id) draft.folded_id.clear();
     row.status = job.status;
     row.visibility = job.visibility;
     row.enable_assign_node = job.enable_assign_node;
@@ -571,15 +648,18 @@ class ColumnIndex : public JobIndex {
       row.exact[field] = exact_[field].Intern(draft.exact[field]);
     row.username = username_.Intern(draft.username);
     row.quota_name = quota_name_.Intern(draft.quota_name);
-    size_t terms = draft.tags.size();
-    for (const auto& words : draft.words) terms += words.size();
-    row.terms.reserve(terms);
-    for (const std::string& tag : draft.tags) row.terms.push_back(tags_.Intern(tag));
-    row.ends[0] = static_cast<uint32_t>(row.terms.size());
+    std::vector<Postings::Id>& terms = interned_terms_;
+    terms.clear();
+    uint32_t ends[5];
+    for (const std::string& tag : draft.tags) terms.push_back(tags_.Intern(tag));
+    ends[0] = static_cast<uint32_t>(terms.size());
     for (int field = 0; field < 4; ++field) {
-      for (const std::string& w : draft.words[field]) row.terms.push_back(words_[field].Intern(w));
-      row.ends[field + 1] = static_cast<uint32_t>(row.terms.size());
+      for (const std::string& w : draft.words[field]) terms.push_back(words_[field].Intern(w));
+      ends[field + 1] = static_cast<uint32_t>(terms.size());
     }
+    row.SetText({draft.public_id, draft.display_name, draft.description, draft.folded_name,
+                 draft.folded_id, terms, ends},
+                text_);
     return row;
   }
 
@@ -633,7 +713,7 @@ class ColumnIndex : public JobIndex {
     for (int field = 0; field < 4; ++field) {
       for (Postings::Id w : row.Words(field)) f(1 + field, w);
     }
-    const std::string& name = row.FoldedName();
+    std::string_view name = row.FoldedName();
     for (size_t i = 0; i + 3 <= name.size(); ++i) f(5, TrigramAt(name, i));
   }
   Roaring& TextBitmap(int kind, uint32_t key) {
@@ -733,6 +813,20 @@ class ColumnIndex : public JobIndex {
       answerable_from_ = std::max(answerable_from_, gone.revision);
       history_.pop_front();
     }
+    if (text_.WorthCompacting()) CompactText();
+  }
+
+  // Drops the row's text (its block is counted dead in text_).
+  void Forget(Row& row) {
+    text_.Free(row.BlockWords());
+    row = Row();
+  }
+  // Copies the live blocks to a fresh arena, leaving the dead words behind.
+  void CompactText() {
+    BlockArena fresh;
+    for (Row& row : rows_) row.MoveBlock(fresh);
+    for (Row& row : ghost_rows_) row.MoveBlock(fresh);
+    text_ = std::move(fresh);
   }
 
   // Moves the slot's current version, postings and all, to a new ghost
@@ -763,7 +857,7 @@ class ColumnIndex : public JobIndex {
     Row& row = ghost_rows_[ghost & ~kGhost];
     ForEachPosting(row, ColumnsAt(ghost), [ghost](Roaring& b) { b.remove(ghost); });
     Unorder(ghost);
-    row = Row();
+    Forget(row);
     free_ghosts_.push_back(ghost);
   }
 
@@ -882,7 +976,7 @@ class ColumnIndex : public JobIndex {
         if (slot != SlotsByKey::kNone) ids.add(slot);
       }
       for (Slot g : ghosts) {
-        const std::string& id = RowAt(g).FoldedId();
+        std::string_view id = RowAt(g).FoldedId();
         if (std::find(q.public_ids.begin(), q.public_ids.end(), id) != q.public_ids.end())
           ids.add(g);
       }
@@ -1050,7 +1144,7 @@ class ColumnIndex : public JobIndex {
     IdKey y = IdKeyAt(b);
     if (x.prefix != y.prefix) return x.prefix < y.prefix;
     if (x.prefix2 != y.prefix2) return x.prefix2 < y.prefix2;
-    return RowAt(a).public_id < RowAt(b).public_id;
+    return RowAt(a).PublicId() < RowAt(b).PublicId();
   }
 
   // Slots are in created order, equal times in no particular order: walk
@@ -1200,12 +1294,12 @@ class ColumnIndex : public JobIndex {
     return ranks[static_cast<size_t>(status)];
   }
 
-  const std::string& StringKey(const Row& row, SortField field) const {
+  std::string_view StringKey(const Row& row, SortField field) const {
     if (field == SortField::kJobType) {
       constexpr auto kType = static_cast<int>(ExactField::kJobType);
       return exact_[kType].Value(row.exact[kType]);
     }
-    return field == SortField::kName ? row.display_name : row.description;
+    return field == SortField::kName ? row.DisplayName() : row.Description();
   }
 
   // Keeps only the keys that can rank in [begin, end) and returns how many
@@ -1288,7 +1382,7 @@ class ColumnIndex : public JobIndex {
     }
     if (a.id != b.id) return a.id < b.id;
     if (a.id2 != b.id2) return a.id2 < b.id2;
-    return RowAt(a.slot).public_id < RowAt(b.slot).public_id;
+    return RowAt(a.slot).PublicId() < RowAt(b.slot).PublicId();
   }
 
   // The slots at [skip, skip + q.limit) of `slots` ordered by q.sort.
@@ -1357,7 +1451,7 @@ class ColumnIndex : public JobIndex {
       auto field = static_cast<SortField>(f);
       if (!orders_[f]) continue;
       bool same =
-          was.public_id == row.public_id &&
+          was.PublicId() == row.PublicId() &&
           (IsStringSort(field) ? StringKey(was, field) == StringKey(row, field)
                                : PrimaryKey(had, field, 0) == PrimaryKey(columns, field, 0));
       if (!same) moved.push_back(field);
@@ -1408,9 +1502,11 @@ class ColumnIndex : public JobIndex {
   std::vector<Row> ghost_rows_;   // by ghost slot & ~kGhost
   std::vector<Columns> ghost_columns_;
   std::vector<Slot> free_ghosts_;
-  std::vector<Row> rows_;         // by slot; a deleted job's slot stays, out of live_
-  std::vector<Columns> columns_;  // by slot, beside rows_
-  std::vector<IdKey> id_keys_;    // by slot, beside rows_
+  std::vector<Postings::Id> interned_terms_;  // Intern's, reused
+  BlockArena text_;                           // the rows' blocks
+  std::vector<Row> rows_;                     // by slot; a deleted job's slot stays, out of live_
+  std::vector<Columns> columns_;              // by slot, beside rows_
+  std::vector<IdKey> id_keys_;                // by slot, beside rows_
   SlotMap slot_of_;
   bool created_sorted_ = true;  // slots are in non-decreasing created order
   bool loading_ = false;        // between BeginLoad and Optimize: rows without postings

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "index/block_arena.h"
 #include "index/job_index.h"
 #include "text/text.h"
 
@@ -316,6 +317,29 @@ TEST_F(Differential, AnInsertOutOfCreationOrderKeepsAnswersExact) {
   ExpectSameAnswers(500);
   column_->Optimize();
   ExpectSameAnswers(500);
+}
+
+// Rows' text lives in a BlockArena that copies the live blocks away once
+// rewrites leave enough dead words: names, descriptions and ids read after
+// that (substring, sorts, ids) must still be each job's own.
+TEST_F(Differential, RowsRewrittenUntilTheirTextIsCompactedKeepTheirText) {
+  std::vector<Job> jobs;
+  for (core::JobNumber id = 1; id <= 600; ++id) jobs.push_back(RandomJob(id));
+  for (const Job& job : jobs) Both(job);
+  column_->Optimize();
+  // Each rewrite leaves a block of over 500 words (a 2,000-byte
+  // description) dead: 600 x 8 of them are several times the dead words
+  // at which the arena compacts (BlockArena::WorthCompacting).
+  static_assert(600 * 8 * 500 > 2 * BlockArena::kChunkWords);
+  for (int round = 0; round < 8; ++round) {
+    for (Job& job : jobs) {
+      job.description = Pick(std::vector<std::string>{"alpha", "beta", "gamma"}) +
+                        std::string(2000, static_cast<char>('a' + round));
+      job.display_name = Pick(kNameWords) + "-" + std::to_string(round);
+      Both(job);
+    }
+    ExpectSameAnswers(150);
+  }
 }
 
 TEST_F(Differential, AQueryAtASnapshotAnswersAsTheIndexStoodThen) {

@@ -62,12 +62,12 @@ std::string WordsSource(const core::Job& job, WordsField field) {
   return {};
 }
 
-bool NameMatches(const std::string& folded_name, NameMatch mode, const std::string& query) {
+bool NameMatches(std::string_view folded_name, NameMatch mode, std::string_view query) {
   switch (mode) {
     case NameMatch::kWildcard:
       if (query.find_first_of("*?") == std::string::npos)
         return folded_name.find(query) != std::string::npos;
-      return text::GlobMatch(folded_name, "*" + query + "*");
+      return text::GlobMatch(folded_name, "*" + std::string(query) + "*");
     case NameMatch::kPrefix:
       return folded_name.starts_with(query);
     case NameMatch::kTerm:

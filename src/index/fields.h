@@ -13,6 +13,6 @@ core::TimeMs TimeValue(const core::Job& job, TimeField field);
 // The text a words field is cut from (text::Words).
 std::string WordsSource(const core::Job& job, WordsField field);
 // `query` is folded; `folded_name` is text::Fold(display_name).
-bool NameMatches(const std::string& folded_name, NameMatch mode, const std::string& query);
+bool NameMatches(std::string_view folded_name, NameMatch mode, std::string_view query);
 
 }  // namespace drover::index
