@@ -29,6 +29,11 @@ class BoundedQueue {
     ready_.notify_one();
     return true;
   }
+  // Whether a Push now would wait.
+  bool Full() {
+    std::lock_guard lock(mu_);
+    return items_.size() >= capacity_ && !closed_;
+  }
   // Waits for an item. False once closed and empty.
   bool Pop(T& item) {
     std::unique_lock lock(mu_);

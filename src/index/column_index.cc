@@ -279,6 +279,11 @@ struct IdKey {
   uint64_t prefix2 = 0;
 };
 
+// Prepare's answer: each job's draft and columns, in order.
+struct Drafts : JobIndex::Prepared {
+  std::vector<std::pair<Draft, Columns>> drafts;
+};
+
 // Bytes [from, from + 8) of `s`, big-endian (0 past the end).
 uint64_t Prefix(const std::string& s, size_t from = 0) {
   uint64_t v = 0;
@@ -389,12 +394,25 @@ class ColumnIndex : public JobIndex {
     Apply(job, std::move(draft), columns);
   }
 
-  // The rows are worked out first, then applied under one hold of the lock.
-  void UpsertMany(std::span<const Job> jobs) override {
-    std::vector<std::pair<Draft, Columns>> drafts;
-    drafts.reserve(jobs.size());
+  std::unique_ptr<Prepared> Prepare(std::span<const Job> jobs) const override {
+    auto prepared = std::make_unique<Drafts>();
+    prepared->drafts.reserve(jobs.size());
     WordsMemo memo;
-    for (const Job& job : jobs) drafts.emplace_back(MakeDraft(job, &memo), ColumnsOf(job));
+    for (const Job& job : jobs)
+      prepared->drafts.emplace_back(MakeDraft(job, &memo), ColumnsOf(job));
+    return prepared;
+  }
+
+  // The rows are worked out first, then applied under one hold of the lock.
+  // What a draft holds beyond its row stays in `prepared`, to be freed by
+  // the thread that made it.
+  void UpsertMany(std::span<const Job> jobs, Prepared* prepared) override {
+    std::unique_ptr<Prepared> own;
+    if (!prepared) {
+      own = Prepare(jobs);
+      prepared = own.get();
+    }
+    auto& drafts = static_cast<Drafts&>(*prepared).drafts;
     std::unique_lock lock(mu_);
     for (size_t i = 0; i < jobs.size(); ++i)
       Apply(jobs[i], std::move(drafts[i].first), drafts[i].second);
@@ -463,7 +481,7 @@ class ColumnIndex : public JobIndex {
 
  private:
   // Upsert's change, under the lock.
-  void Apply(const Job& job, Draft draft, const Columns& columns) {
+  void Apply(const Job& job, Draft&& draft, const Columns& columns) {
     Row row = Intern(std::move(draft));
     bool keep = BeginChange();
     const Slot* it = slot_of_.find(job.id);

@@ -295,8 +295,11 @@ TEST_F(Differential, ABulkLoadFromTwoThreadsAnswersAsTheScanEngine) {
   for (Job& job : again) job.status = TrainingStatus::kFailed;
   column_->BeginLoad();
   std::span<const Job> all(jobs);
-  std::thread other([&] {
-    for (size_t at = 0; at < 1500; at += 100) column_->UpsertMany(all.subspan(at, 100));
+  std::thread other([&] {  // with the batches prepared here, as the reader does
+    for (size_t at = 0; at < 1500; at += 100) {
+      std::unique_ptr<JobIndex::Prepared> prepared = column_->Prepare(all.subspan(at, 100));
+      column_->UpsertMany(all.subspan(at, 100), prepared.get());
+    }
   });
   for (size_t at = 1500; at < 3000; at += 100) column_->UpsertMany(all.subspan(at, 100));
   other.join();

@@ -25,9 +25,21 @@ class JobIndex {
   virtual ~JobIndex() = default;
   // Adds the job, or replaces the indexed state of the job with its id.
   virtual void Upsert(const core::Job& job) = 0;
-  // Upsert of each, in order; an engine may do the work that needs no
-  // lock for all of them first.
-  virtual void UpsertMany(std::span<const core::Job> jobs) {
+  // The work of an UpsertMany that needs no lock (folding, segmenting),
+  // done ahead on any thread; null when an engine has none.
+  class Prepared {
+   public:
+    virtual ~Prepared() = default;
+  };
+  virtual std::unique_ptr<Prepared> Prepare(std::span<const core::Job> jobs) const {
+    (void)jobs;
+    return nullptr;
+  }
+  // Upsert of each, in order. `prepared`, when given, is Prepare(jobs) and
+  // is spent by the call (the caller still destroys it); without it, an
+  // engine prepares the jobs itself first.
+  virtual void UpsertMany(std::span<const core::Job> jobs, Prepared* prepared = nullptr) {
+    (void)prepared;
     for (const core::Job& job : jobs) Upsert(job);
   }
   // Removes the job; a missing id is ignored.

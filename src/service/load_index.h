@@ -1,6 +1,8 @@
 // LoadIndex: fills an empty JobIndex from the store at start-up, on two
 // threads. The calling thread reads and decodes the store's jobs; an
-// indexer thread takes them in batches (JobIndex::UpsertMany); then
+// indexer thread takes them in batches (JobIndex::UpsertMany). Whenever
+// the indexer is behind, the reader prepares a batch (JobIndex::Prepare:
+// folding, segmenting) instead of waiting for room. Then
 // Optimize indexes the whole load. Throws what the store throws (a corrupt
 // document), after the indexer has stopped.
 #pragma once
