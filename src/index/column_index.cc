@@ -192,13 +192,16 @@ class Row {
     char* out = reinterpret_cast<char*>(block_ + term_ends_[kGroups - 1]);
     for (std::string_view str : strings) out = std::copy(str.begin(), str.end(), out);
   }
-  // The words of the row's block (0 with none).
-  size_t BlockWords() const { return block_ ? TextWords() : 0; }
+  // Frees the row's block to `arena`; the row is left with no text.
+  void FreeText(BlockArena& arena) {
+    arena.Free(block_, TextWords());
+    DropBlock();
+  }
   // Copies the block to `arena` (compaction).
   void MoveBlock(BlockArena& arena) {
     if (!block_) return;
-    uint32_t* moved = arena.Allocate(BlockWords());
-    std::copy(block_, block_ + BlockWords(), moved);
+    uint32_t* moved = arena.Allocate(TextWords());
+    std::copy(block_, block_ + TextWords(), moved);
     block_ = moved;
   }
 
@@ -834,9 +837,9 @@ class ColumnIndex : public JobIndex {
     if (text_.WorthCompacting()) CompactText();
   }
 
-  // Drops the row's text (its block is counted dead in text_).
+  // Drops the row, its text freed to text_.
   void Forget(Row& row) {
-    text_.Free(row.BlockWords());
+    row.FreeText(text_);
     row = Row();
   }
   // Copies the live blocks to a fresh arena, leaving the dead words behind.

@@ -330,14 +330,15 @@ TEST_F(Differential, RowsRewrittenUntilTheirTextIsCompactedKeepTheirText) {
   for (core::JobNumber id = 1; id <= 600; ++id) jobs.push_back(RandomJob(id));
   for (const Job& job : jobs) Both(job);
   column_->Optimize();
-  // Each rewrite leaves a block of over 500 words (a 2,000-byte
-  // description) dead: 600 x 8 of them are several times the dead words
-  // at which the arena compacts (BlockArena::WorthCompacting).
-  static_assert(600 * 8 * 500 > 2 * BlockArena::kChunkWords);
+  // Each rewrite leaves a block of over 1,250 words (a 5,000-byte
+  // description) dead, too long to be reused: 600 x 8 of them are several
+  // times the dead words at which the arena compacts (WorthCompacting).
+  static_assert(1250 > BlockArena::kReusedWords);
+  static_assert(600 * 8 * 1250 > 2 * BlockArena::kChunkWords);
   for (int round = 0; round < 8; ++round) {
     for (Job& job : jobs) {
       job.description = Pick(std::vector<std::string>{"alpha", "beta", "gamma"}) +
-                        std::string(2000, static_cast<char>('a' + round));
+                        std::string(5000, static_cast<char>('a' + round));
       job.display_name = Pick(kNameWords) + "-" + std::to_string(round);
       Both(job);
     }
