@@ -1,7 +1,9 @@
 // HttpServer: HTTP/1.1 over TCP (Boost.Beast), keep-alive and chunked
 // request bodies, feeding every request to a Router.
 //
-// Handlers run on the server's I/O threads. The server assigns each request
+// Handlers run on the server's I/O threads, each connection on one of them
+// (its own io_context), so a handler that blocks holds up only the other
+// connections of its thread. The server assigns each request
 // its RequestId (uppercase UUID) and answers 413 for bodies over the limit.
 // `GET /healthz` answers 200 "ok" once the server is listening.
 #pragma once
