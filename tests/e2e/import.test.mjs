@@ -28,6 +28,12 @@ test('imported jobs keep their ids, statuses and times and are never run', async
   writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n' + handWritten + '\n');
   const out = execFileSync(droverBin, ['import', '--data-dir', server.dataDir, file], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   assert.match(out, /imported 3 jobs \(2 skipped\)/);
+  // A second import into the same store skips the ids it holds already.
+  const more = path.join(server.dataDir, 'more.jsonl');
+  writeFileSync(more, [{ JobId: 'dlcoldfailed0001', DisplayName: 'again', Status: 'Failed' },
+    { JobId: 'dlcsecondimport1', DisplayName: 'second-import', Status: 'Succeeded' }].map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const again = execFileSync(droverBin, ['import', '--data-dir', server.dataDir, more], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  assert.match(again, /imported 1 jobs \(1 skipped\)/);
 
   await server.start();
   try {
@@ -45,6 +51,8 @@ test('imported jobs keep their ids, statuses and times and are never run', async
     assert.deepEqual(listed.Jobs.map((j) => j.JobId), ['dlc-20210126170216-abcdefgh']);
     assert.equal(listed.Jobs[0].RequestGPU, '2');
     assert.deepEqual((await dlc.listJobs({ ReasonSearch: 'out of memory' })).Jobs.map((j) => j.JobId), ['dlcoldfailed0001']);
+    assert.equal((await dlc.getJob('dlcoldfailed0001')).DisplayName, 'old-failed', 'the first import wins');
+    assert.equal((await dlc.getJob('dlcsecondimport1')).Status, 'Succeeded');
     // New jobs get new ids next to the history; stopping history just records it.
     const { JobId } = await dlc.createJob(jobBody({ DisplayName: 'after-import', UserCommand: 'true' }));
     await waitForStatus(dlc, JobId, 'Succeeded');
