@@ -218,7 +218,8 @@ class Row {
  private:
   static constexpr int kStrings = 5, kGroups = 5;
 
-  Row(const Row&) = default;  // two rows sharing a block: moves only, outside
+  // A copy would share the block: outside, rows only move.
+  Row(const Row&) = default;
   Row& operator=(const Row&) = default;
 
   size_t TextWords() const {

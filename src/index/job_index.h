@@ -26,7 +26,8 @@ class JobIndex {
   // Adds the job, or replaces the indexed state of the job with its id.
   virtual void Upsert(const core::Job& job) = 0;
   // The work of an UpsertMany that needs no lock (folding, segmenting),
-  // done ahead on any thread; null when an engine has none.
+  // done ahead on any thread; null when an engine has none. It may refer
+  // to `jobs`, which must stay in place until UpsertMany has used it.
   class Prepared {
    public:
     virtual ~Prepared() = default;
