@@ -113,7 +113,7 @@ class Session : public std::enable_shared_from_this<Session> {
 // a keep-alive connection's reads, handlers and writes all run on its
 // thread. With one io_context shared by every thread, each completion woke
 // another thread to run it; a 50-job list cost 370 us of server CPU that
-// way and costs ~300 us this way. A handler that waits (a write's fsync)
+// way and costs ~270 us this way. A handler that waits (a write's fsync)
 // holds up only the connections on its own thread.
 struct HttpServer::Impl {
   Impl(const api::Router& r, const std::string& host, uint16_t port)
