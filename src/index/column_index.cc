@@ -148,6 +148,7 @@ bool HasBitmaps(NumericField field) {
 // row hands its block over.
 class Row {
  public:
+  static constexpr int kGroups = 5;  // of terms: tags, then the 4 WordsFields
   // A row's text, its terms grouped: the tags (ids in tags_), then each
   // WordsField's words (ids in words_[field]); term_ends[0] is where the
   // tags end, term_ends[1 + field] where that field's words do.
@@ -155,7 +156,7 @@ class Row {
     std::string_view public_id, display_name, description;
     std::string_view folded_name, folded_id;  // Fold of each; empty when the same
     std::span<const uint32_t> terms;
-    const uint32_t* term_ends;  // 5 of them
+    std::span<const uint32_t, kGroups> term_ends;
   };
 
   core::JobNumber id = 0;
@@ -186,7 +187,7 @@ class Row {
       bytes += strings[i].size();
       string_ends_[i] = static_cast<uint32_t>(bytes);
     }
-    std::copy(text.term_ends, text.term_ends + kGroups, term_ends_);
+    std::copy(text.term_ends.begin(), text.term_ends.end(), term_ends_);
     block_ = arena.Allocate(TextWords());
     std::copy(text.terms.begin(), text.terms.end(), block_);
     char* out = reinterpret_cast<char*>(block_ + term_ends_[kGroups - 1]);
@@ -216,7 +217,7 @@ class Row {
   }
 
  private:
-  static constexpr int kStrings = 5, kGroups = 5;
+  static constexpr int kStrings = 5;
 
   // A copy would share the block: outside, rows only move.
   Row(const Row&) = default;
@@ -672,7 +673,7 @@ class ColumnIndex : public JobIndex {
     row.quota_name = quota_name_.Intern(draft.quota_name);
     std::vector<Postings::Id>& terms = interned_terms_;
     terms.clear();
-    uint32_t ends[5];
+    uint32_t ends[Row::kGroups];
     for (const std::string& tag : draft.tags) terms.push_back(tags_.Intern(tag));
     ends[0] = static_cast<uint32_t>(terms.size());
     for (int field = 0; field < 4; ++field) {
