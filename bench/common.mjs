@@ -18,7 +18,7 @@ export const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1,
 // with the parsed 200 body; stop() ends the server. `pid` is the server's.
 export async function startServer(extraArgs = [], connections = 8, existingDataDir = null) {
   const dataDir = existingDataDir ?? mkdtempSync(path.join(tmpdir(), 'drover-bench-'));
-  const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--auth', 'off', ...extraArgs],
+  const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--auth', 'off', '--log-level', 'warn', ...extraArgs],
                        { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const port = await new Promise((resolve, reject) => {

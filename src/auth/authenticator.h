@@ -1,41 +1,38 @@
 // Authenticator: who signed a request. It finds the access key the
-// Authorization header names, rebuilds the signature the vendor's SDK
-// computes (auth/signatures.h) and compares, checks the request's time is
-// within 15 minutes, and (PAI) that its nonce was never used before.
-// Authorize then checks the principal's policy allows the route's action.
+// Authorization header names, asks the verifier of the header's scheme
+// (auth/verifier.h) whether the request is dated within the window and
+// signed as the vendor's SDK signs, and spends the request's nonce where the
+// scheme has one. Authorize then checks the principal may call a route of
+// the given access level.
 //
-// Failures throw core::Error(kUnauthenticated or kPermissionDenied) whose
-// reason() is one of the k* names below; each dialect maps those to its
-// vendor's code. The server log says why; responses never carry secrets.
+// Failures throw core::Error carrying an auth::Failure (FailureOf); each
+// dialect maps those to its vendor's codes. The server log says why;
+// responses never carry secrets. Thread-safe.
 #pragma once
 
+#include <span>
 #include <string_view>
 
-#include "auth/signatures.h"
+#include "auth/verifier.h"
 #include "core/time.h"
 #include "service/principal.h"
 #include "store/key_store.h"
 
 namespace drover::auth {
 
-inline constexpr char kMissingCredential[] = "MissingCredential";
-inline constexpr char kIncompleteSignature[] = "IncompleteSignature";
-inline constexpr char kUnknownKey[] = "UnknownKey";
-inline constexpr char kSignatureMismatch[] = "SignatureMismatch";
-inline constexpr char kExpired[] = "Expired";
-inline constexpr char kNonceUsed[] = "NonceUsed";
-inline constexpr char kProjectMismatch[] = "ProjectMismatch";
-inline constexpr char kDenied[] = "Denied";
-
-inline constexpr core::TimeMs kMaxClockSkew = 15 * core::kMsPerMinute;
+// What a route does, as the vendors' RAM tables class their actions: a
+// read-only key may call only kRead routes.
+enum class Access { kRead, kWrite };
 
 class Authenticator {
  public:
-  // `keys` must outlive the authenticator.
+  // `keys` and `clock` must outlive the authenticator.
   Authenticator(store::KeyStore& keys, const core::Clock& clock) : keys_(keys), clock_(clock) {}
 
-  // Throws core::Error(kUnauthenticated) with a reason above.
-  service::Principal Authenticate(const SignedRequest& request) const;
+  // The principal whose key signed `request` in one of the `accepted`
+  // schemes. Throws core::Error(kUnauthenticated) with a Failure otherwise.
+  service::Principal Authenticate(const SignedRequest& request,
+                                  std::span<const Verifier* const> accepted) const;
 
  private:
   store::KeyStore& keys_;
@@ -45,12 +42,8 @@ class Authenticator {
 // The principal a key stands for.
 service::Principal PrincipalOf(const core::AccessKey& key);
 
-// Throws core::Error(kPermissionDenied, reason kDenied) when `who`'s policy
-// does not allow `action` (e.g. "paidlc:StopJob" for a read-only user).
-void Authorize(const service::Principal& who, std::string_view action);
-
-// "Sun, 22 Nov 2026 22:56:46 GMT" (RFC 1123) and "20261122T225646Z".
-std::optional<core::TimeMs> ParseHttpDate(std::string_view text);
-std::optional<core::TimeMs> ParseBasicDate(std::string_view text);
+// Throws core::Error(kPermissionDenied, Failure::kDenied) when `who`'s
+// policy does not allow `action` of `access` (a read-only key and kWrite).
+void Authorize(const service::Principal& who, std::string_view action, Access access);
 
 }  // namespace drover::auth

@@ -1,9 +1,12 @@
-#include "auth/signatures.h"
-
 #include <gtest/gtest.h>
 
+#include "auth/acs3.h"
 #include "auth/authenticator.h"
+#include "auth/canonical.h"
 #include "auth/crypto.h"
+#include "auth/huawei_sdk.h"
+#include "auth/roa_v1.h"
+#include "testing/temp_dir.h"
 
 namespace drover::auth {
 namespace {
@@ -28,13 +31,15 @@ TEST(Signatures, Acs3MatchesTheAlibabaSdk) {
        {"content-type", "application/json; charset=utf-8"},
        {"accept", "application/json"}},
       body};
-  std::optional<Credential> cred = ParseAuthorization(
+  std::optional<Credential> cred = Acs3Verifier().Parse(
       "ACS3-HMAC-SHA256 "
       "Credential=AKID,SignedHeaders=content-type;host;x-acs-action;x-acs-content-sha256;"
       "x-acs-date;x-acs-signature-nonce;x-acs-version,Signature="
       "76bacc8baefab4c93d322ecb8d3c2b0d57e9146033e2cdbaede48601c9fc90ab");
   ASSERT_TRUE(cred.has_value());
-  EXPECT_EQ(cred->scheme, Credential::Scheme::kAcs3);
+  EXPECT_TRUE(Acs3Verifier().Matches(r, *cred, "SECRET"));
+  EXPECT_FALSE(
+      RoaV1Verifier().Parse("ACS3-HMAC-SHA256 Credential=AKID,SignedHeaders=a,Signature=s"));
   EXPECT_EQ(cred->access_key_id, "AKID");
   EXPECT_EQ(Acs3Signature(r, cred->signed_headers, "SECRET"), cred->signature);
   r.body = R"({"DisplayName":"tf mnist","Priority":4})";
@@ -58,9 +63,10 @@ TEST(Signatures, RoaV1MatchesTheAlibabaSdk) {
       "x-acs-signature-method:HMAC-SHA1\nx-acs-signature-nonce:n1\nx-acs-signature-version:1.0\n"
       "x-acs-version:2020-12-03\n/api/v1/jobs?DisplayName=a b&PageSize=10");
   EXPECT_EQ(RoaV1Signature(r, "SECRET"), "QDsUSZ2Ap0AQrUJJKhFu7DF7odA=");
-  std::optional<Credential> cred = ParseAuthorization("acs AKID:QDsUSZ2Ap0AQrUJJKhFu7DF7odA=");
+  std::optional<Credential> cred = RoaV1Verifier().Parse("acs AKID:QDsUSZ2Ap0AQrUJJKhFu7DF7odA=");
   ASSERT_TRUE(cred.has_value());
-  EXPECT_EQ(cred->scheme, Credential::Scheme::kRoaV1);
+  EXPECT_TRUE(RoaV1Verifier().Matches(r, *cred, "SECRET"));
+  EXPECT_FALSE(Acs3Verifier().Parse("acs AKID:QDsUSZ2Ap0AQrUJJKhFu7DF7odA="));
   EXPECT_EQ(cred->access_key_id, "AKID");
 }
 
@@ -72,11 +78,11 @@ TEST(Signatures, HuaweiMatchesTheHuaweiSdk) {
                    {"x-project-id", "proj"},
                    {"x-sdk-date", "20261122T100000Z"}},
                   ""};
-  std::optional<Credential> cred = ParseAuthorization(
+  std::optional<Credential> cred = HuaweiSdkVerifier().Parse(
       "SDK-HMAC-SHA256 Access=AKID, SignedHeaders=content-type;host;x-project-id;x-sdk-date, "
       "Signature=d5535f9d31ae354f749dbee7492be61b04d1befdbed76e19ab8c9a9ea31f85fa");
   ASSERT_TRUE(cred.has_value());
-  EXPECT_EQ(cred->scheme, Credential::Scheme::kHuawei);
+  EXPECT_TRUE(HuaweiSdkVerifier().Matches(r, *cred, "SECRET"));
   EXPECT_EQ(HuaweiSignature(r, cred->signed_headers, "SECRET", true), cred->signature);
   EXPECT_TRUE(
       HuaweiCanonicalRequest(r, cred->signed_headers, true)
@@ -90,7 +96,9 @@ TEST(Signatures, RejectsMalformedAuthorization) {
   for (const char* bad :
        {"", "Bearer x", "acs nocolon", "acs :sig", "ACS3-HMAC-SHA256 Credential=A",
         "SDK-HMAC-SHA256 Access=A, Signature=s"}) {
-    EXPECT_FALSE(ParseAuthorization(bad).has_value()) << bad;
+    for (const Verifier* v : {&Acs3Verifier(), &RoaV1Verifier(), &HuaweiSdkVerifier()}) {
+      EXPECT_FALSE(v->Parse(bad).has_value()) << v->name() << ": " << bad;
+    }
   }
 }
 
@@ -104,6 +112,90 @@ TEST(Dates, ParsesTheHeadersClientsSend) {
   EXPECT_EQ(ParseBasicDate("20261122T100000Z"), core::ParseIso8601("2026-11-22T10:00:00Z"));
   EXPECT_FALSE(ParseHttpDate("2026-11-22").has_value());
   EXPECT_FALSE(ParseBasicDate("2026-11-22T10:00:00Z").has_value());
+}
+
+}  // namespace
+}  // namespace drover::auth
+
+namespace drover::auth {
+namespace {
+
+// The shared steps, through each scheme's verifier: a dialect's schemes
+// only, the time window, the nonce spent once, and the failure each gives.
+class AuthenticatorTest : public ::testing::Test {
+ protected:
+  SignedRequest Acs3Request(const std::string& nonce, const std::string& date) {
+    SignedRequest r{"GET",
+                    "/api/v1/jobs?PageSize=10",
+                    {{"host", "127.0.0.1"},
+                     {"x-acs-date", date},
+                     {"x-acs-signature-nonce", nonce},
+                     {"x-acs-content-sha256", Sha256Hex("")}},
+                    ""};
+    std::vector<std::string> names = {"host", "x-acs-content-sha256", "x-acs-date",
+                                      "x-acs-signature-nonce"};
+    r.headers["authorization"] =
+        "ACS3-HMAC-SHA256 Credential=" + key_.id +
+        ",SignedHeaders=host;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce,Signature=" +
+        Acs3Signature(r, names, key_.secret);
+    return r;
+  }
+
+  Failure Refusal(const SignedRequest& r, std::vector<const Verifier*> accepted) {
+    try {
+      authenticator_.Authenticate(r, accepted);
+    } catch (const core::Error& e) {
+      EXPECT_EQ(e.code(), core::ErrorCode::kUnauthenticated);
+      EXPECT_EQ(e.parameter(), "Authorization");
+      return FailureOf(e).value();
+    }
+    ADD_FAILURE() << "accepted";
+    return Failure::kDenied;
+  }
+
+  testing::TempDir dir_;
+  core::ManualClock clock_{*core::ParseIso8601("2026-11-22T10:00:00Z")};
+  std::unique_ptr<store::KeyStore> keys_ = store::KeyStore::Open(dir_.path() / "keys.db");
+  core::AccessKey key_ = keys_->Create("t1", "alice", core::Policy::kMember, {}, clock_.Now());
+  Authenticator authenticator_{*keys_, clock_};
+  const std::vector<const Verifier*> pai_ = {&Acs3Verifier(), &RoaV1Verifier()};
+};
+
+TEST_F(AuthenticatorTest, AcceptsItsSchemesOnceAndRefusesTheRestWithTheirFailure) {
+  SignedRequest ok = Acs3Request("n1", "2026-11-22T10:10:00Z");
+  EXPECT_EQ(Refusal(ok, {&HuaweiSdkVerifier()}), Failure::kIncompleteSignature);
+  service::Principal who = authenticator_.Authenticate(ok, pai_);
+  EXPECT_EQ(who.tenant_id, "t1");
+  EXPECT_EQ(who.user_id, "alice");
+  EXPECT_TRUE(who.by_key);
+  EXPECT_EQ(Refusal(ok, pai_), Failure::kNonceUsed);
+
+  EXPECT_EQ(Refusal(Acs3Request("n2", "2026-11-22T10:15:01Z"), pai_), Failure::kExpired);
+  EXPECT_EQ(Refusal(Acs3Request("n3", "2026-11-22T09:44:59Z"), pai_), Failure::kExpired);
+  SignedRequest tampered = Acs3Request("n4", "2026-11-22T10:00:00Z");
+  tampered.target = "/api/v1/jobs?PageSize=11";
+  EXPECT_EQ(Refusal(tampered, pai_), Failure::kSignatureMismatch);
+  SignedRequest unsigned_request = Acs3Request("n5", "2026-11-22T10:00:00Z");
+  unsigned_request.headers.erase("authorization");
+  EXPECT_EQ(Refusal(unsigned_request, pai_), Failure::kMissingCredential);
+  SignedRequest stranger = Acs3Request("n6", "2026-11-22T10:00:00Z");
+  stranger.headers["authorization"].replace(stranger.headers["authorization"].find(key_.id),
+                                            key_.id.size(), "LTAInobody");
+  EXPECT_EQ(Refusal(stranger, pai_), Failure::kUnknownKey);
+}
+
+TEST(Authorize, ReadOnlyKeysReadOnly) {
+  service::Principal reader = service::Principal::Local();
+  reader.read_only = true;
+  EXPECT_NO_THROW(Authorize(reader, "paidlc:ListJobs", Access::kRead));
+  try {
+    Authorize(reader, "paidlc:CreateJob", Access::kWrite);
+    ADD_FAILURE() << "a read-only key wrote";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.code(), core::ErrorCode::kPermissionDenied);
+    EXPECT_EQ(FailureOf(e), Failure::kDenied);
+  }
+  EXPECT_NO_THROW(Authorize(service::Principal::Local(), "paidlc:CreateJob", Access::kWrite));
 }
 
 }  // namespace

@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
 
+  serve_cmd
+      ->add_option("--log-level", serve.log_level,
+                   "trace, debug, info (one access line per request), warn, error, critical, off")
+      ->capture_default_str();
+
   drover::cli::KeysOptions keys;
   keys.data_dir = serve.data_dir;
   CLI::App* keys_cmd = app.add_subcommand("keys", "Manage access keys");

@@ -12,6 +12,7 @@
 #include "api/modelarts/modelarts_api.h"
 #include "auth/authenticator.h"
 #include "cli/keys.h"
+#include "cli/logging.h"
 #include "core/error.h"
 #include "core/quantity.h"
 #include "index/job_index.h"
@@ -50,6 +51,7 @@ std::pair<std::string, uint16_t> SplitListen(const std::string& listen) {
 }  // namespace
 
 int Serve(const ServeOptions& options) {
+  ConfigureLogging(options.log_level);
   auto [host, port] = SplitListen(options.listen);
   std::filesystem::create_directories(options.data_dir);
   std::filesystem::path db_path = std::filesystem::path(options.data_dir) / "drover.db";
@@ -80,30 +82,16 @@ int Serve(const ServeOptions& options) {
   runner.Start();
   spdlog::info("runner: node {}, {} quotas", run.capacity.ToString(), run.quotas.size());
 
-  api::Router router;
   std::unique_ptr<store::KeyStore> keys = store::KeyStore::Open(db_path);
   auth::Authenticator authenticator(*keys, clock);
   if (options.auth && keys->Empty()) WriteFirstAdminKey(*keys, options.data_dir, clock.Now());
   if (!options.auth) spdlog::warn("authentication is off: every request acts as the local admin");
-  api::Authenticate authenticate = [&](const api::Request& r, std::string_view action) {
+  api::Router router([&](const api::Request& r, const api::Dialect& dialect) {
     if (!options.auth) return service::Principal::Local();
-    service::Principal who = authenticator.Authenticate({r.method, r.target, r.headers, r.body});
-    auth::Authorize(who, action);
-    return who;
-  };
-  // ModelArts URLs name the project; it must be the key's tenant.
-  api::Authenticate authenticate_project = [&](const api::Request& r, std::string_view action) {
-    service::Principal who = authenticate(r, action);
-    auto project = r.path_params.find("project_id");
-    if (options.auth && project != r.path_params.end() && project->second != who.tenant_id) {
-      throw core::Error(core::ErrorCode::kPermissionDenied,
-                        "The project " + project->second + " in the URL is not the key's project.",
-                        "project_id", auth::kProjectMismatch);
-    }
-    return who;
-  };
-  api::dlc::AddRoutes(router, jobs, authenticate);
-  api::modelarts::AddRoutes(router, jobs, authenticate_project);
+    return authenticator.Authenticate({r.method, r.target, r.headers, r.body}, dialect.verifiers);
+  });
+  router.Register(api::dlc::MakeDialect(jobs));
+  router.Register(api::modelarts::MakeDialect(jobs));
 
   server::HttpServer http(router, host, port);
   // Handlers run on these threads and a write waits there for its fsync, so

@@ -18,7 +18,8 @@ struct ServeOptions {
   int64_t gpus = 0;
   std::string quota_file;  // JSON ResourceId → limits; empty = no quotas
   double stop_grace_seconds = 10;
-  bool auth = true;  // --auth=off accepts unsigned requests as the local user
+  bool auth = true;                // --auth=off accepts unsigned requests as the local user
+  std::string log_level = "info";  // spdlog level; info logs one line per request
 };
 
 // Runs until SIGINT or SIGTERM; returns the process exit code.

@@ -19,6 +19,7 @@ struct Principal {
   bool admin = false;      // tenant admin
   bool read_only = false;  // may only get and list
   std::map<std::string, core::WorkspaceRole> workspaces;
+  bool by_key = false;  // signed with an access key; false for the local user of --auth=off
 
   core::Viewer AsViewer() const { return {tenant_id, user_id, admin, workspaces}; }
 

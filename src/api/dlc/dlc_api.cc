@@ -6,6 +6,8 @@
 #include "api/dlc/job_json.h"
 #include "api/dlc/list_params.h"
 #include "api/http/params.h"
+#include "auth/acs3.h"
+#include "auth/roa_v1.h"
 
 namespace drover::api::dlc {
 
@@ -47,41 +49,48 @@ json::array StringArray(std::vector<std::string> items) {
 
 }  // namespace
 
-void AddRoutes(Router& router, service::JobService& jobs, Authenticate authenticate) {
-  // Every handler: authenticate, then parse → service → render, with core
-  // errors rendered in this dialect's format.
-  auto add = [&](const std::string& method, const std::string& pattern, const std::string& action,
-                 PrincipalHandler handler) {
-    AddGuardedRoute(router, authenticate, Guard, method, pattern, action, std::move(handler));
+Dialect MakeDialect(service::JobService& jobs) {
+  Dialect d;
+  d.name = "pai-dlc";
+  d.path_families = {"/api/v1/"};
+  d.verifiers = {&auth::Acs3Verifier(), &auth::RoaV1Verifier()};
+  d.render_error = RenderError;
+  d.not_found = NotFound;
+  auto add = [&](std::string method, std::string pattern, std::string action, auth::Access access,
+                 Handler handler) {
+    d.routes.push_back(Route{
+        std::move(method), std::move(pattern), {}, std::move(action), access, std::move(handler)});
   };
+  constexpr auth::Access kRead = auth::Access::kRead, kWrite = auth::Access::kWrite;
 
-  add("GET", "/api/v1/jobs", "paidlc:ListJobs", [&jobs](Request& r, const service::Principal& who) {
-    core::TimeMs now = jobs.clock().Now();
-    index::JobQuery query = ParseListJobs(r.query, now, who.user_id);
-    service::JobList list = jobs.List(who, query);
-    std::string body;
-    body.reserve(2048 * list.jobs.size() + 256);
-    JsonWriter w(body);
-    w.BeginObject().Key("Jobs").BeginArray();
-    for (const core::Job& job : list.jobs) {
-      w.BeginObject();
-      WriteJob(w, job, JobView::kListItem, now);
-      w.EndObject();
-    }
-    w.EndArray().Member("TotalCount", list.total);
-    std::string next = NextListJobsToken(r.query, query, list.snapshot, list.total);
-    if (!next.empty()) w.Member("NextToken", next);
-    w.Member("RequestId", r.request_id).EndObject();
-    return Response{200, kJsonType, std::move(body)};
-  });
+  add("GET", "/api/v1/jobs", "paidlc:ListJobs", kRead,
+      [&jobs](Request& r, const service::Principal& who) {
+        core::TimeMs now = jobs.clock().Now();
+        index::JobQuery query = ParseListJobs(r.query, now, who.user_id);
+        service::JobList list = jobs.List(who, query);
+        std::string body;
+        body.reserve(2048 * list.jobs.size() + 256);
+        JsonWriter w(body);
+        w.BeginObject().Key("Jobs").BeginArray();
+        for (const core::Job& job : list.jobs) {
+          w.BeginObject();
+          WriteJob(w, job, JobView::kListItem, now);
+          w.EndObject();
+        }
+        w.EndArray().Member("TotalCount", list.total);
+        std::string next = NextListJobsToken(r.query, query, list.snapshot, list.total);
+        if (!next.empty()) w.Member("NextToken", next);
+        w.Member("RequestId", r.request_id).EndObject();
+        return Response{200, kJsonType, std::move(body)};
+      });
 
-  add("POST", "/api/v1/jobs", "paidlc:CreateJob",
+  add("POST", "/api/v1/jobs", "paidlc:CreateJob", kWrite,
       [&jobs](Request& r, const service::Principal& who) {
         core::Job job = jobs.Create(who, ParseCreateJob(r.body));
         return JobIdReply(r, job.public_id);
       });
 
-  add("GET", "/api/v1/jobs/{JobId}", "paidlc:GetJob",
+  add("GET", "/api/v1/jobs/{JobId}", "paidlc:GetJob", kRead,
       [&jobs](Request& r, const service::Principal& who) {
         Params p(r.query);
         p.Bool("NeedDetail");  // validated; every detail is cheap to include
@@ -94,26 +103,26 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
         return Response{200, kJsonType, std::move(body)};
       });
 
-  add("PUT", "/api/v1/jobs/{JobId}", "paidlc:UpdateJob",
+  add("PUT", "/api/v1/jobs/{JobId}", "paidlc:UpdateJob", kWrite,
       [&jobs](Request& r, const service::Principal& who) {
         const std::string& id = r.path_params["JobId"];
         service::JobUpdate update = ParseUpdateJob(r.body, jobs.Get(who, id));
         return JobIdReply(r, jobs.Update(who, id, update).public_id);
       });
 
-  add("POST", "/api/v1/jobs/{JobId}/stop", "paidlc:StopJob",
+  add("POST", "/api/v1/jobs/{JobId}/stop", "paidlc:StopJob", kWrite,
       [&jobs](Request& r, const service::Principal& who) {
         return JobIdReply(r, jobs.Stop(who, r.path_params["JobId"]).public_id);
       });
 
-  add("DELETE", "/api/v1/jobs/{JobId}", "paidlc:DeleteJob",
+  add("DELETE", "/api/v1/jobs/{JobId}", "paidlc:DeleteJob", kWrite,
       [&jobs](Request& r, const service::Principal& who) {
         const std::string& id = r.path_params["JobId"];
         jobs.Delete(who, id);
         return JobIdReply(r, id);
       });
 
-  add("GET", "/api/v1/jobs/{JobId}/events", "paidlc:GetJobEvents",
+  add("GET", "/api/v1/jobs/{JobId}/events", "paidlc:GetJobEvents", kRead,
       [&jobs](Request& r, const service::Principal& who) {
         EventQuery q = ParseEventQuery(Params(r.query), jobs.clock().Now());
         core::Job job = jobs.Get(who, r.path_params["JobId"]);
@@ -122,7 +131,7 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                          {"Events", StringArray(RenderEvents(job, q.from, q.to, q.max_events))}});
       });
 
-  add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/logs", "paidlc:GetPodLogs",
+  add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/logs", "paidlc:GetPodLogs", kRead,
       [&jobs](Request& r, const service::Principal& who) {
         Params p(r.query);
         p.Time("StartTime");  // validated; log lines carry no timestamps to filter on
@@ -138,7 +147,7 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                                   {"Logs", StringArray(std::move(log.lines))}});
       });
 
-  add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/events", "paidlc:GetPodEvents",
+  add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/events", "paidlc:GetPodEvents", kRead,
       [&jobs](Request& r, const service::Principal& who) {
         Params p(r.query);
         EventQuery q = ParseEventQuery(p, jobs.clock().Now());
@@ -151,13 +160,7 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                                    StringArray(RenderPodEvents(pod, q.from, q.to, q.max_events))}});
       });
 
-  router.SetNotFound("/", NotFound);
-}
-
-Response NotFound(const Request& request) {
-  return RenderPopError(404, "InvalidAction.NotFound",
-                        "Specified api is not found, please check your url and method.",
-                        request.request_id);
+  return d;
 }
 
 }  // namespace drover::api::dlc

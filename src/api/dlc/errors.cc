@@ -1,11 +1,8 @@
 #include "api/dlc/errors.h"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/json.hpp>
-#include <optional>
 
-#include "auth/authenticator.h"
+#include "auth/verifier.h"
 
 namespace drover::api::dlc {
 
@@ -44,21 +41,26 @@ PopCode MapCode(core::ErrorCode code) {
   return {500, "InternalError"};
 }
 
-// Authentication and authorization failures, by auth:: reason.
-std::optional<PopCode> MapAuthReason(const std::string& reason) {
-  static const std::pair<const char*, PopCode> kReasons[] = {
-      {auth::kMissingCredential, {400, "IncompleteSignature"}},
-      {auth::kIncompleteSignature, {400, "IncompleteSignature"}},
-      {auth::kUnknownKey, {404, "InvalidAccessKeyId.NotFound"}},
-      {auth::kSignatureMismatch, {400, "SignatureDoesNotMatch"}},
-      {auth::kExpired, {400, "InvalidTimeStamp.Expired"}},
-      {auth::kNonceUsed, {400, "SignatureNonceUsed"}},
-      {auth::kDenied, {403, "Forbidden.RAM"}},
-  };
-  for (const auto& [name, code] : kReasons) {
-    if (reason == name) return code;
+// When you add an auth::Failure, map it here.
+PopCode MapFailure(auth::Failure failure) {
+  using auth::Failure;
+  switch (failure) {
+    case Failure::kMissingCredential:
+    case Failure::kIncompleteSignature:
+      return {400, "IncompleteSignature"};
+    case Failure::kUnknownKey:
+      return {404, "InvalidAccessKeyId.NotFound"};
+    case Failure::kSignatureMismatch:
+      return {400, "SignatureDoesNotMatch"};
+    case Failure::kExpired:
+      return {400, "InvalidTimeStamp.Expired"};
+    case Failure::kNonceUsed:
+      return {400, "SignatureNonceUsed"};
+    case Failure::kDenied:
+    case Failure::kProjectMismatch:
+      return {403, "Forbidden.RAM"};
   }
-  return std::nullopt;
+  return {403, "Forbidden.RAM"};
 }
 
 }  // namespace
@@ -75,22 +77,21 @@ Response RenderPopError(int status, const std::string& code, const std::string& 
   return Response{status, "application/json;charset=utf-8", boost::json::serialize(body)};
 }
 
-Response RenderError(const core::Error& error, const std::string& request_id) {
-  PopCode pop = MapAuthReason(error.reason()).value_or(MapCode(error.code()));
+Response RenderError(const core::Error& error, const Request& request) {
+  std::optional<auth::Failure> failure = auth::FailureOf(error);
+  PopCode pop = failure ? MapFailure(*failure) : MapCode(error.code());
   std::string message = error.what();
   if (error.code() == core::ErrorCode::kInternal) {
-    spdlog::error("request {}: {}", request_id, message);
-    message = "An internal error occurred; see the server log for request " + request_id + ".";
+    message =
+        "An internal error occurred; see the server log for request " + request.request_id + ".";
   }
-  return RenderPopError(pop.status, pop.code, message, request_id);
+  return RenderPopError(pop.status, pop.code, message, request.request_id);
 }
 
-Response Guard(const Request& request, const std::function<Response()>& handler) {
-  try {
-    return handler();
-  } catch (const core::Error& e) {
-    return RenderError(e, request.request_id);
-  }
+Response NotFound(const Request& request) {
+  return RenderPopError(404, "InvalidAction.NotFound",
+                        "Specified api is not found, please check your url and method.",
+                        request.request_id);
 }
 
 }  // namespace drover::api::dlc

@@ -1,14 +1,33 @@
 #include "api/http/router.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <stdexcept>
+
+#include "api/http/request_scope.h"
+
 namespace drover::api {
+
+// ==== Request ===============================================================
 
 const std::string* Request::Query(const std::string& name) const {
   auto it = query.find(name);
   return it == query.end() ? nullptr : &it->second;
 }
 
+std::string_view Request::Header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string_view() : std::string_view(it->second);
+}
+
+// ==== Matching ==============================================================
+
 namespace {
 
+// The non-empty segments of a path ("/a//b/" → a, b).
 std::vector<std::string_view> Segments(std::string_view path) {
   std::vector<std::string_view> out;
   size_t start = 0;
@@ -21,43 +40,179 @@ std::vector<std::string_view> Segments(std::string_view path) {
   return out;
 }
 
-bool MatchPattern(std::string_view pattern, std::string_view path,
-                  std::map<std::string, std::string>& params) {
-  std::vector<std::string_view> want = Segments(pattern), have = Segments(path);
-  if (want.size() != have.size()) return false;
-  std::map<std::string, std::string> found;
-  for (size_t i = 0; i < want.size(); ++i) {
-    if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}') {
-      found[std::string(want[i].substr(1, want[i].size() - 2))] = std::string(have[i]);
-    } else if (want[i] != have[i]) {
-      return false;
-    }
-  }
-  params = std::move(found);
-  return true;
+bool IsParam(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
 }  // namespace
 
-void Router::Add(Route route) { routes_.push_back(std::move(route)); }
+struct Router::CompiledRoute {
+  const Dialect* dialect;
+  const Route* route;
+  std::vector<std::string> literals;  // "" where the segment is a {Name}
+  std::vector<std::string> params;    // the {Name}, "" where the segment is literal
+
+  bool Matches(const Request& request, const std::vector<std::string_view>& have) const {
+    if (route->method != request.method || have.size() != literals.size()) return false;
+    for (size_t i = 0; i < have.size(); ++i) {
+      if (params[i].empty() && literals[i] != have[i]) return false;
+    }
+    for (const std::string& key : route->subresources) {
+      if (!request.query.contains(key)) return false;
+    }
+    return true;
+  }
+
+  // <0 when this route is more specific than `other` for the same request.
+  int CompareSpecificity(const CompiledRoute& other) const {
+    for (size_t i = 0; i < params.size() && i < other.params.size(); ++i) {
+      bool mine = params[i].empty(), theirs = other.params[i].empty();  // literal?
+      if (mine != theirs) return mine ? -1 : 1;
+    }
+    return static_cast<int>(other.route->subresources.size()) -
+           static_cast<int>(route->subresources.size());
+  }
+
+  // Whether both match exactly the same requests.
+  bool SameAs(const CompiledRoute& other) const {
+    if (route->method != other.route->method || literals != other.literals) return false;
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (params[i].empty() != other.params[i].empty()) return false;
+    }
+    std::vector<std::string> a = route->subresources, b = other.route->subresources;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    return a == b;
+  }
+};
+
+Router::Router(Gate gate) : gate_(std::move(gate)) {}
+Router::~Router() = default;
+
+void Router::Register(Dialect dialect) {
+  if (!dialect.render_error || !dialect.not_found) {
+    throw std::logic_error("dialect " + dialect.name + " lacks an error renderer or not_found");
+  }
+  dialects_.push_back(std::make_unique<Dialect>(std::move(dialect)));
+  const Dialect& added = *dialects_.back();
+  for (const Route& route : added.routes) {
+    CompiledRoute compiled{&added, &route, {}, {}};
+    for (std::string_view segment : Segments(route.pattern)) {
+      if (segment.find('{') != std::string_view::npos && !IsParam(segment)) {
+        throw std::logic_error("route " + route.action + ": malformed segment in " + route.pattern);
+      }
+      compiled.literals.emplace_back(IsParam(segment) ? "" : segment);
+      compiled.params.emplace_back(IsParam(segment) ? segment.substr(1, segment.size() - 2) : "");
+    }
+    for (const CompiledRoute& existing : routes_) {
+      if (compiled.SameAs(existing)) {
+        throw std::logic_error("route " + route.action + " (" + route.method + " " + route.pattern +
+                               ") matches the same requests as " + existing.route->action + " (" +
+                               existing.route->pattern + ")");
+      }
+    }
+    routes_.push_back(std::move(compiled));
+  }
+}
+
+Router::Match Router::Find(Request& request) const {
+  const Dialect* host_owner = nullptr;
+  for (const auto& dialect : dialects_) {
+    if (dialect->owns_host && dialect->owns_host(request)) {
+      host_owner = dialect.get();
+      break;
+    }
+  }
+  std::vector<std::string_view> have = Segments(request.path);
+  const CompiledRoute* best = nullptr;
+  for (const CompiledRoute& candidate : routes_) {
+    if (host_owner && candidate.dialect != host_owner) continue;
+    if (!candidate.Matches(request, have)) continue;
+    // Ties go to the route registered first.
+    if (!best || candidate.CompareSpecificity(*best) < 0) best = &candidate;
+  }
+  Match match;
+  if (best) {
+    request.path_params.clear();
+    for (size_t i = 0; i < have.size(); ++i) {
+      if (!best->params[i].empty()) request.path_params[best->params[i]] = std::string(have[i]);
+    }
+    match.dialect = match.family = best->dialect;
+    match.route = best->route;
+    return match;
+  }
+  match.family = host_owner;
+  size_t longest = 0;
+  for (const auto& dialect : dialects_) {
+    if (host_owner) break;
+    for (const std::string& prefix : dialect->path_families) {
+      if (request.path.starts_with(prefix) && prefix.size() > longest) {
+        match.family = dialect.get();
+        longest = prefix.size();
+      }
+    }
+  }
+  return match;
+}
+
+// ==== Dispatch ==============================================================
+
+namespace {
+
+// A request that belongs to no dialect: the server's own neutral answer.
+Response NoSuchApi(const Request& request) {
+  boost::json::object body{
+      {"Code", "NotFound"},
+      {"Message", "No API is served at " + request.method + " " + request.path + "."},
+      {"RequestId", request.request_id}};
+  return Response{404, "application/json;charset=utf-8", boost::json::serialize(body)};
+}
+
+Response Internal(const Request& request) {
+  return Response{500, "text/plain",
+                  "internal error; see the server log for request " + request.request_id + "\n"};
+}
+
+}  // namespace
 
 Response Router::Dispatch(Request& request) const {
-  for (const Route& route : routes_) {
-    if (route.method == request.method &&
-        MatchPattern(route.pattern, request.path, request.path_params)) {
-      return route.handler(request);
+  auto started = std::chrono::steady_clock::now();
+  RequestScope scope(request.request_id);
+  Match match = Find(request);
+  std::string principal = "-";
+  Response response;
+  try {
+    if (!match.route) {
+      response = match.family ? match.family->not_found(request) : NoSuchApi(request);
+    } else {
+      const Dialect& dialect = *match.dialect;
+      try {
+        service::Principal who = gate_(request, dialect);
+        principal = who.tenant_id + "/" + who.user_id;
+        if (dialect.admit) dialect.admit(request, who);
+        auth::Authorize(who, match.route->action, match.route->access);
+        response = match.route->handler(request, who);
+      } catch (const core::Error& e) {
+        if (e.code() == core::ErrorCode::kInternal) {
+          spdlog::error("{}: {}", match.route->action, e.what());
+        }
+        response = dialect.render_error(e, request);
+      } catch (const std::exception& e) {
+        spdlog::error("{}: unexpected {}", match.route->action, e.what());
+        response = dialect.render_error(core::Error(core::ErrorCode::kInternal, e.what()), request);
+      }
     }
+  } catch (const std::exception& e) {  // a renderer failed
+    spdlog::error("cannot render the answer to {} {}: {}", request.method, request.path, e.what());
+    response = Internal(request);
   }
-  const Handler* fallback = nullptr;
-  size_t longest = 0;
-  for (const auto& [prefix, handler] : not_found_) {
-    if (request.path.starts_with(prefix) && (!fallback || prefix.size() >= longest)) {
-      fallback = &handler;
-      longest = prefix.size();
-    }
-  }
-  if (!fallback) return Response{404, "text/plain", "not found"};
-  return (*fallback)(request);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
+  spdlog::info("access {} {} {} {} {} {} {}us", match.family ? match.family->name : "-",
+               match.route ? match.route->action : "-", principal, request.method, request.path,
+               response.status, micros);
+  return response;
 }
 
 }  // namespace drover::api

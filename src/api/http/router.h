@@ -1,66 +1,76 @@
-// Router: the HTTP layer shared by every dialect, free of any socket code.
+// Router: the HTTP layer every dialect shares, free of socket code.
 //
-// Routes are data: each has a method, a path pattern with `{Name}` segments,
-// the action name a permission check uses (`paidlc:ListJobs`), and a
-// handler. The server turns bytes into a Request, the router finds the
-// route, the dialect's handler parses, calls a service and renders.
+// Dialects register once (api/http/dialect.h): their routes, error format,
+// signature schemes and admission check. For each request the router finds
+// the one route that matches — across every dialect — and runs the same
+// steps for all of them:
+//
+//   match → authenticate (the dialect's schemes) → admit (dialect check)
+//   → authorize (the route's access level) → handler → access log
+//
+// Any exception a step throws is rendered in the matched dialect's error
+// format with the request id: a core::Error as its code says, anything else
+// as an internal error (logged with the request id). A request no route
+// matches gets the "no such API" answer of the dialect whose path family or
+// host it belongs to, or a neutral JSON 404 when it belongs to none.
+//
+// Matching: the method, every path segment (a `{Name}` segment takes any
+// one segment), and the route's query sub-resources must all match. When
+// several routes match, the most specific wins: compared segment by segment
+// from the left, a literal beats a `{Name}`; then more sub-resources beat
+// fewer. Two routes that would match exactly the same requests are refused
+// at registration (std::logic_error).
+//
+// Threading: register every dialect before serving; Dispatch is then
+// thread-safe.
 #pragma once
 
 #include <functional>
-#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "api/http/dialect.h"
+
 namespace drover::api {
 
-struct Request {
-  std::string method;                          // "GET", "POST", …
-  std::string target;                          // as sent, e.g. "/api/v1/jobs?PageSize=10"
-  std::string path;                            // percent-decoded path without the query
-  std::map<std::string, std::string> query;    // decoded; a repeated key keeps its last value
-  std::map<std::string, std::string> headers;  // names in lowercase
-  std::string body;
-  std::map<std::string, std::string> path_params;  // filled by the router
-  std::string request_id;                          // assigned by the server
-
-  // The query parameter, or nullptr when it is absent.
-  const std::string* Query(const std::string& name) const;
-};
-
-struct Response {
-  int status = 200;
-  std::string content_type = "application/json;charset=utf-8";
-  std::string body;
-};
-
-using Handler = std::function<Response(Request&)>;
-
-struct Route {
-  std::string method;
-  std::string pattern;  // "/api/v1/jobs/{JobId}"
-  std::string action;   // "paidlc:GetJob"
-  Handler handler;
-};
+// Who a request acts as, given the dialect that owns it: checks its
+// signature against the dialect's verifiers (cli/serve.cc), or returns the
+// local admin while authentication is off. Throws core::Error to refuse.
+using Gate = std::function<service::Principal(const Request&, const Dialect&)>;
 
 class Router {
  public:
-  void Add(Route route);
-  // Answers requests under `path_prefix` that match no route (a dialect's
-  // "no such API"); the longest matching prefix wins.
-  void SetNotFound(std::string path_prefix, Handler handler) {
-    not_found_[std::move(path_prefix)] = std::move(handler);
-  }
+  explicit Router(Gate gate);
+  ~Router();
 
-  // Finds the route for the request, fills `path_params` and runs the
-  // handler; falls back to the not-found handler.
+  // Adds a dialect and its routes. Throws std::logic_error when a route
+  // would match exactly the requests an already registered one matches, or
+  // has a malformed pattern.
+  void Register(Dialect dialect);
+
+  // What a request matched; both null when no route did (then `family` is
+  // the dialect whose path family or host it belongs to, or null).
+  struct Match {
+    const Dialect* dialect = nullptr;
+    const Route* route = nullptr;
+    const Dialect* family = nullptr;
+  };
+  // Finds the route and fills `request.path_params`.
+  Match Find(Request& request) const;
+
+  // Runs the steps above and returns the response; never throws.
   Response Dispatch(Request& request) const;
 
-  const std::vector<Route>& routes() const { return routes_; }
+  const std::vector<std::unique_ptr<Dialect>>& dialects() const { return dialects_; }
 
  private:
-  std::vector<Route> routes_;
-  std::map<std::string, Handler> not_found_;  // by path prefix
+  struct CompiledRoute;
+
+  Gate gate_;
+  std::vector<std::unique_ptr<Dialect>> dialects_;
+  std::vector<CompiledRoute> routes_;
 };
 
 }  // namespace drover::api

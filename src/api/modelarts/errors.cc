@@ -1,10 +1,8 @@
 #include "api/modelarts/errors.h"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/json.hpp>
 
-#include "auth/authenticator.h"
+#include "auth/verifier.h"
 
 namespace drover::api::modelarts {
 
@@ -48,33 +46,30 @@ Response RenderModelArtsError(int status, const std::string& code, const std::st
   return Response{status, "application/json;charset=utf-8", boost::json::serialize(body)};
 }
 
-Response RenderError(const core::Error& error, const std::string& request_id) {
+Response RenderError(const core::Error& error, const Request& request) {
+  std::optional<auth::Failure> failure = auth::FailureOf(error);
   if (error.code() == core::ErrorCode::kUnauthenticated) {
     // Signature failures are answered by the API gateway, in its own shape.
     boost::json::object body{
         {"error_msg", "Incorrect IAM authentication information: " + std::string(error.what())},
         {"error_code", "APIGW.0301"},
-        {"request_id", request_id}};
+        {"request_id", request.request_id}};
     return Response{401, "application/json;charset=utf-8", boost::json::serialize(body)};
   }
-  if (error.reason() == auth::kProjectMismatch) {
+  if (failure == auth::Failure::kProjectMismatch) {
     return RenderModelArtsError(403, "ModelArts.0210", error.what());
   }
   Code code = MapCode(error.code());
   std::string message = error.what();
   if (error.code() == core::ErrorCode::kInternal) {
-    spdlog::error("request {}: {}", request_id, message);
-    message = "An internal error occurred; see the server log for request " + request_id + ".";
+    message =
+        "An internal error occurred; see the server log for request " + request.request_id + ".";
   }
   return RenderModelArtsError(code.status, code.code, message);
 }
 
-Response Guard(const Request& request, const std::function<Response()>& handler) {
-  try {
-    return handler();
-  } catch (const core::Error& e) {
-    return RenderError(e, request.request_id);
-  }
+Response NotFound(const Request&) {
+  return RenderModelArtsError(404, "ModelArts.0015", "The requested API does not exist.");
 }
 
 }  // namespace drover::api::modelarts

@@ -1,19 +1,20 @@
-// ModelArts error rendering: the one place core::ErrorCode becomes
+// ModelArts error rendering: the one place a core::Error becomes
 // `{"is_success": false, "error_code": "ModelArts.xxxx", "error_message": …}`
-// and an HTTP status.
+// (or, for signature failures, the API gateway's own shape) and an HTTP
+// status.
 #pragma once
 
-#include <functional>
+#include <string>
 
-#include "api/http/router.h"
+#include "api/http/dialect.h"
 #include "core/error.h"
 
 namespace drover::api::modelarts {
 
-Response RenderError(const core::Error& error, const std::string& request_id);
+Response RenderError(const core::Error& error, const Request& request);
 Response RenderModelArtsError(int status, const std::string& code, const std::string& message);
 
-// Runs `handler`, turning a thrown core::Error into its ModelArts error.
-Response Guard(const Request& request, const std::function<Response()>& handler);
+// "The requested API does not exist." (404 ModelArts.0015).
+Response NotFound(const Request& request);
 
 }  // namespace drover::api::modelarts

@@ -7,6 +7,7 @@
 #include "api/modelarts/errors.h"
 #include "api/modelarts/job_json.h"
 #include "api/modelarts/list_params.h"
+#include "auth/huawei_sdk.h"
 #include "core/error.h"
 
 namespace drover::api::modelarts {
@@ -49,18 +50,33 @@ Job PathVersion(service::JobService& jobs, const service::Principal& who, const 
 
 }  // namespace
 
-void AddRoutes(Router& router, service::JobService& jobs, Authenticate authenticate) {
-  // Every handler: authenticate, then parse → service → render, with core
-  // errors rendered in this dialect's format.
-  auto add = [&](const std::string& method, const std::string& pattern, const std::string& action,
-                 PrincipalHandler handler) {
-    AddGuardedRoute(router, authenticate, Guard, method, pattern, action, std::move(handler));
+Dialect MakeDialect(service::JobService& jobs) {
+  Dialect d;
+  d.name = "modelarts";
+  d.path_families = {"/v1/"};
+  d.verifiers = {&auth::HuaweiSdkVerifier()};
+  d.render_error = RenderError;
+  d.not_found = NotFound;
+  // ModelArts URLs name the project; it must be the key's tenant.
+  d.admit = [](const Request& r, const service::Principal& who) {
+    auto project = r.path_params.find("project_id");
+    if (who.by_key && project != r.path_params.end() && project->second != who.tenant_id) {
+      throw auth::AuthError(
+          auth::Failure::kProjectMismatch,
+          "The project " + project->second + " in the URL is not the key's project.", "project_id");
+    }
   };
+  auto add = [&](std::string method, std::string pattern, std::string action, auth::Access access,
+                 Handler handler) {
+    d.routes.push_back(Route{
+        std::move(method), std::move(pattern), {}, std::move(action), access, std::move(handler)});
+  };
+  constexpr auth::Access kRead = auth::Access::kRead, kWrite = auth::Access::kWrite;
   const std::string jobs_path = "/v1/{project_id}/training-jobs";
   const std::string job_path = jobs_path + "/{job_id}";
   const std::string version_path = job_path + "/versions/{version_id}";
 
-  add("GET", jobs_path, "modelarts:trainJob:list",
+  add("GET", jobs_path, "modelarts:trainJob:list", kRead,
       [&jobs](Request& r, const service::Principal& who) {
         core::TimeMs now = jobs.clock().Now();
         service::JobList list =
@@ -77,7 +93,7 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                    {"jobs", std::move(items)}});
       });
 
-  add("POST", jobs_path, "modelarts:trainJob:create",
+  add("POST", jobs_path, "modelarts:trainJob:create", kWrite,
       [&jobs](Request& r, const service::Principal& who) {
         CreateRequest request = ParseCreateJob(r.body, who.default_workspace_id);
         Job job =
@@ -91,19 +107,19 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                    {"resource_id", job.resource_id}});
       });
 
-  add("PUT", job_path, "modelarts:trainJob:update",
+  add("PUT", job_path, "modelarts:trainJob:update", kWrite,
       [&jobs](Request& r, const service::Principal& who) {
         jobs.DescribeLineage(who, PathNumber(r, "job_id"), ParseUpdateDescription(r.body));
         return Ok();
       });
 
-  add("DELETE", job_path, "modelarts:trainJob:delete",
+  add("DELETE", job_path, "modelarts:trainJob:delete", kWrite,
       [&jobs](Request& r, const service::Principal& who) {
         jobs.DeleteLineage(who, PathNumber(r, "job_id"));
         return Ok();
       });
 
-  add("POST", job_path + "/versions", "modelarts:trainJob:create",
+  add("POST", job_path + "/versions", "modelarts:trainJob:create", kWrite,
       [&jobs](Request& r, const service::Principal& who) {
         core::JobNumber lineage = PathNumber(r, "job_id");
         CreateRequest request = ParseCreateVersion(r.body);
@@ -123,7 +139,7 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                    {"version_name", VersionName(job.version)}});
       });
 
-  add("GET", job_path + "/versions", "modelarts:trainJob:get",
+  add("GET", job_path + "/versions", "modelarts:trainJob:get", kRead,
       [&jobs](Request& r, const service::Principal& who) {
         Params p(r.query);
         int64_t per_page = p.Int("per_page").value_or(10);
@@ -148,24 +164,24 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                    {"versions", std::move(items)}});
       });
 
-  add("GET", version_path, "modelarts:trainJob:get",
+  add("GET", version_path, "modelarts:trainJob:get", kRead,
       [&jobs](Request& r, const service::Principal& who) {
         return Ok(RenderVersion(PathVersion(jobs, who, r), jobs.clock().Now()));
       });
 
-  add("DELETE", version_path, "modelarts:trainJob:delete",
+  add("DELETE", version_path, "modelarts:trainJob:delete", kWrite,
       [&jobs](Request& r, const service::Principal& who) {
         jobs.Delete(who, PathVersion(jobs, who, r).public_id);
         return Ok();
       });
 
-  add("POST", version_path + "/stop", "modelarts:trainJob:update",
+  add("POST", version_path + "/stop", "modelarts:trainJob:update", kWrite,
       [&jobs](Request& r, const service::Principal& who) {
         jobs.Stop(who, PathVersion(jobs, who, r).public_id);
         return Ok();
       });
 
-  add("GET", version_path + "/log/file-names", "modelarts:trainJob:get",
+  add("GET", version_path + "/log/file-names", "modelarts:trainJob:get", kRead,
       [&jobs](Request& r, const service::Principal& who) {
         Job version = PathVersion(jobs, who, r);
         json::array names;
@@ -174,7 +190,7 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
         return Ok({{"log_file_list", std::move(names)}});
       });
 
-  add("GET", version_path + "/aom-log", "modelarts:trainJob:get",
+  add("GET", version_path + "/aom-log", "modelarts:trainJob:get", kRead,
       [&jobs](Request& r, const service::Principal& who) {
         Params p(r.query);
         int64_t lines = p.Int("lines").value_or(50);
@@ -198,9 +214,7 @@ void AddRoutes(Router& router, service::JobService& jobs, Authenticate authentic
                    {"log_file", pod + ".log"}});
       });
 
-  router.SetNotFound("/v1/", [](const Request&) {
-    return RenderModelArtsError(404, "ModelArts.0015", "The requested API does not exist.");
-  });
+  return d;
 }
 
 }  // namespace drover::api::modelarts

@@ -1,18 +1,16 @@
 // The Huawei ModelArts v1 dialect: training jobs and their versions under
 // /v1/{project_id}/training-jobs, over the same core jobs as PAI-DLC.
 // snake_case JSON with `is_success`, integer statuses (status_map.h) and
-// epoch-millisecond times.
+// epoch-millisecond times; SDK-HMAC-SHA256 signatures; the URL's project
+// must be the key's tenant.
 #pragma once
 
-#include <functional>
-
-#include "api/http/authenticate.h"
-#include "api/http/router.h"
+#include "api/http/dialect.h"
 #include "service/job_service.h"
-#include "service/principal.h"
 
 namespace drover::api::modelarts {
 
-void AddRoutes(Router& router, service::JobService& jobs, Authenticate authenticate);
+// `jobs` must outlive the dialect.
+Dialect MakeDialect(service::JobService& jobs);
 
 }  // namespace drover::api::modelarts

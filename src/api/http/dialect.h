@@ -1,0 +1,85 @@
+// Dialect: one vendor API as data. A dialect folder (api/dlc/,
+// api/modelarts/, …) builds one of these and cli/serve.cc registers it with
+// the Router (api/http/router.h) in one line:
+//
+//   - its routes: method, path pattern, query sub-resources, RAM action,
+//     access level and handler;
+//   - the path families and hosts it owns, so a request that matches no
+//     route still gets this vendor's "no such API" answer;
+//   - the signature schemes its SDKs send (auth/verifier.h);
+//   - an admission check after authentication (ModelArts: the URL's
+//     project must be the key's tenant);
+//   - its error renderer: the one function that turns a core::Error into
+//     its vendor's HTTP status and body.
+//
+// Handlers parse, call a service and render; they throw core::Error for
+// anything expected and never catch it — the router renders it.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/authenticator.h"
+#include "auth/verifier.h"
+#include "core/error.h"
+#include "service/principal.h"
+
+namespace drover::api {
+
+struct Request {
+  std::string method;                          // "GET", "POST", …
+  std::string target;                          // as sent, e.g. "/api/v1/jobs?PageSize=10"
+  std::string path;                            // percent-decoded path without the query
+  std::map<std::string, std::string> query;    // decoded; a repeated key keeps its last value
+  std::map<std::string, std::string> headers;  // names in lowercase
+  std::string body;
+  std::map<std::string, std::string> path_params;  // filled by the router
+  std::string request_id;                          // assigned by the server
+
+  // The query parameter, or nullptr when it is absent.
+  const std::string* Query(const std::string& name) const;
+  // The header (lowercase name), or "" when absent.
+  std::string_view Header(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json;charset=utf-8";
+  std::string body;
+};
+
+using Handler = std::function<Response(Request&, const service::Principal&)>;
+
+struct Route {
+  std::string method;                     // "GET"
+  std::string pattern;                    // "/api/v1/jobs/{JobId}"
+  std::vector<std::string> subresources;  // query keys that must be present ("batchJob")
+  std::string action;                     // "paidlc:ListJobs", as in the vendor's RAM tables
+  auth::Access access;
+  Handler handler;
+};
+
+struct Dialect {
+  std::string name;  // "pai-dlc": access logs and tests
+  // Path prefixes ("/v1/") whose unmatched requests get this dialect's
+  // not_found answer; the longest matching prefix across dialects wins.
+  std::vector<std::string> path_families;
+  // Optional: requests whose Host belongs to this dialect (an OSS bucket
+  // endpoint); such a request is matched against this dialect's routes only.
+  std::function<bool(const Request&)> owns_host;
+  // The signature schemes its vendor's SDKs send, tried in order.
+  std::vector<const auth::Verifier*> verifiers;
+  std::vector<Route> routes;
+  // Optional: runs after authentication; throws core::Error to refuse.
+  std::function<void(const Request&, const service::Principal&)> admit;
+  // core::Error → this vendor's status and body. For kInternal it must not
+  // show the message (the router has logged it).
+  std::function<Response(const core::Error&, const Request&)> render_error;
+  // The vendor's "no such API" answer.
+  std::function<Response(const Request&)> not_found;
+};
+
+}  // namespace drover::api
