@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/quantity.h"
 #include "index/job_index.h"
+#include "runner/local_executor.h"
 #include "runner/runner.h"
 #include "server/http_server.h"
 #include "service/job_service.h"
@@ -78,7 +79,8 @@ int Serve(const ServeOptions& options) {
   run.capacity.gpus = options.gpus;
   if (!options.quota_file.empty()) run.quotas = runner::LoadQuotas(options.quota_file);
   run.stop_grace_ms = static_cast<core::TimeMs>(options.stop_grace_seconds * 1000);
-  runner::Runner runner(jobs, run, clock);
+  runner::LocalExecutor executor;
+  runner::Runner runner(jobs, executor, run, clock);
   runner.Start();
   spdlog::info("runner: node {}, {} quotas", run.capacity.ToString(), run.quotas.size());
 

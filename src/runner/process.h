@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "runner/executor.h"
+
 namespace drover::runner {
 
 struct ProcessSpec {
@@ -25,10 +27,6 @@ pid_t StartProcess(const ProcessSpec& spec);
 // Sends `signal` to the whole process group; false when it no longer exists.
 bool SignalGroup(pid_t pgid, int signal);
 
-struct ExitStatus {
-  int exit_code = -1;  // -1 when killed by a signal
-  int signal = 0;      // 0 when it exited by itself
-};
 // The exit of child `pid` if it has ended (reaping it), else nullopt.
 std::optional<ExitStatus> PollExit(pid_t pid);
 

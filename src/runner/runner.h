@@ -1,10 +1,11 @@
-// Runner: runs training jobs as real processes on this machine.
+// Runner: runs training jobs through an Executor (runner/executor.h: local
+// processes by default).
 //
 // It hears of created, stopped and updated jobs from the service (as its
-// JobObserver), queues them in the Scheduler, starts one process per pod
-// (runner/process.h) with the environment its framework expects
-// (runner/pod_env.h), watches them, and reports every status change back
-// through JobService, which persists it before anyone can see it:
+// JobObserver), queues them in the Scheduler, starts one pod per PodPlan
+// with the environment its framework expects (runner/pod_env.h), and
+// carries out what each job's lifecycle decides (runner/lifecycle.h),
+// storing every status change through JobService before anyone can see it:
 //
 //   Creating → Queuing → EnvPreparing → [SanityChecking] → Running
 //   → Succeeded | Failed (through *Reserving when JobReservedMinutes > 0)
@@ -13,11 +14,11 @@
 //
 // Logs: <jobs_dir>/<job id>/logs/<pod>.<pod uid>.log; working directory:
 // <jobs_dir>/<job id>/work. At Start() jobs left active by an earlier
-// server are reconciled: leftover processes are killed, then the job is
+// server are reconciled: leftover pods are killed, then the job is
 // requeued when its RestartPolicy allows, or ends Failed (ServerRestarted).
 //
-// Threading: one thread owns all runner state; the observer calls only
-// queue an event and wake it.
+// Threading: one thread owns all runner state (the caller of Step); the
+// observer calls only queue an event and wake it.
 #pragma once
 
 #include <condition_variable>
@@ -30,8 +31,9 @@
 #include <vector>
 
 #include "core/time.h"
+#include "runner/executor.h"
+#include "runner/lifecycle.h"
 #include "runner/pod_env.h"
-#include "runner/process.h"
 #include "runner/resources.h"
 #include "runner/scheduler.h"
 #include "service/job_service.h"
@@ -48,13 +50,22 @@ struct RunnerOptions {
 
 class Runner : public service::JobObserver, public service::PodLogReader {
  public:
-  // Connects itself to `jobs`; both `jobs` and `clock` must outlive it.
-  Runner(service::JobService& jobs, RunnerOptions options, const core::Clock& clock);
-  // Kills the processes it runs and stops its thread.
+  // Connects itself to `jobs`; `jobs`, `executor` and `clock` must outlive it.
+  Runner(service::JobService& jobs, Executor& executor, RunnerOptions options,
+         const core::Clock& clock);
+  // Kills the pods it runs and stops its thread.
   ~Runner() override;
 
-  // Reconciles jobs left active by an earlier server, then starts running.
+  // Reconciles jobs left active by an earlier server, then runs Step on the
+  // runner's thread: at once when there is news, every tick while pods run.
   void Start();
+
+  // The two halves of Start, for tests that drive the runner themselves
+  // (no thread): Reconcile once, then Step whenever they like.
+  void Reconcile();
+  // Handles queued events, collects exited pods, checks deadlines, stores
+  // every change in one batch, and starts the jobs the scheduler picks.
+  void Step();
 
   void OnCreated(const core::Job& job) override;
   void OnStopRequested(const core::Job& job) override;
@@ -69,47 +80,31 @@ class Runner : public service::JobObserver, public service::PodLogReader {
     Kind kind;
     core::Job job;
   };
-  enum class Ending { kNone, kSucceeded, kFailed, kTimeout, kStopped, kRestart };
-  struct Pod {
-    PodPlan plan;
-    core::PodState state;
-  };
-  struct Active {
-    core::Job job;  // as it was when started
-    std::vector<Pod> pods;
-    std::vector<int> gpus;
-    Ending ending = Ending::kNone;
-    std::string reason_code;
-    std::string reason_message;
-    core::TimeMs deadline = 0;       // JobMaxRunningTimeMinutes, 0 = none
-    core::TimeMs kill_at = 0;        // SIGKILL after SIGTERM, 0 = not terminating
-    core::TimeMs reserve_until = 0;  // end of *Reserving, 0 = not reserving
-  };
 
   void Loop();
-  void Handle(Event& event);
-  void Reconcile(const core::Job& job);
+  void Post(Event::Kind kind, const core::Job& job);
+  void Handle(const Event& event);
+  void ReconcileJob(const core::Job& job);
   // Moves created (or requeued) jobs to Queuing in one commit and queues them.
   void Enqueue(const std::vector<core::Job>& jobs);
   // Starts jobs the scheduler picked: EnvPreparing in one commit, their
-  // processes, then Running with their pods in one commit.
+  // pods, then Running with their pods in one commit.
   void Launch(const std::vector<core::JobNumber>& ids);
-  // Starts the processes of every pod; persisting them is the caller's.
-  void SpawnPods(Active& active);
-  void CheckPods(core::JobNumber id, Active& active);
-  void Terminate(Active& active);
-  void Finish(core::JobNumber id, Active& active);
-  bool CheckTimers(core::JobNumber id, Active& active);
-  // Writes the pods' current state into `job` (inside a Mutate).
-  void SyncPods(core::Job& job, const Active& active) const;
-  // Queues a change for the next Flush; it sees the pods as they are now.
-  void Later(core::JobNumber id, std::function<void(core::Job&)> change);
-  // Commits every queued change in one batch.
+  // Starts the pods of `run`'s job and tells `run`.
+  Actions StartPods(JobRun& run);
+  // Polls the pods of `run` for exits.
+  Actions CollectExits(JobRun& run);
+  // Stores the restart, then starts the pods again (or ends the job, when a
+  // stop came first).
+  Actions Restart(core::JobNumber id, JobRun& run);
+  // Carries out a decision. Returns false when the job is done.
+  bool Apply(core::JobNumber id, JobRun& run, Actions actions);
   void Flush();
   std::filesystem::path JobDir(const core::Job& job) const;
   std::filesystem::path LogPath(const core::Job& job, const core::PodState& pod) const;
 
   service::JobService& jobs_;
+  Executor& executor_;
   const RunnerOptions options_;
   const core::Clock& clock_;
 
@@ -118,11 +113,12 @@ class Runner : public service::JobObserver, public service::PodLogReader {
   std::deque<Event> inbox_;  // guarded by mu_
   bool stopping_ = false;    // guarded by mu_
 
-  // Owned by the runner thread (and by Start() before the thread exists).
+  // Owned by whoever calls Step (the runner's thread after Start).
   Scheduler scheduler_;
   std::vector<bool> gpu_busy_;
-  std::map<core::JobNumber, Active> active_;
-  std::vector<service::JobService::Change> pending_;
+  std::map<core::JobNumber, JobRun> runs_;
+  // Changes to store at the next Flush, per job, in order.
+  std::map<core::JobNumber, std::vector<std::function<void(core::Job&)>>> pending_;
 
   std::thread thread_;
 };

@@ -1,62 +1,72 @@
 #include "runner/runner.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
-#include <chrono>
-#include <thread>
+#include <fstream>
 
 #include "index/job_index.h"
 #include "store/sqlite_store.h"
+#include "testing/fake_executor.h"
 #include "testing/temp_dir.h"
+
+namespace drover::core {
+// Statuses by name in failure messages.
+void PrintTo(TrainingStatus status, std::ostream* os) { *os << TrainingStatusName(status); }
+}  // namespace drover::core
 
 namespace drover::runner {
 namespace {
 
 using core::TrainingStatus;
+using S = TrainingStatus;
 
-// Real store, index, service and processes; an injected clock for every
-// deadline (max running time, stop grace, reservation), so nothing here
-// waits on the wall clock to pass a limit.
+// The runner's lifecycle, driven by hand: a real store, index and service,
+// a FakeExecutor whose pods end when the test says, a manual clock, and
+// Step() called by the test instead of the runner's thread. Nothing here
+// sleeps or starts a process.
 class RunnerTest : public ::testing::Test {
  protected:
-  RunnerTest() {
+  RunnerTest() { NewRunner(); }
+
+  void NewRunner(int64_t gpus = 0) {
+    runner_.reset();
     RunnerOptions options;
     options.jobs_dir = dir_.path() / "jobs";
-    options.capacity = Resources{8000, 8LL << 30, 0};
+    options.capacity = Resources{8000, 8LL << 30, gpus};
     options.stop_grace_ms = 10'000;
-    runner_ = std::make_unique<Runner>(service_, options, clock_);
-    runner_->Start();
+    runner_ = std::make_unique<Runner>(service_, executor_, options, clock_);
+    runner_->Reconcile();
   }
 
-  core::Job Create(const std::string& command, int64_t max_minutes = 0, int64_t reserved = 0) {
+  core::Job Create(std::vector<core::RoleSpec> roles, const std::string& job_type = "PyTorchJob",
+                   const std::function<void(core::Job&)>& tweak = {}) {
     core::Job draft;
     draft.display_name = "t";
-    draft.job_type = "PyTorchJob";
-    draft.user_command = command;
-    draft.roles = {core::RoleSpec{"Worker", "img", 1, "", "", "", "", ""}};
-    draft.max_running_minutes = max_minutes;
-    draft.reserved_minutes = reserved;
+    draft.job_type = job_type;
+    draft.user_command = "python train.py";
+    draft.roles = std::move(roles);
+    if (tweak) tweak(draft);
     return service_.Create(who_, draft);
   }
-
-  // Waits for the service's writes (not for time) until `done(job)`;
-  // fails after 10 s of real time.
-  core::Job WaitUntil(const core::Job& job, const std::function<bool(const core::Job&)>& done,
-                      const std::string& what) {
-    uint64_t seen = service_.WriteCount();
-    for (int i = 0; i < 1000; ++i) {
-      core::Job now = service_.Get(who_, job.public_id);
-      if (done(now)) return now;
-      seen = service_.WaitForWrite(seen, 10);
-    }
-    ADD_FAILURE() << "job never got " << what << "; it is "
-                  << core::TrainingStatusName(service_.Get(who_, job.public_id).status);
-    return service_.Get(who_, job.public_id);
+  core::Job CreateWorker(const std::string& policy = "",
+                         const std::function<void(core::Job&)>& tweak = {}) {
+    return Create({core::RoleSpec{"Worker", "img", 1, "", "", "", "", policy}}, "PyTorchJob",
+                  tweak);
   }
-  core::Job WaitFor(const core::Job& job, TrainingStatus want) {
-    return WaitUntil(
-        job, [&](const core::Job& j) { return j.status == want; },
-        std::string(core::TrainingStatusName(want)));
+
+  core::Job Get(const core::Job& job) { return service_.Get(who_, job.public_id); }
+  S StatusOf(const core::Job& job) { return Get(job).status; }
+  // The pod handles of the job's current run, in rank order.
+  std::vector<int64_t> Pods(const core::Job& job) {
+    std::vector<int64_t> out;
+    for (const core::PodState& pod : Get(job).pods) out.push_back(pod.pid);
+    return out;
+  }
+  std::vector<S> Path(const core::Job& job) {
+    std::vector<S> out;
+    for (const core::StatusEvent& e : Get(job).history) out.push_back(e.status);
+    return out;
   }
 
   testing::TempDir dir_;
@@ -64,64 +74,221 @@ class RunnerTest : public ::testing::Test {
   std::unique_ptr<store::SqliteStore> store_ = store::SqliteStore::Open(dir_.path() / "drover.db");
   std::unique_ptr<index::JobIndex> index_ = index::NewScanIndex();
   service::JobService service_{*store_, *index_, clock_};
+  testing::FakeExecutor executor_;
   std::unique_ptr<Runner> runner_;
   service::Principal who_ = service::Principal::Local();
 };
 
-TEST_F(RunnerTest, MaxRunningTimeEndsTheJobFailed) {
-  core::Job job = Create("sleep 1000", /*max_minutes=*/1);
-  WaitFor(job, TrainingStatus::kRunning);
+TEST_F(RunnerTest, TheDecidingPodsSuccessEndsTheJobAndTheRestAreTerminated) {
+  core::Job job = Create({core::RoleSpec{"Master", "img", 1, "", "", "", "", ""},
+                          core::RoleSpec{"Worker", "img", 2, "", "", "", "", ""}});
+  runner_->Step();
+  ASSERT_EQ(StatusOf(job), S::kRunning);
+  std::vector<int64_t> pods = Pods(job);
+  ASSERT_EQ(pods.size(), 3u);
+  const auto& master_env = executor_.pod(pods[0]).launch.env;
+  EXPECT_EQ(master_env.at("RANK"), "0");
+  EXPECT_EQ(master_env.at("WORLD_SIZE"), "3");
+  EXPECT_EQ(master_env.at("MASTER_PORT"), "20000");
+  EXPECT_EQ(executor_.pod(pods[2]).launch.env.at("RANK"), "2");
+  EXPECT_EQ(executor_.pod(pods[2]).launch.command, "python train.py");
+
+  executor_.Exit(pods[1], 0);  // a worker ends well: the job runs on
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kRunning);
+  EXPECT_EQ(Get(job).pods[1].status, "Succeeded");
+
+  executor_.Exit(pods[0], 0);  // the master ends well: the rest are asked to end
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kRunning);
+  EXPECT_EQ(Get(job).pods[2].status, "Terminating");
+  runner_->Step();  // collects worker-1's exit: the job succeeds
+  core::Job done = Get(job);
+  EXPECT_EQ(done.status, S::kSucceeded);
+  EXPECT_EQ(done.reason_code, "JobSucceeded");
+  EXPECT_EQ(executor_.pod(pods[2]).signals, std::vector<int>{SIGTERM});
+  EXPECT_EQ(done.pods[2].signal, SIGTERM);
+  EXPECT_EQ(Path(job), (std::vector<S>{S::kCreating, S::kQueuing, S::kEnvPreparing, S::kRunning,
+                                       S::kSucceeded}));
+}
+
+TEST_F(RunnerTest, OnFailureRestartsUntilTheLimitThenFails) {
+  core::Job job = CreateWorker("OnFailure", [](core::Job& j) { j.max_restarts = 2; });
+  runner_->Step();
+  for (int run = 0; run < 2; ++run) {
+    int64_t pod = Pods(job).at(0);
+    executor_.Exit(pod, 1);
+    runner_->Step();
+    core::Job now = Get(job);
+    EXPECT_EQ(now.status, S::kRunning) << "run " << run;
+    EXPECT_EQ(now.restart_count, run + 1);
+    EXPECT_NE(now.pods.at(0).pid, pod);
+    EXPECT_EQ(now.history_pods.size(), static_cast<size_t>(run + 1));
+    EXPECT_EQ(now.history_pods.back().exit_code, 1);
+  }
+  executor_.Exit(Pods(job).at(0), 1);
+  runner_->Step();
+  core::Job failed = Get(job);
+  EXPECT_EQ(failed.status, S::kFailed);
+  EXPECT_EQ(failed.reason_code, "JobFailed");
+  EXPECT_EQ(failed.reason_message, "Pod " + failed.pods[0].name + " exited with code 1.");
+  EXPECT_EQ(Path(job),
+            (std::vector<S>{S::kCreating, S::kQueuing, S::kEnvPreparing, S::kRunning,
+                            S::kRestarting, S::kRunning, S::kRestarting, S::kRunning, S::kFailed}));
+}
+
+TEST_F(RunnerTest, ExitCodePolicyRestartsSignalsButNotErrors) {
+  core::Job job = CreateWorker("ExitCode");
+  runner_->Step();
+  executor_.Kill(Pods(job).at(0), SIGKILL);  // OOM-killed: retryable
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kRunning);
+  EXPECT_EQ(Get(job).restart_count, 1);
+  executor_.Exit(Pods(job).at(0), 2);  // a bug: not retryable
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kFailed);
+  EXPECT_EQ(Get(job).restart_count, 1);
+}
+
+TEST_F(RunnerTest, AFailedPodsReasonCarriesItsLastLogLines) {
+  core::Job job = CreateWorker();
+  runner_->Step();
+  int64_t pod = Pods(job).at(0);
+  std::ofstream(executor_.pod(pod).launch.log_file) << "loading\nCUDA out of memory\n";
+  executor_.Exit(pod, 3);
+  runner_->Step();
+  EXPECT_EQ(Get(job).reason_message, "Pod " + Get(job).pods[0].name +
+                                         " exited with code 3. Last log lines:\nloading\nCUDA "
+                                         "out of memory");
+}
+
+TEST_F(RunnerTest, MaxRunningTimeTerminatesTheJobFailed) {
+  core::Job job = CreateWorker("", [](core::Job& j) { j.max_running_minutes = 1; });
+  runner_->Step();
   clock_.Advance(59 * core::kMsPerSecond);
-  EXPECT_EQ(service_.Get(who_, job.public_id).status, TrainingStatus::kRunning);
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kRunning);
   clock_.Advance(2 * core::kMsPerSecond);
-  core::Job failed = WaitFor(job, TrainingStatus::kFailed);
+  runner_->Step();  // SIGTERM
+  EXPECT_EQ(Get(job).pods[0].status, "Terminating");
+  runner_->Step();  // the pod's exit
+  core::Job failed = Get(job);
+  EXPECT_EQ(failed.status, S::kFailed);
   EXPECT_EQ(failed.reason_code, "JobTimeout");
   EXPECT_EQ(failed.reason_message, "The job ran longer than JobMaxRunningTimeMinutes (1 minutes).");
-  EXPECT_EQ(failed.pods[0].signal, 15);
+  EXPECT_EQ(failed.pods[0].signal, SIGTERM);
 }
 
 TEST_F(RunnerTest, StopEscalatesToSigkillAfterTheGracePeriod) {
-  core::Job job = Create("trap '' TERM; echo up; sleep 1000");
-  WaitFor(job, TrainingStatus::kRunning);
-  // The shell must have set its trap (it says "up" after) before the stop.
-  for (int i = 0; i < 10000; ++i) {
-    core::Job now = service_.Get(who_, job.public_id);
-    if (service_.PodLogs(who_, job.public_id, now.pods[0].name, "", 10).lines ==
-        std::vector<std::string>{"up"}) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  executor_.ignore_term = true;
+  core::Job job = CreateWorker();
+  runner_->Step();
+  int64_t pod = Pods(job).at(0);
   service_.Stop(who_, job.public_id);
-  EXPECT_EQ(service_.Get(who_, job.public_id).status, TrainingStatus::kStopping);
-  WaitUntil(
-      job, [](const core::Job& j) { return j.pods[0].status == "Terminating"; },
-      "its pod Terminating");
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kStopping);
+  EXPECT_EQ(Get(job).pods[0].status, "Terminating");
+  EXPECT_EQ(executor_.pod(pod).signals, std::vector<int>{SIGTERM});
   clock_.Advance(9 * core::kMsPerSecond);
-  EXPECT_EQ(service_.Get(who_, job.public_id).status, TrainingStatus::kStopping);
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kStopping);
   clock_.Advance(2 * core::kMsPerSecond);
-  core::Job stopped = WaitFor(job, TrainingStatus::kStopped);
-  EXPECT_EQ(stopped.pods[0].signal, 9);
+  runner_->Step();  // sends SIGKILL
+  runner_->Step();  // collects the exit
+  core::Job stopped = Get(job);
+  EXPECT_EQ(stopped.status, S::kStopped);
   EXPECT_EQ(stopped.reason_code, "JobStoppedByUser");
+  EXPECT_EQ(stopped.pods[0].signal, SIGKILL);
+  EXPECT_EQ(executor_.pod(pod).signals, (std::vector<int>{SIGTERM, SIGKILL}));
+}
+
+TEST_F(RunnerTest, AStopWinsOverARestartInProgress) {
+  executor_.ignore_term = true;
+  core::Job job = Create({core::RoleSpec{"Worker", "img", 2, "", "", "", "", "OnFailure"}});
+  runner_->Step();
+  std::vector<int64_t> pods = Pods(job);
+  executor_.Exit(pods[0], 1);  // restart decided; worker-1 is asked to end
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kRestarting);
+  service_.Stop(who_, job.public_id);
+  executor_.Exit(pods[1], 0);
+  runner_->Step();
+  core::Job stopped = Get(job);
+  EXPECT_EQ(stopped.status, S::kStopped);
+  EXPECT_EQ(stopped.restart_count, 0);
+  EXPECT_EQ(executor_.started.size(), 2u);  // nothing restarted
 }
 
 TEST_F(RunnerTest, ReservationHoldsTheEndingStatusForItsMinutes) {
-  core::Job job = Create("exit 0", 0, /*reserved=*/5);
-  core::Job reserving = WaitFor(job, TrainingStatus::kSucceededReserving);
-  EXPECT_EQ(reserving.reason_code, "JobSucceeded");
-  clock_.Advance(5 * core::kMsPerMinute);
-  core::Job done = WaitFor(job, TrainingStatus::kSucceeded);
-  std::vector<TrainingStatus> path;
-  for (const core::StatusEvent& e : done.history) path.push_back(e.status);
-  EXPECT_EQ(path, (std::vector<TrainingStatus>{
-                      TrainingStatus::kCreating, TrainingStatus::kQueuing,
-                      TrainingStatus::kEnvPreparing, TrainingStatus::kRunning,
-                      TrainingStatus::kSucceededReserving, TrainingStatus::kSucceeded}));
+  core::Job job = CreateWorker("", [](core::Job& j) { j.reserved_minutes = 5; });
+  runner_->Step();
+  executor_.Exit(Pods(job).at(0), 0);
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kSucceededReserving);
+  EXPECT_EQ(Get(job).reason_code, "JobSucceeded");
+  clock_.Advance(5 * core::kMsPerMinute - 1);
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kSucceededReserving);
+  clock_.Advance(1);
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kSucceeded);
+  EXPECT_EQ(Get(job).reason_code, "JobSucceeded");
 
-  core::Job failing = Create("exit 2", 0, /*reserved=*/5);
-  WaitFor(failing, TrainingStatus::kFailedReserving);
-  clock_.Advance(5 * core::kMsPerMinute);
-  EXPECT_EQ(WaitFor(failing, TrainingStatus::kFailed).reason_code, "JobFailed");
+  core::Job failing = CreateWorker("", [](core::Job& j) { j.reserved_minutes = 5; });
+  runner_->Step();
+  executor_.Exit(Pods(failing).at(0), 2);
+  runner_->Step();
+  EXPECT_EQ(StatusOf(failing), S::kFailedReserving);
+  service_.Stop(who_, failing.public_id);  // a stop ends the reservation at once
+  runner_->Step();
+  EXPECT_EQ(StatusOf(failing), S::kStopped);
+}
+
+TEST_F(RunnerTest, GpusAreSharedOutAndJobsWaitForThem) {
+  NewRunner(/*gpus=*/2);
+  auto gpu_worker = [&] {
+    return Create({core::RoleSpec{"Worker", "img", 1, "", "1", "1", "1Gi", ""}});
+  };
+  core::Job a = gpu_worker(), b = gpu_worker(), c = gpu_worker();
+  runner_->Step();
+  EXPECT_EQ(StatusOf(a), S::kRunning);
+  EXPECT_EQ(StatusOf(b), S::kRunning);
+  EXPECT_EQ(StatusOf(c), S::kQueuing);
+  EXPECT_EQ(executor_.pod(Pods(a)[0]).launch.env.at("CUDA_VISIBLE_DEVICES"), "0");
+  EXPECT_EQ(executor_.pod(Pods(b)[0]).launch.env.at("CUDA_VISIBLE_DEVICES"), "1");
+  executor_.Exit(Pods(a)[0], 0);
+  runner_->Step();
+  EXPECT_EQ(StatusOf(c), S::kRunning);
+  EXPECT_EQ(Get(c).pods[0].gpus, "0");
+}
+
+TEST_F(RunnerTest, APodThatCannotStartFailsTheJob) {
+  executor_.fail_starts = 1;
+  core::Job job = CreateWorker();
+  runner_->Step();
+  core::Job failed = Get(job);
+  EXPECT_EQ(failed.status, S::kFailed);
+  EXPECT_EQ(failed.reason_message,
+            "Pod " + failed.pods[0].name + " could not start: no such image");
+}
+
+TEST_F(RunnerTest, ReconcileAfterARestartKillsLeftoversAndRequeuesOrFails) {
+  core::Job retried = CreateWorker("OnFailure");
+  core::Job plain = CreateWorker();
+  runner_->Step();
+  std::string retried_uid = Get(retried).pods[0].uid, plain_uid = Get(plain).pods[0].uid;
+  // The server dies with both running; a new one starts on the same store.
+  NewRunner();
+  EXPECT_EQ(executor_.leftovers_killed, (std::vector<std::string>{retried_uid, plain_uid}));
+  core::Job requeued = Get(retried);
+  EXPECT_EQ(requeued.status, S::kQueuing);
+  EXPECT_EQ(requeued.restart_count, 1);
+  EXPECT_EQ(requeued.history_pods.at(0).signal, SIGKILL);
+  core::Job failed = Get(plain);
+  EXPECT_EQ(failed.status, S::kFailed);
+  EXPECT_EQ(failed.reason_code, "ServerRestarted");
+  runner_->Step();
+  EXPECT_EQ(StatusOf(retried), S::kRunning);
 }
 
 }  // namespace
