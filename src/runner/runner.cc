@@ -459,4 +459,30 @@ std::vector<std::string> Runner::Tail(const Job& job, const core::PodState& pod,
   return lines;
 }
 
+service::PodLog Runner::Lines(const Job& job, const core::PodState& pod,
+                              service::LogRange range) const {
+  service::PodLog out{pod, {}, 0};
+  std::ifstream in(LogPath(job, pod), std::ios::binary);
+  if (!in || range.count <= 0) return out;
+  std::deque<std::string> last;  // range.first == 0: the newest range.count lines
+  int64_t number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    if (range.first == 0) {
+      last.push_back(std::move(line));
+      if (static_cast<int64_t>(last.size()) > range.count) last.pop_front();
+    } else if (number >= range.first) {
+      out.lines.push_back(std::move(line));
+      if (static_cast<int64_t>(out.lines.size()) == range.count) break;
+    }
+  }
+  if (range.first == 0) {
+    out.lines.assign(std::make_move_iterator(last.begin()), std::make_move_iterator(last.end()));
+    out.first_line = number - static_cast<int64_t>(out.lines.size()) + 1;
+  } else {
+    out.first_line = range.first;
+  }
+  return out;
+}
+
 }  // namespace drover::runner

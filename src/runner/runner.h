@@ -73,6 +73,8 @@ class Runner : public service::JobObserver, public service::PodLogReader {
 
   std::vector<std::string> Tail(const core::Job& job, const core::PodState& pod,
                                 int64_t max_lines) const override;
+  service::PodLog Lines(const core::Job& job, const core::PodState& pod,
+                        service::LogRange range) const override;
 
  private:
   struct Event {

@@ -330,6 +330,16 @@ PodLog JobService::PodLogs(const Principal& who, std::string_view job_id, std::s
   return log;
 }
 
+PodLog JobService::PodLogLines(const Principal& who, std::string_view job_id,
+                               std::string_view pod_id, LogRange range) {
+  Job job = Get(who, job_id);
+  core::PodState pod = FindPod(job, pod_id, "");
+  if (!log_reader_) return PodLog{pod, {}, 0};
+  PodLog log = log_reader_->Lines(job, pod, range);
+  log.pod = std::move(pod);
+  return log;
+}
+
 core::PodState JobService::Pod(const Principal& who, std::string_view job_id,
                                std::string_view pod_id, std::string_view pod_uid) {
   return FindPod(Get(who, job_id), pod_id, pod_uid);

@@ -27,6 +27,13 @@ namespace drover::service {
 struct PodLog {
   core::PodState pod;
   std::vector<std::string> lines;
+  int64_t first_line = 0;  // range reads: the number (from 1) of lines[0] in the whole log
+};
+
+// Which lines of a pod's log to read, numbered from 1.
+struct LogRange {
+  int64_t first = 0;  // 0: the last `count` lines
+  int64_t count = 0;
 };
 
 struct JobList {
@@ -63,6 +70,9 @@ class PodLogReader {
   // The last `max_lines` lines the pod wrote, oldest first.
   virtual std::vector<std::string> Tail(const core::Job& job, const core::PodState& pod,
                                         int64_t max_lines) const = 0;
+  // The lines of `range` (fewer at the log's end), oldest first, and the
+  // number of the first one; reads the log from its start.
+  virtual PodLog Lines(const core::Job& job, const core::PodState& pod, LogRange range) const = 0;
 };
 
 struct CreateOptions {
@@ -124,6 +134,10 @@ class JobService {
   // after restarts). Throws kNotFound for an unknown job, pod or uid.
   PodLog PodLogs(const Principal& who, std::string_view job_id, std::string_view pod_id,
                  std::string_view pod_uid, int64_t max_lines);
+  // Lines of the current run of pod `pod_id` by number (ModelArts' aom-log).
+  // Throws kNotFound for an unknown job or pod.
+  PodLog PodLogLines(const Principal& who, std::string_view job_id, std::string_view pod_id,
+                     LogRange range);
   // One pod of the job, found as PodLogs finds it. Throws kNotFound.
   core::PodState Pod(const Principal& who, std::string_view job_id, std::string_view pod_id,
                      std::string_view pod_uid);

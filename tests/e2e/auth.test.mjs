@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
+import HuaweiSigner from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js';
 import { Server, DlcClient, ModelArtsClient, sdkError, modelArtsError, jobBody, droverBin, waitForStatus, BIG_NODE } from './harness.mjs';
 
 let server;
@@ -180,4 +181,35 @@ test('ModelArts: the SDK signature is verified and the URL project must be the k
   const body = await raw.json();
   assert.equal(body.error_code, 'APIGW.0301');
   assert.match(body.error_msg, /Incorrect IAM authentication information/);
+});
+
+test('one signature scheme per vendor; strays get a neutral 404; every request is logged with its id', async () => {
+  // A Huawei-signed request on a PAI path is not a signature PAI accepts.
+  const ma = new ModelArtsClient(server.endpoint, server.adminKey);
+  const full = `http://${server.endpoint}/api/v1/jobs`;
+  const signed = await ma.raw('GET', '/training-jobs');  // proves the key signs for ModelArts
+  assert.equal(signed.status, 200);
+  const headers = HuaweiSigner.AKSKSigner.sign({ endpoint: full, method: 'GET', headers: {}, queryParams: {} }, ma.cred);
+  delete headers.host;
+  const foreign = await fetch(full, { headers });
+  assert.equal(foreign.status, 400);
+  assert.equal((await foreign.json()).Code, 'IncompleteSignature');
+
+  const stray = await fetch(`http://${server.endpoint}/favicon.ico`);
+  assert.equal(stray.status, 404);
+  const body = await stray.json();
+  assert.equal(body.Code, 'NotFound');
+  assert.match(body.RequestId, /^[0-9A-F-]{36}$/);
+
+  const unsigned = await fetch(`http://${server.endpoint}/api/v1/jobs?PageSize=1`);
+  const refused = await unsigned.json();
+  const listed = await admin.listJobs({ PageSize: 1 });
+  // stdout is read as the server writes it; give the pipe a moment.
+  for (let i = 0; i < 100 && !server.log.includes(listed.RequestId); i++) await new Promise((r) => setTimeout(r, 10));
+  const lines = server.log.split('\n');
+  const access = lines.find((l) => l.includes(`[req ${listed.RequestId}] access`));
+  assert.match(access, /\[info\] \[req [0-9A-F-]{36}\] access pai-dlc paidlc:ListJobs local\/admin GET \/api\/v1\/jobs 200 \d+us$/);
+  const why = lines.find((l) => l.includes(`[req ${refused.RequestId}] auth: refused (MissingCredential)`));
+  assert.ok(why, `no refusal line for ${refused.RequestId}`);
+  assert.ok(lines.some((l) => l.includes(`[req ${refused.RequestId}] access pai-dlc paidlc:ListJobs - GET /api/v1/jobs 400`)));
 });

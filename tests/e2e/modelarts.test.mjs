@@ -180,3 +180,60 @@ test('a ModelArts job is a DLC job and a DLC job is a ModelArts job', async () =
   assert.equal(version.dlc_job_id, JobId);
   assert.equal(version.version_name, 'V0001');
 });
+
+test('aom-log: the newest lines, then paging from base_line both ways', async () => {
+  const r = await create('log-pager', { user_command: 'for i in 1 2 3 4 5 6 7 8 9 10; do echo line$i; done' });
+  await waitVersion(r.job_id, r.version_id, 'Succeeded');
+  const url = `/training-jobs/${r.job_id}/versions/${r.version_id}/aom-log`;
+  const [file] = (await ma.call('GET', `/training-jobs/${r.job_id}/versions/${r.version_id}/log/file-names`)).log_file_list;
+  const read = (query) => ma.call('GET', url, { query: { log_file: file, ...query } });
+  const newest = await read({ lines: 3 });
+  assert.deepEqual([newest.content, newest.lines, newest.start_line, newest.end_line],
+                   ['line8\nline9\nline10\n', 3, '8', '10']);
+  const previous = await read({ lines: 3, base_line: newest.start_line, order: 'asc' });
+  assert.deepEqual([previous.content, previous.start_line, previous.end_line], ['line5\nline6\nline7\n', '5', '7']);
+  const next = await read({ lines: 2, base_line: 3, order: 'desc' });
+  assert.deepEqual([next.content, next.start_line, next.end_line], ['line4\nline5\n', '4', '5']);
+  const first = await read({ lines: 50, base_line: 3, order: 'asc' });
+  assert.equal(first.content, 'line1\nline2\n');
+  const past = await read({ base_line: 10, order: 'desc' });
+  assert.deepEqual([past.content, past.lines, past.start_line, past.end_line], ['', 0, '10', '10']);
+  for (const query of [{ base_line: '-1' }, { base_line: 'x' }, { lines: 501 }, { order: 'up' }]) {
+    const err = await modelArtsError(read(query));
+    assert.equal(err.code, 'ModelArts.0104', JSON.stringify(query));
+  }
+});
+
+test('all-versions overview: every version, filtered, sorted, paged', async () => {
+  const a = await create('overview-a', { user_command: 'true', pool_id: 'pool-ov' });
+  await waitVersion(a.job_id, a.version_id, 'Succeeded');
+  const a2 = await ma.createVersion(a.job_id, { pre_version_id: a.version_id,
+                                                 config: config({ user_command: 'true', pool_id: 'pool-ov' }) });
+  await waitVersion(a.job_id, a2.version_id, 'Succeeded');
+  const b = await create('overview-b', { pool_id: 'pool-ov' });  // sleeps: running
+  await waitVersion(b.job_id, b.version_id, 'Running');
+  assert.equal((await ma.version(b.job_id, b.version_id)).resource_id, 'pool-ov');
+
+  const all = await ma.call('GET', '/training-jobs/versions', { query: { pool_id: 'pool-ov' } });
+  assert.equal(all.total_count, 3);
+  assert.deepEqual(all.versions.map((v) => [v.job_name, v.version_name]),
+                   [['overview-b', 'V0001'], ['overview-a', 'V0002'], ['overview-a', 'V0001']]);
+  const v = all.versions[0];
+  assert.deepEqual([v.job_id, v.version_id, v.status, v.pool_id, v.gpu_num],
+                   [b.job_id, b.version_id, 8, 'pool-ov', 0]);
+  const running = await ma.call('GET', '/training-jobs/versions', { query: { pool_id: 'pool-ov', status: 8 } });
+  assert.deepEqual(running.versions.map((x) => x.version_id), [b.version_id]);
+  const paged = await ma.call('GET', '/training-jobs/versions',
+                              { query: { pool_id: 'pool-ov', sort_by: 'job_name', order: 'asc', offset: 1, limit: 1 } });
+  assert.equal(paged.total_count, 3);
+  assert.equal(paged.versions.length, 1);
+  assert.equal(paged.versions[0].job_name, 'overview-a');
+  const everything = await ma.call('GET', '/training-jobs/versions', { query: { limit: 0 } });
+  assert.ok(everything.versions.length >= 3 && everything.versions.length === everything.total_count);
+  for (const query of [{ limit: -1 }, { limit: 10001 }, { offset: -1 }, { sort_by: 'version_count' },
+                       { order: 'sideways' }, { pool_id: 'p'.repeat(65) }]) {
+    const err = await modelArtsError(ma.call('GET', '/training-jobs/versions', { query }));
+    assert.equal(err.code, 'ModelArts.0104', JSON.stringify(query));
+  }
+  await ma.stopVersion(b.job_id, b.version_id);
+});

@@ -72,6 +72,12 @@ void ParseConfig(const json::object& body, Job& job, bool version) {
     core::ThrowInvalid("config.pool_id", "Give config.spec_id or config.pool_id, not both.");
   }
   if (version && !f.String("train_url")) core::ThrowMissing(f.Name("train_url"));
+  // A dedicated pool is the job's ResourceId: a quota of --quota-file.
+  if (std::optional<std::string> pool = f.String("pool_id")) {
+    if (pool->empty() || pool->size() > 64)
+      core::ThrowInvalid(f.Name("pool_id"), "config.pool_id must be 1 to 64 characters.");
+    job.resource_id = *pool;
+  }
 
   std::string args;
   if (const json::array* parameters = f.Array("parameter")) {
@@ -174,6 +180,22 @@ json::object RenderListItem(const Job& latest, core::TimeMs now) {
       {"version_id", latest.id},        {"status", StatusCode(latest.status)},
       {"create_time", latest.created},  {"duration", DurationMs(latest, now)},
       {"job_desc", latest.description}, {"version_count", latest.version_count},
+  };
+}
+
+json::object RenderOverviewItem(const Job& job, core::TimeMs now) {
+  return json::object{
+      {"version_id", job.id},
+      {"version_name", VersionName(job.version)},
+      {"job_id", job.Lineage()},
+      {"job_name", job.display_name},
+      {"job_desc", job.description},
+      {"status", StatusCode(job.status)},
+      {"create_time", job.created},
+      {"duration", DurationMs(job, now)},
+      {"worker_server_num", job.NodeCount()},
+      {"gpu_num", job.RequestGpu()},
+      {"pool_id", job.resource_id},
   };
 }
 

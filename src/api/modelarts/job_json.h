@@ -29,5 +29,8 @@ std::string VersionName(int64_t version);
 
 boost::json::object RenderListItem(const core::Job& latest, core::TimeMs now);
 boost::json::object RenderVersion(const core::Job& version, core::TimeMs now);
+// An item of the all-versions overview (GET …/training-jobs/versions): its
+// job, status, times and GPUs.
+boost::json::object RenderOverviewItem(const core::Job& version, core::TimeMs now);
 
 }  // namespace drover::api::modelarts

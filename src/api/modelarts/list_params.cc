@@ -1,5 +1,7 @@
 #include "api/modelarts/list_params.h"
 
+#include <algorithm>
+
 #include "api/http/params.h"
 #include "api/modelarts/status_map.h"
 #include "core/error.h"
@@ -28,6 +30,44 @@ int64_t InRange(const Params& p, const std::string& name, int64_t fallback, int6
   return v;
 }
 
+// sortBy / sort_by → the field, among `allowed`; throws naming the parameter.
+index::SortField ParseSort(const Params& p, std::string_view parameter, index::SortField fallback,
+                           std::initializer_list<std::string_view> allowed) {
+  const std::string* sort = p.Get("sortBy");
+  if (!sort) sort = p.Get("sort_by");
+  if (!sort) return fallback;
+  for (const auto& [name, field] : kSortFields) {
+    if (*sort == name && std::find(allowed.begin(), allowed.end(), name) != allowed.end())
+      return field;
+  }
+  std::string names;
+  for (std::string_view name : allowed) names += (names.empty() ? "" : ", ") + std::string(name);
+  core::ThrowInvalid(std::string(parameter), "Parameter error: " + std::string(parameter) +
+                                                 " must be one of " + names + ".");
+}
+
+bool ParseDescending(const Params& p, const std::string& fallback) {
+  std::string order = p.Get("order") ? *p.Get("order") : fallback;
+  if (order != "asc" && order != "desc") {
+    core::ThrowInvalid("order", "Parameter error: order must be asc or desc.");
+  }
+  return order == "desc";
+}
+
+std::optional<std::vector<core::TrainingStatus>> ParseStatus(const Params& p) {
+  if (!p.Get("status")) return std::nullopt;
+  int64_t code = InRange(p, "status", 0, 0, kMaxStatusCode);
+  return StatusesForCode(static_cast<int>(code));  // empty for a code never shown
+}
+
+std::string Workspace(const Params& p, const std::string& default_workspace) {
+  std::string workspace = p.Get("workspace_id") ? *p.Get("workspace_id") : "0";
+  if (workspace.size() > 64) {
+    core::ThrowInvalid("workspace_id", "Parameter error: workspace_id must be 0 to 64 characters.");
+  }
+  return workspace == "0" ? default_workspace : workspace;
+}
+
 }  // namespace
 
 index::JobQuery ParseListJobs(const std::map<std::string, std::string>& raw,
@@ -37,37 +77,16 @@ index::JobQuery ParseListJobs(const std::map<std::string, std::string>& raw,
   q.now = now;
   q.latest_only = true;
 
-  if (p.Get("status")) {
-    int64_t code = InRange(p, "status", 0, 0, kMaxStatusCode);
-    q.statuses = StatusesForCode(static_cast<int>(code));  // empty for a code never shown
-  }
+  q.statuses = ParseStatus(p);
   int64_t per_page = InRange(p, "per_page", 10, 1, 1000);
   int64_t page = InRange(p, "page", 1, 1, 65535);
   q.limit = per_page;
   q.offset = (page - 1) * per_page;
 
-  const std::string* sort = p.Get("sortBy");
-  if (!sort) sort = p.Get("sort_by");
-  q.sort = index::SortField::kName;
-  if (sort) {
-    bool found = false;
-    for (const auto& [name, field] : kSortFields) {
-      if (*sort == name) {
-        q.sort = field;
-        found = true;
-      }
-    }
-    if (!found) {
-      core::ThrowInvalid("sortBy",
-                         "Parameter error: sortBy must be job_name, job_desc, status, "
-                         "duration, version_count or create_time.");
-    }
-  }
-  std::string order = p.Get("order") ? *p.Get("order") : "asc";
-  if (order != "asc" && order != "desc") {
-    core::ThrowInvalid("order", "Parameter error: order must be asc or desc.");
-  }
-  q.descending = order == "desc";
+  q.sort =
+      ParseSort(p, "sortBy", index::SortField::kName,
+                {"job_name", "job_desc", "status", "duration", "version_count", "create_time"});
+  q.descending = ParseDescending(p, "asc");
 
   if (const std::string* search = p.Get("search_content")) {
     if (search->size() > 64) {
@@ -77,8 +96,29 @@ index::JobQuery ParseListJobs(const std::map<std::string, std::string>& raw,
     // A literal substring: ModelArts has no wildcards.
     q.contains[index::ContainsField::kName] = text::Fold(*search);
   }
-  std::string workspace = p.Get("workspace_id") ? *p.Get("workspace_id") : "0";
-  q.exact[index::ExactField::kWorkspace] = {workspace == "0" ? default_workspace : workspace};
+  q.exact[index::ExactField::kWorkspace] = {Workspace(p, default_workspace)};
+  return q;
+}
+
+index::JobQuery ParseListVersions(const std::map<std::string, std::string>& raw,
+                                  const std::string& default_workspace, core::TimeMs now) {
+  Params p(raw);
+  index::JobQuery q;
+  q.now = now;
+  q.statuses = ParseStatus(p);
+  q.offset = InRange(p, "offset", 0, 0, INT32_MAX);
+  q.limit = InRange(p, "limit", 20, 0, kMaxOverviewLimit);
+  if (q.limit == 0) q.limit = kMaxOverviewLimit;
+  q.sort = ParseSort(p, "sort_by", index::SortField::kCreated,
+                     {"create_time", "job_name", "job_desc", "status", "duration"});
+  q.descending = ParseDescending(p, "desc");
+  if (const std::string* pool = p.Get("pool_id")) {
+    if (pool->size() > 64) {
+      core::ThrowInvalid("pool_id", "Parameter error: pool_id must be 1 to 64 characters.");
+    }
+    q.exact[index::ExactField::kResourceId] = {*pool};
+  }
+  q.exact[index::ExactField::kWorkspace] = {Workspace(p, default_workspace)};
   return q;
 }
 

@@ -190,6 +190,9 @@ Dialect MakeDialect(service::JobService& jobs) {
         return Ok({{"log_file_list", std::move(names)}});
       });
 
+  // Lines are numbered from 1 in the pod's log. Without base_line: the
+  // newest `lines`; with it, order=desc reads the lines after it ("next")
+  // and order=asc the lines before it ("previous"), as Huawei's page says.
   add("GET", version_path + "/aom-log", "modelarts:trainJob:get", kRead,
       [&jobs](Request& r, const service::Principal& who) {
         Params p(r.query);
@@ -199,19 +202,44 @@ Dialect MakeDialect(service::JobService& jobs) {
         std::string order = p.Get("order") ? *p.Get("order") : "asc";
         if (order != "asc" && order != "desc")
           core::ThrowInvalid("order", "Parameter error: order must be asc or desc.");
+        std::optional<int64_t> base = p.Int("base_line");
+        if (base && (*base < 0 || *base > (int64_t{1} << 53)))
+          core::ThrowInvalid("base_line", "Parameter error: base_line must be a line number.");
         Job version = PathVersion(jobs, who, r);
         std::string pod = p.Get("log_file") ? *p.Get("log_file") : "";
         if (pod.ends_with(".log")) pod.resize(pod.size() - 4);
         if (pod.empty() && !version.pods.empty()) pod = version.pods.front().name;
-        std::vector<std::string> text;
-        if (!pod.empty() && lines > 0)
-          text = jobs.PodLogs(who, version.public_id, pod, "", lines).lines;
-        if (order == "desc") std::reverse(text.begin(), text.end());
+        service::LogRange range{0, lines};
+        if (base && order == "desc") range.first = *base + 1;
+        if (base && order == "asc") {
+          range.first = std::max<int64_t>(1, *base - lines);
+          range.count = std::max<int64_t>(0, *base - range.first);
+        }
+        service::PodLog log;
+        if (!pod.empty() && range.count > 0) {
+          log = jobs.PodLogLines(who, version.public_id, pod, range);
+        }
         std::string content;
-        for (const std::string& line : text) content += line + "\n";
+        for (const std::string& line : log.lines) content += line + "\n";
+        int64_t count = static_cast<int64_t>(log.lines.size());
+        int64_t start = count ? log.first_line : base.value_or(0);
+        int64_t end = count ? log.first_line + count - 1 : base.value_or(0);
         return Ok({{"content", content},
-                   {"lines", static_cast<int64_t>(text.size())},
+                   {"lines", count},
+                   {"start_line", std::to_string(start)},
+                   {"end_line", std::to_string(end)},
                    {"log_file", pod + ".log"}});
+      });
+
+  // Every version of every job, not only each job's latest.
+  add("GET", jobs_path + "/versions", "modelarts:trainJob:list", kRead,
+      [&jobs](Request& r, const service::Principal& who) {
+        core::TimeMs now = jobs.clock().Now();
+        service::JobList list =
+            jobs.List(who, ParseListVersions(r.query, who.default_workspace_id, now));
+        json::array items;
+        for (const Job& job : list.jobs) items.push_back(RenderOverviewItem(job, now));
+        return Ok({{"total_count", list.total}, {"versions", std::move(items)}});
       });
 
   return d;
