@@ -66,25 +66,22 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return Close();
     const auto& in = parser_->get();
     bool keep_alive = in.keep_alive();
-    api::Response response;
     if (in.method() == http::verb::get && in.target() == "/healthz") {
-      response = {200, "text/plain", "ok"};
-    } else {
-      api::Request request = ToRequest(in);
-      try {
-        response = router_.Dispatch(request);
-      } catch (const std::exception& e) {
-        spdlog::error("{} {}: unhandled: {}", request.method, request.target, e.what());
-        response = {500, "text/plain", "internal error"};
-      }
+      return Reply(200, "text/plain", "ok", keep_alive);
     }
-    Reply(response.status, response.content_type, std::move(response.body), keep_alive);
+    api::Request request = ToRequest(in);
+    api::Response response = router_.Dispatch(request);  // never throws
+    Reply(response.status, response.content_type, std::move(response.body), keep_alive,
+          request.request_id);
   }
 
-  void Reply(int status, const std::string& content_type, std::string body, bool keep_alive) {
+  // `request_id`, when given, is also sent as X-Request-Id.
+  void Reply(int status, const std::string& content_type, std::string body, bool keep_alive,
+             const std::string& request_id = {}) {
     auto res =
         std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
     res->set(http::field::server, "drover");
+    if (!request_id.empty()) res->set("X-Request-Id", request_id);
     res->set(http::field::content_type, content_type);
     res->keep_alive(keep_alive);
     res->body() = std::move(body);

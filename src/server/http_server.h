@@ -4,7 +4,8 @@
 // Handlers run on the server's I/O threads, each connection on one of them
 // (its own io_context), so a handler that blocks holds up only the other
 // connections of its thread. The server assigns each request
-// its RequestId (uppercase UUID) and answers 413 for bodies over the limit.
+// its RequestId (uppercase UUID, also sent as X-Request-Id) and answers 413
+// for bodies over the limit.
 // `GET /healthz` answers 200 "ok" once the server is listening.
 #pragma once
 

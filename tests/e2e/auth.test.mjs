@@ -200,6 +200,7 @@ test('one signature scheme per vendor; strays get a neutral 404; every request i
   const body = await stray.json();
   assert.equal(body.Code, 'NotFound');
   assert.match(body.RequestId, /^[0-9A-F-]{36}$/);
+  assert.equal(stray.headers.get('x-request-id'), body.RequestId);
 
   const unsigned = await fetch(`http://${server.endpoint}/api/v1/jobs?PageSize=1`);
   const refused = await unsigned.json();
