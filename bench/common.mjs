@@ -18,7 +18,7 @@ export const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1,
 // with the parsed 200 body; stop() ends the server. `pid` is the server's.
 export async function startServer(extraArgs = [], connections = 8, existingDataDir = null) {
   const dataDir = existingDataDir ?? mkdtempSync(path.join(tmpdir(), 'drover-bench-'));
-  const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--auth', 'off', '--log-level', 'warn', ...extraArgs],
+  const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--auth', 'off', ...extraArgs],
                        { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const port = await new Promise((resolve, reject) => {
@@ -27,6 +27,11 @@ export async function startServer(extraArgs = [], connections = 8, existingDataD
     server.stderr.on('data', onData);
     server.on('exit', (code) => reject(new Error(`drover exited ${code}: ${log}`)));
   });
+  // From here the server's log (an access line per request) is read and
+  // dropped: kept and searched, it made the client slower with every request.
+  server.stdout.removeAllListeners('data');
+  server.stdout.resume();
+  log = '';
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const call = (method, pathname, body) => new Promise((resolve, reject) => {
     const data = body ? JSON.stringify(body) : undefined;

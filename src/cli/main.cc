@@ -14,6 +14,7 @@
 #include "cli/import.h"
 #include "cli/keys.h"
 #include "cli/serve.h"
+#include "runner/pod_supervisor.h"
 
 namespace {
 
@@ -108,7 +109,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   import_cmd->add_option("file", import_options.file, "JSON lines file")->required();
 
+  // The process each local pod runs under (runner/pod_supervisor.h); started
+  // by the server, not by people, so not listed in --help.
+  std::string supervise_command;
+  std::string supervise_exit_file;
+  CLI::App* supervise_cmd = app.add_subcommand("pod-supervise", "")->group("");
+  supervise_cmd->add_option("--exit-file", supervise_exit_file)->required();
+  supervise_cmd->add_option("command", supervise_command)->required();
+
   CLI11_PARSE(app, argc, argv);
+  if (supervise_cmd->parsed()) {
+    return drover::runner::RunPodSupervisor(supervise_command, supervise_exit_file);
+  }
   serve.auth = auth == "on";
   try {
     if (serve_cmd->parsed()) return drover::cli::Serve(serve);

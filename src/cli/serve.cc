@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -101,8 +102,12 @@ int Serve(const ServeOptions& options) {
   int threads = options.threads > 0
                     ? options.threads
                     : static_cast<int>(std::max(16u, 4 * std::thread::hardware_concurrency()));
-  spdlog::info("drover listening on {}:{}", host, http.port());
+  // The one line scripts wait for (it names the port when --listen asked
+  // for 0), printed whatever --log-level says.
+  std::printf("drover listening on %s:%u\n", host.c_str(), static_cast<unsigned>(http.port()));
+  std::fflush(stdout);
   http.Run(threads);
+  runner.StopPods();
   spdlog::info("drover stopped");
   return 0;
 }

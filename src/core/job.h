@@ -155,6 +155,28 @@ struct Job {
   int64_t RestartLimit() const;
 };
 
+// ==== Limits =================================================================
+// Every job obeys these, whatever dialect made it (CheckJobLimits, called by
+// JobService on create, new version and update). They keep the runner's
+// arithmetic far from overflow: 1,000 pods × 10,000 cores in milli-cores,
+// or 100 years in milliseconds, fit in 64 bits many times over.
+inline constexpr int64_t kMaxPodsPerJob = 1000;            // Σ PodCount
+inline constexpr int64_t kMaxCpuMilliPerPod = 10'000'000;  // 10,000 cores
+inline constexpr int64_t kMaxGpusPerPod = 1024;
+inline constexpr int64_t kMaxMemoryPerPod = int64_t{1} << 50;  // 1 PiB
+inline constexpr int64_t kMaxRunningMinutes = 52'560'000;      // 100 years
+inline constexpr int64_t kMaxReservedMinutes = 525'600;        // a year
+inline constexpr int64_t kMaxRestarts = 1000;
+inline constexpr size_t kMaxCommandBytes = 64 * 1024;
+inline constexpr size_t kMaxEnvs = 1000;
+inline constexpr size_t kMaxEnvBytes = 64 * 1024;  // one value
+
+// Throws core::Error(kInvalidArgument, naming the field) when `job` breaks
+// a limit above, names an unknown RestartPolicy (Always, Never, OnFailure,
+// ExitCode, or empty for Never), or has a NUL in its command or
+// environment, or an environment name that is empty or holds '='.
+void CheckJobLimits(const Job& job);
+
 // Visibility: nothing crosses tenants; a tenant admin sees everything in
 // the tenant; anyone sees their own jobs; a workspace admin sees every job
 // of the workspace; a member sees its PUBLIC jobs.

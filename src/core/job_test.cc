@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <functional>
 #include <set>
 
 #include "core/error.h"
@@ -89,6 +91,62 @@ TEST(Ids, RequestIdsAreUppercaseUuids) {
     }
   }
   EXPECT_EQ(a[14], '4');
+}
+
+// Each edge of every limit: the last value allowed passes, the first one
+// past it is refused naming the field.
+TEST(JobLimits, EveryEdgeAndTheFieldItNames) {
+  struct Case {
+    std::function<void(Job&)> change;
+    const char* refused_field;  // nullptr: allowed
+  };
+  const Case cases[] = {
+      {[](Job& j) { j.roles[0].pod_count = 999; }, nullptr},  // and the master's 1
+      {[](Job& j) { j.roles[0].pod_count = 1000; }, "JobSpecs"},
+      {[](Job& j) { j.roles[0].pod_count = 0; }, "JobSpecs[0].PodCount"},
+      {[](Job& j) { j.roles[0].pod_count = INT64_MAX; }, "JobSpecs[0].PodCount"},
+      {[](Job& j) { j.roles[1].pod_count = -1; }, "JobSpecs[1].PodCount"},
+      {[](Job& j) { j.roles[0].cpu = "10000"; }, nullptr},
+      {[](Job& j) { j.roles[0].cpu = "10000.001"; }, "JobSpecs[0].ResourceConfig.CPU"},
+      {[](Job& j) { j.roles[0].cpu = "99999999999999999999"; }, "JobSpecs[0].ResourceConfig.CPU"},
+      {[](Job& j) { j.roles[0].gpu = "1024"; }, nullptr},
+      {[](Job& j) { j.roles[0].gpu = "1025"; }, "JobSpecs[0].ResourceConfig.GPU"},
+      {[](Job& j) { j.roles[0].gpu = "0.5"; }, "JobSpecs[0].ResourceConfig.GPU"},
+      {[](Job& j) { j.roles[0].memory = "1024Ti"; }, nullptr},
+      {[](Job& j) { j.roles[0].memory = "1025Ti"; }, "JobSpecs[0].ResourceConfig.Memory"},
+      {[](Job& j) { j.roles[0].memory = "1e400Gi"; }, "JobSpecs[0].ResourceConfig.Memory"},
+      {[](Job& j) { j.roles[0].restart_policy = "Sometimes"; }, "JobSpecs[0].RestartPolicy"},
+      {[](Job& j) { j.roles[0].restart_policy = "onfailure"; }, "JobSpecs[0].RestartPolicy"},
+      {[](Job& j) { j.roles[0].restart_policy = "ExitCode"; }, nullptr},
+      {[](Job& j) { j.max_running_minutes = kMaxRunningMinutes; }, nullptr},
+      {[](Job& j) { j.max_running_minutes = kMaxRunningMinutes + 1; }, "JobMaxRunningTimeMinutes"},
+      {[](Job& j) { j.max_running_minutes = -1; }, "JobMaxRunningTimeMinutes"},
+      {[](Job& j) { j.reserved_minutes = kMaxReservedMinutes + 1; }, "Settings.JobReservedMinutes"},
+      {[](Job& j) { j.max_restarts = kMaxRestarts + 1; }, "Settings.MaxRestartTimes"},
+      {[](Job& j) { j.user_command = std::string(kMaxCommandBytes, 'x'); }, nullptr},
+      {[](Job& j) { j.user_command = std::string(kMaxCommandBytes + 1, 'x'); }, "UserCommand"},
+      {[](Job& j) { j.user_command = std::string("echo a\0b", 8); }, "UserCommand"},
+      {[](Job& j) { j.envs["A=B"] = "x"; }, "Envs"},
+      {[](Job& j) { j.envs[""] = "x"; }, "Envs"},
+      {[](Job& j) { j.envs["A"] = std::string("x\0y", 3); }, "Envs"},
+      {[](Job& j) { j.envs["PATH_EXTRA"] = std::string(kMaxEnvBytes, 'x'); }, nullptr},
+  };
+  for (size_t i = 0; i < std::size(cases); ++i) {
+    Job job = TwoRoleJob();
+    job.user_command = "python train.py";
+    cases[i].change(job);
+    if (!cases[i].refused_field) {
+      EXPECT_NO_THROW(CheckJobLimits(job)) << "case " << i;
+      continue;
+    }
+    try {
+      CheckJobLimits(job);
+      ADD_FAILURE() << "case " << i << " was allowed";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << "case " << i;
+      EXPECT_EQ(e.parameter(), cases[i].refused_field) << "case " << i << ": " << e.what();
+    }
+  }
 }
 
 }  // namespace

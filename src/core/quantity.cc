@@ -8,14 +8,18 @@ namespace drover::core {
 
 namespace {
 
-// A non-negative decimal number and the suffix after it.
+// Larger quantities are refused rather than rounded past int64's range.
+constexpr double kMaxQuantity = 1e15;
+
+// A non-negative decimal number (at most kMaxQuantity) and the suffix after it.
 std::optional<std::pair<double, std::string_view>> SplitNumber(std::string_view text) {
   size_t end = 0;
   while (end < text.size() && ((text[end] >= '0' && text[end] <= '9') || text[end] == '.')) ++end;
   if (end == 0) return std::nullopt;
   double value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + end, value);
-  if (ec != std::errc() || ptr != text.data() + end) return std::nullopt;
+  if (ec != std::errc() || ptr != text.data() + end || !(value <= kMaxQuantity))
+    return std::nullopt;
   return std::pair{value, text.substr(end)};
 }
 
@@ -41,7 +45,10 @@ std::optional<int64_t> ParseMemoryBytes(std::string_view text) {
       {"K", 1e3}, {"M", 1e6},     {"G", 1e9},        {"T", 1e12},
   };
   for (const auto& [name, scale] : kUnits) {
-    if (unit == name) return static_cast<int64_t>(std::llround(value * scale));
+    if (unit == name) {
+      if (value * scale > kMaxQuantity * 1e3) return std::nullopt;
+      return static_cast<int64_t>(std::llround(value * scale));
+    }
   }
   return std::nullopt;
 }

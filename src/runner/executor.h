@@ -1,9 +1,9 @@
 // Executor: where pods run. The runner decides what happens to a job
 // (runner/lifecycle.h); an executor only does it — starts a pod, signals
-// it, reports its exit, ends pods an earlier server left behind. The local
-// executor (local_executor.h) runs each pod as a process group on this
-// machine; tests use testing/fake_executor.h; a Slurm executor plugs in
-// here.
+// it, reports its exit, takes back the pods an earlier server started. The
+// local executor (local_executor.h) runs each pod under a supervisor
+// process on this machine; tests use testing/fake_executor.h; a Slurm
+// executor plugs in here.
 //
 // Called from the runner's thread only.
 #pragma once
@@ -23,6 +23,7 @@ struct PodLaunch {
   std::filesystem::path working_dir;       // exists
   std::map<std::string, std::string> env;  // on top of the server's environment
   std::filesystem::path log_file;          // stdout and stderr, appended
+  std::filesystem::path exit_file;         // where the pod's exit is recorded
   std::string pod_uid;                     // also POD_UID in env
 };
 
@@ -46,8 +47,12 @@ class Executor {
   virtual void Signal(int64_t handle, int signal) = 0;
   // The pod's exit once it has ended (reported once), else nullopt.
   virtual std::optional<ExitStatus> Poll(int64_t handle) = 0;
-  // Ends a pod an earlier server started, if it still runs.
-  virtual void KillLeftover(const core::PodState& pod) = 0;
+  // Takes back a pod an earlier server started (`pod` as stored, `launch`
+  // as it was started): kRunning when it still runs and kEnded when it has
+  // ended and its exit is known — either way Poll and Signal now work on
+  // it — or kGone when nothing of it is left to tell how it ended.
+  enum class Adoption { kRunning, kEnded, kGone };
+  virtual Adoption Adopt(const core::PodState& pod, const PodLaunch& launch) = 0;
   // A port the pod may listen on (TF_CONFIG, MASTER_PORT).
   virtual int FreePort() = 0;
 };

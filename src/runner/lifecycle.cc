@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/utf8.h"
 #include "runner/resources.h"
 
 namespace drover::runner {
@@ -28,6 +29,30 @@ std::string DescribeExit(const core::PodState& pod) {
            strsignal(static_cast<int>(pod.signal)) + ").";
   }
   return "Pod " + pod.name + " exited with code " + std::to_string(pod.exit_code) + ".";
+}
+
+// The reason for a failed pod: how it ended, then as many of its last log
+// lines as fit in kMaxReasonBytes (each cut to kMaxReasonLineBytes, made
+// valid UTF-8), so a job that prints megabytes on one line cannot bloat
+// its record or every list page that shows it.
+std::string FailureReason(const core::PodState& pod, const std::vector<std::string>& log_tail) {
+  std::string message = DescribeExit(pod);
+  std::vector<std::string> kept;
+  size_t budget = kMaxReasonBytes - std::min(kMaxReasonBytes, message.size() + 16);
+  for (auto line = log_tail.rbegin(); line != log_tail.rend(); ++line) {
+    std::string text = core::ToValidUtf8(*line);
+    if (text.size() > kMaxReasonLineBytes) {
+      text = std::string(core::Utf8Prefix(text, kMaxReasonLineBytes - 3)) + "\u2026";
+    }
+    if (text.size() + 1 > budget) break;
+    budget -= text.size() + 1;
+    kept.push_back(std::move(text));
+  }
+  if (!kept.empty()) {
+    message += " Last log lines:";
+    for (auto line = kept.rbegin(); line != kept.rend(); ++line) message += "\n" + *line;
+  }
+  return message;
 }
 
 const core::RoleSpec* RoleOf(const core::Job& job, const std::string& role) {
@@ -71,8 +96,15 @@ void ShareGpus(const core::Job& job, const std::vector<int>& gpus, std::vector<P
 JobRun::JobRun(core::Job job, std::vector<int> gpus, core::TimeMs stop_grace_ms, core::TimeMs now)
     : job_(std::move(job)), gpus_(std::move(gpus)), stop_grace_ms_(stop_grace_ms) {
   if (job_.max_running_minutes > 0) {
-    deadline_ = now + job_.max_running_minutes * core::kMsPerMinute;
+    core::TimeMs since = job_.running ? job_.running : now;
+    deadline_ = since + job_.max_running_minutes * core::kMsPerMinute;
   }
+}
+
+void JobRun::Adopted(std::vector<PodRun> pods) {
+  pods_ = std::move(pods);
+  phase_ = Phase::kRunning;
+  starts_ = 1;
 }
 
 // ==== Events ================================================================
@@ -87,12 +119,15 @@ Actions JobRun::Started(std::vector<PodRun> pods, core::TimeMs now,
   actions.record = true;
   if (starts_++ == 0) {
     if (job_.enable_sanity_check) {
-      actions.moves.push_back({{TrainingStatus::kEnvPreparing}, TrainingStatus::kSanityChecking});
+      actions.moves.push_back(
+          {{TrainingStatus::kEnvPreparing}, TrainingStatus::kSanityChecking, "", ""});
     }
     actions.moves.push_back({{TrainingStatus::kEnvPreparing, TrainingStatus::kSanityChecking},
-                             TrainingStatus::kRunning});
+                             TrainingStatus::kRunning,
+                             "",
+                             ""});
   } else {
-    actions.moves.push_back({{TrainingStatus::kRestarting}, TrainingStatus::kRunning});
+    actions.moves.push_back({{TrainingStatus::kRestarting}, TrainingStatus::kRunning, "", ""});
   }
   bool failed =
       std::any_of(pods_.begin(), pods_.end(), [](const PodRun& pod) { return pod.state.pid == 0; });
@@ -108,7 +143,9 @@ Actions JobRun::PodExited(size_t index, ExitStatus exit, core::TimeMs now,
   s.exit_code = exit.exit_code;
   s.signal = exit.signal;
   s.finished = now;
-  s.status = exit.Ok() ? "Succeeded" : "Failed";
+  // A pod that ended because its job had succeeded did not fail.
+  bool done_with_job = phase_ == Phase::kTerminating && ending_ == Ending::kSucceeded;
+  s.status = exit.Ok() || done_with_job ? "Succeeded" : "Failed";
   Actions actions;
   actions.record = true;
   if (phase_ == Phase::kRunning) {
@@ -116,11 +153,7 @@ Actions JobRun::PodExited(size_t index, ExitStatus exit, core::TimeMs now,
       const core::RoleSpec* role = RoleOf(job_, s.role);
       bool restart = role && PolicyRestarts(role->restart_policy, s) &&
                      job_.restart_count < job_.RestartLimit();
-      std::string message = DescribeExit(s);
-      if (!log_tail.empty()) {
-        message += " Last log lines:";
-        for (const std::string& line : log_tail) message += "\n" + line;
-      }
+      std::string message = FailureReason(s, log_tail);
       if (restart) {
         actions += End(Ending::kRestart, "PodRestarting", message, now);
         actions.moves.push_back(

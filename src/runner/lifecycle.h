@@ -66,13 +66,17 @@ enum class Ending { kSucceeded, kFailed, kTimeout, kStopped, kRestart };
 class JobRun {
  public:
   // `job` as it is when its pods start; `stop_grace_ms` between SIGTERM and
-  // SIGKILL. Sets the deadline from JobMaxRunningTimeMinutes.
+  // SIGKILL. Sets the deadline from JobMaxRunningTimeMinutes, counted from
+  // when the job started running (now, for a job not yet running).
   JobRun(core::Job job, std::vector<int> gpus, core::TimeMs stop_grace_ms, core::TimeMs now);
 
   // The pods were started (first start, or a restart after Restarted):
   // moves the job to Running (through SanityChecking when enabled). A pod
   // with pid 0 could not start (`start_error` says why): the job fails.
   Actions Started(std::vector<PodRun> pods, core::TimeMs now, const std::string& start_error = {});
+  // An earlier server started these pods (the job is Running, or Stopping);
+  // this server takes them over as they are, with no status change.
+  void Adopted(std::vector<PodRun> pods);
   // Pod `pod` exited. `log_tail`: its last log lines, for a failure's reason.
   Actions PodExited(size_t pod, ExitStatus exit, core::TimeMs now,
                     const std::vector<std::string>& log_tail);
@@ -113,6 +117,10 @@ class JobRun {
   std::optional<core::TimeMs> kill_at_;        // kTerminating: SIGKILL then
   std::optional<core::TimeMs> reserve_until_;  // kReserving: end then
 };
+
+// What a failed pod's log may put into its job's ReasonMessage.
+inline constexpr size_t kMaxReasonBytes = 4096;
+inline constexpr size_t kMaxReasonLineBytes = 512;
 
 // K8s restart policies on one pod's exit: Always and OnFailure restart,
 // ExitCode restarts exits by a signal or with a code of 128 or more.

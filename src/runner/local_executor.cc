@@ -2,26 +2,59 @@
 
 #include <signal.h>
 
+#include "runner/pod_supervisor.h"
 #include "runner/process.h"
 
 namespace drover::runner {
 
+LocalExecutor::LocalExecutor(std::filesystem::path supervisor)
+    : supervisor_(std::move(supervisor)) {}
+
+std::filesystem::path LocalExecutor::DefaultSupervisor() {
+  return std::filesystem::read_symlink("/proc/self/exe");
+}
+
 int64_t LocalExecutor::Start(const PodLaunch& launch) {
-  return StartProcess(ProcessSpec{launch.command, launch.working_dir, launch.env, launch.log_file});
+  std::filesystem::remove(launch.exit_file);
+  int64_t pid = StartProcess(ProcessSpec{{supervisor_.string(), "pod-supervise", "--exit-file",
+                                          launch.exit_file.string(), "--", launch.command},
+                                         launch.working_dir,
+                                         launch.env,
+                                         launch.log_file});
+  adopted_.erase(pid);  // a pid an ended adopted pod had is this child's now
+  return pid;
 }
 
 void LocalExecutor::Signal(int64_t handle, int signal) {
-  SignalGroup(static_cast<pid_t>(handle), signal);
+  auto pid = static_cast<pid_t>(handle);
+  if (signal == SIGKILL) {
+    kill(pid, SIGUSR1);  // the supervisor kills every process of the pod
+    return;
+  }
+  SignalGroup(pid, signal);
 }
 
 std::optional<ExitStatus> LocalExecutor::Poll(int64_t handle) {
-  return PollExit(static_cast<pid_t>(handle));
+  auto adopted = adopted_.find(handle);
+  if (adopted == adopted_.end()) return PollExit(static_cast<pid_t>(handle));
+  if (IsOurProcess(static_cast<pid_t>(handle), "POD_UID=" + adopted->second.uid)) {
+    return std::nullopt;
+  }
+  std::optional<ExitStatus> exit = ReadExitFile(adopted->second.exit_file);
+  adopted_.erase(adopted);
+  // A supervisor that could not record the end was killed outright.
+  return exit.value_or(ExitStatus{-1, SIGKILL});
 }
 
-void LocalExecutor::KillLeftover(const core::PodState& pod) {
+Executor::Adoption LocalExecutor::Adopt(const core::PodState& pod, const PodLaunch& launch) {
+  if (pod.pid <= 0) return Adoption::kGone;
   if (IsOurProcess(static_cast<pid_t>(pod.pid), "POD_UID=" + pod.uid)) {
-    SignalGroup(static_cast<pid_t>(pod.pid), SIGKILL);
+    adopted_[pod.pid] = Adopted{pod.uid, launch.exit_file};
+    return Adoption::kRunning;
   }
+  if (!ReadExitFile(launch.exit_file)) return Adoption::kGone;
+  adopted_[pod.pid] = Adopted{pod.uid, launch.exit_file};
+  return Adoption::kEnded;
 }
 
 int LocalExecutor::FreePort() { return runner::FreePort(); }

@@ -1,8 +1,22 @@
-// LocalExecutor: each pod is a /bin/sh process leading its own process
-// group on this machine (runner/process.h); a signal goes to the whole
-// group. A leftover pod is recognised by its POD_UID in /proc/<pid>/environ,
-// so a reused pid is never killed.
+// LocalExecutor: each pod is a `drover pod-supervise` process
+// (runner/pod_supervisor.h) leading its own process group on this machine,
+// running the pod's command under /bin/sh. The supervisor holds every
+// process the pod starts and kills what is left when the pod ends, and
+// records the pod's exit in a file that outlives the server.
+//
+// Signals: SIGTERM goes to the pod's process group (the supervisor passes
+// it on to every descendant); SIGKILL becomes SIGUSR1 to the supervisor,
+// which kills every descendant — a plain SIGKILL would end the supervisor
+// first and free what it holds.
+//
+// A pod is recognised as this server's by its POD_UID in
+// /proc/<pid>/environ, so a reused pid is never taken for a pod. A pod
+// adopted from an earlier server is not this process's child: it is
+// running while its supervisor lives, and its exit is read from its file.
 #pragma once
+
+#include <filesystem>
+#include <map>
 
 #include "runner/executor.h"
 
@@ -10,11 +24,27 @@ namespace drover::runner {
 
 class LocalExecutor final : public Executor {
  public:
+  // `supervisor`: the drover binary that runs `pod-supervise` (by default
+  // this very program).
+  explicit LocalExecutor(std::filesystem::path supervisor = DefaultSupervisor());
+
   int64_t Start(const PodLaunch& launch) override;
   void Signal(int64_t handle, int signal) override;
   std::optional<ExitStatus> Poll(int64_t handle) override;
-  void KillLeftover(const core::PodState& pod) override;
+  Adoption Adopt(const core::PodState& pod, const PodLaunch& launch) override;
   int FreePort() override;
+
+  // This program's own path (/proc/self/exe).
+  static std::filesystem::path DefaultSupervisor();
+
+ private:
+  struct Adopted {
+    std::string uid;
+    std::filesystem::path exit_file;
+  };
+
+  const std::filesystem::path supervisor_;
+  std::map<int64_t, Adopted> adopted_;  // pods that are not this process's children
 };
 
 }  // namespace drover::runner

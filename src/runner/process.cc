@@ -34,8 +34,10 @@ pid_t StartProcess(const ProcessSpec& spec) {
   for (std::string& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
 
-  std::string sh = "/bin/sh", dash_c = "-c", command = spec.command;
-  char* argv[] = {sh.data(), dash_c.data(), command.data(), nullptr};
+  std::vector<std::string> args = spec.argv;
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -44,6 +46,11 @@ pid_t StartProcess(const ProcessSpec& spec) {
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   posix_spawn_file_actions_addchdir_np(&actions, spec.working_dir.c_str());
+  // Nothing of the server's reaches a pod: not its listening socket (which
+  // a pod's background child would otherwise hold open after the server
+  // exits), not its database or connections, whether or not each was
+  // opened close-on-exec.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
 
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -61,10 +68,12 @@ pid_t StartProcess(const ProcessSpec& spec) {
                            POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, sh.c_str(), &actions, &attr, argv, envp.data());
+  int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0) throw std::runtime_error(std::string("cannot start /bin/sh: ") + std::strerror(rc));
+  if (rc != 0) {
+    throw std::runtime_error("cannot start " + spec.argv.at(0) + ": " + std::strerror(rc));
+  }
   return pid;
 }
 
@@ -77,6 +86,11 @@ std::optional<ExitStatus> PollExit(pid_t pid) {
   if (r < 0) return ExitStatus{-1, 0};  // not our child any more: treat as gone
   if (WIFSIGNALED(status)) return ExitStatus{-1, WTERMSIG(status)};
   return ExitStatus{WEXITSTATUS(status), 0};
+}
+
+bool IsChild(pid_t pid) {
+  siginfo_t info{};
+  return pid > 0 && waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
 bool IsOurProcess(pid_t pid, const std::string& marker) {

@@ -1,5 +1,5 @@
-// Process: start a pod's command as a real process in its own process
-// group, signal the group, and collect its exit without blocking.
+// Process: start a program as a real process in its own process group,
+// signal the group, and collect its exit without blocking.
 #pragma once
 
 #include <sys/types.h>
@@ -8,13 +8,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runner/executor.h"
 
 namespace drover::runner {
 
 struct ProcessSpec {
-  std::string command;                     // run as /bin/sh -c <command>
+  std::vector<std::string> argv;           // argv[0] is the program's path
   std::filesystem::path working_dir;       // must exist
   std::map<std::string, std::string> env;  // added to the server's environment
   std::filesystem::path log_file;          // stdout and stderr, appended
@@ -28,7 +29,11 @@ pid_t StartProcess(const ProcessSpec& spec);
 bool SignalGroup(pid_t pgid, int signal);
 
 // The exit of child `pid` if it has ended (reaping it), else nullopt.
+// ECHILD (not this process's child) answers {-1, 0}.
 std::optional<ExitStatus> PollExit(pid_t pid);
+// Whether `pid` is this process's child (exited or not); false for a
+// process this one did not start (an adopted pod).
+bool IsChild(pid_t pid);
 
 // Whether `pid` is a live process whose environment holds `marker`
 // ("NAME=value"): a pod left over by an earlier server, not a reused pid.

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/ids.h"
+#include "core/utf8.h"
 
 namespace drover::runner {
 
@@ -61,17 +62,37 @@ Runner::Runner(service::JobService& jobs, Executor& executor, RunnerOptions opti
 }
 
 Runner::~Runner() {
+  StopThread();
+  jobs_.SetObserver(nullptr);
+  // The jobs stay active in the store and their pods run on: the next
+  // server adopts them (or, after StopPods, learns how they ended).
+}
+
+void Runner::StopThread() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  jobs_.SetObserver(nullptr);
-  // The jobs stay active in the store; the next start reconciles them.
+}
+
+void Runner::StopPods() {
+  StopThread();
+  std::vector<int64_t> live;
   for (auto& [id, run] : runs_) {
     for (const PodRun& pod : run.pods()) {
-      if (pod.Live()) executor_.Signal(pod.state.pid, SIGKILL);
+      if (!pod.Live()) continue;
+      executor_.Signal(pod.state.pid, SIGKILL);
+      live.push_back(pod.state.pid);
+    }
+  }
+  // Waited for (a few seconds at most), so a stopped server leaves no
+  // process behind.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (int64_t pod : live) {
+    while (!executor_.Poll(pod) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   }
 }
@@ -218,10 +239,61 @@ void Runner::Enqueue(const std::vector<Job>& jobs) {
   if (!never_fit.empty()) jobs_.MutateBatch(never_fit);
 }
 
-void Runner::ReconcileJob(const Job& job) {
-  // Leftover pods of an earlier server are ended first.
+bool Runner::AdoptJob(const Job& job) {
+  std::vector<PodRun> pods;
+  std::vector<PodPlan> plans = PlanPods(job);
   for (const core::PodState& pod : job.pods) {
-    if (pod.pid > 0 && pod.finished == 0) executor_.KillLeftover(pod);
+    PodLaunch launch;
+    launch.exit_file = ExitPath(job, pod);
+    launch.pod_uid = pod.uid;
+    bool live = pod.pid > 0 && pod.finished == 0;
+    if (live && executor_.Adopt(pod, launch) == Executor::Adoption::kGone) return false;
+    PodRun run{{}, pod};
+    for (const PodPlan& plan : plans) {
+      if (plan.name == pod.name) run.plan = plan;
+    }
+    pods.push_back(std::move(run));
+  }
+  std::vector<int> gpus;
+  for (const core::PodState& pod : job.pods) {
+    size_t start = 0;
+    while (start < pod.gpus.size()) {
+      size_t comma = pod.gpus.find(',', start);
+      if (comma == std::string::npos) comma = pod.gpus.size();
+      int g = std::atoi(pod.gpus.substr(start, comma - start).c_str());
+      if (g >= 0 && static_cast<size_t>(g) < gpu_busy_.size() && !gpu_busy_[g]) {
+        gpu_busy_[g] = true;
+        gpus.push_back(g);
+      }
+      start = comma + 1;
+    }
+  }
+  scheduler_.Hold(ToQueued(job));
+  core::TimeMs now = clock_.Now();
+  auto [it, added] = runs_.try_emplace(job.id, job, std::move(gpus), options_.stop_grace_ms, now);
+  it->second.Adopted(std::move(pods));
+  spdlog::info("runner: adopted job {} with {} pods from the earlier server", job.public_id,
+               job.pods.size());
+  if (job.status == TrainingStatus::kStopping) {
+    if (!Apply(job.id, it->second, it->second.StopRequested(now))) runs_.erase(it);
+  }
+  return true;
+}
+
+void Runner::ReconcileJob(const Job& job) {
+  if ((job.status == TrainingStatus::kRunning || job.status == TrainingStatus::kStopping) &&
+      !job.pods.empty() && AdoptJob(job)) {
+    return;
+  }
+  // What is left of its pods is ended first.
+  for (const core::PodState& pod : job.pods) {
+    if (pod.pid <= 0 || pod.finished != 0) continue;
+    PodLaunch launch;
+    launch.exit_file = ExitPath(job, pod);
+    launch.pod_uid = pod.uid;
+    if (executor_.Adopt(pod, launch) == Executor::Adoption::kRunning) {
+      executor_.Signal(pod.pid, SIGKILL);
+    }
   }
   core::TimeMs now = clock_.Now();
   switch (job.status) {
@@ -342,7 +414,8 @@ Actions Runner::StartPods(JobRun& run) {
     if (failure.empty()) {
       try {
         s.pid = executor_.Start(PodLaunch{job.user_command, JobDir(job) / "work",
-                                          PodEnv(job, plans, i, s.uid), LogPath(job, s), s.uid});
+                                          PodEnv(job, plans, i, s.uid), LogPath(job, s),
+                                          ExitPath(job, s), s.uid});
         s.status = "Running";
       } catch (const std::exception& e) {
         failure = "Pod " + s.name + " could not start: " + e.what();
@@ -434,6 +507,10 @@ std::filesystem::path Runner::LogPath(const Job& job, const core::PodState& pod)
   return JobDir(job) / "logs" / (pod.name + "." + pod.uid + ".log");
 }
 
+std::filesystem::path Runner::ExitPath(const Job& job, const core::PodState& pod) const {
+  return JobDir(job) / "logs" / (pod.name + "." + pod.uid + ".exit");
+}
+
 std::vector<std::string> Runner::Tail(const Job& job, const core::PodState& pod,
                                       int64_t max_lines) const {
   constexpr std::streamoff kMaxRead = 4 << 20;  // the tail of a huge log is enough
@@ -449,7 +526,7 @@ std::vector<std::string> Runner::Tail(const Job& job, const core::PodState& pod,
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(pos, end - pos));
+    lines.push_back(core::ToValidUtf8(std::string_view(text).substr(pos, end - pos)));
     pos = end + 1;
   }
   if (start > 0 && !lines.empty()) lines.erase(lines.begin());  // a partial first line
@@ -469,10 +546,10 @@ service::PodLog Runner::Lines(const Job& job, const core::PodState& pod,
   for (std::string line; std::getline(in, line);) {
     ++number;
     if (range.first == 0) {
-      last.push_back(std::move(line));
+      last.push_back(core::ToValidUtf8(line));
       if (static_cast<int64_t>(last.size()) > range.count) last.pop_front();
     } else if (number >= range.first) {
-      out.lines.push_back(std::move(line));
+      out.lines.push_back(core::ToValidUtf8(line));
       if (static_cast<int64_t>(out.lines.size()) == range.count) break;
     }
   }

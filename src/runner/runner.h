@@ -12,9 +12,11 @@
 //   Running → Restarting → Running (a pod failed and RestartPolicy allows)
 //   Stopping → Stopped (SIGTERM to every process group, SIGKILL after grace)
 //
-// Logs: <jobs_dir>/<job id>/logs/<pod>.<pod uid>.log; working directory:
-// <jobs_dir>/<job id>/work. At Start() jobs left active by an earlier
-// server are reconciled: leftover pods are killed, then the job is
+// Logs: <jobs_dir>/<job id>/logs/<pod>.<pod uid>.log (and .exit, how the
+// pod ended); working directory: <jobs_dir>/<job id>/work. At Start() jobs
+// left active by an earlier server are reconciled: a Running or Stopping
+// job whose pods all still run or recorded how they ended is adopted and
+// goes on; otherwise what is left of its pods is killed, and the job is
 // requeued when its RestartPolicy allows, or ends Failed (ServerRestarted).
 //
 // Threading: one thread owns all runner state (the caller of Step); the
@@ -53,8 +55,14 @@ class Runner : public service::JobObserver, public service::PodLogReader {
   // Connects itself to `jobs`; `jobs`, `executor` and `clock` must outlive it.
   Runner(service::JobService& jobs, Executor& executor, RunnerOptions options,
          const core::Clock& clock);
-  // Kills the pods it runs and stops its thread.
+  // Stops its thread and leaves the pods running, as a crash would: the
+  // next runner on the same store adopts them.
   ~Runner() override;
+
+  // The server is shutting down: stops the thread, kills every pod it runs
+  // and waits (up to 5 s) for them to end. Their jobs stay active in the
+  // store; the next start learns how the pods ended.
+  void StopPods();
 
   // Reconciles jobs left active by an earlier server, then runs Step on the
   // runner's thread: at once when there is news, every tick while pods run.
@@ -84,9 +92,14 @@ class Runner : public service::JobObserver, public service::PodLogReader {
   };
 
   void Loop();
+  void StopThread();
   void Post(Event::Kind kind, const core::Job& job);
   void Handle(const Event& event);
   void ReconcileJob(const core::Job& job);
+  // Takes over a Running (or Stopping) job whose pods an earlier server
+  // started; false when a pod is gone without a trace (the job is then
+  // handled as if its pods had died with the server).
+  bool AdoptJob(const core::Job& job);
   // Moves created (or requeued) jobs to Queuing in one commit and queues them.
   void Enqueue(const std::vector<core::Job>& jobs);
   // Starts jobs the scheduler picked: EnvPreparing in one commit, their
@@ -104,6 +117,7 @@ class Runner : public service::JobObserver, public service::PodLogReader {
   void Flush();
   std::filesystem::path JobDir(const core::Job& job) const;
   std::filesystem::path LogPath(const core::Job& job, const core::PodState& pod) const;
+  std::filesystem::path ExitPath(const core::Job& job, const core::PodState& pod) const;
 
   service::JobService& jobs_;
   Executor& executor_;

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "core/utf8.h"
 #include "index/job_index.h"
 #include "store/sqlite_store.h"
 #include "testing/fake_executor.h"
@@ -29,6 +30,8 @@ class RunnerTest : public ::testing::Test {
  protected:
   RunnerTest() { NewRunner(); }
 
+  // A new runner on the same store and executor; the old one goes as in a
+  // crash (its pods run on).
   void NewRunner(int64_t gpus = 0) {
     runner_.reset();
     RunnerOptions options;
@@ -272,14 +275,61 @@ TEST_F(RunnerTest, APodThatCannotStartFailsTheJob) {
             "Pod " + failed.pods[0].name + " could not start: no such image");
 }
 
-TEST_F(RunnerTest, ReconcileAfterARestartKillsLeftoversAndRequeuesOrFails) {
+TEST_F(RunnerTest, ARestartedServerAdoptsPodsThatStillRunOrRecordedTheirEnd) {
+  core::Job running = CreateWorker();
+  core::Job ends_meanwhile = CreateWorker("OnFailure");
+  runner_->Step();
+  int64_t still = Pods(running).at(0), ended = Pods(ends_meanwhile).at(0);
+  // The server dies; one pod ends well while it is down; a new server starts.
+  executor_.Exit(ended, 0);
+  NewRunner();
+  EXPECT_EQ(executor_.adopted.size(), 2u);
+  EXPECT_EQ(StatusOf(running), S::kRunning);
+  EXPECT_TRUE(executor_.Running(still));
+  runner_->Step();  // collects the recorded end
+  core::Job done = Get(ends_meanwhile);
+  EXPECT_EQ(done.status, S::kSucceeded);
+  EXPECT_EQ(done.restart_count, 0);  // not run a second time
+  executor_.Exit(still, 0);
+  runner_->Step();
+  EXPECT_EQ(StatusOf(running), S::kSucceeded);
+  EXPECT_EQ(executor_.started.size(), 2u);
+}
+
+TEST_F(RunnerTest, AStopWaitingForARestartedServerIsCarriedOut) {
+  executor_.ignore_term = true;
+  core::Job job = CreateWorker();
+  runner_->Step();
+  int64_t pod = Pods(job).at(0);
+  service_.Stop(who_, job.public_id);  // stored Stopping; the runner dies before it acts
+  NewRunner();
+  EXPECT_EQ(executor_.pod(pod).signals, std::vector<int>{SIGTERM});
+  clock_.Advance(11 * core::kMsPerSecond);
+  runner_->Step();  // SIGKILL after the grace period
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kStopped);
+}
+
+TEST_F(RunnerTest, StopPodsKillsEveryPodAndWaitsForIt) {
+  executor_.ignore_term = true;
+  core::Job a = CreateWorker(), b = CreateWorker();
+  runner_->Step();
+  runner_->StopPods();
+  for (const core::Job& job : {a, b}) {
+    int64_t pod = Pods(job).at(0);
+    EXPECT_EQ(executor_.pod(pod).signals, std::vector<int>{SIGKILL});
+    EXPECT_FALSE(executor_.Running(pod));
+    EXPECT_EQ(StatusOf(job), S::kRunning);  // the next server learns how it ended
+  }
+}
+
+TEST_F(RunnerTest, PodsGoneWithoutATraceAreRequeuedOrFailed) {
   core::Job retried = CreateWorker("OnFailure");
   core::Job plain = CreateWorker();
   runner_->Step();
-  std::string retried_uid = Get(retried).pods[0].uid, plain_uid = Get(plain).pods[0].uid;
-  // The server dies with both running; a new one starts on the same store.
+  executor_.Lose(Pods(retried).at(0));  // e.g. the machine rebooted
+  executor_.Lose(Pods(plain).at(0));
   NewRunner();
-  EXPECT_EQ(executor_.leftovers_killed, (std::vector<std::string>{retried_uid, plain_uid}));
   core::Job requeued = Get(retried);
   EXPECT_EQ(requeued.status, S::kQueuing);
   EXPECT_EQ(requeued.restart_count, 1);
@@ -289,6 +339,37 @@ TEST_F(RunnerTest, ReconcileAfterARestartKillsLeftoversAndRequeuesOrFails) {
   EXPECT_EQ(failed.reason_code, "ServerRestarted");
   runner_->Step();
   EXPECT_EQ(StatusOf(retried), S::kRunning);
+}
+
+TEST_F(RunnerTest, ASiblingEndedBecauseItsJobSucceededIsNotFailed) {
+  core::Job job = Create({core::RoleSpec{"Master", "img", 1, "", "", "", "", ""},
+                          core::RoleSpec{"Worker", "img", 1, "", "", "", "", ""}});
+  runner_->Step();
+  executor_.Exit(Pods(job)[0], 0);
+  runner_->Step();
+  runner_->Step();
+  core::Job done = Get(job);
+  EXPECT_EQ(done.status, S::kSucceeded);
+  EXPECT_EQ(done.pods[1].signal, SIGTERM);
+  EXPECT_EQ(done.pods[1].status, "Succeeded");
+}
+
+TEST_F(RunnerTest, AFailedPodsLogPutsAtMostAFewKilobytesIntoTheReason) {
+  core::Job job = CreateWorker();
+  runner_->Step();
+  int64_t pod = Pods(job).at(0);
+  {
+    std::ofstream log(executor_.pod(pod).launch.log_file);
+    for (int i = 0; i < 30; ++i) log << "line " << i << "\n";
+    log << std::string(3 << 20, 'x') << "\xff\n";  // 3 MB on one line, and a bad byte
+  }
+  executor_.Exit(pod, 1);
+  runner_->Step();
+  std::string reason = Get(job).reason_message;
+  EXPECT_LE(reason.size(), kMaxReasonBytes);
+  EXPECT_NE(reason.find("line 29\n"), std::string::npos);
+  EXPECT_NE(reason.find("xxx\u2026"), std::string::npos);
+  EXPECT_TRUE(core::IsValidUtf8(reason));
 }
 
 }  // namespace

@@ -25,9 +25,6 @@ void CheckPriority(int64_t priority) {
 
 void CheckRoles(const std::vector<core::RoleSpec>& roles) {
   if (roles.empty()) core::ThrowMissing("JobSpecs");
-  for (const core::RoleSpec& role : roles) {
-    if (role.pod_count < 1) core::ThrowInvalid("PodCount", "PodCount must be at least 1.");
-  }
 }
 
 bool VisibleTo(const Principal& who, const Job& job) { return core::CanSee(who.AsViewer(), job); }
@@ -52,6 +49,7 @@ Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
   if (draft.user_command.empty()) core::ThrowMissing("UserCommand");
   CheckRoles(draft.roles);
   CheckPriority(draft.priority);
+  core::CheckJobLimits(draft);
 
   std::unique_lock lock(write_mu_);
   if (options.unique_name) {
@@ -104,6 +102,7 @@ Job JobService::CreateVersion(const Principal& who, core::JobNumber pre_version,
   if (draft.user_command.empty()) core::ThrowMissing("UserCommand");
   CheckRoles(draft.roles);
   CheckPriority(draft.priority);
+  core::CheckJobLimits(draft);
 
   std::unique_lock lock(write_mu_);
   Job pre = Get(who, pre_version);
@@ -259,6 +258,7 @@ Job JobService::Update(const Principal& who, std::string_view public_id, const J
                   "JobSpecs");
     }
     job.roles = *update.roles;
+    core::CheckJobLimits(job);
   }
   if (update.extras) job.extras = *update.extras;
   job.modified = clock_.Now();

@@ -3,7 +3,7 @@
 // default SIGTERM and SIGKILL end it at once, and `ignore_term` makes pods
 // shrug off SIGTERM as `trap '' TERM` would. Every call is recorded, so a
 // test can read what the runner asked for (commands, environments, signals,
-// leftovers killed). No processes, no sleeps.
+// adoptions). No processes, no sleeps.
 #pragma once
 
 #include <signal.h>
@@ -54,7 +54,14 @@ class FakeExecutor final : public runner::Executor {
     return pod.exited;
   }
 
-  void KillLeftover(const core::PodState& pod) override { leftovers_killed.push_back(pod.uid); }
+  // A pod in the table is taken back as it is; one the test Lost is gone.
+  Adoption Adopt(const core::PodState& pod, const runner::PodLaunch&) override {
+    adopted.push_back(pod.uid);
+    auto it = pods_.find(pod.pid);
+    if (it == pods_.end()) return Adoption::kGone;
+    it->second.reported = false;  // the new server has not heard of its end
+    return it->second.exited ? Adoption::kEnded : Adoption::kRunning;
+  }
 
   int FreePort() override { return next_port_++; }
 
@@ -69,6 +76,9 @@ class FakeExecutor final : public runner::Executor {
     if (!pod.exited) pod.exited = runner::ExitStatus{-1, signal};
   }
 
+  // Forgets pod `handle`, as a reboot would: Adopt answers kGone.
+  void Lose(int64_t handle) { pods_.erase(handle); }
+
   const Pod& pod(int64_t handle) const { return pods_.at(handle); }
   bool Running(int64_t handle) const { return !pods_.at(handle).exited.has_value(); }
 
@@ -76,7 +86,7 @@ class FakeExecutor final : public runner::Executor {
   bool ignore_term = false;
   int fail_starts = 0;  // the next N starts throw
   std::vector<int64_t> started;
-  std::vector<std::string> leftovers_killed;  // pod uids
+  std::vector<std::string> adopted;  // pod uids Adopt was asked about
 
  private:
   std::map<int64_t, Pod> pods_;

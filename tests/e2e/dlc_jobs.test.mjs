@@ -93,6 +93,19 @@ test('CreateJob rejects bad input with the parameter named, and writes nothing',
     [{ Accessibility: 'EVERYONE' }, 'InvalidParameter', /Accessibility/],
     [{ Envs: 'A=1' }, 'InvalidParameter', /Envs/],
     [{ Description: 'x'.repeat(70000) }, 'InvalidParameter', /65536/],
+    // Every number has a range, every enum its values (core/job.h limits).
+    [{ JobSpecs: [{ Type: 'Worker', Image: 'i', PodCount: 1001 }] }, 'InvalidParameter', /PodCount must be from 1 to 1000/],
+    [{ JobSpecs: [{ Type: 'Worker', Image: 'i', PodCount: 1000 }, { Type: 'Master', Image: 'i', PodCount: 1 }],
+       JobType: 'PyTorchJob' }, 'InvalidParameter', /at most 1000 pods/],
+    [{ JobSpecs: [{ Type: 'Worker', Image: 'i', PodCount: 1, ResourceConfig: { CPU: '99999999999999999999' } }] },
+     'InvalidParameter', /CPU/],
+    [{ JobSpecs: [{ Type: 'Worker', Image: 'i', PodCount: 1, ResourceConfig: { Memory: '2Pi' } }] },
+     'InvalidParameter', /Memory/],
+    [{ JobSpecs: [{ Type: 'Worker', Image: 'i', PodCount: 1, RestartPolicy: 'Sometimes' }] }, 'InvalidParameter', /RestartPolicy/],
+    [{ JobMaxRunningTimeMinutes: 1e14 }, 'InvalidParameter', /JobMaxRunningTimeMinutes must be from 0/],
+    [{ Settings: { MaxRestartTimes: 1001 } }, 'InvalidParameter', /MaxRestartTimes/],
+    [{ UserCommand: 'echo a\u0000b' }, 'InvalidParameter', /NUL/],
+    [{ Envs: { 'A=B': '1' } }, 'InvalidParameter', /Envs/],
   ];
   for (const [overrides, code, message] of cases) {
     const body = jobBody(overrides);
@@ -198,4 +211,21 @@ test('StopJob stops an active job; stopping a finished job and deleting an activ
   assert.match(deleted.RequestId, UUID_UPPER);
   assert.equal((await sdkError(dlc.getJob(JobId))).statusCode, 404);
   assert.equal((await dlc.listJobs({ JobId })).TotalCount, 0);
+});
+
+test('bytes that are not UTF-8 are refused, and every error body is valid UTF-8 JSON', async () => {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  for (const [url, parameter] of [['/api/v1/jobs?Status=%ff', 'Status'], ['/api/v1/jobs/%ff%fe', 'JobId'],
+                                  ['/api/v1/jobs?DisplayName=a%c3', 'DisplayName'], ['/v1/local/training-jobs?status=%ff', 'status'],
+                                  ['/nowhere/%ff', null]]) {
+    const response = await fetch(`http://${server.endpoint}${url}`);
+    const text = strict.decode(await response.arrayBuffer());  // throws on invalid UTF-8
+    const body = JSON.parse(text);
+    if (parameter === null) {
+      assert.equal(response.status, 404, url);
+      continue;
+    }
+    assert.equal(response.status, 400, url);
+    assert.match(JSON.stringify(body), new RegExp(`${parameter} is not valid UTF-8`), url);
+  }
 });

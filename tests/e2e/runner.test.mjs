@@ -1,6 +1,7 @@
 // The runner: real processes on this machine, driven through PAI-DLC calls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { Server, DlcClient, sdkError, jobBody, waitForJob, waitForStatus, waitForEnd } from './harness.mjs';
 
 let server;
@@ -137,8 +138,13 @@ test('GPUs: each job gets its own devices; short GPUs queue jobs by priority; a 
   await waitForStatus(dlc, b, 'Running');
   const devices = [];
   for (const id of [a, b]) {
-    const line = await waitForJob(dlc, id, () => true).then(() => logs(id, `${id}-worker-0`));
-    devices.push(line[0]);
+    // Running means started; the pod's first line may take a moment more.
+    let lines = [];
+    for (const deadline = Date.now() + 10000; lines.length === 0 && Date.now() < deadline;) {
+      lines = await logs(id, `${id}-worker-0`);
+      if (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    devices.push(lines[0]);
   }
   assert.deepEqual(devices.sort(), ['gpus=0', 'gpus=1']);
 
@@ -188,4 +194,49 @@ test('EnableSanityCheck adds SanityChecking before Running', async () => {
   const job = await waitForEnd(dlc, id);
   assert.deepEqual(job.StatusHistory.map((h) => h.Status),
                    ['Creating', 'Queuing', 'EnvPreparing', 'SanityChecking', 'Running', 'Succeeded']);
+});
+
+// Live processes whose whole command line is `command`.
+function running(command) {
+  try {
+    return execFileSync('pgrep', ['-f', '-x', command]).toString().trim().split('\n').length;
+  } catch {
+    return 0;  // pgrep exits 1 when nothing matches
+  }
+}
+
+test('no process outlives its pod: background and setsid children end with it', async () => {
+  const n = 700000 + (process.pid % 100000);  // sleeps no other test starts
+  const [bg, daemon, stopped] = [`sleep ${n}`, `sleep ${n + 1}`, `sleep ${n + 2}`];
+  const id = await run({ DisplayName: 'leaves-children', JobSpecs: [worker()],
+                         UserCommand: `${bg} & setsid ${daemon} & echo started` });
+  const job = await waitForEnd(dlc, id);
+  assert.equal(job.Status, 'Succeeded');
+  assert.equal(running(bg), 0, 'a background child outlived its succeeded job');
+  assert.equal(running(daemon), 0, 'a setsid child outlived its succeeded job');
+
+  const busy = await run({ DisplayName: 'stopped-with-daemon', JobSpecs: [worker()],
+                           UserCommand: `setsid ${stopped} & echo up; sleep 1000` });
+  await waitForJob(dlc, busy, (j) => j.Status === 'Running');
+  const deadline = Date.now() + 10000;
+  while (running(stopped) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(running(stopped), 1);
+  await dlc.stopJob(busy);
+  await waitForStatus(dlc, busy, 'Stopped');
+  assert.equal(running(stopped), 0, 'a setsid child survived StopJob');
+});
+
+test('a pod gets none of the server\'s descriptors: only stdin, stdout and stderr', async () => {
+  const id = await run({ DisplayName: 'fds', JobSpecs: [worker()], UserCommand: 'ls /proc/$$/fd' });
+  assert.equal((await waitForEnd(dlc, id)).Status, 'Succeeded');
+  assert.deepEqual(await logs(id, `${id}-worker-0`), ['0', '1', '2']);
+});
+
+test('sibling pods that end because their job succeeded are not shown failed', async () => {
+  const id = await run({ DisplayName: 'siblings', JobType: 'PyTorchJob',
+                         JobSpecs: [{ Type: 'Master', Image: 'i', PodCount: 1 }, { Type: 'Worker', Image: 'i', PodCount: 2 }],
+                         UserCommand: '[ "$RANK" = 0 ] && exit 0; sleep 1000' });
+  const job = await waitForEnd(dlc, id);
+  assert.equal(job.Status, 'Succeeded');
+  assert.deepEqual(job.Pods.map((p) => p.Status), ['Succeeded', 'Succeeded', 'Succeeded']);
 });

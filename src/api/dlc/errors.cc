@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "auth/verifier.h"
+#include "core/utf8.h"
 
 namespace drover::api::dlc {
 
@@ -71,7 +72,7 @@ Response RenderPopError(int status, const std::string& code, const std::string& 
   body["RequestId"] = request_id;
   body["HostId"] = kHostId;
   body["Code"] = code;
-  body["Message"] = message;
+  body["Message"] = core::ToValidUtf8(message);
   body["Recommend"] =
       "https://api.aliyun.com/troubleshoot?q=" + code + "&product=pai-dlc&requestId=" + request_id;
   return Response{status, "application/json;charset=utf-8", boost::json::serialize(body)};

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "api/http/request_scope.h"
+#include "core/utf8.h"
 
 namespace drover::api {
 
@@ -161,16 +162,32 @@ namespace {
 
 // A request that belongs to no dialect: the server's own neutral answer.
 Response NoSuchApi(const Request& request) {
-  boost::json::object body{
-      {"Code", "NotFound"},
-      {"Message", "No API is served at " + request.method + " " + request.path + "."},
-      {"RequestId", request.request_id}};
+  boost::json::object body{{"Code", "NotFound"},
+                           {"Message", "No API is served at " + core::ToValidUtf8(request.method) +
+                                           " " + core::ToValidUtf8(request.path) + "."},
+                           {"RequestId", request.request_id}};
   return Response{404, "application/json;charset=utf-8", boost::json::serialize(body)};
 }
 
 Response Internal(const Request& request) {
   return Response{500, "text/plain",
                   "internal error; see the server log for request " + request.request_id + "\n"};
+}
+
+// Every text a handler may read is valid UTF-8, so none can reach a body
+// Drover writes. Throws kInvalidArgument naming the first that is not.
+void CheckUtf8(const Request& request) {
+  auto refuse = [](const std::string& name) {
+    std::string shown = core::ToValidUtf8(name);
+    core::ThrowInvalid(shown, "The value of " + shown + " is not valid UTF-8.");
+  };
+  for (const auto& [name, value] : request.path_params) {
+    if (!core::IsValidUtf8(value)) refuse(name);
+  }
+  for (const auto& [name, value] : request.query) {
+    if (!core::IsValidUtf8(name) || !core::IsValidUtf8(value)) refuse(name);
+  }
+  if (!core::IsValidUtf8(request.path)) refuse("path");
 }
 
 }  // namespace
@@ -187,6 +204,7 @@ Response Router::Dispatch(Request& request) const {
     } else {
       const Dialect& dialect = *match.dialect;
       try {
+        CheckUtf8(request);
         service::Principal who = gate_(request, dialect);
         principal = who.tenant_id + "/" + who.user_id;
         if (dialect.admit) dialect.admit(request, who);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "auth/verifier.h"
+#include "core/utf8.h"
 
 namespace drover::api::modelarts {
 
@@ -42,7 +43,8 @@ Code MapCode(core::ErrorCode code) {
 }  // namespace
 
 Response RenderModelArtsError(int status, const std::string& code, const std::string& message) {
-  boost::json::object body{{"is_success", false}, {"error_code", code}, {"error_message", message}};
+  boost::json::object body{
+      {"is_success", false}, {"error_code", code}, {"error_message", core::ToValidUtf8(message)}};
   return Response{status, "application/json;charset=utf-8", boost::json::serialize(body)};
 }
 
@@ -50,10 +52,10 @@ Response RenderError(const core::Error& error, const Request& request) {
   std::optional<auth::Failure> failure = auth::FailureOf(error);
   if (error.code() == core::ErrorCode::kUnauthenticated) {
     // Signature failures are answered by the API gateway, in its own shape.
-    boost::json::object body{
-        {"error_msg", "Incorrect IAM authentication information: " + std::string(error.what())},
-        {"error_code", "APIGW.0301"},
-        {"request_id", request.request_id}};
+    boost::json::object body{{"error_msg", "Incorrect IAM authentication information: " +
+                                               core::ToValidUtf8(error.what())},
+                             {"error_code", "APIGW.0301"},
+                             {"request_id", request.request_id}};
     return Response{401, "application/json;charset=utf-8", boost::json::serialize(body)};
   }
   if (failure == auth::Failure::kProjectMismatch) {

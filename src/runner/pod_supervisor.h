@@ -1,0 +1,37 @@
+// PodSupervisor: the small process that stands for one pod on this machine
+// (`drover pod-supervise`, started by the LocalExecutor). It runs the pod's
+// command under /bin/sh and holds every process the command starts:
+//
+//   - It is a child subreaper (PR_SET_CHILD_SUBREAPER), so a descendant
+//     that is orphaned — a background `sleep &`, a `setsid` daemon — is
+//     re-parented to it, never escapes to init.
+//   - SIGTERM (or SIGINT) is passed on to every descendant, wherever it
+//     moved (other process groups and sessions included).
+//   - SIGUSR1 means "kill the pod": every descendant gets SIGKILL.
+//   - When the command's shell exits, whatever it left behind is killed;
+//     no process outlives its pod.
+//   - The shell's exit is written to `exit_file` ("<exit code> <signal>\n",
+//     atomically) before the supervisor exits the same way (the same code,
+//     or killed by the same signal). The file survives the server, so a
+//     server that restarts learns how a pod ended while it was down.
+//
+// The supervisor does not die with the server: a pod keeps running, and a
+// restarted server adopts it (runner/local_executor.h).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "runner/executor.h"
+
+namespace drover::runner {
+
+// Runs the supervisor; returns only on failure to start (the exit code).
+int RunPodSupervisor(const std::string& command, const std::filesystem::path& exit_file);
+
+// The exit an exit file records; nullopt when there is none (yet) or it
+// cannot be read.
+std::optional<ExitStatus> ReadExitFile(const std::filesystem::path& exit_file);
+
+}  // namespace drover::runner
