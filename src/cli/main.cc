@@ -54,6 +54,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--threads", serve.threads,
                         "HTTP worker threads (0 = 4 per core, at least 16)");
+  serve_cmd->add_option("--max-connections", serve.max_connections,
+                        "Connections served at once; more are answered 503 (0 = from the "
+                        "descriptor limit, raised to its hard maximum)");
+  serve_cmd
+      ->add_option("--header-timeout-seconds", serve.header_timeout_seconds,
+                   "Seconds a connection may take to send a request's header (also the "
+                   "keep-alive idle time)")
+      ->capture_default_str();
   serve_cmd->add_option("--cpus", serve.cpus, "CPU cores jobs may use (default: this machine's)");
   serve_cmd->add_option("--memory", serve.memory,
                         "Memory jobs may use, e.g. 64Gi (default: this machine's)");

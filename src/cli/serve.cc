@@ -1,7 +1,9 @@
 #include "cli/serve.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -50,6 +52,23 @@ std::pair<std::string, uint16_t> SplitListen(const std::string& listen) {
   return {listen.substr(0, colon), static_cast<uint16_t>(port)};
 }
 
+// Raises the soft descriptor limit to the hard one, and keeps a quarter of
+// what it allows (at least 64) for the store, logs and pods' pipes: the
+// rest is for connections. At the usual soft limit of 1024, 1,124 idle
+// connections had locked every new client out.
+size_t DefaultMaxConnections() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 512;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? 1 << 20 : limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  size_t files = limit.rlim_cur == RLIM_INFINITY ? 1 << 20 : static_cast<size_t>(limit.rlim_cur);
+  size_t reserve = std::max<size_t>(64, files / 4);
+  return files > reserve + 16 ? files - reserve : 16;
+}
+
 }  // namespace
 
 int Serve(const ServeOptions& options) {
@@ -96,7 +115,13 @@ int Serve(const ServeOptions& options) {
   router.Register(api::dlc::MakeDialect(jobs));
   router.Register(api::modelarts::MakeDialect(jobs));
 
-  server::HttpServer http(router, host, port);
+  server::HttpOptions http_options;
+  http_options.max_connections =
+      options.max_connections ? options.max_connections : DefaultMaxConnections();
+  http_options.header_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(options.header_timeout_seconds * 1000));
+  spdlog::info("at most {} connections at once", http_options.max_connections);
+  server::HttpServer http(router, host, port, http_options);
   // Handlers run on these threads and a write waits there for its fsync, so
   // more threads than cores let more writes share one fsync.
   int threads = options.threads > 0

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <mutex>
@@ -19,8 +21,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-constexpr uint64_t kBodyLimit = 8 * 1024 * 1024;
 
 api::Request ToRequest(const http::request<http::string_body>& in) {
   api::Request out;
@@ -44,26 +44,74 @@ api::Request ToRequest(const http::request<http::string_body>& in) {
 // One connection: read a request, answer it, repeat while keep-alive.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const api::Router& router)
-      : stream_(std::move(socket)), router_(router) {}
+  Session(tcp::socket socket, const api::Router& router, const HttpOptions& options,
+          std::shared_ptr<std::atomic<size_t>> open)
+      : stream_(std::move(socket)), router_(router), options_(options), open_(std::move(open)) {
+    ++*open_;
+  }
+  ~Session() { --*open_; }
 
   void Start() { Read(); }
+
+  // Answers 503 without reading anything, then closes.
+  void RefuseBusy() {
+    parser_.emplace();
+    Refuse(503, "The server has too many open connections; try again later.");
+  }
 
  private:
   void Read() {
     parser_.emplace();
-    parser_->body_limit(kBodyLimit);
+    parser_->header_limit(options_.header_limit);
+    parser_->body_limit(options_.body_limit);
+    stream_.expires_after(options_.header_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    const auto& in = parser_->get();
+    if (in.target().size() > options_.target_limit) {
+      return Refuse(414, "The request target is " + std::to_string(in.target().size()) +
+                             " bytes; the limit is " + std::to_string(options_.target_limit) + ".");
+    }
+    size_t fields = static_cast<size_t>(std::distance(in.begin(), in.end()));
+    if (fields > options_.max_headers) {
+      return Refuse(431, "The request has " + std::to_string(fields) +
+                             " header fields; the limit is " +
+                             std::to_string(options_.max_headers) + ".");
+    }
+    stream_.expires_after(options_.body_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
-  void OnRead(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == asio::error::connection_reset) return Close();
-    if (ec == http::error::body_limit) {
-      return Reply(413, "text/plain", "request body too large", false);
+  void OnReadError(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+        ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == asio::error::eof) {
+      return Close();  // gone, or too slow: nothing to answer
     }
-    if (ec) return Close();
+    if (ec == http::error::body_limit) {
+      return Refuse(413, "The request body is over the limit of " +
+                             std::to_string(options_.body_limit) + " bytes.");
+    }
+    if (ec == http::error::header_limit) {
+      return Refuse(431, "The request's header section is over the limit of " +
+                             std::to_string(options_.header_limit) + " bytes.");
+    }
+    if (ec.category() == beast::error_code(http::error::bad_method).category() ||
+        ec == http::error::partial_message) {
+      return Refuse(400, "The request is not valid HTTP/1.1 (" + ec.message() + ").");
+    }
+    Close();
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
     const auto& in = parser_->get();
     bool keep_alive = in.keep_alive();
     if (in.method() == http::verb::get && in.target() == "/healthz") {
@@ -72,6 +120,14 @@ class Session : public std::enable_shared_from_this<Session> {
     api::Request request = ToRequest(in);
     api::Response response = router_.Dispatch(request);  // never throws
     Reply(response.status, response.content_type, std::move(response.body), keep_alive,
+          request.request_id);
+  }
+
+  // Answers what could be read of the request with `status`, then closes.
+  void Refuse(int status, const std::string& message) {
+    api::Request request = ToRequest(parser_->get());
+    api::Response response = router_.Refuse(request, status, message);
+    Reply(response.status, response.content_type, std::move(response.body), false,
           request.request_id);
   }
 
@@ -86,6 +142,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive);
     res->body() = std::move(body);
     res->prepare_payload();
+    stream_.expires_after(options_.write_timeout);
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
                         if (ec || !keep_alive) return self->Close();
@@ -102,6 +159,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const api::Router& router_;
+  const HttpOptions& options_;
+  std::shared_ptr<std::atomic<size_t>> open_;  // the server's count of open connections
 };
 
 }  // namespace
@@ -113,29 +172,74 @@ class Session : public std::enable_shared_from_this<Session> {
 // way and costs ~270 us this way. A handler that waits (a write's fsync)
 // holds up only the connections on its own thread.
 struct HttpServer::Impl {
-  Impl(const api::Router& r, const std::string& host, uint16_t port)
-      : router(r), acceptor(*ios.front(), tcp::endpoint(asio::ip::make_address(host), port)) {}
+  Impl(const api::Router& r, const std::string& host, uint16_t port, HttpOptions o)
+      : router(r),
+        options(o),
+        acceptor(*ios.front(), tcp::endpoint(asio::ip::make_address(host), port)),
+        retry(*ios.front()) {}
 
   void Accept() {
     asio::io_context& io = *ios[next++ % ios.size()];
+    try {
+      AcceptOn(io);
+    } catch (const boost::system::system_error& e) {
+      AcceptFailed(e.code());
+    }
+  }
+
+  void AcceptOn(asio::io_context& io) {
     acceptor.async_accept(io, [this](beast::error_code ec, tcp::socket socket) {
-      if (ec) {
-        if (ec == asio::error::operation_aborted) return;
-        spdlog::warn("accept: {}", ec.message());
-      } else {
-        socket.set_option(tcp::no_delay(true));
-        std::make_shared<Session>(std::move(socket), router)->Start();
+      if (ec == asio::error::operation_aborted) return;
+      if (ec) return AcceptFailed(ec);
+      backoff = std::chrono::milliseconds(0);
+      try {
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto session = std::make_shared<Session>(std::move(socket), router, options, open);
+        if (*open > options.max_connections) {
+          session->RefuseBusy();
+        } else {
+          session->Start();
+        }
+      } catch (const std::exception& e) {  // e.g. no descriptor left for its thread's reactor
+        spdlog::warn("cannot serve a new connection: {}", e.what());
       }
       Accept();
     });
   }
 
+  // Out of descriptors (or another transient failure): wait, doubling up to
+  // a second, rather than spin; say so at most once a second.
+  void AcceptFailed(beast::error_code ec) {
+    ++failed_accepts;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_accept_log >= std::chrono::seconds(1)) {
+      spdlog::warn("accept: {} ({} failures since the last report; {} connections open)",
+                   ec.message(), failed_accepts, open->load());
+      failed_accepts = 0;
+      last_accept_log = now;
+    }
+    backoff =
+        std::clamp(backoff * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    retry.expires_after(backoff);
+    retry.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec) Accept();
+    });
+  }
+
   const api::Router& router;
+  const HttpOptions options;
+  std::shared_ptr<std::atomic<size_t>> open = std::make_shared<std::atomic<size_t>>(0);
   std::mutex mu;  // guards ios' growth against Stop
   bool stopped = false;
   std::vector<std::unique_ptr<asio::io_context>> ios = One();
   size_t next = 0;  // the io_context of the next connection (accept handler only)
   tcp::acceptor acceptor;
+  // Accept back-off (accept handler only).
+  asio::steady_timer retry;
+  std::chrono::milliseconds backoff{0};
+  uint64_t failed_accepts = 0;
+  std::chrono::steady_clock::time_point last_accept_log{};
 
   static std::vector<std::unique_ptr<asio::io_context>> One() {
     std::vector<std::unique_ptr<asio::io_context>> ios;
@@ -144,8 +248,9 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(const api::Router& router, const std::string& host, uint16_t port)
-    : impl_(std::make_unique<Impl>(router, host, port)) {}
+HttpServer::HttpServer(const api::Router& router, const std::string& host, uint16_t port,
+                       HttpOptions options)
+    : impl_(std::make_unique<Impl>(router, host, port, options)) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -159,17 +264,36 @@ void HttpServer::Run(int threads) {
     if (impl_->stopped) return;
     while (impl_->ios.size() < static_cast<size_t>(std::max(threads, 1)))
       impl_->ios.push_back(std::make_unique<asio::io_context>(1));
-    for (auto& io : impl_->ios) idle.push_back(asio::make_work_guard(*io));
+    for (auto& io : impl_->ios) {
+      idle.push_back(asio::make_work_guard(*io));
+      // Each io_context makes its reactor (an epoll and an eventfd) on its
+      // first socket: make it now, while descriptors are plentiful, not
+      // when a connection arrives at the limit.
+      tcp::socket warm(*io);
+      warm.open(tcp::v4());
+    }
   }
   impl_->Accept();
   asio::signal_set signals(*impl_->ios.front(), SIGINT, SIGTERM);
   signals.async_wait([this](beast::error_code ec, int) {
     if (!ec) Stop();
   });
+  // A handler that throws (out of descriptors, out of memory) is logged and
+  // its thread serves on.
+  auto serve = [](asio::io_context& io) {
+    for (;;) {
+      try {
+        io.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("HTTP thread: {}", e.what());
+      }
+    }
+  };
   std::vector<std::thread> pool;
   for (size_t i = 1; i < impl_->ios.size(); ++i)
-    pool.emplace_back([io = impl_->ios[i].get()] { io->run(); });
-  impl_->ios.front()->run();
+    pool.emplace_back([&serve, io = impl_->ios[i].get()] { serve(*io); });
+  serve(*impl_->ios.front());
   for (std::thread& t : pool) t.join();
 }
 

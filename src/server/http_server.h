@@ -3,12 +3,27 @@
 //
 // Handlers run on the server's I/O threads, each connection on one of them
 // (its own io_context), so a handler that blocks holds up only the other
-// connections of its thread. The server assigns each request
-// its RequestId (uppercase UUID, also sent as X-Request-Id) and answers 413
-// for bodies over the limit.
+// connections of its thread. The server assigns each request its
+// RequestId (uppercase UUID, also sent as X-Request-Id).
 // `GET /healthz` answers 200 "ok" once the server is listening.
+//
+// What it refuses, each answer rendered by the router in the format of the
+// dialect the path belongs to (Router::Refuse), then the connection closed:
+//   413  a body over `body_limit`
+//   414  a request target over `target_limit`
+//   431  a header section over `header_limit` bytes or `max_headers` fields
+//   400  framing that is not HTTP/1.1 (a bad or doubled Content-Length, a
+//        bad chunk size, …)
+//   503  a connection beyond `max_connections` (answered at once, without
+//        reading; the connections already open are not disturbed)
+// A connection that sends no complete request header within
+// `header_timeout`, no complete body within `body_timeout` after it, or
+// does not read its answer within `write_timeout`, is closed. Errors
+// accepting connections (out of descriptors) are retried with back-off
+// and logged at most once a second.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,11 +32,25 @@
 
 namespace drover::server {
 
+struct HttpOptions {
+  uint64_t body_limit = 8 << 20;
+  size_t target_limit = 16 << 10;
+  uint32_t header_limit = 96 << 10;  // room for a target just over target_limit to get 414
+  size_t max_headers = 200;
+  size_t max_connections = 10000;
+  // From the end of the last answer (or the connection's start) to the end
+  // of the next request's header: also the keep-alive idle time.
+  std::chrono::milliseconds header_timeout{60'000};
+  std::chrono::milliseconds body_timeout{120'000};
+  std::chrono::milliseconds write_timeout{60'000};
+};
+
 class HttpServer {
  public:
   // Binds `host:port` (port 0 picks a free one). Throws std::runtime_error
   // when the address cannot be bound.
-  HttpServer(const api::Router& router, const std::string& host, uint16_t port);
+  HttpServer(const api::Router& router, const std::string& host, uint16_t port,
+             HttpOptions options = {});
   ~HttpServer();
 
   uint16_t port() const;

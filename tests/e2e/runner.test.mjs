@@ -19,6 +19,10 @@ after(async () => {
 
 const worker = (extra = {}) => ({ Type: 'Worker', Image: 'busybox', PodCount: 1, ...extra });
 const run = async (body) => (await dlc.createJob(jobBody(body))).JobId;
+// A shell snippet: this pod has printed; wait until all `n` pods of the job
+// have (they share the job's working directory), so no pod is ended by
+// another's success before it printed.
+const barrier = (n) => `touch "printed-$POD_NAME"; while [ "$(ls printed-* | wc -l)" -lt ${n} ]; do sleep 0.01; done`;
 const logs = async (jobId, podId, query) =>
   (await dlc.call('GetPodLogs', 'GET', `/api/v1/jobs/${jobId}/pods/${podId}/logs`, { query })).Logs;
 
@@ -95,7 +99,7 @@ test('RestartPolicy OnFailure restarts the pods; the limit is honoured', async (
 
 test('a two-worker PyTorchJob: pods see one consistent RANK / WORLD_SIZE / MASTER', async () => {
   const id = await run({ DisplayName: 'ddp', JobSpecs: [worker({ PodCount: 2 })],
-                         UserCommand: 'echo "$RANK $WORLD_SIZE $MASTER_ADDR $MASTER_PORT $LOCAL_RANK"; sleep 0.3' });
+                         UserCommand: `echo "$RANK $WORLD_SIZE $MASTER_ADDR $MASTER_PORT $LOCAL_RANK"; ${barrier(2)}` });
   const job = await waitForEnd(dlc, id);
   assert.equal(job.Status, 'Succeeded');
   const seen = [];
@@ -108,7 +112,7 @@ test('a two-worker PyTorchJob: pods see one consistent RANK / WORLD_SIZE / MASTE
     assert.equal(s[4], '0');
   }
 
-  const withMaster = await run({ DisplayName: 'ddp-master', UserCommand: 'echo "$RANK/$WORLD_SIZE"',
+  const withMaster = await run({ DisplayName: 'ddp-master', UserCommand: `echo "$RANK/$WORLD_SIZE"; ${barrier(3)}`,
                                  JobSpecs: [worker({ PodCount: 2 }), { Type: 'Master', Image: 'i', PodCount: 1 }] });
   await waitForEnd(dlc, withMaster);
   assert.deepEqual(await logs(withMaster, `${withMaster}-master-0`), ['0/3']);
@@ -116,7 +120,7 @@ test('a two-worker PyTorchJob: pods see one consistent RANK / WORLD_SIZE / MASTE
 });
 
 test('a TFJob gets TF_CONFIG naming every pod', async () => {
-  const id = await run({ DisplayName: 'tf', JobType: 'TFJob', UserCommand: 'echo "$TF_CONFIG"',
+  const id = await run({ DisplayName: 'tf', JobType: 'TFJob', UserCommand: `echo "$TF_CONFIG"; ${barrier(4)}`,
                          JobSpecs: [{ Type: 'Chief', Image: 'tf', PodCount: 1 }, worker({ PodCount: 2 }),
                                     { Type: 'PS', Image: 'tf', PodCount: 1 }] });
   const job = await waitForEnd(dlc, id);

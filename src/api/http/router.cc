@@ -192,6 +192,30 @@ void CheckUtf8(const Request& request) {
 
 }  // namespace
 
+Response Router::Refuse(Request& request, int status, const std::string& message) const {
+  RequestScope scope(request.request_id);
+  Match match = Find(request);
+  Response response;
+  try {
+    core::Error error(core::ErrorCode::kInvalidArgument, message);
+    if (match.family) {
+      response = match.family->render_error(error, request);
+    } else {
+      boost::json::object body{{"Code", "BadRequest"},
+                               {"Message", core::ToValidUtf8(message)},
+                               {"RequestId", request.request_id}};
+      response = Response{status, "application/json;charset=utf-8", boost::json::serialize(body)};
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("cannot render a refusal: {}", e.what());
+    response = Internal(request);
+  }
+  response.status = status;
+  spdlog::info("access {} - - {} {} {} refused: {}", match.family ? match.family->name : "-",
+               core::ToValidUtf8(request.method), core::ToValidUtf8(request.path), status, message);
+  return response;
+}
+
 Response Router::Dispatch(Request& request) const {
   auto started = std::chrono::steady_clock::now();
   RequestScope scope(request.request_id);

@@ -63,6 +63,14 @@ class Router {
   // Runs the steps above and returns the response; never throws.
   Response Dispatch(Request& request) const;
 
+  // The server could not take `request` (as far as it was read) as HTTP:
+  // a body over the limit (413), a target or header section too large
+  // (414, 431), malformed framing (400), too many connections (503).
+  // Rendered as an InvalidArgument in the format of the dialect whose
+  // family the path or host belongs to (else the neutral body), with
+  // `status` as the HTTP status; logged like any request. Never throws.
+  Response Refuse(Request& request, int status, const std::string& message) const;
+
   const std::vector<std::unique_ptr<Dialect>>& dialects() const { return dialects_; }
 
  private:
