@@ -49,13 +49,34 @@ bool Scheduler::FitsQuota(const QueuedJob& job) const {
 std::vector<core::JobNumber> Scheduler::TakeRunnable() {
   std::vector<core::JobNumber> started;
   std::set<std::string> blocked_quotas;
+  // What the jobs waiting ahead on the node keep: the dimensions they wait
+  // for (no job behind them may use any of it) and what they would take
+  // of the others (no job behind them may take that either).
+  Resources kept;
+  bool waiting_cpu = false, waiting_memory = false, waiting_gpus = false;
   for (auto it = queue_.begin(); it != queue_.end();) {
     const QueuedJob& job = it->second;
     if (blocked_quotas.count(job.quota_id)) {
       ++it;
       continue;
     }
-    if (!job.request.FitsIn(free_)) break;
+    Resources left = free_;
+    left -= kept;
+    const Resources& want = job.request;
+    bool cpu_short = want.cpu_milli > left.cpu_milli || (waiting_cpu && want.cpu_milli > 0);
+    bool memory_short =
+        want.memory_bytes > left.memory_bytes || (waiting_memory && want.memory_bytes > 0);
+    bool gpus_short = want.gpus > left.gpus || (waiting_gpus && want.gpus > 0);
+    if (cpu_short || memory_short || gpus_short) {
+      waiting_cpu |= cpu_short;
+      waiting_memory |= memory_short;
+      waiting_gpus |= gpus_short;
+      if (!cpu_short) kept.cpu_milli += want.cpu_milli;
+      if (!memory_short) kept.memory_bytes += want.memory_bytes;
+      if (!gpus_short) kept.gpus += want.gpus;
+      ++it;
+      continue;
+    }
     if (!FitsQuota(job)) {
       blocked_quotas.insert(job.quota_id);
       ++it;

@@ -3,12 +3,14 @@
 //
 // Policy: the queue is ordered by priority (9 highest), then submit time,
 // then job number. A job starts only when all of its pods fit at once —
-// in the node's free capacity and in its ResourceId's quota — and jobs
-// start in queue order: when a job does not fit in the node, nothing behind
-// it jumps ahead, and when it does not fit in its quota, nothing behind it
-// in the same quota does (so a large job is never starved, and a full quota
-// holds back only its own jobs). A job that could not fit even on an empty
-// node or quota is refused at Enqueue.
+// in the node's free capacity and in its ResourceId's quota — and never at
+// the cost of a job ahead of it (backfill without runtime limits): a job
+// that waits for the node keeps the dimensions it waits for (no job
+// behind it may use any of them) and what it would take of the others (no
+// job behind it may take that), so a CPU-only job passes a GPU job that
+// waits for GPUs, but never delays it. A job that does not fit its quota
+// holds back only the jobs behind it in the same quota. A job that could
+// not fit even on an empty node or quota is refused at Enqueue.
 #pragma once
 
 #include <map>

@@ -35,6 +35,27 @@ TEST(Scheduler, AllOrNothingAndNoOvertakingOnTheNode) {
   EXPECT_EQ(s.free().gpus, 1);
 }
 
+QueuedJob Cpu(core::JobNumber id, core::TimeMs submitted, int64_t cores, int64_t gpus = 0) {
+  return QueuedJob{id, 5, submitted, Resources{cores * 1000, kGi, gpus}, {}};
+}
+
+TEST(Scheduler, BackfillPassesAWaitingJobOnlyWithWhatItDoesNotNeed) {
+  Scheduler s(Resources{16000, 64 * kGi, 8}, {});
+  s.Enqueue(Cpu(1, 1, 2, 8));
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{1});  // all 8 GPUs, 2 cores
+  s.Enqueue(Cpu(2, 2, 4, 4));  // waits for GPUs; would take 4 of the 14 free cores
+  s.Enqueue(Cpu(3, 3, 8));     // CPU only: 8 of the 10 cores job 2 leaves
+  s.Enqueue(Cpu(4, 4, 4));     // CPU only, but only 2 cores are left beside 2 and 3
+  s.Enqueue(Cpu(5, 5, 1, 1));  // needs a GPU, which job 2 waits for
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{3});
+  EXPECT_EQ(s.free().cpu_milli, 6000);
+  s.Release(1);  // the GPUs are back: job 2 starts at once, undelayed; 4 after it
+  EXPECT_EQ(s.TakeRunnable(), (std::vector<core::JobNumber>{2, 4}));
+  EXPECT_EQ(s.queued(), 1u);  // job 5: no core left
+  s.Release(3);
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{5});
+}
+
 TEST(Scheduler, AFullQuotaHoldsBackOnlyItsOwnJobs) {
   Scheduler s(Resources{64000, 64 * kGi, 8}, {{"q", Resources{64000, 64 * kGi, 1}}});
   s.Enqueue(Job(1, 9, 1, 1, "q"));

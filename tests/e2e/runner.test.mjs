@@ -244,3 +244,16 @@ test('sibling pods that end because their job succeeded are not shown failed', a
   assert.equal(job.Status, 'Succeeded');
   assert.deepEqual(job.Pods.map((p) => p.Status), ['Succeeded', 'Succeeded', 'Succeeded']);
 });
+
+test('backfill: a CPU-only job passes a GPU job that waits for GPUs, which then starts undelayed', async () => {
+  const holder = await run({ DisplayName: 'holds-a-gpu', UserCommand: 'sleep 1000',
+                             JobSpecs: [worker({ ResourceConfig: { GPU: '1' } })] });
+  await waitForStatus(dlc, holder, 'Running');
+  const waiting = await run({ DisplayName: 'needs-2-gpus', Priority: 9, UserCommand: 'true',
+                              JobSpecs: [worker({ ResourceConfig: { GPU: '2' } })] });
+  const cpu = await run({ DisplayName: 'cpu-only', Priority: 1, UserCommand: 'true', JobSpecs: [worker()] });
+  assert.equal((await waitForEnd(dlc, cpu)).Status, 'Succeeded');
+  assert.equal((await dlc.getJob(waiting)).Status, 'Queuing');
+  await dlc.stopJob(holder);
+  assert.equal((await waitForEnd(dlc, waiting)).Status, 'Succeeded');
+});
