@@ -32,11 +32,12 @@ test: configure
 unit-test:
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-# Every test again on an address + undefined-behaviour sanitizer build.
+# Every test again on an address + undefined-behaviour sanitizer build, with
+# a longer run of the request fuzz (src/api/http/dispatch_fuzz_test.cc).
 test-sanitize: deps tests/e2e/node_modules/.package-lock.json
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDROVER_SANITIZE=ON
 	ninja -C build-asan -j $(JOBS)
-	cd build-asan && ctest --output-on-failure -j $(JOBS)
+	cd build-asan && DROVER_FUZZ_ITERATIONS=30000 ctest --output-on-failure -j $(JOBS)
 	cd tests/e2e && ASAN_OPTIONS=detect_leaks=0 DROVER_BIN=$(abspath build-asan)/drover node --test
 
 tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
