@@ -31,8 +31,10 @@ std::string RandomUuid(bool upper) {
 
 }  // namespace
 
-std::string JobPublicId(JobNumber number) {
-  uint64_t x = (number ^ kXorMask) * kMultiplier;
+std::string JobPublicId(JobNumber number, uint64_t installation_key) {
+  // Each step is a bijection of 64-bit values for a fixed key.
+  uint64_t x = (number ^ kXorMask ^ installation_key) * kMultiplier;
+  x ^= (installation_key << 29) | (installation_key >> 35);
   std::string digits(kIdDigits, '0');
   for (size_t i = kIdDigits; i-- > 0;) {
     digits[i] = kDigits[x % 36];

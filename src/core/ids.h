@@ -1,8 +1,10 @@
 // Ids: public ids generated from internal job numbers, and request ids.
 //
 // A job's public id is "dlc" followed by 13 base-36 characters of a bijective
-// scramble of its internal number, so ids are unique, look like PAI-DLC's
-// (`dlc58huklrc6ptc2`) and do not reveal how many jobs exist.
+// scramble of its internal number and the installation's key, so ids are
+// unique, look like PAI-DLC's (`dlc58huklrc6ptc2`), do not reveal how many
+// jobs exist, and differ between installations (histories from two of them
+// do not collide on import).
 #pragma once
 
 #include <string>
@@ -11,7 +13,8 @@
 
 namespace drover::core {
 
-std::string JobPublicId(JobNumber number);
+// `installation_key`: the store's random key (store::Store::InstallationKey).
+std::string JobPublicId(JobNumber number, uint64_t installation_key);
 
 // A fresh random uppercase UUID, e.g. "473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E".
 std::string NewRequestId();

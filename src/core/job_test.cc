@@ -69,14 +69,25 @@ TEST(Job, IllegalTransitionIsRefusedAndChangesNothing) {
 }
 
 TEST(Ids, PublicIdsAreUniqueAndShapedLikeDlc) {
-  std::set<std::string> seen;
-  for (JobNumber n = 1; n <= 10000; ++n) {
-    std::string id = JobPublicId(n);
-    ASSERT_EQ(id.size(), 16u);
-    ASSERT_EQ(id.substr(0, 3), "dlc");
-    ASSERT_TRUE(seen.insert(id).second) << id;
+  for (uint64_t key : {uint64_t{0}, uint64_t{0x9c1f3e77d2a45b01}}) {
+    std::set<std::string> seen;
+    for (JobNumber n = 1; n <= 10000; ++n) {
+      std::string id = JobPublicId(n, key);
+      ASSERT_EQ(id.size(), 16u);
+      ASSERT_EQ(id.substr(0, 3), "dlc");
+      ASSERT_TRUE(seen.insert(id).second) << id;
+    }
   }
-  EXPECT_EQ(JobPublicId(42), JobPublicId(42));
+  EXPECT_EQ(JobPublicId(42, 7), JobPublicId(42, 7));
+  EXPECT_EQ(JobPublicId(1, 0), "dlc0l4yot8jmlplo");  // what every data dir had before keys
+}
+
+TEST(Ids, TwoInstallationsShareNoIdsAmongTheirFirstJobs) {
+  std::set<std::string> first;
+  for (JobNumber n = 1; n <= 100000; ++n) first.insert(JobPublicId(n, 0x1234567890abcdef));
+  for (JobNumber n = 1; n <= 100000; ++n) {
+    ASSERT_FALSE(first.count(JobPublicId(n, 0xfedcba0987654321))) << n;
+  }
 }
 
 TEST(Ids, RequestIdsAreUppercaseUuids) {

@@ -40,7 +40,11 @@ void CheckCanChange(const Principal& who, const Job& job) {
 }  // namespace
 
 JobService::JobService(store::Store& store, index::JobIndex& index, const core::Clock& clock)
-    : store_(store), index_(index), clock_(clock), last_number_(store.MaxJobNumber()) {
+    : store_(store),
+      index_(index),
+      clock_(clock),
+      last_number_(store.MaxJobNumber()),
+      id_key_(store.InstallationKey()) {
   LoadIndex(store_, index_);
 }
 
@@ -71,7 +75,7 @@ Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
   job.version = job.version_count = 1;
   job.latest = true;
   job.id = last_number_ + 1;
-  job.public_id = core::JobPublicId(job.id);
+  job.public_id = core::JobPublicId(job.id, id_key_);
   job.tenant_id = who.tenant_id;
   job.user_id = who.user_id;
   job.username = who.username;
@@ -111,7 +115,7 @@ Job JobService::CreateVersion(const Principal& who, core::JobNumber pre_version,
   CheckCanChange(who, latest);
   Job job = std::move(draft);
   job.id = last_number_ + 1;
-  job.public_id = core::JobPublicId(job.id);
+  job.public_id = core::JobPublicId(job.id, id_key_);
   job.tenant_id = who.tenant_id;
   job.user_id = who.user_id;
   job.username = who.username;

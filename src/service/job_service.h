@@ -201,6 +201,7 @@ class JobService {
 
   std::mutex write_mu_;
   core::JobNumber last_number_;  // guarded by write_mu_
+  const uint64_t id_key_;        // the store's installation key
 
   std::mutex writes_mu_;
   std::condition_variable writes_cv_;

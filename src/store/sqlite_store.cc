@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <random>
 
 #include "core/error.h"
 #include "store/job_codec.h"
@@ -41,6 +42,15 @@ std::unique_ptr<SqliteStore> SqliteStore::Open(const std::filesystem::path& path
   store->wal_path_ = path.string() + "-wal";
   Exec(store->db_, "PRAGMA cache_size=-262144");  // 256 MiB: bulk writes touch many index pages
   Exec(store->db_, kSchema);
+  {
+    // The installation key: made once, never replaced.
+    std::random_device random;
+    uint64_t key = (uint64_t{random()} << 32) ^ random();
+    Statement s(store->db_,
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('installation_key', ?1)");
+    s.Bind(1, static_cast<int64_t>(key));
+    s.Step();
+  }
   store->get_by_id_ = std::make_unique<Statement>(store->db_, "SELECT doc FROM jobs WHERE id = ?1");
   store->get_by_public_id_ =
       std::make_unique<Statement>(store->db_, "SELECT doc FROM jobs WHERE public_id = ?1");
@@ -161,6 +171,13 @@ Revision SqliteStore::CurrentRevision() {
   Statement s(db_, "SELECT value FROM meta WHERE key = 'revision'");
   s.Step();
   return static_cast<Revision>(s.Int(0));
+}
+
+uint64_t SqliteStore::InstallationKey() {
+  std::lock_guard lock(mu_);
+  Statement s(db_, "SELECT value FROM meta WHERE key = 'installation_key'");
+  s.Step();
+  return static_cast<uint64_t>(s.Int(0));
 }
 
 core::JobNumber SqliteStore::MaxJobNumber() {

@@ -34,6 +34,7 @@ class SqliteStore : public Store {
   void Sync(Revision revision) override;
   Revision CurrentRevision() override;
   core::JobNumber MaxJobNumber() override;
+  uint64_t InstallationKey() override;
   void ForEachJob(const std::function<void(core::Job&&)>& visit) override;
   std::optional<core::Job> GetJob(core::JobNumber id) override;
   std::vector<core::Job> GetJobs(const std::vector<core::JobNumber>& ids) override;

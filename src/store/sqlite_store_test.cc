@@ -60,6 +60,13 @@ TEST_F(SqliteStoreTest, AppliesBatchesWithIncreasingRevisions) {
   EXPECT_EQ(changes[1].job_id, 2u);
 }
 
+TEST_F(SqliteStoreTest, TheInstallationKeyIsRandomAndKeptForever) {
+  uint64_t key = Open()->InstallationKey();
+  EXPECT_EQ(Open()->InstallationKey(), key);
+  auto other = SqliteStore::Open(dir_.path() / "other.db");
+  EXPECT_NE(other->InstallationKey(), key);
+}
+
 TEST_F(SqliteStoreTest, StateSurvivesReopen) {
   {
     auto store = Open();

@@ -70,6 +70,10 @@ class Store {
   virtual Revision CurrentRevision() = 0;
   // The largest internal job number ever stored (0 for none).
   virtual core::JobNumber MaxJobNumber() = 0;
+  // A random number made when the store was created (or first opened by a
+  // release that has it), never changed: mixed into new public ids so that
+  // two installations' ids differ.
+  virtual uint64_t InstallationKey() = 0;
 
   // Calls `visit` for every stored job, in id order (a sequential read).
   virtual void ForEachJob(const std::function<void(core::Job&&)>& visit) = 0;
