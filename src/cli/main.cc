@@ -62,6 +62,11 @@ int main(int argc, char** argv) {
                    "Seconds a connection may take to send a request's header (also the "
                    "keep-alive idle time)")
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--pod-log-limit", serve.pod_log_limit,
+                   "Bytes of output a pod's log keeps before it is rotated, e.g. 64Mi (a pod "
+                   "keeps its last one to two of these)")
+      ->capture_default_str();
   serve_cmd->add_option("--cpus", serve.cpus, "CPU cores jobs may use (default: this machine's)");
   serve_cmd->add_option("--memory", serve.memory,
                         "Memory jobs may use, e.g. 64Gi (default: this machine's)");
@@ -121,13 +126,18 @@ int main(int argc, char** argv) {
   // by the server, not by people, so not listed in --help.
   std::string supervise_command;
   std::string supervise_exit_file;
+  std::string supervise_log_file;
+  uint64_t supervise_log_limit = 64 << 20;
   CLI::App* supervise_cmd = app.add_subcommand("pod-supervise", "")->group("");
   supervise_cmd->add_option("--exit-file", supervise_exit_file)->required();
+  supervise_cmd->add_option("--log-file", supervise_log_file)->required();
+  supervise_cmd->add_option("--log-limit", supervise_log_limit);
   supervise_cmd->add_option("command", supervise_command)->required();
 
   CLI11_PARSE(app, argc, argv);
   if (supervise_cmd->parsed()) {
-    return drover::runner::RunPodSupervisor(supervise_command, supervise_exit_file);
+    return drover::runner::RunPodSupervisor(supervise_command, supervise_exit_file,
+                                            supervise_log_file, supervise_log_limit);
   }
   serve.auth = auth == "on";
   try {

@@ -99,7 +99,14 @@ int Serve(const ServeOptions& options) {
   run.capacity.gpus = options.gpus;
   if (!options.quota_file.empty()) run.quotas = runner::LoadQuotas(options.quota_file);
   run.stop_grace_ms = static_cast<core::TimeMs>(options.stop_grace_seconds * 1000);
-  runner::LocalExecutor executor;
+  std::optional<int64_t> log_limit = core::ParseMemoryBytes(options.pod_log_limit);
+  if (!log_limit || *log_limit < 4096) {
+    throw std::runtime_error(
+        "--pod-log-limit must be a size of at least 4096 bytes, such as 64Mi: " +
+        options.pod_log_limit);
+  }
+  runner::LocalExecutor executor(runner::LocalExecutor::DefaultSupervisor(),
+                                 static_cast<uint64_t>(*log_limit));
   runner::Runner runner(jobs, executor, run, clock);
   runner.Start();
   spdlog::info("runner: node {}, {} quotas", run.capacity.ToString(), run.quotas.size());

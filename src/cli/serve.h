@@ -18,7 +18,8 @@ struct ServeOptions {
   std::optional<double> cpus;
   std::string memory;  // e.g. "64Gi"; empty = detected
   int64_t gpus = 0;
-  std::string quota_file;  // JSON ResourceId → limits; empty = no quotas
+  std::string quota_file;              // JSON ResourceId → limits; empty = no quotas
+  std::string pod_log_limit = "64Mi";  // rotate a pod's log at this size
   double stop_grace_seconds = 10;
   bool auth = true;                // --auth=off accepts unsigned requests as the local user
   std::string log_level = "info";  // spdlog level; info logs one line per request

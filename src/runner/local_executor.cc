@@ -7,8 +7,8 @@
 
 namespace drover::runner {
 
-LocalExecutor::LocalExecutor(std::filesystem::path supervisor)
-    : supervisor_(std::move(supervisor)) {}
+LocalExecutor::LocalExecutor(std::filesystem::path supervisor, uint64_t log_limit)
+    : supervisor_(std::move(supervisor)), log_limit_(log_limit) {}
 
 std::filesystem::path LocalExecutor::DefaultSupervisor() {
   return std::filesystem::read_symlink("/proc/self/exe");
@@ -16,11 +16,13 @@ std::filesystem::path LocalExecutor::DefaultSupervisor() {
 
 int64_t LocalExecutor::Start(const PodLaunch& launch) {
   std::filesystem::remove(launch.exit_file);
-  int64_t pid = StartProcess(ProcessSpec{{supervisor_.string(), "pod-supervise", "--exit-file",
-                                          launch.exit_file.string(), "--", launch.command},
-                                         launch.working_dir,
-                                         launch.env,
-                                         launch.log_file});
+  int64_t pid =
+      StartProcess(ProcessSpec{{supervisor_.string(), "pod-supervise", "--exit-file",
+                                launch.exit_file.string(), "--log-file", launch.log_file.string(),
+                                "--log-limit", std::to_string(log_limit_), "--", launch.command},
+                               launch.working_dir,
+                               launch.env,
+                               launch.log_file});
   adopted_.erase(pid);  // a pid an ended adopted pod had is this child's now
   return pid;
 }

@@ -25,8 +25,10 @@ namespace drover::runner {
 class LocalExecutor final : public Executor {
  public:
   // `supervisor`: the drover binary that runs `pod-supervise` (by default
-  // this very program).
-  explicit LocalExecutor(std::filesystem::path supervisor = DefaultSupervisor());
+  // this very program); `log_limit`: bytes a pod's log keeps before it is
+  // rotated.
+  explicit LocalExecutor(std::filesystem::path supervisor = DefaultSupervisor(),
+                         uint64_t log_limit = 64 << 20);
 
   int64_t Start(const PodLaunch& launch) override;
   void Signal(int64_t handle, int signal) override;
@@ -44,6 +46,7 @@ class LocalExecutor final : public Executor {
   };
 
   const std::filesystem::path supervisor_;
+  const uint64_t log_limit_;
   std::map<int64_t, Adopted> adopted_;  // pods that are not this process's children
 };
 

@@ -2,12 +2,16 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -96,9 +100,69 @@ void WriteExitFile(const std::filesystem::path& file, int status) {
   std::rename(temp.c_str(), file.c_str());
 }
 
+// The pod's output: read from the shell's pipe and appended to the log,
+// which is rotated to "<log>.1" at the limit (the older ".1" dropped and
+// counted in "<log>.dropped"), so a pod keeps at most twice the limit.
+class LogWriter {
+ public:
+  LogWriter(std::filesystem::path log, uint64_t limit) : log_(std::move(log)), limit_(limit) {
+    std::error_code ec;
+    uint64_t size = std::filesystem::file_size(log_, ec);
+    written_ = ec ? 0 : size;
+    dropped_ = ReadDroppedBytes(log_);
+  }
+
+  void Write(const char* data, size_t size) {
+    while (size > 0) {
+      if (written_ >= limit_) Rotate();
+      size_t room = static_cast<size_t>(std::min<uint64_t>(size, limit_ - written_));
+      ssize_t n = write(STDOUT_FILENO, data, room);
+      if (n <= 0) return;  // the disk is full: what cannot be kept is lost
+      written_ += static_cast<uint64_t>(n);
+      data += n;
+      size -= static_cast<size_t>(n);
+    }
+  }
+
+ private:
+  void Rotate() {
+    std::filesystem::path older = log_;
+    older += ".1";
+    std::error_code ec;
+    uint64_t gone = std::filesystem::file_size(older, ec);
+    if (!ec) dropped_ += gone;
+    std::filesystem::rename(log_, older, ec);
+    int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+      close(fd);
+    }
+    written_ = 0;
+    std::filesystem::path count = log_;
+    count += ".dropped";
+    std::ofstream(count) << dropped_ << "\n";
+  }
+
+  const std::filesystem::path log_;
+  const uint64_t limit_;
+  uint64_t written_ = 0;
+  uint64_t dropped_ = 0;
+};
+
 }  // namespace
 
-int RunPodSupervisor(const std::string& command, const std::filesystem::path& exit_file) {
+uint64_t ReadDroppedBytes(const std::filesystem::path& log_file) {
+  std::filesystem::path count = log_file;
+  count += ".dropped";
+  std::ifstream in(count);
+  uint64_t dropped = 0;
+  in >> dropped;
+  return dropped;
+}
+
+int RunPodSupervisor(const std::string& command, const std::filesystem::path& exit_file,
+                     const std::filesystem::path& log_file, uint64_t log_limit) {
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     std::perror("drover pod-supervise: PR_SET_CHILD_SUBREAPER");
     return 127;
@@ -107,6 +171,12 @@ int RunPodSupervisor(const std::string& command, const std::filesystem::path& ex
   sigemptyset(&handled);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGHUP}) sigaddset(&handled, s);
   sigprocmask(SIG_BLOCK, &handled, &before);
+  int signals = signalfd(-1, &handled, SFD_CLOEXEC);
+  int output[2];
+  if (signals < 0 || pipe2(output, O_CLOEXEC) != 0) {
+    std::perror("drover pod-supervise: signalfd or pipe");
+    return 127;
+  }
 
   pid_t shell = fork();
   if (shell < 0) {
@@ -115,15 +185,33 @@ int RunPodSupervisor(const std::string& command, const std::filesystem::path& ex
   }
   if (shell == 0) {
     sigprocmask(SIG_SETMASK, &before, nullptr);
+    dup2(output[1], STDOUT_FILENO);
+    dup2(output[1], STDERR_FILENO);
     execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
     std::perror("drover pod-supervise: /bin/sh");
     _exit(127);
   }
+  close(output[1]);
+
+  LogWriter log(log_file, log_limit);
+  std::vector<char> buffer(64 << 10);
+  // Copies what the pod wrote; false once every writer has closed the pipe.
+  auto drain = [&]() {
+    ssize_t n = read(output[0], buffer.data(), buffer.size());
+    if (n > 0) log.Write(buffer.data(), static_cast<size_t>(n));
+    return n > 0 || (n < 0 && errno == EINTR);
+  };
 
   std::optional<int> shell_status;
+  bool output_open = true;
   while (!shell_status) {
-    int signal = sigwaitinfo(&handled, nullptr);
-    switch (signal) {
+    pollfd fds[2] = {{signals, POLLIN, 0}, {output[0], POLLIN, 0}};
+    if (poll(fds, output_open ? 2 : 1, -1) < 0) continue;
+    if (output_open && (fds[1].revents & (POLLIN | POLLHUP))) output_open = drain();
+    if (!(fds[0].revents & POLLIN)) continue;
+    signalfd_siginfo info{};
+    if (read(signals, &info, sizeof info) != sizeof info) continue;
+    switch (info.ssi_signo) {
       case SIGCHLD:
         ReapChildren(shell, shell_status);
         break;
@@ -139,6 +227,7 @@ int RunPodSupervisor(const std::string& command, const std::filesystem::path& ex
     }
   }
   KillTheRest(shell, shell_status);
+  while (output_open) output_open = drain();  // everything the pod wrote, to the end
   WriteExitFile(exit_file, *shell_status);
 
   // Exit as the shell did, so the server's waitpid sees the pod's own end.

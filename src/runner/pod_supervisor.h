@@ -10,6 +10,11 @@
 //   - SIGUSR1 means "kill the pod": every descendant gets SIGKILL.
 //   - When the command's shell exits, whatever it left behind is killed;
 //     no process outlives its pod.
+//   - The pod's stdout and stderr come to it through a pipe and are
+//     appended to `log_file`; at `log_limit` bytes the log is rotated to
+//     "<log_file>.1" (the older one dropped, its size added to
+//     "<log_file>.dropped"), so a pod that writes a gigabyte keeps its last
+//     one to two `log_limit`s and no more.
 //   - The shell's exit is written to `exit_file` ("<exit code> <signal>\n",
 //     atomically) before the supervisor exits the same way (the same code,
 //     or killed by the same signal). The file survives the server, so a
@@ -19,6 +24,7 @@
 // restarted server adopts it (runner/local_executor.h).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -27,8 +33,13 @@
 
 namespace drover::runner {
 
-// Runs the supervisor; returns only on failure to start (the exit code).
-int RunPodSupervisor(const std::string& command, const std::filesystem::path& exit_file);
+// Runs the supervisor; returns the pod's exit code (or raises its signal).
+// Its own stdout and stderr must be `log_file`, opened for appending.
+int RunPodSupervisor(const std::string& command, const std::filesystem::path& exit_file,
+                     const std::filesystem::path& log_file, uint64_t log_limit);
+
+// How many bytes of the pod's log were dropped by rotation (0 for none).
+uint64_t ReadDroppedBytes(const std::filesystem::path& log_file);
 
 // The exit an exit file records; nullopt when there is none (yet) or it
 // cannot be read.

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/ids.h"
 #include "core/utf8.h"
+#include "runner/pod_supervisor.h"
 
 namespace drover::runner {
 
@@ -511,11 +512,15 @@ std::filesystem::path Runner::ExitPath(const Job& job, const core::PodState& pod
   return JobDir(job) / "logs" / (pod.name + "." + pod.uid + ".exit");
 }
 
-std::vector<std::string> Runner::Tail(const Job& job, const core::PodState& pod,
-                                      int64_t max_lines) const {
+namespace {
+
+// The last `max_lines` lines of one file (at most its last 4 MiB), valid
+// UTF-8; `whole` says whether they reach back to the file's start.
+std::vector<std::string> TailOf(const std::filesystem::path& file, int64_t max_lines, bool& whole) {
   constexpr std::streamoff kMaxRead = 4 << 20;  // the tail of a huge log is enough
-  std::ifstream in(LogPath(job, pod), std::ios::binary | std::ios::ate);
-  if (!in) return {};
+  whole = true;
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in || max_lines <= 0) return {};
   std::streamoff size = in.tellg();
   std::streamoff start = size > kMaxRead ? size - kMaxRead : 0;
   in.seekg(start);
@@ -529,29 +534,64 @@ std::vector<std::string> Runner::Tail(const Job& job, const core::PodState& pod,
     lines.push_back(core::ToValidUtf8(std::string_view(text).substr(pos, end - pos)));
     pos = end + 1;
   }
-  if (start > 0 && !lines.empty()) lines.erase(lines.begin());  // a partial first line
+  if (start > 0 && !lines.empty()) {
+    lines.erase(lines.begin());  // a partial first line
+    whole = false;
+  }
   if (static_cast<int64_t>(lines.size()) > max_lines) {
     lines.erase(lines.begin(), lines.end() - max_lines);
+    whole = false;
   }
   return lines;
+}
+
+std::filesystem::path Rotated(std::filesystem::path log) {
+  log += ".1";
+  return log;
+}
+
+}  // namespace
+
+std::vector<std::string> Runner::Tail(const Job& job, const core::PodState& pod,
+                                      int64_t max_lines) const {
+  std::filesystem::path log = LogPath(job, pod);
+  bool whole = false;
+  std::vector<std::string> lines = TailOf(log, max_lines, whole);
+  if (!whole) return lines;
+  // The log was rotated at --pod-log-limit: the rest comes from before.
+  std::vector<std::string> older =
+      TailOf(Rotated(log), max_lines - static_cast<int64_t>(lines.size()), whole);
+  if (uint64_t dropped = ReadDroppedBytes(log); whole && dropped > 0 && !older.empty()) {
+    older.insert(older.begin(), "[drover] " + std::to_string(dropped) +
+                                    " earlier bytes of this pod's log were dropped "
+                                    "(--pod-log-limit).");
+  }
+  older.insert(older.end(), std::make_move_iterator(lines.begin()),
+               std::make_move_iterator(lines.end()));
+  return older;
 }
 
 service::PodLog Runner::Lines(const Job& job, const core::PodState& pod,
                               service::LogRange range) const {
   service::PodLog out{pod, {}, 0};
-  std::ifstream in(LogPath(job, pod), std::ios::binary);
-  if (!in || range.count <= 0) return out;
+  if (range.count <= 0) return out;
   std::deque<std::string> last;  // range.first == 0: the newest range.count lines
   int64_t number = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++number;
-    if (range.first == 0) {
-      last.push_back(core::ToValidUtf8(line));
-      if (static_cast<int64_t>(last.size()) > range.count) last.pop_front();
-    } else if (number >= range.first) {
-      out.lines.push_back(core::ToValidUtf8(line));
-      if (static_cast<int64_t>(out.lines.size()) == range.count) break;
+  // Numbered through what is kept: the rotated part first, then the log.
+  std::filesystem::path log = LogPath(job, pod);
+  for (const std::filesystem::path& file : {Rotated(log), log}) {
+    std::ifstream in(file, std::ios::binary);
+    for (std::string line; in && std::getline(in, line);) {
+      ++number;
+      if (range.first == 0) {
+        last.push_back(core::ToValidUtf8(line));
+        if (static_cast<int64_t>(last.size()) > range.count) last.pop_front();
+      } else if (number >= range.first) {
+        out.lines.push_back(core::ToValidUtf8(line));
+        if (static_cast<int64_t>(out.lines.size()) == range.count) break;
+      }
     }
+    if (range.first != 0 && static_cast<int64_t>(out.lines.size()) == range.count) break;
   }
   if (range.first == 0) {
     out.lines.assign(std::make_move_iterator(last.begin()), std::make_move_iterator(last.end()));

@@ -257,3 +257,30 @@ test('backfill: a CPU-only job passes a GPU job that waits for GPUs, which then 
   await dlc.stopJob(holder);
   assert.equal((await waitForEnd(dlc, waiting)).Status, 'Succeeded');
 });
+
+test('a pod\'s log is capped at --pod-log-limit: the tail is kept and GetPodLogs says what was dropped', async () => {
+  const { readdirSync, statSync } = await import('node:fs');
+  const path = await import('node:path');
+  const capped = await new Server(['--pod-log-limit', '8192']).start();
+  try {
+    const client = new DlcClient(capped.endpoint, capped.adminKey);
+    const { JobId } = await client.createJob(jobBody({ DisplayName: 'chatty', UserCommand: 'seq 1 100000',
+                                                        JobSpecs: [worker()] }));
+    assert.equal((await waitForEnd(client, JobId)).Status, 'Succeeded');
+    const logDir = path.join(capped.dataDir, 'jobs', JobId, 'logs');
+    const kept = readdirSync(logDir).filter((f) => /\.log(\.1)?$/.test(f))
+      .reduce((sum, f) => sum + statSync(path.join(logDir, f)).size, 0);
+    assert.ok(kept <= 2 * 8192, `${kept} bytes of log kept`);
+    const pod = `${JobId}-worker-0`;
+    const get = async (query) =>
+      (await client.call('GetPodLogs', 'GET', `/api/v1/jobs/${JobId}/pods/${pod}/logs`, { query })).Logs;
+    assert.deepEqual(await get({ MaxLines: 3 }), ['99998', '99999', '100000']);
+    const all = await get({ MaxLines: 100000 });
+    assert.match(all[0], /^\[drover\] \d+ earlier bytes of this pod's log were dropped/);
+    assert.equal(all.at(-1), '100000');
+    assert.ok(all.length < 4000);
+  } finally {
+    await capped.stop();
+    capped.cleanup();
+  }
+});
