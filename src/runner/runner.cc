@@ -60,11 +60,13 @@ Runner::Runner(service::JobService& jobs, Executor& executor, RunnerOptions opti
   std::filesystem::create_directories(options_.jobs_dir);
   jobs_.SetObserver(this);
   jobs_.SetPodLogReader(this);
+  jobs_.SetQueueReader(this);
 }
 
 Runner::~Runner() {
   StopThread();
   jobs_.SetObserver(nullptr);
+  jobs_.SetQueueReader(nullptr);
   // The jobs stay active in the store and their pods run on: the next
   // server adopts them (or, after StopPods, learns how they ended).
 }
@@ -184,6 +186,26 @@ void Runner::Step() {
   } catch (const std::exception& e) {
     spdlog::error("runner: cannot launch jobs: {}", e.what());
   }
+  std::map<core::JobNumber, Scheduler::Wait> waits;
+  for (const auto& [key, queued] : scheduler_.queue()) {
+    if (std::optional<Scheduler::Wait> wait = scheduler_.WaitOf(queued.id))
+      waits[queued.id] = *wait;
+  }
+  std::lock_guard lock(waits_mu_);
+  waits_.swap(waits);
+}
+
+std::string Runner::WaitReason(core::JobNumber id) const {
+  std::lock_guard lock(waits_mu_);
+  auto it = waits_.find(id);
+  if (it == waits_.end()) return "";
+  size_t n = it->second.position;
+  const char* suffix = (n % 100 >= 11 && n % 100 <= 13) ? "th"
+                       : n % 10 == 1                    ? "st"
+                       : n % 10 == 2                    ? "nd"
+                       : n % 10 == 3                    ? "rd"
+                                                        : "th";
+  return std::to_string(n) + suffix + " in the queue. " + it->second.reason;
 }
 
 void Runner::Handle(const Event& event) {

@@ -50,7 +50,9 @@ struct RunnerOptions {
   core::TimeMs tick_ms = 5;  // how often running processes are checked
 };
 
-class Runner : public service::JobObserver, public service::PodLogReader {
+class Runner : public service::JobObserver,
+               public service::PodLogReader,
+               public service::QueueReader {
  public:
   // Connects itself to `jobs`; `jobs`, `executor` and `clock` must outlive it.
   Runner(service::JobService& jobs, Executor& executor, RunnerOptions options,
@@ -83,6 +85,7 @@ class Runner : public service::JobObserver, public service::PodLogReader {
                                 int64_t max_lines) const override;
   service::PodLog Lines(const core::Job& job, const core::PodState& pod,
                         service::LogRange range) const override;
+  std::string WaitReason(core::JobNumber id) const override;
 
  private:
   struct Event {
@@ -135,6 +138,10 @@ class Runner : public service::JobObserver, public service::PodLogReader {
   std::map<core::JobNumber, JobRun> runs_;
   // Changes to store at the next Flush, per job, in order.
   std::map<core::JobNumber, std::vector<std::function<void(core::Job&)>>> pending_;
+
+  // The queue's waits as of the last Step, for any thread.
+  mutable std::mutex waits_mu_;
+  std::map<core::JobNumber, Scheduler::Wait> waits_;  // guarded by waits_mu_
 
   std::thread thread_;
 };

@@ -54,9 +54,15 @@ std::vector<core::JobNumber> Scheduler::TakeRunnable() {
   // of the others (no job behind them may take that either).
   Resources kept;
   bool waiting_cpu = false, waiting_memory = false, waiting_gpus = false;
+  waits_.clear();
+  size_t position = 0;
+  auto wait = [&](const QueuedJob& job, std::string reason) {
+    waits_[job.id] = Wait{++position, std::move(reason)};
+  };
   for (auto it = queue_.begin(); it != queue_.end();) {
     const QueuedJob& job = it->second;
     if (blocked_quotas.count(job.quota_id)) {
+      wait(job, "Waiting behind an earlier job of quota " + job.quota_id + ".");
       ++it;
       continue;
     }
@@ -68,6 +74,10 @@ std::vector<core::JobNumber> Scheduler::TakeRunnable() {
         want.memory_bytes > left.memory_bytes || (waiting_memory && want.memory_bytes > 0);
     bool gpus_short = want.gpus > left.gpus || (waiting_gpus && want.gpus > 0);
     if (cpu_short || memory_short || gpus_short) {
+      bool node_short = !want.FitsIn(left);
+      wait(job, node_short ? "Waiting for the node: the job needs " + want.ToString() + " and " +
+                                 left.ToString() + " is free for it."
+                           : "Waiting behind an earlier job that waits for the same resources.");
       waiting_cpu |= cpu_short;
       waiting_memory |= memory_short;
       waiting_gpus |= gpus_short;
@@ -78,6 +88,9 @@ std::vector<core::JobNumber> Scheduler::TakeRunnable() {
       continue;
     }
     if (!FitsQuota(job)) {
+      wait(job, "Waiting for quota " + job.quota_id + ": it allows " +
+                    quotas_.at(job.quota_id).ToString() + " and the job needs " + want.ToString() +
+                    " beside what its running jobs hold.");
       blocked_quotas.insert(job.quota_id);
       ++it;
       continue;
@@ -89,6 +102,12 @@ std::vector<core::JobNumber> Scheduler::TakeRunnable() {
     started.push_back(take.id);
   }
   return started;
+}
+
+std::optional<Scheduler::Wait> Scheduler::WaitOf(core::JobNumber id) const {
+  auto it = waits_.find(id);
+  if (it == waits_.end()) return std::nullopt;
+  return it->second;
 }
 
 void Scheduler::Hold(const QueuedJob& job) {

@@ -46,7 +46,16 @@ class Scheduler {
   void Reprioritize(core::JobNumber id, int64_t priority);
 
   // Takes the jobs that can start now, in order, and holds their resources.
+  // Notes, for every job left queued, its place and what it waits for.
   std::vector<core::JobNumber> TakeRunnable();
+
+  // A queued job's place (1 = next) and what it waits for, as of the last
+  // TakeRunnable; nullopt for a job that was not queued then.
+  struct Wait {
+    size_t position = 0;
+    std::string reason;
+  };
+  std::optional<Wait> WaitOf(core::JobNumber id) const;
   // Gives back what a started job held; ignored for an unknown id.
   void Release(core::JobNumber id);
 
@@ -54,6 +63,8 @@ class Scheduler {
   void Hold(const QueuedJob& job);
 
   size_t queued() const { return queue_.size(); }
+  // The queue, in order.
+  const auto& queue() const { return queue_; }
   const Resources& free() const { return free_; }
 
  private:
@@ -68,6 +79,7 @@ class Scheduler {
   std::map<Key, QueuedJob> queue_;
   std::map<core::JobNumber, Key> queued_keys_;
   std::map<core::JobNumber, QueuedJob> running_;
+  std::map<core::JobNumber, Wait> waits_;  // as of the last TakeRunnable
 };
 
 }  // namespace drover::runner

@@ -30,6 +30,9 @@ TEST(Scheduler, AllOrNothingAndNoOvertakingOnTheNode) {
   s.Enqueue(Job(2, 5, 2, 2));  // does not fit: 1 GPU free
   s.Enqueue(Job(3, 1, 3, 1));  // would fit, but may not overtake job 2
   EXPECT_TRUE(s.TakeRunnable().empty());
+  EXPECT_EQ(s.WaitOf(3)->position, 2u);
+  EXPECT_EQ(s.WaitOf(3)->reason,
+            "Waiting behind an earlier job that waits for the same resources.");
   s.Release(1);
   EXPECT_EQ(s.TakeRunnable(), (std::vector<core::JobNumber>{2, 3}));
   EXPECT_EQ(s.free().gpus, 1);
@@ -49,6 +52,16 @@ TEST(Scheduler, BackfillPassesAWaitingJobOnlyWithWhatItDoesNotNeed) {
   s.Enqueue(Cpu(5, 5, 1, 1));  // needs a GPU, which job 2 waits for
   EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{3});
   EXPECT_EQ(s.free().cpu_milli, 6000);
+  EXPECT_EQ(s.WaitOf(2)->position, 1u);
+  EXPECT_EQ(s.WaitOf(2)->reason,
+            "Waiting for the node: the job needs cpu=4 memory=1Gi gpu=4 and cpu=14 memory=63Gi "
+            "gpu=0 is free for it.");
+  EXPECT_EQ(s.WaitOf(4)->position, 2u);
+  // What is free "for it": the node's free resources less what jobs ahead keep.
+  EXPECT_EQ(s.WaitOf(5)->reason,
+            "Waiting for the node: the job needs cpu=1 memory=1Gi gpu=1 and cpu=2 memory=60Gi "
+            "gpu=0 is free for it.");
+  EXPECT_FALSE(s.WaitOf(3).has_value());
   s.Release(1);  // the GPUs are back: job 2 starts at once, undelayed; 4 after it
   EXPECT_EQ(s.TakeRunnable(), (std::vector<core::JobNumber>{2, 4}));
   EXPECT_EQ(s.queued(), 1u);  // job 5: no core left

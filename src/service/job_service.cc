@@ -223,6 +223,14 @@ Job JobService::Get(const Principal& who, std::string_view public_id) {
   return std::move(*job);
 }
 
+Job JobService::Show(const Principal& who, std::string_view public_id) {
+  Job job = Get(who, public_id);
+  if (job.status == TrainingStatus::kQueuing && job.reason_message.empty() && queue_reader_) {
+    job.reason_message = queue_reader_->WaitReason(job.id);
+  }
+  return job;
+}
+
 JobList JobService::List(const Principal& who, index::JobQuery query) {
   query.exact[index::ExactField::kTenant] = {who.tenant_id};
   query.viewer = who.AsViewer();

@@ -75,6 +75,15 @@ class PodLogReader {
   virtual PodLog Lines(const core::Job& job, const core::PodState& pod, LogRange range) const = 0;
 };
 
+// What the runner knows of a queued job that is not stored: its place in
+// the queue and what it waits for. Called from any thread.
+class QueueReader {
+ public:
+  virtual ~QueueReader() = default;
+  // "3rd in the queue. Waiting for …", or "" when the job is not queued.
+  virtual std::string WaitReason(core::JobNumber id) const = 0;
+};
+
 struct CreateOptions {
   // Refuse (kAlreadyExists) when the newest version of another job in the
   // tenant has the same name (ModelArts names are unique; DLC's are not).
@@ -113,6 +122,10 @@ class JobService {
 
   // Throws kNotFound when no job with this public id is visible to `who`.
   core::Job Get(const Principal& who, std::string_view public_id);
+  // Get, plus what only the runner knows now, for showing the job: a
+  // Queuing job without a stored reason gets its place in the queue and
+  // what it waits for as its ReasonMessage (not stored).
+  core::Job Show(const Principal& who, std::string_view public_id);
 
   // Adds the caller's tenant to `query` and answers it from the index.
   JobList List(const Principal& who, index::JobQuery query);
@@ -147,6 +160,7 @@ class JobService {
   // Connects the runner; both must outlive the service's use of them.
   void SetObserver(JobObserver* observer) { observer_ = observer; }
   void SetPodLogReader(const PodLogReader* reader) { log_reader_ = reader; }
+  void SetQueueReader(const QueueReader* reader) { queue_reader_ = reader; }
 
   // Loads job `id`, applies `change` and commits the result, atomically with
   // respect to other writes. `change` may throw core::Error to abort (and
@@ -198,6 +212,7 @@ class JobService {
 
   JobObserver* observer_ = nullptr;
   const PodLogReader* log_reader_ = nullptr;
+  const QueueReader* queue_reader_ = nullptr;
 
   std::mutex write_mu_;
   core::JobNumber last_number_;  // guarded by write_mu_

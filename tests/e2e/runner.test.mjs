@@ -253,7 +253,9 @@ test('backfill: a CPU-only job passes a GPU job that waits for GPUs, which then 
                               JobSpecs: [worker({ ResourceConfig: { GPU: '2' } })] });
   const cpu = await run({ DisplayName: 'cpu-only', Priority: 1, UserCommand: 'true', JobSpecs: [worker()] });
   assert.equal((await waitForEnd(dlc, cpu)).Status, 'Succeeded');
-  assert.equal((await dlc.getJob(waiting)).Status, 'Queuing');
+  const queued = await dlc.getJob(waiting);
+  assert.equal(queued.Status, 'Queuing');
+  assert.match(queued.ReasonMessage, /^1st in the queue\. Waiting for the node: the job needs .*gpu=2 and .*gpu=1 is free/);
   await dlc.stopJob(holder);
   assert.equal((await waitForEnd(dlc, waiting)).Status, 'Succeeded');
 });

@@ -94,7 +94,7 @@ Dialect MakeDialect(service::JobService& jobs) {
       [&jobs](Request& r, const service::Principal& who) {
         Params p(r.query);
         p.Bool("NeedDetail");  // validated; every detail is cheap to include
-        core::Job job = jobs.Get(who, r.path_params["JobId"]);
+        core::Job job = jobs.Show(who, r.path_params["JobId"]);
         std::string body;
         JsonWriter w(body);
         w.BeginObject();
