@@ -13,16 +13,13 @@
 #include <span>
 #include <string_view>
 
+#include "auth/access.h"
 #include "auth/verifier.h"
 #include "core/time.h"
 #include "service/principal.h"
 #include "store/key_store.h"
 
 namespace drover::auth {
-
-// What a route does, as the vendors' RAM tables class their actions: a
-// read-only key may call only kRead routes.
-enum class Access { kRead, kWrite };
 
 class Authenticator {
  public:

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/authenticator.h"
+#include "auth/access.h"
 #include "auth/verifier.h"
 #include "core/error.h"
 #include "service/principal.h"

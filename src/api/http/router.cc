@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "api/http/request_scope.h"
+#include "auth/authenticator.h"
 #include "core/utf8.h"
 
 namespace drover::api {
