@@ -95,7 +95,7 @@ class SlotMap {
   // The job's slot, or nullptr.
   const Slot* find(core::JobNumber id) const {
     auto n = static_cast<size_t>(id);
-    return id >= 0 && n < slots_.size() && slots_[n] != kNone ? &slots_[n] : nullptr;
+    return n < slots_.size() && slots_[n] != kNone ? &slots_[n] : nullptr;
   }
   void Set(core::JobNumber id, Slot slot) {
     auto n = static_cast<size_t>(id);
@@ -105,7 +105,7 @@ class SlotMap {
   }
   void erase(core::JobNumber id) {
     auto n = static_cast<size_t>(id);
-    if (id < 0 || n >= slots_.size() || slots_[n] == kNone) return;
+    if (n >= slots_.size() || slots_[n] == kNone) return;
     slots_[n] = kNone;
     --size_;
   }

@@ -50,7 +50,7 @@ class JobServiceTest : public ::testing::Test {
   std::unique_ptr<index::JobIndex> index_;
   std::unique_ptr<JobService> service_;
   Principal alice_ = Principal::Local();
-  Principal other_tenant_{"tenant-b", "bob", "bob", "1", true};
+  Principal other_tenant_{"tenant-b", "bob", "bob", "1", true, false, {}, false};
 };
 
 TEST_F(JobServiceTest, CreateAssignsIdentityStatusAndTimes) {
