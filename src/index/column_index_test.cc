@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "index/block_arena.h"
 #include "index/job_index.h"
+#include "testing/error_from.h"
 #include "text/text.h"
 
 namespace drover::index {
@@ -397,12 +398,16 @@ TEST(Snapshots, ExpireUnlessPinnedWithinTheirLifetime) {
   EXPECT_EQ(index->Search(q).ids, std::vector<core::JobNumber>{1});  // no change since: answerable
   job.status = TrainingStatus::kRunning;
   index->Upsert(job);
-  EXPECT_THROW(index->Search(q), core::Error);  // its pin had lapsed when the job changed
+  core::Error lapsed = testing::ErrorFrom([&] { index->Search(q); });  // its pin had lapsed
+  EXPECT_EQ(lapsed.code(), core::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(lapsed.reason(), kSnapshotExpired);
 
   q.at->epoch ^= 1;  // a token from another run of the server
   std::unique_ptr<JobIndex> fresh = NewColumnIndex();
   fresh->Upsert(job);
-  EXPECT_THROW(fresh->Search(q), core::Error);
+  core::Error other_run = testing::ErrorFrom([&] { fresh->Search(q); });
+  EXPECT_EQ(other_run.code(), core::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(other_run.reason(), kSnapshotExpired);
 
   // Pinned (the answer has more than its page) and within its lifetime: a
   // deleted job is still in the snapshot.

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "store/sqlite_store.h"
+#include "testing/error_from.h"
 #include "testing/temp_dir.h"
 
 namespace drover::service {
@@ -69,10 +70,14 @@ TEST_F(JobServiceTest, BadInputWritesNothing) {
   uint64_t revision = store_->CurrentRevision();
   core::Job bad = Draft("bad");
   bad.priority = 10;
-  EXPECT_THROW(service_->Create(alice_, bad), core::Error);
+  core::Error priority = testing::ErrorFrom([&] { service_->Create(alice_, bad); });
+  EXPECT_EQ(priority.code(), core::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(priority.parameter(), "Priority");
   bad = Draft("bad");
   bad.roles.clear();
-  EXPECT_THROW(service_->Create(alice_, bad), core::Error);
+  core::Error roles = testing::ErrorFrom([&] { service_->Create(alice_, bad); });
+  EXPECT_EQ(roles.code(), core::ErrorCode::kMissingArgument);
+  EXPECT_EQ(roles.parameter(), "JobSpecs");
   clock_.Advance(1000);
   core::Job job = service_->Create(alice_, Draft("second"));
   EXPECT_EQ(job.id, 2u);
@@ -101,7 +106,8 @@ TEST_F(JobServiceTest, TenantsNeverSeeEachOther) {
 
 TEST_F(JobServiceTest, StopThenDelete) {
   core::Job job = service_->Create(alice_, Draft("s"));
-  EXPECT_THROW(service_->Delete(alice_, job.public_id), core::Error);
+  EXPECT_EQ(testing::ErrorFrom([&] { service_->Delete(alice_, job.public_id); }).code(),
+            core::ErrorCode::kFailedPrecondition);  // still active
   clock_.Advance(5000);
   core::Job stopped = service_->Stop(alice_, job.public_id);
   EXPECT_EQ(stopped.status, TrainingStatus::kStopped);
@@ -115,7 +121,8 @@ TEST_F(JobServiceTest, StopThenDelete) {
   }
   service_->Delete(alice_, job.public_id);
   EXPECT_EQ(Listing(alice_), "");
-  EXPECT_THROW(service_->Get(alice_, job.public_id), core::Error);
+  EXPECT_EQ(testing::ErrorFrom([&] { service_->Get(alice_, job.public_id); }).code(),
+            core::ErrorCode::kNotFound);
 }
 
 TEST_F(JobServiceTest, UpdateOnlyWidensVisibility) {
@@ -127,7 +134,10 @@ TEST_F(JobServiceTest, UpdateOnlyWidensVisibility) {
   JobUpdate narrow;
   narrow.visibility = core::Visibility::kPrivate;
   narrow.description = "should not land";
-  EXPECT_THROW(service_->Update(alice_, job.public_id, narrow), core::Error);
+  core::Error narrowed =
+      testing::ErrorFrom([&] { service_->Update(alice_, job.public_id, narrow); });
+  EXPECT_EQ(narrowed.code(), core::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(narrowed.parameter(), "Accessibility");
   core::Job now = service_->Get(alice_, job.public_id);
   EXPECT_EQ(now.priority, 8);
   EXPECT_EQ(now.description, "");
@@ -135,7 +145,9 @@ TEST_F(JobServiceTest, UpdateOnlyWidensVisibility) {
 
 TEST_F(JobServiceTest, RunnerTransitionsFollowTheLifecycle) {
   core::Job job = service_->Create(alice_, Draft("r"));
-  EXPECT_THROW(service_->Transition(job.id, TrainingStatus::kRunning), core::Error);
+  EXPECT_EQ(
+      testing::ErrorFrom([&] { service_->Transition(job.id, TrainingStatus::kRunning); }).code(),
+      core::ErrorCode::kFailedPrecondition);
   service_->Transition(job.id, TrainingStatus::kQueuing);
   service_->Transition(job.id, TrainingStatus::kEnvPreparing);
   service_->Transition(job.id, TrainingStatus::kRunning);
