@@ -85,6 +85,14 @@ int Serve(const ServeOptions& options) {
   std::chrono::duration<double> indexed = std::chrono::steady_clock::now() - indexing;
   spdlog::info("store {} loaded: {} jobs at revision {}, indexed in {:.1f} s", db_path.string(),
                index->Size(), store->CurrentRevision(), indexed.count());
+  // The sort orders the index keeps, built now rather than by the first
+  // query that sorts by each (~165 ms each at a million jobs).
+  std::jthread prepare_orders([&index] {
+    auto started = std::chrono::steady_clock::now();
+    size_t built = index->PrepareSortOrders();
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    spdlog::info("{} sort orders ready in {:.1f} s", built, took.count());
+  });
 
   runner::RunnerOptions run;
   run.jobs_dir = std::filesystem::path(options.data_dir) / "jobs";

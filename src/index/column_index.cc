@@ -1499,6 +1499,20 @@ class ColumnIndex : public JobIndex {
     return order.get();
   }
 
+  size_t PrepareSortOrders() override {
+    size_t built = 0;
+    for (int f = 0; f < kSortFieldCount; ++f) {
+      auto field = static_cast<SortField>(f);
+      if (field == SortField::kDuration) continue;  // never kept
+      std::shared_lock lock(mu_);
+      std::lock_guard orders(orders_mu_);
+      if (orders_[f]) continue;
+      orders_[f] = BuildOrder(field);
+      ++built;
+    }
+    return built;
+  }
+
   // Every live slot, and every ghost still in the history, in `field` order.
   std::unique_ptr<SlotOrder> BuildOrder(SortField field) const {
     Roaring all = live_;

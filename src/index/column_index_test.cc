@@ -312,6 +312,29 @@ TEST_F(Differential, ABulkLoadFromTwoThreadsAnswersAsTheScanEngine) {
   ExpectSameAnswers(1500);
 }
 
+// As at start-up: the sort orders are built on another thread while jobs
+// are written; every answer then comes from kept orders kept current.
+TEST_F(Differential, SortOrdersPreparedWhileWritingAnswerAsTheScanEngine) {
+  std::vector<Job> jobs;
+  for (core::JobNumber id = 1; id <= 3000; ++id) jobs.push_back(RandomJob(id));
+  column_->BeginLoad();
+  for (const Job& job : jobs) Both(job);
+  column_->Optimize();
+  size_t built = 0;
+  std::thread prepare([&] { built = column_->PrepareSortOrders(); });
+  for (int i = 0; i < 400; ++i) {  // meanwhile, status changes and new jobs
+    Job& job = jobs[rng_() % jobs.size()];
+    job.status = static_cast<TrainingStatus>(rng_() % core::kTrainingStatusCount);
+    if (core::IsTerminal(job.status)) job.finished = job.created + 1000;
+    column_->Upsert(job);
+  }
+  prepare.join();
+  for (const Job& job : jobs) scan_->Upsert(job);
+  EXPECT_EQ(built, 11u);  // every sort field but Duration
+  EXPECT_EQ(column_->PrepareSortOrders(), 0u);
+  ExpectSameAnswers(1500);
+}
+
 TEST_F(Differential, AnInsertOutOfCreationOrderKeepsAnswersExact) {
   for (core::JobNumber id = 1; id <= 500; ++id) Both(RandomJob(id));
   column_->Optimize();

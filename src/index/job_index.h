@@ -52,6 +52,11 @@ class JobIndex {
   virtual void BeginLoad(size_t expected = 0) { (void)expected; }
   // Ends a bulk load, and tidies internal layout; optional otherwise.
   virtual void Optimize() {}
+  // Builds every sort order an engine keeps and would otherwise build on the
+  // first query that sorts by it (so no query pays for it); meant for a
+  // background thread right after the load, while searches and writes go
+  // on (a write waits while one order is built). Returns how many it built.
+  virtual size_t PrepareSortOrders() { return 0; }
   virtual size_t Size() const = 0;
 };
 
