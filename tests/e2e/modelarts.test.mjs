@@ -130,6 +130,8 @@ test('names: validated, unique', async () => {
     assert.match(err.code, /^ModelArts\.010[14]$/, bad);
   }
   for (const [cfg, code] of [[{ worker_server_num: 0 }, 'ModelArts.0104'],
+                             [{ worker_server_num: 1001 }, 'ModelArts.0104'],
+                             [{ user_command: 'echo a\u0000b' }, 'ModelArts.0104'],
                              [{ data_url: undefined }, 'ModelArts.0104'],
                              [{ user_command: undefined }, 'ModelArts.0101']]) {
     const err = await modelArtsError(create('bad-config', cfg));

@@ -56,8 +56,10 @@ void ParseConfig(const json::object& body, Job& job, bool version) {
 
   std::optional<int64_t> workers = f.Int("worker_server_num");
   if (!workers) core::ThrowMissing(f.Name("worker_server_num"));
-  if (*workers < 1)
-    core::ThrowInvalid(f.Name("worker_server_num"), "config.worker_server_num must be at least 1.");
+  if (*workers < 1 || *workers > core::kMaxPodsPerJob) {
+    core::ThrowInvalid(f.Name("worker_server_num"), "config.worker_server_num must be from 1 to " +
+                                                        std::to_string(core::kMaxPodsPerJob) + ".");
+  }
 
   int sources = (f.String("data_url") ? 1 : 0) + (f.String("dataset_id") ? 1 : 0) +
                 (f.Array("data_source") ? 1 : 0);
@@ -90,6 +92,13 @@ void ParseConfig(const json::object& body, Job& job, bool version) {
       if (!label || label->empty()) core::ThrowMissing(p.Name("label"));
       args += " " + ShellQuote("--" + *label + "=" + p.String("value").value_or(""));
     }
+  }
+  if (std::optional<std::string> command = f.String("user_command");
+      command &&
+      (command->size() > core::kMaxCommandBytes || command->find('\0') != std::string::npos)) {
+    core::ThrowInvalid(f.Name("user_command"), "config.user_command must be at most " +
+                                                   std::to_string(core::kMaxCommandBytes) +
+                                                   " bytes without NUL.");
   }
   if (std::optional<std::string> command = f.String("user_command"); command && !command->empty()) {
     job.user_command = *command + args;
