@@ -186,11 +186,13 @@ void Runner::Step() {
   } catch (const std::exception& e) {
     spdlog::error("runner: cannot launch jobs: {}", e.what());
   }
+  if (scheduler_.changes() == waits_published_at_) return;  // the waits are as they were
   std::map<core::JobNumber, Scheduler::Wait> waits;
   for (const auto& [key, queued] : scheduler_.queue()) {
     if (std::optional<Scheduler::Wait> wait = scheduler_.WaitOf(queued.id))
       waits[queued.id] = *wait;
   }
+  waits_published_at_ = scheduler_.changes();
   std::lock_guard lock(waits_mu_);
   waits_.swap(waits);
 }

@@ -142,6 +142,7 @@ class Runner : public service::JobObserver,
   // The queue's waits as of the last Step, for any thread.
   mutable std::mutex waits_mu_;
   std::map<core::JobNumber, Scheduler::Wait> waits_;  // guarded by waits_mu_
+  uint64_t waits_published_at_ = UINT64_MAX;          // scheduler_.changes() then
 
   std::thread thread_;
 };

@@ -18,6 +18,7 @@ std::optional<std::string> Scheduler::Enqueue(const QueuedJob& job) {
   Key key = KeyOf(job);
   queue_[key] = job;
   queued_keys_[job.id] = key;
+  ++changes_;
   return std::nullopt;
 }
 
@@ -26,6 +27,7 @@ bool Scheduler::Dequeue(core::JobNumber id) {
   if (it == queued_keys_.end()) return false;
   queue_.erase(it->second);
   queued_keys_.erase(it);
+  ++changes_;
   return true;
 }
 
@@ -47,6 +49,7 @@ bool Scheduler::FitsQuota(const QueuedJob& job) const {
 }
 
 std::vector<core::JobNumber> Scheduler::TakeRunnable() {
+  if (taken_at_ == changes_) return {};  // nothing changed: nothing new can start
   std::vector<core::JobNumber> started;
   std::set<std::string> blocked_quotas;
   // What the jobs waiting ahead on the node keep: the dimensions they wait
@@ -101,6 +104,7 @@ std::vector<core::JobNumber> Scheduler::TakeRunnable() {
     Hold(take);
     started.push_back(take.id);
   }
+  taken_at_ = changes_;
   return started;
 }
 
@@ -114,6 +118,7 @@ void Scheduler::Hold(const QueuedJob& job) {
   free_ -= job.request;
   quota_used_[job.quota_id] += job.request;
   running_[job.id] = job;
+  ++changes_;
 }
 
 void Scheduler::Release(core::JobNumber id) {
@@ -122,6 +127,7 @@ void Scheduler::Release(core::JobNumber id) {
   free_ += it->second.request;
   quota_used_[it->second.quota_id] -= it->second.request;
   running_.erase(it);
+  ++changes_;
 }
 
 }  // namespace drover::runner

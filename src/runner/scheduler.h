@@ -63,6 +63,10 @@ class Scheduler {
   void Hold(const QueuedJob& job);
 
   size_t queued() const { return queue_.size(); }
+  // Counts the changes that can alter what TakeRunnable would start (and
+  // every job's Wait): a queued job added, removed or moved, resources held
+  // or given back. TakeRunnable does nothing when none happened since.
+  uint64_t changes() const { return changes_; }
   // The queue, in order.
   const auto& queue() const { return queue_; }
   const Resources& free() const { return free_; }
@@ -80,6 +84,8 @@ class Scheduler {
   std::map<core::JobNumber, Key> queued_keys_;
   std::map<core::JobNumber, QueuedJob> running_;
   std::map<core::JobNumber, Wait> waits_;  // as of the last TakeRunnable
+  uint64_t changes_ = 0;
+  uint64_t taken_at_ = UINT64_MAX;  // changes_ when TakeRunnable last looked
 };
 
 }  // namespace drover::runner

@@ -69,6 +69,20 @@ TEST(Scheduler, BackfillPassesAWaitingJobOnlyWithWhatItDoesNotNeed) {
   EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{5});
 }
 
+TEST(Scheduler, LooksAtTheQueueAgainOnlyAfterAChange) {
+  Scheduler s(Resources{4000, 8 * kGi, 0}, {});
+  s.Enqueue(Cpu(1, 1, 4));
+  s.Enqueue(Cpu(2, 2, 4));
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{1});
+  uint64_t after = s.changes();
+  EXPECT_TRUE(s.TakeRunnable().empty());
+  EXPECT_EQ(s.changes(), after);
+  EXPECT_EQ(s.WaitOf(2)->position, 1u);  // kept from the last look
+  s.Release(1);
+  EXPECT_GT(s.changes(), after);
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{2});
+}
+
 TEST(Scheduler, AFullQuotaHoldsBackOnlyItsOwnJobs) {
   Scheduler s(Resources{64000, 64 * kGi, 8}, {{"q", Resources{64000, 64 * kGi, 1}}});
   s.Enqueue(Job(1, 9, 1, 1, "q"));
