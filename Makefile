@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./drover-data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test test-sanitize unit-test e2e-test bench bench-runner bench-create bench-deps clean
+.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-runner bench-create bench-deps clean
 
 all: build
 
@@ -27,7 +27,11 @@ run: build
 
 test: configure
 	ninja -C $(BUILD_DIR) -j $(JOBS)
-	$(MAKE) --no-print-directory unit-test e2e-test
+	$(MAKE) --no-print-directory tidy unit-test e2e-test
+
+# The static checks of .clang-tidy on every source file (a finding fails).
+tidy: configure
+	find src -name '*.cc' | sort | xargs -P $(JOBS) -n 4 clang-tidy -p $(BUILD_DIR) --quiet --extra-arg=-Wno-unknown-warning-option
 
 unit-test:
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

@@ -31,11 +31,11 @@ std::optional<Failure> FailureOf(const core::Error& error) {
   return std::nullopt;
 }
 
-core::Error AuthError(Failure failure, std::string message, std::string parameter) {
+core::Error AuthError(Failure failure, const std::string& message, std::string parameter) {
   bool denied = failure == Failure::kDenied || failure == Failure::kProjectMismatch;
   return core::Error(
-      denied ? core::ErrorCode::kPermissionDenied : core::ErrorCode::kUnauthenticated,
-      std::move(message), std::move(parameter), std::string(FailureName(failure)));
+      denied ? core::ErrorCode::kPermissionDenied : core::ErrorCode::kUnauthenticated, message,
+      std::move(parameter), std::string(FailureName(failure)));
 }
 
 service::Principal PrincipalOf(const core::AccessKey& key) {

@@ -26,7 +26,8 @@ std::string RoaV1StringToSign(const SignedRequest& r) {
     out += '?';
     bool first = true;
     for (const auto& [k, v] : params) {
-      out += (first ? "" : "&") + k + "=" + v;  // raw, decoded values
+      if (!first) out += '&';
+      out.append(k).append("=").append(v);  // raw, decoded values
       first = false;
     }
   }

@@ -57,7 +57,7 @@ std::string_view FailureName(Failure failure);
 std::optional<Failure> FailureOf(const core::Error& error);
 // A core::Error (kUnauthenticated, or kPermissionDenied for kDenied and
 // kProjectMismatch) carrying `failure`.
-core::Error AuthError(Failure failure, std::string message,
+core::Error AuthError(Failure failure, const std::string& message,
                       std::string parameter = "Authorization");
 
 class Verifier {

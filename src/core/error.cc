@@ -26,15 +26,15 @@ std::string_view ErrorCodeName(ErrorCode code) {
   return "Internal";
 }
 
-void ThrowInvalid(std::string parameter, std::string message) {
-  throw Error(ErrorCode::kInvalidArgument, std::move(message), std::move(parameter));
+void ThrowInvalid(std::string parameter, const std::string& message) {
+  throw Error(ErrorCode::kInvalidArgument, message, std::move(parameter));
 }
 
 void ThrowMissing(std::string parameter) {
   std::string message = parameter + " is mandatory for this action.";
-  throw Error(ErrorCode::kMissingArgument, std::move(message), std::move(parameter));
+  throw Error(ErrorCode::kMissingArgument, message, std::move(parameter));
 }
 
-void ThrowNotFound(std::string message) { throw Error(ErrorCode::kNotFound, std::move(message)); }
+void ThrowNotFound(const std::string& message) { throw Error(ErrorCode::kNotFound, message); }
 
 }  // namespace drover::core

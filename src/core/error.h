@@ -31,8 +31,9 @@ std::string_view ErrorCodeName(ErrorCode code);
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, std::string message, std::string parameter = {}, std::string reason = {})
-      : std::runtime_error(std::move(message)),
+  Error(ErrorCode code, const std::string& message, std::string parameter = {},
+        std::string reason = {})
+      : std::runtime_error(message),
         code_(code),
         parameter_(std::move(parameter)),
         reason_(std::move(reason)) {}
@@ -51,8 +52,8 @@ class Error : public std::runtime_error {
 };
 
 // Shorthands for the common throws.
-[[noreturn]] void ThrowInvalid(std::string parameter, std::string message);
+[[noreturn]] void ThrowInvalid(std::string parameter, const std::string& message);
 [[noreturn]] void ThrowMissing(std::string parameter);
-[[noreturn]] void ThrowNotFound(std::string message);
+[[noreturn]] void ThrowNotFound(const std::string& message);
 
 }  // namespace drover::core

@@ -56,8 +56,7 @@ bool CanTransition(TrainingStatus from, TrainingStatus to) {
       return to == S::kStopped;
     case S::kSucceededReserving:
       return to == S::kSucceeded;
-    case S::kFailedReserving:
-      return false;  // → Failed handled above
+    case S::kFailedReserving:  // → Failed handled above
     default:
       return false;
   }

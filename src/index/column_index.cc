@@ -43,6 +43,15 @@ namespace drover::index {
 
 namespace {
 
+// A tag's posting term: "key\0value".
+std::string TagTerm(const std::string& key, const std::string& value) {
+  std::string term;
+  term.reserve(key.size() + 1 + value.size());
+  term.append(key).push_back('\0');
+  term.append(value);
+  return term;
+}
+
 using core::Job;
 using core::TimeMs;
 using core::TrainingStatus;
@@ -171,7 +180,12 @@ class Row {
   bool imported = false;
 
   Row() = default;
-  Row(Row&& other) noexcept : Row(static_cast<const Row&>(other)) { other.DropBlock(); }
+  // A move copies the few plain members and takes the block: as cheap as a
+  // member-wise move, and the source lets go of the block it no longer owns.
+  Row(Row&& other) noexcept
+      : Row(static_cast<const Row&>(other)) {  // NOLINT(performance-move-constructor-init)
+    other.DropBlock();
+  }
   Row& operator=(Row&& other) noexcept {
     *this = static_cast<const Row&>(other);
     other.DropBlock();
@@ -630,7 +644,7 @@ class ColumnIndex : public JobIndex {
       draft.exact[static_cast<int>(field)] = ExactValue(job, field);
     draft.username = text::Fold(job.username);
     draft.quota_name = text::Fold(job.resource_quota_name);
-    for (const auto& [key, value] : job.tags) draft.tags.push_back(key + '\0' + value);
+    for (const auto& [key, value] : job.tags) draft.tags.push_back(TagTerm(key, value));
     for (WordsField field : {WordsField::kReason, WordsField::kUserCommand, WordsField::kImage}) {
       std::vector<std::string>& words = draft.words[static_cast<int>(field)];
       std::string source = WordsSource(job, field);
@@ -1027,7 +1041,7 @@ class ColumnIndex : public JobIndex {
       }
       all.And(std::move(versions));
     }
-    for (const auto& [key, value] : q.tags) all.And(tags_.Find(key + '\0' + value));
+    for (const auto& [key, value] : q.tags) all.And(tags_.Find(TagTerm(key, value)));
     for (const auto& [field, words] : q.words) {
       for (const std::string& w : words) all.And(words_[static_cast<int>(field)].Find(w));
     }
@@ -1041,8 +1055,9 @@ class ColumnIndex : public JobIndex {
       // Few distinct users and quotas: match the dictionary, not the rows.
       const Postings& dict = field == ContainsField::kUsername ? username_ : quota_name_;
       std::vector<const Roaring*> parts;
+      const std::string& wanted = needle;  // a lambda may not name a structured binding (clang)
       dict.ForEach([&](const std::string& value, const Roaring& b) {
-        if (value.find(needle) != std::string::npos) parts.push_back(&b);
+        if (value.find(wanted) != std::string::npos) parts.push_back(&b);
       });
       all.AndAny(parts);
     }

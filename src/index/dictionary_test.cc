@@ -13,7 +13,8 @@ namespace {
 // growth; absent values are not found.
 TEST(Dictionary, InternsAndFindsLikeAMap) {
   std::mt19937 rng(5);
-  const std::vector<std::string> pieces = {"", "a", "job-", "训练", "0123456789", "\x00", "Z"};
+  const std::vector<std::string> pieces = {
+      "", "a", "job-", "训练", "0123456789", std::string(1, '\0'), "Z"};
   Dictionary dict;
   std::map<std::string, Dictionary::Id> want;
   for (int i = 0; i < 50000; ++i) {

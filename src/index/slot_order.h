@@ -139,9 +139,8 @@ class SlotOrder {
       size_t mid = lo + (hi - lo) / 2;
       size_t live = mid;
       while (live < hi && stale_.contains(base_[live])) ++live;
-      if (live == hi) {
-        hi = mid;  // [mid, hi) is all stale: it constrains nothing
-      } else if (less(base_[live], slot)) {
+      // [mid, hi) all stale constrains nothing; else the first live one decides.
+      if (live < hi && less(base_[live], slot)) {
         lo = live + 1;
       } else {
         hi = mid;

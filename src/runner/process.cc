@@ -29,7 +29,8 @@ pid_t StartProcess(const ProcessSpec& spec) {
   }
   for (const auto& [k, v] : spec.env) env[k] = v;
   std::vector<std::string> env_strings;
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  env_strings.reserve(env.size());
+  for (const auto& [k, v] : env) env_strings.push_back(std::string(k).append("=").append(v));
   std::vector<char*> envp;
   for (std::string& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);

@@ -91,8 +91,9 @@ Quotas LoadQuotas(const std::filesystem::path& file) {
   for (const auto& [id, limit] : doc.as_object()) {
     if (!limit.is_object())
       throw std::runtime_error("quota " + std::string(id) + " must be an object");
+    const boost::json::object& spec = limit.as_object();  // a lambda may not name a binding (clang)
     auto field = [&](const char* name) -> std::string {
-      const boost::json::value* v = limit.as_object().if_contains(name);
+      const boost::json::value* v = spec.if_contains(name);
       if (!v) return "";
       return v->is_string() ? std::string(v->get_string()) : boost::json::serialize(*v);
     };

@@ -170,7 +170,7 @@ void Runner::Step() {
     try {
       Actions actions = CollectExits(it->second);
       actions += it->second.Tick(now);
-      keep = Apply(it->first, it->second, std::move(actions));
+      keep = Apply(it->first, it->second, actions);
     } catch (const std::exception& e) {
       spdlog::error("runner: job {}: {}", it->second.job().public_id, e.what());
     }
@@ -489,7 +489,7 @@ Actions Runner::Restart(core::JobNumber id, JobRun& run) {
   return StartPods(run);
 }
 
-bool Runner::Apply(core::JobNumber id, JobRun& run, Actions actions) {
+bool Runner::Apply(core::JobNumber id, JobRun& run, const Actions& actions) {
   for (const PodRun& pod : run.pods()) {
     if (!pod.Live()) continue;
     if (actions.signal_term) executor_.Signal(pod.state.pid, SIGTERM);

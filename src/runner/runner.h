@@ -116,7 +116,7 @@ class Runner : public service::JobObserver,
   // stop came first).
   Actions Restart(core::JobNumber id, JobRun& run);
   // Carries out a decision. Returns false when the job is done.
-  bool Apply(core::JobNumber id, JobRun& run, Actions actions);
+  bool Apply(core::JobNumber id, JobRun& run, const Actions& actions);
   void Flush();
   std::filesystem::path JobDir(const core::Job& job) const;
   std::filesystem::path LogPath(const core::Job& job, const core::PodState& pod) const;

@@ -99,10 +99,11 @@ TEST(JobCodec, ReadsMembersInAnyOrderAndSkipsUnknownKeys) {
 
 TEST(JobCodec, CorruptDocumentsAreInternalErrors) {
   std::string good = EncodeJob(FullJob());
-  for (std::string doc : {std::string("{not json"), good.substr(0, good.size() / 2), good + "x",
-                          std::string(R"({"id":"7"})"), std::string(R"({"priority":1.5})"),
-                          std::string(R"({"roles":{}})"), std::string(R"({"tags":{"a":1}})"),
-                          std::string("[]"), std::string("")}) {
+  for (const std::string& doc :
+       {std::string("{not json"), good.substr(0, good.size() / 2), good + "x",
+        std::string(R"({"id":"7"})"), std::string(R"({"priority":1.5})"),
+        std::string(R"({"roles":{}})"), std::string(R"({"tags":{"a":1}})"), std::string("[]"),
+        std::string("")}) {
     try {
       DecodeJob(doc);
       ADD_FAILURE() << doc;

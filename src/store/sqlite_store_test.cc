@@ -121,7 +121,7 @@ TEST_F(SqliteStoreTest, ConcurrentWritersShareSyncsAndLoseNothing) {
   for (int t = 0; t < kThreads; ++t) {
     writers.emplace_back([&, t] {
       for (int i = 0; i < kWrites; ++i) {
-        core::JobNumber id = static_cast<core::JobNumber>(t * kWrites + i + 1);
+        core::JobNumber id = static_cast<core::JobNumber>(t) * kWrites + i + 1;
         Revision r = store->Commit({Mutation::Put(MakeJob(id, "w"))});
         store->Sync(r);
         std::lock_guard lock(mu);

@@ -41,9 +41,9 @@ EventQuery ParseEventQuery(const Params& p, core::TimeMs now) {
   return q;
 }
 
-json::array StringArray(std::vector<std::string> items) {
+json::array StringArray(const std::vector<std::string>& items) {
   json::array out;
-  for (std::string& item : items) out.push_back(json::string(std::move(item)));
+  for (const std::string& item : items) out.push_back(json::string(item));
   return out;
 }
 
@@ -144,7 +144,7 @@ Dialect MakeDialect(service::JobService& jobs) {
         return Ok(r, json::object{{"JobId", r.path_params["JobId"]},
                                   {"PodId", log.pod.name},
                                   {"PodUid", log.pod.uid},
-                                  {"Logs", StringArray(std::move(log.lines))}});
+                                  {"Logs", StringArray(log.lines)}});
       });
 
   add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/events", "paidlc:GetPodEvents", kRead,

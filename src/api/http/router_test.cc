@@ -48,14 +48,16 @@ Response Named(const std::string& name) { return Response{200, "text/plain", nam
 
 // A dialect whose routes answer with their own action name and whose
 // errors read "<dialect> <status> <message>".
-Dialect Fake(std::string name, std::vector<std::string> families,
-             std::vector<std::tuple<std::string, std::string, std::vector<std::string>>> routes) {
+Dialect Fake(
+    const std::string& name, std::vector<std::string> families,
+    const std::vector<std::tuple<std::string, std::string, std::vector<std::string>>>& routes) {
   Dialect d;
   d.name = name;
   d.path_families = std::move(families);
   for (auto& [method, pattern, subs] : routes) {
-    std::string action = name + ":" + method + " " + pattern;
-    for (const std::string& s : subs) action += "?" + s;
+    std::string action = name;
+    action.append(":").append(method).append(" ").append(pattern);
+    for (const std::string& s : subs) action.append("?").append(s);
     d.routes.push_back(
         Route{method, pattern, subs, action, auth::Access::kRead,
               [action](Request&, const service::Principal&) { return Named(action); }});
@@ -200,7 +202,7 @@ TEST(Router, AHostOwnerTakesItsRequestsWhateverTheirPath) {
 
 TEST(Router, EveryExceptionIsRenderedInTheDialectsFormat) {
   Dialect d = Fake("x", {}, {});
-  auto add = [&](std::string pattern, std::function<void()> body) {
+  auto add = [&](const std::string& pattern, const std::function<void()>& body) {
     d.routes.push_back(Route{"GET",
                              pattern,
                              {},
