@@ -11,7 +11,10 @@ LocalExecutor::LocalExecutor(std::filesystem::path supervisor, uint64_t log_limi
     : supervisor_(std::move(supervisor)), log_limit_(log_limit) {}
 
 std::filesystem::path LocalExecutor::DefaultSupervisor() {
-  return std::filesystem::read_symlink("/proc/self/exe");
+  // Not the path it names: a binary rebuilt or upgraded while the server
+  // runs replaces that file, and the running server's own image (still
+  // reachable here) is the one that must supervise its pods.
+  return "/proc/self/exe";
 }
 
 int64_t LocalExecutor::Start(const PodLaunch& launch) {

@@ -36,7 +36,8 @@ class LocalExecutor final : public Executor {
   Adoption Adopt(const core::PodState& pod, const PodLaunch& launch) override;
   int FreePort() override;
 
-  // This program's own path (/proc/self/exe).
+  // This very program: /proc/self/exe, which names its running image even
+  // after its file is replaced.
   static std::filesystem::path DefaultSupervisor();
 
  private:
