@@ -161,13 +161,17 @@ Router::Match Router::Find(Request& request) const {
 
 namespace {
 
-// A request that belongs to no dialect: the server's own neutral answer.
+// The server's own answer to a request that belongs to no dialect.
+Response Neutral(const Request& request, int status, const std::string& code,
+                 const std::string& message) {
+  boost::json::object body{
+      {"Code", code}, {"Message", core::ToValidUtf8(message)}, {"RequestId", request.request_id}};
+  return Response{status, "application/json;charset=utf-8", boost::json::serialize(body)};
+}
+
 Response NoSuchApi(const Request& request) {
-  boost::json::object body{{"Code", "NotFound"},
-                           {"Message", "No API is served at " + core::ToValidUtf8(request.method) +
-                                           " " + core::ToValidUtf8(request.path) + "."},
-                           {"RequestId", request.request_id}};
-  return Response{404, "application/json;charset=utf-8", boost::json::serialize(body)};
+  return Neutral(request, 404, "NotFound",
+                 "No API is served at " + request.method + " " + request.path + ".");
 }
 
 Response Internal(const Request& request) {
@@ -202,10 +206,7 @@ Response Router::Refuse(Request& request, int status, const std::string& message
     if (match.family) {
       response = match.family->render_error(error, request);
     } else {
-      boost::json::object body{{"Code", "BadRequest"},
-                               {"Message", core::ToValidUtf8(message)},
-                               {"RequestId", request.request_id}};
-      response = Response{status, "application/json;charset=utf-8", boost::json::serialize(body)};
+      response = Neutral(request, status, "BadRequest", message);
     }
   } catch (const std::exception& e) {
     spdlog::error("cannot render a refusal: {}", e.what());
