@@ -24,7 +24,6 @@ struct PodLaunch {
   std::map<std::string, std::string> env;  // on top of the server's environment
   std::filesystem::path log_file;          // stdout and stderr, appended
   std::filesystem::path exit_file;         // where the pod's exit is recorded
-  std::string pod_uid;                     // also POD_UID in env
 };
 
 struct ExitStatus {

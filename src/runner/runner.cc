@@ -187,11 +187,7 @@ void Runner::Step() {
     spdlog::error("runner: cannot launch jobs: {}", e.what());
   }
   if (scheduler_.changes() == waits_published_at_) return;  // the waits are as they were
-  std::map<core::JobNumber, Scheduler::Wait> waits;
-  for (const auto& [key, queued] : scheduler_.queue()) {
-    if (std::optional<Scheduler::Wait> wait = scheduler_.WaitOf(queued.id))
-      waits[queued.id] = *wait;
-  }
+  std::map<core::JobNumber, Scheduler::Wait> waits = scheduler_.waits();
   waits_published_at_ = scheduler_.changes();
   std::lock_guard lock(waits_mu_);
   waits_.swap(waits);
@@ -270,7 +266,6 @@ bool Runner::AdoptJob(const Job& job) {
   for (const core::PodState& pod : job.pods) {
     PodLaunch launch;
     launch.exit_file = ExitPath(job, pod);
-    launch.pod_uid = pod.uid;
     bool live = pod.pid > 0 && pod.finished == 0;
     if (live && executor_.Adopt(pod, launch) == Executor::Adoption::kGone) return false;
     PodRun run{{}, pod};
@@ -315,7 +310,6 @@ void Runner::ReconcileJob(const Job& job) {
     if (pod.pid <= 0 || pod.finished != 0) continue;
     PodLaunch launch;
     launch.exit_file = ExitPath(job, pod);
-    launch.pod_uid = pod.uid;
     if (executor_.Adopt(pod, launch) == Executor::Adoption::kRunning) {
       executor_.Signal(pod.pid, SIGKILL);
     }
@@ -440,7 +434,7 @@ Actions Runner::StartPods(JobRun& run) {
       try {
         s.pid = executor_.Start(PodLaunch{job.user_command, JobDir(job) / "work",
                                           PodEnv(job, plans, i, s.uid), LogPath(job, s),
-                                          ExitPath(job, s), s.uid});
+                                          ExitPath(job, s)});
         s.status = "Running";
       } catch (const std::exception& e) {
         failure = "Pod " + s.name + " could not start: " + e.what();

@@ -67,8 +67,8 @@ class Scheduler {
   // every job's Wait): a queued job added, removed or moved, resources held
   // or given back. TakeRunnable does nothing when none happened since.
   uint64_t changes() const { return changes_; }
-  // The queue, in order.
-  const auto& queue() const { return queue_; }
+  // Every queued job's Wait, as of the last TakeRunnable.
+  const std::map<core::JobNumber, Wait>& waits() const { return waits_; }
   const Resources& free() const { return free_; }
 
  private:
