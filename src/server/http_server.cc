@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "core/ids.h"
-#include "core/url.h"
 
 namespace drover::server {
 
@@ -25,12 +24,7 @@ namespace {
 api::Request ToRequest(const http::request<http::string_body>& in) {
   api::Request out;
   out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  std::string_view target = out.target;
-  size_t question = target.find('?');
-  out.path = core::PercentDecode(target.substr(0, question), false);
-  if (question != std::string_view::npos)
-    out.query = core::ParseQueryString(target.substr(question + 1));
+  out.SetTarget(std::string(in.target()));
   for (const auto& field : in) {
     std::string name(field.name_string());
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

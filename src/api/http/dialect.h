@@ -39,6 +39,9 @@ struct Request {
   std::map<std::string, std::string> path_params;  // filled by the router
   std::string request_id;                          // assigned by the server
 
+  // Sets `target` as sent and what is read from it: the percent-decoded
+  // `path` and the decoded `query`.
+  void SetTarget(std::string sent);
   // The query parameter, or nullptr when it is absent.
   const std::string* Query(const std::string& name) const;
   // The header (lowercase name), or "" when absent.

@@ -13,7 +13,6 @@
 #include "api/dlc/dlc_api.h"
 #include "api/http/router.h"
 #include "api/modelarts/modelarts_api.h"
-#include "core/url.h"
 #include "core/utf8.h"
 #include "index/job_index.h"
 #include "store/sqlite_store.h"
@@ -91,12 +90,7 @@ std::string Mutate(std::string text, std::mt19937_64& rng) {
 Request ToRequest(const Seed& seed) {
   Request r;
   r.method = seed.method;
-  r.target = seed.target;
-  std::string_view target = r.target;
-  size_t question = target.find('?');
-  r.path = core::PercentDecode(target.substr(0, question), false);
-  if (question != std::string_view::npos)
-    r.query = core::ParseQueryString(target.substr(question + 1));
+  r.SetTarget(seed.target);
   r.body = seed.body;
   r.request_id = "FUZZ";
   return r;

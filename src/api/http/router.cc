@@ -9,11 +9,21 @@
 
 #include "api/http/request_scope.h"
 #include "auth/authenticator.h"
+#include "core/url.h"
 #include "core/utf8.h"
 
 namespace drover::api {
 
 // ==== Request ===============================================================
+
+void Request::SetTarget(std::string sent) {
+  target = std::move(sent);
+  std::string_view view = target;
+  size_t question = view.find('?');
+  path = core::PercentDecode(view.substr(0, question), false);
+  query.clear();
+  if (question != std::string_view::npos) query = core::ParseQueryString(view.substr(question + 1));
+}
 
 const std::string* Request::Query(const std::string& name) const {
   auto it = query.find(name);
