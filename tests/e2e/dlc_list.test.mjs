@@ -247,10 +247,14 @@ test('NextToken walks the snapshot it started from while jobs are created and st
     const third = await dlc.listJobs({ WorkspaceId: 'walk', PageSize: 2, ...order, NextToken: tokens[0], PageNumber: 3 });
     assert.deepEqual(third.Jobs.map((j) => j.JobId), seen.slice(4, 6));
     // Jobs are shown as they are now: a stopped one read after its stop
-    // shows Stopped (the oldest two come last in the default order).
+    // shows Stopped. In the default order the oldest two come on pages 2-3
+    // (which of them on which page depends on ties in creation time).
     const stopped = readAfterTheStops.concat(third.Jobs).filter((j) => walk.slice(0, 2).includes(j.JobId));
     for (const job of stopped) assert.equal(job.Status, 'Stopped');
-    if (k === 0) assert.equal(stopped.length, 4);
+    if (k === 0) {
+      const read = new Set(readAfterTheStops.map((j) => j.JobId));
+      assert.ok(walk.slice(0, 2).every((id) => read.has(id)), 'both stopped jobs read after the stop');
+    }
   }
   // Without a token: the present.
   assert.equal((await dlc.listJobs({ WorkspaceId: 'walk' })).TotalCount, 9);
