@@ -35,10 +35,14 @@ int64_t Job::NodeCount() const {
   return total;
 }
 
-int64_t Job::DurationSeconds(TimeMs now) const {
+int64_t DurationSeconds(TimeMs running, TimeMs finished, TrainingStatus status, TimeMs now) {
   if (running == 0) return 0;
   TimeMs end = finished != 0 ? finished : (IsTerminal(status) ? running : now);
   return end > running ? (end - running) / kMsPerSecond : 0;
+}
+
+int64_t Job::DurationSeconds(TimeMs now) const {
+  return core::DurationSeconds(running, finished, status, now);
 }
 
 std::string Job::Images() const {

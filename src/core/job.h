@@ -177,6 +177,10 @@ inline constexpr size_t kMaxEnvBytes = 64 * 1024;  // one value
 // environment, or an environment name that is empty or holds '='.
 void CheckJobLimits(const Job& job);
 
+// Job::DurationSeconds from the figures it reads (the index computes it
+// from its columns, with no Job at hand).
+int64_t DurationSeconds(TimeMs running, TimeMs finished, TrainingStatus status, TimeMs now);
+
 // Visibility: nothing crosses tenants; a tenant admin sees everything in
 // the tenant; anyone sees their own jobs; a workspace admin sees every job
 // of the workspace; a member sees its PUBLIC jobs.

@@ -17,7 +17,7 @@ struct Continuation {
   Snapshot snapshot;
   int64_t offset = 0;        // the first match of the next page
   uint64_t fingerprint = 0;  // of the query's filters and order (the dialect's choice)
-  core::TimeMs now = 0;      // JobQuery::now of the first page, kept for the whole walk
+  core::TimeMs now = 0;      // Query::now of the first page, kept for the whole walk
 };
 
 // Hex fields joined by '-': [0-9a-f-], safe in every dialect's token alphabet.

@@ -1,170 +1,64 @@
-// The scan engine: one row per job with its searchable forms precomputed
-// (folded strings, word lists), and a linear pass per query.
+// The scan engine: one row per record with its searchable forms precomputed
+// (folded strings, word lists), and a linear pass per query. Written to be
+// obviously right, from the schema's field declarations alone: it is the
+// oracle the column engine is tested against.
 
 #include <algorithm>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <unordered_map>
 
 #include "index/continuation.h"
-#include "index/fields.h"
-#include "index/job_index.h"
+#include "index/match.h"
+#include "index/record_index.h"
 #include "text/text.h"
 
 namespace drover::index {
 
 namespace {
 
-using core::Job;
+struct Row : NumberSource {
+  uint64_t number = 0;
+  std::string public_id, folded_id;
+  std::vector<std::string> strings;             // by string field
+  std::vector<std::string> folded;              // by string field: Fold(strings[f])
+  std::vector<int64_t> numbers;                 // by number field, as stored
+  std::vector<std::vector<std::string>> words;  // by words field
+  std::set<std::pair<std::string, std::string>> tags;
 
-struct Row {
-  Job job;
-  std::string folded_id;
-  std::string folded_name;
-  std::string folded_username;
-  std::string folded_quota_name;
-  std::vector<std::string> name_words;
-  std::vector<std::string> reason_words;
-  std::vector<std::string> command_words;
-  std::vector<std::string> image_words;
+  int64_t Get(FieldId field) const override { return numbers[field]; }
 };
 
-Row MakeRow(const Job& job) {
+Row MakeRow(const Entry& e) {
   Row row;
-  row.job = job;
-  row.folded_id = text::Fold(job.public_id);
-  row.folded_name = text::Fold(job.display_name);
-  row.folded_username = text::Fold(job.username);
-  row.folded_quota_name = text::Fold(job.resource_quota_name);
-  row.name_words = text::Words(WordsSource(job, WordsField::kName));
-  row.reason_words = text::Words(WordsSource(job, WordsField::kReason));
-  row.command_words = text::Words(WordsSource(job, WordsField::kUserCommand));
-  row.image_words = text::Words(WordsSource(job, WordsField::kImage));
+  row.number = e.number;
+  row.public_id = e.public_id;
+  row.folded_id = text::Fold(e.public_id);
+  for (std::string_view s : e.strings) {
+    row.strings.emplace_back(s);
+    row.folded.push_back(text::Fold(s));
+  }
+  row.numbers = e.numbers;
+  for (const std::string& t : e.texts) row.words.push_back(text::Words(t));
+  for (const auto& [k, v] : e.tags) row.tags.emplace(k, v);
   return row;
 }
 
-const std::vector<std::string>& WordsValue(const Row& row, WordsField field) {
-  switch (field) {
-    case WordsField::kReason:
-      return row.reason_words;
-    case WordsField::kUserCommand:
-      return row.command_words;
-    case WordsField::kImage:
-      return row.image_words;
-    case WordsField::kName:
-      return row.name_words;
-  }
-  return row.name_words;
-}
-
-int64_t NumericValue(const Job& job, NumericField field, core::TimeMs now) {
-  switch (field) {
-    case NumericField::kRequestGpu:
-      return job.RequestGpu();
-    case NumericField::kRequestCpu:
-      return job.RequestCpu();
-    case NumericField::kPriority:
-      return job.priority;
-    case NumericField::kDuration:
-      return job.DurationSeconds(now);
-    case NumericField::kNodeCount:
-      return job.NodeCount();
-  }
-  return 0;
-}
-
-bool Matches(const Row& row, const JobQuery& q) {
-  const Job& job = row.job;
-  for (const auto& [field, values] : q.exact) {
-    const std::string& v = ExactValue(job, field);
-    if (std::find(values.begin(), values.end(), v) == values.end()) return false;
-  }
-  if (q.statuses &&
-      std::find(q.statuses->begin(), q.statuses->end(), job.status) == q.statuses->end()) {
-    return false;
-  }
-  if (!q.public_ids.empty() &&
-      std::find(q.public_ids.begin(), q.public_ids.end(), row.folded_id) == q.public_ids.end()) {
-    return false;
-  }
-  if (q.name && !NameMatches(row.folded_name, q.name->first, q.name->second)) return false;
-  for (const auto& [field, needle] : q.contains) {
-    const std::string& hay = field == ContainsField::kUsername ? row.folded_username
-                             : field == ContainsField::kName   ? row.folded_name
-                                                               : row.folded_quota_name;
-    if (hay.find(needle) == std::string::npos) return false;
-  }
-  for (const auto& [field, words] : q.words) {
-    if (!text::ContainsAllWords(WordsValue(row, field), words)) return false;
-  }
-  if (q.visibility && job.visibility != *q.visibility) return false;
-  if (q.lineage && job.Lineage() != *q.lineage) return false;
-  if (q.viewer && !core::CanSee(*q.viewer, job)) return false;
-  if (q.latest_only && !job.latest) return false;
-  if (q.exclude_imported && job.imported) return false;
-  if (q.enable_assign_node && job.enable_assign_node != *q.enable_assign_node) return false;
-  for (const auto& [key, value] : q.tags) {
-    auto it = job.tags.find(key);
-    if (it == job.tags.end() || it->second != value) return false;
-  }
-  if (q.time) {
-    core::TimeMs t = TimeValue(job, q.time->field);
-    if (t == 0 || t < q.time->from || t > q.time->to) return false;
-  }
-  if (q.numeric) {
-    int64_t v = NumericValue(job, q.numeric->field, q.now);
-    if (v < q.numeric->min || v > q.numeric->max) return false;
-  }
-  return true;
-}
-
-// Strict "a before b" in ascending order of the sort field, ties by id.
-bool AscendingBefore(const Job& a, const Job& b, SortField field, core::TimeMs now) {
-  auto by = [&](const auto& x, const auto& y) {
-    if (x != y) return x < y;
-    return a.public_id < b.public_id;
-  };
-  switch (field) {
-    case SortField::kCreated:
-      return by(a.created, b.created);
-    case SortField::kFinished:
-      return by(a.finished, b.finished);
-    case SortField::kRunning:
-      return by(a.running, b.running);
-    case SortField::kModified:
-      return by(a.modified, b.modified);
-    case SortField::kName:
-      return by(a.display_name, b.display_name);
-    case SortField::kJobType:
-      return by(a.job_type, b.job_type);
-    case SortField::kStatus:
-      return by(core::TrainingStatusName(a.status), core::TrainingStatusName(b.status));
-    case SortField::kPriority:
-      return by(a.priority, b.priority);
-    case SortField::kDescription:
-      return by(a.description, b.description);
-    case SortField::kDuration:
-      return by(a.DurationSeconds(now), b.DurationSeconds(now));
-    case SortField::kVersionCount:
-      return by(a.version_count, b.version_count);
-    case SortField::kVersion:
-      return by(a.version, b.version);
-  }
-  return false;
-}
-
-class ScanIndex : public JobIndex {
+class ScanIndex : public RecordIndex {
  public:
-  void Upsert(const Job& job) override {
-    Row row = MakeRow(job);
+  explicit ScanIndex(const Schema& schema) : schema_(schema) { schema.Check(); }
+
+  void Upsert(const Entry& entry) override {
+    Row row = MakeRow(entry);
     std::unique_lock lock(mu_);
-    rows_[job.id] = std::move(row);
+    rows_[entry.number] = std::move(row);
     ++revision_;
   }
 
-  void Erase(core::JobNumber id) override {
+  void Erase(uint64_t number) override {
     std::unique_lock lock(mu_);
-    rows_.erase(id);
+    rows_.erase(number);
     ++revision_;
   }
 
@@ -173,37 +67,109 @@ class ScanIndex : public JobIndex {
     return rows_.size();
   }
 
-  Page Search(const JobQuery& q) const override {
+  const Schema& schema() const override { return schema_; }
+
+  Page Search(const Query& q) const override {
     std::shared_lock lock(mu_);
     Snapshot now{epoch_, revision_};
     if (q.at && *q.at != now) ThrowSnapshotExpired();  // no history kept
-    std::vector<const Job*> hits;
-    for (const auto& [id, row] : rows_) {
-      if (Matches(row, q)) hits.push_back(&row.job);
+    std::vector<const Row*> hits;
+    for (const auto& [number, row] : rows_) {
+      if (Matches(row, q)) hits.push_back(&row);
     }
     Page page;
     page.total = static_cast<int64_t>(hits.size());
     page.snapshot = now;
-    auto before = [&](const Job* a, const Job* b) {
-      return q.descending ? AscendingBefore(*b, *a, q.sort, q.now)
-                          : AscendingBefore(*a, *b, q.sort, q.now);
+    auto before = [&](const Row* a, const Row* b) {
+      return q.descending ? AscendingBefore(*b, *a, q) : AscendingBefore(*a, *b, q);
     };
     int64_t begin = std::min<int64_t>(q.offset, page.total);
     int64_t end = std::min<int64_t>(begin + q.limit, page.total);
     std::partial_sort(hits.begin(), hits.begin() + end, hits.end(), before);
-    for (int64_t i = begin; i < end; ++i) page.ids.push_back(hits[static_cast<size_t>(i)]->id);
+    for (int64_t i = begin; i < end; ++i) page.ids.push_back(hits[static_cast<size_t>(i)]->number);
     return page;
   }
 
  private:
+  int64_t Number(const Row& row, FieldId field, core::TimeMs now) const {
+    const NumberField& f = schema_.numbers()[field];
+    return f.compute ? f.compute(row, now) : row.numbers[field];
+  }
+
+  // core::CanSee over the schema's access fields.
+  bool CanSee(const Row& row, const core::Viewer& viewer) const {
+    const AccessFields& a = schema_.access();
+    if (a.tenant == kNoField) return true;
+    if (row.strings[a.tenant] != viewer.tenant) return false;
+    if (viewer.tenant_admin || row.strings[a.owner] == viewer.user) return true;
+    if (a.workspace == kNoField) return false;
+    const std::string& workspace = row.strings[a.workspace];
+    if (viewer.IsWorkspaceAdmin(workspace)) return true;
+    return row.numbers[a.visibility] == a.visible_to_members && viewer.IsMember(workspace);
+  }
+
+  bool Matches(const Row& row, const Query& q) const {
+    for (const auto& [field, values] : q.exact) {
+      if (std::find(values.begin(), values.end(), row.strings[field]) == values.end()) return false;
+    }
+    for (const auto& [field, needle] : q.contains) {
+      if (row.folded[field].find(needle) == std::string::npos) return false;
+    }
+    for (const auto& [field, words] : q.words) {
+      if (!text::ContainsAllWords(row.words[field], words)) return false;
+    }
+    if (q.name && !NameMatches(row.folded[schema_.search()], q.name->first, q.name->second))
+      return false;
+    if (!q.public_ids.empty() &&
+        std::find(q.public_ids.begin(), q.public_ids.end(), row.folded_id) == q.public_ids.end())
+      return false;
+    for (const auto& [field, values] : q.values) {
+      if (std::find(values.begin(), values.end(), Number(row, field, q.now)) == values.end())
+        return false;
+    }
+    for (const Query::Range& r : q.ranges) {
+      int64_t v = Number(row, r.field, q.now);
+      if (v == 0 && schema_.numbers()[r.field].zero_is_none) return false;
+      if (v < r.min || v > r.max) return false;
+    }
+    if (q.group) {
+      int64_t group = row.numbers[schema_.group()];
+      uint64_t head = group != 0 ? static_cast<uint64_t>(group) : row.number;
+      if (head != *q.group) return false;
+    }
+    for (const auto& [key, value] : q.tags) {
+      if (!row.tags.contains({key, value})) return false;
+    }
+    if (q.viewer && !CanSee(row, *q.viewer)) return false;
+    return true;
+  }
+
+  // Strict "a before b" in ascending order of the sort key, ties by id.
+  bool AscendingBefore(const Row& a, const Row& b, const Query& q) const {
+    auto by = [&](const auto& x, const auto& y) {
+      if (x != y) return x < y;
+      return a.public_id < b.public_id;
+    };
+    FieldId field = q.sort.field == kNoField ? schema_.created() : q.sort.field;
+    if (q.sort.of == SortBy::Class::kString) return by(a.strings[field], b.strings[field]);
+    const NumberField& f = schema_.numbers()[field];
+    if (!f.names.empty())
+      return by(f.names[static_cast<size_t>(a.numbers[field])],
+                f.names[static_cast<size_t>(b.numbers[field])]);
+    return by(Number(a, field, q.now), Number(b, field, q.now));
+  }
+
+  const Schema& schema_;
   mutable std::shared_mutex mu_;
-  std::unordered_map<core::JobNumber, Row> rows_;  // guarded by mu_
+  std::unordered_map<uint64_t, Row> rows_;  // guarded by mu_
   const uint64_t epoch_ = NewEpoch();
   uint64_t revision_ = 0;  // guarded by mu_
 };
 
 }  // namespace
 
-std::unique_ptr<JobIndex> NewScanIndex() { return std::make_unique<ScanIndex>(); }
+std::unique_ptr<RecordIndex> NewScanIndex(const Schema& schema) {
+  return std::make_unique<ScanIndex>(schema);
+}
 
 }  // namespace drover::index

@@ -6,7 +6,8 @@
 #include <fstream>
 
 #include "core/utf8.h"
-#include "index/job_index.h"
+#include "index/record_index.h"
+#include "service/job_schema.h"
 #include "store/sqlite_store.h"
 #include "testing/fake_executor.h"
 #include "testing/temp_dir.h"
@@ -75,7 +76,7 @@ class RunnerTest : public ::testing::Test {
   testing::TempDir dir_;
   core::ManualClock clock_{1'700'000'000'000};
   std::unique_ptr<store::SqliteStore> store_ = store::SqliteStore::Open(dir_.path() / "drover.db");
-  std::unique_ptr<index::JobIndex> index_ = index::NewScanIndex();
+  std::unique_ptr<index::RecordIndex> index_ = index::NewScanIndex(service::JobSchema());
   service::JobService service_{*store_, *index_, clock_};
   testing::FakeExecutor executor_;
   std::unique_ptr<Runner> runner_;

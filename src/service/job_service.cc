@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/ids.h"
+#include "service/job_schema.h"
 #include "service/load_index.h"
 #include "text/text.h"
 
@@ -39,7 +40,7 @@ void CheckCanChange(const Principal& who, const Job& job) {
 
 }  // namespace
 
-JobService::JobService(store::Store& store, index::JobIndex& index, const core::Clock& clock)
+JobService::JobService(store::Store& store, index::RecordIndex& index, const core::Clock& clock)
     : store_(store),
       index_(index),
       clock_(clock),
@@ -57,10 +58,10 @@ Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
 
   std::unique_lock lock(write_mu_);
   if (options.unique_name) {
-    index::JobQuery same_name;
-    same_name.exact[index::ExactField::kTenant] = {who.tenant_id};
+    index::Query same_name;
+    same_name.exact[JobStrings::kTenant] = {who.tenant_id};
     same_name.name = {index::NameMatch::kTerm, text::Fold(draft.display_name)};
-    same_name.latest_only = true;
+    same_name.values[JobNumbers::kLatest] = {1};
     same_name.limit = 100;
     for (core::JobNumber id : index_.Search(same_name).ids) {
       std::optional<Job> other = store_.GetJob(id);
@@ -94,7 +95,7 @@ Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
   last_number_ = job.id;
   lock.unlock();
   if (!options.unique_name) {
-    index_.Upsert(job);
+    index_.Upsert(JobSchema().Extract(job));
     NoteWrite();
   }
   store_.Sync(revision);
@@ -147,11 +148,11 @@ Job JobService::Get(const Principal& who, core::JobNumber id) {
 }
 
 std::vector<Job> JobService::LoadVersions(const Principal& who, core::JobNumber lineage) {
-  index::JobQuery query;
-  query.exact[index::ExactField::kTenant] = {who.tenant_id};
+  index::Query query;
+  query.exact[JobStrings::kTenant] = {who.tenant_id};
   query.viewer = who.AsViewer();
-  query.lineage = lineage;
-  query.sort = index::SortField::kVersion;
+  query.group = lineage;
+  query.sort = index::SortBy::Number(JobNumbers::kVersion);
   query.descending = false;
   query.limit = INT64_MAX;
   std::vector<Job> versions;
@@ -231,8 +232,8 @@ Job JobService::Show(const Principal& who, std::string_view public_id) {
   return job;
 }
 
-JobList JobService::List(const Principal& who, index::JobQuery query) {
-  query.exact[index::ExactField::kTenant] = {who.tenant_id};
+JobList JobService::List(const Principal& who, index::Query query) {
+  query.exact[JobStrings::kTenant] = {who.tenant_id};
   query.viewer = who.AsViewer();
   if (query.now == 0) query.now = clock_.Now();
   index::Page page = index_.Search(query);
@@ -393,13 +394,12 @@ Job JobService::Transition(core::JobNumber id, TrainingStatus to, std::string re
 }
 
 std::vector<Job> JobService::ActiveJobs() {
-  index::JobQuery query;
+  index::Query query;
   query.limit = INT64_MAX;
-  query.exclude_imported = true;
-  query.statuses.emplace();
+  query.values[JobNumbers::kImported] = {0};
+  std::vector<int64_t>& statuses = query.values[JobNumbers::kStatus];
   for (int s = 0; s < core::kTrainingStatusCount; ++s) {
-    auto status = static_cast<TrainingStatus>(s);
-    if (!core::IsTerminal(status)) query.statuses->push_back(status);
+    if (!core::IsTerminal(static_cast<TrainingStatus>(s))) statuses.push_back(s);
   }
   std::vector<Job> jobs;
   for (core::JobNumber id : index_.Search(query).ids) {
@@ -439,7 +439,7 @@ store::Revision JobService::CommitAll(const std::vector<Job>& jobs,
   for (const Job& job : jobs) batch.push_back(store::Mutation::Put(job));
   for (core::JobNumber id : deletes) batch.push_back(store::Mutation::Delete(id));
   store::Revision revision = store_.Commit(batch);
-  for (const Job& job : jobs) index_.Upsert(job);
+  for (const Job& job : jobs) index_.Upsert(JobSchema().Extract(job));
   for (core::JobNumber id : deletes) index_.Erase(id);
   NoteWrite();
   return revision;

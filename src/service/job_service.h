@@ -18,7 +18,7 @@
 
 #include "core/job.h"
 #include "core/time.h"
-#include "index/job_index.h"
+#include "index/record_index.h"
 #include "service/principal.h"
 #include "store/store.h"
 
@@ -93,7 +93,7 @@ struct CreateOptions {
 class JobService {
  public:
   // Fills `index` from `store`. Both must outlive the service.
-  JobService(store::Store& store, index::JobIndex& index, const core::Clock& clock);
+  JobService(store::Store& store, index::RecordIndex& index, const core::Clock& clock);
 
   // Stores a new job from `draft` (identity, status and times are assigned
   // here) in status Creating. Throws kInvalidArgument for a job that breaks
@@ -128,7 +128,7 @@ class JobService {
   core::Job Show(const Principal& who, std::string_view public_id);
 
   // Adds the caller's tenant to `query` and answers it from the index.
-  JobList List(const Principal& who, index::JobQuery query);
+  JobList List(const Principal& who, index::Query query);
 
   core::Job Update(const Principal& who, std::string_view public_id, const JobUpdate& update);
 
@@ -207,7 +207,7 @@ class JobService {
   void NoteWrite();
 
   store::Store& store_;
-  index::JobIndex& index_;
+  index::RecordIndex& index_;  // over JobSchema()
   const core::Clock& clock_;
 
   JobObserver* observer_ = nullptr;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "service/job_schema.h"
 #include "store/sqlite_store.h"
 #include "testing/error_from.h"
 #include "testing/temp_dir.h"
@@ -21,7 +22,7 @@ class JobServiceTest : public ::testing::Test {
     index_.reset();
     store_.reset();
     store_ = store::SqliteStore::Open(dir_.path() / "drover.db");
-    index_ = index::NewScanIndex();
+    index_ = index::NewScanIndex(service::JobSchema());
     service_ = std::make_unique<JobService>(*store_, *index_, clock_);
   }
 
@@ -36,7 +37,7 @@ class JobServiceTest : public ::testing::Test {
 
   // Canonical state of what `who` can list: "name:Status" newest first.
   std::string Listing(const Principal& who) {
-    index::JobQuery q;
+    index::Query q;
     q.limit = 100;
     std::string out;
     for (const core::Job& job : service_->List(who, q).jobs) {
@@ -48,7 +49,7 @@ class JobServiceTest : public ::testing::Test {
   testing::TempDir dir_;
   core::ManualClock clock_{1'700'000'000'000};
   std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<index::JobIndex> index_;
+  std::unique_ptr<index::RecordIndex> index_;
   std::unique_ptr<JobService> service_;
   Principal alice_ = Principal::Local();
   Principal other_tenant_{"tenant-b", "bob", "bob", "1", true, false, {}, false};

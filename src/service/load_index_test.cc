@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "core/error.h"
+#include "service/job_schema.h"
 #include "store/sqlite_store.h"
 #include "testing/temp_dir.h"
 
@@ -34,10 +35,10 @@ class LoadIndexTest : public ::testing::Test {
   testing::TempDir dir_;
 };
 
-index::JobQuery Query(std::optional<std::string> name, index::SortField sort, int64_t offset) {
-  index::JobQuery q;
-  q.exact[index::ExactField::kTenant] = {"t"};
-  if (name) q.contains[index::ContainsField::kName] = *name;
+index::Query Query(std::optional<std::string> name, index::SortBy sort, int64_t offset) {
+  index::Query q;
+  q.exact[JobStrings::kTenant] = {"t"};
+  if (name) q.contains[JobStrings::kName] = *name;
   q.sort = sort;
   q.offset = offset;
   q.limit = 50;
@@ -48,15 +49,16 @@ index::JobQuery Query(std::optional<std::string> name, index::SortField sort, in
 TEST_F(LoadIndexTest, LoadsEveryJobAsAPlainLoadWould) {
   Store(5000);
   auto store = store::SqliteStore::Open(path());
-  std::unique_ptr<index::JobIndex> loaded = index::NewColumnIndex();
+  std::unique_ptr<index::RecordIndex> loaded = index::NewColumnIndex(service::JobSchema());
   LoadIndex(*store, *loaded);
-  std::unique_ptr<index::JobIndex> plain = index::NewScanIndex();
-  store->ForEachJob([&](core::Job&& job) { plain->Upsert(job); });
+  std::unique_ptr<index::RecordIndex> plain = index::NewScanIndex(service::JobSchema());
+  store->ForEachJob([&](core::Job&& job) { plain->Upsert(JobSchema().Extract(job)); });
   EXPECT_EQ(loaded->Size(), 5000u);
-  for (const index::JobQuery& q :
-       {Query(std::nullopt, index::SortField::kCreated, 0),
-        Query("eval", index::SortField::kName, 60), Query("train-4", index::SortField::kStatus, 0),
-        Query(std::nullopt, index::SortField::kCreated, 4990)}) {
+  using index::SortBy;
+  for (const index::Query& q :
+       {Query(std::nullopt, SortBy(), 0), Query("eval", SortBy::String(JobStrings::kName), 60),
+        Query("train-4", SortBy::Number(JobNumbers::kStatus), 0),
+        Query(std::nullopt, SortBy(), 4990)}) {
     index::Page want = plain->Search(q);
     index::Page got = loaded->Search(q);
     EXPECT_EQ(got.total, want.total);
@@ -76,7 +78,7 @@ TEST_F(LoadIndexTest, ACorruptDocumentFailsTheLoad) {
             SQLITE_OK);
   sqlite3_close(db);
   auto store = store::SqliteStore::Open(path());
-  std::unique_ptr<index::JobIndex> index = index::NewColumnIndex();
+  std::unique_ptr<index::RecordIndex> index = index::NewColumnIndex(service::JobSchema());
   try {
     LoadIndex(*store, *index);
     FAIL() << "loaded a corrupt store";

@@ -66,7 +66,7 @@ Dialect MakeDialect(service::JobService& jobs) {
   add("GET", "/api/v1/jobs", "paidlc:ListJobs", kRead,
       [&jobs](Request& r, const service::Principal& who) {
         core::TimeMs now = jobs.clock().Now();
-        index::JobQuery query = ParseListJobs(r.query, now, who.user_id);
+        index::Query query = ParseListJobs(r.query, now, who.user_id);
         service::JobList list = jobs.List(who, query);
         std::string body;
         body.reserve(2048 * list.jobs.size() + 256);

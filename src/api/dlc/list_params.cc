@@ -6,64 +6,66 @@
 #include "api/http/params.h"
 #include "core/error.h"
 #include "index/continuation.h"
+#include "service/job_schema.h"
 #include "text/text.h"
 
 namespace drover::api::dlc {
 
-using index::JobQuery;
+using index::FieldId;
+using index::Query;
+using index::SortBy;
+using service::JobNumbers;
+using service::JobStrings;
+using service::JobWords;
 
 namespace {
 
-constexpr std::pair<const char*, index::ExactField> kExactParams[] = {
-    {"JobType", index::ExactField::kJobType},
-    {"WorkspaceId", index::ExactField::kWorkspace},
-    {"ResourceId", index::ExactField::kResourceId},
-    {"ResourceIds", index::ExactField::kResourceId},
-    {"UserIdForFilter", index::ExactField::kUserId},
-    {"BusinessUserId", index::ExactField::kBusinessUserId},
-    {"Caller", index::ExactField::kCaller},
-    {"PipelineId", index::ExactField::kPipelineId},
-    {"TemplateId", index::ExactField::kTemplateId},
-    {"PaymentType", index::ExactField::kPaymentType},
-    {"OversoldInfo", index::ExactField::kOversoldInfo},
+constexpr std::pair<const char*, FieldId> kExactParams[] = {
+    {"JobType", JobStrings::kJobType},
+    {"WorkspaceId", JobStrings::kWorkspace},
+    {"ResourceId", JobStrings::kResourceId},
+    {"ResourceIds", JobStrings::kResourceId},
+    {"UserIdForFilter", JobStrings::kUserId},
+    {"BusinessUserId", JobStrings::kBusinessUserId},
+    {"Caller", JobStrings::kCaller},
+    {"PipelineId", JobStrings::kPipelineId},
+    {"TemplateId", JobStrings::kTemplateId},
+    {"PaymentType", JobStrings::kPaymentType},
+    {"OversoldInfo", JobStrings::kOversoldInfo},
 };
 
-constexpr std::pair<const char*, index::ContainsField> kContainsParams[] = {
-    {"Username", index::ContainsField::kUsername},
-    {"ResourceQuotaName", index::ContainsField::kResourceQuotaName},
+constexpr std::pair<const char*, FieldId> kContainsParams[] = {
+    {"Username", JobStrings::kUsername},
+    {"ResourceQuotaName", JobStrings::kResourceQuotaName},
 };
 
-constexpr std::pair<const char*, index::WordsField> kWordsParams[] = {
-    {"ReasonSearch", index::WordsField::kReason},
-    {"UserCommandSearch", index::WordsField::kUserCommand},
-    {"ImageSearch", index::WordsField::kImage},
+constexpr std::pair<const char*, FieldId> kWordsParams[] = {
+    {"ReasonSearch", JobWords::kReason},
+    {"UserCommandSearch", JobWords::kUserCommand},
+    {"ImageSearch", JobWords::kImage},
 };
 
-constexpr std::pair<const char*, index::SortField> kSortFields[] = {
-    {"GmtCreateTime", index::SortField::kCreated},
-    {"GmtFinishTime", index::SortField::kFinished},
-    {"GmtRunningTime", index::SortField::kRunning},
-    {"GmtModifiedTime", index::SortField::kModified},
-    {"DisplayName", index::SortField::kName},
-    {"JobType", index::SortField::kJobType},
-    {"Status", index::SortField::kStatus},
-    {"Priority", index::SortField::kPriority},
+const std::pair<const char*, SortBy> kSortFields[] = {
+    {"GmtCreateTime", SortBy::Number(JobNumbers::kCreated)},
+    {"GmtFinishTime", SortBy::Number(JobNumbers::kFinished)},
+    {"GmtRunningTime", SortBy::Number(JobNumbers::kRunning)},
+    {"GmtModifiedTime", SortBy::Number(JobNumbers::kModified)},
+    {"DisplayName", SortBy::String(JobStrings::kName)},
+    {"JobType", SortBy::String(JobStrings::kJobType)},
+    {"Status", SortBy::Number(JobNumbers::kStatus)},
+    {"Priority", SortBy::Number(JobNumbers::kPriority)},
 };
 
-constexpr std::pair<const char*, index::TimeField> kTimeFields[] = {
-    {"GmtCreateTime", index::TimeField::kCreated},
-    {"GmtSubmittedTime", index::TimeField::kSubmitted},
-    {"GmtRunningTime", index::TimeField::kRunning},
-    {"GmtFinishTime", index::TimeField::kFinished},
-    {"GmtModifiedTime", index::TimeField::kModified},
+constexpr std::pair<const char*, FieldId> kTimeFields[] = {
+    {"GmtCreateTime", JobNumbers::kCreated},    {"GmtSubmittedTime", JobNumbers::kSubmitted},
+    {"GmtRunningTime", JobNumbers::kRunning},   {"GmtFinishTime", JobNumbers::kFinished},
+    {"GmtModifiedTime", JobNumbers::kModified},
 };
 
-constexpr std::pair<const char*, index::NumericField> kNumericFields[] = {
-    {"RequestGPU", index::NumericField::kRequestGpu},
-    {"RequestCPU", index::NumericField::kRequestCpu},
-    {"Priority", index::NumericField::kPriority},
-    {"Duration", index::NumericField::kDuration},
-    {"NodeCount", index::NumericField::kNodeCount},
+constexpr std::pair<const char*, FieldId> kNumericFields[] = {
+    {"RequestGPU", JobNumbers::kRequestGpu}, {"RequestCPU", JobNumbers::kRequestCpu},
+    {"Priority", JobNumbers::kPriority},     {"Duration", JobNumbers::kDuration},
+    {"NodeCount", JobNumbers::kNodeCount},
 };
 
 // nullopt: full-text, answered by words rather than by a name match.
@@ -117,10 +119,10 @@ uint64_t ListFingerprint(const std::map<std::string, std::string>& raw) {
 
 }  // namespace
 
-JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::TimeMs now,
-                       const std::string& caller_user_id) {
+Query ParseListJobs(const std::map<std::string, std::string>& raw, core::TimeMs now,
+                    const std::string& caller_user_id) {
   Params p(raw);
-  JobQuery q;
+  Query q;
   q.pin = true;  // every page with more after it hands out a NextToken
   std::optional<index::Continuation> token;
   if (const std::string* given = p.Get("NextToken")) {
@@ -157,7 +159,7 @@ JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::Time
     if (name_mode) {
       q.name = {*name_mode, text::Fold(*name)};
     } else {
-      q.words[index::WordsField::kName] = text::Words(*name);
+      q.words[JobWords::kName] = text::Words(*name);
     }
   }
 
@@ -171,20 +173,20 @@ JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::Time
     for (const std::string& item : SplitList(*status)) {
       std::optional<core::TrainingStatus> s = core::ParseTrainingStatus(item);
       if (!s) core::ThrowInvalid("Status", "The parameter Status is invalid: \"" + item + "\".");
-      if (!q.statuses) q.statuses.emplace();
-      q.statuses->push_back(*s);
+      q.values[JobNumbers::kStatus].push_back(static_cast<int64_t>(*s));
     }
   }
 
   if (const std::string* a = p.Get("Accessibility")) {
+    core::Visibility v = core::Visibility::kPrivate;
     if (*a == "PUBLIC")
-      q.visibility = core::Visibility::kPublic;
-    else if (*a == "PRIVATE")
-      q.visibility = core::Visibility::kPrivate;
-    else
+      v = core::Visibility::kPublic;
+    else if (*a != "PRIVATE")
       core::ThrowInvalid("Accessibility", "Accessibility must be PUBLIC or PRIVATE.");
+    q.values[JobNumbers::kVisibility] = {static_cast<int64_t>(v)};
   }
-  q.enable_assign_node = p.Bool("EnableAssignNode");
+  if (std::optional<bool> assign = p.Bool("EnableAssignNode"))
+    q.values[JobNumbers::kEnableAssignNode] = {*assign ? 1 : 0};
   if (const std::string* tags = p.Get("Tags")) q.tags = ParseTags(*tags);
 
   bool show_own = p.Bool("ShowOwn").value_or(false);
@@ -192,22 +194,22 @@ JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::Time
   if (all_workspaces && !show_own) {
     core::ThrowInvalid("FromAllWorkspaces", "FromAllWorkspaces=true requires ShowOwn=true.");
   }
-  if (all_workspaces) q.exact.erase(index::ExactField::kWorkspace);
+  if (all_workspaces) q.exact.erase(JobStrings::kWorkspace);
   if (show_own) {
     // Intersect with UserIdForFilter when both are given.
-    auto [it, inserted] = q.exact.try_emplace(index::ExactField::kUserId);
+    auto [it, inserted] = q.exact.try_emplace(JobStrings::kUserId);
     std::vector<std::string>& users = it->second;
     bool keep = inserted || std::find(users.begin(), users.end(), caller_user_id) != users.end();
     users = keep ? std::vector<std::string>{caller_user_id} : std::vector<std::string>{};
   }
 
   // With neither bound given, only the last 7 days are listed.
-  JobQuery::TimeRange range;
+  Query::Range range{JobNumbers::kCreated};
   if (const std::string* f = p.Get("TimeRangeField"))
     range.field = Lookup(kTimeFields, "TimeRangeField", *f);
-  range.from = p.Time("StartTime").value_or(now - 7 * core::kMsPerDay);
-  range.to = p.Time("EndTime").value_or(now);
-  q.time = range;
+  range.min = p.Time("StartTime").value_or(now - 7 * core::kMsPerDay);
+  range.max = p.Time("EndTime").value_or(now);
+  q.ranges.push_back(range);
 
   std::optional<int64_t> min = p.Int("NumericRangeMin"), max = p.Int("NumericRangeMax");
   if (const std::string* field = p.Get("NumericRangeField")) {
@@ -218,8 +220,8 @@ JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::Time
     if (min && max && *min > *max) {
       core::ThrowInvalid("NumericRangeMin", "NumericRangeMin must not exceed NumericRangeMax.");
     }
-    q.numeric = JobQuery::NumericRange{Lookup(kNumericFields, "NumericRangeField", *field),
-                                       min.value_or(INT64_MIN), max.value_or(INT64_MAX)};
+    q.ranges.push_back({Lookup(kNumericFields, "NumericRangeField", *field),
+                        min.value_or(INT64_MIN), max.value_or(INT64_MAX)});
   } else if (min || max) {
     core::ThrowInvalid("NumericRangeField",
                        "NumericRangeMin and NumericRangeMax need NumericRangeField.");
@@ -246,9 +248,8 @@ JobQuery ParseListJobs(const std::map<std::string, std::string>& raw, core::Time
   return q;
 }
 
-std::string NextListJobsToken(const std::map<std::string, std::string>& raw,
-                              const index::JobQuery& q, const index::Snapshot& snapshot,
-                              int64_t total) {
+std::string NextListJobsToken(const std::map<std::string, std::string>& raw, const index::Query& q,
+                              const index::Snapshot& snapshot, int64_t total) {
   if (q.offset >= total || q.limit >= total - q.offset) return {};
   return index::EncodeContinuation({snapshot, q.offset + q.limit, ListFingerprint(raw), q.now});
 }

@@ -1,4 +1,4 @@
-// ListJobs parameters (GET /api/v1/jobs) → index::JobQuery.
+// ListJobs parameters (GET /api/v1/jobs) → index::Query.
 //
 // Pure: the query-string map in, a query out; throws core::Error
 // (kInvalidArgument, naming the parameter) for a bad value. Empty values
@@ -23,12 +23,12 @@ inline constexpr int64_t kMaxPageSize = 1000;
 // other parameters, answers from the snapshot the walk started at — the
 // next page, or the PageNumber given beside it — so jobs created or
 // changed meanwhile are neither skipped nor repeated.
-index::JobQuery ParseListJobs(const std::map<std::string, std::string>& params, core::TimeMs now,
-                              const std::string& caller_user_id);
+index::Query ParseListJobs(const std::map<std::string, std::string>& params, core::TimeMs now,
+                           const std::string& caller_user_id);
 
 // The NextToken for the page after the one `q` asked for; empty on the last.
 std::string NextListJobsToken(const std::map<std::string, std::string>& params,
-                              const index::JobQuery& q, const index::Snapshot& snapshot,
+                              const index::Query& q, const index::Snapshot& snapshot,
                               int64_t total);
 
 }  // namespace drover::api::dlc

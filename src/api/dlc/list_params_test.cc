@@ -3,24 +3,30 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "service/job_schema.h"
 
 namespace drover::api::dlc {
 namespace {
 
-using index::JobQuery;
+using index::Query;
+using index::SortBy;
+using service::JobNumbers;
+using service::JobStrings;
+using service::JobWords;
 using Map = std::map<std::string, std::string>;
 
 constexpr core::TimeMs kNow = 1744788334000;  // 2025-04-16T07:25:34Z
 
-JobQuery Parse(const Map& params) { return ParseListJobs(params, kNow, "me"); }
+Query Parse(const Map& params) { return ParseListJobs(params, kNow, "me"); }
 
 TEST(ListParams, DefaultsAreTheLastSevenDaysNewestFirst) {
-  JobQuery q = Parse({});
-  ASSERT_TRUE(q.time.has_value());
-  EXPECT_EQ(q.time->field, index::TimeField::kCreated);
-  EXPECT_EQ(q.time->from, kNow - 7 * core::kMsPerDay);
-  EXPECT_EQ(q.time->to, kNow);
-  EXPECT_EQ(q.sort, index::SortField::kCreated);
+  Query q = Parse({});
+  ASSERT_EQ(q.ranges.size(), 1u);
+  EXPECT_EQ(q.ranges[0].field, JobNumbers::kCreated);
+  EXPECT_EQ(q.ranges[0].min, kNow - 7 * core::kMsPerDay);
+  EXPECT_EQ(q.ranges[0].max, kNow);
+  EXPECT_EQ(q.sort, SortBy());
+  EXPECT_TRUE(q.values.empty());
   EXPECT_TRUE(q.descending);
   EXPECT_EQ(q.offset, 0);
   EXPECT_EQ(q.limit, kDefaultPageSize);
@@ -29,52 +35,59 @@ TEST(ListParams, DefaultsAreTheLastSevenDaysNewestFirst) {
 }
 
 TEST(ListParams, EmptyValuesMeanNotGiven) {
-  JobQuery q = Parse({{"DisplayName", ""}, {"Status", ""}, {"PageSize", ""}, {"ShowOwn", ""}});
+  Query q = Parse({{"DisplayName", ""}, {"Status", ""}, {"PageSize", ""}, {"ShowOwn", ""}});
   EXPECT_FALSE(q.name.has_value());
-  EXPECT_FALSE(q.statuses.has_value());
+  EXPECT_TRUE(q.values.empty());
   EXPECT_EQ(q.limit, kDefaultPageSize);
   EXPECT_TRUE(q.exact.empty());
 }
 
 TEST(ListParams, TranslatesEachFamily) {
-  JobQuery q = Parse({{"DisplayName", "Job-T*"},
-                      {"JobType", "TFJob"},
-                      {"Status", "Running,Failed"},
-                      {"WorkspaceId", "12"},
-                      {"ResourceIds", "r1, r2"},
-                      {"Username", "ALICE"},
-                      {"Tags", R"({"team":"a b","n":1})"},
-                      {"ReasonSearch", "Out of Memory"},
-                      {"JobIds", "DLC1,dlc2"},
-                      {"NumericRangeField", "RequestGPU"},
-                      {"NumericRangeMin", "4"},
-                      {"TimeRangeField", "GmtFinishTime"},
-                      {"StartTime", "2025-04-01T00:00:00Z"},
-                      {"SortBy", "DisplayName"},
-                      {"Order", "asc"},
-                      {"PageNumber", "3"},
-                      {"PageSize", "20"},
-                      {"ShowOwn", "true"}});
+  Query q = Parse({{"DisplayName", "Job-T*"},
+                   {"JobType", "TFJob"},
+                   {"Status", "Running,Failed"},
+                   {"WorkspaceId", "12"},
+                   {"ResourceIds", "r1, r2"},
+                   {"Username", "ALICE"},
+                   {"Tags", R"({"team":"a b","n":1})"},
+                   {"ReasonSearch", "Out of Memory"},
+                   {"JobIds", "DLC1,dlc2"},
+                   {"NumericRangeField", "RequestGPU"},
+                   {"NumericRangeMin", "4"},
+                   {"TimeRangeField", "GmtFinishTime"},
+                   {"StartTime", "2025-04-01T00:00:00Z"},
+                   {"SortBy", "DisplayName"},
+                   {"Order", "asc"},
+                   {"PageNumber", "3"},
+                   {"PageSize", "20"},
+                   {"ShowOwn", "true"},
+                   {"Accessibility", "PUBLIC"},
+                   {"EnableAssignNode", "false"}});
   ASSERT_TRUE(q.name.has_value());
   EXPECT_EQ(q.name->first, index::NameMatch::kWildcard);
   EXPECT_EQ(q.name->second, "job-t*");
-  EXPECT_EQ(q.exact[index::ExactField::kJobType], std::vector<std::string>{"TFJob"});
-  EXPECT_EQ(q.exact[index::ExactField::kWorkspace], std::vector<std::string>{"12"});
-  EXPECT_EQ(q.exact[index::ExactField::kResourceId], (std::vector<std::string>{"r1", "r2"}));
-  EXPECT_EQ(q.exact[index::ExactField::kUserId], std::vector<std::string>{"me"});
-  EXPECT_EQ(q.statuses, (std::optional<std::vector<core::TrainingStatus>>{
-                            {core::TrainingStatus::kRunning, core::TrainingStatus::kFailed}}));
-  EXPECT_EQ(q.contains[index::ContainsField::kUsername], "alice");
+  EXPECT_EQ(q.exact[JobStrings::kJobType], std::vector<std::string>{"TFJob"});
+  EXPECT_EQ(q.exact[JobStrings::kWorkspace], std::vector<std::string>{"12"});
+  EXPECT_EQ(q.exact[JobStrings::kResourceId], (std::vector<std::string>{"r1", "r2"}));
+  EXPECT_EQ(q.exact[JobStrings::kUserId], std::vector<std::string>{"me"});
+  EXPECT_EQ(q.values[JobNumbers::kStatus],
+            (std::vector<int64_t>{static_cast<int64_t>(core::TrainingStatus::kRunning),
+                                  static_cast<int64_t>(core::TrainingStatus::kFailed)}));
+  EXPECT_EQ(q.values[JobNumbers::kVisibility],
+            std::vector<int64_t>{static_cast<int64_t>(core::Visibility::kPublic)});
+  EXPECT_EQ(q.values[JobNumbers::kEnableAssignNode], std::vector<int64_t>{0});
+  EXPECT_EQ(q.contains[JobStrings::kUsername], "alice");
   EXPECT_EQ(q.tags, (std::map<std::string, std::string>{{"n", "1"}, {"team", "a b"}}));
-  EXPECT_EQ(q.words[index::WordsField::kReason], (std::vector<std::string>{"out", "of", "memory"}));
+  EXPECT_EQ(q.words[JobWords::kReason], (std::vector<std::string>{"out", "of", "memory"}));
   EXPECT_EQ(q.public_ids, (std::vector<std::string>{"dlc1", "dlc2"}));
-  ASSERT_TRUE(q.numeric.has_value());
-  EXPECT_EQ(q.numeric->min, 4);
-  EXPECT_EQ(q.numeric->max, INT64_MAX);
-  EXPECT_EQ(q.time->field, index::TimeField::kFinished);
-  EXPECT_EQ(q.time->from, 1743465600000);
-  EXPECT_EQ(q.time->to, kNow);
-  EXPECT_EQ(q.sort, index::SortField::kName);
+  ASSERT_EQ(q.ranges.size(), 2u);
+  EXPECT_EQ(q.ranges[0].field, JobNumbers::kFinished);
+  EXPECT_EQ(q.ranges[0].min, 1743465600000);
+  EXPECT_EQ(q.ranges[0].max, kNow);
+  EXPECT_EQ(q.ranges[1].field, JobNumbers::kRequestGpu);
+  EXPECT_EQ(q.ranges[1].min, 4);
+  EXPECT_EQ(q.ranges[1].max, INT64_MAX);
+  EXPECT_EQ(q.sort, SortBy::String(JobStrings::kName));
   EXPECT_FALSE(q.descending);
   EXPECT_EQ(q.offset, 40);
   EXPECT_EQ(q.limit, 20);
@@ -86,23 +99,21 @@ TEST(ListParams, JobIdWinsOverJobIds) {
 }
 
 TEST(ListParams, ShowOwnIntersectsUserIdForFilter) {
-  EXPECT_EQ(
-      Parse({{"ShowOwn", "true"}, {"UserIdForFilter", "me"}}).exact[index::ExactField::kUserId],
-      std::vector<std::string>{"me"});
-  EXPECT_TRUE(Parse({{"ShowOwn", "true"}, {"UserIdForFilter", "bob"}})
-                  .exact[index::ExactField::kUserId]
-                  .empty());
+  EXPECT_EQ(Parse({{"ShowOwn", "true"}, {"UserIdForFilter", "me"}}).exact[JobStrings::kUserId],
+            std::vector<std::string>{"me"});
+  EXPECT_TRUE(
+      Parse({{"ShowOwn", "true"}, {"UserIdForFilter", "bob"}}).exact[JobStrings::kUserId].empty());
 }
 
 TEST(ListParams, FromAllWorkspacesDropsTheWorkspaceFilter) {
-  JobQuery q = Parse({{"ShowOwn", "true"}, {"FromAllWorkspaces", "true"}, {"WorkspaceId", "9"}});
-  EXPECT_EQ(q.exact.count(index::ExactField::kWorkspace), 0u);
+  Query q = Parse({{"ShowOwn", "true"}, {"FromAllWorkspaces", "true"}, {"WorkspaceId", "9"}});
+  EXPECT_EQ(q.exact.count(JobStrings::kWorkspace), 0u);
 }
 
 TEST(ListParams, FulltextNameSearchUsesWords) {
-  JobQuery q = Parse({{"DisplayName", "mnist_TF"}, {"DisplayNameSearchMode", "fulltext"}});
+  Query q = Parse({{"DisplayName", "mnist_TF"}, {"DisplayNameSearchMode", "fulltext"}});
   EXPECT_FALSE(q.name.has_value());
-  EXPECT_EQ(q.words[index::WordsField::kName], (std::vector<std::string>{"mnist", "tf"}));
+  EXPECT_EQ(q.words[JobWords::kName], (std::vector<std::string>{"mnist", "tf"}));
 }
 
 TEST(ListParams, RejectsBadValuesNamingTheParameter) {
@@ -179,7 +190,7 @@ TEST(ListParams, RejectsBadValuesNamingTheParameter) {
 
 TEST(ListParams, NextTokenContinuesItsOwnQueryFromItsSnapshot) {
   Map first{{"WorkspaceId", "7"}, {"PageSize", "2"}, {"SortBy", "Priority"}};
-  JobQuery q = Parse(first);
+  Query q = Parse(first);
   EXPECT_TRUE(q.pin);
   EXPECT_FALSE(q.at);
   index::Snapshot snapshot{0xabc, 41};
@@ -192,7 +203,7 @@ TEST(ListParams, NextTokenContinuesItsOwnQueryFromItsSnapshot) {
   Map second = first;
   second["NextToken"] = token;
   second["PageSize"] = "3";
-  JobQuery next = ParseListJobs(second, kNow + 60'000, "me");
+  Query next = ParseListJobs(second, kNow + 60'000, "me");
   ASSERT_TRUE(next.at);
   EXPECT_EQ(*next.at, snapshot);
   EXPECT_EQ(next.offset, 2);

@@ -14,7 +14,8 @@
 #include "api/http/router.h"
 #include "api/modelarts/modelarts_api.h"
 #include "core/utf8.h"
-#include "index/job_index.h"
+#include "index/record_index.h"
+#include "service/job_schema.h"
 #include "store/sqlite_store.h"
 #include "testing/temp_dir.h"
 
@@ -100,7 +101,7 @@ TEST(DispatchFuzz, MutatedRequestsGetAClientErrorOrSuccessAndValidJson) {
   testing::TempDir dir;
   core::ManualClock clock{1'700'000'000'000};
   std::unique_ptr<store::SqliteStore> store = store::SqliteStore::Open(dir.path() / "drover.db");
-  std::unique_ptr<index::JobIndex> index = index::NewColumnIndex();
+  std::unique_ptr<index::RecordIndex> index = index::NewColumnIndex(service::JobSchema());
   service::JobService jobs(*store, *index, clock);
   Router router([](const Request&, const Dialect&) { return service::Principal::Local(); });
   router.Register(dlc::MakeDialect(jobs));

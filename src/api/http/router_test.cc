@@ -7,7 +7,8 @@
 #include "api/dlc/dlc_api.h"
 #include "api/modelarts/modelarts_api.h"
 #include "auth/acs3.h"
-#include "index/job_index.h"
+#include "index/record_index.h"
+#include "service/job_schema.h"
 #include "store/sqlite_store.h"
 #include "testing/temp_dir.h"
 
@@ -82,7 +83,7 @@ class RealDialects : public ::testing::Test {
   testing::TempDir dir_;
   core::ManualClock clock_{1'700'000'000'000};
   std::unique_ptr<store::SqliteStore> store_ = store::SqliteStore::Open(dir_.path() / "drover.db");
-  std::unique_ptr<index::JobIndex> index_ = index::NewScanIndex();
+  std::unique_ptr<index::RecordIndex> index_ = index::NewScanIndex(service::JobSchema());
   service::JobService jobs_{*store_, *index_, clock_};
 };
 

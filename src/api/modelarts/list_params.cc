@@ -5,19 +5,24 @@
 #include "api/http/params.h"
 #include "api/modelarts/status_map.h"
 #include "core/error.h"
+#include "service/job_schema.h"
 #include "text/text.h"
 
 namespace drover::api::modelarts {
 
 namespace {
 
-constexpr std::pair<const char*, index::SortField> kSortFields[] = {
-    {"job_name", index::SortField::kName},
-    {"job_desc", index::SortField::kDescription},
-    {"status", index::SortField::kStatus},
-    {"duration", index::SortField::kDuration},
-    {"version_count", index::SortField::kVersionCount},
-    {"create_time", index::SortField::kCreated},
+using index::SortBy;
+using service::JobNumbers;
+using service::JobStrings;
+
+const std::pair<const char*, SortBy> kSortFields[] = {
+    {"job_name", SortBy::String(JobStrings::kName)},
+    {"job_desc", SortBy::String(JobStrings::kDescription)},
+    {"status", SortBy::Number(JobNumbers::kStatus)},
+    {"duration", SortBy::Number(JobNumbers::kDuration)},
+    {"version_count", SortBy::Number(JobNumbers::kVersionCount)},
+    {"create_time", SortBy::Number(JobNumbers::kCreated)},
 };
 
 int64_t InRange(const Params& p, const std::string& name, int64_t fallback, int64_t lo,
@@ -31,8 +36,8 @@ int64_t InRange(const Params& p, const std::string& name, int64_t fallback, int6
 }
 
 // sortBy / sort_by → the field, among `allowed`; throws naming the parameter.
-index::SortField ParseSort(const Params& p, std::string_view parameter, index::SortField fallback,
-                           std::initializer_list<std::string_view> allowed) {
+SortBy ParseSort(const Params& p, std::string_view parameter, SortBy fallback,
+                 std::initializer_list<std::string_view> allowed) {
   const std::string* sort = p.Get("sortBy");
   if (!sort) sort = p.Get("sort_by");
   if (!sort) return fallback;
@@ -54,10 +59,13 @@ bool ParseDescending(const Params& p, const std::string& fallback) {
   return order == "desc";
 }
 
-std::optional<std::vector<core::TrainingStatus>> ParseStatus(const Params& p) {
-  if (!p.Get("status")) return std::nullopt;
+// status → the training statuses it shows (none for a code never shown).
+void ParseStatus(const Params& p, index::Query& q) {
+  if (!p.Get("status")) return;
   int64_t code = InRange(p, "status", 0, 0, kMaxStatusCode);
-  return StatusesForCode(static_cast<int>(code));  // empty for a code never shown
+  std::vector<int64_t>& statuses = q.values[JobNumbers::kStatus];
+  for (core::TrainingStatus s : StatusesForCode(static_cast<int>(code)))
+    statuses.push_back(static_cast<int64_t>(s));
 }
 
 std::string Workspace(const Params& p, const std::string& default_workspace) {
@@ -70,21 +78,21 @@ std::string Workspace(const Params& p, const std::string& default_workspace) {
 
 }  // namespace
 
-index::JobQuery ParseListJobs(const std::map<std::string, std::string>& raw,
-                              const std::string& default_workspace, core::TimeMs now) {
+index::Query ParseListJobs(const std::map<std::string, std::string>& raw,
+                           const std::string& default_workspace, core::TimeMs now) {
   Params p(raw);
-  index::JobQuery q;
+  index::Query q;
   q.now = now;
-  q.latest_only = true;
+  q.values[JobNumbers::kLatest] = {1};
 
-  q.statuses = ParseStatus(p);
+  ParseStatus(p, q);
   int64_t per_page = InRange(p, "per_page", 10, 1, 1000);
   int64_t page = InRange(p, "page", 1, 1, 65535);
   q.limit = per_page;
   q.offset = (page - 1) * per_page;
 
   q.sort =
-      ParseSort(p, "sortBy", index::SortField::kName,
+      ParseSort(p, "sortBy", SortBy::String(JobStrings::kName),
                 {"job_name", "job_desc", "status", "duration", "version_count", "create_time"});
   q.descending = ParseDescending(p, "asc");
 
@@ -94,31 +102,31 @@ index::JobQuery ParseListJobs(const std::map<std::string, std::string>& raw,
                          "Parameter error: search_content must be 0 to 64 characters.");
     }
     // A literal substring: ModelArts has no wildcards.
-    q.contains[index::ContainsField::kName] = text::Fold(*search);
+    q.contains[JobStrings::kName] = text::Fold(*search);
   }
-  q.exact[index::ExactField::kWorkspace] = {Workspace(p, default_workspace)};
+  q.exact[JobStrings::kWorkspace] = {Workspace(p, default_workspace)};
   return q;
 }
 
-index::JobQuery ParseListVersions(const std::map<std::string, std::string>& raw,
-                                  const std::string& default_workspace, core::TimeMs now) {
+index::Query ParseListVersions(const std::map<std::string, std::string>& raw,
+                               const std::string& default_workspace, core::TimeMs now) {
   Params p(raw);
-  index::JobQuery q;
+  index::Query q;
   q.now = now;
-  q.statuses = ParseStatus(p);
+  ParseStatus(p, q);
   q.offset = InRange(p, "offset", 0, 0, INT32_MAX);
   q.limit = InRange(p, "limit", 20, 0, kMaxOverviewLimit);
   if (q.limit == 0) q.limit = kMaxOverviewLimit;
-  q.sort = ParseSort(p, "sort_by", index::SortField::kCreated,
+  q.sort = ParseSort(p, "sort_by", SortBy::Number(JobNumbers::kCreated),
                      {"create_time", "job_name", "job_desc", "status", "duration"});
   q.descending = ParseDescending(p, "desc");
   if (const std::string* pool = p.Get("pool_id")) {
     if (pool->size() > 64) {
       core::ThrowInvalid("pool_id", "Parameter error: pool_id must be 1 to 64 characters.");
     }
-    q.exact[index::ExactField::kResourceId] = {*pool};
+    q.exact[JobStrings::kResourceId] = {*pool};
   }
-  q.exact[index::ExactField::kWorkspace] = {Workspace(p, default_workspace)};
+  q.exact[JobStrings::kWorkspace] = {Workspace(p, default_workspace)};
   return q;
 }
 

@@ -1,5 +1,5 @@
 // ModelArts list parameters (GET /v1/{project}/training-jobs) →
-// index::JobQuery over each training job's latest version. Pure; throws
+// index::Query over each training job's latest version. Pure; throws
 // core::Error(kInvalidArgument) naming the parameter.
 #pragma once
 
@@ -11,8 +11,8 @@
 namespace drover::api::modelarts {
 
 // `default_workspace` is what workspace_id "0" (the default) means.
-index::JobQuery ParseListJobs(const std::map<std::string, std::string>& params,
-                              const std::string& default_workspace, core::TimeMs now);
+index::Query ParseListJobs(const std::map<std::string, std::string>& params,
+                           const std::string& default_workspace, core::TimeMs now);
 
 // The most versions one overview answer holds (`limit` 0, "all", means this many).
 inline constexpr int64_t kMaxOverviewLimit = 10000;
@@ -22,7 +22,7 @@ inline constexpr int64_t kMaxOverviewLimit = 10000;
 // 10000); status (a code); sort_by create_time (default) | job_name |
 // job_desc | status | duration; order desc (default) | asc; pool_id (the
 // job's ResourceId); workspace_id ("0" = the caller's default).
-index::JobQuery ParseListVersions(const std::map<std::string, std::string>& params,
-                                  const std::string& default_workspace, core::TimeMs now);
+index::Query ParseListVersions(const std::map<std::string, std::string>& params,
+                               const std::string& default_workspace, core::TimeMs now);
 
 }  // namespace drover::api::modelarts

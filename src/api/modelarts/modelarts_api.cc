@@ -9,6 +9,7 @@
 #include "api/modelarts/list_params.h"
 #include "auth/huawei_sdk.h"
 #include "core/error.h"
+#include "service/job_schema.h"
 
 namespace drover::api::modelarts {
 
@@ -81,8 +82,8 @@ Dialect MakeDialect(service::JobService& jobs) {
         core::TimeMs now = jobs.clock().Now();
         service::JobList list =
             jobs.List(who, ParseListJobs(r.query, who.default_workspace_id, now));
-        index::JobQuery all;
-        all.latest_only = true;
+        index::Query all;
+        all.values[service::JobNumbers::kLatest] = {1};
         all.limit = 0;
         int64_t total_jobs = jobs.List(who, all).total;
         json::array items;

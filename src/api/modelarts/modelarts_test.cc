@@ -4,6 +4,7 @@
 #include "api/modelarts/list_params.h"
 #include "api/modelarts/status_map.h"
 #include "core/error.h"
+#include "service/job_schema.h"
 
 namespace drover::api::modelarts {
 namespace {
@@ -26,14 +27,16 @@ TEST(StatusMap, EveryCoreStatusHasOneCodeAndFiltersFindIt) {
 }
 
 TEST(ListParams, DefaultsAndTranslation) {
-  index::JobQuery q = ParseListJobs({}, "1", 5);
-  EXPECT_TRUE(q.latest_only);
+  using service::JobNumbers;
+  using service::JobStrings;
+  index::Query q = ParseListJobs({}, "1", 5);
+  EXPECT_EQ(q.values[JobNumbers::kLatest], std::vector<int64_t>{1});
   EXPECT_EQ(q.limit, 10);
   EXPECT_EQ(q.offset, 0);
-  EXPECT_EQ(q.sort, index::SortField::kName);
+  EXPECT_EQ(q.sort, index::SortBy::String(JobStrings::kName));
   EXPECT_FALSE(q.descending);
-  EXPECT_EQ(q.exact[index::ExactField::kWorkspace], std::vector<std::string>{"1"});
-  EXPECT_FALSE(q.statuses.has_value());
+  EXPECT_EQ(q.exact[JobStrings::kWorkspace], std::vector<std::string>{"1"});
+  EXPECT_FALSE(q.values.contains(JobNumbers::kStatus));
 
   q = ParseListJobs({{"status", "3"},
                      {"per_page", "1000"},
@@ -43,12 +46,13 @@ TEST(ListParams, DefaultsAndTranslation) {
                      {"search_content", "MNIST"},
                      {"workspace_id", "ws9"}},
                     "1", 5);
-  EXPECT_EQ(q.statuses, std::optional<std::vector<S>>(std::vector<S>{}));
+  ASSERT_TRUE(q.values.contains(JobNumbers::kStatus));  // a code never shown: none match
+  EXPECT_TRUE(q.values[JobNumbers::kStatus].empty());
   EXPECT_EQ(q.offset, 2000);
-  EXPECT_EQ(q.sort, index::SortField::kVersionCount);
+  EXPECT_EQ(q.sort, index::SortBy::Number(JobNumbers::kVersionCount));
   EXPECT_TRUE(q.descending);
-  EXPECT_EQ(q.contains[index::ContainsField::kName], "mnist");
-  EXPECT_EQ(q.exact[index::ExactField::kWorkspace], std::vector<std::string>{"ws9"});
+  EXPECT_EQ(q.contains[JobStrings::kName], "mnist");
+  EXPECT_EQ(q.exact[JobStrings::kWorkspace], std::vector<std::string>{"ws9"});
 }
 
 TEST(ListParams, RejectsOutOfRangeValues) {

@@ -1,0 +1,113 @@
+// The column engine's history: revisions, the snapshots continuations pin,
+// and the ghost slots that hold prior versions while a pin needs them.
+// LiveAt answers "which slots make up the index at snapshot S", so no
+// filter or sort needs to know about ghosts.
+
+#include "index/column/column_index.h"
+#include "index/continuation.h"
+
+namespace drover::index::column {
+
+// Starts a revision; says whether prior versions must be kept for it.
+bool ColumnIndex::BeginChange() {
+  ++revision_;
+  std::lock_guard pins(pins_mu_);
+  return OldestPin().has_value();
+}
+
+void ColumnIndex::EndChange(Slot slot, Slot ghost, bool keep) {
+  if (keep) {
+    history_.push_back({revision_, slot, ghost});
+  } else {
+    answerable_from_ = revision_;  // nothing pinned: no earlier snapshot is needed
+  }
+  std::optional<uint64_t> oldest;
+  {
+    std::lock_guard pins(pins_mu_);
+    oldest = OldestPin();
+  }
+  // A change at revision R matters only to snapshots before R.
+  while (!history_.empty() && (!oldest || history_.front().revision <= *oldest ||
+                               history_.size() > limits_.max_changes)) {
+    const Change& gone = history_.front();
+    if (gone.ghost != kNoSlot) FreeGhost(gone.ghost);
+    answerable_from_ = std::max(answerable_from_, gone.revision);
+    history_.pop_front();
+  }
+  if (text_.WorthCompacting()) CompactText();
+}
+
+// Moves the slot's current version, postings and all, to a new ghost slot;
+// the live slot is left with no postings but keeps a copy of its values
+// (kept orders still hold it, and compare the ghost with it as it is placed).
+Slot ColumnIndex::Retire(Slot slot) {
+  Slot ghost;
+  if (!free_ghosts_.empty()) {
+    ghost = free_ghosts_.back();
+    free_ghosts_.pop_back();
+  } else {
+    ghost = kGhost | static_cast<Slot>(ghosts_.size());
+    ghosts_.Resize(ghosts_.size() + 1);
+  }
+  by_public_id_.Erase(slot, RowKey());
+  SlotValues moving;
+  rows_.Take(slot, moving);
+  rows_.row(slot) = moving.row.Clone(layout_, text_);
+  ghosts_.Put(ghost & ~kGhost, std::move(moving));
+  live_.remove(slot);
+  MovePostings(slot, ghost);
+  Reorder(ghost);
+  return ghost;
+}
+
+void ColumnIndex::FreeGhost(Slot ghost) {
+  DropPostings(ghost);
+  Unorder(ghost);
+  Forget(ghosts_.row(ghost & ~kGhost));
+  free_ghosts_.push_back(ghost);
+}
+
+// The oldest pinned revision still in its lifetime; expired pins at the
+// front are dropped on the way. Caller holds pins_mu_.
+std::optional<uint64_t> ColumnIndex::OldestPin() const {
+  SteadyClock::time_point now = SteadyClock::now();
+  while (!pins_.empty() && (pins_.begin()->second + limits_.token_lifetime <= now ||
+                            pins_.size() > limits_.max_changes)) {
+    pins_.erase(pins_.begin());
+  }
+  if (pins_.empty()) return std::nullopt;
+  return pins_.begin()->first;
+}
+
+void ColumnIndex::Pin(uint64_t revision) const {
+  std::lock_guard pins(pins_mu_);
+  pins_[revision] = SteadyClock::now();
+}
+
+// live_ as it stood at the snapshot: the slots changed since swapped for
+// the ghosts that held their state then.
+Roaring ColumnIndex::LiveAt(const Snapshot& at) const {
+  if (at.epoch != epoch_ || at.revision > revision_ || at.revision < answerable_from_)
+    ThrowSnapshotExpired();
+  Roaring base = live_;
+  auto after = std::upper_bound(history_.begin(), history_.end(), at.revision,
+                                [](uint64_t r, const Change& c) { return r < c.revision; });
+  Roaring seen;
+  for (auto it = after; it != history_.end(); ++it) {
+    if (!seen.addChecked(it->slot)) continue;  // its first change after S holds its state at S
+    base.remove(it->slot);
+    if (it->ghost != kNoSlot) base.add(it->ghost);
+  }
+  return base;
+}
+
+std::vector<Slot> ColumnIndex::GhostsIn(const Roaring& hits) {
+  std::vector<Slot> ghosts;
+  if (hits.isEmpty() || hits.maximum() < kGhost) return ghosts;
+  auto it = hits.begin();
+  it.equalorlarger(kGhost);
+  for (; it != hits.end(); ++it) ghosts.push_back(*it);
+  return ghosts;
+}
+
+}  // namespace drover::index::column
