@@ -69,9 +69,9 @@ int Import(const ImportOptions& options) {
   }
   std::filesystem::create_directories(options.data_dir);
   auto store = store::SqliteStore::Open(std::filesystem::path(options.data_dir) / "drover.db");
-  core::JobNumber next_number = store->MaxJobNumber();
+  core::JobNumber next_number = store::MaxNumber<core::Job>(*store);
   SeenHashes seen;
-  store->ForEachJob([&](core::Job&& job) { seen.Insert(job.public_id); });
+  store->ForEach(store::kTrainingJob.id, [&](store::Record&& job) { seen.Insert(job.public_id); });
 
   store->BeginBulkLoad();
   auto start = std::chrono::steady_clock::now();
@@ -93,16 +93,9 @@ int Import(const ImportOptions& options) {
     for (size_t i = 0; i < lines.size(); ++i) {
       if (lines[i].find_first_not_of(" \t\r") == std::string::npos) continue;
       try {
-        store::Mutation put =
-            store::Mutation::Put(api::dlc::ParseImportedJob(lines[i], options.tenant));
-        put.job.id = base + first_line + i;
-        put.encoded = store::EncodeJob(put.job);
-        // The writer needs only the id and public id beside the document.
-        core::Job slim;
-        slim.id = put.job.id;
-        slim.public_id = std::move(put.job.public_id);
-        put.job = std::move(slim);
-        out.puts.push_back(std::move(put));
+        core::Job job = api::dlc::ParseImportedJob(lines[i], options.tenant);
+        job.id = base + first_line + i;
+        out.puts.push_back(store::Put(job));
       } catch (const core::Error& e) {
         out.errors.push_back(options.file + ":" + std::to_string(first_line + i) +
                              ": skipped: " + e.what());
@@ -144,10 +137,10 @@ int Import(const ImportOptions& options) {
       };
       for (store::Mutation& put : chunk.puts) {
         // Seen, or a hash collision: the store, with what is pending, knows.
-        if (!seen.Insert(put.job.public_id)) {
+        if (!seen.Insert(put.record.public_id)) {
           write_pending();
-          if (store->FindJob(put.job.public_id)) {
-            std::cerr << options.file << ": skipped: JobId " << put.job.public_id
+          if (store->Find(store::kTrainingJob.id, put.record.public_id)) {
+            std::cerr << options.file << ": skipped: JobId " << put.record.public_id
                       << " exists already\n";
             ++skipped;
             continue;

@@ -57,7 +57,7 @@ index::SchemaOf<Job>* Declare() {
     return f;
   };
   s->Number(N::kCreated, named("GmtCreateTime", time), &Job::created);
-  s->Number(N::kSubmitted, named("GmtSubmittedTime", time), &Job::submitted);
+  s->Number(N::kSubmitted, {.name = "GmtSubmittedTime", .zero_is_none = true}, &Job::submitted);
   s->Number(N::kRunning, named("GmtRunningTime", time), &Job::running);
   s->Number(N::kFinished, named("GmtFinishTime", time), &Job::finished);
   s->Number(N::kModified, named("GmtModifiedTime", time), &Job::modified);

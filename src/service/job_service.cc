@@ -7,6 +7,7 @@
 #include "core/ids.h"
 #include "service/job_schema.h"
 #include "service/load_index.h"
+#include "store/job_codec.h"
 #include "text/text.h"
 
 namespace drover::service {
@@ -44,7 +45,7 @@ JobService::JobService(store::Store& store, index::RecordIndex& index, const cor
     : store_(store),
       index_(index),
       clock_(clock),
-      last_number_(store.MaxJobNumber()),
+      last_number_(store::MaxNumber<Job>(store)),
       id_key_(store.InstallationKey()) {
   LoadIndex(store_, index_);
 }
@@ -64,7 +65,7 @@ Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
     same_name.values[JobNumbers::kLatest] = {1};
     same_name.limit = 100;
     for (core::JobNumber id : index_.Search(same_name).ids) {
-      std::optional<Job> other = store_.GetJob(id);
+      std::optional<Job> other = store::Get<Job>(store_, id);
       if (other && other->display_name == draft.display_name) {
         throw Error(ErrorCode::kAlreadyExists, "Job name:" + draft.display_name + " is existed",
                     "job_name");
@@ -140,7 +141,7 @@ Job JobService::CreateVersion(const Principal& who, core::JobNumber pre_version,
 }
 
 Job JobService::Get(const Principal& who, core::JobNumber id) {
-  std::optional<Job> job = store_.GetJob(id);
+  std::optional<Job> job = store::Get<Job>(store_, id);
   if (!job || !VisibleTo(who, *job)) {
     core::ThrowNotFound("The job " + std::to_string(id) + " does not exist.");
   }
@@ -157,7 +158,7 @@ std::vector<Job> JobService::LoadVersions(const Principal& who, core::JobNumber 
   query.limit = INT64_MAX;
   std::vector<Job> versions;
   for (core::JobNumber id : index_.Search(query).ids) {
-    if (std::optional<Job> job = store_.GetJob(id)) versions.push_back(std::move(*job));
+    if (std::optional<Job> job = store::Get<Job>(store_, id)) versions.push_back(std::move(*job));
   }
   if (versions.empty())
     core::ThrowNotFound("The job " + std::to_string(lineage) + " does not exist.");
@@ -217,7 +218,7 @@ store::Revision JobService::DeleteVersions(const Principal& who, const std::vect
 }
 
 Job JobService::Get(const Principal& who, std::string_view public_id) {
-  std::optional<Job> job = store_.FindJob(public_id);
+  std::optional<Job> job = store::Find<Job>(store_, public_id);
   if (!job || !VisibleTo(who, *job)) {
     core::ThrowNotFound("The job " + std::string(public_id) + " does not exist.");
   }
@@ -241,7 +242,7 @@ JobList JobService::List(const Principal& who, index::Query query) {
   list.total = page.total;
   list.snapshot = page.snapshot;
   // A job deleted between the search and this read is simply left out.
-  list.jobs = store_.GetJobs(page.ids);
+  list.jobs = store::GetMany<Job>(store_, page.ids);
   return list;
 }
 
@@ -373,7 +374,7 @@ std::vector<Job> JobService::MutateBatch(const std::vector<Change>& changes) {
       change(jobs[it->second]);
       continue;
     }
-    std::optional<Job> job = store_.GetJob(id);
+    std::optional<Job> job = store::Get<Job>(store_, id);
     if (!job) continue;
     change(*job);
     position[id] = jobs.size();
@@ -403,7 +404,7 @@ std::vector<Job> JobService::ActiveJobs() {
   }
   std::vector<Job> jobs;
   for (core::JobNumber id : index_.Search(query).ids) {
-    std::optional<Job> job = store_.GetJob(id);
+    std::optional<Job> job = store::Get<Job>(store_, id);
     if (job && !job->imported) jobs.push_back(std::move(*job));
   }
   return jobs;
@@ -428,16 +429,14 @@ uint64_t JobService::WaitForWrite(uint64_t seen, int64_t timeout_ms) {
   return writes_;
 }
 
-store::Revision JobService::CommitNew(const Job& job) {
-  return store_.Commit({store::Mutation::Put(job)});
-}
+store::Revision JobService::CommitNew(const Job& job) { return store_.Commit({store::Put(job)}); }
 
 store::Revision JobService::CommitAll(const std::vector<Job>& jobs,
                                       const std::vector<core::JobNumber>& deletes) {
   std::vector<store::Mutation> batch;
   batch.reserve(jobs.size() + deletes.size());
-  for (const Job& job : jobs) batch.push_back(store::Mutation::Put(job));
-  for (core::JobNumber id : deletes) batch.push_back(store::Mutation::Delete(id));
+  for (const Job& job : jobs) batch.push_back(store::Put(job));
+  for (core::JobNumber id : deletes) batch.push_back(store::Delete<Job>(id));
   store::Revision revision = store_.Commit(batch);
   for (const Job& job : jobs) index_.Upsert(JobSchema().Extract(job));
   for (core::JobNumber id : deletes) index_.Erase(id);

@@ -7,6 +7,7 @@
 
 #include "core/bounded_queue.h"
 #include "service/job_schema.h"
+#include "store/job_codec.h"
 
 namespace drover::service {
 
@@ -30,7 +31,7 @@ constexpr size_t kQueuedBatches = 8;  // the reader runs at most this far ahead
 }  // namespace
 
 void LoadIndex(store::Store& store, index::RecordIndex& index) {
-  index.BeginLoad(store.MaxJobNumber());
+  index.BeginLoad(store::MaxNumber<core::Job>(store));
   core::BoundedQueue<Batch> handoff(kQueuedBatches);
   core::Spent<Batch> spent;  // indexed, freed by the reader that made them
   std::exception_ptr indexer_failure;
@@ -48,7 +49,7 @@ void LoadIndex(store::Store& store, index::RecordIndex& index) {
   std::exception_ptr reader_failure;
   try {
     Batch batch;
-    store.ForEachJob([&](core::Job&& job) {
+    store::ForEach<core::Job>(store, [&](core::Job&& job) {
       batch.jobs.push_back(std::move(job));
       if (batch.jobs.size() < kBatchSize) return;
       Extract(batch);

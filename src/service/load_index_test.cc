@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "service/job_schema.h"
+#include "store/job_codec.h"
 #include "store/sqlite_store.h"
 #include "testing/temp_dir.h"
 
@@ -25,7 +26,7 @@ class LoadIndexTest : public ::testing::Test {
       job.display_name = (i % 3 ? "train-" : "eval-") + std::to_string(i);
       job.status = i % 2 ? core::TrainingStatus::kRunning : core::TrainingStatus::kSucceeded;
       job.created = 1000 + (i * 7919) % n;
-      batch.push_back(store::Mutation::Put(job));
+      batch.push_back(store::Put(job));
       if (batch.size() == 1000) store->Apply(std::exchange(batch, {}));
     }
     if (!batch.empty()) store->Apply(batch);
@@ -52,7 +53,8 @@ TEST_F(LoadIndexTest, LoadsEveryJobAsAPlainLoadWould) {
   std::unique_ptr<index::RecordIndex> loaded = index::NewColumnIndex(service::JobSchema());
   LoadIndex(*store, *loaded);
   std::unique_ptr<index::RecordIndex> plain = index::NewScanIndex(service::JobSchema());
-  store->ForEachJob([&](core::Job&& job) { plain->Upsert(JobSchema().Extract(job)); });
+  store::ForEach<core::Job>(*store,
+                            [&](core::Job&& job) { plain->Upsert(JobSchema().Extract(job)); });
   EXPECT_EQ(loaded->Size(), 5000u);
   using index::SortBy;
   for (const index::Query& q :

@@ -7,11 +7,21 @@
 #include <string_view>
 
 #include "core/job.h"
+#include "store/codec.h"
 
 namespace drover::store {
 
 std::string EncodeJob(const core::Job& job);
 // Throws core::Error(kInternal) when the document is not a stored job.
 core::Job DecodeJob(std::string_view document);
+
+template <>
+struct Codec<core::Job> {
+  static constexpr const RecordKind& kKind = kTrainingJob;
+  static uint64_t Number(const core::Job& job) { return job.id; }
+  static std::string_view PublicId(const core::Job& job) { return job.public_id; }
+  static std::string Encode(const core::Job& job) { return EncodeJob(job); }
+  static core::Job Decode(std::string_view doc) { return DecodeJob(doc); }
+};
 
 }  // namespace drover::store

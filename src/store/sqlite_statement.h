@@ -72,9 +72,10 @@ inline void Exec(sqlite3* db, const char* sql) {
   }
 }
 
-// Opens (creating) the database file in WAL mode with a busy timeout;
+// Opens (creating) the database file with a busy timeout, in WAL mode
+// unless `wal` is false (a connection that must leave the mode as it is);
 // throws core::Error(kInternal) when it cannot.
-inline sqlite3* OpenDatabase(const char* path) {
+inline sqlite3* OpenDatabase(const char* path, bool wal = true) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {
@@ -82,6 +83,7 @@ inline sqlite3* OpenDatabase(const char* path) {
     throw core::Error(core::ErrorCode::kInternal, std::string("cannot open ") + path);
   }
   sqlite3_busy_timeout(db, 5000);
+  if (!wal) return db;
   try {
     Exec(db, "PRAGMA journal_mode=WAL");
   } catch (...) {

@@ -9,109 +9,262 @@
 #include <random>
 
 #include "core/error.h"
-#include "store/job_codec.h"
+#include "store/kinds.h"
 #include "store/sqlite_statement.h"
 
 namespace drover::store {
 
 namespace {
 
+// Layout 1 (before kinds of record): one `jobs` table, `changes(revision,
+// kind, job_id)` where `kind` was put or delete, meta `max_job_number`.
+// Layout 2: a table per kind, `changes(revision, op, kind, number)`, meta
+// `max_number.<kind>`.
+constexpr int64_t kLayout = 2;
+
 constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS jobs (
-  id INTEGER PRIMARY KEY,
-  public_id TEXT NOT NULL UNIQUE,
-  doc TEXT NOT NULL
-);
 CREATE TABLE IF NOT EXISTS changes (
   revision INTEGER NOT NULL,
+  op INTEGER NOT NULL,
   kind INTEGER NOT NULL,
-  job_id INTEGER NOT NULL
+  number INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS changes_by_revision ON changes(revision);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-INSERT OR IGNORE INTO meta(key, value) VALUES ('revision', 0), ('max_job_number', 0);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('revision', 0);
 )sql";
+
+std::string MaxNumberKey(KindId kind) { return "max_number." + std::to_string(kind); }
+
+bool HasColumn(sqlite3* db, const char* table, std::string_view column) {
+  Statement s(db, (std::string("SELECT name FROM pragma_table_info('") + table + "')").c_str());
+  while (s.Step()) {
+    if (s.Text(0) == column) return true;
+  }
+  return false;
+}
+
+// Layout 1 → 2, inside Open's transaction. Training jobs keep their table.
+void MigrateFromLayout1(sqlite3* db) {
+  static_assert(kTrainingJob.table == "jobs" && kTrainingJob.id == 1);
+  Exec(db, R"sql(
+ALTER TABLE changes RENAME COLUMN kind TO op;
+ALTER TABLE changes RENAME COLUMN job_id TO number;
+ALTER TABLE changes ADD COLUMN kind INTEGER NOT NULL DEFAULT 1;
+INSERT OR REPLACE INTO meta(key, value)
+  SELECT 'max_number.1', value FROM meta WHERE key = 'max_job_number';
+DELETE FROM meta WHERE key = 'max_job_number';
+)sql");
+}
+
+std::string Sql(const char* before, const RecordKind& kind, const char* after) {
+  return std::string(before) + std::string(kind.table) + after;
+}
+
+// Reads a record row (id, public_id, doc).
+Record RowRecord(Statement& s) {
+  return Record{static_cast<uint64_t>(s.Int(0)), std::string(s.Text(1)), std::string(s.Text(2))};
+}
 
 }  // namespace
 
-std::unique_ptr<SqliteStore> SqliteStore::Open(const std::filesystem::path& path) {
-  std::unique_ptr<SqliteStore> store(new SqliteStore(OpenDatabase(path.c_str())));
+// The writer's statements for one kind.
+struct SqliteStore::KindStatements {
+  KindStatements(sqlite3* db, const RecordKind& kind)
+      : put(db, Sql("INSERT INTO ", kind,
+                    "(id, public_id, doc) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO UPDATE SET "
+                    "public_id = excluded.public_id, doc = excluded.doc")
+                    .c_str()),
+        del(db, Sql("DELETE FROM ", kind, " WHERE id = ?1").c_str()) {}
+  Statement put;
+  Statement del;
+};
+
+// A read connection and its statements, prepared once per kind.
+class SqliteStore::Reader {
+ public:
+  Reader(const SqliteStore& store, const std::filesystem::path& path)
+      : store_(store), db_(OpenDatabase(path.c_str(), /*wal=*/false)) {
+    Exec(db_, "PRAGMA query_only=1");
+  }
+  ~Reader() {
+    kinds_.clear();
+    sqlite3_close(db_);
+  }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  sqlite3* db() { return db_; }
+  Statement& ById(KindId kind) { return Of(kind).by_id; }
+  Statement& ByPublicId(KindId kind) { return Of(kind).by_public_id; }
+
+  // One row of `s` after binding, or nullopt; `s` is reset either way.
+  template <class Bind>
+  static std::optional<Record> One(Statement& s, Bind&& bind) {
+    s.Reset();
+    bind(s);
+    std::optional<Record> out;
+    try {
+      if (s.Step()) out = RowRecord(s);
+    } catch (...) {
+      s.Reset();
+      throw;
+    }
+    s.Reset();
+    return out;
+  }
+
+ private:
+  struct Statements {
+    Statements(sqlite3* db, const RecordKind& kind)
+        : by_id(db, Sql("SELECT id, public_id, doc FROM ", kind, " WHERE id = ?1").c_str()),
+          by_public_id(
+              db, Sql("SELECT id, public_id, doc FROM ", kind, " WHERE public_id = ?1").c_str()) {}
+    Statement by_id;
+    Statement by_public_id;
+  };
+  Statements& Of(KindId kind) {
+    auto it = kinds_.find(kind);
+    if (it == kinds_.end())
+      it = kinds_.emplace(kind, std::make_unique<Statements>(db_, store_.KindOf(kind))).first;
+    return *it->second;
+  }
+
+  const SqliteStore& store_;
+  sqlite3* db_;
+  std::map<KindId, std::unique_ptr<Statements>> kinds_;
+};
+
+void SqliteStore::ReaderDeleter::operator()(Reader* reader) const {
+  std::unique_ptr<Reader> owned(reader);
+  std::lock_guard lock(store->readers_mu_);
+  store->idle_readers_.push_back(std::move(owned));
+}
+
+SqliteStore::Lease SqliteStore::Read() {
+  {
+    std::lock_guard lock(readers_mu_);
+    if (!idle_readers_.empty()) {
+      Reader* reader = idle_readers_.back().release();
+      idle_readers_.pop_back();
+      return Lease(reader, ReaderDeleter{this});
+    }
+  }
+  return Lease(new Reader(*this, path_), ReaderDeleter{this});
+}
+
+const RecordKind& SqliteStore::KindOf(KindId id) const {
+  for (const RecordKind& kind : kinds_) {
+    if (kind.id == id) return kind;
+  }
+  throw core::Error(core::ErrorCode::kInternal, "no kind of record has id " + std::to_string(id));
+}
+
+std::unique_ptr<SqliteStore> SqliteStore::Open(const std::filesystem::path& path,
+                                               std::span<const RecordKind> kinds) {
+  std::unique_ptr<SqliteStore> store(new SqliteStore(OpenDatabase(path.c_str()), path, kinds));
+  sqlite3* db = store->db_;
   // Commits do not fsync; Sync fsyncs the WAL for them (group commit), and
   // NORMAL syncs around checkpoints, so nothing committed and synced is lost.
-  Exec(store->db_, "PRAGMA synchronous=NORMAL");
+  Exec(db, "PRAGMA synchronous=NORMAL");
   store->wal_path_ = path.string() + "-wal";
-  Exec(store->db_, "PRAGMA cache_size=-262144");  // 256 MiB: bulk writes touch many index pages
-  Exec(store->db_, kSchema);
-  {
+  Exec(db, "PRAGMA cache_size=-262144");  // 256 MiB: bulk writes touch many index pages
+  Exec(db, "BEGIN IMMEDIATE");
+  try {
+    Statement tables(db, "SELECT count(*) FROM sqlite_master WHERE name = 'changes'");
+    tables.Step();
+    if (tables.Int(0) > 0 && HasColumn(db, "changes", "job_id")) MigrateFromLayout1(db);
+    Exec(db, kSchema);
+    for (const RecordKind& kind : kinds) {
+      Exec(db, Sql("CREATE TABLE IF NOT EXISTS ", kind,
+                   " (id INTEGER PRIMARY KEY, public_id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)")
+                   .c_str());
+      Statement max(db, "INSERT OR IGNORE INTO meta(key, value) VALUES (?1, 0)");
+      max.Bind(1, MaxNumberKey(kind.id)).Step();
+    }
     // The installation key: made once, never replaced.
     std::random_device random;
     uint64_t key = (uint64_t{random()} << 32) ^ random();
-    Statement s(store->db_,
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('installation_key', ?1)");
-    s.Bind(1, static_cast<int64_t>(key));
-    s.Step();
+    Statement s(db, "INSERT OR IGNORE INTO meta(key, value) VALUES ('installation_key', ?1)");
+    s.Bind(1, static_cast<int64_t>(key)).Step();
+    Statement layout(db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('layout', ?1)");
+    layout.Bind(1, kLayout).Step();
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
   }
-  store->get_by_id_ = std::make_unique<Statement>(store->db_, "SELECT doc FROM jobs WHERE id = ?1");
-  store->get_by_public_id_ =
-      std::make_unique<Statement>(store->db_, "SELECT doc FROM jobs WHERE public_id = ?1");
+  Exec(db, "COMMIT");
   store->bump_revision_ = std::make_unique<Statement>(
-      store->db_, "UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value");
-  store->put_job_ = std::make_unique<Statement>(
-      store->db_,
-      "INSERT INTO jobs(id, public_id, doc) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT(id) DO UPDATE SET public_id = excluded.public_id, doc = excluded.doc");
-  store->delete_job_ = std::make_unique<Statement>(store->db_, "DELETE FROM jobs WHERE id = ?1");
+      db, "UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value");
   store->log_change_ = std::make_unique<Statement>(
-      store->db_, "INSERT INTO changes(revision, kind, job_id) VALUES (?1, ?2, ?3)");
-  store->raise_max_number_ = std::make_unique<Statement>(
-      store->db_, "UPDATE meta SET value = max(value, ?1) WHERE key = 'max_job_number'");
+      db, "INSERT INTO changes(revision, op, kind, number) VALUES (?1, ?2, ?3, ?4)");
+  store->raise_max_number_ =
+      std::make_unique<Statement>(db, "UPDATE meta SET value = max(value, ?2) WHERE key = ?1");
   return store;
 }
 
-SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
+SqliteStore::SqliteStore(sqlite3* db, std::filesystem::path path, std::span<const RecordKind> kinds)
+    : path_(std::move(path)), kinds_(kinds.begin(), kinds.end()), db_(db) {}
 
 SqliteStore::~SqliteStore() {
   if (wal_fd_ >= 0) ::close(wal_fd_);
-  for (auto* s : {&get_by_id_, &get_by_public_id_, &bump_revision_, &put_job_, &delete_job_,
-                  &log_change_, &raise_max_number_}) {
-    s->reset();
-  }
+  idle_readers_.clear();
+  writer_kinds_.clear();
+  bump_revision_.reset();
+  log_change_.reset();
+  raise_max_number_.reset();
   sqlite3_close(db_);
+}
+
+SqliteStore::KindStatements& SqliteStore::WriterStatements(KindId kind) {
+  auto it = writer_kinds_.find(kind);
+  if (it == writer_kinds_.end())
+    it = writer_kinds_.emplace(kind, std::make_unique<KindStatements>(db_, KindOf(kind))).first;
+  return *it->second;
 }
 
 Revision SqliteStore::Commit(const std::vector<Mutation>& batch) {
   std::lock_guard lock(mu_);
   Statement& bump = *bump_revision_;
-  Statement& put = *put_job_;
-  Statement& del = *delete_job_;
   Statement& log = *log_change_;
   Statement& max_number = *raise_max_number_;
   // A statement still stepping would block COMMIT; each is reset after use.
   auto reset_all = [&] {
-    for (Statement* s : {&bump, &put, &del, &log, &max_number}) s->Reset();
+    for (Statement* s : {&bump, &log, &max_number}) s->Reset();
+    for (auto& [id, kind] : writer_kinds_) {
+      kind->put.Reset();
+      kind->del.Reset();
+    }
   };
   Exec(db_, "BEGIN IMMEDIATE");
   try {
     bump.Step();
     Revision revision = static_cast<Revision>(bump.Int(0));
     bump.Reset();
-    int64_t max_id = 0;
+    std::map<KindId, int64_t> max_numbers;
     for (const Mutation& m : batch) {
-      auto id = static_cast<int64_t>(m.job.id);
-      if (m.kind == Mutation::Kind::kPutJob) {
-        put.Bind(1, id)
-            .Bind(2, m.job.public_id)
-            .Bind(3, m.encoded.empty() ? EncodeJob(m.job) : m.encoded);
-        put.Step();
-        max_id = std::max(max_id, id);
+      KindStatements& kind = WriterStatements(m.kind);
+      auto number = static_cast<int64_t>(m.record.number);
+      if (m.op == Mutation::Op::kPut) {
+        kind.put.Bind(1, number).Bind(2, m.record.public_id).Bind(3, m.record.doc).Step();
+        kind.put.Reset();
+        int64_t& max = max_numbers[m.kind];
+        max = std::max(max, number);
       } else {
-        del.Bind(1, id).Step();
+        kind.del.Bind(1, number).Step();
+        kind.del.Reset();
       }
-      log.Bind(1, static_cast<int64_t>(revision)).Bind(2, static_cast<int64_t>(m.kind)).Bind(3, id);
+      log.Bind(1, static_cast<int64_t>(revision))
+          .Bind(2, static_cast<int64_t>(m.op))
+          .Bind(3, int64_t{m.kind})
+          .Bind(4, number);
       log.Step();
-      reset_all();
+      log.Reset();
     }
-    if (max_id > 0) max_number.Bind(1, max_id).Step();
+    for (const auto& [kind, max] : max_numbers) {
+      max_number.Bind(1, MaxNumberKey(kind)).Bind(2, max).Step();
+      max_number.Reset();
+    }
     reset_all();
     Exec(db_, "COMMIT");
     std::lock_guard sync_lock(sync_mu_);
@@ -124,7 +277,13 @@ Revision SqliteStore::Commit(const std::vector<Mutation>& batch) {
   }
 }
 
+void SqliteStore::CloseIdleReaders() {
+  std::lock_guard lock(readers_mu_);
+  idle_readers_.clear();
+}
+
 void SqliteStore::BeginBulkLoad() {
+  CloseIdleReaders();  // leaving WAL mode needs the only connection
   std::lock_guard lock(mu_);
   Exec(db_, "PRAGMA journal_mode=TRUNCATE");
   Exec(db_, "PRAGMA synchronous=FULL");
@@ -132,6 +291,7 @@ void SqliteStore::BeginBulkLoad() {
 }
 
 void SqliteStore::EndBulkLoad() {
+  CloseIdleReaders();  // entering WAL mode needs the only connection
   std::lock_guard lock(mu_);
   Exec(db_, "PRAGMA journal_mode=WAL");
   Exec(db_, "PRAGMA synchronous=NORMAL");
@@ -166,94 +326,75 @@ void SqliteStore::Sync(Revision revision) {
   }
 }
 
-Revision SqliteStore::CurrentRevision() {
+int64_t SqliteStore::MetaValue(const char* key) {
   std::lock_guard lock(mu_);
-  Statement s(db_, "SELECT value FROM meta WHERE key = 'revision'");
-  s.Step();
-  return static_cast<Revision>(s.Int(0));
+  Statement s(db_, "SELECT value FROM meta WHERE key = ?1");
+  s.Bind(1, std::string_view(key));
+  return s.Step() ? s.Int(0) : 0;
 }
+
+Revision SqliteStore::CurrentRevision() { return static_cast<Revision>(MetaValue("revision")); }
 
 uint64_t SqliteStore::InstallationKey() {
-  std::lock_guard lock(mu_);
-  Statement s(db_, "SELECT value FROM meta WHERE key = 'installation_key'");
-  s.Step();
-  return static_cast<uint64_t>(s.Int(0));
+  return static_cast<uint64_t>(MetaValue("installation_key"));
 }
 
-core::JobNumber SqliteStore::MaxJobNumber() {
-  std::lock_guard lock(mu_);
-  Statement s(db_, "SELECT value FROM meta WHERE key = 'max_job_number'");
-  s.Step();
-  return static_cast<core::JobNumber>(s.Int(0));
+uint64_t SqliteStore::MaxNumber(KindId kind) {
+  return static_cast<uint64_t>(MetaValue(MaxNumberKey(kind).c_str()));
 }
 
-void SqliteStore::ForEachJob(const std::function<void(core::Job&&)>& visit) {
-  std::lock_guard lock(mu_);
+void SqliteStore::ForEach(KindId kind, const std::function<void(Record&&)>& visit) {
+  Lease reader = Read();
   {
-    Statement s(db_, "SELECT doc FROM jobs ORDER BY id");
-    while (s.Step()) visit(DecodeJob(s.Text(0)));
+    Statement s(reader->db(),
+                Sql("SELECT id, public_id, doc FROM ", KindOf(kind), " ORDER BY id").c_str());
+    while (s.Step()) visit(RowRecord(s));
   }
   // A full scan fills the page cache with pages no list will read soon.
-  sqlite3_db_release_memory(db_);
+  sqlite3_db_release_memory(reader->db());
 }
 
-std::optional<core::Job> SqliteStore::ReadJob(core::JobNumber id) {
-  Statement& s = *get_by_id_;
-  s.Reset();
-  s.Bind(1, static_cast<int64_t>(id));
-  std::optional<core::Job> job;
+std::optional<Record> SqliteStore::Get(KindId kind, uint64_t number) {
+  Lease reader = Read();
+  return Reader::One(reader->ById(kind),
+                     [&](Statement& s) { s.Bind(1, static_cast<int64_t>(number)); });
+}
+
+std::vector<Record> SqliteStore::GetMany(KindId kind, const std::vector<uint64_t>& numbers) {
+  Lease reader = Read();
+  Statement& by_id = reader->ById(kind);
+  // One read transaction for the page: one snapshot, one lock of the WAL index.
+  Exec(reader->db(), "BEGIN");
+  std::vector<Record> records;
+  records.reserve(numbers.size());
   try {
-    if (s.Step()) job = DecodeJob(s.Text(0));
-  } catch (...) {
-    s.Reset();
-    throw;
-  }
-  s.Reset();
-  return job;
-}
-
-std::optional<core::Job> SqliteStore::GetJob(core::JobNumber id) {
-  std::lock_guard lock(mu_);
-  return ReadJob(id);
-}
-
-std::vector<core::Job> SqliteStore::GetJobs(const std::vector<core::JobNumber>& ids) {
-  std::lock_guard lock(mu_);
-  // One read transaction for the page: one lock of the WAL index, not one per row.
-  Exec(db_, "BEGIN");
-  std::vector<core::Job> jobs;
-  jobs.reserve(ids.size());
-  try {
-    for (core::JobNumber id : ids) {
-      if (std::optional<core::Job> job = ReadJob(id)) jobs.push_back(std::move(*job));
+    for (uint64_t number : numbers) {
+      std::optional<Record> r =
+          Reader::One(by_id, [&](Statement& s) { s.Bind(1, static_cast<int64_t>(number)); });
+      if (r) records.push_back(std::move(*r));
     }
   } catch (...) {
-    Exec(db_, "COMMIT");
+    Exec(reader->db(), "COMMIT");
     throw;
   }
-  Exec(db_, "COMMIT");
-  return jobs;
+  Exec(reader->db(), "COMMIT");
+  return records;
 }
 
-std::optional<core::Job> SqliteStore::FindJob(std::string_view public_id) {
-  std::lock_guard lock(mu_);
-  Statement& s = *get_by_public_id_;
-  s.Reset();
-  s.Bind(1, public_id);
-  std::optional<core::Job> job;
-  if (s.Step()) job = DecodeJob(s.Text(0));
-  s.Reset();
-  return job;
+std::optional<Record> SqliteStore::Find(KindId kind, std::string_view public_id) {
+  Lease reader = Read();
+  return Reader::One(reader->ByPublicId(kind), [&](Statement& s) { s.Bind(1, public_id); });
 }
 
 std::vector<Change> SqliteStore::ChangesSince(Revision since) {
-  std::lock_guard lock(mu_);
-  Statement s(db_, "SELECT revision, kind, job_id FROM changes WHERE revision > ?1 ORDER BY rowid");
+  Lease reader = Read();
+  Statement s(reader->db(),
+              "SELECT revision, op, kind, number FROM changes WHERE revision > ?1 ORDER BY rowid");
   s.Bind(1, static_cast<int64_t>(since));
   std::vector<Change> out;
   while (s.Step()) {
-    out.push_back(Change{static_cast<Revision>(s.Int(0)), static_cast<Mutation::Kind>(s.Int(1)),
-                         static_cast<core::JobNumber>(s.Int(2))});
+    out.push_back(Change{static_cast<Revision>(s.Int(0)), static_cast<Mutation::Op>(s.Int(1)),
+                         static_cast<KindId>(s.Int(2)), static_cast<uint64_t>(s.Int(3))});
   }
   return out;
 }

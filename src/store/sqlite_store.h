@@ -4,17 +4,28 @@
 // commit waiting, so an acknowledged batch survives kill -9 and power loss
 // and concurrent writers share one fsync (group commit).
 //
-// Schema: `jobs(id, public_id UNIQUE, doc)` holds the current state (doc is
-// store/job_codec's form); `changes(revision, kind, job_id)` is the change
-// log; `meta` holds the last revision. One connection, guarded by a mutex.
+// Layout: each registered kind (store/kinds.h) has a table `(id, public_id
+// UNIQUE, doc)` of its current records; `changes(revision, op, kind,
+// number)` is the one change log; `meta` holds the last revision, the
+// largest number of each kind and the layout version. A data dir of an
+// earlier layout is migrated when first opened (Open).
+//
+// Connections: commits go through one writer connection, in turn. Reads
+// take a connection of their own from a pool: in WAL mode they neither wait
+// for each other nor for a commit in progress, and see every commit that
+// returned before they began.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <vector>
 
+#include "store/kinds.h"
 #include "store/store.h"
 
 struct sqlite3;
@@ -25,20 +36,23 @@ class Statement;
 
 class SqliteStore : public Store {
  public:
-  // Opens (creating when absent) the database file at `path`.
-  // Throws core::Error(kInternal) when it cannot be opened.
-  static std::unique_ptr<SqliteStore> Open(const std::filesystem::path& path);
+  // Opens (creating when absent, migrating when of an earlier layout) the
+  // database file at `path`, for records of `kinds` (every registered kind
+  // unless a test says otherwise). Throws core::Error(kInternal) when it
+  // cannot be opened.
+  static std::unique_ptr<SqliteStore> Open(const std::filesystem::path& path,
+                                           std::span<const RecordKind> kinds = kRecordKinds);
   ~SqliteStore() override;
 
   Revision Commit(const std::vector<Mutation>& batch) override;
   void Sync(Revision revision) override;
   Revision CurrentRevision() override;
-  core::JobNumber MaxJobNumber() override;
+  uint64_t MaxNumber(KindId kind) override;
   uint64_t InstallationKey() override;
-  void ForEachJob(const std::function<void(core::Job&&)>& visit) override;
-  std::optional<core::Job> GetJob(core::JobNumber id) override;
-  std::vector<core::Job> GetJobs(const std::vector<core::JobNumber>& ids) override;
-  std::optional<core::Job> FindJob(std::string_view public_id) override;
+  void ForEach(KindId kind, const std::function<void(Record&&)>& visit) override;
+  std::optional<Record> Get(KindId kind, uint64_t number) override;
+  std::vector<Record> GetMany(KindId kind, const std::vector<uint64_t>& numbers) override;
+  std::optional<Record> Find(KindId kind, std::string_view public_id) override;
   std::vector<Change> ChangesSince(Revision since) override;
 
   // Bulk loading (drover import, with no server on the file): a rollback
@@ -49,24 +63,37 @@ class SqliteStore : public Store {
   void EndBulkLoad();
 
  private:
-  explicit SqliteStore(sqlite3* db);
-  // One job by internal number; caller holds mu_.
-  std::optional<core::Job> ReadJob(core::JobNumber id);
+  class Reader;
+  struct KindStatements;
+  SqliteStore(sqlite3* db, std::filesystem::path path, std::span<const RecordKind> kinds);
+  const RecordKind& KindOf(KindId id) const;
+  // The writer's statements of a registered kind; throws for another.
+  KindStatements& WriterStatements(KindId kind);
+  int64_t MetaValue(const char* key);
+  // A pooled read connection, returned to the pool when the lease ends.
+  struct ReaderDeleter {
+    SqliteStore* store;
+    void operator()(Reader* reader) const;
+  };
+  using Lease = std::unique_ptr<Reader, ReaderDeleter>;
+  Lease Read();
+  void CloseIdleReaders();
 
+  const std::filesystem::path path_;
+  const std::vector<RecordKind> kinds_;
   std::mutex mu_;
-  sqlite3* db_;  // guarded by mu_
-  // Reads prepared once (page reads call them per listed job); guarded by mu_.
-  std::unique_ptr<Statement> get_by_id_;
-  std::unique_ptr<Statement> get_by_public_id_;
+  sqlite3* db_;  // the writer connection; guarded by mu_
   // Commit's statements, prepared once (parsing them took a good part of
   // a small commit, which runs under the service's write lock).
   std::unique_ptr<Statement> bump_revision_;
-  std::unique_ptr<Statement> put_job_;
-  std::unique_ptr<Statement> delete_job_;
   std::unique_ptr<Statement> log_change_;
   std::unique_ptr<Statement> raise_max_number_;
+  std::map<KindId, std::unique_ptr<KindStatements>> writer_kinds_;
   std::filesystem::path wal_path_;
   std::atomic<bool> bulk_ = false;  // set: each commit is synced by SQLite itself
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Reader>> idle_readers_;  // guarded by readers_mu_
 
   // Group fsync state.
   std::mutex sync_mu_;

@@ -1,13 +1,17 @@
 #include "store/sqlite_store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
 #include "core/error.h"
+#include "store/job_codec.h"
+#include "testing/error_from.h"
 #include "testing/temp_dir.h"
 
 namespace drover::store {
@@ -35,29 +39,31 @@ core::Job MakeJob(core::JobNumber id, std::string name) {
 // Canonical printed state: "id:name" for every stored job in id order.
 std::string Dump(Store& store) {
   std::string out;
-  store.ForEachJob(
-      [&](core::Job&& job) { out += std::to_string(job.id) + ":" + job.display_name + " "; });
+  ForEach<core::Job>(store, [&](core::Job&& job) {
+    out += std::to_string(job.id) + ":" + job.display_name + " ";
+  });
   return out;
 }
 
 TEST_F(SqliteStoreTest, AppliesBatchesWithIncreasingRevisions) {
   auto store = Open();
   EXPECT_EQ(store->CurrentRevision(), 0u);
-  EXPECT_EQ(store->Apply({Mutation::Put(MakeJob(1, "a")), Mutation::Put(MakeJob(2, "b"))}), 1u);
-  EXPECT_EQ(store->Apply({Mutation::Put(MakeJob(1, "a2"))}), 2u);
-  EXPECT_EQ(store->Apply({Mutation::Delete(2)}), 3u);
+  EXPECT_EQ(store->Apply({Put(MakeJob(1, "a")), Put(MakeJob(2, "b"))}), 1u);
+  EXPECT_EQ(store->Apply({Put(MakeJob(1, "a2"))}), 2u);
+  EXPECT_EQ(store->Apply({Delete<core::Job>(2)}), 3u);
   EXPECT_EQ(Dump(*store), "1:a2 ");
-  EXPECT_EQ(store->MaxJobNumber(), 2u);
-  EXPECT_EQ(store->GetJob(1)->display_name, "a2");
-  EXPECT_FALSE(store->GetJob(2).has_value());
-  EXPECT_EQ(store->FindJob("dlc-1")->id, 1u);
-  EXPECT_FALSE(store->FindJob("dlc-2").has_value());
+  EXPECT_EQ(MaxNumber<core::Job>(*store), 2u);
+  EXPECT_EQ(Get<core::Job>(*store, 1)->display_name, "a2");
+  EXPECT_FALSE(Get<core::Job>(*store, 2).has_value());
+  EXPECT_EQ(Find<core::Job>(*store, "dlc-1")->id, 1u);
+  EXPECT_FALSE(Find<core::Job>(*store, "dlc-2").has_value());
 
   std::vector<Change> changes = store->ChangesSince(1);
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_EQ(changes[0].revision, 2u);
-  EXPECT_EQ(changes[1].kind, Mutation::Kind::kDeleteJob);
-  EXPECT_EQ(changes[1].job_id, 2u);
+  EXPECT_EQ(changes[1].op, Mutation::Op::kDelete);
+  EXPECT_EQ(changes[1].kind, kTrainingJob.id);
+  EXPECT_EQ(changes[1].number, 2u);
 }
 
 TEST_F(SqliteStoreTest, TheInstallationKeyIsRandomAndKeptForever) {
@@ -70,46 +76,46 @@ TEST_F(SqliteStoreTest, TheInstallationKeyIsRandomAndKeptForever) {
 TEST_F(SqliteStoreTest, StateSurvivesReopen) {
   {
     auto store = Open();
-    store->Apply({Mutation::Put(MakeJob(1, "a")), Mutation::Put(MakeJob(5, "e"))});
-    store->Apply({Mutation::Delete(5)});
+    store->Apply({Put(MakeJob(1, "a")), Put(MakeJob(5, "e"))});
+    store->Apply({Delete<core::Job>(5)});
   }
   auto store = Open();
   EXPECT_EQ(Dump(*store), "1:a ");
   EXPECT_EQ(store->CurrentRevision(), 2u);
-  EXPECT_EQ(store->MaxJobNumber(), 5u);  // a deleted number is never reused
-  EXPECT_EQ(*store->GetJob(1), MakeJob(1, "a"));
+  EXPECT_EQ(MaxNumber<core::Job>(*store), 5u);  // a deleted number is never reused
+  EXPECT_EQ(*Get<core::Job>(*store, 1), MakeJob(1, "a"));
 }
 
 TEST_F(SqliteStoreTest, BulkLoadCommitsDurablyAndReturnsToTheWal) {
   {
     auto store = Open();
     store->BeginBulkLoad();
-    store->Apply({Mutation::Put(MakeJob(1, "a")), Mutation::Put(MakeJob(2, "b"))});
+    store->Apply({Put(MakeJob(1, "a")), Put(MakeJob(2, "b"))});
     EXPECT_FALSE(std::filesystem::exists(dir_.path() / "drover.db-wal"));
     store->EndBulkLoad();
-    store->Apply({Mutation::Put(MakeJob(3, "c"))});  // group commit again, through the WAL
+    store->Apply({Put(MakeJob(3, "c"))});  // group commit again, through the WAL
     EXPECT_TRUE(std::filesystem::exists(dir_.path() / "drover.db-wal"));
   }
   auto store = Open();
   EXPECT_EQ(Dump(*store), "1:a 2:b 3:c ");
-  EXPECT_EQ(*store->GetJob(2), MakeJob(2, "b"));
+  EXPECT_EQ(*Get<core::Job>(*store, 2), MakeJob(2, "b"));
 }
 
 TEST_F(SqliteStoreTest, FailedBatchAppliesNothing) {
   auto store = Open();
-  store->Apply({Mutation::Put(MakeJob(1, "a"))});
+  store->Apply({Put(MakeJob(1, "a"))});
   core::Job clash = MakeJob(2, "b");
   clash.public_id = "dlc-1";  // taken by job 1
   try {
-    store->Apply({Mutation::Put(MakeJob(3, "c")), Mutation::Put(clash)});
+    store->Apply({Put(MakeJob(3, "c")), Put(clash)});
     FAIL() << "a duplicate public id must be refused";
   } catch (const core::Error& e) {
     EXPECT_EQ(e.code(), core::ErrorCode::kAlreadyExists);
   }
   EXPECT_EQ(Dump(*store), "1:a ");
   EXPECT_EQ(store->CurrentRevision(), 1u);
-  EXPECT_EQ(store->MaxJobNumber(), 1u);
-  EXPECT_EQ(store->Apply({Mutation::Put(MakeJob(3, "c"))}), 2u);
+  EXPECT_EQ(MaxNumber<core::Job>(*store), 1u);
+  EXPECT_EQ(store->Apply({Put(MakeJob(3, "c"))}), 2u);
 }
 
 TEST_F(SqliteStoreTest, ConcurrentWritersShareSyncsAndLoseNothing) {
@@ -122,7 +128,7 @@ TEST_F(SqliteStoreTest, ConcurrentWritersShareSyncsAndLoseNothing) {
     writers.emplace_back([&, t] {
       for (int i = 0; i < kWrites; ++i) {
         core::JobNumber id = static_cast<core::JobNumber>(t) * kWrites + i + 1;
-        Revision r = store->Commit({Mutation::Put(MakeJob(id, "w"))});
+        Revision r = store->Commit({Put(MakeJob(id, "w"))});
         store->Sync(r);
         std::lock_guard lock(mu);
         revisions.push_back(r);
@@ -137,8 +143,121 @@ TEST_F(SqliteStoreTest, ConcurrentWritersShareSyncsAndLoseNothing) {
   store.reset();
   auto reopened = Open();
   int count = 0;
-  reopened->ForEachJob([&](core::Job&&) { ++count; });
+  ForEach<core::Job>(*reopened, [&](core::Job&&) { ++count; });
   EXPECT_EQ(count, kThreads * kWrites);
+}
+
+// Two kinds of record, as a test registers them: a batch spans both, and
+// numbers and public ids are each kind's own.
+constexpr RecordKind kNotes{901, "note", "test_notes"};
+constexpr RecordKind kTestKinds[] = {kTrainingJob, kNotes};
+
+Mutation Note(uint64_t number, std::string public_id, std::string doc) {
+  return Mutation::Put(kNotes.id, Record{number, std::move(public_id), std::move(doc)});
+}
+
+TEST_F(SqliteStoreTest, ABatchSpansKindsAtomically) {
+  auto store = SqliteStore::Open(dir_.path() / "drover.db", kTestKinds);
+  // The same number and public id in two kinds are two records.
+  EXPECT_EQ(store->Apply({Put(MakeJob(1, "a")), Note(1, "dlc-1", "first note")}), 1u);
+  EXPECT_EQ(store->Get(kNotes.id, 1)->doc, "first note");
+  EXPECT_EQ(Get<core::Job>(*store, 1)->display_name, "a");
+  EXPECT_EQ(store->MaxNumber(kNotes.id), 1u);
+
+  // A clash in one kind undoes the batch in every kind.
+  core::Error clash = drover::testing::ErrorFrom([&] {
+    store->Apply({Put(MakeJob(2, "b")), Note(2, "dlc-1", "clashes with note 1")});
+  });
+  EXPECT_EQ(clash.code(), core::ErrorCode::kAlreadyExists);
+  EXPECT_FALSE(Get<core::Job>(*store, 2).has_value());
+  EXPECT_FALSE(store->Get(kNotes.id, 2).has_value());
+  EXPECT_EQ(store->MaxNumber(kTrainingJob.id), 1u);
+  EXPECT_EQ(store->CurrentRevision(), 1u);
+
+  // One change log, one revision sequence, for both kinds.
+  store->Apply(
+      {store->Find(kNotes.id, "dlc-1") ? Mutation::Delete(kNotes.id, 1) : Note(9, "x", "")});
+  std::vector<Change> changes = store->ChangesSince(0);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].kind, kTrainingJob.id);
+  EXPECT_EQ(changes[1].kind, kNotes.id);
+  EXPECT_EQ(changes[2].revision, 2u);
+  EXPECT_EQ(changes[2].op, Mutation::Op::kDelete);
+  EXPECT_EQ(changes[2].kind, kNotes.id);
+
+  // A kind the store does not keep is refused, and nothing is applied.
+  core::Error unknown = drover::testing::ErrorFrom([&] {
+    store->Apply({Put(MakeJob(3, "c")), Mutation::Put(77, Record{1, "y", ""})});
+  });
+  EXPECT_EQ(unknown.code(), core::ErrorCode::kInternal);
+  EXPECT_FALSE(Get<core::Job>(*store, 3).has_value());
+}
+
+// Reads take their own connections: a commit waiting for the database's
+// write lock (held here by another connection) holds up no read, and reads
+// see what was committed before it.
+TEST_F(SqliteStoreTest, ReadsDoNotWaitForACommitInProgress) {
+  auto store = Open();
+  store->Apply({Put(MakeJob(1, "a"))});
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() / "drover.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  Revision written = 0;
+  std::thread writer([&] { written = store->Apply({Put(MakeJob(2, "b"))}); });
+  // The writer is now inside Commit, waiting for the lock (for up to its
+  // 5 s busy timeout). Were reads to queue behind it, these would wait too,
+  // and the writer would time out before the lock is let go below.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(Get<core::Job>(*store, 1)->display_name, "a");
+  EXPECT_FALSE(Get<core::Job>(*store, 2).has_value());
+  EXPECT_EQ(GetMany<core::Job>(*store, {1, 2}).size(), 1u);
+  EXPECT_TRUE(Find<core::Job>(*store, "dlc-1").has_value());
+  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  writer.join();
+  EXPECT_EQ(written, 2u);
+  EXPECT_EQ(Get<core::Job>(*store, 2)->display_name, "b");  // seen once committed
+}
+
+// A data dir written by the release before kinds of record (layout 1: one
+// `jobs` table, a change log without kinds), dumped by that release's
+// binary after two jobs ran, opens and serves unchanged; its numbering and
+// revisions go on.
+TEST_F(SqliteStoreTest, ALayoutOneDataDirIsMigratedOnFirstOpen) {
+  std::ifstream dump(std::filesystem::path(DROVER_SOURCE_DIR) / "src/store/testdata/v1_store.sql");
+  ASSERT_TRUE(dump) << "the layout-1 dump";
+  std::string sql((std::istreambuf_iterator<char>(dump)), std::istreambuf_iterator<char>());
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_.path() / "drover.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  for (int open = 0; open < 2; ++open) {  // the second open finds layout 2
+    auto store = Open();
+    EXPECT_EQ(store->CurrentRevision(), 10u + static_cast<Revision>(open));
+    EXPECT_EQ(MaxNumber<core::Job>(*store), 2u + static_cast<uint64_t>(open));
+    std::optional<core::Job> first = Find<core::Job>(*store, "dlc03w3q2jmkir4f");
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(first->id, 1u);
+    EXPECT_EQ(first->display_name, "old-job-1");
+    EXPECT_EQ(first->status, core::TrainingStatus::kSucceeded);
+    EXPECT_EQ(first->tags.at("team"), "a");
+    ASSERT_EQ(first->pods.size(), 1u);
+    EXPECT_EQ(first->pods[0].exit_code, 0);
+    EXPECT_EQ(Get<core::Job>(*store, 2)->public_id, "dlc1mih7vkfeqg3s");
+    std::vector<Change> changes = store->ChangesSince(0);
+    ASSERT_EQ(changes.size(), 10u + static_cast<size_t>(open));
+    for (const Change& c : changes) {
+      EXPECT_EQ(c.kind, kTrainingJob.id);
+      EXPECT_EQ(c.op, Mutation::Op::kPut);
+    }
+    EXPECT_EQ(changes[4].number, 2u);  // revision 5 put job 2
+    if (open == 0) {
+      core::Job third = MakeJob(3, "new");
+      EXPECT_EQ(store->Apply({Put(third)}), 11u);
+    }
+  }
 }
 
 }  // namespace

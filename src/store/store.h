@@ -1,13 +1,17 @@
-// Store: Drover's durable truth.
+// Store: Drover's durable truth, for records of every kind.
 //
-// A store applies a batch of mutations atomically and durably and answers
-// with a new, strictly increasing revision; when Apply returns, the batch
-// survives a crash of the process or the machine. It loads the current state
-// at start and reads the change log since a revision (for followers such as
-// the index). Reads by id serve the full records of a listed page.
+// A record is {kind, internal number, public id, document}: the kind is a
+// registered RecordKind (store/kinds.h), the number dense from 1 within
+// its kind, the document the kind's own codec's form (store/codec.h). A
+// store applies a batch of mutations — of any kinds — atomically and
+// durably and answers with a new, strictly increasing revision: one change
+// log, one revision sequence. When Apply returns, the batch survives a
+// crash of the process or the machine. It loads a kind's records at start
+// and reads the change log since a revision (for followers such as an
+// index). Reads by number serve the full records of a listed page.
 //
 // Threading: implementations are safe to call from several threads; Apply
-// calls are serialized inside the store.
+// calls are serialized inside the store, and reads do not wait for them.
 #pragma once
 
 #include <cstdint>
@@ -17,31 +21,34 @@
 #include <string_view>
 #include <vector>
 
-#include "core/job.h"
-
 namespace drover::store {
 
 using Revision = uint64_t;
+using KindId = uint16_t;  // a RecordKind's id (store/kinds.h)
+
+struct Record {
+  uint64_t number = 0;
+  std::string public_id;
+  std::string doc;  // the kind's codec's form
+};
 
 struct Mutation {
-  enum class Kind { kPutJob, kDeleteJob };
-  Kind kind = Kind::kPutJob;
-  core::Job job;  // for kDeleteJob only `id` matters
-  std::string
-      encoded;  // store::EncodeJob(job) when the caller made it already (off the write path)
+  enum class Op { kPut, kDelete };
+  Op op = Op::kPut;
+  KindId kind = 0;
+  Record record;  // for kDelete only the number matters
 
-  static Mutation Put(core::Job job) { return {Kind::kPutJob, std::move(job), {}}; }
-  static Mutation Delete(core::JobNumber id) {
-    core::Job job;
-    job.id = id;
-    return {Kind::kDeleteJob, std::move(job), {}};
+  static Mutation Put(KindId kind, Record record) { return {Op::kPut, kind, std::move(record)}; }
+  static Mutation Delete(KindId kind, uint64_t number) {
+    return {Op::kDelete, kind, Record{number, {}, {}}};
   }
 };
 
 struct Change {
   Revision revision = 0;
-  Mutation::Kind kind = Mutation::Kind::kPutJob;
-  core::JobNumber job_id = 0;
+  Mutation::Op op = Mutation::Op::kPut;
+  KindId kind = 0;
+  uint64_t number = 0;
 };
 
 class Store {
@@ -49,8 +56,9 @@ class Store {
   virtual ~Store() = default;
 
   // Applies every mutation or none; returns the revision of the batch.
-  // Throws core::Error(kAlreadyExists) when a new job's public id is taken,
-  // core::Error(kInternal) on I/O failure (and nothing is applied).
+  // Throws core::Error(kAlreadyExists) when a new record's public id is
+  // taken within its kind, core::Error(kInternal) on I/O failure or an
+  // unregistered kind (and nothing is applied).
   Revision Apply(const std::vector<Mutation>& batch) {
     Revision revision = Commit(batch);
     Sync(revision);
@@ -68,21 +76,22 @@ class Store {
 
   // The revision of the last applied batch (0 for an empty store).
   virtual Revision CurrentRevision() = 0;
-  // The largest internal job number ever stored (0 for none).
-  virtual core::JobNumber MaxJobNumber() = 0;
+  // The largest number ever stored for the kind (0 for none).
+  virtual uint64_t MaxNumber(KindId kind) = 0;
   // A random number made when the store was created (or first opened by a
   // release that has it), never changed: mixed into new public ids so that
   // two installations' ids differ.
   virtual uint64_t InstallationKey() = 0;
 
-  // Calls `visit` for every stored job, in id order (a sequential read).
-  virtual void ForEachJob(const std::function<void(core::Job&&)>& visit) = 0;
-  virtual std::optional<core::Job> GetJob(core::JobNumber id) = 0;
-  // The jobs with these ids that exist, in the order given, read at one
-  // point in time (a listed page).
-  virtual std::vector<core::Job> GetJobs(const std::vector<core::JobNumber>& ids) = 0;
+  // Calls `visit` for every record of the kind, in number order (a
+  // sequential read).
+  virtual void ForEach(KindId kind, const std::function<void(Record&&)>& visit) = 0;
+  virtual std::optional<Record> Get(KindId kind, uint64_t number) = 0;
+  // The records with these numbers that exist, in the order given, read at
+  // one point in time (a listed page).
+  virtual std::vector<Record> GetMany(KindId kind, const std::vector<uint64_t>& numbers) = 0;
   // Lookup by public id, exact.
-  virtual std::optional<core::Job> FindJob(std::string_view public_id) = 0;
+  virtual std::optional<Record> Find(KindId kind, std::string_view public_id) = 0;
 
   // Changes with revision > `since`, oldest first.
   virtual std::vector<Change> ChangesSince(Revision since) = 0;

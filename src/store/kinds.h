@@ -1,0 +1,30 @@
+// The kinds of record the store keeps. Adding a kind is one line here (and
+// a codec beside the kind's type, store/codec.h). A kind's id and table are
+// on disk: never change or reuse them.
+#pragma once
+
+#include <string_view>
+
+#include "store/store.h"
+
+namespace drover::store {
+
+struct RecordKind {
+  KindId id;
+  std::string_view name;   // for logs and errors
+  std::string_view table;  // where an SQL backend keeps its records
+};
+
+inline constexpr RecordKind kTrainingJob{1, "training-job", "jobs"};
+
+inline constexpr RecordKind kRecordKinds[] = {kTrainingJob};
+
+// The registered kind with this id, or nullptr.
+constexpr const RecordKind* FindKind(KindId id) {
+  for (const RecordKind& kind : kRecordKinds) {
+    if (kind.id == id) return &kind;
+  }
+  return nullptr;
+}
+
+}  // namespace drover::store
