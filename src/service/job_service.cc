@@ -44,10 +44,12 @@ void CheckCanChange(const Principal& who, const Job& job) {
 JobService::JobService(store::Store& store, index::RecordIndex& index, const core::Clock& clock)
     : store_(store),
       index_(index),
+      writer_(store),
       clock_(clock),
       last_number_(store::MaxNumber<Job>(store)),
       id_key_(store.InstallationKey()) {
-  LoadIndex(store_, index_);
+  writer_.Follow(JobSchema(), index_);
+  LoadIndex(store_, index_, JobSchema());
 }
 
 Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
@@ -92,14 +94,15 @@ Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
   // A unique name is checked against the index, so such a job must be in it
   // before the lock is released; any other new job is indexed after, in
   // parallel with other requests (no one can know of it before the reply).
-  store::Revision revision = options.unique_name ? Commit(job) : CommitNew(job);
+  RecordWriter::Batch batch(writer_);
+  batch.Put(job);
+  store::Revision revision =
+      options.unique_name ? writer_.Commit(batch) : writer_.CommitUnindexed(batch);
   last_number_ = job.id;
   lock.unlock();
-  if (!options.unique_name) {
-    index_.Upsert(JobSchema().Extract(job));
-    NoteWrite();
-  }
-  store_.Sync(revision);
+  if (!options.unique_name) writer_.Index(batch);
+  NoteWrite();
+  writer_.Acknowledge(revision);
   if (observer_) observer_->OnCreated(job);
   return job;
 }
@@ -135,7 +138,7 @@ Job JobService::CreateVersion(const Principal& who, core::JobNumber pre_version,
   store::Revision revision = CommitAll({latest, job});
   last_number_ = job.id;
   lock.unlock();
-  store_.Sync(revision);
+  writer_.Acknowledge(revision);
   if (observer_) observer_->OnCreated(job);
   return job;
 }
@@ -180,14 +183,14 @@ void JobService::DescribeLineage(const Principal& who, core::JobNumber lineage,
   }
   store::Revision revision = CommitAll(versions);
   lock.unlock();
-  store_.Sync(revision);
+  writer_.Acknowledge(revision);
 }
 
 void JobService::DeleteLineage(const Principal& who, core::JobNumber lineage) {
   std::unique_lock lock(write_mu_);
   store::Revision revision = DeleteVersions(who, LoadVersions(who, lineage));
   lock.unlock();
-  store_.Sync(revision);
+  writer_.Acknowledge(revision);
 }
 
 store::Revision JobService::DeleteVersions(const Principal& who, const std::vector<Job>& doomed) {
@@ -278,7 +281,7 @@ Job JobService::Update(const Principal& who, std::string_view public_id, const J
   job.modified = clock_.Now();
   store::Revision revision = Commit(job);
   lock.unlock();
-  store_.Sync(revision);
+  writer_.Acknowledge(revision);
   if (observer_) observer_->OnUpdated(job);
   return job;
 }
@@ -302,7 +305,7 @@ Job JobService::Stop(const Principal& who, std::string_view public_id) {
   }
   store::Revision revision = Commit(job);
   lock.unlock();
-  store_.Sync(revision);
+  writer_.Acknowledge(revision);
   if (observer_ && !job.imported) observer_->OnStopRequested(job);
   return job;
 }
@@ -318,7 +321,7 @@ void JobService::Delete(const Principal& who, std::string_view public_id) {
   }
   store::Revision revision = DeleteVersions(who, {job});
   lock.unlock();
-  store_.Sync(revision);
+  writer_.Acknowledge(revision);
 }
 
 namespace {
@@ -383,7 +386,7 @@ std::vector<Job> JobService::MutateBatch(const std::vector<Change>& changes) {
   if (jobs.empty()) return jobs;
   store::Revision revision = CommitAll(jobs);
   lock.unlock();
-  store_.Sync(revision);
+  writer_.Acknowledge(revision);
   return jobs;
 }
 
@@ -429,17 +432,12 @@ uint64_t JobService::WaitForWrite(uint64_t seen, int64_t timeout_ms) {
   return writes_;
 }
 
-store::Revision JobService::CommitNew(const Job& job) { return store_.Commit({store::Put(job)}); }
-
 store::Revision JobService::CommitAll(const std::vector<Job>& jobs,
                                       const std::vector<core::JobNumber>& deletes) {
-  std::vector<store::Mutation> batch;
-  batch.reserve(jobs.size() + deletes.size());
-  for (const Job& job : jobs) batch.push_back(store::Put(job));
-  for (core::JobNumber id : deletes) batch.push_back(store::Delete<Job>(id));
-  store::Revision revision = store_.Commit(batch);
-  for (const Job& job : jobs) index_.Upsert(JobSchema().Extract(job));
-  for (core::JobNumber id : deletes) index_.Erase(id);
+  RecordWriter::Batch batch(writer_);
+  for (const Job& job : jobs) batch.Put(job);
+  for (core::JobNumber id : deletes) batch.Delete<Job>(id);
+  store::Revision revision = writer_.Commit(batch);
   NoteWrite();
   return revision;
 }

@@ -1,11 +1,10 @@
 // JobService: the use cases of training jobs — create, get, list, update,
 // stop, delete — independent of HTTP and of any vendor's field names.
 //
-// A write is committed to the store, then applied to the index, under one
-// mutex (so the index sees revisions in store order); then, outside the
-// mutex, it waits until the store has it on stable storage — one fsync for
-// every writer waiting (group commit) — and only then is acknowledged by
-// returning. Reads run concurrently.
+// Writes go through the one write path (service/record_writer.h): committed
+// to the store, then applied to the index, under the service's write mutex;
+// then, outside it, acknowledged once the store has them on stable storage
+// (group commit). Reads run concurrently.
 // Failures throw core::Error and change nothing.
 #pragma once
 
@@ -20,6 +19,7 @@
 #include "core/time.h"
 #include "index/record_index.h"
 #include "service/principal.h"
+#include "service/record_writer.h"
 #include "store/store.h"
 
 namespace drover::service {
@@ -189,13 +189,10 @@ class JobService {
   const core::Clock& clock() const { return clock_; }
 
  private:
-  // Commits the jobs to the store and updates the index; caller holds
-  // write_mu_, and must store_.Sync(the revision) after releasing it and
-  // before acknowledging (group commit: waiting writers share one fsync).
+  // Commits the jobs (through writer_) and notes the write; caller holds
+  // write_mu_, and must writer_.Acknowledge(the revision) after releasing
+  // it and before acknowledging.
   store::Revision Commit(const core::Job& job) { return CommitAll({job}); }
-  // Commits a new job to the store only; the caller indexes it before
-  // acknowledging (outside the write lock, so requests index in parallel).
-  store::Revision CommitNew(const core::Job& job);
   store::Revision CommitAll(const std::vector<core::Job>& jobs,
                             const std::vector<core::JobNumber>& deletes = {});
   // Versions of a lineage from the store, oldest first; caller holds write_mu_
@@ -208,6 +205,7 @@ class JobService {
 
   store::Store& store_;
   index::RecordIndex& index_;  // over JobSchema()
+  RecordWriter writer_;
   const core::Clock& clock_;
 
   JobObserver* observer_ = nullptr;

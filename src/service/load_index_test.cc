@@ -51,7 +51,7 @@ TEST_F(LoadIndexTest, LoadsEveryJobAsAPlainLoadWould) {
   Store(5000);
   auto store = store::SqliteStore::Open(path());
   std::unique_ptr<index::RecordIndex> loaded = index::NewColumnIndex(service::JobSchema());
-  LoadIndex(*store, *loaded);
+  LoadIndex(*store, *loaded, JobSchema());
   std::unique_ptr<index::RecordIndex> plain = index::NewScanIndex(service::JobSchema());
   store::ForEach<core::Job>(*store,
                             [&](core::Job&& job) { plain->Upsert(JobSchema().Extract(job)); });
@@ -82,7 +82,7 @@ TEST_F(LoadIndexTest, ACorruptDocumentFailsTheLoad) {
   auto store = store::SqliteStore::Open(path());
   std::unique_ptr<index::RecordIndex> index = index::NewColumnIndex(service::JobSchema());
   try {
-    LoadIndex(*store, *index);
+    LoadIndex(*store, *index, JobSchema());
     FAIL() << "loaded a corrupt store";
   } catch (const core::Error& e) {
     EXPECT_EQ(e.code(), core::ErrorCode::kInternal);

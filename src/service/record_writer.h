@@ -1,0 +1,124 @@
+// RecordWriter: the one write path, for records of every kind. A write is
+// a Batch of records (of any kinds, applied all or nothing); Commit puts it
+// in the store (safe from a crash of the process), then applies it to the
+// index of each kind it touches; Acknowledge returns once the store has it
+// on stable storage — one fsync for every writer waiting (group commit).
+// Only then is the write acknowledged to the client.
+//
+// A service keeps its own lock around what must read and write at once
+// (check a name, then create); Commit itself keeps the indexes in store
+// order: batches are committed and indexed one at a time.
+//
+//   RecordWriter::Batch batch(writer);
+//   batch.Put(dataset);
+//   batch.Put(first_version);            // one commit for both kinds
+//   store::Revision r = writer.Commit(batch);
+//   ... release the service's lock ...
+//   writer.Acknowledge(r);
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "index/record_index.h"
+#include "store/codec.h"
+
+namespace drover::service {
+
+class RecordWriter {
+ public:
+  explicit RecordWriter(store::Store& store) : store_(store) {}
+
+  // Records of type T are indexed by `index`, as `schema` declares them
+  // (a kind with no index is only stored). Both must outlive the writer.
+  template <class T>
+  void Follow(const index::SchemaOf<T>& schema, index::RecordIndex& index) {
+    followers_[store::Codec<T>::kKind.id] = {&index, &schema};
+  }
+
+  class Batch {
+   public:
+    explicit Batch(const RecordWriter& writer) : writer_(writer) {}
+    // `record` must outlive the batch (its index entry refers to it).
+    template <class T>
+    void Put(const T& record) {
+      store::KindId kind = store::Codec<T>::kKind.id;
+      mutations_.push_back(store::Put(record));
+      if (const Follower* f = writer_.FollowerOf(kind))
+        updates_.push_back(
+            {f->index, static_cast<const index::SchemaOf<T>*>(f->schema)->Extract(record), true});
+    }
+    template <class T>
+    void Delete(uint64_t number) {
+      store::KindId kind = store::Codec<T>::kKind.id;
+      mutations_.push_back(store::Delete<T>(number));
+      if (const Follower* f = writer_.FollowerOf(kind))
+        updates_.push_back({f->index, ErasureOf(number), false});
+    }
+    bool empty() const { return mutations_.empty(); }
+
+   private:
+    friend class RecordWriter;
+    static index::Entry ErasureOf(uint64_t number) {
+      index::Entry entry;
+      entry.number = number;
+      return entry;
+    }
+    struct Update {
+      index::RecordIndex* index;
+      index::Entry entry;
+      bool put;  // else an erase of entry.number
+    };
+    const RecordWriter& writer_;
+    std::vector<store::Mutation> mutations_;
+    std::vector<Update> updates_;
+  };
+
+  // Commits the batch to the store, then to the indexes. Throws what the
+  // store throws, and then nothing is written anywhere.
+  store::Revision Commit(const Batch& batch) {
+    std::lock_guard lock(mu_);
+    store::Revision revision = store_.Commit(batch.mutations_);
+    Index(batch);
+    return revision;
+  }
+  // Commits the batch to the store only: for records no one can know of
+  // before the reply (new ones), which the caller then indexes with Index
+  // outside its own lock, in parallel with other requests, before
+  // acknowledging.
+  store::Revision CommitUnindexed(const Batch& batch) {
+    std::lock_guard lock(mu_);
+    return store_.Commit(batch.mutations_);
+  }
+  void Index(const Batch& batch) const {
+    for (const Batch::Update& u : batch.updates_) {
+      if (u.put) {
+        u.index->Upsert(u.entry);
+      } else {
+        u.index->Erase(u.entry.number);
+      }
+    }
+  }
+  // Returns once `revision` and every earlier one are on stable storage.
+  void Acknowledge(store::Revision revision) { store_.Sync(revision); }
+
+  store::Store& store() { return store_; }
+
+ private:
+  struct Follower {
+    index::RecordIndex* index = nullptr;
+    const void* schema = nullptr;  // an index::SchemaOf<T>
+  };
+  const Follower* FollowerOf(store::KindId kind) const {
+    auto it = followers_.find(kind);
+    return it == followers_.end() ? nullptr : &it->second;
+  }
+
+  store::Store& store_;
+  std::map<store::KindId, Follower> followers_;
+  std::mutex mu_;  // one batch at a time: indexes see revisions in store order
+};
+
+}  // namespace drover::service
