@@ -69,7 +69,7 @@ int Import(const ImportOptions& options) {
   }
   std::filesystem::create_directories(options.data_dir);
   auto store = store::SqliteStore::Open(std::filesystem::path(options.data_dir) / "drover.db");
-  core::JobNumber next_number = store::MaxNumber<core::Job>(*store);
+  core::JobNumber next_number = store::MaxNumber<core::TrainingJob>(*store);
   SeenHashes seen;
   store->ForEach(store::kTrainingJob.id, [&](store::Record&& job) { seen.Insert(job.public_id); });
 
@@ -86,14 +86,14 @@ int Import(const ImportOptions& options) {
     while (lines.size() < options.batch && std::getline(in, line)) lines.push_back(std::move(line));
     return !lines.empty();
   };
-  // Job numbers follow the store's, one per line (a skipped line leaves a gap).
+  // Numbers follow the store's, one per line (a skipped line leaves a gap).
   const core::JobNumber base = next_number;
   auto parse = [&options, base](const std::vector<std::string>& lines, size_t first_line) {
     Parsed out;
     for (size_t i = 0; i < lines.size(); ++i) {
       if (lines[i].find_first_not_of(" \t\r") == std::string::npos) continue;
       try {
-        core::Job job = api::dlc::ParseImportedJob(lines[i], options.tenant);
+        core::TrainingJob job = api::dlc::ParseImportedJob(lines[i], options.tenant);
         job.id = base + first_line + i;
         out.puts.push_back(store::Put(job));
       } catch (const core::Error& e) {

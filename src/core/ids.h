@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "core/job.h"
+#include "core/training_job.h"
 
 namespace drover::core {
 

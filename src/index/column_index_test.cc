@@ -531,7 +531,7 @@ INSTANTIATE_TEST_SUITE_P(EveryKind, Differential, ::testing::ValuesIn(Kinds()),
 
 TEST(Snapshots, ExpireUnlessPinnedWithinTheirLifetime) {
   const Schema& schema = service::JobSchema();
-  core::Job job;
+  core::TrainingJob job;
   job.id = 1;
   job.public_id = "dlc1";
   job.tenant_id = "t1";
@@ -539,7 +539,7 @@ TEST(Snapshots, ExpireUnlessPinnedWithinTheirLifetime) {
   Query q;
   q.limit = 1;
   q.pin = true;
-  auto upsert = [&](RecordIndex& index, const core::Job& j) {
+  auto upsert = [&](RecordIndex& index, const core::TrainingJob& j) {
     index.Upsert(service::JobSchema().Extract(j));
   };
 
@@ -563,7 +563,7 @@ TEST(Snapshots, ExpireUnlessPinnedWithinTheirLifetime) {
 
   // Pinned (the answer has more than its page) and within its lifetime: a
   // deleted job is still in the snapshot.
-  core::Job other = job;
+  core::TrainingJob other = job;
   other.id = 2;
   other.public_id = "dlc2";
   other.created = kNow - 1;

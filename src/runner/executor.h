@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-#include "core/job.h"
+#include "core/training_job.h"
 
 namespace drover::runner {
 

@@ -55,7 +55,7 @@ std::string FailureReason(const core::PodState& pod, const std::vector<std::stri
   return message;
 }
 
-const core::RoleSpec* RoleOf(const core::Job& job, const std::string& role) {
+const core::RoleSpec* RoleOf(const core::TrainingJob& job, const std::string& role) {
   for (const core::RoleSpec& r : job.roles) {
     if (r.role == role) return &r;
   }
@@ -81,7 +81,8 @@ bool PolicyRestarts(const std::string& policy, const core::PodState& pod) {
   return false;
 }
 
-void ShareGpus(const core::Job& job, const std::vector<int>& gpus, std::vector<PodPlan>& plans) {
+void ShareGpus(const core::TrainingJob& job, const std::vector<int>& gpus,
+               std::vector<PodPlan>& plans) {
   size_t next = 0;
   for (PodPlan& plan : plans) {
     const core::RoleSpec* role = RoleOf(job, plan.role);
@@ -93,7 +94,8 @@ void ShareGpus(const core::Job& job, const std::vector<int>& gpus, std::vector<P
   }
 }
 
-JobRun::JobRun(core::Job job, std::vector<int> gpus, core::TimeMs stop_grace_ms, core::TimeMs now)
+JobRun::JobRun(core::TrainingJob job, std::vector<int> gpus, core::TimeMs stop_grace_ms,
+               core::TimeMs now)
     : job_(std::move(job)), gpus_(std::move(gpus)), stop_grace_ms_(stop_grace_ms) {
   if (job_.max_running_minutes > 0) {
     core::TimeMs since = job_.running ? job_.running : now;
@@ -222,7 +224,7 @@ Actions JobRun::Tick(core::TimeMs now) {
   return actions;
 }
 
-void JobRun::Restarted(core::Job job) {
+void JobRun::Restarted(core::TrainingJob job) {
   job_ = std::move(job);
   pods_.clear();
 }

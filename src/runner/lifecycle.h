@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "core/job.h"
+#include "core/training_job.h"
 #include "core/training_status.h"
 #include "runner/executor.h"
 #include "runner/pod_env.h"
@@ -68,7 +68,8 @@ class JobRun {
   // `job` as it is when its pods start; `stop_grace_ms` between SIGTERM and
   // SIGKILL. Sets the deadline from JobMaxRunningTimeMinutes, counted from
   // when the job started running (now, for a job not yet running).
-  JobRun(core::Job job, std::vector<int> gpus, core::TimeMs stop_grace_ms, core::TimeMs now);
+  JobRun(core::TrainingJob job, std::vector<int> gpus, core::TimeMs stop_grace_ms,
+         core::TimeMs now);
 
   // The pods were started (first start, or a restart after Restarted):
   // moves the job to Running (through SanityChecking when enabled). A pod
@@ -86,9 +87,9 @@ class JobRun {
   Actions Tick(core::TimeMs now);
   // The restart was stored (`job`, with its counters) and its pods are
   // about to be started again.
-  void Restarted(core::Job job);
+  void Restarted(core::TrainingJob job);
 
-  const core::Job& job() const { return job_; }
+  const core::TrainingJob& job() const { return job_; }
   const std::vector<PodRun>& pods() const { return pods_; }
   const std::vector<int>& gpus() const { return gpus_; }
   Phase phase() const { return phase_; }
@@ -103,7 +104,7 @@ class JobRun {
   Actions Finish(core::TimeMs now);
   bool AllExited() const;
 
-  core::Job job_;
+  core::TrainingJob job_;
   std::vector<PodRun> pods_;
   std::vector<int> gpus_;
   const core::TimeMs stop_grace_ms_;
@@ -128,6 +129,7 @@ bool PolicyRestarts(const std::string& policy, const core::PodState& pod);
 
 // The pods' share of the job's GPUs: each pod gets as many as its role
 // asks for, in order, written to PodPlan::gpus ("0,1").
-void ShareGpus(const core::Job& job, const std::vector<int>& gpus, std::vector<PodPlan>& plans);
+void ShareGpus(const core::TrainingJob& job, const std::vector<int>& gpus,
+               std::vector<PodPlan>& plans);
 
 }  // namespace drover::runner

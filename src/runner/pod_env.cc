@@ -26,7 +26,7 @@ int RoleOrder(const std::string& role) {
 
 }  // namespace
 
-std::vector<PodPlan> PlanPods(const core::Job& job) {
+std::vector<PodPlan> PlanPods(const core::TrainingJob& job) {
   // Leader roles first (stable otherwise), so the deciding pod gets rank 0.
   std::vector<const core::RoleSpec*> roles;
   for (const core::RoleSpec& role : job.roles) roles.push_back(&role);
@@ -47,8 +47,9 @@ std::vector<PodPlan> PlanPods(const core::Job& job) {
   return pods;
 }
 
-std::map<std::string, std::string> PodEnv(const core::Job& job, const std::vector<PodPlan>& pods,
-                                          size_t pod, const std::string& pod_uid) {
+std::map<std::string, std::string> PodEnv(const core::TrainingJob& job,
+                                          const std::vector<PodPlan>& pods, size_t pod,
+                                          const std::string& pod_uid) {
   std::map<std::string, std::string> env = job.envs;
   const PodPlan& self = pods[pod];
   env["JOB_ID"] = job.public_id;

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/job.h"
+#include "core/training_job.h"
 
 namespace drover::runner {
 
@@ -28,10 +28,11 @@ struct PodPlan {
 // The pods of `job` in rank order; ports and gpus are left for the caller.
 // Rank 0 is the pod whose exit decides the job: master-0, else chief-0 (TF),
 // head-0 (Ray), launcher-0 (MPI), else worker-0, else the first pod.
-std::vector<PodPlan> PlanPods(const core::Job& job);
+std::vector<PodPlan> PlanPods(const core::TrainingJob& job);
 
 // The variables a pod's process gets on top of the server's environment.
-std::map<std::string, std::string> PodEnv(const core::Job& job, const std::vector<PodPlan>& pods,
-                                          size_t pod, const std::string& pod_uid);
+std::map<std::string, std::string> PodEnv(const core::TrainingJob& job,
+                                          const std::vector<PodPlan>& pods, size_t pod,
+                                          const std::string& pod_uid);
 
 }  // namespace drover::runner

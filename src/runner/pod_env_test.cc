@@ -5,8 +5,8 @@
 namespace drover::runner {
 namespace {
 
-core::Job TfJob() {
-  core::Job job;
+core::TrainingJob TfJob() {
+  core::TrainingJob job;
   job.public_id = "dlcx";
   job.job_type = "TFJob";
   job.roles = {core::RoleSpec{"PS", "", 1, "", "", "", "", ""},
@@ -25,7 +25,7 @@ TEST(PodEnv, PlansPodsWithTheDecidingPodFirst) {
 }
 
 TEST(PodEnv, TfConfigNamesEveryPod) {
-  core::Job job = TfJob();
+  core::TrainingJob job = TfJob();
   std::vector<PodPlan> pods = PlanPods(job);
   for (size_t i = 0; i < pods.size(); ++i) pods[i].port = 1000 + static_cast<int>(i);
   std::map<std::string, std::string> env = PodEnv(job, pods, 2, "uid-2");
@@ -41,7 +41,7 @@ TEST(PodEnv, TfConfigNamesEveryPod) {
 }
 
 TEST(PodEnv, TorchRanksStartAtTheMaster) {
-  core::Job job;
+  core::TrainingJob job;
   job.public_id = "dlcy";
   job.job_type = "PyTorchJob";
   job.roles = {core::RoleSpec{"Worker", "", 2, "", "", "", "", ""},

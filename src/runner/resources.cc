@@ -59,7 +59,7 @@ Resources PodRequest(const core::RoleSpec& role) {
   return r;
 }
 
-Resources JobRequest(const core::Job& job) {
+Resources JobRequest(const core::TrainingJob& job) {
   Resources total;
   for (const core::RoleSpec& role : job.roles) {
     Resources pod = PodRequest(role);

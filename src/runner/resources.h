@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "core/job.h"
+#include "core/training_job.h"
 
 namespace drover::runner {
 
@@ -28,7 +28,7 @@ struct Resources {
 // for unreadable quantities.
 Resources PodRequest(const core::RoleSpec& role);
 // What the whole job asks for (every pod).
-Resources JobRequest(const core::Job& job);
+Resources JobRequest(const core::TrainingJob& job);
 
 // This machine: its cores and memory; GPUs are 0 unless declared.
 Resources DetectNodeCapacity();

@@ -13,7 +13,7 @@
 
 namespace drover::runner {
 
-using core::Job;
+using core::TrainingJob;
 using core::TrainingStatus;
 
 namespace {
@@ -22,7 +22,7 @@ constexpr int64_t kReasonLogLines = 20;
 
 // Applies `to` when the job is still in one of `from`; otherwise leaves the
 // job as it is (someone else — a user's StopJob — moved it first).
-bool MoveIf(Job& job, std::initializer_list<TrainingStatus> from, TrainingStatus to,
+bool MoveIf(TrainingJob& job, std::initializer_list<TrainingStatus> from, TrainingStatus to,
             core::TimeMs now, std::string reason_code = {}, std::string reason_message = {}) {
   for (TrainingStatus s : from) {
     if (job.status == s) {
@@ -33,7 +33,7 @@ bool MoveIf(Job& job, std::initializer_list<TrainingStatus> from, TrainingStatus
   return false;
 }
 
-void ApplyMove(Job& job, const Move& move, core::TimeMs now) {
+void ApplyMove(TrainingJob& job, const Move& move, core::TimeMs now) {
   if (std::find(move.from.begin(), move.from.end(), job.status) == move.from.end()) return;
   if (move.keep_reason) {
     core::TransitionJob(job, move.to, now, job.reason_code, job.reason_message);
@@ -42,7 +42,7 @@ void ApplyMove(Job& job, const Move& move, core::TimeMs now) {
   }
 }
 
-QueuedJob ToQueued(const Job& job) {
+QueuedJob ToQueued(const TrainingJob& job) {
   return QueuedJob{job.id, job.priority, job.submitted ? job.submitted : job.created,
                    JobRequest(job), job.resource_id};
 }
@@ -106,12 +106,12 @@ void Runner::Start() {
 }
 
 void Runner::Reconcile() {
-  for (const Job& job : jobs_.ActiveJobs()) ReconcileJob(job);
+  for (const TrainingJob& job : jobs_.ActiveJobs()) ReconcileJob(job);
 }
 
 // ==== Observer calls (any thread) ===========================================
 
-void Runner::Post(Event::Kind kind, const Job& job) {
+void Runner::Post(Event::Kind kind, const TrainingJob& job) {
   {
     std::lock_guard lock(mu_);
     inbox_.push_back({kind, job});
@@ -119,9 +119,9 @@ void Runner::Post(Event::Kind kind, const Job& job) {
   wake_.notify_one();
 }
 
-void Runner::OnCreated(const Job& job) { Post(Event::Kind::kCreated, job); }
-void Runner::OnStopRequested(const Job& job) { Post(Event::Kind::kStop, job); }
-void Runner::OnUpdated(const Job& job) { Post(Event::Kind::kUpdated, job); }
+void Runner::OnCreated(const TrainingJob& job) { Post(Event::Kind::kCreated, job); }
+void Runner::OnStopRequested(const TrainingJob& job) { Post(Event::Kind::kStop, job); }
+void Runner::OnUpdated(const TrainingJob& job) { Post(Event::Kind::kUpdated, job); }
 
 // ==== The runner thread =====================================================
 
@@ -147,7 +147,7 @@ void Runner::Step() {
     std::lock_guard lock(mu_);
     events.swap(inbox_);
   }
-  std::vector<Job> created;
+  std::vector<TrainingJob> created;
   for (Event& event : events) {
     if (event.kind == Event::Kind::kCreated) {
       created.push_back(std::move(event.job));
@@ -207,7 +207,7 @@ std::string Runner::WaitReason(core::JobNumber id) const {
 }
 
 void Runner::Handle(const Event& event) {
-  const Job& job = event.job;
+  const TrainingJob& job = event.job;
   switch (event.kind) {
     case Event::Kind::kCreated:
       Enqueue({job});
@@ -223,7 +223,7 @@ void Runner::Handle(const Event& event) {
       }
       // Not started (queued, or never queued): nothing to end.
       scheduler_.Dequeue(job.id);
-      jobs_.Mutate(job.id, [&](Job& j) {
+      jobs_.Mutate(job.id, [&](TrainingJob& j) {
         MoveIf(j, {TrainingStatus::kStopping}, TrainingStatus::kStopped, clock_.Now(),
                "JobStoppedByUser", "Job is stopped by user.");
       });
@@ -232,18 +232,18 @@ void Runner::Handle(const Event& event) {
   }
 }
 
-void Runner::Enqueue(const std::vector<Job>& jobs) {
+void Runner::Enqueue(const std::vector<TrainingJob>& jobs) {
   if (jobs.empty()) return;
   core::TimeMs now = clock_.Now();
   std::vector<service::JobService::Change> to_queue;
-  for (const Job& job : jobs) {
-    to_queue.push_back({job.id, [now](Job& j) {
+  for (const TrainingJob& job : jobs) {
+    to_queue.push_back({job.id, [now](TrainingJob& j) {
                           MoveIf(j, {TrainingStatus::kCreating, TrainingStatus::kRestarting},
                                  TrainingStatus::kQueuing, now);
                         }});
   }
   std::vector<service::JobService::Change> never_fit;
-  for (const Job& job : jobs_.MutateBatch(to_queue)) {
+  for (const TrainingJob& job : jobs_.MutateBatch(to_queue)) {
     if (job.status != TrainingStatus::kQueuing) continue;  // stopped meanwhile
     std::optional<std::string> never;
     try {
@@ -252,7 +252,7 @@ void Runner::Enqueue(const std::vector<Job>& jobs) {
       never = e.what();
     }
     if (!never) continue;
-    never_fit.push_back({job.id, [now, reason = *never](Job& j) {
+    never_fit.push_back({job.id, [now, reason = *never](TrainingJob& j) {
                            MoveIf(j, {TrainingStatus::kQueuing}, TrainingStatus::kFailed, now,
                                   "ResourceInsufficient", reason);
                          }});
@@ -260,7 +260,7 @@ void Runner::Enqueue(const std::vector<Job>& jobs) {
   if (!never_fit.empty()) jobs_.MutateBatch(never_fit);
 }
 
-bool Runner::AdoptJob(const Job& job) {
+bool Runner::AdoptJob(const TrainingJob& job) {
   std::vector<PodRun> pods;
   std::vector<PodPlan> plans = PlanPods(job);
   for (const core::PodState& pod : job.pods) {
@@ -300,7 +300,7 @@ bool Runner::AdoptJob(const Job& job) {
   return true;
 }
 
-void Runner::ReconcileJob(const Job& job) {
+void Runner::ReconcileJob(const TrainingJob& job) {
   if ((job.status == TrainingStatus::kRunning || job.status == TrainingStatus::kStopping) &&
       !job.pods.empty() && AdoptJob(job)) {
     return;
@@ -321,12 +321,12 @@ void Runner::ReconcileJob(const Job& job) {
       Enqueue({job});
       return;
     case TrainingStatus::kBidding:
-      Enqueue({jobs_.Mutate(job.id, [&](Job& j) {
+      Enqueue({jobs_.Mutate(job.id, [&](TrainingJob& j) {
         MoveIf(j, {TrainingStatus::kBidding}, TrainingStatus::kQueuing, now);
       })});
       return;
     case TrainingStatus::kStopping:
-      jobs_.Mutate(job.id, [&](Job& j) {
+      jobs_.Mutate(job.id, [&](TrainingJob& j) {
         MoveIf(j, {TrainingStatus::kStopping}, TrainingStatus::kStopped, now, "JobStoppedByUser",
                "Job is stopped by user.");
       });
@@ -346,7 +346,7 @@ void Runner::ReconcileJob(const Job& job) {
       job.restart_count < job.RestartLimit();
   const std::string message = "The server restarted while the job was " +
                               std::string(core::TrainingStatusName(job.status)) + ".";
-  Job after = jobs_.Mutate(job.id, [&](Job& j) {
+  TrainingJob after = jobs_.Mutate(job.id, [&](TrainingJob& j) {
     for (core::PodState& pod : j.pods) {
       if (pod.exit_code < 0 && pod.signal == 0) {
         pod.status = "Failed";
@@ -374,14 +374,14 @@ void Runner::Launch(const std::vector<core::JobNumber>& ids) {
   core::TimeMs now = clock_.Now();
   std::vector<service::JobService::Change> to_prepare;
   for (core::JobNumber id : ids) {
-    to_prepare.push_back({id, [now](Job& j) {
+    to_prepare.push_back({id, [now](TrainingJob& j) {
                             MoveIf(j, {TrainingStatus::kQueuing}, TrainingStatus::kEnvPreparing,
                                    now);
                           }});
   }
-  std::vector<Job> prepared = jobs_.MutateBatch(to_prepare);
+  std::vector<TrainingJob> prepared = jobs_.MutateBatch(to_prepare);
   std::set<core::JobNumber> preparing;
-  for (const Job& job : prepared) {
+  for (const TrainingJob& job : prepared) {
     if (job.status != TrainingStatus::kEnvPreparing) continue;  // stopped while being picked
     preparing.insert(job.id);
     try {
@@ -389,7 +389,7 @@ void Runner::Launch(const std::vector<core::JobNumber>& ids) {
       std::filesystem::create_directories(JobDir(job) / "logs");
     } catch (const std::exception& e) {
       scheduler_.Release(job.id);
-      pending_[job.id].push_back([now, reason = std::string(e.what())](Job& j) {
+      pending_[job.id].push_back([now, reason = std::string(e.what())](TrainingJob& j) {
         MoveIf(j, {TrainingStatus::kEnvPreparing}, TrainingStatus::kFailed, now, "JobFailed",
                "Cannot prepare the job's directories: " + reason);
       });
@@ -414,7 +414,7 @@ void Runner::Launch(const std::vector<core::JobNumber>& ids) {
 }
 
 Actions Runner::StartPods(JobRun& run) {
-  const Job& job = run.job();
+  const TrainingJob& job = run.job();
   core::TimeMs now = clock_.Now();
   std::vector<PodPlan> plans = PlanPods(job);
   for (PodPlan& plan : plans) plan.port = executor_.FreePort();
@@ -465,7 +465,7 @@ Actions Runner::CollectExits(JobRun& run) {
 
 Actions Runner::Restart(core::JobNumber id, JobRun& run) {
   core::TimeMs now = clock_.Now();
-  Job job = jobs_.Mutate(id, [&](Job& j) {
+  TrainingJob job = jobs_.Mutate(id, [&](TrainingJob& j) {
     j.pods.clear();
     for (const PodRun& pod : run.pods()) j.pods.push_back(pod.state);
     MoveIf(j, {TrainingStatus::kRunning}, TrainingStatus::kRestarting, now, run.reason_code(),
@@ -493,7 +493,7 @@ bool Runner::Apply(core::JobNumber id, JobRun& run, const Actions& actions) {
     core::TimeMs now = clock_.Now();
     std::vector<core::PodState> pods;
     for (const PodRun& pod : run.pods()) pods.push_back(pod.state);
-    pending_[id].push_back([pods = std::move(pods), moves = actions.moves, now](Job& j) {
+    pending_[id].push_back([pods = std::move(pods), moves = actions.moves, now](TrainingJob& j) {
       if (!pods.empty()) j.pods = pods;
       for (const Move& move : moves) ApplyMove(j, move, now);
     });
@@ -510,7 +510,7 @@ void Runner::Flush() {
   if (pending_.empty()) return;
   std::vector<service::JobService::Change> batch;
   for (auto& [id, changes] : pending_) {
-    batch.push_back({id, [changes = std::move(changes)](Job& j) {
+    batch.push_back({id, [changes = std::move(changes)](TrainingJob& j) {
                        for (const auto& change : changes) change(j);
                      }});
   }
@@ -518,15 +518,15 @@ void Runner::Flush() {
   jobs_.MutateBatch(batch);
 }
 
-std::filesystem::path Runner::JobDir(const Job& job) const {
+std::filesystem::path Runner::JobDir(const TrainingJob& job) const {
   return options_.jobs_dir / job.public_id;
 }
 
-std::filesystem::path Runner::LogPath(const Job& job, const core::PodState& pod) const {
+std::filesystem::path Runner::LogPath(const TrainingJob& job, const core::PodState& pod) const {
   return JobDir(job) / "logs" / (pod.name + "." + pod.uid + ".log");
 }
 
-std::filesystem::path Runner::ExitPath(const Job& job, const core::PodState& pod) const {
+std::filesystem::path Runner::ExitPath(const TrainingJob& job, const core::PodState& pod) const {
   return JobDir(job) / "logs" / (pod.name + "." + pod.uid + ".exit");
 }
 
@@ -570,7 +570,7 @@ std::filesystem::path Rotated(std::filesystem::path log) {
 
 }  // namespace
 
-std::vector<std::string> Runner::Tail(const Job& job, const core::PodState& pod,
+std::vector<std::string> Runner::Tail(const TrainingJob& job, const core::PodState& pod,
                                       int64_t max_lines) const {
   std::filesystem::path log = LogPath(job, pod);
   bool whole = false;
@@ -589,7 +589,7 @@ std::vector<std::string> Runner::Tail(const Job& job, const core::PodState& pod,
   return older;
 }
 
-service::PodLog Runner::Lines(const Job& job, const core::PodState& pod,
+service::PodLog Runner::Lines(const TrainingJob& job, const core::PodState& pod,
                               service::LogRange range) const {
   service::PodLog out{pod, {}, 0};
   if (range.count <= 0) return out;

@@ -77,13 +77,13 @@ class Runner : public service::JobObserver,
   // every change in one batch, and starts the jobs the scheduler picks.
   void Step();
 
-  void OnCreated(const core::Job& job) override;
-  void OnStopRequested(const core::Job& job) override;
-  void OnUpdated(const core::Job& job) override;
+  void OnCreated(const core::TrainingJob& job) override;
+  void OnStopRequested(const core::TrainingJob& job) override;
+  void OnUpdated(const core::TrainingJob& job) override;
 
-  std::vector<std::string> Tail(const core::Job& job, const core::PodState& pod,
+  std::vector<std::string> Tail(const core::TrainingJob& job, const core::PodState& pod,
                                 int64_t max_lines) const override;
-  service::PodLog Lines(const core::Job& job, const core::PodState& pod,
+  service::PodLog Lines(const core::TrainingJob& job, const core::PodState& pod,
                         service::LogRange range) const override;
   std::string WaitReason(core::JobNumber id) const override;
 
@@ -91,20 +91,20 @@ class Runner : public service::JobObserver,
   struct Event {
     enum class Kind { kCreated, kStop, kUpdated };
     Kind kind;
-    core::Job job;
+    core::TrainingJob job;
   };
 
   void Loop();
   void StopThread();
-  void Post(Event::Kind kind, const core::Job& job);
+  void Post(Event::Kind kind, const core::TrainingJob& job);
   void Handle(const Event& event);
-  void ReconcileJob(const core::Job& job);
+  void ReconcileJob(const core::TrainingJob& job);
   // Takes over a Running (or Stopping) job whose pods an earlier server
   // started; false when a pod is gone without a trace (the job is then
   // handled as if its pods had died with the server).
-  bool AdoptJob(const core::Job& job);
+  bool AdoptJob(const core::TrainingJob& job);
   // Moves created (or requeued) jobs to Queuing in one commit and queues them.
-  void Enqueue(const std::vector<core::Job>& jobs);
+  void Enqueue(const std::vector<core::TrainingJob>& jobs);
   // Starts jobs the scheduler picked: EnvPreparing in one commit, their
   // pods, then Running with their pods in one commit.
   void Launch(const std::vector<core::JobNumber>& ids);
@@ -118,9 +118,9 @@ class Runner : public service::JobObserver,
   // Carries out a decision. Returns false when the job is done.
   bool Apply(core::JobNumber id, JobRun& run, const Actions& actions);
   void Flush();
-  std::filesystem::path JobDir(const core::Job& job) const;
-  std::filesystem::path LogPath(const core::Job& job, const core::PodState& pod) const;
-  std::filesystem::path ExitPath(const core::Job& job, const core::PodState& pod) const;
+  std::filesystem::path JobDir(const core::TrainingJob& job) const;
+  std::filesystem::path LogPath(const core::TrainingJob& job, const core::PodState& pod) const;
+  std::filesystem::path ExitPath(const core::TrainingJob& job, const core::PodState& pod) const;
 
   service::JobService& jobs_;
   Executor& executor_;
@@ -137,7 +137,7 @@ class Runner : public service::JobObserver,
   std::vector<bool> gpu_busy_;
   std::map<core::JobNumber, JobRun> runs_;
   // Changes to store at the next Flush, per job, in order.
-  std::map<core::JobNumber, std::vector<std::function<void(core::Job&)>>> pending_;
+  std::map<core::JobNumber, std::vector<std::function<void(core::TrainingJob&)>>> pending_;
 
   // The queue's waits as of the last Step, for any thread.
   mutable std::mutex waits_mu_;

@@ -43,9 +43,10 @@ class RunnerTest : public ::testing::Test {
     runner_->Reconcile();
   }
 
-  core::Job Create(std::vector<core::RoleSpec> roles, const std::string& job_type = "PyTorchJob",
-                   const std::function<void(core::Job&)>& tweak = {}) {
-    core::Job draft;
+  core::TrainingJob Create(std::vector<core::RoleSpec> roles,
+                           const std::string& job_type = "PyTorchJob",
+                           const std::function<void(core::TrainingJob&)>& tweak = {}) {
+    core::TrainingJob draft;
     draft.display_name = "t";
     draft.job_type = job_type;
     draft.user_command = "python train.py";
@@ -53,21 +54,21 @@ class RunnerTest : public ::testing::Test {
     if (tweak) tweak(draft);
     return service_.Create(who_, draft);
   }
-  core::Job CreateWorker(const std::string& policy = "",
-                         const std::function<void(core::Job&)>& tweak = {}) {
+  core::TrainingJob CreateWorker(const std::string& policy = "",
+                                 const std::function<void(core::TrainingJob&)>& tweak = {}) {
     return Create({core::RoleSpec{"Worker", "img", 1, "", "", "", "", policy}}, "PyTorchJob",
                   tweak);
   }
 
-  core::Job Get(const core::Job& job) { return service_.Get(who_, job.public_id); }
-  S StatusOf(const core::Job& job) { return Get(job).status; }
+  core::TrainingJob Get(const core::TrainingJob& job) { return service_.Get(who_, job.public_id); }
+  S StatusOf(const core::TrainingJob& job) { return Get(job).status; }
   // The pod handles of the job's current run, in rank order.
-  std::vector<int64_t> Pods(const core::Job& job) {
+  std::vector<int64_t> Pods(const core::TrainingJob& job) {
     std::vector<int64_t> out;
     for (const core::PodState& pod : Get(job).pods) out.push_back(pod.pid);
     return out;
   }
-  std::vector<S> Path(const core::Job& job) {
+  std::vector<S> Path(const core::TrainingJob& job) {
     std::vector<S> out;
     for (const core::StatusEvent& e : Get(job).history) out.push_back(e.status);
     return out;
@@ -84,8 +85,8 @@ class RunnerTest : public ::testing::Test {
 };
 
 TEST_F(RunnerTest, TheDecidingPodsSuccessEndsTheJobAndTheRestAreTerminated) {
-  core::Job job = Create({core::RoleSpec{"Master", "img", 1, "", "", "", "", ""},
-                          core::RoleSpec{"Worker", "img", 2, "", "", "", "", ""}});
+  core::TrainingJob job = Create({core::RoleSpec{"Master", "img", 1, "", "", "", "", ""},
+                                  core::RoleSpec{"Worker", "img", 2, "", "", "", "", ""}});
   runner_->Step();
   ASSERT_EQ(StatusOf(job), S::kRunning);
   std::vector<int64_t> pods = Pods(job);
@@ -107,7 +108,7 @@ TEST_F(RunnerTest, TheDecidingPodsSuccessEndsTheJobAndTheRestAreTerminated) {
   EXPECT_EQ(StatusOf(job), S::kRunning);
   EXPECT_EQ(Get(job).pods[2].status, "Terminating");
   runner_->Step();  // collects worker-1's exit: the job succeeds
-  core::Job done = Get(job);
+  core::TrainingJob done = Get(job);
   EXPECT_EQ(done.status, S::kSucceeded);
   EXPECT_EQ(done.reason_code, "JobSucceeded");
   EXPECT_EQ(executor_.pod(pods[2]).signals, std::vector<int>{SIGTERM});
@@ -117,13 +118,14 @@ TEST_F(RunnerTest, TheDecidingPodsSuccessEndsTheJobAndTheRestAreTerminated) {
 }
 
 TEST_F(RunnerTest, OnFailureRestartsUntilTheLimitThenFails) {
-  core::Job job = CreateWorker("OnFailure", [](core::Job& j) { j.max_restarts = 2; });
+  core::TrainingJob job =
+      CreateWorker("OnFailure", [](core::TrainingJob& j) { j.max_restarts = 2; });
   runner_->Step();
   for (int run = 0; run < 2; ++run) {
     int64_t pod = Pods(job).at(0);
     executor_.Exit(pod, 1);
     runner_->Step();
-    core::Job now = Get(job);
+    core::TrainingJob now = Get(job);
     EXPECT_EQ(now.status, S::kRunning) << "run " << run;
     EXPECT_EQ(now.restart_count, run + 1);
     EXPECT_NE(now.pods.at(0).pid, pod);
@@ -132,7 +134,7 @@ TEST_F(RunnerTest, OnFailureRestartsUntilTheLimitThenFails) {
   }
   executor_.Exit(Pods(job).at(0), 1);
   runner_->Step();
-  core::Job failed = Get(job);
+  core::TrainingJob failed = Get(job);
   EXPECT_EQ(failed.status, S::kFailed);
   EXPECT_EQ(failed.reason_code, "JobFailed");
   EXPECT_EQ(failed.reason_message, "Pod " + failed.pods[0].name + " exited with code 1.");
@@ -142,7 +144,7 @@ TEST_F(RunnerTest, OnFailureRestartsUntilTheLimitThenFails) {
 }
 
 TEST_F(RunnerTest, ExitCodePolicyRestartsSignalsButNotErrors) {
-  core::Job job = CreateWorker("ExitCode");
+  core::TrainingJob job = CreateWorker("ExitCode");
   runner_->Step();
   executor_.Kill(Pods(job).at(0), SIGKILL);  // OOM-killed: retryable
   runner_->Step();
@@ -155,7 +157,7 @@ TEST_F(RunnerTest, ExitCodePolicyRestartsSignalsButNotErrors) {
 }
 
 TEST_F(RunnerTest, AFailedPodsReasonCarriesItsLastLogLines) {
-  core::Job job = CreateWorker();
+  core::TrainingJob job = CreateWorker();
   runner_->Step();
   int64_t pod = Pods(job).at(0);
   std::ofstream(executor_.pod(pod).launch.log_file) << "loading\nCUDA out of memory\n";
@@ -167,7 +169,7 @@ TEST_F(RunnerTest, AFailedPodsReasonCarriesItsLastLogLines) {
 }
 
 TEST_F(RunnerTest, MaxRunningTimeTerminatesTheJobFailed) {
-  core::Job job = CreateWorker("", [](core::Job& j) { j.max_running_minutes = 1; });
+  core::TrainingJob job = CreateWorker("", [](core::TrainingJob& j) { j.max_running_minutes = 1; });
   runner_->Step();
   clock_.Advance(59 * core::kMsPerSecond);
   runner_->Step();
@@ -176,7 +178,7 @@ TEST_F(RunnerTest, MaxRunningTimeTerminatesTheJobFailed) {
   runner_->Step();  // SIGTERM
   EXPECT_EQ(Get(job).pods[0].status, "Terminating");
   runner_->Step();  // the pod's exit
-  core::Job failed = Get(job);
+  core::TrainingJob failed = Get(job);
   EXPECT_EQ(failed.status, S::kFailed);
   EXPECT_EQ(failed.reason_code, "JobTimeout");
   EXPECT_EQ(failed.reason_message, "The job ran longer than JobMaxRunningTimeMinutes (1 minutes).");
@@ -185,7 +187,7 @@ TEST_F(RunnerTest, MaxRunningTimeTerminatesTheJobFailed) {
 
 TEST_F(RunnerTest, StopEscalatesToSigkillAfterTheGracePeriod) {
   executor_.ignore_term = true;
-  core::Job job = CreateWorker();
+  core::TrainingJob job = CreateWorker();
   runner_->Step();
   int64_t pod = Pods(job).at(0);
   service_.Stop(who_, job.public_id);
@@ -199,7 +201,7 @@ TEST_F(RunnerTest, StopEscalatesToSigkillAfterTheGracePeriod) {
   clock_.Advance(2 * core::kMsPerSecond);
   runner_->Step();  // sends SIGKILL
   runner_->Step();  // collects the exit
-  core::Job stopped = Get(job);
+  core::TrainingJob stopped = Get(job);
   EXPECT_EQ(stopped.status, S::kStopped);
   EXPECT_EQ(stopped.reason_code, "JobStoppedByUser");
   EXPECT_EQ(stopped.pods[0].signal, SIGKILL);
@@ -208,7 +210,7 @@ TEST_F(RunnerTest, StopEscalatesToSigkillAfterTheGracePeriod) {
 
 TEST_F(RunnerTest, AStopWinsOverARestartInProgress) {
   executor_.ignore_term = true;
-  core::Job job = Create({core::RoleSpec{"Worker", "img", 2, "", "", "", "", "OnFailure"}});
+  core::TrainingJob job = Create({core::RoleSpec{"Worker", "img", 2, "", "", "", "", "OnFailure"}});
   runner_->Step();
   std::vector<int64_t> pods = Pods(job);
   executor_.Exit(pods[0], 1);  // restart decided; worker-1 is asked to end
@@ -217,14 +219,14 @@ TEST_F(RunnerTest, AStopWinsOverARestartInProgress) {
   service_.Stop(who_, job.public_id);
   executor_.Exit(pods[1], 0);
   runner_->Step();
-  core::Job stopped = Get(job);
+  core::TrainingJob stopped = Get(job);
   EXPECT_EQ(stopped.status, S::kStopped);
   EXPECT_EQ(stopped.restart_count, 0);
   EXPECT_EQ(executor_.started.size(), 2u);  // nothing restarted
 }
 
 TEST_F(RunnerTest, ReservationHoldsTheEndingStatusForItsMinutes) {
-  core::Job job = CreateWorker("", [](core::Job& j) { j.reserved_minutes = 5; });
+  core::TrainingJob job = CreateWorker("", [](core::TrainingJob& j) { j.reserved_minutes = 5; });
   runner_->Step();
   executor_.Exit(Pods(job).at(0), 0);
   runner_->Step();
@@ -238,7 +240,8 @@ TEST_F(RunnerTest, ReservationHoldsTheEndingStatusForItsMinutes) {
   EXPECT_EQ(StatusOf(job), S::kSucceeded);
   EXPECT_EQ(Get(job).reason_code, "JobSucceeded");
 
-  core::Job failing = CreateWorker("", [](core::Job& j) { j.reserved_minutes = 5; });
+  core::TrainingJob failing =
+      CreateWorker("", [](core::TrainingJob& j) { j.reserved_minutes = 5; });
   runner_->Step();
   executor_.Exit(Pods(failing).at(0), 2);
   runner_->Step();
@@ -253,7 +256,7 @@ TEST_F(RunnerTest, GpusAreSharedOutAndJobsWaitForThem) {
   auto gpu_worker = [&] {
     return Create({core::RoleSpec{"Worker", "img", 1, "", "1", "1", "1Gi", ""}});
   };
-  core::Job a = gpu_worker(), b = gpu_worker(), c = gpu_worker();
+  core::TrainingJob a = gpu_worker(), b = gpu_worker(), c = gpu_worker();
   runner_->Step();
   EXPECT_EQ(StatusOf(a), S::kRunning);
   EXPECT_EQ(StatusOf(b), S::kRunning);
@@ -268,17 +271,17 @@ TEST_F(RunnerTest, GpusAreSharedOutAndJobsWaitForThem) {
 
 TEST_F(RunnerTest, APodThatCannotStartFailsTheJob) {
   executor_.fail_starts = 1;
-  core::Job job = CreateWorker();
+  core::TrainingJob job = CreateWorker();
   runner_->Step();
-  core::Job failed = Get(job);
+  core::TrainingJob failed = Get(job);
   EXPECT_EQ(failed.status, S::kFailed);
   EXPECT_EQ(failed.reason_message,
             "Pod " + failed.pods[0].name + " could not start: no such image");
 }
 
 TEST_F(RunnerTest, ARestartedServerAdoptsPodsThatStillRunOrRecordedTheirEnd) {
-  core::Job running = CreateWorker();
-  core::Job ends_meanwhile = CreateWorker("OnFailure");
+  core::TrainingJob running = CreateWorker();
+  core::TrainingJob ends_meanwhile = CreateWorker("OnFailure");
   runner_->Step();
   int64_t still = Pods(running).at(0), ended = Pods(ends_meanwhile).at(0);
   // The server dies; one pod ends well while it is down; a new server starts.
@@ -288,7 +291,7 @@ TEST_F(RunnerTest, ARestartedServerAdoptsPodsThatStillRunOrRecordedTheirEnd) {
   EXPECT_EQ(StatusOf(running), S::kRunning);
   EXPECT_TRUE(executor_.Running(still));
   runner_->Step();  // collects the recorded end
-  core::Job done = Get(ends_meanwhile);
+  core::TrainingJob done = Get(ends_meanwhile);
   EXPECT_EQ(done.status, S::kSucceeded);
   EXPECT_EQ(done.restart_count, 0);  // not run a second time
   executor_.Exit(still, 0);
@@ -299,7 +302,7 @@ TEST_F(RunnerTest, ARestartedServerAdoptsPodsThatStillRunOrRecordedTheirEnd) {
 
 TEST_F(RunnerTest, AStopWaitingForARestartedServerIsCarriedOut) {
   executor_.ignore_term = true;
-  core::Job job = CreateWorker();
+  core::TrainingJob job = CreateWorker();
   runner_->Step();
   int64_t pod = Pods(job).at(0);
   service_.Stop(who_, job.public_id);  // stored Stopping; the runner dies before it acts
@@ -313,10 +316,10 @@ TEST_F(RunnerTest, AStopWaitingForARestartedServerIsCarriedOut) {
 
 TEST_F(RunnerTest, StopPodsKillsEveryPodAndWaitsForIt) {
   executor_.ignore_term = true;
-  core::Job a = CreateWorker(), b = CreateWorker();
+  core::TrainingJob a = CreateWorker(), b = CreateWorker();
   runner_->Step();
   runner_->StopPods();
-  for (const core::Job& job : {a, b}) {
+  for (const core::TrainingJob& job : {a, b}) {
     int64_t pod = Pods(job).at(0);
     EXPECT_EQ(executor_.pod(pod).signals, std::vector<int>{SIGKILL});
     EXPECT_FALSE(executor_.Running(pod));
@@ -325,17 +328,17 @@ TEST_F(RunnerTest, StopPodsKillsEveryPodAndWaitsForIt) {
 }
 
 TEST_F(RunnerTest, PodsGoneWithoutATraceAreRequeuedOrFailed) {
-  core::Job retried = CreateWorker("OnFailure");
-  core::Job plain = CreateWorker();
+  core::TrainingJob retried = CreateWorker("OnFailure");
+  core::TrainingJob plain = CreateWorker();
   runner_->Step();
   executor_.Lose(Pods(retried).at(0));  // e.g. the machine rebooted
   executor_.Lose(Pods(plain).at(0));
   NewRunner();
-  core::Job requeued = Get(retried);
+  core::TrainingJob requeued = Get(retried);
   EXPECT_EQ(requeued.status, S::kQueuing);
   EXPECT_EQ(requeued.restart_count, 1);
   EXPECT_EQ(requeued.history_pods.at(0).signal, SIGKILL);
-  core::Job failed = Get(plain);
+  core::TrainingJob failed = Get(plain);
   EXPECT_EQ(failed.status, S::kFailed);
   EXPECT_EQ(failed.reason_code, "ServerRestarted");
   runner_->Step();
@@ -343,20 +346,20 @@ TEST_F(RunnerTest, PodsGoneWithoutATraceAreRequeuedOrFailed) {
 }
 
 TEST_F(RunnerTest, ASiblingEndedBecauseItsJobSucceededIsNotFailed) {
-  core::Job job = Create({core::RoleSpec{"Master", "img", 1, "", "", "", "", ""},
-                          core::RoleSpec{"Worker", "img", 1, "", "", "", "", ""}});
+  core::TrainingJob job = Create({core::RoleSpec{"Master", "img", 1, "", "", "", "", ""},
+                                  core::RoleSpec{"Worker", "img", 1, "", "", "", "", ""}});
   runner_->Step();
   executor_.Exit(Pods(job)[0], 0);
   runner_->Step();
   runner_->Step();
-  core::Job done = Get(job);
+  core::TrainingJob done = Get(job);
   EXPECT_EQ(done.status, S::kSucceeded);
   EXPECT_EQ(done.pods[1].signal, SIGTERM);
   EXPECT_EQ(done.pods[1].status, "Succeeded");
 }
 
 TEST_F(RunnerTest, AFailedPodsLogPutsAtMostAFewKilobytesIntoTheReason) {
-  core::Job job = CreateWorker();
+  core::TrainingJob job = CreateWorker();
   runner_->Step();
   int64_t pod = Pods(job).at(0);
   {

@@ -20,7 +20,7 @@
 #include <tuple>
 #include <vector>
 
-#include "core/job.h"
+#include "core/training_job.h"
 #include "runner/resources.h"
 
 namespace drover::runner {

@@ -7,16 +7,16 @@ namespace {
 
 constexpr int64_t kGi = 1LL << 30;
 
-QueuedJob Job(core::JobNumber id, int64_t priority, core::TimeMs submitted, int64_t gpus,
-              std::string quota = {}) {
+QueuedJob Queued(core::JobNumber id, int64_t priority, core::TimeMs submitted, int64_t gpus,
+                 std::string quota = {}) {
   return QueuedJob{id, priority, submitted, Resources{1000, kGi, gpus}, std::move(quota)};
 }
 
 TEST(Scheduler, StartsByPriorityThenSubmitTime) {
   Scheduler s(Resources{64000, 64 * kGi, 2}, {});
-  s.Enqueue(Job(1, 1, 100, 1));
-  s.Enqueue(Job(2, 9, 300, 1));
-  s.Enqueue(Job(3, 9, 200, 1));
+  s.Enqueue(Queued(1, 1, 100, 1));
+  s.Enqueue(Queued(2, 9, 300, 1));
+  s.Enqueue(Queued(3, 9, 200, 1));
   EXPECT_EQ(s.TakeRunnable(), (std::vector<core::JobNumber>{3, 2}));
   EXPECT_EQ(s.queued(), 1u);
   s.Release(3);
@@ -25,10 +25,10 @@ TEST(Scheduler, StartsByPriorityThenSubmitTime) {
 
 TEST(Scheduler, AllOrNothingAndNoOvertakingOnTheNode) {
   Scheduler s(Resources{64000, 64 * kGi, 4}, {});
-  s.Enqueue(Job(1, 5, 1, 3));
+  s.Enqueue(Queued(1, 5, 1, 3));
   EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{1});
-  s.Enqueue(Job(2, 5, 2, 2));  // does not fit: 1 GPU free
-  s.Enqueue(Job(3, 1, 3, 1));  // would fit, but may not overtake job 2
+  s.Enqueue(Queued(2, 5, 2, 2));  // does not fit: 1 GPU free
+  s.Enqueue(Queued(3, 1, 3, 1));  // would fit, but may not overtake job 2
   EXPECT_TRUE(s.TakeRunnable().empty());
   EXPECT_EQ(s.WaitOf(3)->position, 2u);
   EXPECT_EQ(s.WaitOf(3)->reason,
@@ -85,10 +85,10 @@ TEST(Scheduler, LooksAtTheQueueAgainOnlyAfterAChange) {
 
 TEST(Scheduler, AFullQuotaHoldsBackOnlyItsOwnJobs) {
   Scheduler s(Resources{64000, 64 * kGi, 8}, {{"q", Resources{64000, 64 * kGi, 1}}});
-  s.Enqueue(Job(1, 9, 1, 1, "q"));
-  s.Enqueue(Job(2, 9, 2, 1, "q"));
-  s.Enqueue(Job(3, 1, 3, 1, "q"));
-  s.Enqueue(Job(4, 1, 4, 1));
+  s.Enqueue(Queued(1, 9, 1, 1, "q"));
+  s.Enqueue(Queued(2, 9, 2, 1, "q"));
+  s.Enqueue(Queued(3, 1, 3, 1, "q"));
+  s.Enqueue(Queued(4, 1, 4, 1));
   EXPECT_EQ(s.TakeRunnable(), (std::vector<core::JobNumber>{1, 4}));
   s.Release(1);
   EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{2});
@@ -96,22 +96,22 @@ TEST(Scheduler, AFullQuotaHoldsBackOnlyItsOwnJobs) {
 
 TEST(Scheduler, RefusesJobsThatCanNeverFit) {
   Scheduler s(Resources{2000, 4 * kGi, 1}, {{"q", Resources{1000, kGi, 0}}});
-  std::optional<std::string> node = s.Enqueue(Job(1, 1, 1, 2));
+  std::optional<std::string> node = s.Enqueue(Queued(1, 1, 1, 2));
   ASSERT_TRUE(node.has_value());
   EXPECT_EQ(
       *node,
       "The job needs cpu=1 memory=1Gi gpu=2 but this node has only cpu=2 memory=4Gi gpu=1; it "
       "can never be scheduled.");
-  ASSERT_TRUE(s.Enqueue(Job(2, 1, 1, 1, "q")).has_value());
+  ASSERT_TRUE(s.Enqueue(Queued(2, 1, 1, 1, "q")).has_value());
   EXPECT_EQ(s.queued(), 0u);
 }
 
 TEST(Scheduler, ReprioritizeMovesAQueuedJob) {
   Scheduler s(Resources{64000, 64 * kGi, 1}, {});
-  s.Enqueue(Job(1, 5, 1, 1));
+  s.Enqueue(Queued(1, 5, 1, 1));
   EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{1});
-  s.Enqueue(Job(2, 5, 2, 1));
-  s.Enqueue(Job(3, 1, 3, 1));
+  s.Enqueue(Queued(2, 5, 2, 1));
+  s.Enqueue(Queued(3, 1, 3, 1));
   s.Reprioritize(3, 9);
   s.Release(1);
   EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{3});

@@ -4,7 +4,7 @@ namespace drover::service {
 
 namespace {
 
-using core::Job;
+using core::TrainingJob;
 using index::NumberField;
 using index::StringField;
 using index::WordsField;
@@ -21,10 +21,10 @@ std::vector<std::string> StatusNames() {
   return names;
 }
 
-index::SchemaOf<Job>* Declare() {
-  auto* s = new index::SchemaOf<Job>(
-      "training-job", [](const Job& j) -> uint64_t { return j.id; },
-      [](const Job& j) -> std::string_view { return j.public_id; });
+index::SchemaOf<TrainingJob>* Declare() {
+  auto* s = new index::SchemaOf<TrainingJob>(
+      "training-job", [](const TrainingJob& j) -> uint64_t { return j.id; },
+      [](const TrainingJob& j) -> std::string_view { return j.public_id; });
 
   using J = JobStrings;
   const StringField exact{.exact = true};
@@ -32,22 +32,23 @@ index::SchemaOf<Job>* Declare() {
     f.name = name;
     return f;
   };
-  s->String(J::kTenant, as("TenantId", exact), &Job::tenant_id);
-  s->String(J::kWorkspace, as("WorkspaceId", exact), &Job::workspace_id);
-  s->String(J::kUserId, as("UserId", exact), &Job::user_id);
-  s->String(J::kBusinessUserId, as("BusinessUserId", exact), &Job::business_user_id);
-  s->String(J::kCaller, as("Caller", exact), &Job::caller);
-  s->String(J::kPipelineId, as("PipelineId", exact), &Job::pipeline_id);
-  s->String(J::kTemplateId, as("TemplateId", exact), &Job::template_id);
-  s->String(J::kPaymentType, as("PaymentType", exact), &Job::payment_type);
-  s->String(J::kOversoldInfo, as("OversoldInfo", exact), &Job::oversold_info);
-  s->String(J::kResourceId, as("ResourceId", exact), &Job::resource_id);
-  s->String(J::kJobType, {.name = "JobType", .exact = true, .sort = true}, &Job::job_type);
-  s->String(J::kUsername, {.name = "Username", .contains = true}, &Job::username);
+  s->String(J::kTenant, as("TenantId", exact), &TrainingJob::tenant_id);
+  s->String(J::kWorkspace, as("WorkspaceId", exact), &TrainingJob::workspace_id);
+  s->String(J::kUserId, as("UserId", exact), &TrainingJob::user_id);
+  s->String(J::kBusinessUserId, as("BusinessUserId", exact), &TrainingJob::business_user_id);
+  s->String(J::kCaller, as("Caller", exact), &TrainingJob::caller);
+  s->String(J::kPipelineId, as("PipelineId", exact), &TrainingJob::pipeline_id);
+  s->String(J::kTemplateId, as("TemplateId", exact), &TrainingJob::template_id);
+  s->String(J::kPaymentType, as("PaymentType", exact), &TrainingJob::payment_type);
+  s->String(J::kOversoldInfo, as("OversoldInfo", exact), &TrainingJob::oversold_info);
+  s->String(J::kResourceId, as("ResourceId", exact), &TrainingJob::resource_id);
+  s->String(J::kJobType, {.name = "JobType", .exact = true, .sort = true}, &TrainingJob::job_type);
+  s->String(J::kUsername, {.name = "Username", .contains = true}, &TrainingJob::username);
   s->String(J::kResourceQuotaName, {.name = "ResourceQuotaName", .contains = true},
-            &Job::resource_quota_name);
-  s->String(J::kName, {.name = "DisplayName", .search = true, .sort = true}, &Job::display_name);
-  s->String(J::kDescription, {.name = "Description", .sort = true}, &Job::description);
+            &TrainingJob::resource_quota_name);
+  s->String(J::kName, {.name = "DisplayName", .search = true, .sort = true},
+            &TrainingJob::display_name);
+  s->String(J::kDescription, {.name = "Description", .sort = true}, &TrainingJob::description);
 
   using N = JobNumbers;
   const NumberField time{.zero_is_none = true, .sort = true};
@@ -56,41 +57,44 @@ index::SchemaOf<Job>* Declare() {
     f.name = name;
     return f;
   };
-  s->Number(N::kCreated, named("GmtCreateTime", time), &Job::created);
-  s->Number(N::kSubmitted, {.name = "GmtSubmittedTime", .zero_is_none = true}, &Job::submitted);
-  s->Number(N::kRunning, named("GmtRunningTime", time), &Job::running);
-  s->Number(N::kFinished, named("GmtFinishTime", time), &Job::finished);
-  s->Number(N::kModified, named("GmtModifiedTime", time), &Job::modified);
-  s->Number(N::kRequestGpu, {.name = "RequestGPU", .bitmaps = true}, &Job::RequestGpu);
-  s->Number(N::kRequestCpu, {.name = "RequestCPU", .bitmaps = true}, &Job::RequestCpu);
-  s->Number(N::kPriority, {.name = "Priority", .bitmaps = true, .sort = true}, &Job::priority);
-  s->Number(N::kNodeCount, {.name = "NodeCount", .bitmaps = true}, &Job::NodeCount);
+  s->Number(N::kCreated, named("GmtCreateTime", time), &TrainingJob::created);
+  s->Number(N::kSubmitted, {.name = "GmtSubmittedTime", .zero_is_none = true},
+            &TrainingJob::submitted);
+  s->Number(N::kRunning, named("GmtRunningTime", time), &TrainingJob::running);
+  s->Number(N::kFinished, named("GmtFinishTime", time), &TrainingJob::finished);
+  s->Number(N::kModified, named("GmtModifiedTime", time), &TrainingJob::modified);
+  s->Number(N::kRequestGpu, {.name = "RequestGPU", .bitmaps = true}, &TrainingJob::RequestGpu);
+  s->Number(N::kRequestCpu, {.name = "RequestCPU", .bitmaps = true}, &TrainingJob::RequestCpu);
+  s->Number(N::kPriority, {.name = "Priority", .bitmaps = true, .sort = true},
+            &TrainingJob::priority);
+  s->Number(N::kNodeCount, {.name = "NodeCount", .bitmaps = true}, &TrainingJob::NodeCount);
   s->Number(N::kDuration, {.name = "Duration", .sort = true, .compute = Duration}, {});
-  s->Number(N::kVersionCount, {.name = "VersionCount", .sort = true}, &Job::version_count);
-  s->Number(N::kVersion, {.name = "Version", .sort = true}, &Job::version);
+  s->Number(N::kVersionCount, {.name = "VersionCount", .sort = true}, &TrainingJob::version_count);
+  s->Number(N::kVersion, {.name = "Version", .sort = true}, &TrainingJob::version);
   s->Number(
       N::kStatus,
       {.name = "Status", .bitmaps = true, .sort = true, .small = true, .names = StatusNames()},
-      [](const Job& j) { return static_cast<int64_t>(j.status); });
+      [](const TrainingJob& j) { return static_cast<int64_t>(j.status); });
   s->Number(N::kVisibility, named("Accessibility", flag),
-            [](const Job& j) { return static_cast<int64_t>(j.visibility); });
+            [](const TrainingJob& j) { return static_cast<int64_t>(j.visibility); });
   s->Number(N::kEnableAssignNode, named("EnableAssignNode", flag),
-            [](const Job& j) -> int64_t { return j.enable_assign_node; });
-  s->Number(N::kLatest, named("Latest", flag), [](const Job& j) -> int64_t { return j.latest; });
+            [](const TrainingJob& j) -> int64_t { return j.enable_assign_node; });
+  s->Number(N::kLatest, named("Latest", flag),
+            [](const TrainingJob& j) -> int64_t { return j.latest; });
   s->Number(N::kImported, named("Imported", flag),
-            [](const Job& j) -> int64_t { return j.imported; });
+            [](const TrainingJob& j) -> int64_t { return j.imported; });
   s->Number(N::kLineage, {.name = "Lineage", .bitmaps = true},
-            [](const Job& j) { return static_cast<int64_t>(j.lineage); });
+            [](const TrainingJob& j) { return static_cast<int64_t>(j.lineage); });
 
   using W = JobWords;
   s->Words(W::kReason, {"ReasonSearch", true},
-           [](const Job& j) { return j.reason_code + " " + j.reason_message; });
+           [](const TrainingJob& j) { return j.reason_code + " " + j.reason_message; });
   s->Words(W::kUserCommand, {"UserCommandSearch", true},
-           [](const Job& j) { return j.user_command; });
-  s->Words(W::kImage, {"ImageSearch", true}, [](const Job& j) { return j.Images(); });
-  s->Words(W::kName, {"DisplayName", false}, [](const Job& j) { return j.display_name; });
+           [](const TrainingJob& j) { return j.user_command; });
+  s->Words(W::kImage, {"ImageSearch", true}, [](const TrainingJob& j) { return j.Images(); });
+  s->Words(W::kName, {"DisplayName", false}, [](const TrainingJob& j) { return j.display_name; });
 
-  s->TagsFrom([](const Job& j, index::SchemaOf<Job>::Tags& tags) {
+  s->TagsFrom([](const TrainingJob& j, index::SchemaOf<TrainingJob>::Tags& tags) {
     for (const auto& [key, value] : j.tags) tags.emplace_back(key, value);
   });
   s->Created(N::kCreated);
@@ -106,8 +110,9 @@ index::SchemaOf<Job>* Declare() {
 
 }  // namespace
 
-const index::SchemaOf<core::Job>& JobSchema() {
-  static const index::SchemaOf<Job>* schema = Declare();  // never destroyed: used to the end
+const index::SchemaOf<core::TrainingJob>& JobSchema() {
+  static const index::SchemaOf<TrainingJob>* schema =
+      Declare();  // never destroyed: used to the end
   return *schema;
 }
 

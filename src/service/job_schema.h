@@ -1,10 +1,10 @@
-// The training job's schema: how core::Job is listed — which fields filter
+// The training job's schema: how core::TrainingJob is listed — which fields filter
 // exactly, by substring, by words, by range; which sort; which carry the
 // visibility rule. Dialects name the fields by these ids in their queries
 // (api/dlc/list_params.cc, api/modelarts/list_params.cc).
 #pragma once
 
-#include "core/job.h"
+#include "core/training_job.h"
 #include "index/schema.h"
 
 namespace drover::service {
@@ -64,6 +64,6 @@ struct JobWords {
   };
 };
 
-const index::SchemaOf<core::Job>& JobSchema();
+const index::SchemaOf<core::TrainingJob>& JobSchema();
 
 }  // namespace drover::service

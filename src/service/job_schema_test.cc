@@ -9,10 +9,10 @@
 namespace drover::service {
 namespace {
 
-using core::Job;
+using core::TrainingJob;
 
-Job Sample() {
-  Job j;
+TrainingJob Sample() {
+  TrainingJob j;
   j.id = 42;
   j.public_id = "dlcABC";
   j.tenant_id = "t1";
@@ -54,7 +54,7 @@ Job Sample() {
 }
 
 TEST(JobSchema, EachStringFieldReadsItsMember) {
-  Job job = Sample();
+  TrainingJob job = Sample();
   index::Entry e = JobSchema().Extract(job);
   EXPECT_EQ(e.number, 42u);
   EXPECT_EQ(e.public_id, "dlcABC");
@@ -81,7 +81,7 @@ TEST(JobSchema, EachStringFieldReadsItsMember) {
 }
 
 TEST(JobSchema, EachNumberFieldReadsItsMember) {
-  Job job = Sample();
+  TrainingJob job = Sample();
   index::Entry e = JobSchema().Extract(job);
   const std::pair<index::FieldId, int64_t> want[] = {
       {JobNumbers::kCreated, 1000},
@@ -112,7 +112,7 @@ TEST(JobSchema, EachNumberFieldReadsItsMember) {
 }
 
 TEST(JobSchema, WordsAndTagsComeFromTheirSources) {
-  Job job = Sample();
+  TrainingJob job = Sample();
   index::Entry e = JobSchema().Extract(job);
   EXPECT_EQ(e.texts[JobWords::kReason], "JobFailed CUDA out of memory");
   EXPECT_EQ(e.texts[JobWords::kUserCommand], "python train.py");
@@ -132,7 +132,7 @@ TEST(JobSchema, DurationRunsToTheFinishOrToNow) {
   };
   auto of = [&](core::TrainingStatus status, core::TimeMs running, core::TimeMs finished,
                 core::TimeMs now) {
-    Job job = Sample();
+    TrainingJob job = Sample();
     job.status = status;
     job.running = running;
     job.finished = finished;

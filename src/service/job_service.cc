@@ -14,7 +14,7 @@ namespace drover::service {
 
 using core::Error;
 using core::ErrorCode;
-using core::Job;
+using core::TrainingJob;
 using core::TrainingStatus;
 
 namespace {
@@ -29,10 +29,12 @@ void CheckRoles(const std::vector<core::RoleSpec>& roles) {
   if (roles.empty()) core::ThrowMissing("JobSpecs");
 }
 
-bool VisibleTo(const Principal& who, const Job& job) { return core::CanSee(who.AsViewer(), job); }
+bool VisibleTo(const Principal& who, const TrainingJob& job) {
+  return core::CanSee(who.AsViewer(), job);
+}
 
 // For stop, update and delete of a job `who` can see.
-void CheckCanChange(const Principal& who, const Job& job) {
+void CheckCanChange(const Principal& who, const TrainingJob& job) {
   if (!core::CanChange(who.AsViewer(), job)) {
     throw Error(ErrorCode::kPermissionDenied, "Only the owner of job " + job.public_id +
                                                   " or an admin of its workspace may change it.");
@@ -46,13 +48,13 @@ JobService::JobService(store::Store& store, index::RecordIndex& index, const cor
       index_(index),
       writer_(store),
       clock_(clock),
-      last_number_(store::MaxNumber<Job>(store)),
+      last_number_(store::MaxNumber<TrainingJob>(store)),
       id_key_(store.InstallationKey()) {
   writer_.Follow(JobSchema(), index_);
   LoadIndex(store_, index_, JobSchema());
 }
 
-Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
+TrainingJob JobService::Create(const Principal& who, TrainingJob draft, CreateOptions options) {
   if (draft.display_name.empty()) core::ThrowMissing("DisplayName");
   if (draft.user_command.empty()) core::ThrowMissing("UserCommand");
   CheckRoles(draft.roles);
@@ -67,14 +69,14 @@ Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
     same_name.values[JobNumbers::kLatest] = {1};
     same_name.limit = 100;
     for (core::JobNumber id : index_.Search(same_name).ids) {
-      std::optional<Job> other = store::Get<Job>(store_, id);
+      std::optional<TrainingJob> other = store::Get<TrainingJob>(store_, id);
       if (other && other->display_name == draft.display_name) {
         throw Error(ErrorCode::kAlreadyExists, "Job name:" + draft.display_name + " is existed",
                     "job_name");
       }
     }
   }
-  Job job = std::move(draft);
+  TrainingJob job = std::move(draft);
   job.lineage = job.pre_version = 0;
   job.version = job.version_count = 1;
   job.latest = true;
@@ -107,18 +109,19 @@ Job JobService::Create(const Principal& who, Job draft, CreateOptions options) {
   return job;
 }
 
-Job JobService::CreateVersion(const Principal& who, core::JobNumber pre_version, Job draft) {
+TrainingJob JobService::CreateVersion(const Principal& who, core::JobNumber pre_version,
+                                      TrainingJob draft) {
   if (draft.user_command.empty()) core::ThrowMissing("UserCommand");
   CheckRoles(draft.roles);
   CheckPriority(draft.priority);
   core::CheckJobLimits(draft);
 
   std::unique_lock lock(write_mu_);
-  Job pre = Get(who, pre_version);
-  std::vector<Job> versions = LoadVersions(who, pre.Lineage());
-  Job latest = versions.back();
+  TrainingJob pre = Get(who, pre_version);
+  std::vector<TrainingJob> versions = LoadVersions(who, pre.Lineage());
+  TrainingJob latest = versions.back();
   CheckCanChange(who, latest);
-  Job job = std::move(draft);
+  TrainingJob job = std::move(draft);
   job.id = last_number_ + 1;
   job.public_id = core::JobPublicId(job.id, id_key_);
   job.tenant_id = who.tenant_id;
@@ -143,15 +146,15 @@ Job JobService::CreateVersion(const Principal& who, core::JobNumber pre_version,
   return job;
 }
 
-Job JobService::Get(const Principal& who, core::JobNumber id) {
-  std::optional<Job> job = store::Get<Job>(store_, id);
+TrainingJob JobService::Get(const Principal& who, core::JobNumber id) {
+  std::optional<TrainingJob> job = store::Get<TrainingJob>(store_, id);
   if (!job || !VisibleTo(who, *job)) {
     core::ThrowNotFound("The job " + std::to_string(id) + " does not exist.");
   }
   return std::move(*job);
 }
 
-std::vector<Job> JobService::LoadVersions(const Principal& who, core::JobNumber lineage) {
+std::vector<TrainingJob> JobService::LoadVersions(const Principal& who, core::JobNumber lineage) {
   index::Query query;
   query.exact[JobStrings::kTenant] = {who.tenant_id};
   query.viewer = who.AsViewer();
@@ -159,25 +162,26 @@ std::vector<Job> JobService::LoadVersions(const Principal& who, core::JobNumber 
   query.sort = index::SortBy::Number(JobNumbers::kVersion);
   query.descending = false;
   query.limit = INT64_MAX;
-  std::vector<Job> versions;
+  std::vector<TrainingJob> versions;
   for (core::JobNumber id : index_.Search(query).ids) {
-    if (std::optional<Job> job = store::Get<Job>(store_, id)) versions.push_back(std::move(*job));
+    if (std::optional<TrainingJob> job = store::Get<TrainingJob>(store_, id))
+      versions.push_back(std::move(*job));
   }
   if (versions.empty())
     core::ThrowNotFound("The job " + std::to_string(lineage) + " does not exist.");
   return versions;
 }
 
-std::vector<Job> JobService::Versions(const Principal& who, core::JobNumber lineage) {
+std::vector<TrainingJob> JobService::Versions(const Principal& who, core::JobNumber lineage) {
   return LoadVersions(who, lineage);
 }
 
 void JobService::DescribeLineage(const Principal& who, core::JobNumber lineage,
                                  const std::string& description) {
   std::unique_lock lock(write_mu_);
-  std::vector<Job> versions = LoadVersions(who, lineage);
-  for (const Job& v : versions) CheckCanChange(who, v);
-  for (Job& v : versions) {
+  std::vector<TrainingJob> versions = LoadVersions(who, lineage);
+  for (const TrainingJob& v : versions) CheckCanChange(who, v);
+  for (TrainingJob& v : versions) {
     v.description = description;
     v.modified = clock_.Now();
   }
@@ -193,9 +197,10 @@ void JobService::DeleteLineage(const Principal& who, core::JobNumber lineage) {
   writer_.Acknowledge(revision);
 }
 
-store::Revision JobService::DeleteVersions(const Principal& who, const std::vector<Job>& doomed) {
-  for (const Job& job : doomed) CheckCanChange(who, job);
-  for (const Job& job : doomed) {
+store::Revision JobService::DeleteVersions(const Principal& who,
+                                           const std::vector<TrainingJob>& doomed) {
+  for (const TrainingJob& job : doomed) CheckCanChange(who, job);
+  for (const TrainingJob& job : doomed) {
     if (!core::IsTerminal(job.status)) {
       throw Error(ErrorCode::kFailedPrecondition,
                   "The job " + job.public_id + " is " +
@@ -204,15 +209,15 @@ store::Revision JobService::DeleteVersions(const Principal& who, const std::vect
     }
   }
   std::vector<core::JobNumber> deletes;
-  for (const Job& job : doomed) deletes.push_back(job.id);
-  std::vector<Job> survivors;
-  for (Job& v : LoadVersions(who, doomed.front().Lineage())) {
+  for (const TrainingJob& job : doomed) deletes.push_back(job.id);
+  std::vector<TrainingJob> survivors;
+  for (TrainingJob& v : LoadVersions(who, doomed.front().Lineage())) {
     if (std::find(deletes.begin(), deletes.end(), v.id) == deletes.end())
       survivors.push_back(std::move(v));
   }
-  std::vector<Job> puts;
+  std::vector<TrainingJob> puts;
   if (!survivors.empty()) {
-    Job newest = survivors.back();
+    TrainingJob newest = survivors.back();
     newest.latest = true;
     newest.version_count = static_cast<int64_t>(survivors.size());
     puts.push_back(std::move(newest));
@@ -220,16 +225,16 @@ store::Revision JobService::DeleteVersions(const Principal& who, const std::vect
   return CommitAll(puts, deletes);
 }
 
-Job JobService::Get(const Principal& who, std::string_view public_id) {
-  std::optional<Job> job = store::Find<Job>(store_, public_id);
+TrainingJob JobService::Get(const Principal& who, std::string_view public_id) {
+  std::optional<TrainingJob> job = store::Find<TrainingJob>(store_, public_id);
   if (!job || !VisibleTo(who, *job)) {
     core::ThrowNotFound("The job " + std::string(public_id) + " does not exist.");
   }
   return std::move(*job);
 }
 
-Job JobService::Show(const Principal& who, std::string_view public_id) {
-  Job job = Get(who, public_id);
+TrainingJob JobService::Show(const Principal& who, std::string_view public_id) {
+  TrainingJob job = Get(who, public_id);
   if (job.status == TrainingStatus::kQueuing && job.reason_message.empty() && queue_reader_) {
     job.reason_message = queue_reader_->WaitReason(job.id);
   }
@@ -245,13 +250,14 @@ JobList JobService::List(const Principal& who, index::Query query) {
   list.total = page.total;
   list.snapshot = page.snapshot;
   // A job deleted between the search and this read is simply left out.
-  list.jobs = store::GetMany<Job>(store_, page.ids);
+  list.jobs = store::GetMany<TrainingJob>(store_, page.ids);
   return list;
 }
 
-Job JobService::Update(const Principal& who, std::string_view public_id, const JobUpdate& update) {
+TrainingJob JobService::Update(const Principal& who, std::string_view public_id,
+                               const JobUpdate& update) {
   std::unique_lock lock(write_mu_);
-  Job job = Get(who, public_id);
+  TrainingJob job = Get(who, public_id);
   CheckCanChange(who, job);
   if (update.priority) {
     CheckPriority(*update.priority);
@@ -286,9 +292,9 @@ Job JobService::Update(const Principal& who, std::string_view public_id, const J
   return job;
 }
 
-Job JobService::Stop(const Principal& who, std::string_view public_id) {
+TrainingJob JobService::Stop(const Principal& who, std::string_view public_id) {
   std::unique_lock lock(write_mu_);
-  Job job = Get(who, public_id);
+  TrainingJob job = Get(who, public_id);
   CheckCanChange(who, job);
   if (core::IsTerminal(job.status)) {
     throw Error(ErrorCode::kFailedPrecondition,
@@ -312,7 +318,7 @@ Job JobService::Stop(const Principal& who, std::string_view public_id) {
 
 void JobService::Delete(const Principal& who, std::string_view public_id) {
   std::unique_lock lock(write_mu_);
-  Job job = Get(who, public_id);
+  TrainingJob job = Get(who, public_id);
   if (!core::IsTerminal(job.status)) {
     throw Error(ErrorCode::kFailedPrecondition,
                 "The job " + job.public_id + " is " +
@@ -327,7 +333,8 @@ void JobService::Delete(const Principal& who, std::string_view public_id) {
 namespace {
 
 // The pod of `job` named `pod_id` (its run `pod_uid`, else the newest).
-const core::PodState& FindPod(const Job& job, std::string_view pod_id, std::string_view pod_uid) {
+const core::PodState& FindPod(const TrainingJob& job, std::string_view pod_id,
+                              std::string_view pod_uid) {
   for (const auto* pods : {&job.pods, &job.history_pods}) {
     for (auto it = pods->rbegin(); it != pods->rend(); ++it) {
       if (it->name == pod_id && (pod_uid.empty() || it->uid == pod_uid)) return *it;
@@ -341,7 +348,7 @@ const core::PodState& FindPod(const Job& job, std::string_view pod_id, std::stri
 
 PodLog JobService::PodLogs(const Principal& who, std::string_view job_id, std::string_view pod_id,
                            std::string_view pod_uid, int64_t max_lines) {
-  Job job = Get(who, job_id);
+  TrainingJob job = Get(who, job_id);
   PodLog log{FindPod(job, pod_id, pod_uid), {}};
   if (log_reader_) log.lines = log_reader_->Tail(job, log.pod, max_lines);
   return log;
@@ -349,7 +356,7 @@ PodLog JobService::PodLogs(const Principal& who, std::string_view job_id, std::s
 
 PodLog JobService::PodLogLines(const Principal& who, std::string_view job_id,
                                std::string_view pod_id, LogRange range) {
-  Job job = Get(who, job_id);
+  TrainingJob job = Get(who, job_id);
   core::PodState pod = FindPod(job, pod_id, "");
   if (!log_reader_) return PodLog{pod, {}, 0};
   PodLog log = log_reader_->Lines(job, pod, range);
@@ -362,22 +369,23 @@ core::PodState JobService::Pod(const Principal& who, std::string_view job_id,
   return FindPod(Get(who, job_id), pod_id, pod_uid);
 }
 
-Job JobService::Mutate(core::JobNumber id, const std::function<void(Job&)>& change) {
-  std::vector<Job> done = MutateBatch({{id, change}});
+TrainingJob JobService::Mutate(core::JobNumber id,
+                               const std::function<void(TrainingJob&)>& change) {
+  std::vector<TrainingJob> done = MutateBatch({{id, change}});
   if (done.empty()) core::ThrowNotFound("The job does not exist.");
   return std::move(done.front());
 }
 
-std::vector<Job> JobService::MutateBatch(const std::vector<Change>& changes) {
+std::vector<TrainingJob> JobService::MutateBatch(const std::vector<Change>& changes) {
   std::unique_lock lock(write_mu_);
-  std::vector<Job> jobs;
+  std::vector<TrainingJob> jobs;
   std::map<core::JobNumber, size_t> position;  // a later change of a job builds on the earlier
   for (const auto& [id, change] : changes) {
     if (auto it = position.find(id); it != position.end()) {
       change(jobs[it->second]);
       continue;
     }
-    std::optional<Job> job = store::Get<Job>(store_, id);
+    std::optional<TrainingJob> job = store::Get<TrainingJob>(store_, id);
     if (!job) continue;
     change(*job);
     position[id] = jobs.size();
@@ -390,14 +398,14 @@ std::vector<Job> JobService::MutateBatch(const std::vector<Change>& changes) {
   return jobs;
 }
 
-Job JobService::Transition(core::JobNumber id, TrainingStatus to, std::string reason_code,
-                           std::string reason_message) {
-  return Mutate(id, [&](Job& job) {
+TrainingJob JobService::Transition(core::JobNumber id, TrainingStatus to, std::string reason_code,
+                                   std::string reason_message) {
+  return Mutate(id, [&](TrainingJob& job) {
     TransitionJob(job, to, clock_.Now(), std::move(reason_code), std::move(reason_message));
   });
 }
 
-std::vector<Job> JobService::ActiveJobs() {
+std::vector<TrainingJob> JobService::ActiveJobs() {
   index::Query query;
   query.limit = INT64_MAX;
   query.values[JobNumbers::kImported] = {0};
@@ -405,9 +413,9 @@ std::vector<Job> JobService::ActiveJobs() {
   for (int s = 0; s < core::kTrainingStatusCount; ++s) {
     if (!core::IsTerminal(static_cast<TrainingStatus>(s))) statuses.push_back(s);
   }
-  std::vector<Job> jobs;
+  std::vector<TrainingJob> jobs;
   for (core::JobNumber id : index_.Search(query).ids) {
-    std::optional<Job> job = store::Get<Job>(store_, id);
+    std::optional<TrainingJob> job = store::Get<TrainingJob>(store_, id);
     if (job && !job->imported) jobs.push_back(std::move(*job));
   }
   return jobs;
@@ -432,11 +440,11 @@ uint64_t JobService::WaitForWrite(uint64_t seen, int64_t timeout_ms) {
   return writes_;
 }
 
-store::Revision JobService::CommitAll(const std::vector<Job>& jobs,
+store::Revision JobService::CommitAll(const std::vector<TrainingJob>& jobs,
                                       const std::vector<core::JobNumber>& deletes) {
   RecordWriter::Batch batch(writer_);
-  for (const Job& job : jobs) batch.Put(job);
-  for (core::JobNumber id : deletes) batch.Delete<Job>(id);
+  for (const TrainingJob& job : jobs) batch.Put(job);
+  for (core::JobNumber id : deletes) batch.Delete<TrainingJob>(id);
   store::Revision revision = writer_.Commit(batch);
   NoteWrite();
   return revision;

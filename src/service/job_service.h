@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/job.h"
 #include "core/time.h"
+#include "core/training_job.h"
 #include "index/record_index.h"
 #include "service/principal.h"
 #include "service/record_writer.h"
@@ -37,7 +37,7 @@ struct LogRange {
 };
 
 struct JobList {
-  std::vector<core::Job> jobs;  // as they are now, in the order of the snapshot
+  std::vector<core::TrainingJob> jobs;  // as they are now, in the order of the snapshot
   int64_t total = 0;
   index::Snapshot snapshot;  // what membership and order were read from
 };
@@ -56,11 +56,11 @@ struct JobUpdate {
 class JobObserver {
  public:
   virtual ~JobObserver() = default;
-  virtual void OnCreated(const core::Job& job) = 0;
+  virtual void OnCreated(const core::TrainingJob& job) = 0;
   // The job is now Stopping; the observer ends its processes and moves it
   // to Stopped.
-  virtual void OnStopRequested(const core::Job& job) = 0;
-  virtual void OnUpdated(const core::Job& job) = 0;
+  virtual void OnStopRequested(const core::TrainingJob& job) = 0;
+  virtual void OnUpdated(const core::TrainingJob& job) = 0;
 };
 
 // Reads a pod's log (the runner knows where logs live).
@@ -68,11 +68,12 @@ class PodLogReader {
  public:
   virtual ~PodLogReader() = default;
   // The last `max_lines` lines the pod wrote, oldest first.
-  virtual std::vector<std::string> Tail(const core::Job& job, const core::PodState& pod,
+  virtual std::vector<std::string> Tail(const core::TrainingJob& job, const core::PodState& pod,
                                         int64_t max_lines) const = 0;
   // The lines of `range` (fewer at the log's end), oldest first, and the
   // number of the first one; reads the log from its start.
-  virtual PodLog Lines(const core::Job& job, const core::PodState& pod, LogRange range) const = 0;
+  virtual PodLog Lines(const core::TrainingJob& job, const core::PodState& pod,
+                       LogRange range) const = 0;
 };
 
 // What the runner knows of a queued job that is not stored: its place in
@@ -99,18 +100,20 @@ class JobService {
   // here) in status Creating. Throws kInvalidArgument for a job that breaks
   // the core rules (no name, no command, no roles, PodCount < 1, Priority
   // outside 1–9).
-  core::Job Create(const Principal& who, core::Job draft, CreateOptions options = {});
+  core::TrainingJob Create(const Principal& who, core::TrainingJob draft,
+                           CreateOptions options = {});
 
   // Stores `draft` as the next version of the lineage of `pre_version`: it
   // takes the lineage's name and becomes its latest version. Throws
   // kNotFound for an unknown pre_version.
-  core::Job CreateVersion(const Principal& who, core::JobNumber pre_version, core::Job draft);
+  core::TrainingJob CreateVersion(const Principal& who, core::JobNumber pre_version,
+                                  core::TrainingJob draft);
 
   // By internal number (ModelArts ids are numbers). Throws kNotFound.
-  core::Job Get(const Principal& who, core::JobNumber id);
+  core::TrainingJob Get(const Principal& who, core::JobNumber id);
 
   // Every version of a lineage, oldest first; empty when none is visible.
-  std::vector<core::Job> Versions(const Principal& who, core::JobNumber lineage);
+  std::vector<core::TrainingJob> Versions(const Principal& who, core::JobNumber lineage);
 
   // Sets the description of every version of a lineage. Throws kNotFound.
   void DescribeLineage(const Principal& who, core::JobNumber lineage,
@@ -121,22 +124,23 @@ class JobService {
   void DeleteLineage(const Principal& who, core::JobNumber lineage);
 
   // Throws kNotFound when no job with this public id is visible to `who`.
-  core::Job Get(const Principal& who, std::string_view public_id);
+  core::TrainingJob Get(const Principal& who, std::string_view public_id);
   // Get, plus what only the runner knows now, for showing the job: a
   // Queuing job without a stored reason gets its place in the queue and
   // what it waits for as its ReasonMessage (not stored).
-  core::Job Show(const Principal& who, std::string_view public_id);
+  core::TrainingJob Show(const Principal& who, std::string_view public_id);
 
   // Adds the caller's tenant to `query` and answers it from the index.
   JobList List(const Principal& who, index::Query query);
 
-  core::Job Update(const Principal& who, std::string_view public_id, const JobUpdate& update);
+  core::TrainingJob Update(const Principal& who, std::string_view public_id,
+                           const JobUpdate& update);
 
   // Stops an active job: Stopping, then — at once when no observer runs
   // jobs, else when the observer has ended its processes — Stopped
   // (ReasonCode JobStoppedByUser). Throws kFailedPrecondition for a job
   // that has already finished.
-  core::Job Stop(const Principal& who, std::string_view public_id);
+  core::TrainingJob Stop(const Principal& who, std::string_view public_id);
 
   // Deletes a finished job (one version: its lineage's newest remaining
   // version becomes the latest). Throws kFailedPrecondition for an active one.
@@ -165,20 +169,21 @@ class JobService {
   // Loads job `id`, applies `change` and commits the result, atomically with
   // respect to other writes. `change` may throw core::Error to abort (and
   // nothing is written). Returns the committed job.
-  core::Job Mutate(core::JobNumber id, const std::function<void(core::Job&)>& change);
+  core::TrainingJob Mutate(core::JobNumber id,
+                           const std::function<void(core::TrainingJob&)>& change);
   // Mutate for many jobs (each id at most once) in one durable batch: one
   // commit, one fsync, all or nothing. Jobs that no longer exist are skipped. Returns the
   // committed jobs in the order given.
-  using Change = std::pair<core::JobNumber, std::function<void(core::Job&)>>;
-  std::vector<core::Job> MutateBatch(const std::vector<Change>& changes);
+  using Change = std::pair<core::JobNumber, std::function<void(core::TrainingJob&)>>;
+  std::vector<core::TrainingJob> MutateBatch(const std::vector<Change>& changes);
 
   // Applies a status change. Throws kFailedPrecondition for a step the
   // lifecycle does not allow.
-  core::Job Transition(core::JobNumber id, core::TrainingStatus to, std::string reason_code = {},
-                       std::string reason_message = {});
+  core::TrainingJob Transition(core::JobNumber id, core::TrainingStatus to,
+                               std::string reason_code = {}, std::string reason_message = {});
 
   // Every job in an active status that Drover runs (imported history excluded).
-  std::vector<core::Job> ActiveJobs();
+  std::vector<core::TrainingJob> ActiveJobs();
 
   // How many writes have been committed since start; WaitForWrite blocks
   // until that count exceeds `seen` or `timeout_ms` passes, and returns the
@@ -192,15 +197,16 @@ class JobService {
   // Commits the jobs (through writer_) and notes the write; caller holds
   // write_mu_, and must writer_.Acknowledge(the revision) after releasing
   // it and before acknowledging.
-  store::Revision Commit(const core::Job& job) { return CommitAll({job}); }
-  store::Revision CommitAll(const std::vector<core::Job>& jobs,
+  store::Revision Commit(const core::TrainingJob& job) { return CommitAll({job}); }
+  store::Revision CommitAll(const std::vector<core::TrainingJob>& jobs,
                             const std::vector<core::JobNumber>& deletes = {});
   // Versions of a lineage from the store, oldest first; caller holds write_mu_
   // or accepts a snapshot.
-  std::vector<core::Job> LoadVersions(const Principal& who, core::JobNumber lineage);
+  std::vector<core::TrainingJob> LoadVersions(const Principal& who, core::JobNumber lineage);
   // Deletes `doomed` (all of one lineage) and repairs the lineage's latest
   // version and count; caller holds write_mu_.
-  store::Revision DeleteVersions(const Principal& who, const std::vector<core::Job>& doomed);
+  store::Revision DeleteVersions(const Principal& who,
+                                 const std::vector<core::TrainingJob>& doomed);
   void NoteWrite();
 
   store::Store& store_;

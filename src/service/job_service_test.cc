@@ -26,8 +26,8 @@ class JobServiceTest : public ::testing::Test {
     service_ = std::make_unique<JobService>(*store_, *index_, clock_);
   }
 
-  core::Job Draft(std::string name) {
-    core::Job job;
+  core::TrainingJob Draft(std::string name) {
+    core::TrainingJob job;
     job.display_name = std::move(name);
     job.job_type = "PyTorchJob";
     job.user_command = "true";
@@ -40,7 +40,7 @@ class JobServiceTest : public ::testing::Test {
     index::Query q;
     q.limit = 100;
     std::string out;
-    for (const core::Job& job : service_->List(who, q).jobs) {
+    for (const core::TrainingJob& job : service_->List(who, q).jobs) {
       out += job.display_name + ":" + std::string(core::TrainingStatusName(job.status)) + " ";
     }
     return out;
@@ -56,7 +56,7 @@ class JobServiceTest : public ::testing::Test {
 };
 
 TEST_F(JobServiceTest, CreateAssignsIdentityStatusAndTimes) {
-  core::Job job = service_->Create(alice_, Draft("a"));
+  core::TrainingJob job = service_->Create(alice_, Draft("a"));
   EXPECT_EQ(job.id, 1u);
   EXPECT_EQ(job.public_id.substr(0, 3), "dlc");
   EXPECT_EQ(job.status, TrainingStatus::kCreating);
@@ -69,7 +69,7 @@ TEST_F(JobServiceTest, CreateAssignsIdentityStatusAndTimes) {
 TEST_F(JobServiceTest, BadInputWritesNothing) {
   service_->Create(alice_, Draft("keep"));
   uint64_t revision = store_->CurrentRevision();
-  core::Job bad = Draft("bad");
+  core::TrainingJob bad = Draft("bad");
   bad.priority = 10;
   core::Error priority = testing::ErrorFrom([&] { service_->Create(alice_, bad); });
   EXPECT_EQ(priority.code(), core::ErrorCode::kInvalidArgument);
@@ -80,14 +80,14 @@ TEST_F(JobServiceTest, BadInputWritesNothing) {
   EXPECT_EQ(roles.code(), core::ErrorCode::kMissingArgument);
   EXPECT_EQ(roles.parameter(), "JobSpecs");
   clock_.Advance(1000);
-  core::Job job = service_->Create(alice_, Draft("second"));
+  core::TrainingJob job = service_->Create(alice_, Draft("second"));
   EXPECT_EQ(job.id, 2u);
   EXPECT_EQ(store_->CurrentRevision(), revision + 1);
   EXPECT_EQ(Listing(alice_), "second:Creating keep:Creating ");
 }
 
 TEST_F(JobServiceTest, TenantsNeverSeeEachOther) {
-  core::Job job = service_->Create(alice_, Draft("mine"));
+  core::TrainingJob job = service_->Create(alice_, Draft("mine"));
   service_->Create(other_tenant_, Draft("theirs"));
   EXPECT_EQ(Listing(alice_), "mine:Creating ");
   EXPECT_EQ(Listing(other_tenant_), "theirs:Creating ");
@@ -106,11 +106,11 @@ TEST_F(JobServiceTest, TenantsNeverSeeEachOther) {
 }
 
 TEST_F(JobServiceTest, StopThenDelete) {
-  core::Job job = service_->Create(alice_, Draft("s"));
+  core::TrainingJob job = service_->Create(alice_, Draft("s"));
   EXPECT_EQ(testing::ErrorFrom([&] { service_->Delete(alice_, job.public_id); }).code(),
             core::ErrorCode::kFailedPrecondition);  // still active
   clock_.Advance(5000);
-  core::Job stopped = service_->Stop(alice_, job.public_id);
+  core::TrainingJob stopped = service_->Stop(alice_, job.public_id);
   EXPECT_EQ(stopped.status, TrainingStatus::kStopped);
   EXPECT_EQ(stopped.reason_code, "JobStoppedByUser");
   EXPECT_EQ(stopped.stopped, 1'700'000'005'000);
@@ -127,7 +127,7 @@ TEST_F(JobServiceTest, StopThenDelete) {
 }
 
 TEST_F(JobServiceTest, UpdateOnlyWidensVisibility) {
-  core::Job job = service_->Create(alice_, Draft("u"));
+  core::TrainingJob job = service_->Create(alice_, Draft("u"));
   JobUpdate widen;
   widen.visibility = core::Visibility::kPublic;
   widen.priority = 8;
@@ -139,13 +139,13 @@ TEST_F(JobServiceTest, UpdateOnlyWidensVisibility) {
       testing::ErrorFrom([&] { service_->Update(alice_, job.public_id, narrow); });
   EXPECT_EQ(narrowed.code(), core::ErrorCode::kInvalidArgument);
   EXPECT_EQ(narrowed.parameter(), "Accessibility");
-  core::Job now = service_->Get(alice_, job.public_id);
+  core::TrainingJob now = service_->Get(alice_, job.public_id);
   EXPECT_EQ(now.priority, 8);
   EXPECT_EQ(now.description, "");
 }
 
 TEST_F(JobServiceTest, RunnerTransitionsFollowTheLifecycle) {
-  core::Job job = service_->Create(alice_, Draft("r"));
+  core::TrainingJob job = service_->Create(alice_, Draft("r"));
   EXPECT_EQ(
       testing::ErrorFrom([&] { service_->Transition(job.id, TrainingStatus::kRunning); }).code(),
       core::ErrorCode::kFailedPrecondition);
@@ -157,7 +157,7 @@ TEST_F(JobServiceTest, RunnerTransitionsFollowTheLifecycle) {
 
 TEST_F(JobServiceTest, ReopenRebuildsTheIndexAndContinuesNumbers) {
   service_->Create(alice_, Draft("one"));
-  core::Job two = service_->Create(alice_, Draft("two"));
+  core::TrainingJob two = service_->Create(alice_, Draft("two"));
   service_->Stop(alice_, two.public_id);
   service_->Delete(alice_, two.public_id);
   Reopen();

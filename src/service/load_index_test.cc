@@ -19,7 +19,7 @@ class LoadIndexTest : public ::testing::Test {
     auto store = store::SqliteStore::Open(path());
     std::vector<store::Mutation> batch;
     for (int i = 1; i <= n; ++i) {
-      core::Job job;
+      core::TrainingJob job;
       job.id = static_cast<core::JobNumber>(i);
       job.public_id = "dlc" + std::to_string(i);
       job.tenant_id = "t";
@@ -53,8 +53,8 @@ TEST_F(LoadIndexTest, LoadsEveryJobAsAPlainLoadWould) {
   std::unique_ptr<index::RecordIndex> loaded = index::NewColumnIndex(service::JobSchema());
   LoadIndex(*store, *loaded, JobSchema());
   std::unique_ptr<index::RecordIndex> plain = index::NewScanIndex(service::JobSchema());
-  store::ForEach<core::Job>(*store,
-                            [&](core::Job&& job) { plain->Upsert(JobSchema().Extract(job)); });
+  store::ForEach<core::TrainingJob>(
+      *store, [&](core::TrainingJob&& job) { plain->Upsert(JobSchema().Extract(job)); });
   EXPECT_EQ(loaded->Size(), 5000u);
   using index::SortBy;
   for (const index::Query& q :

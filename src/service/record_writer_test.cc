@@ -65,8 +65,8 @@ const index::SchemaOf<Note>& NoteSchema() {
   return *schema;
 }
 
-core::Job MakeJob(uint64_t id, std::string name) {
-  core::Job job;
+core::TrainingJob MakeJob(uint64_t id, std::string name) {
+  core::TrainingJob job;
   job.id = id;
   job.public_id = "dlc" + std::to_string(id);
   job.tenant_id = "t";
@@ -99,7 +99,7 @@ class RecordWriterTest : public ::testing::Test {
 };
 
 TEST_F(RecordWriterTest, ABatchOfTwoKindsIsStoredAndIndexedTogether) {
-  core::Job job = MakeJob(1, "train");
+  core::TrainingJob job = MakeJob(1, "train");
   Note note{1, "note-1", "about train", 2000};
   RecordWriter::Batch batch(writer_);
   batch.Put(job);
@@ -112,7 +112,7 @@ TEST_F(RecordWriterTest, ABatchOfTwoKindsIsStoredAndIndexedTogether) {
   EXPECT_EQ(store::Get<Note>(*store_, 1)->text, "about train");
 
   // A clash in one kind: nothing is stored, nothing indexed, in either.
-  core::Job second = MakeJob(2, "eval");
+  core::TrainingJob second = MakeJob(2, "eval");
   Note clash{2, "note-1", "same public id as note 1", 3000};
   RecordWriter::Batch bad(writer_);
   bad.Put(second);
@@ -121,7 +121,7 @@ TEST_F(RecordWriterTest, ABatchOfTwoKindsIsStoredAndIndexedTogether) {
   EXPECT_EQ(e.code(), core::ErrorCode::kAlreadyExists);
   EXPECT_EQ(All(*jobs_).total, 1);
   EXPECT_EQ(All(*notes_).total, 1);
-  EXPECT_FALSE(store::Get<core::Job>(*store_, 2).has_value());
+  EXPECT_FALSE(store::Get<core::TrainingJob>(*store_, 2).has_value());
 
   // Deletes leave the store and the index.
   RecordWriter::Batch erase(writer_);
@@ -134,11 +134,11 @@ TEST_F(RecordWriterTest, ABatchOfTwoKindsIsStoredAndIndexedTogether) {
 
 // A new record stored unindexed is in no list until the caller indexes it.
 TEST_F(RecordWriterTest, CommitUnindexedLeavesTheIndexToTheCaller) {
-  core::Job job = MakeJob(1, "train");
+  core::TrainingJob job = MakeJob(1, "train");
   RecordWriter::Batch batch(writer_);
   batch.Put(job);
   store::Revision r = writer_.CommitUnindexed(batch);
-  EXPECT_TRUE(store::Get<core::Job>(*store_, 1).has_value());
+  EXPECT_TRUE(store::Get<core::TrainingJob>(*store_, 1).has_value());
   EXPECT_EQ(All(*jobs_).total, 0);
   writer_.Index(batch);
   writer_.Acknowledge(r);

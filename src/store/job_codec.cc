@@ -6,14 +6,14 @@
 
 namespace drover::store {
 
-using core::Job;
 using core::RoleSpec;
 using core::StatusEvent;
+using core::TrainingJob;
 
 namespace {
 
 // One list of (key, member) pairs serves encoding and decoding, so the two
-// can never disagree. `JobT` is `Job` or `const Job`.
+// can never disagree. `JobT` is `TrainingJob` or `const TrainingJob`.
 template <class JobT, class F>
 void VisitJobFields(JobT& j, F&& f) {
   f("id", j.id);
@@ -262,19 +262,19 @@ void Read(JsonReader& r, core::PodState& out) {
 
 }  // namespace
 
-std::string EncodeJob(const Job& job) {
+std::string EncodeJob(const TrainingJob& job) {
   std::string out;
   out.reserve(1024);
   JsonWriter w(out);
-  WriteRecord(w, job, [](const Job& x, auto&& f) { VisitJobFields(x, f); });
+  WriteRecord(w, job, [](const TrainingJob& x, auto&& f) { VisitJobFields(x, f); });
   return out;
 }
 
-Job DecodeJob(std::string_view document) {
+TrainingJob DecodeJob(std::string_view document) {
   try {
     JsonReader r(document);
-    Job job;
-    ReadRecord(r, job, [](Job& x, auto&& f) { VisitJobFields(x, f); });
+    TrainingJob job;
+    ReadRecord(r, job, [](TrainingJob& x, auto&& f) { VisitJobFields(x, f); });
     if (!r.AtEnd()) throw JsonReader::Error("text after the document");
     return job;
   } catch (const std::exception& e) {

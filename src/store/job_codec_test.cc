@@ -14,8 +14,8 @@ namespace json = boost::json;
 
 // A job with every kind of member set: strings with escapes and Chinese,
 // maps, nested records, times, versions.
-core::Job FullJob() {
-  core::Job job;
+core::TrainingJob FullJob() {
+  core::TrainingJob job;
   job.id = 7;
   job.public_id = "dlc-7";
   job.tenant_id = "t";
@@ -50,12 +50,12 @@ core::Job FullJob() {
 }
 
 TEST(JobCodec, RoundTripsEveryField) {
-  core::Job job = FullJob();
+  core::TrainingJob job = FullJob();
   EXPECT_EQ(DecodeJob(EncodeJob(job)), job);
 }
 
 TEST(JobCodec, DocumentsLeaveOutDefaultsAndStillRoundTrip) {
-  core::Job plain;
+  core::TrainingJob plain;
   plain.id = 1;
   std::string doc = EncodeJob(plain);
   EXPECT_EQ(doc.find("\"description\""), std::string::npos) << doc;  // empty: left out
@@ -63,7 +63,7 @@ TEST(JobCodec, DocumentsLeaveOutDefaultsAndStillRoundTrip) {
   EXPECT_EQ(DecodeJob(doc), plain);
   // Values that differ from a non-zero default, and zeros where the
   // default is not zero, are written and read back.
-  core::Job odd = FullJob();
+  core::TrainingJob odd = FullJob();
   odd.priority = 0;
   odd.version = 0;
   odd.roles[0].pod_count = 0;
@@ -91,7 +91,7 @@ json::value Scramble(const json::value& v) {
 }
 
 TEST(JobCodec, ReadsMembersInAnyOrderAndSkipsUnknownKeys) {
-  core::Job job = FullJob();
+  core::TrainingJob job = FullJob();
   std::string doc = json::serialize(Scramble(json::parse(EncodeJob(job))));
   ASSERT_NE(doc, EncodeJob(job));
   EXPECT_EQ(DecodeJob(doc), job);

@@ -24,8 +24,8 @@ class SqliteStoreTest : public ::testing::Test {
   testing::TempDir dir_;
 };
 
-core::Job MakeJob(core::JobNumber id, std::string name) {
-  core::Job job;
+core::TrainingJob MakeJob(core::JobNumber id, std::string name) {
+  core::TrainingJob job;
   job.id = id;
   job.public_id = "dlc-" + std::to_string(id);
   job.display_name = std::move(name);
@@ -39,7 +39,7 @@ core::Job MakeJob(core::JobNumber id, std::string name) {
 // Canonical printed state: "id:name" for every stored job in id order.
 std::string Dump(Store& store) {
   std::string out;
-  ForEach<core::Job>(store, [&](core::Job&& job) {
+  ForEach<core::TrainingJob>(store, [&](core::TrainingJob&& job) {
     out += std::to_string(job.id) + ":" + job.display_name + " ";
   });
   return out;
@@ -50,13 +50,13 @@ TEST_F(SqliteStoreTest, AppliesBatchesWithIncreasingRevisions) {
   EXPECT_EQ(store->CurrentRevision(), 0u);
   EXPECT_EQ(store->Apply({Put(MakeJob(1, "a")), Put(MakeJob(2, "b"))}), 1u);
   EXPECT_EQ(store->Apply({Put(MakeJob(1, "a2"))}), 2u);
-  EXPECT_EQ(store->Apply({Delete<core::Job>(2)}), 3u);
+  EXPECT_EQ(store->Apply({Delete<core::TrainingJob>(2)}), 3u);
   EXPECT_EQ(Dump(*store), "1:a2 ");
-  EXPECT_EQ(MaxNumber<core::Job>(*store), 2u);
-  EXPECT_EQ(Get<core::Job>(*store, 1)->display_name, "a2");
-  EXPECT_FALSE(Get<core::Job>(*store, 2).has_value());
-  EXPECT_EQ(Find<core::Job>(*store, "dlc-1")->id, 1u);
-  EXPECT_FALSE(Find<core::Job>(*store, "dlc-2").has_value());
+  EXPECT_EQ(MaxNumber<core::TrainingJob>(*store), 2u);
+  EXPECT_EQ(Get<core::TrainingJob>(*store, 1)->display_name, "a2");
+  EXPECT_FALSE(Get<core::TrainingJob>(*store, 2).has_value());
+  EXPECT_EQ(Find<core::TrainingJob>(*store, "dlc-1")->id, 1u);
+  EXPECT_FALSE(Find<core::TrainingJob>(*store, "dlc-2").has_value());
 
   std::vector<Change> changes = store->ChangesSince(1);
   ASSERT_EQ(changes.size(), 2u);
@@ -77,13 +77,13 @@ TEST_F(SqliteStoreTest, StateSurvivesReopen) {
   {
     auto store = Open();
     store->Apply({Put(MakeJob(1, "a")), Put(MakeJob(5, "e"))});
-    store->Apply({Delete<core::Job>(5)});
+    store->Apply({Delete<core::TrainingJob>(5)});
   }
   auto store = Open();
   EXPECT_EQ(Dump(*store), "1:a ");
   EXPECT_EQ(store->CurrentRevision(), 2u);
-  EXPECT_EQ(MaxNumber<core::Job>(*store), 5u);  // a deleted number is never reused
-  EXPECT_EQ(*Get<core::Job>(*store, 1), MakeJob(1, "a"));
+  EXPECT_EQ(MaxNumber<core::TrainingJob>(*store), 5u);  // a deleted number is never reused
+  EXPECT_EQ(*Get<core::TrainingJob>(*store, 1), MakeJob(1, "a"));
 }
 
 TEST_F(SqliteStoreTest, BulkLoadCommitsDurablyAndReturnsToTheWal) {
@@ -98,13 +98,13 @@ TEST_F(SqliteStoreTest, BulkLoadCommitsDurablyAndReturnsToTheWal) {
   }
   auto store = Open();
   EXPECT_EQ(Dump(*store), "1:a 2:b 3:c ");
-  EXPECT_EQ(*Get<core::Job>(*store, 2), MakeJob(2, "b"));
+  EXPECT_EQ(*Get<core::TrainingJob>(*store, 2), MakeJob(2, "b"));
 }
 
 TEST_F(SqliteStoreTest, FailedBatchAppliesNothing) {
   auto store = Open();
   store->Apply({Put(MakeJob(1, "a"))});
-  core::Job clash = MakeJob(2, "b");
+  core::TrainingJob clash = MakeJob(2, "b");
   clash.public_id = "dlc-1";  // taken by job 1
   try {
     store->Apply({Put(MakeJob(3, "c")), Put(clash)});
@@ -114,7 +114,7 @@ TEST_F(SqliteStoreTest, FailedBatchAppliesNothing) {
   }
   EXPECT_EQ(Dump(*store), "1:a ");
   EXPECT_EQ(store->CurrentRevision(), 1u);
-  EXPECT_EQ(MaxNumber<core::Job>(*store), 1u);
+  EXPECT_EQ(MaxNumber<core::TrainingJob>(*store), 1u);
   EXPECT_EQ(store->Apply({Put(MakeJob(3, "c"))}), 2u);
 }
 
@@ -143,7 +143,7 @@ TEST_F(SqliteStoreTest, ConcurrentWritersShareSyncsAndLoseNothing) {
   store.reset();
   auto reopened = Open();
   int count = 0;
-  ForEach<core::Job>(*reopened, [&](core::Job&&) { ++count; });
+  ForEach<core::TrainingJob>(*reopened, [&](core::TrainingJob&&) { ++count; });
   EXPECT_EQ(count, kThreads * kWrites);
 }
 
@@ -161,7 +161,7 @@ TEST_F(SqliteStoreTest, ABatchSpansKindsAtomically) {
   // The same number and public id in two kinds are two records.
   EXPECT_EQ(store->Apply({Put(MakeJob(1, "a")), Note(1, "dlc-1", "first note")}), 1u);
   EXPECT_EQ(store->Get(kNotes.id, 1)->doc, "first note");
-  EXPECT_EQ(Get<core::Job>(*store, 1)->display_name, "a");
+  EXPECT_EQ(Get<core::TrainingJob>(*store, 1)->display_name, "a");
   EXPECT_EQ(store->MaxNumber(kNotes.id), 1u);
 
   // A clash in one kind undoes the batch in every kind.
@@ -169,7 +169,7 @@ TEST_F(SqliteStoreTest, ABatchSpansKindsAtomically) {
     store->Apply({Put(MakeJob(2, "b")), Note(2, "dlc-1", "clashes with note 1")});
   });
   EXPECT_EQ(clash.code(), core::ErrorCode::kAlreadyExists);
-  EXPECT_FALSE(Get<core::Job>(*store, 2).has_value());
+  EXPECT_FALSE(Get<core::TrainingJob>(*store, 2).has_value());
   EXPECT_FALSE(store->Get(kNotes.id, 2).has_value());
   EXPECT_EQ(store->MaxNumber(kTrainingJob.id), 1u);
   EXPECT_EQ(store->CurrentRevision(), 1u);
@@ -190,7 +190,7 @@ TEST_F(SqliteStoreTest, ABatchSpansKindsAtomically) {
     store->Apply({Put(MakeJob(3, "c")), Mutation::Put(77, Record{1, "y", ""})});
   });
   EXPECT_EQ(unknown.code(), core::ErrorCode::kInternal);
-  EXPECT_FALSE(Get<core::Job>(*store, 3).has_value());
+  EXPECT_FALSE(Get<core::TrainingJob>(*store, 3).has_value());
 }
 
 // Reads take their own connections: a commit waiting for the database's
@@ -208,15 +208,15 @@ TEST_F(SqliteStoreTest, ReadsDoNotWaitForACommitInProgress) {
   // 5 s busy timeout). Were reads to queue behind it, these would wait too,
   // and the writer would time out before the lock is let go below.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_EQ(Get<core::Job>(*store, 1)->display_name, "a");
-  EXPECT_FALSE(Get<core::Job>(*store, 2).has_value());
-  EXPECT_EQ(GetMany<core::Job>(*store, {1, 2}).size(), 1u);
-  EXPECT_TRUE(Find<core::Job>(*store, "dlc-1").has_value());
+  EXPECT_EQ(Get<core::TrainingJob>(*store, 1)->display_name, "a");
+  EXPECT_FALSE(Get<core::TrainingJob>(*store, 2).has_value());
+  EXPECT_EQ(GetMany<core::TrainingJob>(*store, {1, 2}).size(), 1u);
+  EXPECT_TRUE(Find<core::TrainingJob>(*store, "dlc-1").has_value());
   ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(other);
   writer.join();
   EXPECT_EQ(written, 2u);
-  EXPECT_EQ(Get<core::Job>(*store, 2)->display_name, "b");  // seen once committed
+  EXPECT_EQ(Get<core::TrainingJob>(*store, 2)->display_name, "b");  // seen once committed
 }
 
 // A data dir written by the release before kinds of record (layout 1: one
@@ -236,8 +236,8 @@ TEST_F(SqliteStoreTest, ALayoutOneDataDirIsMigratedOnFirstOpen) {
   for (int open = 0; open < 2; ++open) {  // the second open finds layout 2
     auto store = Open();
     EXPECT_EQ(store->CurrentRevision(), 10u + static_cast<Revision>(open));
-    EXPECT_EQ(MaxNumber<core::Job>(*store), 2u + static_cast<uint64_t>(open));
-    std::optional<core::Job> first = Find<core::Job>(*store, "dlc03w3q2jmkir4f");
+    EXPECT_EQ(MaxNumber<core::TrainingJob>(*store), 2u + static_cast<uint64_t>(open));
+    std::optional<core::TrainingJob> first = Find<core::TrainingJob>(*store, "dlc03w3q2jmkir4f");
     ASSERT_TRUE(first.has_value());
     EXPECT_EQ(first->id, 1u);
     EXPECT_EQ(first->display_name, "old-job-1");
@@ -245,7 +245,7 @@ TEST_F(SqliteStoreTest, ALayoutOneDataDirIsMigratedOnFirstOpen) {
     EXPECT_EQ(first->tags.at("team"), "a");
     ASSERT_EQ(first->pods.size(), 1u);
     EXPECT_EQ(first->pods[0].exit_code, 0);
-    EXPECT_EQ(Get<core::Job>(*store, 2)->public_id, "dlc1mih7vkfeqg3s");
+    EXPECT_EQ(Get<core::TrainingJob>(*store, 2)->public_id, "dlc1mih7vkfeqg3s");
     std::vector<Change> changes = store->ChangesSince(0);
     ASSERT_EQ(changes.size(), 10u + static_cast<size_t>(open));
     for (const Change& c : changes) {
@@ -254,7 +254,7 @@ TEST_F(SqliteStoreTest, ALayoutOneDataDirIsMigratedOnFirstOpen) {
     }
     EXPECT_EQ(changes[4].number, 2u);  // revision 5 put job 2
     if (open == 0) {
-      core::Job third = MakeJob(3, "new");
+      core::TrainingJob third = MakeJob(3, "new");
       EXPECT_EQ(store->Apply({Put(third)}), 11u);
     }
   }

@@ -72,7 +72,7 @@ Dialect MakeDialect(service::JobService& jobs) {
         body.reserve(2048 * list.jobs.size() + 256);
         JsonWriter w(body);
         w.BeginObject().Key("Jobs").BeginArray();
-        for (const core::Job& job : list.jobs) {
+        for (const core::TrainingJob& job : list.jobs) {
           w.BeginObject();
           WriteJob(w, job, JobView::kListItem, now);
           w.EndObject();
@@ -86,7 +86,7 @@ Dialect MakeDialect(service::JobService& jobs) {
 
   add("POST", "/api/v1/jobs", "paidlc:CreateJob", kWrite,
       [&jobs](Request& r, const service::Principal& who) {
-        core::Job job = jobs.Create(who, ParseCreateJob(r.body));
+        core::TrainingJob job = jobs.Create(who, ParseCreateJob(r.body));
         return JobIdReply(r, job.public_id);
       });
 
@@ -94,7 +94,7 @@ Dialect MakeDialect(service::JobService& jobs) {
       [&jobs](Request& r, const service::Principal& who) {
         Params p(r.query);
         p.Bool("NeedDetail");  // validated; every detail is cheap to include
-        core::Job job = jobs.Show(who, r.path_params["JobId"]);
+        core::TrainingJob job = jobs.Show(who, r.path_params["JobId"]);
         std::string body;
         JsonWriter w(body);
         w.BeginObject();
@@ -125,7 +125,7 @@ Dialect MakeDialect(service::JobService& jobs) {
   add("GET", "/api/v1/jobs/{JobId}/events", "paidlc:GetJobEvents", kRead,
       [&jobs](Request& r, const service::Principal& who) {
         EventQuery q = ParseEventQuery(Params(r.query), jobs.clock().Now());
-        core::Job job = jobs.Get(who, r.path_params["JobId"]);
+        core::TrainingJob job = jobs.Get(who, r.path_params["JobId"]);
         return Ok(r, json::object{
                          {"JobId", job.public_id},
                          {"Events", StringArray(RenderEvents(job, q.from, q.to, q.max_events))}});

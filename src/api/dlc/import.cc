@@ -77,14 +77,14 @@ bool IsModeled(std::string_view key) {
 
 }  // namespace
 
-core::Job ParseImportedJob(std::string_view line, const std::string& tenant) {
+core::TrainingJob ParseImportedJob(std::string_view line, const std::string& tenant) {
   // The line's tree lives in an arena, on the stack while it fits: no
   // malloc and free per node, a million times over.
   unsigned char buffer[16384];
   json::monotonic_resource arena(buffer, sizeof buffer);
   json::object o = ParseJsonObject(line, "line", &arena);
   Fields f(o);
-  core::Job job;
+  core::TrainingJob job;
   std::optional<std::string> id = f.String("JobId");
   if (!id || id->empty()) core::ThrowMissing("JobId");
   job.public_id = *id;

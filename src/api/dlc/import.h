@@ -5,12 +5,12 @@
 
 #include <string_view>
 
-#include "core/job.h"
+#include "core/training_job.h"
 
 namespace drover::api::dlc {
 
 // Throws core::Error(kInvalidArgument) naming the field for a record that
 // lacks JobId or has an unknown Status or unreadable time. `tenant` owns it.
-core::Job ParseImportedJob(std::string_view json_line, const std::string& tenant);
+core::TrainingJob ParseImportedJob(std::string_view json_line, const std::string& tenant);
 
 }  // namespace drover::api::dlc

@@ -11,11 +11,11 @@
 namespace drover::api::dlc {
 
 namespace json = boost::json;
-using core::Job;
+using core::TrainingJob;
 
 namespace {
 
-// The part of Job::extras this dialect owns.
+// The part of TrainingJob::extras this dialect owns.
 constexpr const char* kExtrasKey = "dlc";
 
 // ==== Vocabulary ============================================================
@@ -157,10 +157,10 @@ bool IsModeledField(std::string_view key) {
 
 }  // namespace
 
-Job ParseCreateJob(std::string_view body) {
+TrainingJob ParseCreateJob(std::string_view body) {
   json::object o = ParseBodyObject(body);
   Fields f(o);
-  Job job;
+  TrainingJob job;
 
   std::optional<std::string> name = f.String("DisplayName");
   if (!name || name->empty()) core::ThrowMissing("DisplayName");
@@ -243,7 +243,7 @@ Job ParseCreateJob(std::string_view body) {
   return job;
 }
 
-service::JobUpdate ParseUpdateJob(std::string_view body, const Job& current) {
+service::JobUpdate ParseUpdateJob(std::string_view body, const TrainingJob& current) {
   json::object o = ParseBodyObject(body);
   Fields f(o);
   service::JobUpdate update;
@@ -326,8 +326,8 @@ SentFields ReadSentFields(core::JsonReader& r) {
   return out;
 }
 
-// The members of this dialect's part of Job::extras, in one walk of it.
-SentFields DlcFields(const Job& job) {
+// The members of this dialect's part of TrainingJob::extras, in one walk of it.
+SentFields DlcFields(const TrainingJob& job) {
   core::JsonReader r(job.extras);
   r.BeginObject();
   for (std::string_view key; r.NextKey(key);) {
@@ -375,7 +375,7 @@ void WritePassThrough(Members& m, const SentFields& sent) {
 }
 
 // The JobSpecs as the client sent them, with the modeled fields current.
-void WriteRoles(JsonWriter& w, const Job& job, const SentFields& extras) {
+void WriteRoles(JsonWriter& w, const TrainingJob& job, const SentFields& extras) {
   std::vector<SentFields> sent;  // each role's fields as sent (none if not an object)
   if (const std::string_view* specs = Find(extras, "JobSpecs"); specs && specs->starts_with('[')) {
     core::JsonReader r(*specs);
@@ -433,7 +433,7 @@ void WritePod(JsonWriter& w, const core::PodState& pod, core::TimeMs now) {
 }
 
 // Current pods, each with the earlier runs of the same pod as HistoryPods.
-void WritePods(JsonWriter& w, const Job& job, core::TimeMs now) {
+void WritePods(JsonWriter& w, const TrainingJob& job, core::TimeMs now) {
   w.BeginArray();
   for (const core::PodState& pod : job.pods) {
     w.BeginObject();
@@ -452,7 +452,7 @@ void WritePods(JsonWriter& w, const Job& job, core::TimeMs now) {
 
 }  // namespace
 
-void WriteJob(JsonWriter& w, const Job& job, JobView view, core::TimeMs now) {
+void WriteJob(JsonWriter& w, const TrainingJob& job, JobView view, core::TimeMs now) {
   SentFields extras = DlcFields(job);
   Members m(w);
   m.Member("JobId", job.public_id);
@@ -524,7 +524,7 @@ void WriteJob(JsonWriter& w, const Job& job, JobView view, core::TimeMs now) {
   WritePassThrough(m, extras);
 }
 
-std::string JobJson(const Job& job, JobView view, core::TimeMs now) {
+std::string JobJson(const TrainingJob& job, JobView view, core::TimeMs now) {
   std::string out;
   JsonWriter w(out);
   w.BeginObject();
@@ -551,7 +551,7 @@ std::vector<std::string> RenderPodEvents(const core::PodState& pod, core::TimeMs
   return events;
 }
 
-std::vector<std::string> RenderEvents(const Job& job, core::TimeMs from, core::TimeMs to,
+std::vector<std::string> RenderEvents(const TrainingJob& job, core::TimeMs from, core::TimeMs to,
                                       int64_t max_events) {
   std::vector<std::string> events;
   for (const core::StatusEvent& e : job.history) {

@@ -26,7 +26,7 @@ json::object ValidBody() {
 }
 
 TEST(CreateJobBody, ParsesModeledFieldsAndKeepsTheRest) {
-  core::Job job = ParseCreateJob(json::serialize(ValidBody()));
+  core::TrainingJob job = ParseCreateJob(json::serialize(ValidBody()));
   EXPECT_EQ(job.display_name, "tf-mnist_v2.1");
   EXPECT_EQ(job.job_type, "TFJob");
   ASSERT_EQ(job.roles.size(), 2u);
@@ -132,7 +132,7 @@ TEST(CreateJobBody, RejectsMalformedBodies) {
 }
 
 TEST(WriteJob, RoundTripsWhatTheClientSent) {
-  core::Job job = ParseCreateJob(json::serialize(ValidBody()));
+  core::TrainingJob job = ParseCreateJob(json::serialize(ValidBody()));
   job.public_id = "dlc0000000000001";
   job.created = job.modified = 1744788334000;
   json::object item = json::parse(JobJson(job, JobView::kListItem, 1744788334000)).as_object();
@@ -156,7 +156,7 @@ TEST(WriteJob, ModeledFieldsWinOverPassThroughOnes) {
   body["Status"] = "Succeeded";
   body["JobSpecs"].as_array()[0].as_object()["Image"] = "other:1";
   body["UserVpc"] = json::parse(R"({"VpcId": "v1", "ExtendedCIDRs": ["10.0.0.0/8"]})");
-  core::Job job = ParseCreateJob(json::serialize(body));
+  core::TrainingJob job = ParseCreateJob(json::serialize(body));
   job.roles[0].image = "tf:3";
   std::string text = JobJson(job, JobView::kListItem, 1744788334000);
   json::object item = json::parse(text).as_object();

@@ -10,11 +10,11 @@
 namespace drover::api::modelarts {
 
 namespace json = boost::json;
-using core::Job;
+using core::TrainingJob;
 
 namespace {
 
-// The part of Job::extras this dialect owns: the create request's config.
+// The part of TrainingJob::extras this dialect owns: the create request's config.
 constexpr const char* kExtrasKey = "modelarts";
 
 json::object ParseBody(std::string_view body) { return ParseJsonObject(body, "body"); }
@@ -48,7 +48,7 @@ std::string ShellQuote(const std::string& s) {
 }
 
 // The config object → the draft's command, workers and extras.
-void ParseConfig(const json::object& body, Job& job, bool version) {
+void ParseConfig(const json::object& body, TrainingJob& job, bool version) {
   Fields top(body);
   const json::object* config = top.Object("config");
   if (!config) core::ThrowMissing("config");
@@ -118,7 +118,7 @@ void ParseConfig(const json::object& body, Job& job, bool version) {
   job.extras = json::serialize(json::object{{kExtrasKey, *config}});
 }
 
-json::object Config(const Job& job) {
+json::object Config(const TrainingJob& job) {
   json::value all = json::parse(job.extras);
   if (const json::value* mine = all.as_object().if_contains(kExtrasKey);
       mine && mine->is_object()) {
@@ -133,7 +133,7 @@ CreateRequest ParseCreateJob(std::string_view body_text, const std::string& defa
   json::object body = ParseBody(body_text);
   Fields f(body);
   CreateRequest out;
-  Job& job = out.draft;
+  TrainingJob& job = out.draft;
   std::optional<std::string> name = f.String("job_name");
   if (!name || name->empty()) core::ThrowMissing("job_name");
   if (!ValidJobName(*name)) {
@@ -174,7 +174,7 @@ std::string VersionName(int64_t version) {
 
 namespace {
 
-int64_t DurationMs(const Job& job, core::TimeMs now) {
+int64_t DurationMs(const TrainingJob& job, core::TimeMs now) {
   if (job.running == 0) return 0;
   core::TimeMs end =
       job.finished ? job.finished : (core::IsTerminal(job.status) ? job.running : now);
@@ -183,7 +183,7 @@ int64_t DurationMs(const Job& job, core::TimeMs now) {
 
 }  // namespace
 
-json::object RenderListItem(const Job& latest, core::TimeMs now) {
+json::object RenderListItem(const TrainingJob& latest, core::TimeMs now) {
   return json::object{
       {"job_id", latest.Lineage()},     {"job_name", latest.display_name},
       {"version_id", latest.id},        {"status", StatusCode(latest.status)},
@@ -192,7 +192,7 @@ json::object RenderListItem(const Job& latest, core::TimeMs now) {
   };
 }
 
-json::object RenderOverviewItem(const Job& job, core::TimeMs now) {
+json::object RenderOverviewItem(const TrainingJob& job, core::TimeMs now) {
   return json::object{
       {"version_id", job.id},
       {"version_name", VersionName(job.version)},
@@ -208,7 +208,7 @@ json::object RenderOverviewItem(const Job& job, core::TimeMs now) {
   };
 }
 
-json::object RenderVersion(const Job& job, core::TimeMs now) {
+json::object RenderVersion(const TrainingJob& job, core::TimeMs now) {
   json::object config = Config(job);
   json::object o;
   // The request's config first (data_url, train_url, volumes, …), then

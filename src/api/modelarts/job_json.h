@@ -7,13 +7,13 @@
 #include <boost/json/fwd.hpp>
 #include <string_view>
 
-#include "core/job.h"
+#include "core/training_job.h"
 
 namespace drover::api::modelarts {
 
 // The parts of a create (or create-version) body.
 struct CreateRequest {
-  core::Job draft;             // name, description, command, workers, extras
+  core::TrainingJob draft;     // name, description, command, workers, extras
   int64_t pre_version_id = 0;  // create version only
 };
 
@@ -27,10 +27,10 @@ std::string ParseUpdateDescription(std::string_view body);
 // "V0001" for version 1.
 std::string VersionName(int64_t version);
 
-boost::json::object RenderListItem(const core::Job& latest, core::TimeMs now);
-boost::json::object RenderVersion(const core::Job& version, core::TimeMs now);
+boost::json::object RenderListItem(const core::TrainingJob& latest, core::TimeMs now);
+boost::json::object RenderVersion(const core::TrainingJob& version, core::TimeMs now);
 // An item of the all-versions overview (GET …/training-jobs/versions): its
 // job, status, times and GPUs.
-boost::json::object RenderOverviewItem(const core::Job& version, core::TimeMs now);
+boost::json::object RenderOverviewItem(const core::TrainingJob& version, core::TimeMs now);
 
 }  // namespace drover::api::modelarts

@@ -14,7 +14,7 @@
 namespace drover::api::modelarts {
 
 namespace json = boost::json;
-using core::Job;
+using core::TrainingJob;
 
 namespace {
 
@@ -39,9 +39,10 @@ core::JobNumber PathNumber(const Request& r, const std::string& name) {
 }
 
 // The version named by the path, checked to belong to the path's job.
-Job PathVersion(service::JobService& jobs, const service::Principal& who, const Request& r) {
+TrainingJob PathVersion(service::JobService& jobs, const service::Principal& who,
+                        const Request& r) {
   core::JobNumber lineage = PathNumber(r, "job_id");
-  Job version = jobs.Get(who, PathNumber(r, "version_id"));
+  TrainingJob version = jobs.Get(who, PathNumber(r, "version_id"));
   if (version.Lineage() != lineage) {
     core::ThrowNotFound("The version " + r.path_params.at("version_id") +
                         " does not belong to job " + r.path_params.at("job_id") + ".");
@@ -87,7 +88,7 @@ Dialect MakeDialect(service::JobService& jobs) {
         all.limit = 0;
         int64_t total_jobs = jobs.List(who, all).total;
         json::array items;
-        for (const Job& job : list.jobs) items.push_back(RenderListItem(job, now));
+        for (const TrainingJob& job : list.jobs) items.push_back(RenderListItem(job, now));
         return Ok({{"quotas", kJobQuota},
                    {"job_total_count", list.total},
                    {"job_count_limit", std::max<int64_t>(0, kJobQuota - total_jobs)},
@@ -97,7 +98,7 @@ Dialect MakeDialect(service::JobService& jobs) {
   add("POST", jobs_path, "modelarts:trainJob:create", kWrite,
       [&jobs](Request& r, const service::Principal& who) {
         CreateRequest request = ParseCreateJob(r.body, who.default_workspace_id);
-        Job job =
+        TrainingJob job =
             jobs.Create(who, std::move(request.draft), service::CreateOptions{.unique_name = true});
         return Ok({{"job_id", job.Lineage()},
                    {"job_name", job.display_name},
@@ -124,14 +125,14 @@ Dialect MakeDialect(service::JobService& jobs) {
       [&jobs](Request& r, const service::Principal& who) {
         core::JobNumber lineage = PathNumber(r, "job_id");
         CreateRequest request = ParseCreateVersion(r.body);
-        Job pre = jobs.Get(who, static_cast<core::JobNumber>(request.pre_version_id));
+        TrainingJob pre = jobs.Get(who, static_cast<core::JobNumber>(request.pre_version_id));
         if (pre.Lineage() != lineage) {
           core::ThrowInvalid("pre_version_id",
                              "pre_version_id " + std::to_string(request.pre_version_id) +
                                  " is not a version of job " + std::to_string(lineage) + ".");
         }
         if (request.draft.description.empty()) request.draft.description = pre.description;
-        Job job = jobs.CreateVersion(who, pre.id, std::move(request.draft));
+        TrainingJob job = jobs.CreateVersion(who, pre.id, std::move(request.draft));
         return Ok({{"job_id", job.Lineage()},
                    {"job_name", job.display_name},
                    {"status", 1},
@@ -149,8 +150,8 @@ Dialect MakeDialect(service::JobService& jobs) {
           core::ThrowInvalid("per_page", "Parameter error: per_page must be in [1, 1000].");
         if (page < 0 || page > 65535)
           core::ThrowInvalid("page", "Parameter error: page must be in [0, 65535].");
-        std::vector<Job> versions = jobs.Versions(who, PathNumber(r, "job_id"));
-        const Job& latest = versions.back();
+        std::vector<TrainingJob> versions = jobs.Versions(who, PathNumber(r, "job_id"));
+        const TrainingJob& latest = versions.back();
         core::TimeMs now = jobs.clock().Now();
         json::array items;
         size_t begin = page == 0 ? 0 : static_cast<size_t>((page - 1) * per_page);
@@ -184,7 +185,7 @@ Dialect MakeDialect(service::JobService& jobs) {
 
   add("GET", version_path + "/log/file-names", "modelarts:trainJob:get", kRead,
       [&jobs](Request& r, const service::Principal& who) {
-        Job version = PathVersion(jobs, who, r);
+        TrainingJob version = PathVersion(jobs, who, r);
         json::array names;
         for (const core::PodState& pod : version.pods)
           names.push_back(json::string(pod.name + ".log"));
@@ -206,7 +207,7 @@ Dialect MakeDialect(service::JobService& jobs) {
         std::optional<int64_t> base = p.Int("base_line");
         if (base && (*base < 0 || *base > (int64_t{1} << 53)))
           core::ThrowInvalid("base_line", "Parameter error: base_line must be a line number.");
-        Job version = PathVersion(jobs, who, r);
+        TrainingJob version = PathVersion(jobs, who, r);
         std::string pod = p.Get("log_file") ? *p.Get("log_file") : "";
         if (pod.ends_with(".log")) pod.resize(pod.size() - 4);
         if (pod.empty() && !version.pods.empty()) pod = version.pods.front().name;
@@ -239,7 +240,7 @@ Dialect MakeDialect(service::JobService& jobs) {
         service::JobList list =
             jobs.List(who, ParseListVersions(r.query, who.default_workspace_id, now));
         json::array items;
-        for (const Job& job : list.jobs) items.push_back(RenderOverviewItem(job, now));
+        for (const TrainingJob& job : list.jobs) items.push_back(RenderOverviewItem(job, now));
         return Ok({{"total_count", list.total}, {"versions", std::move(items)}});
       });
 

@@ -1,4 +1,4 @@
-#include "core/job.h"
+#include "core/training_job.h"
 
 #include <gtest/gtest.h>
 
@@ -12,16 +12,16 @@
 namespace drover::core {
 namespace {
 
-Job TwoRoleJob() {
-  Job job;
+TrainingJob TwoRoleJob() {
+  TrainingJob job;
   job.public_id = "dlc-test";
   job.roles = {RoleSpec{"Worker", "img", 2, "", "4", "2", "8Gi", ""},
                RoleSpec{"Master", "img2", 1, "", "1", "", "512Mi", ""}};
   return job;
 }
 
-TEST(Job, DerivedResourceFigures) {
-  Job job = TwoRoleJob();
+TEST(TrainingJob, DerivedResourceFigures) {
+  TrainingJob job = TwoRoleJob();
   EXPECT_EQ(job.RequestCpu(), 9);
   EXPECT_EQ(job.RequestGpu(), 4);
   EXPECT_EQ(job.RequestMemory(), "16896Mi");
@@ -31,8 +31,8 @@ TEST(Job, DerivedResourceFigures) {
   EXPECT_EQ(job.RequestMemory(), "18Gi");
 }
 
-TEST(Job, TransitionsRecordHistoryAndTimes) {
-  Job job = TwoRoleJob();
+TEST(TrainingJob, TransitionsRecordHistoryAndTimes) {
+  TrainingJob job = TwoRoleJob();
   job.history = {StatusEvent{TrainingStatus::kCreating, 1000, 0, "", ""}};
   TransitionJob(job, TrainingStatus::kQueuing, 2000);
   TransitionJob(job, TrainingStatus::kEnvPreparing, 3000);
@@ -55,9 +55,9 @@ TEST(Job, TransitionsRecordHistoryAndTimes) {
             (StatusEvent{TrainingStatus::kFailed, 9000, 9000, "JobFailed", "exit code 1"}));
 }
 
-TEST(Job, IllegalTransitionIsRefusedAndChangesNothing) {
-  Job job = TwoRoleJob();
-  Job before = job;
+TEST(TrainingJob, IllegalTransitionIsRefusedAndChangesNothing) {
+  TrainingJob job = TwoRoleJob();
+  TrainingJob before = job;
   try {
     TransitionJob(job, TrainingStatus::kRunning, 5000);
     FAIL() << "Creating -> Running must be refused";
@@ -108,42 +108,48 @@ TEST(Ids, RequestIdsAreUppercaseUuids) {
 // past it is refused naming the field.
 TEST(JobLimits, EveryEdgeAndTheFieldItNames) {
   struct Case {
-    std::function<void(Job&)> change;
+    std::function<void(TrainingJob&)> change;
     const char* refused_field;  // nullptr: allowed
   };
   const Case cases[] = {
-      {[](Job& j) { j.roles[0].pod_count = 999; }, nullptr},  // and the master's 1
-      {[](Job& j) { j.roles[0].pod_count = 1000; }, "JobSpecs"},
-      {[](Job& j) { j.roles[0].pod_count = 0; }, "JobSpecs[0].PodCount"},
-      {[](Job& j) { j.roles[0].pod_count = INT64_MAX; }, "JobSpecs[0].PodCount"},
-      {[](Job& j) { j.roles[1].pod_count = -1; }, "JobSpecs[1].PodCount"},
-      {[](Job& j) { j.roles[0].cpu = "10000"; }, nullptr},
-      {[](Job& j) { j.roles[0].cpu = "10000.001"; }, "JobSpecs[0].ResourceConfig.CPU"},
-      {[](Job& j) { j.roles[0].cpu = "99999999999999999999"; }, "JobSpecs[0].ResourceConfig.CPU"},
-      {[](Job& j) { j.roles[0].gpu = "1024"; }, nullptr},
-      {[](Job& j) { j.roles[0].gpu = "1025"; }, "JobSpecs[0].ResourceConfig.GPU"},
-      {[](Job& j) { j.roles[0].gpu = "0.5"; }, "JobSpecs[0].ResourceConfig.GPU"},
-      {[](Job& j) { j.roles[0].memory = "1024Ti"; }, nullptr},
-      {[](Job& j) { j.roles[0].memory = "1025Ti"; }, "JobSpecs[0].ResourceConfig.Memory"},
-      {[](Job& j) { j.roles[0].memory = "1e400Gi"; }, "JobSpecs[0].ResourceConfig.Memory"},
-      {[](Job& j) { j.roles[0].restart_policy = "Sometimes"; }, "JobSpecs[0].RestartPolicy"},
-      {[](Job& j) { j.roles[0].restart_policy = "onfailure"; }, "JobSpecs[0].RestartPolicy"},
-      {[](Job& j) { j.roles[0].restart_policy = "ExitCode"; }, nullptr},
-      {[](Job& j) { j.max_running_minutes = kMaxRunningMinutes; }, nullptr},
-      {[](Job& j) { j.max_running_minutes = kMaxRunningMinutes + 1; }, "JobMaxRunningTimeMinutes"},
-      {[](Job& j) { j.max_running_minutes = -1; }, "JobMaxRunningTimeMinutes"},
-      {[](Job& j) { j.reserved_minutes = kMaxReservedMinutes + 1; }, "Settings.JobReservedMinutes"},
-      {[](Job& j) { j.max_restarts = kMaxRestarts + 1; }, "Settings.MaxRestartTimes"},
-      {[](Job& j) { j.user_command = std::string(kMaxCommandBytes, 'x'); }, nullptr},
-      {[](Job& j) { j.user_command = std::string(kMaxCommandBytes + 1, 'x'); }, "UserCommand"},
-      {[](Job& j) { j.user_command = std::string("echo a\0b", 8); }, "UserCommand"},
-      {[](Job& j) { j.envs["A=B"] = "x"; }, "Envs"},
-      {[](Job& j) { j.envs[""] = "x"; }, "Envs"},
-      {[](Job& j) { j.envs["A"] = std::string("x\0y", 3); }, "Envs"},
-      {[](Job& j) { j.envs["PATH_EXTRA"] = std::string(kMaxEnvBytes, 'x'); }, nullptr},
+      {[](TrainingJob& j) { j.roles[0].pod_count = 999; }, nullptr},  // and the master's 1
+      {[](TrainingJob& j) { j.roles[0].pod_count = 1000; }, "JobSpecs"},
+      {[](TrainingJob& j) { j.roles[0].pod_count = 0; }, "JobSpecs[0].PodCount"},
+      {[](TrainingJob& j) { j.roles[0].pod_count = INT64_MAX; }, "JobSpecs[0].PodCount"},
+      {[](TrainingJob& j) { j.roles[1].pod_count = -1; }, "JobSpecs[1].PodCount"},
+      {[](TrainingJob& j) { j.roles[0].cpu = "10000"; }, nullptr},
+      {[](TrainingJob& j) { j.roles[0].cpu = "10000.001"; }, "JobSpecs[0].ResourceConfig.CPU"},
+      {[](TrainingJob& j) { j.roles[0].cpu = "99999999999999999999"; },
+       "JobSpecs[0].ResourceConfig.CPU"},
+      {[](TrainingJob& j) { j.roles[0].gpu = "1024"; }, nullptr},
+      {[](TrainingJob& j) { j.roles[0].gpu = "1025"; }, "JobSpecs[0].ResourceConfig.GPU"},
+      {[](TrainingJob& j) { j.roles[0].gpu = "0.5"; }, "JobSpecs[0].ResourceConfig.GPU"},
+      {[](TrainingJob& j) { j.roles[0].memory = "1024Ti"; }, nullptr},
+      {[](TrainingJob& j) { j.roles[0].memory = "1025Ti"; }, "JobSpecs[0].ResourceConfig.Memory"},
+      {[](TrainingJob& j) { j.roles[0].memory = "1e400Gi"; }, "JobSpecs[0].ResourceConfig.Memory"},
+      {[](TrainingJob& j) { j.roles[0].restart_policy = "Sometimes"; },
+       "JobSpecs[0].RestartPolicy"},
+      {[](TrainingJob& j) { j.roles[0].restart_policy = "onfailure"; },
+       "JobSpecs[0].RestartPolicy"},
+      {[](TrainingJob& j) { j.roles[0].restart_policy = "ExitCode"; }, nullptr},
+      {[](TrainingJob& j) { j.max_running_minutes = kMaxRunningMinutes; }, nullptr},
+      {[](TrainingJob& j) { j.max_running_minutes = kMaxRunningMinutes + 1; },
+       "JobMaxRunningTimeMinutes"},
+      {[](TrainingJob& j) { j.max_running_minutes = -1; }, "JobMaxRunningTimeMinutes"},
+      {[](TrainingJob& j) { j.reserved_minutes = kMaxReservedMinutes + 1; },
+       "Settings.JobReservedMinutes"},
+      {[](TrainingJob& j) { j.max_restarts = kMaxRestarts + 1; }, "Settings.MaxRestartTimes"},
+      {[](TrainingJob& j) { j.user_command = std::string(kMaxCommandBytes, 'x'); }, nullptr},
+      {[](TrainingJob& j) { j.user_command = std::string(kMaxCommandBytes + 1, 'x'); },
+       "UserCommand"},
+      {[](TrainingJob& j) { j.user_command = std::string("echo a\0b", 8); }, "UserCommand"},
+      {[](TrainingJob& j) { j.envs["A=B"] = "x"; }, "Envs"},
+      {[](TrainingJob& j) { j.envs[""] = "x"; }, "Envs"},
+      {[](TrainingJob& j) { j.envs["A"] = std::string("x\0y", 3); }, "Envs"},
+      {[](TrainingJob& j) { j.envs["PATH_EXTRA"] = std::string(kMaxEnvBytes, 'x'); }, nullptr},
   };
   for (size_t i = 0; i < std::size(cases); ++i) {
-    Job job = TwoRoleJob();
+    TrainingJob job = TwoRoleJob();
     job.user_command = "python train.py";
     cases[i].change(job);
     if (!cases[i].refused_field) {

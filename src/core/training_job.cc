@@ -1,4 +1,4 @@
-#include "core/job.h"
+#include "core/training_job.h"
 
 #include <algorithm>
 
@@ -11,25 +11,25 @@ std::string_view VisibilityName(Visibility v) {
   return v == Visibility::kPublic ? "PUBLIC" : "PRIVATE";
 }
 
-int64_t Job::RequestCpu() const {
+int64_t TrainingJob::RequestCpu() const {
   int64_t milli = 0;
   for (const RoleSpec& r : roles) milli += ParseCpuMilli(r.cpu).value_or(0) * r.pod_count;
   return milli / 1000;
 }
 
-int64_t Job::RequestGpu() const {
+int64_t TrainingJob::RequestGpu() const {
   int64_t milli = 0;
   for (const RoleSpec& r : roles) milli += ParseCpuMilli(r.gpu).value_or(0) * r.pod_count;
   return milli / 1000;
 }
 
-std::string Job::RequestMemory() const {
+std::string TrainingJob::RequestMemory() const {
   int64_t bytes = 0;
   for (const RoleSpec& r : roles) bytes += ParseMemoryBytes(r.memory).value_or(0) * r.pod_count;
   return FormatMemory(bytes);
 }
 
-int64_t Job::NodeCount() const {
+int64_t TrainingJob::NodeCount() const {
   int64_t total = 0;
   for (const RoleSpec& r : roles) total += r.pod_count;
   return total;
@@ -41,11 +41,11 @@ int64_t DurationSeconds(TimeMs running, TimeMs finished, TrainingStatus status, 
   return end > running ? (end - running) / kMsPerSecond : 0;
 }
 
-int64_t Job::DurationSeconds(TimeMs now) const {
+int64_t TrainingJob::DurationSeconds(TimeMs now) const {
   return core::DurationSeconds(running, finished, status, now);
 }
 
-std::string Job::Images() const {
+std::string TrainingJob::Images() const {
   std::string out;
   for (const RoleSpec& r : roles) {
     if (r.image.empty()) continue;
@@ -55,7 +55,7 @@ std::string Job::Images() const {
   return out;
 }
 
-void CheckJobLimits(const Job& job) {
+void CheckJobLimits(const TrainingJob& job) {
   auto range = [](const std::string& field, int64_t value, int64_t lo, int64_t hi) {
     if (value < lo || value > hi) {
       ThrowInvalid(field, field + " must be from " + std::to_string(lo) + " to " +
@@ -120,20 +120,20 @@ void CheckJobLimits(const Job& job) {
   }
 }
 
-bool CanSee(const Viewer& viewer, const Job& job) {
+bool CanSee(const Viewer& viewer, const TrainingJob& job) {
   if (job.tenant_id != viewer.tenant) return false;
   if (viewer.tenant_admin || job.user_id == viewer.user) return true;
   if (viewer.IsWorkspaceAdmin(job.workspace_id)) return true;
   return job.visibility == Visibility::kPublic && viewer.IsMember(job.workspace_id);
 }
 
-bool CanChange(const Viewer& viewer, const Job& job) {
+bool CanChange(const Viewer& viewer, const TrainingJob& job) {
   if (job.tenant_id != viewer.tenant) return false;
   return viewer.tenant_admin || job.user_id == viewer.user ||
          viewer.IsWorkspaceAdmin(job.workspace_id);
 }
 
-int64_t Job::RestartLimit() const {
+int64_t TrainingJob::RestartLimit() const {
   constexpr int64_t kDefaultRestartLimit = 3;
   for (const RoleSpec& r : roles) {
     if (r.restart_policy == "Always" || r.restart_policy == "OnFailure" ||
@@ -144,7 +144,7 @@ int64_t Job::RestartLimit() const {
   return 0;
 }
 
-void TransitionJob(Job& job, TrainingStatus to, TimeMs now, std::string reason_code,
+void TransitionJob(TrainingJob& job, TrainingStatus to, TimeMs now, std::string reason_code,
                    std::string reason_message) {
   if (!CanTransition(job.status, to)) {
     throw Error(ErrorCode::kFailedPrecondition,

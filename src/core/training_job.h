@@ -1,7 +1,7 @@
-// Job: a training job, the record every dialect shows (PAI-DLC as a job,
+// TrainingJob: a training job, the record every dialect shows (PAI-DLC as a job,
 // ModelArts as a training job version) and the runner runs.
 //
-// A Job is a plain value: no I/O, no locking. The service owns the current
+// A TrainingJob is a plain value: no I/O, no locking. The service owns the current
 // copy of each job (through the store and the index) and hands out copies.
 // `id` is Drover's dense internal number; `public_id` is the id clients see
 // (`dlc…` for jobs created here, the original id for imported history).
@@ -71,7 +71,7 @@ struct PodState {
   bool operator==(const PodState&) const = default;
 };
 
-struct Job {
+struct TrainingJob {
   // Identity and ownership.
   JobNumber id = 0;
   std::string public_id;
@@ -137,7 +137,7 @@ struct Job {
   // Imported history is shown and listed but never run or reconciled.
   bool imported = false;
 
-  bool operator==(const Job&) const = default;
+  bool operator==(const TrainingJob&) const = default;
 
   JobNumber Lineage() const { return lineage ? lineage : id; }
 
@@ -175,23 +175,23 @@ inline constexpr size_t kMaxEnvBytes = 64 * 1024;  // one value
 // a limit above, names an unknown RestartPolicy (Always, Never, OnFailure,
 // ExitCode, or empty for Never), or has a NUL in its command or
 // environment, or an environment name that is empty or holds '='.
-void CheckJobLimits(const Job& job);
+void CheckJobLimits(const TrainingJob& job);
 
-// Job::DurationSeconds from the figures it reads (the index computes it
-// from its columns, with no Job at hand).
+// TrainingJob::DurationSeconds from the figures it reads (the index computes it
+// from its columns, with no TrainingJob at hand).
 int64_t DurationSeconds(TimeMs running, TimeMs finished, TrainingStatus status, TimeMs now);
 
 // Visibility: nothing crosses tenants; a tenant admin sees everything in
 // the tenant; anyone sees their own jobs; a workspace admin sees every job
 // of the workspace; a member sees its PUBLIC jobs.
-bool CanSee(const Viewer& viewer, const Job& job);
+bool CanSee(const Viewer& viewer, const TrainingJob& job);
 // Stop, update and delete: the owner, a workspace admin or a tenant admin.
-bool CanChange(const Viewer& viewer, const Job& job);
+bool CanChange(const Viewer& viewer, const TrainingJob& job);
 
 // Moves `job` to `to` at `now`, closing the current history entry and
 // stamping the lifecycle times. Throws core::Error(kFailedPrecondition) when
 // the lifecycle does not allow the step.
-void TransitionJob(Job& job, TrainingStatus to, TimeMs now, std::string reason_code = {},
+void TransitionJob(TrainingJob& job, TrainingStatus to, TimeMs now, std::string reason_code = {},
                    std::string reason_message = {});
 
 }  // namespace drover::core
