@@ -294,8 +294,8 @@ Page ColumnIndex::Search(const Query& query) const {
   std::shared_lock lock(mu_);
   Page page;
   page.snapshot = q.at ? *q.at : Snapshot{epoch_, revision_};
-  Roaring past = q.at ? LiveAt(*q.at) : Roaring();
-  Roaring hits = Filter(q, q.at ? past : live_);
+  Scope scope(*this, q.at);
+  Roaring hits = Filter(q, scope);
   page.total = static_cast<int64_t>(hits.cardinality());
   if (q.pin && q.offset < page.total && q.limit < page.total - q.offset)
     Pin(page.snapshot.revision);

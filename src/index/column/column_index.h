@@ -33,6 +33,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <roaring/roaring.hh>
 #include <shared_mutex>
 #include <unordered_map>
@@ -138,14 +139,31 @@ class ColumnIndex final : public RecordIndex {
   void FreeGhost(Slot ghost);
   std::optional<uint64_t> OldestPin() const;
   void Pin(uint64_t revision) const;
-  Roaring LiveAt(const Snapshot& at) const;
-  static std::vector<Slot> GhostsIn(const Roaring& hits);
+  // The index as it stood at a snapshot (or now): its slots, and the
+  // lookups bitmaps do not answer (by public id, by number, by creation
+  // time), with the ghosts that hold prior versions taken into account, so
+  // no filter needs to know of them.
+  class Scope {
+   public:
+    Scope(const ColumnIndex& index, const std::optional<Snapshot>& at);
+    const Roaring& slots() const { return at_ ? past_ : index_.live_; }
+    Roaring WithPublicIds(const std::vector<std::string>& folded) const;
+    Roaring WithNumber(uint64_t number) const;
+    // Slots created in [from, to]; only while slots are in creation order.
+    Roaring CreatedIn(int64_t from, int64_t to) const;
+
+   private:
+    const ColumnIndex& index_;
+    bool at_;
+    Roaring past_;              // at a snapshot: live_ with the changed rows' ghosts
+    std::vector<Slot> ghosts_;  // the ghosts in past_
+  };
 
   // ==== Filtering (filter.cc) ===============================================
   class Conjunction;
-  Roaring Filter(const Query& q, const Roaring& base) const;
-  Roaring CreatedRange(int64_t from, int64_t to) const;
-  Roaring GroupOf(uint64_t head, const std::vector<Slot>& ghosts) const;
+  Roaring Filter(const Query& q, const Scope& scope) const;
+  Roaring CreatedRange(int64_t from, int64_t to) const;  // live slots, in creation order
+  Roaring GroupOf(uint64_t head, const Scope& scope) const;
   void AndTrigrams(Conjunction& all, const std::string& literal) const;
   void AndNumbers(Conjunction& all, FieldId field, int64_t min, int64_t max) const;
   Roaring Visible(const core::Viewer& viewer) const;

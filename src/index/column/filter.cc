@@ -57,10 +57,9 @@ class ColumnIndex::Conjunction {
   std::vector<const Roaring*> in_;
 };
 
-Roaring ColumnIndex::Filter(const Query& q, const Roaring& base) const {
+Roaring ColumnIndex::Filter(const Query& q, const Scope& scope) const {
   Conjunction all;
-  all.And(&base);
-  const std::vector<Slot> ghosts = GhostsIn(base);  // found by bitmaps, not by maps
+  all.And(&scope.slots());
   for (const auto& [field, values] : q.exact) {
     std::vector<const Roaring*> parts;
     for (const std::string& v : values) {
@@ -77,19 +76,8 @@ Roaring ColumnIndex::Filter(const Query& q, const Roaring& base) const {
     }
     all.AndAny(parts);
   }
-  if (!q.public_ids.empty()) {
-    Roaring ids;
-    for (const std::string& id : q.public_ids) {
-      Slot slot = by_public_id_.Find(id, RowKey());
-      if (slot != SlotsByKey::kNone) ids.add(slot);
-    }
-    for (Slot g : ghosts) {
-      std::string_view id = FoldedId(g);
-      if (std::find(q.public_ids.begin(), q.public_ids.end(), id) != q.public_ids.end()) ids.add(g);
-    }
-    all.And(std::move(ids));
-  }
-  if (q.group) all.And(GroupOf(*q.group, ghosts));
+  if (!q.public_ids.empty()) all.And(scope.WithPublicIds(q.public_ids));
+  if (q.group) all.And(GroupOf(*q.group, scope));
   for (const auto& [key, value] : q.tags) all.And(tags_.Find(TagTerm(key, value)));
   for (const auto& [field, words] : q.words) {
     for (const std::string& w : words) all.And(words_[field].Find(w));
@@ -118,14 +106,7 @@ Roaring ColumnIndex::Filter(const Query& q, const Roaring& base) const {
   }
   for (const Query::Range& range : q.ranges) {
     if (range.field == schema_.created() && created_sorted_) {
-      Roaring in = CreatedRange(range.min, range.max);
-      for (Slot g : ghosts) {
-        core::TimeMs t = CreatedAt(g);
-        if (!(t == 0 && schema_.numbers()[range.field].zero_is_none) && t >= range.min &&
-            t <= range.max)
-          in.add(g);
-      }
-      all.And(std::move(in));
+      all.And(scope.CreatedIn(range.min, range.max));
     } else if (schema_.numbers()[range.field].bitmaps) {
       AndNumbers(all, range.field, range.min, range.max);
     }
@@ -159,14 +140,12 @@ Roaring ColumnIndex::CreatedRange(int64_t from, int64_t to) const {
 
 // The records of the group `head` started: those naming it, and the head
 // itself while it names none.
-Roaring ColumnIndex::GroupOf(uint64_t head, const std::vector<Slot>& ghosts) const {
+Roaring ColumnIndex::GroupOf(uint64_t head, const Scope& scope) const {
   FieldId field = schema_.group();
   auto later = numbers_[field].find(static_cast<int64_t>(head));
   Roaring members = later != numbers_[field].end() && head != 0 ? later->second : Roaring();
-  const Slot* first = slot_of_.find(head);
-  if (first && Stored(*first, field) == 0) members.add(*first);
-  for (Slot g : ghosts) {
-    if (RowAt(g).number == head && Stored(g, field) == 0) members.add(g);
+  for (Slot s : scope.WithNumber(head)) {
+    if (Stored(s, field) == 0) members.add(s);
   }
   return members;
 }

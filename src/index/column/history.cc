@@ -84,30 +84,59 @@ void ColumnIndex::Pin(uint64_t revision) const {
   pins_[revision] = SteadyClock::now();
 }
 
-// live_ as it stood at the snapshot: the slots changed since swapped for
-// the ghosts that held their state then.
-Roaring ColumnIndex::LiveAt(const Snapshot& at) const {
-  if (at.epoch != epoch_ || at.revision > revision_ || at.revision < answerable_from_)
+ColumnIndex::Scope::Scope(const ColumnIndex& index, const std::optional<Snapshot>& at)
+    : index_(index), at_(at.has_value()) {
+  if (!at) return;
+  if (at->epoch != index.epoch_ || at->revision > index.revision_ ||
+      at->revision < index.answerable_from_)
     ThrowSnapshotExpired();
-  Roaring base = live_;
-  auto after = std::upper_bound(history_.begin(), history_.end(), at.revision,
+  // live_ with the slots changed since swapped for the ghosts that held
+  // their state then.
+  past_ = index.live_;
+  auto after = std::upper_bound(index.history_.begin(), index.history_.end(), at->revision,
                                 [](uint64_t r, const Change& c) { return r < c.revision; });
   Roaring seen;
-  for (auto it = after; it != history_.end(); ++it) {
+  for (auto it = after; it != index.history_.end(); ++it) {
     if (!seen.addChecked(it->slot)) continue;  // its first change after S holds its state at S
-    base.remove(it->slot);
-    if (it->ghost != kNoSlot) base.add(it->ghost);
+    past_.remove(it->slot);
+    if (it->ghost != kNoSlot) {
+      past_.add(it->ghost);
+      ghosts_.push_back(it->ghost);
+    }
   }
-  return base;
 }
 
-std::vector<Slot> ColumnIndex::GhostsIn(const Roaring& hits) {
-  std::vector<Slot> ghosts;
-  if (hits.isEmpty() || hits.maximum() < kGhost) return ghosts;
-  auto it = hits.begin();
-  it.equalorlarger(kGhost);
-  for (; it != hits.end(); ++it) ghosts.push_back(*it);
-  return ghosts;
+// Live slots are found by the public-id table; a ghost by its own id.
+Roaring ColumnIndex::Scope::WithPublicIds(const std::vector<std::string>& folded) const {
+  Roaring found;
+  for (const std::string& id : folded) {
+    Slot slot = index_.by_public_id_.Find(id, index_.RowKey());
+    if (slot != SlotsByKey::kNone) found.add(slot);
+  }
+  for (Slot g : ghosts_) {
+    if (std::find(folded.begin(), folded.end(), index_.FoldedId(g)) != folded.end()) found.add(g);
+  }
+  return found;
+}
+
+Roaring ColumnIndex::Scope::WithNumber(uint64_t number) const {
+  Roaring found;
+  if (const Slot* live = index_.slot_of_.find(number)) found.add(*live);
+  for (Slot g : ghosts_) {
+    if (index_.RowAt(g).number == number) found.add(g);
+  }
+  return found;
+}
+
+// Live slots by binary search of the creation order; ghosts one by one.
+Roaring ColumnIndex::Scope::CreatedIn(int64_t from, int64_t to) const {
+  Roaring in = index_.CreatedRange(from, to);
+  bool zero_is_none = index_.schema_.numbers()[index_.schema_.created()].zero_is_none;
+  for (Slot g : ghosts_) {
+    core::TimeMs t = index_.CreatedAt(g);
+    if (!(t == 0 && zero_is_none) && t >= from && t <= to) in.add(g);
+  }
+  return in;
 }
 
 }  // namespace drover::index::column
