@@ -71,7 +71,8 @@ int Import(const ImportOptions& options) {
   auto store = store::SqliteStore::Open(std::filesystem::path(options.data_dir) / "drover.db");
   core::JobNumber next_number = store::MaxNumber<core::TrainingJob>(*store);
   SeenHashes seen;
-  store->ForEach(store::kTrainingJob.id, [&](store::Record&& job) { seen.Insert(job.public_id); });
+  store->ForEach(store::kTrainingJob.id,
+                 [&](const store::RecordView& job) { seen.Insert(job.public_id); });
 
   store->BeginBulkLoad();
   auto start = std::chrono::steady_clock::now();

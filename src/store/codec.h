@@ -60,7 +60,7 @@ std::optional<T> Find(Store& store, std::string_view public_id) {
 
 template <class T, class Visit>
 void ForEach(Store& store, Visit&& visit) {
-  store.ForEach(Codec<T>::kKind.id, [&](Record&& r) { visit(Codec<T>::Decode(r.doc)); });
+  store.ForEach(Codec<T>::kKind.id, [&](const RecordView& r) { visit(Codec<T>::Decode(r.doc)); });
 }
 
 template <class T>

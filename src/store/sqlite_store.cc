@@ -343,12 +343,12 @@ uint64_t SqliteStore::MaxNumber(KindId kind) {
   return static_cast<uint64_t>(MetaValue(MaxNumberKey(kind).c_str()));
 }
 
-void SqliteStore::ForEach(KindId kind, const std::function<void(Record&&)>& visit) {
+void SqliteStore::ForEach(KindId kind, const std::function<void(const RecordView&)>& visit) {
   Lease reader = Read();
   {
     Statement s(reader->db(),
                 Sql("SELECT id, public_id, doc FROM ", KindOf(kind), " ORDER BY id").c_str());
-    while (s.Step()) visit(RowRecord(s));
+    while (s.Step()) visit(RecordView{static_cast<uint64_t>(s.Int(0)), s.Text(1), s.Text(2)});
   }
   // A full scan fills the page cache with pages no list will read soon.
   sqlite3_db_release_memory(reader->db());

@@ -49,7 +49,7 @@ class SqliteStore : public Store {
   Revision CurrentRevision() override;
   uint64_t MaxNumber(KindId kind) override;
   uint64_t InstallationKey() override;
-  void ForEach(KindId kind, const std::function<void(Record&&)>& visit) override;
+  void ForEach(KindId kind, const std::function<void(const RecordView&)>& visit) override;
   std::optional<Record> Get(KindId kind, uint64_t number) override;
   std::vector<Record> GetMany(KindId kind, const std::vector<uint64_t>& numbers) override;
   std::optional<Record> Find(KindId kind, std::string_view public_id) override;

@@ -32,6 +32,13 @@ struct Record {
   std::string doc;  // the kind's codec's form
 };
 
+// A record as a backend reads it, valid only during the call it is passed to.
+struct RecordView {
+  uint64_t number = 0;
+  std::string_view public_id;
+  std::string_view doc;
+};
+
 struct Mutation {
   enum class Op { kPut, kDelete };
   Op op = Op::kPut;
@@ -85,7 +92,7 @@ class Store {
 
   // Calls `visit` for every record of the kind, in number order (a
   // sequential read).
-  virtual void ForEach(KindId kind, const std::function<void(Record&&)>& visit) = 0;
+  virtual void ForEach(KindId kind, const std::function<void(const RecordView&)>& visit) = 0;
   virtual std::optional<Record> Get(KindId kind, uint64_t number) = 0;
   // The records with these numbers that exist, in the order given, read at
   // one point in time (a listed page).

@@ -52,10 +52,10 @@ ColumnIndex::ColumnIndex(const Schema& schema, HistoryLimits limits)
       rows_(layout_),
       ghosts_(layout_),
       strings_(schema.strings().size()),
-      numbers_(schema.numbers().size()),
       words_(schema.words().size()),
       orders_(schema.strings().size() + schema.numbers().size()) {
   schema.Check();
+  for (const NumberField& f : schema.numbers()) numbers_.emplace_back(f.small);
   // An enumeration sorts by its names: each value's rank among them.
   for (const NumberField& f : schema.numbers()) {
     std::vector<uint64_t> rank(f.names.size());
@@ -87,7 +87,7 @@ int64_t ColumnIndex::NumberAt(Slot s, FieldId field, core::TimeMs now) const {
 std::string_view ColumnIndex::StringAt(Slot s, FieldId field) const {
   int stored = layout_.stored[field];
   if (stored != kNone) return RowAt(s).String(layout_, stored);
-  return strings_[field].Value(RowAt(s).Id(layout_.interned[field]));
+  return strings_[field].Value(TableOf(s).Id(s & ~kGhost, layout_.interned[field]));
 }
 
 bool ColumnIndex::Before(Slot a, Slot b) const {
@@ -129,7 +129,8 @@ ColumnIndex::Draft ColumnIndex::MakeDraft(const Entry& entry, WordsMemo* memo) c
   return d;
 }
 
-// The draft's values as dictionary ids (new values are added), in a block.
+// The draft's row, its text in a block; its interned strings' dictionary ids
+// (new values are added) left in interned_ids_ for the slot.
 Row ColumnIndex::Intern(Draft&& d) {
   const Entry& entry = *d.entry;
   std::vector<uint32_t>& ids = interned_ids_;
@@ -162,7 +163,7 @@ Row ColumnIndex::Intern(Draft&& d) {
     stored[static_cast<size_t>(layout_.folded_search)] = d.folded_search;
   Row row;
   row.number = entry.number;
-  row.SetBlock(layout_, ids, terms, ends, stored, text_);
+  row.SetBlock(layout_, terms, ends, stored, text_);
   return row;
 }
 
@@ -202,7 +203,8 @@ void ColumnIndex::Apply(Draft&& draft) {
     Slot slot = *it;
     if (created != CreatedAt(slot)) created_sorted_ = false;
     Forget(rows_.row(slot));
-    rows_.Put(slot, Intern(std::move(draft)), entry, schema_);
+    Row row = Intern(std::move(draft));
+    rows_.Put(slot, std::move(row), interned_ids_, entry, schema_);
     return;
   }
   bool keep = BeginChange();
@@ -213,7 +215,7 @@ void ColumnIndex::Apply(Draft&& draft) {
     Slot ghost = keep ? Retire(slot) : RemovePostings(slot);
     if (created != CreatedAt(slot)) created_sorted_ = false;
     Forget(rows_.row(slot));  // unless Retire moved it to the ghost
-    rows_.Put(slot, std::move(row), entry, schema_);
+    rows_.Put(slot, std::move(row), interned_ids_, entry, schema_);
     AddPostings(slot);
     for (size_t order : moved) {
       orders_[order]->Place(slot, SlotLess{this, SortOfOrder(order)});
@@ -224,7 +226,8 @@ void ColumnIndex::Apply(Draft&& draft) {
   auto slot = static_cast<Slot>(rows_.size());
   if (slot > 0 && created < CreatedAt(slot - 1)) created_sorted_ = false;
   rows_.Resize(slot + size_t{1});
-  rows_.Put(slot, Intern(std::move(draft)), entry, schema_);
+  Row row = Intern(std::move(draft));
+  rows_.Put(slot, std::move(row), interned_ids_, entry, schema_);
   slot_of_.Set(number, slot);
   if (loading_) return;  // Optimize indexes the whole load at once
   AddPostings(slot);

@@ -230,8 +230,8 @@ class ColumnIndex final : public RecordIndex {
   bool created_sorted_ = true;  // slots are in non-decreasing created order
   bool loading_ = false;        // between BeginLoad and Optimize: rows without postings
   Roaring live_;
-  std::vector<Postings> strings_;                    // by string field (interned ones)
-  std::vector<std::map<int64_t, Roaring>> numbers_;  // by number field (bitmaps), by value
+  std::vector<Postings> strings_;      // by string field (interned ones)
+  std::vector<ValueBitmaps> numbers_;  // by number field (bitmaps), by value
   Postings tags_;
   std::vector<Postings> words_;                     // by words field
   std::unordered_map<uint32_t, Roaring> trigrams_;  // of the folded search field

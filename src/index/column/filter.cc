@@ -71,8 +71,7 @@ Roaring ColumnIndex::Filter(const Query& q, const Scope& scope) const {
     if (!schema_.numbers()[field].bitmaps) continue;  // checked per row
     std::vector<const Roaring*> parts;
     for (int64_t v : values) {
-      auto it = numbers_[field].find(v);
-      if (it != numbers_[field].end()) parts.push_back(&it->second);
+      if (const Roaring* b = numbers_[field].Find(v)) parts.push_back(b);
     }
     all.AndAny(parts);
   }
@@ -142,8 +141,8 @@ Roaring ColumnIndex::CreatedRange(int64_t from, int64_t to) const {
 // itself while it names none.
 Roaring ColumnIndex::GroupOf(uint64_t head, const Scope& scope) const {
   FieldId field = schema_.group();
-  auto later = numbers_[field].find(static_cast<int64_t>(head));
-  Roaring members = later != numbers_[field].end() && head != 0 ? later->second : Roaring();
+  const Roaring* later = head != 0 ? numbers_[field].Find(static_cast<int64_t>(head)) : nullptr;
+  Roaring members = later ? *later : Roaring();
   for (Slot s : scope.WithNumber(head)) {
     if (Stored(s, field) == 0) members.add(s);
   }
@@ -161,10 +160,9 @@ void ColumnIndex::AndTrigrams(Conjunction& all, const std::string& literal) cons
 void ColumnIndex::AndNumbers(Conjunction& all, FieldId field, int64_t min, int64_t max) const {
   bool zero_is_none = schema_.numbers()[field].zero_is_none;
   std::vector<const Roaring*> parts;
-  for (auto it = numbers_[field].lower_bound(min); it != numbers_[field].end() && it->first <= max;
-       ++it) {
-    if (!it->second.isEmpty() && !(it->first == 0 && zero_is_none)) parts.push_back(&it->second);
-  }
+  numbers_[field].ForEachIn(min, max, [&](int64_t value, const Roaring& b) {
+    if (!b.isEmpty() && !(value == 0 && zero_is_none)) parts.push_back(&b);
+  });
   all.AndAny(parts);
 }
 
@@ -187,9 +185,9 @@ Roaring ColumnIndex::Visible(const core::Viewer& viewer) const {
   }
   Roaring visible = Union(parts);
   Roaring shown = Union(member);
-  auto it = numbers_[access.visibility].find(access.visible_to_members);
-  if (it == numbers_[access.visibility].end()) return visible;
-  shown &= it->second;
+  const Roaring* members_may_see = numbers_[access.visibility].Find(access.visible_to_members);
+  if (!members_may_see) return visible;
+  shown &= *members_may_see;
   visible |= shown;
   return visible;
 }

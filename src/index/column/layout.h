@@ -1,8 +1,8 @@
 // Where the column engine keeps each of a schema's fields in a slot, worked
 // out once from the schema (index/schema.h):
 //
-// - interned strings (exact and contains fields): a dictionary id each, in
-//   the row's block; the value itself is the field's dictionary's;
+// - interned strings (exact and contains fields): a dictionary id each,
+//   packed per slot; the value itself is the field's dictionary's;
 // - stored strings (the public id, its fold, every sortable string not
 //   interned, the search field and its fold): bytes in the row's block;
 // - term groups (the tags, then each words field): term ids in the block;
@@ -24,7 +24,7 @@ struct Layout {
   explicit Layout(const Schema& schema);
 
   // By string field.
-  std::vector<int> interned;  // position among the block's dictionary ids, or kNone
+  std::vector<int> interned;  // position among the slot's dictionary ids, or kNone
   std::vector<int> stored;    // position among the block's strings, or kNone
   std::vector<int> prefix;    // position among the sort prefixes, or kNone
   // By number field: position among the wide or the small columns, or kNone
@@ -41,11 +41,10 @@ struct Layout {
   int term_groups = 0;  // the tags (group 0), then each words field
   int words_count = 0;
 
-  // The words of a row's block before its terms: the dictionary ids, the
-  // ends of the term groups and of the strings.
+  // The words of a row's block before its terms: the ends of the term
+  // groups and of the strings.
   size_t HeaderWords() const {
-    return static_cast<size_t>(interned_count) + static_cast<size_t>(term_groups) +
-           static_cast<size_t>(stored_count);
+    return static_cast<size_t>(term_groups) + static_cast<size_t>(stored_count);
   }
 
   static constexpr int kPublicId = 0;

@@ -95,14 +95,14 @@ std::vector<Slot> ColumnIndex::PageByGroups(const Roaring& hits, const Query& q)
   int64_t want_end = q.offset + q.limit;
   for (int64_t value : order) {
     if (seen >= want_end) break;
-    auto it = bitmaps.find(value);
-    if (it == bitmaps.end()) continue;
-    int64_t count = static_cast<int64_t>(hits.and_cardinality(it->second));
+    const Roaring* in_group = bitmaps.Find(value);
+    if (!in_group) continue;
+    int64_t count = static_cast<int64_t>(hits.and_cardinality(*in_group));
     if (seen + count <= q.offset) {
       seen += count;
       continue;
     }
-    Roaring group = hits & it->second;
+    Roaring group = hits & *in_group;
     std::vector<Slot> slots(group.cardinality());
     group.toUint32Array(slots.data());
     int64_t skip = std::max<int64_t>(0, q.offset - seen);

@@ -14,13 +14,14 @@ namespace drover::index::column {
 // the text half share no bitmap (AddAllPostings fills them on two threads).
 template <class F>
 void ColumnIndex::ForEachFieldPosting(Slot s, F&& f) {
-  const Row& row = RowAt(s);
+  const SlotTable& table = TableOf(s);
+  Slot at_slot = s & ~kGhost;
   for (size_t field = 0; field < strings_.size(); ++field) {
-    if (int at = layout_.interned[field]; at != kNone) f(strings_[field].At(row.Id(at)));
+    if (int at = layout_.interned[field]; at != kNone) f(strings_[field].At(table.Id(at_slot, at)));
   }
   for (size_t field = 0; field < numbers_.size(); ++field) {
     if (schema_.numbers()[field].bitmaps)
-      f(numbers_[field][Stored(s, static_cast<FieldId>(field))]);
+      f(numbers_[field].At(Stored(s, static_cast<FieldId>(field))));
   }
 }
 
@@ -127,7 +128,7 @@ void ColumnIndex::ClearPostings() {
   answerable_from_ = revision_;
   live_ = Roaring();
   for (Postings& p : strings_) p.ClearBitmaps();
-  for (auto& values : numbers_) values.clear();
+  for (ValueBitmaps& values : numbers_) values.Clear();
   tags_.ClearBitmaps();
   for (Postings& p : words_) p.ClearBitmaps();
   trigrams_.clear();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <roaring/roaring.hh>
 #include <string>
 #include <string_view>
@@ -48,6 +49,45 @@ class Postings {
  private:
   Dictionary values_;
   std::deque<Roaring> bitmaps_;  // by id
+};
+
+// The bitmaps of a number field's values, by value. A small field's
+// (values 0–255: a status, a flag) are a vector indexed by value, so a
+// row's postings need no search; others are an ordered map (for ranges).
+// A bitmap stays where it is once made (bulk builds hold its address).
+class ValueBitmaps {
+ public:
+  explicit ValueBitmaps(bool small = false) : small_(small) {
+    if (small_) dense_.resize(256);
+  }
+  // The value's bitmap, made when absent.
+  Roaring& At(int64_t v) { return small_ ? dense_[static_cast<uint8_t>(v)] : sparse_[v]; }
+  // nullptr when no row ever had the value.
+  const Roaring* Find(int64_t v) const {
+    if (small_) return v >= 0 && v < 256 ? &dense_[static_cast<size_t>(v)] : nullptr;
+    auto it = sparse_.find(v);
+    return it == sparse_.end() ? nullptr : &it->second;
+  }
+  // f(value, bitmap) for each value in [min, max] that has a bitmap, ascending.
+  template <class F>
+  void ForEachIn(int64_t min, int64_t max, F&& f) const {
+    if (small_) {
+      for (int64_t v = std::max<int64_t>(min, 0); v <= std::min<int64_t>(max, 255); ++v)
+        f(v, dense_[static_cast<size_t>(v)]);
+      return;
+    }
+    for (auto it = sparse_.lower_bound(min); it != sparse_.end() && it->first <= max; ++it)
+      f(it->first, it->second);
+  }
+  void Clear() {
+    for (Roaring& b : dense_) b = Roaring();
+    sparse_.clear();
+  }
+
+ private:
+  bool small_;
+  std::vector<Roaring> dense_;  // by value, when small
+  std::map<int64_t, Roaring> sparse_;
 };
 
 // Record number → live slot. Numbers are handed out one by one from 1, so a

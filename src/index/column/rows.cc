@@ -19,15 +19,14 @@ size_t Offset(Slot s, int width) { return size_t{s} * static_cast<size_t>(width)
 
 }  // namespace
 
-void Row::SetBlock(const Layout& layout, std::span<const uint32_t> ids,
-                   std::span<const uint32_t> terms, std::span<const uint32_t> term_ends,
-                   std::span<const std::string_view> strings, BlockArena& arena) {
+void Row::SetBlock(const Layout& layout, std::span<const uint32_t> terms,
+                   std::span<const uint32_t> term_ends, std::span<const std::string_view> strings,
+                   BlockArena& arena) {
   size_t header = layout.HeaderWords();
   size_t bytes = 0;
   for (std::string_view s : strings) bytes += s.size();
   block_ = arena.Allocate(header + terms.size() + (bytes + 3) / 4);
-  uint32_t* out = std::copy(ids.begin(), ids.end(), block_);
-  out = std::copy(term_ends.begin(), term_ends.end(), out);
+  uint32_t* out = std::copy(term_ends.begin(), term_ends.end(), block_);
   uint32_t end = 0;
   for (std::string_view s : strings) *out++ = end += static_cast<uint32_t>(s.size());
   out = std::copy(terms.begin(), terms.end(), out);
@@ -36,7 +35,7 @@ void Row::SetBlock(const Layout& layout, std::span<const uint32_t> ids,
 }
 
 size_t Row::BlockWords(const Layout& layout) const {
-  const uint32_t* term_ends = block_ + layout.interned_count;
+  const uint32_t* term_ends = block_;
   const uint32_t* string_ends = term_ends + layout.term_groups;
   size_t header = layout.HeaderWords();
   return header + term_ends[layout.term_groups - 1] +
@@ -67,7 +66,7 @@ Row Row::Clone(const Layout& layout, BlockArena& arena) const {
 
 std::string_view Row::String(const Layout& layout, int position) const {
   if (!block_) return {};
-  const uint32_t* term_ends = block_ + layout.interned_count;
+  const uint32_t* term_ends = block_;
   const uint32_t* string_ends = term_ends + layout.term_groups;
   const char* bytes =
       reinterpret_cast<const char*>(TermsStart(layout) + term_ends[layout.term_groups - 1]);
@@ -77,6 +76,7 @@ std::string_view Row::String(const Layout& layout, int position) const {
 
 void SlotTable::Reserve(size_t n) {
   rows_.reserve(n);
+  ids_.reserve(n * static_cast<size_t>(layout_->interned_count));
   wide_.reserve(n * static_cast<size_t>(layout_->wide_count));
   small_.reserve(n * static_cast<size_t>(layout_->small_count));
   prefixes_.reserve(n * 2 * static_cast<size_t>(layout_->prefix_count));
@@ -85,6 +85,7 @@ void SlotTable::Reserve(size_t n) {
 
 void SlotTable::Resize(size_t n) {
   rows_.resize(n);
+  ids_.resize(n * static_cast<size_t>(layout_->interned_count));
   wide_.resize(n * static_cast<size_t>(layout_->wide_count));
   small_.resize(n * static_cast<size_t>(layout_->small_count));
   prefixes_.resize(n * 2 * static_cast<size_t>(layout_->prefix_count));
@@ -93,6 +94,7 @@ void SlotTable::Resize(size_t n) {
 
 void SlotTable::Put(Slot s, SlotValues&& values) {
   rows_[s] = std::move(values.row);
+  std::copy(values.ids.begin(), values.ids.end(), ids_.data() + Offset(s, layout_->interned_count));
   std::copy(values.wide.begin(), values.wide.end(), wide_.data() + Offset(s, layout_->wide_count));
   std::copy(values.small.begin(), values.small.end(),
             small_.data() + Offset(s, layout_->small_count));
@@ -101,8 +103,10 @@ void SlotTable::Put(Slot s, SlotValues&& values) {
   id_keys_[s] = values.id;
 }
 
-void SlotTable::Put(Slot s, Row&& row, const Entry& entry, const Schema& schema) {
+void SlotTable::Put(Slot s, Row&& row, std::span<const uint32_t> ids, const Entry& entry,
+                    const Schema& schema) {
   rows_[s] = std::move(row);
+  std::copy(ids.begin(), ids.end(), ids_.data() + Offset(s, layout_->interned_count));
   int64_t* wide = wide_.data() + Offset(s, layout_->wide_count);
   uint8_t* small = small_.data() + Offset(s, layout_->small_count);
   for (size_t f = 0; f < schema.numbers().size(); ++f) {
@@ -121,6 +125,8 @@ void SlotTable::Put(Slot s, Row&& row, const Entry& entry, const Schema& schema)
 
 void SlotTable::Take(Slot s, SlotValues& values) {
   values.row = std::move(rows_[s]);
+  const uint32_t* ids = ids_.data() + Offset(s, layout_->interned_count);
+  values.ids.assign(ids, ids + layout_->interned_count);
   const int64_t* wide = wide_.data() + Offset(s, layout_->wide_count);
   values.wide.assign(wide, wide + layout_->wide_count);
   const uint8_t* small = small_.data() + Offset(s, layout_->small_count);
@@ -136,6 +142,7 @@ void SlotTable::Move(Slot to, Slot from) {
     std::copy_n(column.begin() + static_cast<ptrdiff_t>(from * width), width,
                 column.begin() + static_cast<ptrdiff_t>(to * width));
   };
+  move(ids_, static_cast<size_t>(layout_->interned_count));
   move(wide_, static_cast<size_t>(layout_->wide_count));
   move(small_, static_cast<size_t>(layout_->small_count));
   move(prefixes_, 2 * static_cast<size_t>(layout_->prefix_count));

@@ -26,8 +26,8 @@ inline constexpr Slot kGhost = Slot{1} << 31;  // slots from here on hold prior 
 inline constexpr Slot kNoSlot = ~Slot{0};
 
 // A row: the record's number and its block. The block holds, in 4-byte
-// words: the interned strings' dictionary ids, the ends of the term groups,
-// the ends of the stored strings, the term ids, then the strings' bytes.
+// words: the ends of the term groups, the ends of the stored strings, the
+// term ids, then the strings' bytes.
 class Row {
  public:
   uint64_t number = 0;
@@ -45,9 +45,9 @@ class Row {
 
   // Sets the block, in `arena`; the row has none yet. `term_ends[g]` is
   // where term group g ends in `terms`.
-  void SetBlock(const Layout& layout, std::span<const uint32_t> ids,
-                std::span<const uint32_t> terms, std::span<const uint32_t> term_ends,
-                std::span<const std::string_view> strings, BlockArena& arena);
+  void SetBlock(const Layout& layout, std::span<const uint32_t> terms,
+                std::span<const uint32_t> term_ends, std::span<const std::string_view> strings,
+                BlockArena& arena);
   // Frees the block to `arena`.
   void FreeBlock(const Layout& layout, BlockArena& arena);
   // Copies the block to `arena` (compaction).
@@ -56,9 +56,8 @@ class Row {
   Row Clone(const Layout& layout, BlockArena& arena) const;
   bool HasBlock() const { return block_ != nullptr; }
 
-  uint32_t Id(int position) const { return block_[position]; }
   std::span<const uint32_t> Terms(const Layout& layout, int group) const {
-    const uint32_t* ends = block_ + layout.interned_count;
+    const uint32_t* ends = block_;
     uint32_t begin = group == 0 ? 0 : ends[group - 1];
     return {TermsStart(layout) + begin, ends[group] - begin};
   }
@@ -71,9 +70,7 @@ class Row {
   }
 
  private:
-  const uint32_t* TermsStart(const Layout& layout) const {
-    return block_ + layout.interned_count + layout.term_groups + layout.stored_count;
-  }
+  const uint32_t* TermsStart(const Layout& layout) const { return block_ + layout.HeaderWords(); }
   size_t BlockWords(const Layout& layout) const;
 
   uint32_t* block_ = nullptr;
@@ -93,6 +90,7 @@ uint64_t Prefix(std::string_view s, size_t from = 0);
 // in transit (renumbering, retiring).
 struct SlotValues {
   Row row;
+  std::vector<uint32_t> ids;  // of the interned strings
   std::vector<int64_t> wide;
   std::vector<uint8_t> small;
   std::vector<uint64_t> prefixes;  // two per sortable string
@@ -124,11 +122,18 @@ class SlotTable {
     return prefixes_.data() + size_t{s} * 2 * static_cast<size_t>(layout_->prefix_count);
   }
   IdKey id_key(Slot s) const { return id_keys_[s]; }
+  // The dictionary id of interned string `position` (Layout::interned).
+  uint32_t Id(Slot s, int position) const {
+    return ids_[size_t{s} * static_cast<size_t>(layout_->interned_count) +
+                static_cast<size_t>(position)];
+  }
 
   // Moves `values` into slot `s` (the row's block with it).
   void Put(Slot s, SlotValues&& values);
-  // Slot `s` takes `row` and the entry's numbers, sort prefixes and id key.
-  void Put(Slot s, Row&& row, const Entry& entry, const Schema& schema);
+  // Slot `s` takes `row`, the dictionary ids, and the entry's numbers,
+  // sort prefixes and id key.
+  void Put(Slot s, Row&& row, std::span<const uint32_t> ids, const Entry& entry,
+           const Schema& schema);
   // Moves slot `s` out into `values` (reusing its buffers); the slot's row
   // is left without a block.
   void Take(Slot s, SlotValues& values);
@@ -138,6 +143,7 @@ class SlotTable {
  private:
   const Layout* layout_;
   std::vector<Row> rows_;
+  std::vector<uint32_t> ids_;
   std::vector<int64_t> wide_;
   std::vector<uint8_t> small_;
   std::vector<uint64_t> prefixes_;
