@@ -26,13 +26,28 @@ std::string_view ErrorCodeName(ErrorCode code) {
   return "Internal";
 }
 
+Error Error::About(ErrorCode code, std::string field, std::string rest) {
+  Error e(code, field + rest, field);
+  e.about_ = true;
+  e.rest_ = std::move(rest);
+  return e;
+}
+
+std::string Error::MessageFor(std::string_view name) const {
+  return about_ ? std::string(name) + rest_ : what();
+}
+
 void ThrowInvalid(std::string parameter, const std::string& message) {
   throw Error(ErrorCode::kInvalidArgument, message, std::move(parameter));
 }
 
+void ThrowInvalidField(std::string field, std::string rest) {
+  throw Error::About(ErrorCode::kInvalidArgument, std::move(field), std::move(rest));
+}
+
 void ThrowMissing(std::string parameter) {
-  std::string message = parameter + " is mandatory for this action.";
-  throw Error(ErrorCode::kMissingArgument, message, std::move(parameter));
+  throw Error::About(ErrorCode::kMissingArgument, std::move(parameter),
+                     " is mandatory for this action.");
 }
 
 void ThrowNotFound(const std::string& message) { throw Error(ErrorCode::kNotFound, message); }

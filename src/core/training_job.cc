@@ -58,64 +58,60 @@ std::string TrainingJob::Images() const {
 void CheckJobLimits(const TrainingJob& job) {
   auto range = [](const std::string& field, int64_t value, int64_t lo, int64_t hi) {
     if (value < lo || value > hi) {
-      ThrowInvalid(field, field + " must be from " + std::to_string(lo) + " to " +
-                              std::to_string(hi) + ", not " + std::to_string(value) + ".");
+      ThrowInvalidField(field, " must be from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                                   ", not " + std::to_string(value) + ".");
     }
   };
   int64_t pods = 0;
   for (size_t i = 0; i < job.roles.size(); ++i) {
     const RoleSpec& role = job.roles[i];
-    std::string at = "JobSpecs[" + std::to_string(i) + "].";
-    range(at + "PodCount", role.pod_count, 1, kMaxPodsPerJob);
+    std::string at = "roles[" + std::to_string(i) + "].";
+    range(at + "pod_count", role.pod_count, 1, kMaxPodsPerJob);
     pods += role.pod_count;
     const std::string_view policies[] = {"", "Always", "Never", "OnFailure", "ExitCode"};
     if (std::find(std::begin(policies), std::end(policies), role.restart_policy) ==
         std::end(policies)) {
-      ThrowInvalid(at + "RestartPolicy",
-                   at + "RestartPolicy must be Always, Never, OnFailure or ExitCode.");
+      ThrowInvalidField(at + "restart_policy", " must be Always, Never, OnFailure or ExitCode.");
     }
     std::optional<int64_t> cpu = ParseCpuMilli(role.cpu), gpu = ParseCpuMilli(role.gpu);
     std::optional<int64_t> memory = ParseMemoryBytes(role.memory);
     if (!cpu || *cpu > kMaxCpuMilliPerPod) {
-      ThrowInvalid(at + "ResourceConfig.CPU",
-                   at + "ResourceConfig.CPU must be a number of cores up to " +
-                       std::to_string(kMaxCpuMilliPerPod / 1000) + ".");
+      ThrowInvalidField(at + "cpu", " must be a number of cores up to " +
+                                        std::to_string(kMaxCpuMilliPerPod / 1000) + ".");
     }
     if (!gpu || *gpu % 1000 != 0 || *gpu / 1000 > kMaxGpusPerPod) {
-      ThrowInvalid(at + "ResourceConfig.GPU",
-                   at + "ResourceConfig.GPU must be a whole number of GPUs up to " +
-                       std::to_string(kMaxGpusPerPod) + ".");
+      ThrowInvalidField(at + "gpu", " must be a whole number of GPUs up to " +
+                                        std::to_string(kMaxGpusPerPod) + ".");
     }
     if (!memory || *memory > kMaxMemoryPerPod) {
-      ThrowInvalid(at + "ResourceConfig.Memory",
-                   at + "ResourceConfig.Memory must be a quantity such as \"10Gi\", up to 1Pi.");
+      ThrowInvalidField(at + "memory", " must be a quantity such as \"10Gi\", up to 1Pi.");
     }
   }
   if (pods > kMaxPodsPerJob) {
-    ThrowInvalid("JobSpecs", "A job may have at most " + std::to_string(kMaxPodsPerJob) +
-                                 " pods, not " + std::to_string(pods) + ".");
+    ThrowInvalid("roles", "A job may have at most " + std::to_string(kMaxPodsPerJob) +
+                              " pods, not " + std::to_string(pods) + ".");
   }
-  range("JobMaxRunningTimeMinutes", job.max_running_minutes, 0, kMaxRunningMinutes);
-  range("Settings.JobReservedMinutes", job.reserved_minutes, 0, kMaxReservedMinutes);
-  range("Settings.MaxRestartTimes", job.max_restarts, 0, kMaxRestarts);
+  range("max_running_minutes", job.max_running_minutes, 0, kMaxRunningMinutes);
+  range("reserved_minutes", job.reserved_minutes, 0, kMaxReservedMinutes);
+  range("max_restarts", job.max_restarts, 0, kMaxRestarts);
   if (job.user_command.size() > kMaxCommandBytes) {
-    ThrowInvalid("UserCommand",
-                 "UserCommand must be at most " + std::to_string(kMaxCommandBytes) + " bytes.");
+    ThrowInvalidField("user_command",
+                      " must be at most " + std::to_string(kMaxCommandBytes) + " bytes.");
   }
   if (job.user_command.find('\0') != std::string::npos) {
-    ThrowInvalid("UserCommand", "UserCommand must not contain a NUL character.");
+    ThrowInvalidField("user_command", " must not contain a NUL character.");
   }
   if (job.envs.size() > kMaxEnvs) {
-    ThrowInvalid("Envs", "Envs may hold at most " + std::to_string(kMaxEnvs) + " variables.");
+    ThrowInvalidField("envs", " may hold at most " + std::to_string(kMaxEnvs) + " variables.");
   }
   for (const auto& [name, value] : job.envs) {
     if (name.empty() || name.find_first_of(std::string_view("=\0", 2)) != std::string::npos ||
         name.size() > 1024) {
-      ThrowInvalid("Envs", "An Envs name must be 1 to 1024 characters without '=' or NUL.");
+      ThrowInvalidField("envs", " names must be 1 to 1024 characters without '=' or NUL.");
     }
     if (value.size() > kMaxEnvBytes || value.find('\0') != std::string::npos) {
-      ThrowInvalid("Envs", "Envs." + name + " must be at most " + std::to_string(kMaxEnvBytes) +
-                               " bytes without NUL.");
+      ThrowInvalidField("envs", "." + name + " must be at most " + std::to_string(kMaxEnvBytes) +
+                                    " bytes without NUL.");
     }
   }
 }

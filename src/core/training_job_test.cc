@@ -105,7 +105,7 @@ TEST(Ids, RequestIdsAreUppercaseUuids) {
 }
 
 // Each edge of every limit: the last value allowed passes, the first one
-// past it is refused naming the field.
+// past it is refused naming the field (neutrally: dialects spell it).
 TEST(JobLimits, EveryEdgeAndTheFieldItNames) {
   struct Case {
     std::function<void(TrainingJob&)> change;
@@ -113,39 +113,39 @@ TEST(JobLimits, EveryEdgeAndTheFieldItNames) {
   };
   const Case cases[] = {
       {[](TrainingJob& j) { j.roles[0].pod_count = 999; }, nullptr},  // and the master's 1
-      {[](TrainingJob& j) { j.roles[0].pod_count = 1000; }, "JobSpecs"},
-      {[](TrainingJob& j) { j.roles[0].pod_count = 0; }, "JobSpecs[0].PodCount"},
-      {[](TrainingJob& j) { j.roles[0].pod_count = INT64_MAX; }, "JobSpecs[0].PodCount"},
-      {[](TrainingJob& j) { j.roles[1].pod_count = -1; }, "JobSpecs[1].PodCount"},
+      {[](TrainingJob& j) { j.roles[0].pod_count = 1000; }, "roles"},
+      {[](TrainingJob& j) { j.roles[0].pod_count = 0; }, "roles[0].pod_count"},
+      {[](TrainingJob& j) { j.roles[0].pod_count = INT64_MAX; }, "roles[0].pod_count"},
+      {[](TrainingJob& j) { j.roles[1].pod_count = -1; }, "roles[1].pod_count"},
       {[](TrainingJob& j) { j.roles[0].cpu = "10000"; }, nullptr},
-      {[](TrainingJob& j) { j.roles[0].cpu = "10000.001"; }, "JobSpecs[0].ResourceConfig.CPU"},
+      {[](TrainingJob& j) { j.roles[0].cpu = "10000.001"; }, "roles[0].cpu"},
       {[](TrainingJob& j) { j.roles[0].cpu = "99999999999999999999"; },
-       "JobSpecs[0].ResourceConfig.CPU"},
+       "roles[0].cpu"},
       {[](TrainingJob& j) { j.roles[0].gpu = "1024"; }, nullptr},
-      {[](TrainingJob& j) { j.roles[0].gpu = "1025"; }, "JobSpecs[0].ResourceConfig.GPU"},
-      {[](TrainingJob& j) { j.roles[0].gpu = "0.5"; }, "JobSpecs[0].ResourceConfig.GPU"},
+      {[](TrainingJob& j) { j.roles[0].gpu = "1025"; }, "roles[0].gpu"},
+      {[](TrainingJob& j) { j.roles[0].gpu = "0.5"; }, "roles[0].gpu"},
       {[](TrainingJob& j) { j.roles[0].memory = "1024Ti"; }, nullptr},
-      {[](TrainingJob& j) { j.roles[0].memory = "1025Ti"; }, "JobSpecs[0].ResourceConfig.Memory"},
-      {[](TrainingJob& j) { j.roles[0].memory = "1e400Gi"; }, "JobSpecs[0].ResourceConfig.Memory"},
+      {[](TrainingJob& j) { j.roles[0].memory = "1025Ti"; }, "roles[0].memory"},
+      {[](TrainingJob& j) { j.roles[0].memory = "1e400Gi"; }, "roles[0].memory"},
       {[](TrainingJob& j) { j.roles[0].restart_policy = "Sometimes"; },
-       "JobSpecs[0].RestartPolicy"},
+       "roles[0].restart_policy"},
       {[](TrainingJob& j) { j.roles[0].restart_policy = "onfailure"; },
-       "JobSpecs[0].RestartPolicy"},
+       "roles[0].restart_policy"},
       {[](TrainingJob& j) { j.roles[0].restart_policy = "ExitCode"; }, nullptr},
       {[](TrainingJob& j) { j.max_running_minutes = kMaxRunningMinutes; }, nullptr},
       {[](TrainingJob& j) { j.max_running_minutes = kMaxRunningMinutes + 1; },
-       "JobMaxRunningTimeMinutes"},
-      {[](TrainingJob& j) { j.max_running_minutes = -1; }, "JobMaxRunningTimeMinutes"},
+       "max_running_minutes"},
+      {[](TrainingJob& j) { j.max_running_minutes = -1; }, "max_running_minutes"},
       {[](TrainingJob& j) { j.reserved_minutes = kMaxReservedMinutes + 1; },
-       "Settings.JobReservedMinutes"},
-      {[](TrainingJob& j) { j.max_restarts = kMaxRestarts + 1; }, "Settings.MaxRestartTimes"},
+       "reserved_minutes"},
+      {[](TrainingJob& j) { j.max_restarts = kMaxRestarts + 1; }, "max_restarts"},
       {[](TrainingJob& j) { j.user_command = std::string(kMaxCommandBytes, 'x'); }, nullptr},
       {[](TrainingJob& j) { j.user_command = std::string(kMaxCommandBytes + 1, 'x'); },
-       "UserCommand"},
-      {[](TrainingJob& j) { j.user_command = std::string("echo a\0b", 8); }, "UserCommand"},
-      {[](TrainingJob& j) { j.envs["A=B"] = "x"; }, "Envs"},
-      {[](TrainingJob& j) { j.envs[""] = "x"; }, "Envs"},
-      {[](TrainingJob& j) { j.envs["A"] = std::string("x\0y", 3); }, "Envs"},
+       "user_command"},
+      {[](TrainingJob& j) { j.user_command = std::string("echo a\0b", 8); }, "user_command"},
+      {[](TrainingJob& j) { j.envs["A=B"] = "x"; }, "envs"},
+      {[](TrainingJob& j) { j.envs[""] = "x"; }, "envs"},
+      {[](TrainingJob& j) { j.envs["A"] = std::string("x\0y", 3); }, "envs"},
       {[](TrainingJob& j) { j.envs["PATH_EXTRA"] = std::string(kMaxEnvBytes, 'x'); }, nullptr},
   };
   for (size_t i = 0; i < std::size(cases); ++i) {

@@ -21,12 +21,12 @@ namespace {
 
 void CheckPriority(int64_t priority) {
   if (priority < 1 || priority > 9) {
-    core::ThrowInvalid("Priority", "Priority must be an integer from 1 to 9.");
+    core::ThrowInvalidField("priority", " must be an integer from 1 to 9.");
   }
 }
 
 void CheckRoles(const std::vector<core::RoleSpec>& roles) {
-  if (roles.empty()) core::ThrowMissing("JobSpecs");
+  if (roles.empty()) core::ThrowMissing("roles");
 }
 
 bool VisibleTo(const Principal& who, const TrainingJob& job) {
@@ -55,8 +55,8 @@ JobService::JobService(store::Store& store, index::RecordIndex& index, const cor
 }
 
 TrainingJob JobService::Create(const Principal& who, TrainingJob draft, CreateOptions options) {
-  if (draft.display_name.empty()) core::ThrowMissing("DisplayName");
-  if (draft.user_command.empty()) core::ThrowMissing("UserCommand");
+  if (draft.display_name.empty()) core::ThrowMissing("display_name");
+  if (draft.user_command.empty()) core::ThrowMissing("user_command");
   CheckRoles(draft.roles);
   CheckPriority(draft.priority);
   core::CheckJobLimits(draft);
@@ -71,8 +71,9 @@ TrainingJob JobService::Create(const Principal& who, TrainingJob draft, CreateOp
     for (core::JobNumber id : index_.Search(same_name).ids) {
       std::optional<TrainingJob> other = store::Get<TrainingJob>(store_, id);
       if (other && other->display_name == draft.display_name) {
-        throw Error(ErrorCode::kAlreadyExists, "Job name:" + draft.display_name + " is existed",
-                    "job_name");
+        throw Error(ErrorCode::kAlreadyExists,
+                    "A job named " + draft.display_name + " exists already.", "display_name",
+                    core::kNameTaken, draft.display_name);
       }
     }
   }
@@ -88,7 +89,7 @@ TrainingJob JobService::Create(const Principal& who, TrainingJob draft, CreateOp
   if (job.workspace_id.empty()) job.workspace_id = who.default_workspace_id;
   if (!who.admin && !who.workspaces.count(job.workspace_id)) {
     throw Error(ErrorCode::kPermissionDenied,
-                "You are not a member of workspace " + job.workspace_id + ".", "WorkspaceId");
+                "You are not a member of workspace " + job.workspace_id + ".", "workspace");
   }
   job.status = TrainingStatus::kCreating;
   job.created = job.modified = clock_.Now();
@@ -111,7 +112,7 @@ TrainingJob JobService::Create(const Principal& who, TrainingJob draft, CreateOp
 
 TrainingJob JobService::CreateVersion(const Principal& who, core::JobNumber pre_version,
                                       TrainingJob draft) {
-  if (draft.user_command.empty()) core::ThrowMissing("UserCommand");
+  if (draft.user_command.empty()) core::ThrowMissing("user_command");
   CheckRoles(draft.roles);
   CheckPriority(draft.priority);
   core::CheckJobLimits(draft);
@@ -266,7 +267,7 @@ TrainingJob JobService::Update(const Principal& who, std::string_view public_id,
   if (update.visibility) {
     if (job.visibility == core::Visibility::kPublic &&
         *update.visibility == core::Visibility::kPrivate) {
-      core::ThrowInvalid("Accessibility",
+      core::ThrowInvalid("visibility",
                          "The visibility of a job can only be widened from PRIVATE to PUBLIC.");
     }
     job.visibility = *update.visibility;

@@ -73,12 +73,12 @@ TEST_F(JobServiceTest, BadInputWritesNothing) {
   bad.priority = 10;
   core::Error priority = testing::ErrorFrom([&] { service_->Create(alice_, bad); });
   EXPECT_EQ(priority.code(), core::ErrorCode::kInvalidArgument);
-  EXPECT_EQ(priority.parameter(), "Priority");
+  EXPECT_EQ(priority.parameter(), "priority");
   bad = Draft("bad");
   bad.roles.clear();
   core::Error roles = testing::ErrorFrom([&] { service_->Create(alice_, bad); });
   EXPECT_EQ(roles.code(), core::ErrorCode::kMissingArgument);
-  EXPECT_EQ(roles.parameter(), "JobSpecs");
+  EXPECT_EQ(roles.parameter(), "roles");
   clock_.Advance(1000);
   core::TrainingJob job = service_->Create(alice_, Draft("second"));
   EXPECT_EQ(job.id, 2u);
@@ -138,7 +138,7 @@ TEST_F(JobServiceTest, UpdateOnlyWidensVisibility) {
   core::Error narrowed =
       testing::ErrorFrom([&] { service_->Update(alice_, job.public_id, narrow); });
   EXPECT_EQ(narrowed.code(), core::ErrorCode::kInvalidArgument);
-  EXPECT_EQ(narrowed.parameter(), "Accessibility");
+  EXPECT_EQ(narrowed.parameter(), "visibility");
   core::TrainingJob now = service_->Get(alice_, job.public_id);
   EXPECT_EQ(now.priority, 8);
   EXPECT_EQ(now.description, "");

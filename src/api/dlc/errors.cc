@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/http/field_names.h"
 #include "auth/verifier.h"
 #include "core/utf8.h"
 
@@ -64,6 +65,25 @@ PopCode MapFailure(auth::Failure failure) {
   return {403, "Forbidden.RAM"};
 }
 
+// The services' neutral field names as PAI-DLC spells them.
+constexpr std::pair<std::string_view, std::string_view> kFieldNames[] = {
+    {"display_name", "DisplayName"},
+    {"user_command", "UserCommand"},
+    {"roles", "JobSpecs"},
+    {"pod_count", "PodCount"},
+    {"restart_policy", "RestartPolicy"},
+    {"cpu", "ResourceConfig.CPU"},
+    {"gpu", "ResourceConfig.GPU"},
+    {"memory", "ResourceConfig.Memory"},
+    {"priority", "Priority"},
+    {"workspace", "WorkspaceId"},
+    {"visibility", "Accessibility"},
+    {"max_running_minutes", "JobMaxRunningTimeMinutes"},
+    {"reserved_minutes", "Settings.JobReservedMinutes"},
+    {"max_restarts", "Settings.MaxRestartTimes"},
+    {"envs", "Envs"},
+};
+
 }  // namespace
 
 Response RenderPopError(int status, const std::string& code, const std::string& message,
@@ -81,7 +101,7 @@ Response RenderPopError(int status, const std::string& code, const std::string& 
 Response RenderError(const core::Error& error, const Request& request) {
   std::optional<auth::Failure> failure = auth::FailureOf(error);
   PopCode pop = failure ? MapFailure(*failure) : MapCode(error.code());
-  std::string message = error.what();
+  std::string message = error.MessageFor(SpellField(error.parameter(), kFieldNames));
   if (error.code() == core::ErrorCode::kInternal) {
     message =
         "An internal error occurred; see the server log for request " + request.request_id + ".";

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/http/field_names.h"
 #include "auth/verifier.h"
 #include "core/utf8.h"
 
@@ -42,6 +43,18 @@ Code MapCode(core::ErrorCode code) {
 
 }  // namespace
 
+namespace {
+
+// The services' neutral field names as ModelArts spells them (a create
+// body's `config` holds the job's workers and command).
+constexpr std::pair<std::string_view, std::string_view> kFieldNames[] = {
+    {"display_name", "job_name"},  {"user_command", "config.user_command"},
+    {"roles", "config"},           {"pod_count", "worker_server_num"},
+    {"workspace", "workspace_id"}, {"description", "job_desc"},
+};
+
+}  // namespace
+
 Response RenderModelArtsError(int status, const std::string& code, const std::string& message) {
   boost::json::object body{
       {"is_success", false}, {"error_code", code}, {"error_message", core::ToValidUtf8(message)}};
@@ -62,7 +75,8 @@ Response RenderError(const core::Error& error, const Request& request) {
     return RenderModelArtsError(403, "ModelArts.0210", error.what());
   }
   Code code = MapCode(error.code());
-  std::string message = error.what();
+  std::string message = error.MessageFor(SpellField(error.parameter(), kFieldNames));
+  if (error.reason() == core::kNameTaken) message = "Job name:" + error.subject() + " is existed";
   if (error.code() == core::ErrorCode::kInternal) {
     message =
         "An internal error occurred; see the server log for request " + request.request_id + ".";
