@@ -27,7 +27,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
 }
 
 Error Error::About(ErrorCode code, std::string field, std::string rest) {
-  Error e(code, field + rest, field);
+  std::string message = field + rest;
+  Error e(code, message, std::move(field));
   e.about_ = true;
   e.rest_ = std::move(rest);
   return e;
