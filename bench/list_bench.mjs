@@ -32,6 +32,8 @@ const warmUp = async (runMix) => {
   for (let round = 0; round < 3 || performance.now() < until; round++) await runMix();
 };
 const work = mkdtempSync(path.join(tmpdir(), 'drover-listbench-'));
+// KEEP=1 leaves the work dir (its drover/ data dir serves bench/compare_bench.mjs).
+const removeWork = () => (process.env.KEEP ? console.log(`kept ${work}`) : rmSync(work, { recursive: true, force: true }));
 chmodSync(work, 0o777);
 const NOW = Date.UTC(2026, 10, 1);
 const DAY = 86400e3;
@@ -326,7 +328,7 @@ if (!BASELINES) {
     console.log(`| ${q.name} | ${d.total} | ${f(d.p50)} | ${f(d.p99)} |`);
   });
   console.log(`\n${summary}`);
-  rmSync(work, { recursive: true, force: true });
+  removeWork();
   process.exit(0);
 }
 const postgres = await benchPostgres();
@@ -350,4 +352,4 @@ queries.forEach((q, i) => {
 console.log(`\ngeometric-mean speed-up: ${Math.exp(logPg / queries.length).toFixed(1)}× over PostgreSQL` +
             (sqlite ? `, ${Math.exp(logLite / queries.length).toFixed(1)}× over SQLite` : ' (SQLite not run)'));
 console.log(summary);
-rmSync(work, { recursive: true, force: true });
+removeWork();
