@@ -27,6 +27,8 @@ const WEEK = { StartTime: iso(NOW - 7 * DAY), EndTime: iso(NOW) };
 const Q = [
   ['default list', { WorkspaceId: 'ws3', PageSize: 50, ...WEEK }],
   ['fuzzy name + status', { DisplayName: 'llama-sft', Status: 'Failed', PageSize: 50, ...YEAR }],
+  ['name prefix', { DisplayName: 'llama', DisplayNameSearchMode: 'prefix', PageSize: 50, ...YEAR }],
+  ['name prefix + type', { DisplayName: 'eval', DisplayNameSearchMode: 'prefix', JobType: 'TFJob', PageSize: 50, ...YEAR }],
   ['reason words', { ReasonSearch: 'out of memory', PageSize: 50, ...YEAR }],
   ['command words', { UserCommandSearch: 'deepspeed zero', PageSize: 50, ...YEAR }],
   ['image words', { ImageSearch: 'megatron', PageSize: 50, ...YEAR }],

@@ -254,6 +254,7 @@ class Differential : public ::testing::TestWithParam<Kind> {
       sorts.push_back(SortBy::String(f));
     for (FieldId f : FieldsWhere(s.numbers(), [](const NumberField&x, FieldId) { return x.sort; }))
       sorts.push_back(SortBy::Number(f));
+    if (s.search() != kNoField) sorts.push_back(SortBy::Folded(s.search()));
     if (Maybe(50)) q.sort = Pick(sorts);
     q.descending = Maybe(60);
     q.limit = Pick(std::vector<int64_t>{1, 5, 10, 50, 1000});
@@ -456,6 +457,7 @@ TEST_P(Differential, SortOrdersPreparedWhileWritingAnswerAsTheScanEngine) {
   size_t keepable = 0;
   for (const StringField& f : schema().strings()) keepable += f.sort;
   for (const NumberField& f : schema().numbers()) keepable += f.sort && !f.compute;
+  if (schema().search() != kNoField) ++keepable;  // the folded names' order (name ranges)
   EXPECT_EQ(built, keepable);
   EXPECT_EQ(column_->PrepareSortOrders(), 0u);
   ExpectSameAnswers(500);

@@ -35,15 +35,17 @@ struct Snapshot {
   bool operator==(const Snapshot&) const = default;
 };
 
-// A sort key: a sortable string or number field of the schema.
+// A sort key: a sortable string or number field of the schema, or the
+// case-folded form of the search field (names in case-insensitive order).
 struct SortBy {
-  enum class Class : uint8_t { kNumber, kString };
+  enum class Class : uint8_t { kNumber, kString, kFoldedString };
   Class of = Class::kNumber;
   FieldId field = kNoField;  // kNoField: the creation time
   bool operator==(const SortBy&) const = default;
 
   static SortBy Number(FieldId field) { return {Class::kNumber, field}; }
   static SortBy String(FieldId field) { return {Class::kString, field}; }
+  static SortBy Folded(FieldId field) { return {Class::kFoldedString, field}; }
 };
 
 struct Query {

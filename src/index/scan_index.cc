@@ -118,7 +118,8 @@ class ScanIndex : public RecordIndex {
     for (const auto& [field, words] : q.words) {
       if (!text::ContainsAllWords(row.words[field], words)) return false;
     }
-    if (q.name && !NameMatches(row.folded[schema_.search()], q.name->first, q.name->second))
+    if (q.name && (schema_.search() == kNoField ||
+                   !NameMatches(row.folded[schema_.search()], q.name->first, q.name->second)))
       return false;
     if (!q.public_ids.empty() &&
         std::find(q.public_ids.begin(), q.public_ids.end(), row.folded_id) == q.public_ids.end())
@@ -152,6 +153,7 @@ class ScanIndex : public RecordIndex {
     };
     FieldId field = q.sort.field == kNoField ? schema_.created() : q.sort.field;
     if (q.sort.of == SortBy::Class::kString) return by(a.strings[field], b.strings[field]);
+    if (q.sort.of == SortBy::Class::kFoldedString) return by(a.folded[field], b.folded[field]);
     const NumberField& f = schema_.numbers()[field];
     if (!f.names.empty())
       return by(f.names[static_cast<size_t>(a.numbers[field])],

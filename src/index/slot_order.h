@@ -58,6 +58,24 @@ class SlotOrder {
     if (stale_.addChecked(slot) && ++stale_count_ > 4 * MergeAt()) Merge();
   }
 
+  // The slots whose keys lie in a range, in no particular order: `below`
+  // and `within` say of a slot whether its key is before the range's start
+  // and before its end. Two binary searches of the base (stepping over
+  // stale entries), the base's run between them, and the loose slots.
+  template <class Below, class Within>
+  std::vector<Slot> Between(Below below, Within within) const {
+    uint32_t begin = LowerBound(below), end = LowerBound(within);
+    std::vector<Slot> out;
+    out.reserve(end > begin ? end - begin : 0);
+    for (uint32_t i = begin; i < end; ++i) {
+      if (!stale_.contains(base_[i])) out.push_back(base_[i]);
+    }
+    for (const Loose& l : loose_) {
+      if (!below(l.slot) && within(l.slot)) out.push_back(l.slot);
+    }
+    return out;
+  }
+
   // About how many entries a walk of an order of `size` slots takes to
   // reach the `end`-th of `hits` (its cardinality), were they spread evenly.
   static uint64_t WalkLength(uint64_t size, uint64_t hits, uint64_t end) {
@@ -130,17 +148,24 @@ class SlotOrder {
 
   size_t MergeAt() const { return std::max<size_t>(1024, base_.size() / 256); }
 
-  // Where `slot` sorts in base_: binary search that steps over stale
-  // entries (their keys may have changed since the base was built).
+  // Where `slot` sorts in base_.
   template <class Less>
   uint32_t Position(Slot slot, Less less) const {
+    return LowerBound([&](Slot s) { return less(s, slot); });
+  }
+
+  // The first base position whose live entry is not `before` a target:
+  // binary search that steps over stale entries (their keys may have
+  // changed since the base was built).
+  template <class Before>
+  uint32_t LowerBound(Before before) const {
     size_t lo = 0, hi = base_.size();
     while (lo < hi) {
       size_t mid = lo + (hi - lo) / 2;
       size_t live = mid;
       while (live < hi && stale_.contains(base_[live])) ++live;
       // [mid, hi) all stale constrains nothing; else the first live one decides.
-      if (live < hi && less(base_[live], slot)) {
+      if (live < hi && before(base_[live])) {
         lo = live + 1;
       } else {
         hi = mid;

@@ -53,7 +53,8 @@ ColumnIndex::ColumnIndex(const Schema& schema, HistoryLimits limits)
       ghosts_(layout_),
       strings_(schema.strings().size()),
       words_(schema.words().size()),
-      orders_(schema.strings().size() + schema.numbers().size()) {
+      // Every sortable field's, and the folded search field's (name ranges).
+      orders_(schema.strings().size() + schema.numbers().size() + 1) {
   schema.Check();
   for (const NumberField& f : schema.numbers()) numbers_.emplace_back(f.small);
   // An enumeration sorts by its names: each value's rank among them.

@@ -167,6 +167,7 @@ class ColumnIndex final : public RecordIndex {
   void AndTrigrams(Conjunction& all, const std::string& literal) const;
   void AndNumbers(Conjunction& all, FieldId field, int64_t min, int64_t max) const;
   Roaring Visible(const core::Viewer& viewer) const;
+  Roaring NamesMatching(NameMatch mode, const std::string& text) const;  // order.cc
   void NarrowByRowPredicates(Roaring& hits, const Query& q) const;
   bool AnsweredByBitmaps(const Query::Range& range) const;
 
@@ -236,7 +237,8 @@ class ColumnIndex final : public RecordIndex {
   std::vector<Postings> words_;                     // by words field
   std::unordered_map<uint32_t, Roaring> trigrams_;  // of the folded search field
   SlotsByKey by_public_id_;                         // folded public id → live slot
-  // By OrderIndex; built by PrepareSortOrders or a search (under orders_mu_
+  // By OrderIndex (the last: the folded search field's, for name ranges);
+  // built by PrepareSortOrders or a search (under orders_mu_
   // as well), kept current by every write.
   mutable std::mutex orders_mu_;
   mutable std::vector<std::unique_ptr<SlotOrder>> orders_;

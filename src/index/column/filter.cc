@@ -94,9 +94,15 @@ Roaring ColumnIndex::Filter(const Query& q, const Scope& scope) const {
     });
     all.AndAny(parts);
   }
-  if (q.name) {
+  if (q.name && schema_.search() == kNoField) {
+    all.And(nullptr);  // a kind with no name: no record matches a name
+  } else if (q.name) {
     const auto& [mode, text] = *q.name;
-    AndTrigrams(all, mode == NameMatch::kWildcard ? LongestLiteral(text) : text);
+    if (mode == NameMatch::kWildcard) {
+      AndTrigrams(all, LongestLiteral(text));  // then checked per row
+    } else {
+      all.And(NamesMatching(mode, text));  // exact: a range of the name order
+    }
   }
   if (q.viewer && schema_.access().tenant != kNoField) {
     // Nothing crosses tenants.
@@ -209,7 +215,8 @@ void ColumnIndex::NarrowByRowPredicates(Roaring& hits, const Query& q) const {
   }
   auto search = q.contains.find(schema_.search());
   const std::string* substring = search != q.contains.end() ? &search->second : nullptr;
-  if (ranges.empty() && values.empty() && !substring && !q.name) return;
+  bool wildcard = q.name && q.name->first == NameMatch::kWildcard;
+  if (ranges.empty() && values.empty() && !substring && !wildcard) return;
   Roaring keep;
   for (Slot s : hits) {
     bool ok = true;
@@ -226,10 +233,10 @@ void ColumnIndex::NarrowByRowPredicates(Roaring& hits, const Query& q) const {
       ok = std::find(accepted.begin(), accepted.end(), v) != accepted.end();
     }
     if (!ok) continue;
-    if (substring || q.name) {
+    if (substring || wildcard) {
       std::string_view name = FoldedSearch(s);
       if (substring && name.find(*substring) == std::string::npos) continue;
-      if (q.name && !NameMatches(name, q.name->first, q.name->second)) continue;
+      if (wildcard && !NameMatches(name, q.name->first, q.name->second)) continue;
     }
     keep.add(s);
   }

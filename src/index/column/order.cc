@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "index/column/column_index.h"
+#include "text/text.h"
 
 namespace drover::index::column {
 
@@ -127,6 +128,10 @@ ColumnIndex::SortKey ColumnIndex::KeyOf(Slot slot, SortBy sort, core::TimeMs now
           TableOf(slot).Prefixes(slot & ~kGhost) + 2 * layout_.prefix[sort.field];
       primary = prefixes[0];
       primary2 = prefixes[1];
+    } else if (sort.of == SortBy::Class::kFoldedString) {
+      std::string_view name = FoldedSearch(slot);
+      primary = Prefix(name);
+      primary2 = Prefix(name, 8);
     } else if (!ranks_[sort.field].empty()) {
       auto v = static_cast<size_t>(Stored(slot, sort.field));
       primary = v < ranks_[sort.field].size() ? ranks_[sort.field][v] : v;
@@ -144,6 +149,9 @@ bool ColumnIndex::Less(const SortKey& a, const SortKey& b, SortBy sort) const {
   if (a.primary2 != b.primary2) return a.primary2 < b.primary2;
   if (sort.of == SortBy::Class::kString) {
     int cmp = StringAt(a.slot, sort.field).compare(StringAt(b.slot, sort.field));
+    if (cmp != 0) return cmp < 0;
+  } else if (sort.of == SortBy::Class::kFoldedString) {
+    int cmp = FoldedSearch(a.slot).compare(FoldedSearch(b.slot));
     if (cmp != 0) return cmp < 0;
   }
   if (a.id != b.id) return a.id < b.id;
@@ -221,7 +229,7 @@ std::vector<Slot> ColumnIndex::TopK(const std::vector<Slot>& slots, const Query&
                                     bool one_group) const {
   std::vector<SortKey> keys(slots.size());
   for (size_t i = 0; i < slots.size(); ++i) keys[i] = KeyOf(slots[i], q.sort, q.now, one_group);
-  bool strings = q.sort.of == SortBy::Class::kString;
+  bool strings = q.sort.of != SortBy::Class::kNumber;
   auto ordered = [&](const SortKey& a, const SortKey& b) {
     return q.descending ? Less(b, a, q.sort) : Less(a, b, q.sort);
   };
@@ -243,19 +251,32 @@ std::vector<Slot> ColumnIndex::TopK(const std::vector<Slot>& slots, const Query&
 // ==== Kept sort orders (index/slot_order.h) =================================
 
 bool ColumnIndex::Keepable(SortBy sort) const {
+  if (sort.of == SortBy::Class::kFoldedString)
+    return sort.field != kNoField && sort.field == schema_.search();
   if (sort.of == SortBy::Class::kString) return schema_.strings()[sort.field].sort;
   const NumberField& f = schema_.numbers()[sort.field];
   return f.sort && !f.compute;  // a computed key changes with the clock
 }
 
 size_t ColumnIndex::OrderIndex(SortBy sort) const {
-  return sort.of == SortBy::Class::kString ? sort.field : schema_.strings().size() + sort.field;
+  size_t strings = schema_.strings().size();
+  switch (sort.of) {
+    case SortBy::Class::kString:
+      return sort.field;
+    case SortBy::Class::kNumber:
+      return strings + sort.field;
+    case SortBy::Class::kFoldedString:
+      break;
+  }
+  return strings + schema_.numbers().size();
 }
 
 SortBy ColumnIndex::SortOfOrder(size_t index) const {
   size_t strings = schema_.strings().size();
-  return index < strings ? SortBy::String(static_cast<FieldId>(index))
-                         : SortBy::Number(static_cast<FieldId>(index - strings));
+  if (index < strings) return SortBy::String(static_cast<FieldId>(index));
+  if (index < strings + schema_.numbers().size())
+    return SortBy::Number(static_cast<FieldId>(index - strings));
+  return SortBy::Folded(schema_.search());
 }
 
 // The slot is new, or a ghost that now holds a prior version.
@@ -280,12 +301,44 @@ std::vector<size_t> ColumnIndex::OrdersMovedBy(Slot slot, const Entry& entry) co
   for (size_t i = 0; i < orders_.size(); ++i) {
     if (!orders_[i]) continue;
     SortBy sort = SortOfOrder(i);
-    bool same = same_id && (sort.of == SortBy::Class::kString
-                                ? StringAt(slot, sort.field) == entry.strings[sort.field]
-                                : Stored(slot, sort.field) == entry.numbers[sort.field]);
+    bool same = same_id;
+    if (sort.of == SortBy::Class::kString) {
+      same = same && StringAt(slot, sort.field) == entry.strings[sort.field];
+    } else if (sort.of == SortBy::Class::kFoldedString) {
+      same = same && FoldedSearch(slot) == text::Fold(entry.strings[sort.field]);
+    } else {
+      same = same && Stored(slot, sort.field) == entry.numbers[sort.field];
+    }
     if (!same) moved.push_back(i);
   }
   return moved;
+}
+
+// The slots whose folded search field starts with `text` (kPrefix) or is
+// `text` (kTerm): a range of the name order, found by binary search, so
+// the cost follows the matches, not the rows. The order is built here if
+// PrepareSortOrders has not yet built it.
+Roaring ColumnIndex::NamesMatching(NameMatch mode, const std::string& text) const {
+  const SlotOrder* order = nullptr;
+  {
+    std::lock_guard lock(orders_mu_);
+    std::unique_ptr<SlotOrder>& kept = orders_[OrderIndex(SortBy::Folded(schema_.search()))];
+    if (!kept) kept = BuildOrder(SortBy::Folded(schema_.search()));
+    order = kept.get();
+  }
+  auto below = [&](Slot s) { return FoldedSearch(s) < text; };
+  std::vector<Slot> slots;
+  if (mode == NameMatch::kPrefix) {
+    // Every name starting with `text` sorts before text + 0xFF: no UTF-8 byte is 0xFF.
+    std::string end = text + '\xff';
+    slots = order->Between(below, [&](Slot s) { return FoldedSearch(s) < end; });
+  } else {
+    slots = order->Between(below, [&](Slot s) { return FoldedSearch(s) <= text; });
+  }
+  std::sort(slots.begin(), slots.end());
+  Roaring names;
+  names.addMany(slots.size(), slots.data());
+  return names;
 }
 
 // A kept order to page `hits` by, if walking it to the page beats sorting
@@ -306,7 +359,10 @@ const SlotOrder* ColumnIndex::OrderFor(const Roaring& hits, const Query& q) cons
 
 size_t ColumnIndex::PrepareSortOrders() {
   size_t built = 0;
-  for (size_t i = 0; i < orders_.size(); ++i) {
+  // The names' order first (the last index): name searches and unique-name
+  // checks on create use it, sorts only when a page asks.
+  for (size_t n = 0; n < orders_.size(); ++n) {
+    size_t i = (n + orders_.size() - 1) % orders_.size();
     SortBy sort = SortOfOrder(i);
     if (!Keepable(sort)) continue;
     std::shared_lock lock(mu_);
