@@ -37,6 +37,8 @@ const Q = [
   ['status sort p2000', { SortBy: 'Status', PageSize: 50, PageNumber: 2000, ...YEAR }],
   ['finish sort p100', { SortBy: 'GmtFinishTime', PageSize: 50, PageNumber: 100, ...YEAR }],
   ['jobtype sort ws', { WorkspaceId: 'ws3', SortBy: 'JobType', PageSize: 50, ...YEAR }],
+  ['finish-time window, 10 days', { TimeRangeField: 'GmtFinishTime', StartTime: iso(NOW - 10 * DAY), EndTime: iso(NOW), PageSize: 50 }],
+  ['modified-time window, 1 day, by name', { TimeRangeField: 'GmtModifiedTime', StartTime: iso(NOW - DAY), EndTime: iso(NOW), SortBy: 'DisplayName', PageSize: 50 }],
   ['duration range', { NumericRangeField: 'Duration', NumericRangeMin: 3600, PageSize: 50, ...YEAR }],
 ];
 const RUNS = 200;

@@ -76,6 +76,13 @@ class SlotOrder {
     return out;
   }
 
+  // At least as many as Between would return (stale entries counted).
+  template <class Below, class Within>
+  size_t CountBetween(Below below, Within within) const {
+    uint32_t begin = LowerBound(below), end = LowerBound(within);
+    return (end > begin ? end - begin : 0) + loose_.size();
+  }
+
   // About how many entries a walk of an order of `size` slots takes to
   // reach the `end`-th of `hits` (its cardinality), were they spread evenly.
   static uint64_t WalkLength(uint64_t size, uint64_t hits, uint64_t end) {

@@ -272,8 +272,8 @@ void ColumnIndex::Optimize() {
 }
 
 std::map<std::string, uint64_t> ColumnIndex::Plans() const {
-  static constexpr const char* kNames[kPlanCount] = {"walk", "kept-order", "groups", "top-k",
-                                                     "radix"};
+  static constexpr const char* kNames[kPlanCount] = {"walk",  "kept-order", "groups",     "top-k",
+                                                     "radix", "name-range", "value-range"};
   std::map<std::string, uint64_t> plans;
   for (int p = 0; p < kPlanCount; ++p) plans[kNames[p]] = plans_[p].load();
   return plans;

@@ -168,7 +168,13 @@ class ColumnIndex final : public RecordIndex {
   void AndNumbers(Conjunction& all, FieldId field, int64_t min, int64_t max) const;
   Roaring Visible(const core::Viewer& viewer) const;
   Roaring NamesMatching(NameMatch mode, const std::string& text) const;  // order.cc
-  void NarrowByRowPredicates(Roaring& hits, const Query& q) const;
+  // The kept order of a keepable sort, built now if it is not yet (order.cc).
+  const SlotOrder& KeptOrder(SortBy sort) const;
+  // Slots in any order as a bitmap (order.cc).
+  static Roaring SlotsOf(std::vector<Slot> slots);
+  // `answered`: by range, those already answered from a kept order.
+  void NarrowByRowPredicates(Roaring& hits, const Query& q,
+                             const std::vector<bool>& answered) const;
   bool AnsweredByBitmaps(const Query::Range& range) const;
 
   // ==== Ordering (order.cc) =================================================
@@ -203,7 +209,7 @@ class ColumnIndex final : public RecordIndex {
   SortBy SortOfOrder(size_t index) const;
 
   // Searches answered by each plan (Plans()).
-  enum Plan { kWalk, kKeptOrder, kGroups, kTopK, kRadix, kPlanCount };
+  enum Plan { kWalk, kKeptOrder, kGroups, kTopK, kRadix, kNameRange, kValueRange, kPlanCount };
   void Count(Plan plan) const { plans_[plan].fetch_add(1, std::memory_order_relaxed); }
   mutable std::atomic<uint64_t> plans_[kPlanCount] = {};
 

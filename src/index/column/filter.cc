@@ -102,6 +102,7 @@ Roaring ColumnIndex::Filter(const Query& q, const Scope& scope) const {
       AndTrigrams(all, LongestLiteral(text));  // then checked per row
     } else {
       all.And(NamesMatching(mode, text));  // exact: a range of the name order
+      Count(kNameRange);
     }
   }
   if (q.viewer && schema_.access().tenant != kNoField) {
@@ -117,7 +118,28 @@ Roaring ColumnIndex::Filter(const Query& q, const Scope& scope) const {
     }
   }
   Roaring hits = all.Evaluate();
-  NarrowByRowPredicates(hits, q);
+  // A range on a sorted field is a run of its kept order: taken when it is
+  // smaller than the candidates so far (the cheaper side drives), else the
+  // candidates are checked one by one.
+  std::vector<bool> answered(q.ranges.size());
+  for (size_t i = 0; i < q.ranges.size() && !hits.isEmpty(); ++i) {
+    const Query::Range& r = q.ranges[i];
+    if (AnsweredByBitmaps(r) || !Keepable(SortBy::Number(r.field))) continue;
+    int64_t min = r.min;
+    if (schema_.numbers()[r.field].zero_is_none) min = std::max<int64_t>(min, 1);
+    if (min > r.max) {
+      hits = Roaring();
+      break;
+    }
+    const SlotOrder& order = KeptOrder(SortBy::Number(r.field));
+    auto below = [&](Slot s) { return Stored(s, r.field) < min; };
+    auto within = [&](Slot s) { return Stored(s, r.field) <= r.max; };
+    if (order.CountBetween(below, within) >= hits.cardinality()) continue;
+    hits &= SlotsOf(order.Between(below, within));
+    answered[i] = true;
+    Count(kValueRange);
+  }
+  NarrowByRowPredicates(hits, q, answered);
   return hits;
 }
 
@@ -204,10 +226,11 @@ bool ColumnIndex::AnsweredByBitmaps(const Query::Range& range) const {
 }
 
 // The predicates no bitmap answers, checked on the survivors only.
-void ColumnIndex::NarrowByRowPredicates(Roaring& hits, const Query& q) const {
+void ColumnIndex::NarrowByRowPredicates(Roaring& hits, const Query& q,
+                                        const std::vector<bool>& answered) const {
   std::vector<const Query::Range*> ranges;
-  for (const Query::Range& r : q.ranges) {
-    if (!AnsweredByBitmaps(r)) ranges.push_back(&r);
+  for (size_t i = 0; i < q.ranges.size(); ++i) {
+    if (!AnsweredByBitmaps(q.ranges[i]) && !answered[i]) ranges.push_back(&q.ranges[i]);
   }
   std::vector<std::pair<FieldId, const std::vector<int64_t>*>> values;
   for (const auto& [field, accepted] : q.values) {
