@@ -211,7 +211,7 @@ void ColumnIndex::Apply(Draft&& draft) {
   bool keep = BeginChange();
   if (it) {
     Slot slot = *it;
-    std::vector<size_t> moved = OrdersMovedBy(slot, entry);
+    std::vector<size_t> moved = OrdersMovedBy(slot, draft);
     Row row = Intern(std::move(draft));
     Slot ghost = keep ? Retire(slot) : RemovePostings(slot);
     if (created != CreatedAt(slot)) created_sorted_ = false;

@@ -203,7 +203,7 @@ class ColumnIndex final : public RecordIndex {
   size_t OrderIndex(SortBy sort) const;
   void Reorder(Slot slot);
   void Unorder(Slot slot);
-  std::vector<size_t> OrdersMovedBy(Slot slot, const Entry& entry) const;
+  std::vector<size_t> OrdersMovedBy(Slot slot, const Draft& draft) const;
   const SlotOrder* OrderFor(const Roaring& hits, const Query& q) const;
   std::unique_ptr<SlotOrder> BuildOrder(SortBy sort) const;
   SortBy SortOfOrder(size_t index) const;

@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "index/column/column_index.h"
-#include "text/text.h"
 
 namespace drover::index::column {
 
@@ -296,7 +295,8 @@ void ColumnIndex::Unorder(Slot slot) {
 
 // The kept orders in which the slot's new version sorts elsewhere than its
 // current one; the others need not hear of the change.
-std::vector<size_t> ColumnIndex::OrdersMovedBy(Slot slot, const Entry& entry) const {
+std::vector<size_t> ColumnIndex::OrdersMovedBy(Slot slot, const Draft& draft) const {
+  const Entry& entry = *draft.entry;
   std::vector<size_t> moved;
   bool same_id = PublicId(slot) == entry.public_id;
   for (size_t i = 0; i < orders_.size(); ++i) {
@@ -306,7 +306,9 @@ std::vector<size_t> ColumnIndex::OrdersMovedBy(Slot slot, const Entry& entry) co
     if (sort.of == SortBy::Class::kString) {
       same = same && StringAt(slot, sort.field) == entry.strings[sort.field];
     } else if (sort.of == SortBy::Class::kFoldedString) {
-      same = same && FoldedSearch(slot) == text::Fold(entry.strings[sort.field]);
+      std::string_view folded =
+          draft.folded_search.empty() ? entry.strings[sort.field] : draft.folded_search;
+      same = same && FoldedSearch(slot) == folded;
     } else {
       same = same && Stored(slot, sort.field) == entry.numbers[sort.field];
     }

@@ -15,7 +15,7 @@ uint64_t Prefix(std::string_view s, size_t from) {
 namespace {
 
 // Where slot `s` starts in a column `width` values wide.
-size_t Offset(Slot s, int width) { return size_t{s} * static_cast<size_t>(width); }
+size_t Offset(size_t s, int width) { return s * static_cast<size_t>(width); }
 
 }  // namespace
 
@@ -74,33 +74,35 @@ std::string_view Row::String(const Layout& layout, int position) const {
   return {bytes + begin, string_ends[position] - begin};
 }
 
+// f(column, width, member) for each packed column, with the width of a
+// slot's run in it and the SlotValues member that carries such a run.
+template <class F>
+void SlotTable::ForEachColumn(F&& f) {
+  f(ids_, layout_->interned_count, &SlotValues::ids);
+  f(wide_, layout_->wide_count, &SlotValues::wide);
+  f(small_, layout_->small_count, &SlotValues::small);
+  f(prefixes_, 2 * layout_->prefix_count, &SlotValues::prefixes);
+}
+
 void SlotTable::Reserve(size_t n) {
   rows_.reserve(n);
-  ids_.reserve(n * static_cast<size_t>(layout_->interned_count));
-  wide_.reserve(n * static_cast<size_t>(layout_->wide_count));
-  small_.reserve(n * static_cast<size_t>(layout_->small_count));
-  prefixes_.reserve(n * 2 * static_cast<size_t>(layout_->prefix_count));
   id_keys_.reserve(n);
+  ForEachColumn([n](auto& column, int width, auto) { column.reserve(Offset(n, width)); });
 }
 
 void SlotTable::Resize(size_t n) {
   rows_.resize(n);
-  ids_.resize(n * static_cast<size_t>(layout_->interned_count));
-  wide_.resize(n * static_cast<size_t>(layout_->wide_count));
-  small_.resize(n * static_cast<size_t>(layout_->small_count));
-  prefixes_.resize(n * 2 * static_cast<size_t>(layout_->prefix_count));
   id_keys_.resize(n);
+  ForEachColumn([n](auto& column, int width, auto) { column.resize(Offset(n, width)); });
 }
 
 void SlotTable::Put(Slot s, SlotValues&& values) {
   rows_[s] = std::move(values.row);
-  std::copy(values.ids.begin(), values.ids.end(), ids_.data() + Offset(s, layout_->interned_count));
-  std::copy(values.wide.begin(), values.wide.end(), wide_.data() + Offset(s, layout_->wide_count));
-  std::copy(values.small.begin(), values.small.end(),
-            small_.data() + Offset(s, layout_->small_count));
-  std::copy(values.prefixes.begin(), values.prefixes.end(),
-            prefixes_.data() + Offset(s, 2 * layout_->prefix_count));
   id_keys_[s] = values.id;
+  ForEachColumn([&](auto& column, int width, auto member) {
+    const auto& run = values.*member;
+    std::copy(run.begin(), run.end(), column.data() + Offset(s, width));
+  });
 }
 
 void SlotTable::Put(Slot s, Row&& row, std::span<const uint32_t> ids, const Entry& entry,
@@ -125,28 +127,19 @@ void SlotTable::Put(Slot s, Row&& row, std::span<const uint32_t> ids, const Entr
 
 void SlotTable::Take(Slot s, SlotValues& values) {
   values.row = std::move(rows_[s]);
-  const uint32_t* ids = ids_.data() + Offset(s, layout_->interned_count);
-  values.ids.assign(ids, ids + layout_->interned_count);
-  const int64_t* wide = wide_.data() + Offset(s, layout_->wide_count);
-  values.wide.assign(wide, wide + layout_->wide_count);
-  const uint8_t* small = small_.data() + Offset(s, layout_->small_count);
-  values.small.assign(small, small + layout_->small_count);
-  const uint64_t* prefixes = prefixes_.data() + Offset(s, 2 * layout_->prefix_count);
-  values.prefixes.assign(prefixes, prefixes + 2 * layout_->prefix_count);
   values.id = id_keys_[s];
+  ForEachColumn([&](auto& column, int width, auto member) {
+    const auto* run = column.data() + Offset(s, width);
+    (values.*member).assign(run, run + width);
+  });
 }
 
 void SlotTable::Move(Slot to, Slot from) {
   rows_[to] = std::move(rows_[from]);
-  auto move = [to, from](auto& column, size_t width) {
-    std::copy_n(column.begin() + static_cast<ptrdiff_t>(from * width), width,
-                column.begin() + static_cast<ptrdiff_t>(to * width));
-  };
-  move(ids_, static_cast<size_t>(layout_->interned_count));
-  move(wide_, static_cast<size_t>(layout_->wide_count));
-  move(small_, static_cast<size_t>(layout_->small_count));
-  move(prefixes_, 2 * static_cast<size_t>(layout_->prefix_count));
   id_keys_[to] = id_keys_[from];
+  ForEachColumn([&](auto& column, int width, auto) {
+    std::copy_n(column.data() + Offset(from, width), width, column.data() + Offset(to, width));
+  });
 }
 
 }  // namespace drover::index::column

@@ -141,6 +141,9 @@ class SlotTable {
   void Move(Slot to, Slot from);
 
  private:
+  template <class F>
+  void ForEachColumn(F&& f);
+
   const Layout* layout_;
   std::vector<Row> rows_;
   std::vector<uint32_t> ids_;
