@@ -19,12 +19,4 @@ inline constexpr RecordKind kTrainingJob{1, "training-job", "jobs"};
 
 inline constexpr RecordKind kRecordKinds[] = {kTrainingJob};
 
-// The registered kind with this id, or nullptr.
-constexpr const RecordKind* FindKind(KindId id) {
-  for (const RecordKind& kind : kRecordKinds) {
-    if (kind.id == id) return &kind;
-  }
-  return nullptr;
-}
-
 }  // namespace drover::store
