@@ -57,7 +57,6 @@ class RecordWriter {
       if (const Follower* f = writer_.FollowerOf(kind))
         updates_.push_back({f->index, ErasureOf(number), false});
     }
-    bool empty() const { return mutations_.empty(); }
 
    private:
     friend class RecordWriter;
@@ -103,8 +102,6 @@ class RecordWriter {
   }
   // Returns once `revision` and every earlier one are on stable storage.
   void Acknowledge(store::Revision revision) { store_.Sync(revision); }
-
-  store::Store& store() { return store_; }
 
  private:
   struct Follower {

@@ -54,7 +54,6 @@ class Row {
   void MoveBlock(const Layout& layout, BlockArena& arena);
   // A row with a copy of this one's block, in `arena`.
   Row Clone(const Layout& layout, BlockArena& arena) const;
-  bool HasBlock() const { return block_ != nullptr; }
 
   std::span<const uint32_t> Terms(const Layout& layout, int group) const {
     const uint32_t* ends = block_;
