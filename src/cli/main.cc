@@ -75,6 +75,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--quota-file", serve.quota_file,
                         "JSON file of resource quotas: {\"quota-id\": {\"CPU\": \"8\", \"GPU\": "
                         "\"2\", \"Memory\": \"32Gi\"}}");
+  serve_cmd->add_option("--storage-map", serve.storage_map,
+                        "JSON file of NAS/CPFS file-system ids to local directories for dataset "
+                        "URIs: {\"0a1b2c3d\": \"/srv/nas\"}");
   serve_cmd
       ->add_option("--stop-grace-seconds", serve.stop_grace_seconds,
                    "Seconds between SIGTERM and SIGKILL when a job is stopped")

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "api/dataset/dataset_api.h"
 #include "api/dlc/dlc_api.h"
 #include "api/modelarts/modelarts_api.h"
 #include "auth/authenticator.h"
@@ -23,8 +24,11 @@
 #include "runner/local_executor.h"
 #include "runner/runner.h"
 #include "server/http_server.h"
+#include "service/dataset_schema.h"
+#include "service/dataset_service.h"
 #include "service/job_schema.h"
 #include "service/job_service.h"
+#include "service/workspace_directory.h"
 #include "store/sqlite_store.h"
 
 namespace drover::cli {
@@ -87,11 +91,21 @@ int Serve(const ServeOptions& options) {
   std::chrono::duration<double> indexed = std::chrono::steady_clock::now() - indexing;
   spdlog::info("store {} loaded: {} jobs at revision {}, indexed in {:.1f} s", db_path.string(),
                index->Size(), store->CurrentRevision(), indexed.count());
+  std::unique_ptr<index::RecordIndex> dataset_index =
+      index::NewColumnIndex(service::DatasetSchema());
+  std::unique_ptr<index::RecordIndex> version_index =
+      index::NewColumnIndex(service::DatasetVersionSchema());
+  service::StorageMap storage = options.storage_map.empty()
+                                    ? service::StorageMap()
+                                    : service::StorageMap::Load(options.storage_map);
+  service::DatasetService datasets(*store, *dataset_index, *version_index, storage, clock);
+  spdlog::info("{} datasets, {} versions indexed", dataset_index->Size(), version_index->Size());
   // The sort orders the index keeps, built now rather than by the first
   // query that sorts by each (~165 ms each at a million jobs).
-  std::jthread prepare_orders([&index] {
+  std::jthread prepare_orders([&index, &dataset_index, &version_index] {
     auto started = std::chrono::steady_clock::now();
-    size_t built = index->PrepareSortOrders();
+    size_t built = index->PrepareSortOrders() + dataset_index->PrepareSortOrders() +
+                   version_index->PrepareSortOrders();
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     // The start-up's scratch (drafts, posting runs, order keys) is freed but
     // kept by the allocator (cli/main.cc keeps freed memory for reuse):
@@ -135,6 +149,8 @@ int Serve(const ServeOptions& options) {
   });
   router.Register(api::dlc::MakeDialect(jobs));
   router.Register(api::modelarts::MakeDialect(jobs));
+  service::WorkspaceDirectory workspaces(*keys, clock.Now());
+  router.Register(api::dataset::MakeDialect(datasets, workspaces));
 
   server::HttpOptions http_options;
   http_options.max_connections =

@@ -19,6 +19,7 @@ struct ServeOptions {
   std::string memory;  // e.g. "64Gi"; empty = detected
   int64_t gpus = 0;
   std::string quota_file;              // JSON ResourceId → limits; empty = no quotas
+  std::string storage_map;             // JSON file-system id → directory (service/storage_map.h)
   std::string pod_log_limit = "64Mi";  // rotate a pod's log at this size
   double stop_grace_seconds = 10;
   bool auth = true;                // --auth=off accepts unsigned requests as the local user

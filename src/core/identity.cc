@@ -19,4 +19,20 @@ bool Viewer::IsWorkspaceAdmin(const std::string& workspace) const {
   return it != workspaces.end() && it->second == WorkspaceRole::kAdmin;
 }
 
+std::vector<std::string> Viewer::ShareTargets() const {
+  std::vector<std::string> targets;
+  targets.reserve(workspaces.size() + 1);
+  for (const auto& [workspace, role] : workspaces)
+    targets.push_back(ShareTarget(tenant, workspace));
+  if (tenant_admin) targets.push_back(ShareTarget(tenant, "*"));
+  return targets;
+}
+
+std::string ShareTarget(std::string_view tenant, std::string_view workspace) {
+  std::string target(tenant);
+  target += '/';
+  target += workspace;
+  return target;
+}
+
 }  // namespace drover::core

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/time.h"
 
@@ -41,6 +42,13 @@ struct Viewer {
 
   bool IsWorkspaceAdmin(const std::string& workspace) const;
   bool IsMember(const std::string& workspace) const { return workspaces.count(workspace) > 0; }
+  // The share targets a record shared to it would name (ShareTarget): each
+  // of its workspaces, and its whole tenant for a tenant admin.
+  std::vector<std::string> ShareTargets() const;
 };
+
+// What a record shared into a workspace of another tenant, or of its own,
+// names as its target; workspace "*" is the whole tenant (its admins).
+std::string ShareTarget(std::string_view tenant, std::string_view workspace);
 
 }  // namespace drover::core

@@ -29,18 +29,33 @@ std::string RandomUuid(bool upper) {
   return out;
 }
 
-}  // namespace
-
-std::string JobPublicId(JobNumber number, uint64_t installation_key) {
+// 13 base-36 digits of a bijective scramble of `number` for this
+// installation, then `extra` digits more that depend on them only.
+std::string ScrambledDigits(uint64_t number, uint64_t installation_key, size_t extra) {
   // Each step is a bijection of 64-bit values for a fixed key.
   uint64_t x = (number ^ kXorMask ^ installation_key) * kMultiplier;
   x ^= (installation_key << 29) | (installation_key >> 35);
-  std::string digits(kIdDigits, '0');
+  std::string digits(kIdDigits + extra, '0');
+  uint64_t filler = x * kMultiplier + installation_key;
   for (size_t i = kIdDigits; i-- > 0;) {
     digits[i] = kDigits[x % 36];
     x /= 36;
   }
-  return "dlc" + digits;
+  for (size_t i = kIdDigits; i < digits.size(); ++i) {
+    digits[i] = kDigits[filler % 36];
+    filler /= 36;
+  }
+  return digits;
+}
+
+}  // namespace
+
+std::string JobPublicId(JobNumber number, uint64_t installation_key) {
+  return "dlc" + ScrambledDigits(number, installation_key, 0);
+}
+
+std::string DatasetPublicId(RecordNumber number, uint64_t installation_key) {
+  return "d-" + ScrambledDigits(number, installation_key ^ 0xD5, 5);
 }
 
 std::string NewRequestId() { return RandomUuid(true); }

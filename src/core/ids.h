@@ -9,12 +9,16 @@
 
 #include <string>
 
+#include "core/dataset.h"
 #include "core/training_job.h"
 
 namespace drover::core {
 
 // `installation_key`: the store's random key (store::Store::InstallationKey).
 std::string JobPublicId(JobNumber number, uint64_t installation_key);
+
+// A dataset's public id: "d-" and 18 base-36 characters, made the same way.
+std::string DatasetPublicId(RecordNumber number, uint64_t installation_key);
 
 // A fresh random uppercase UUID, e.g. "473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E".
 std::string NewRequestId();

@@ -20,3 +20,13 @@ std::string ToValidUtf8(std::string_view text);
 std::string_view Utf8Prefix(std::string_view text, size_t max_bytes);
 
 }  // namespace drover::core
+
+namespace drover::core {
+
+// The code points of valid UTF-8 `text` (check it first: invalid bytes
+// decode to nonsense, though never out of bounds).
+std::u32string DecodeUtf8(std::string_view text);
+// How many code points valid UTF-8 `text` holds.
+size_t CountCodePoints(std::string_view text);
+
+}  // namespace drover::core

@@ -96,10 +96,17 @@ class ScanIndex : public RecordIndex {
     return f.compute ? f.compute(row, now) : row.numbers[field];
   }
 
-  // core::CanSee over the schema's access fields.
+  // core::CanSee over the schema's access fields, and what is shared into
+  // the viewer's places.
   bool CanSee(const Row& row, const core::Viewer& viewer) const {
     const AccessFields& a = schema_.access();
     if (a.tenant == kNoField) return true;
+    if (a.shared_into != kNoField) {
+      const std::vector<std::string>& into = row.words[a.shared_into];
+      for (const std::string& target : viewer.ShareTargets()) {
+        if (std::find(into.begin(), into.end(), text::AsOneWord(target)) != into.end()) return true;
+      }
+    }
     if (row.strings[a.tenant] != viewer.tenant) return false;
     if (viewer.tenant_admin || row.strings[a.owner] == viewer.user) return true;
     if (a.workspace == kNoField) return false;

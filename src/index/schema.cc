@@ -63,6 +63,8 @@ void Schema::Check() const {
       if (access_.visibility >= numbers_.size() || !numbers_[access_.visibility].bitmaps)
         Fail(kind_, "access.visibility must name a number field with bitmaps");
     }
+    if (access_.shared_into != kNoField && access_.shared_into >= words_.size())
+      Fail(kind_, "access.shared_into must name a words field");
   }
 }
 

@@ -17,6 +17,9 @@ struct RecordKind {
 
 inline constexpr RecordKind kTrainingJob{1, "training-job", "jobs"};
 
-inline constexpr RecordKind kRecordKinds[] = {kTrainingJob};
+inline constexpr RecordKind kDataset{2, "dataset", "datasets"};
+inline constexpr RecordKind kDatasetVersion{3, "dataset-version", "dataset_versions"};
+
+inline constexpr RecordKind kRecordKinds[] = {kTrainingJob, kDataset, kDatasetVersion};
 
 }  // namespace drover::store

@@ -143,4 +143,17 @@ bool GlobMatch(std::string_view text, std::string_view pattern) {
   return p == pattern.size();
 }
 
+std::string AsOneWord(std::string_view text) {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string word;
+  word.reserve(1 + 2 * text.size());
+  word += 'k';
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    word += kHex[byte >> 4];
+    word += kHex[byte & 0xF];
+  }
+  return word;
+}
+
 }  // namespace drover::text

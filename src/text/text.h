@@ -26,6 +26,11 @@ std::vector<std::string> Words(std::string_view utf8);
 // an empty query matches everything.
 bool ContainsAllWords(const std::vector<std::string>& words, const std::vector<std::string>& query);
 
+// `text` as one word of a words field, whatever characters it holds ("k"
+// and its bytes in hex): Words(AsOneWord(x)) is {AsOneWord(x)}. For
+// values matched whole among many (label keys, share targets).
+std::string AsOneWord(std::string_view text);
+
 // Glob match of folded text: `*` any run of characters, `?` exactly one
 // character (a code point, not a byte). Both arguments are already folded.
 bool GlobMatch(std::string_view text, std::string_view pattern);

@@ -1,21 +1,15 @@
 #include "api/dlc/errors.h"
 
-#include <boost/json.hpp>
-
 #include "api/http/field_names.h"
-#include "auth/verifier.h"
-#include "core/utf8.h"
+#include "api/pop/pop_errors.h"
 
 namespace drover::api::dlc {
 
 namespace {
 
-constexpr const char* kHostId = "pai-dlc.drover.local";
+constexpr pop::Product kProduct{"pai-dlc.drover.local", "pai-dlc"};
 
-struct PopCode {
-  int status;
-  const char* code;
-};
+using pop::PopCode;
 
 // When you add a core::ErrorCode, map it here.
 PopCode MapCode(core::ErrorCode code) {
@@ -43,28 +37,6 @@ PopCode MapCode(core::ErrorCode code) {
   return {500, "InternalError"};
 }
 
-// When you add an auth::Failure, map it here.
-PopCode MapFailure(auth::Failure failure) {
-  using auth::Failure;
-  switch (failure) {
-    case Failure::kMissingCredential:
-    case Failure::kIncompleteSignature:
-      return {400, "IncompleteSignature"};
-    case Failure::kUnknownKey:
-      return {404, "InvalidAccessKeyId.NotFound"};
-    case Failure::kSignatureMismatch:
-      return {400, "SignatureDoesNotMatch"};
-    case Failure::kExpired:
-      return {400, "InvalidTimeStamp.Expired"};
-    case Failure::kNonceUsed:
-      return {400, "SignatureNonceUsed"};
-    case Failure::kDenied:
-    case Failure::kProjectMismatch:
-      return {403, "Forbidden.RAM"};
-  }
-  return {403, "Forbidden.RAM"};
-}
-
 // The services' neutral field names as PAI-DLC spells them.
 constexpr std::pair<std::string_view, std::string_view> kFieldNames[] = {
     {"display_name", "DisplayName"},
@@ -86,33 +58,17 @@ constexpr std::pair<std::string_view, std::string_view> kFieldNames[] = {
 
 }  // namespace
 
-Response RenderPopError(int status, const std::string& code, const std::string& message,
-                        const std::string& request_id) {
-  boost::json::object body;
-  body["RequestId"] = request_id;
-  body["HostId"] = kHostId;
-  body["Code"] = code;
-  body["Message"] = core::ToValidUtf8(message);
-  body["Recommend"] =
-      "https://api.aliyun.com/troubleshoot?q=" + code + "&product=pai-dlc&requestId=" + request_id;
-  return Response{status, "application/json;charset=utf-8", boost::json::serialize(body)};
-}
-
 Response RenderError(const core::Error& error, const Request& request) {
   std::optional<auth::Failure> failure = auth::FailureOf(error);
-  PopCode pop = failure ? MapFailure(*failure) : MapCode(error.code());
+  PopCode code = failure ? pop::MapFailure(*failure) : MapCode(error.code());
   std::string message = error.MessageFor(SpellField(error.parameter(), kFieldNames));
   if (error.code() == core::ErrorCode::kInternal) {
     message =
         "An internal error occurred; see the server log for request " + request.request_id + ".";
   }
-  return RenderPopError(pop.status, pop.code, message, request.request_id);
+  return pop::Render(kProduct, code.status, code.code, message, request.request_id);
 }
 
-Response NotFound(const Request& request) {
-  return RenderPopError(404, "InvalidAction.NotFound",
-                        "Specified api is not found, please check your url and method.",
-                        request.request_id);
-}
+Response NotFound(const Request& request) { return pop::NotFound(kProduct, request); }
 
 }  // namespace drover::api::dlc

@@ -1,5 +1,5 @@
 // PAI-DLC error rendering: the one place a core::Error becomes a POP error
-// body `{RequestId, HostId, Code, Message, Recommend}` and an HTTP status.
+// body (api/pop/pop_errors.h) and an HTTP status.
 #pragma once
 
 #include <string>
@@ -10,10 +10,6 @@
 namespace drover::api::dlc {
 
 Response RenderError(const core::Error& error, const Request& request);
-
-// A POP error with an explicit vendor code (e.g. InvalidAction.NotFound).
-Response RenderPopError(int status, const std::string& code, const std::string& message,
-                        const std::string& request_id);
 
 // The POP "no such API" answer (404 InvalidAction.NotFound).
 Response NotFound(const Request& request);

@@ -228,22 +228,10 @@ Query ParseListJobs(const std::map<std::string, std::string>& raw, core::TimeMs 
   }
 
   if (const std::string* sort = p.Get("SortBy")) q.sort = Lookup(kSortFields, "SortBy", *sort);
-  if (const std::string* order = p.Get("Order")) {
-    std::string folded = text::Fold(*order);
-    if (folded != "asc" && folded != "desc") {
-      core::ThrowInvalid("Order", "Order must be asc or desc.");
-    }
-    q.descending = folded == "desc";
-  }
-  int64_t page_number = p.Int("PageNumber").value_or(1);
-  int64_t page_size = p.Int("PageSize").value_or(kDefaultPageSize);
-  if (page_number < 1) core::ThrowInvalid("PageNumber", "PageNumber must be at least 1.");
-  if (page_size < 1 || page_size > kMaxPageSize) {
-    core::ThrowInvalid("PageSize",
-                       "PageSize must be from 1 to " + std::to_string(kMaxPageSize) + ".");
-  }
-  q.limit = page_size;
-  q.offset = (page_number - 1) > INT64_MAX / page_size ? INT64_MAX : (page_number - 1) * page_size;
+  q.descending = ParseDescending(p, "asc or desc").value_or(q.descending);
+  Paging paging = ParsePaging(p, kDefaultPageSize, kMaxPageSize);
+  q.limit = paging.limit;
+  q.offset = paging.offset;
   if (token && !p.Get("PageNumber")) q.offset = token->offset;
   return q;
 }

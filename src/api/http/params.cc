@@ -182,4 +182,26 @@ std::map<std::string, std::string> Fields::StringMap(const std::string& name) co
   return out;
 }
 
+Paging ParsePaging(const Params& p, int64_t default_size, int64_t max_size) {
+  int64_t page_number = p.Int("PageNumber").value_or(1);
+  int64_t page_size = p.Int("PageSize").value_or(default_size);
+  if (page_number < 1) core::ThrowInvalid("PageNumber", "PageNumber must be at least 1.");
+  if (page_size < 1 || page_size > max_size) {
+    core::ThrowInvalid("PageSize", "PageSize must be from 1 to " + std::to_string(max_size) + ".");
+  }
+  int64_t offset =
+      (page_number - 1) > INT64_MAX / page_size ? INT64_MAX : (page_number - 1) * page_size;
+  return {offset, page_size};
+}
+
+std::optional<bool> ParseDescending(const Params& p, std::string_view spelled) {
+  const std::string* order = p.Get("Order");
+  if (!order) return std::nullopt;
+  std::string folded = text::Fold(*order);
+  if (folded != "asc" && folded != "desc") {
+    core::ThrowInvalid("Order", "Order must be " + std::string(spelled) + ".");
+  }
+  return folded == "desc";
+}
+
 }  // namespace drover::api

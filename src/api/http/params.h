@@ -33,6 +33,18 @@ class Params {
   const std::map<std::string, std::string>& raw_;
 };
 
+// PageNumber (from 1, default 1) and PageSize (1 to `max_size`, default
+// `default_size`) as an offset and a limit; throws for values out of range.
+struct Paging {
+  int64_t offset = 0;
+  int64_t limit = 0;
+};
+Paging ParsePaging(const Params& p, int64_t default_size, int64_t max_size);
+
+// Order: asc or desc, in any case; nullopt when absent. Throws otherwise,
+// naming the two values as the vendor spells them (`spelled`: "asc or desc").
+std::optional<bool> ParseDescending(const Params& p, std::string_view spelled);
+
 // A hash of every parameter but the `ignored` ones (paging): continuation
 // tokens carry it, so a token is accepted back only with its own query.
 uint64_t Fingerprint(const std::map<std::string, std::string>& raw,

@@ -51,7 +51,7 @@ SortBy ParseSort(const Params& p, std::string_view parameter, SortBy fallback,
                                                  " must be one of " + names + ".");
 }
 
-bool ParseDescending(const Params& p, const std::string& fallback) {
+bool ParseOrder(const Params& p, const std::string& fallback) {
   std::string order = p.Get("order") ? *p.Get("order") : fallback;
   if (order != "asc" && order != "desc") {
     core::ThrowInvalid("order", "Parameter error: order must be asc or desc.");
@@ -94,7 +94,7 @@ index::Query ParseListJobs(const std::map<std::string, std::string>& raw,
   q.sort =
       ParseSort(p, "sortBy", SortBy::String(JobStrings::kName),
                 {"job_name", "job_desc", "status", "duration", "version_count", "create_time"});
-  q.descending = ParseDescending(p, "asc");
+  q.descending = ParseOrder(p, "asc");
 
   if (const std::string* search = p.Get("search_content")) {
     if (search->size() > 64) {
@@ -119,7 +119,7 @@ index::Query ParseListVersions(const std::map<std::string, std::string>& raw,
   if (q.limit == 0) q.limit = kMaxOverviewLimit;
   q.sort = ParseSort(p, "sort_by", SortBy::Number(JobNumbers::kCreated),
                      {"create_time", "job_name", "job_desc", "status", "duration"});
-  q.descending = ParseDescending(p, "desc");
+  q.descending = ParseOrder(p, "desc");
   if (const std::string* pool = p.Get("pool_id")) {
     if (pool->size() > 64) {
       core::ThrowInvalid("pool_id", "Parameter error: pool_id must be 1 to 64 characters.");

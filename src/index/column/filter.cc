@@ -6,6 +6,7 @@
 
 #include "index/column/column_index.h"
 #include "index/match.h"
+#include "text/text.h"
 
 namespace drover::index::column {
 
@@ -106,9 +107,21 @@ Roaring ColumnIndex::Filter(const Query& q, const Scope& scope) const {
     }
   }
   if (q.viewer && schema_.access().tenant != kNoField) {
-    // Nothing crosses tenants.
-    all.And(strings_[schema_.access().tenant].Find(q.viewer->tenant));
-    if (!q.viewer->tenant_admin) all.And(Visible(*q.viewer));
+    const AccessFields& access = schema_.access();
+    const Roaring* tenant = strings_[access.tenant].Find(q.viewer->tenant);
+    if (access.shared_into == kNoField) {
+      // Nothing crosses tenants.
+      all.And(tenant);
+      if (!q.viewer->tenant_admin) all.And(Visible(*q.viewer));
+    } else {
+      // What its tenant's rule shows, and what is shared into the viewer's places.
+      Roaring seen = tenant ? *tenant : Roaring();
+      if (!q.viewer->tenant_admin) seen &= Visible(*q.viewer);
+      for (const std::string& target : q.viewer->ShareTargets()) {
+        if (const Roaring* b = words_[access.shared_into].Find(text::AsOneWord(target))) seen |= *b;
+      }
+      all.And(std::move(seen));
+    }
   }
   for (const Query::Range& range : q.ranges) {
     if (range.field == schema_.created() && created_sorted_) {
