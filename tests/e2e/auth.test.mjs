@@ -4,15 +4,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import HuaweiSigner from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js';
-import { Server, DlcClient, ModelArtsClient, sdkError, modelArtsError, jobBody, droverBin, waitForStatus, BIG_NODE } from './harness.mjs';
+import { Server, DlcClient, createKey as createKeyIn, ModelArtsClient, sdkError, modelArtsError, jobBody, droverBin, waitForStatus, BIG_NODE } from './harness.mjs';
 
 let server;
 let admin;
 
 // `drover keys create` against the running server's data dir.
-function createKey(...args) {
-  return JSON.parse(execFileSync(droverBin, ['keys', 'create', '--data-dir', server.dataDir, ...args]).toString());
-}
+const createKey = (...args) => createKeyIn(server, ...args);
 
 before(async () => {
   server = await new Server(BIG_NODE).start();

@@ -1,6 +1,6 @@
 // Starts the real drover binary on a free port with a temp data dir, and
 // drives it with the vendors' own SDK clients from npm.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -62,8 +62,9 @@ export class Server {
 // pointed at the server as shared/spec/auth-and-errors.md §5.1 describes.
 // `key` is {AccessKeyId, AccessKeySecret} as `drover keys create` prints it;
 // `options` go to the SDK's Config (e.g. signatureAlgorithm: 'v2').
-export class DlcClient {
-  constructor(endpoint, key, options = {}) {
+export class PopClient {
+  constructor(endpoint, key, version, options = {}) {
+    this.version = version;
     this.client = new OpenApi.default(new OpenApi.Config({
       accessKeyId: key?.AccessKeyId ?? 'unsigned', accessKeySecret: key?.AccessKeySecret ?? 'unsigned',
       endpoint, protocol: 'http', regionId: 'cn-hangzhou', ...options,
@@ -72,7 +73,7 @@ export class DlcClient {
 
   async call(action, method, pathname, { query, body, headers } = {}) {
     const params = new OpenApi.Params({
-      action, version: '2020-12-03', protocol: 'HTTPS', pathname, method,
+      action, version: this.version, protocol: 'HTTPS', pathname, method,
       authType: 'AK', style: 'ROA', reqBodyType: 'json', bodyType: 'json',
     });
     const request = new OpenApi.OpenApiRequest({
@@ -83,6 +84,11 @@ export class DlcClient {
     const response = await this.client.callApi(params, request, new Util.RuntimeOptions({}));
     return response.body;
   }
+}
+
+// PAI-DLC (2020-12-03).
+export class DlcClient extends PopClient {
+  constructor(endpoint, key, options = {}) { super(endpoint, key, '2020-12-03', options); }
 
   createJob(body) { return this.call('CreateJob', 'POST', '/api/v1/jobs', { body }); }
   getJob(id, query) { return this.call('GetJob', 'GET', `/api/v1/jobs/${id}`, { query }); }
@@ -91,6 +97,54 @@ export class DlcClient {
   stopJob(id) { return this.call('StopJob', 'POST', `/api/v1/jobs/${id}/stop`); }
   deleteJob(id) { return this.call('DeleteJob', 'DELETE', `/api/v1/jobs/${id}`); }
   getJobEvents(id, query) { return this.call('GetJobEvents', 'GET', `/api/v1/jobs/${id}/events`, { query }); }
+}
+
+// PAI AIWorkSpace (2021-02-04): datasets, versions, labels, workspaces.
+export class DatasetClient extends PopClient {
+  constructor(endpoint, key, options = {}) { super(endpoint, key, '2021-02-04', options); }
+
+  createDataset(body) { return this.call('CreateDataset', 'POST', '/api/v1/datasets', { body }); }
+  getDataset(id) { return this.call('GetDataset', 'GET', `/api/v1/datasets/${id}`); }
+  listDatasets(query = {}) { return this.call('ListDatasets', 'GET', '/api/v1/datasets', { query }); }
+  updateDataset(id, body) { return this.call('UpdateDataset', 'PUT', `/api/v1/datasets/${id}`, { body }); }
+  deleteDataset(id) { return this.call('DeleteDataset', 'DELETE', `/api/v1/datasets/${id}`); }
+  createVersion(id, body) {
+    return this.call('CreateDatasetVersion', 'POST', `/api/v1/datasets/${id}/versions`, { body });
+  }
+  getVersion(id, name) {
+    return this.call('GetDatasetVersion', 'GET', `/api/v1/datasets/${id}/versions/${name}`);
+  }
+  listVersions(id, query = {}) {
+    return this.call('ListDatasetVersions', 'GET', `/api/v1/datasets/${id}/versions`, { query });
+  }
+  updateVersion(id, name, body) {
+    return this.call('UpdateDatasetVersion', 'PUT', `/api/v1/datasets/${id}/versions/${name}`, { body });
+  }
+  deleteVersion(id, name) {
+    return this.call('DeleteDatasetVersion', 'DELETE', `/api/v1/datasets/${id}/versions/${name}`);
+  }
+  createLabels(id, Labels) {
+    return this.call('CreateDatasetLabels', 'POST', `/api/v1/datasets/${id}/labels`, { body: { Labels } });
+  }
+  deleteLabels(id, keys) {
+    return this.call('DeleteDatasetLabels', 'DELETE', `/api/v1/datasets/${id}/labels`,
+                     { query: { LabelKeys: keys.join(',') } });
+  }
+  createVersionLabels(id, name, Labels) {
+    return this.call('CreateDatasetVersionLabels', 'PUT', `/api/v1/datasets/${id}/versions/${name}/labels`,
+                     { body: { Labels } });
+  }
+  deleteVersionLabels(id, name, keys) {
+    return this.call('DeleteDatasetVersionLabels', 'DELETE', `/api/v1/datasets/${id}/versions/${name}/labels`,
+                     { query: { Keys: keys.join(',') } });
+  }
+  listWorkspaces(query = {}) { return this.call('ListWorkspaces', 'GET', '/api/v1/workspaces', { query }); }
+  getWorkspace(id, query) { return this.call('GetWorkspace', 'GET', `/api/v1/workspaces/${id}`, { query }); }
+}
+
+// `drover keys create` against a server's data dir: the key it prints.
+export function createKey(server, ...args) {
+  return JSON.parse(execFileSync(droverBin, ['keys', 'create', '--data-dir', server.dataDir, ...args]).toString());
 }
 
 // The Huawei Cloud SDK core (@huaweicloud/huaweicloud-sdk-core) as a

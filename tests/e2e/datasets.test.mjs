@@ -1,0 +1,355 @@
+// PAI datasets end to end (AIWorkSpace 2021-02-04), through @alicloud/openapi-client:
+// datasets, versions, labels, list filters, visibility and sharing, workspaces.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Server, DatasetClient, createKey, sdkError, UUID_UPPER } from './harness.mjs';
+
+let server;
+let admin;  // the first admin key: tenant "local"
+let nas;    // the directory file system "fs1" is mapped to
+
+const MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+function dirBody(overrides = {}) {
+  return { Name: 'ds', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: 'nas://fs1.cn-hangzhou/data/', ...overrides };
+}
+
+before(async () => {
+  server = new Server();
+  nas = path.join(server.dataDir, 'nas');
+  for (const dir of ['data', 'v2', 'v3', 'images']) mkdirSync(path.join(nas, dir), { recursive: true });
+  writeFileSync(path.join(nas, 'data', 'train.csv'), 'x,y\n1,2\n');
+  const map = path.join(server.dataDir, 'storage-map.json');
+  writeFileSync(map, JSON.stringify({ fs1: nas }));
+  server.args.push('--storage-map', map);
+  await server.start();
+  admin = new DatasetClient(server.endpoint, server.adminKey);
+});
+
+after(async () => {
+  await server.stop();
+  server.cleanup();
+});
+
+test('CreateDataset then GetDataset returns every field of the GetDataset page', async () => {
+  const created = await admin.createDataset(dirBody({
+    Name: 'get-all-fields', Description: '用于标注的数据。', DataType: 'PIC', SourceType: 'USER', SourceId: 'src-1',
+    Options: JSON.stringify({ mountPath: '/mnt/data/' }), ImportInfo: JSON.stringify({ region: 'cn-hangzhou', path: '/data' }),
+    Labels: [{ Key: 'env', Value: 'test' }], Accessibility: 'PUBLIC', ProviderType: 'Lingjun',
+    SourceDatasetId: 'd-source', SourceDatasetVersion: 'v2', TagTemplateType: 'TextClassification',
+    MountAccessReadWriteRoleIdList: ['PAI.AlgoOperator'], VersionDescription: 'base', VersionLabels: [{ Key: 'stage', Value: 'raw' }],
+    DataCount: 10000, DataSize: 2048,
+  }));
+  assert.match(created.DatasetId, /^d-[0-9a-z]{18}$/);
+  assert.match(created.RequestId, UUID_UPPER);
+
+  const d = await admin.getDataset(created.DatasetId);
+  assert.match(d.RequestId, UUID_UPPER);
+  assert.equal(d.DatasetId, created.DatasetId);
+  assert.equal(d.Name, 'get-all-fields');
+  assert.equal(d.Description, '用于标注的数据。');
+  assert.match(d.GmtCreateTime, MILLIS);
+  assert.match(d.GmtModifiedTime, MILLIS);
+  assert.equal(d.UserId, server.adminKey.User);
+  assert.equal(d.OwnerId, server.adminKey.Tenant);
+  assert.equal(d.WorkspaceId, '1');
+  assert.equal(d.Property, 'DIRECTORY');
+  assert.equal(d.DataSourceType, 'NAS');
+  assert.equal(d.Uri, 'nas://fs1.cn-hangzhou/data/');
+  assert.deepEqual(d.Labels, [{ Key: 'env', Value: 'test' }]);
+  assert.equal(d.DataType, 'PIC');
+  assert.equal(d.SourceType, 'USER');
+  assert.equal(d.SourceId, 'src-1');
+  assert.equal(typeof d.Options, 'string');
+  assert.deepEqual(JSON.parse(d.Options), { mountPath: '/mnt/data/' });
+  assert.deepEqual(JSON.parse(d.ImportInfo), { region: 'cn-hangzhou', path: '/data' });
+  assert.equal(d.Accessibility, 'PUBLIC');
+  assert.equal(d.ProviderType, 'Lingjun');
+  assert.equal(d.Provider, '');
+  assert.equal(d.SourceDatasetId, 'd-source');
+  assert.equal(d.SourceDatasetVersion, 'v2');
+  assert.equal(d.TagTemplateType, 'TextClassification');
+  assert.equal(d.MountAccess, 'RW');
+  assert.deepEqual(d.MountAccessReadWriteRoleIdList, ['PAI.AlgoOperator']);
+  assert.equal(d.Edition, 'BASIC');
+  assert.equal(d.IsShared, false);
+  assert.deepEqual(d.SharingConfig, { SharedTo: [] });
+  const v1 = d.LatestVersion;
+  assert.equal(v1.VersionName, 'v1');
+  assert.equal(v1.Description, 'base');
+  assert.deepEqual(v1.Labels, [{ Key: 'stage', Value: 'raw' }]);
+  assert.equal(v1.DataCount, 10000);
+  assert.equal(v1.DataSize, 2048);
+  assert.equal(v1.Uri, d.Uri);
+  assert.equal(v1.MountAccess, 'RW');
+  assert.match(v1.GmtCreateTime, MILLIS);
+});
+
+test('versions: numbered v1, v2, …; LatestVersion follows create, update and delete', async () => {
+  const { DatasetId: id } = await admin.createDataset(dirBody({ Name: 'versioned' }));
+  const v2 = await admin.createVersion(id, { DataSourceType: 'NAS', Property: 'DIRECTORY', Uri: 'nas://fs1/v2/',
+                                             DataSize: 300, DataCount: 3, Labels: [{ Key: 'stage', Value: 'gold' }] });
+  assert.equal(v2.VersionName, 'v2');
+  const v3 = await admin.createVersion(id, { DataSourceType: 'NAS', Property: 'DIRECTORY', Uri: 'nas://fs1/v3/', DataSize: 100 });
+  assert.equal(v3.VersionName, 'v3');
+  assert.equal((await admin.getDataset(id)).LatestVersion.VersionName, 'v3');
+
+  await admin.updateVersion(id, 'v3', { Description: 'cleaned', DataSize: 500, Options: '{"mountPath":"/mnt/v3"}' });
+  const got = await admin.getVersion(id, 'v3');
+  assert.equal(got.DatasetId, id);
+  assert.equal(got.Description, 'cleaned');
+  assert.equal(got.DataSize, 500);
+  assert.equal((await admin.getDataset(id)).LatestVersion.Description, 'cleaned');
+
+  const bySize = await admin.listVersions(id, { SortBy: 'DataSize', Order: 'DESC' });
+  assert.deepEqual(bySize.DatasetVersions.map((v) => v.VersionName), ['v3', 'v2', 'v1']);
+  assert.equal(bySize.TotalCount, 3);
+  assert.equal(bySize.PageNumber, 1);
+  assert.equal(bySize.PageSize, 10);
+  const page2 = await admin.listVersions(id, { PageSize: 2, PageNumber: 2 });
+  assert.deepEqual(page2.DatasetVersions.map((v) => v.VersionName), ['v3']);
+  assert.equal(page2.TotalCount, 3);
+  const gold = await admin.listVersions(id, { LabelKeys: 'stage', LabelValues: 'gold' });
+  assert.deepEqual(gold.DatasetVersions.map((v) => v.VersionName), ['v2']);
+
+  await admin.createVersionLabels(id, 'v3', [{ Key: 'stage', Value: 'silver' }]);
+  assert.deepEqual((await admin.getVersion(id, 'v3')).Labels, [{ Key: 'stage', Value: 'silver' }]);
+  assert.equal((await admin.listVersions(id, { LabelKeys: 'stage' })).TotalCount, 2);
+  await admin.deleteVersionLabels(id, 'v3', ['stage']);
+  assert.deepEqual((await admin.getVersion(id, 'v3')).Labels, []);
+
+  await admin.deleteVersion(id, 'v3');
+  assert.equal((await admin.getDataset(id)).LatestVersion.VersionName, 'v2');
+  const missing = await sdkError(admin.getVersion(id, 'v3'));
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.code, 'EntityNotExist.DatasetVersion');
+  assert.equal((await admin.createVersion(id, { DataSourceType: 'NAS', Property: 'DIRECTORY', Uri: 'nas://fs1/v3/' })).VersionName, 'v4');
+});
+
+test('labels: CreateDatasetLabels merges by key, DeleteDatasetLabels removes by key', async () => {
+  const { DatasetId: id } = await admin.createDataset(dirBody({ Name: 'labelled', Labels: [{ Key: 'env', Value: 'test' }] }));
+  await admin.createLabels(id, [{ Key: 'env', Value: 'prod' }, { Key: 'team', Value: 'vision' }]);
+  assert.deepEqual((await admin.getDataset(id)).Labels, [{ Key: 'env', Value: 'prod' }, { Key: 'team', Value: 'vision' }]);
+  await admin.deleteLabels(id, ['env', 'absent']);
+  assert.deepEqual((await admin.getDataset(id)).Labels, [{ Key: 'team', Value: 'vision' }]);
+
+  for (const [labels, pattern] of [
+    [[{ Key: 'aliyun:x', Value: 'v' }], /must not start with "aliyun"/],
+    [[{ Key: 'k', Value: 'https://example.com' }], /http/],
+    [[{ Key: 'x'.repeat(129), Value: 'v' }], /at most 128/],
+    [[{ Key: '', Value: 'v' }], /Key/],
+  ]) {
+    const err = await sdkError(admin.createLabels(id, labels));
+    assert.equal(err.statusCode, 400);
+    assert.match(err.data.Code, /^(InvalidParameter|MissingParameter)$/);
+    assert.match(err.data.Message, pattern);
+  }
+  assert.deepEqual((await admin.getDataset(id)).Labels, [{ Key: 'team', Value: 'vision' }]);
+});
+
+test('ListDatasets: every filter of the spec, sorting, paging and exact totals', async () => {
+  const ws = '1';
+  const make = (Name, more = {}) => admin.createDataset(dirBody({ Name, WorkspaceId: ws, ...more }));
+  const a = await make('flt-cats-英文', { DataType: 'PIC', Labels: [{ Key: 'animal', Value: 'cat' }], SourceType: 'ITAG', SourceId: 'job-9' });
+  const b = await make('flt-狗-dogs', { DataType: 'TEXT', Property: 'FILE', Uri: 'nas://fs1/data/train.csv', SourceDatasetId: 'd-origin' });
+  const c = await make('flt-birds', { DataSourceType: 'CPFS', Uri: 'file://' + path.join(nas, 'images'), Accessibility: 'PUBLIC' });
+  const names = async (query) => {
+    const r = await admin.listDatasets({ Name: 'flt-', PageSize: 50, ...query });
+    return { names: r.Datasets.map((d) => d.Name), total: r.TotalCount };
+  };
+
+  assert.deepEqual(await names({}), { names: ['flt-cats-英文', 'flt-狗-dogs', 'flt-birds'], total: 3 });
+  assert.deepEqual((await names({ Order: 'DESC' })).names, ['flt-birds', 'flt-狗-dogs', 'flt-cats-英文']);
+  assert.deepEqual((await names({ SortBy: 'Name' })).names, ['flt-birds', 'flt-cats-英文', 'flt-狗-dogs']);
+  assert.deepEqual(await names({ PageSize: 1, PageNumber: 2 }), { names: ['flt-狗-dogs'], total: 3 });
+  assert.deepEqual((await names({ Name: '狗' })).names, ['flt-狗-dogs']);
+  assert.deepEqual((await names({ Name: 'CATS' })).names, ['flt-cats-英文']);
+  assert.deepEqual((await names({ Label: 'ca' })).names, ['flt-cats-英文']);
+  assert.deepEqual((await names({ Label: 'animal' })).names, ['flt-cats-英文']);
+  assert.deepEqual((await names({ Properties: 'FILE' })).names, ['flt-狗-dogs']);
+  assert.deepEqual((await names({ DataSourceTypes: 'CPFS,OSS' })).names, ['flt-birds']);
+  assert.deepEqual((await names({ DataTypes: 'PIC,TEXT' })).total, 2);
+  assert.deepEqual((await names({ SourceTypes: 'ITAG' })).names, ['flt-cats-英文']);
+  assert.deepEqual((await names({ SourceId: 'job-9' })).names, ['flt-cats-英文']);
+  assert.deepEqual((await names({ SourceDatasetId: 'd-origin' })).names, ['flt-狗-dogs']);
+  assert.deepEqual((await names({ DatasetIds: `${a.DatasetId},${c.DatasetId}` })).names, ['flt-cats-英文', 'flt-birds']);
+  assert.deepEqual((await names({ Accessibility: 'PUBLIC' })).names, ['flt-birds']);
+  assert.deepEqual((await names({ Edition: 'BASIC' })).total, 3);
+  assert.deepEqual((await names({ Provider: 'pai' })).total, 0);
+  assert.deepEqual((await names({ WorkspaceId: ws })).total, 3);
+  assert.deepEqual((await names({ WorkspaceId: 'elsewhere' })).total, 0);
+  assert.ok(b.DatasetId);
+
+  for (const [query, param] of [[{ Properties: 'FOLDER' }, 'Properties'], [{ SortBy: 'Size' }, 'SortBy'],
+                                [{ Order: 'UP' }, 'Order'], [{ PageSize: 0 }, 'PageSize'],
+                                [{ ShareScope: 'EVERYONE' }, 'ShareScope'], [{ Accessibility: 'SECRET' }, 'Accessibility']]) {
+    const err = await sdkError(admin.listDatasets(query));
+    assert.equal(err.statusCode, 400);
+    assert.equal(err.code, 'InvalidParameter');
+    assert.match(err.data.Message, new RegExp(param));
+  }
+});
+
+test('bad input gets a PAI error naming the parameter, and nothing is written', async () => {
+  const before = (await admin.listDatasets({ PageSize: 1 })).TotalCount;
+  await admin.createDataset(dirBody({ Name: 'bad-input-taken' }));
+  const cases = [
+    [{ Name: undefined }, 'MissingParameter', /Name/],
+    [{ Name: '_starts' }, 'InvalidParameter', /Name must start with/],
+    [{ Name: 'n'.repeat(128) }, 'InvalidParameter', /127/],
+    [{ Name: 'bad-input-taken' }, 'EntityAlreadyExist.Dataset', /exists already/],
+    [{ Property: 'FOLDER' }, 'InvalidParameter', /Property must be FILE or DIRECTORY/],
+    [{ DataSourceType: 'FTP' }, 'InvalidParameter', /DataSourceType/],
+    [{ Uri: undefined }, 'MissingParameter', /Uri/],
+    [{ Uri: 'nas://fs1/not-there/' }, 'InvalidParameter', /does not exist/],
+    [{ Uri: 'nas://unknown-fs/data/' }, 'InvalidParameter', /storage-map/],
+    [{ Uri: 'nas://fs1/../../../etc/' }, 'InvalidParameter', /climbs out/],
+    [{ Uri: 'nas://fs1/data/train.csv' }, 'InvalidParameter', /not a directory/],
+    [{ DataSourceType: 'OSS', Uri: 'oss://bucket/path/' }, 'InvalidParameter', /OSS buckets/],
+    [{ Options: '{not json' }, 'InvalidParameter', /Options must be a string holding a JSON object/],
+    [{ ImportInfo: '"text"' }, 'InvalidParameter', /ImportInfo/],
+    [{ Edition: 'ADVANCED' }, 'InvalidParameter', /only for OSS/],
+    [{ Provider: 'pai' }, 'InvalidParameter', /Provider/],
+    [{ Accessibility: 'ROLE_PUBLIC' }, 'InvalidParameter', /AccessibleRoleIdList/],
+    [{ AccessibleRoleIdList: ['admin'], Accessibility: 'ROLE_PUBLIC' }, 'InvalidParameter', /PAI\./],
+    [{ DataType: 'IMAGE' }, 'InvalidParameter', /DataType/],
+    [{ Labels: [{ Key: 'k', Value: 'a' }, { Key: 'k', Value: 'b' }] }, 'InvalidParameter', /twice/],
+    [{ DataSize: -1 }, 'InvalidParameter', /DataSize/],
+    [{ SharingConfig: { SharedTo: [{ WorkspaceId: '1' }] } }, 'InvalidParameter', /own workspace/],
+    [{ Description: 'd'.repeat(1025) }, 'InvalidParameter', /Description/],
+  ];
+  for (const [overrides, code, message] of cases) {
+    const err = await sdkError(admin.createDataset(dirBody({ Name: 'bad-input', ...overrides })));
+    assert.equal(err.code, code, JSON.stringify(overrides).slice(0, 80));
+    assert.equal(err.statusCode, code.startsWith('EntityAlreadyExist') ? 409 : 400);
+    assert.match(err.data.Message, message);
+    assert.match(err.data.RequestId, UUID_UPPER);
+    assert.equal(err.data.HostId, 'aiworkspace.drover.local');
+  }
+  assert.equal((await admin.listDatasets({ PageSize: 1 })).TotalCount, before + 1);
+
+  const { DatasetId: id } = await admin.createDataset(dirBody({ Name: 'bad-version' }));
+  const wrongType = await sdkError(admin.createVersion(id, { DataSourceType: 'CPFS', Property: 'DIRECTORY', Uri: 'nas://fs1/v2/' }));
+  assert.match(wrongType.data.Message, /DataSourceType must be the dataset's, NAS/);
+  const downgrade = await sdkError(admin.updateDataset(id, { Edition: 'LOGICAL' }));
+  assert.match(downgrade.data.Message, /Edition may only be upgraded from BASIC to ADVANCED/);
+  const only = await sdkError(admin.deleteVersion(id, 'v1'));
+  assert.equal(only.code, 'IncorrectStatus');
+  const gone = await sdkError(admin.getDataset('d-doesnotexist00000'));
+  assert.equal(gone.statusCode, 404);
+  assert.equal(gone.code, 'EntityNotExist.Dataset');
+  const noKeys = await sdkError(admin.call('DeleteDatasetLabels', 'DELETE', `/api/v1/datasets/${id}/labels`));
+  assert.equal(noKeys.code, 'MissingParameter');
+  assert.match(noKeys.data.Message, /LabelKeys/);
+  assert.equal((await admin.listVersions(id)).TotalCount, 1);
+});
+
+test('UpdateDataset changes what it names; DeleteDataset removes it and its versions', async () => {
+  const { DatasetId: id } = await admin.createDataset(dirBody({ Name: 'to-update' }));
+  await admin.createVersion(id, { DataSourceType: 'NAS', Property: 'DIRECTORY', Uri: 'nas://fs1/v2/' });
+  await admin.updateDataset(id, { Name: 'updated', Description: 'new', Accessibility: 'ROLE_PUBLIC',
+                                  AccessibleRoleIdList: ['PAI.AlgoDeveloper'], Options: '{"mountPath":"/mnt/x"}' });
+  const d = await admin.getDataset(id);
+  assert.equal(d.Name, 'updated');
+  assert.equal(d.Description, 'new');
+  assert.equal(d.Accessibility, 'ROLE_PUBLIC');
+  assert.deepEqual(d.AccessibleRoleIdList, ['PAI.AlgoDeveloper']);
+  assert.equal(d.Options, '{"mountPath":"/mnt/x"}');
+  assert.ok(d.GmtModifiedTime >= d.GmtCreateTime);
+  await admin.deleteDataset(id);
+  assert.equal((await sdkError(admin.getDataset(id))).code, 'EntityNotExist.Dataset');
+  assert.equal((await sdkError(admin.listVersions(id))).statusCode, 404);
+});
+
+test('a PRIVATE dataset is hidden from another member; sharing shows it across workspaces and tenants', async () => {
+  const owner = new DatasetClient(server.endpoint, createKey(server, '--tenant', 'acme', '--user', 'olga', '--workspace', 'w1'));
+  const peer = new DatasetClient(server.endpoint, createKey(server, '--tenant', 'acme', '--user', 'pete', '--workspace', 'w1'));
+  const other = new DatasetClient(server.endpoint, createKey(server, '--tenant', 'acme', '--user', 'wanda', '--workspace', 'w2'));
+  const stranger = new DatasetClient(server.endpoint, createKey(server, '--tenant', 'zeta', '--user', 'zoe', '--workspace', 'z9'));
+
+  const { DatasetId: id } = await owner.createDataset(dirBody({ Name: 'secret' }));
+  await owner.createDataset(dirBody({ Name: 'open', Accessibility: 'PUBLIC' }));
+  assert.deepEqual((await peer.listDatasets()).Datasets.map((d) => d.Name), ['open']);
+  assert.equal((await sdkError(peer.getDataset(id))).code, 'EntityNotExist.Dataset');
+  assert.equal((await other.listDatasets()).TotalCount, 0);
+
+  await owner.updateDataset(id, { SharingConfig: { SharedTo: [
+    { WorkspaceId: 'w2' },
+    { TenantId: 'zeta', WorkspaceId: 'z9', AllowedMountAccessLevels: ['RO', 'RW'], ExpiresAt: '2099-01-01T00:00:00Z' },
+  ] } });
+  const seen = await other.getDataset(id);
+  assert.equal(seen.IsShared, true);
+  assert.equal(seen.SharedFrom.Status, 'ACTIVE');
+  assert.equal(seen.SharedFrom.SourceTenantId, 'acme');
+  assert.equal(seen.SharedFrom.SourceWorkspaceId, 'w1');
+  assert.equal(seen.SharedFrom.WorkspaceId, 'w2');
+  assert.deepEqual(seen.SharedFrom.AllowedMountAccessLevels, ['RO']);
+  assert.equal(seen.MountAccess, 'RO');
+  assert.equal(seen.SharingConfig, undefined);
+  const far = await stranger.getDataset(id);
+  assert.equal(far.SharedFrom.TenantId, 'zeta');
+  assert.equal(far.SharedFrom.ExpiresAt, '2099-01-01T00:00:00Z');
+  assert.equal(far.MountAccess, 'RW');
+  assert.deepEqual((await other.listDatasets({ ShareScope: 'TO_ME', WorkspaceId: 'w2' })).Datasets.map((d) => d.Name), ['secret']);
+  assert.deepEqual((await other.listDatasets({ WorkspaceId: 'w2' })).Datasets.map((d) => d.Name), ['secret']);
+  assert.deepEqual((await stranger.listDatasets({ ShareScope: 'TO_ME' })).Datasets.map((d) => d.Name), ['secret']);
+  assert.deepEqual((await owner.listDatasets({ ShareScope: 'BY_ME' })).Datasets.map((d) => d.Name), ['secret']);
+  const own = await owner.getDataset(id);
+  assert.equal(own.IsShared, false);
+  assert.deepEqual(own.SharingConfig.SharedTo.map((s) => `${s.TenantId}/${s.WorkspaceId}:${s.Status}`), ['acme/w2:ACTIVE', 'zeta/z9:ACTIVE']);
+  // Read-only from there.
+  assert.equal((await sdkError(other.updateDataset(id, { Description: 'mine now' }))).code, 'Forbidden.RAM');
+  assert.equal((await sdkError(stranger.deleteDataset(id))).statusCode, 403);
+
+  await owner.updateDataset(id, { SharingConfig: { SharedTo: [{ TenantId: 'zeta', WorkspaceId: 'z9', Status: 'REVOKED' }] } });
+  assert.equal((await other.listDatasets()).TotalCount, 0);
+  assert.equal((await stranger.listDatasets()).TotalCount, 0);
+  assert.equal((await sdkError(stranger.getDataset(id))).code, 'EntityNotExist.Dataset');
+  const after = await owner.getDataset(id);
+  assert.deepEqual(after.SharingConfig.SharedTo.map((s) => `${s.WorkspaceId}:${s.Status}`).sort(), ['w2:REVOKED', 'z9:REVOKED']);
+});
+
+test('ListWorkspaces and GetWorkspace show the workspaces keys name', async () => {
+  const key = createKey(server, '--tenant', 'wsco', '--user', 'amy', '--workspace', 'team_a:admin', '--workspace', 'team_b');
+  const amy = new DatasetClient(server.endpoint, key);
+  const list = await amy.listWorkspaces();
+  assert.deepEqual(list.Workspaces.map((w) => w.WorkspaceId).sort(), ['team_a', 'team_b']);
+  assert.equal(list.TotalCount, 2);
+  const a = list.Workspaces.find((w) => w.WorkspaceId === 'team_a');
+  assert.deepEqual(a.AdminNames, ['amy']);
+  assert.deepEqual(a.ExtraInfos, { TenantId: 'wsco' });
+  assert.match(a.GmtCreateTime, MILLIS);
+  assert.equal(a.IsDefault, true);
+  assert.equal(a.Status, 'ENABLED');
+  assert.ok('resourceGroupId' in a);
+  const got = await amy.getWorkspace('team_b', { Verbose: true });
+  assert.equal(got.WorkspaceId, 'team_b');
+  assert.equal(got.Owner.UserId, 'amy');
+  assert.ok('ResourceGroupId' in got);
+  assert.equal((await sdkError(amy.getWorkspace('1'))).statusCode, 404);
+});
+
+test('the v2 (ROA HMAC-SHA1) signature works for datasets too', async () => {
+  const v2 = new DatasetClient(server.endpoint, server.adminKey, { signatureAlgorithm: 'v2' });
+  const { DatasetId: id } = await v2.createDataset(dirBody({ Name: 'signed-v2', Labels: [{ Key: 'k', Value: '中文 值' }] }));
+  assert.equal((await v2.listDatasets({ Name: 'signed-v2', Label: '中文' })).Datasets[0].DatasetId, id);
+});
+
+test('kill -9 and restart keep every dataset, version, label and share', async () => {
+  const { DatasetId: id } = await admin.createDataset(dirBody({ Name: 'durable', Labels: [{ Key: 'a', Value: 'b' }],
+                                                                 SharingConfig: { SharedTo: [{ WorkspaceId: 'w7' }] } }));
+  await admin.createVersion(id, { DataSourceType: 'NAS', Property: 'DIRECTORY', Uri: 'nas://fs1/v2/', DataSize: 7 });
+  await admin.createVersionLabels(id, 'v2', [{ Key: 'x', Value: 'y' }]);
+  const before = await admin.getDataset(id);
+  await server.stop('SIGKILL');
+  await server.start();
+  admin = new DatasetClient(server.endpoint, server.adminKey);
+  const after = await admin.getDataset(id);
+  delete before.RequestId;
+  delete after.RequestId;
+  assert.deepEqual(after, before);
+  assert.equal((await admin.listDatasets({ Name: 'durable', WorkspaceId: 'w7' })).TotalCount, 1);
+  assert.deepEqual((await admin.listVersions(id, { LabelKeys: 'x' })).DatasetVersions.map((v) => v.VersionName), ['v2']);
+});
