@@ -9,12 +9,16 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
 
 #include "cli/import.h"
 #include "cli/keys.h"
 #include "cli/serve.h"
 #include "runner/pod_supervisor.h"
+#include "runner/sandbox.h"
 
 namespace {
 
@@ -135,11 +139,36 @@ int main(int argc, char** argv) {
   supervise_cmd->add_option("--exit-file", supervise_exit_file)->required();
   supervise_cmd->add_option("--log-file", supervise_log_file)->required();
   supervise_cmd->add_option("--log-limit", supervise_log_limit);
+  std::string supervise_bwrap;
+  std::vector<std::string> supervise_mounts;
+  supervise_cmd->add_option("--bwrap", supervise_bwrap);
+  supervise_cmd->add_option("--mount", supervise_mounts);  // runner::FormatMount
   supervise_cmd->add_option("command", supervise_command)->required();
 
   CLI11_PARSE(app, argc, argv);
   if (supervise_cmd->parsed()) {
-    return drover::runner::RunPodSupervisor(supervise_command, supervise_exit_file,
+    std::string program = "/bin/sh";
+    std::vector<std::string> pod_argv = {"sh", "-c", supervise_command};
+    if (!supervise_mounts.empty()) {
+      std::vector<drover::runner::Mount> mounts;
+      for (const std::string& text : supervise_mounts) {
+        std::optional<drover::runner::Mount> mount = drover::runner::ParseMount(text);
+        if (!mount) {
+          std::fprintf(stderr, "drover pod-supervise: bad --mount %s\n", text.c_str());
+          return 127;
+        }
+        mounts.push_back(*mount);
+      }
+      try {
+        pod_argv = drover::runner::SandboxArgv(supervise_bwrap, mounts,
+                                               std::filesystem::current_path(), supervise_command);
+        program = supervise_bwrap;
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "drover pod-supervise: %s\n", e.what());
+        return 127;
+      }
+    }
+    return drover::runner::RunPodSupervisor(program, pod_argv, supervise_exit_file,
                                             supervise_log_file, supervise_log_limit);
   }
   serve.auth = auth == "on";

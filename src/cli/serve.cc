@@ -127,6 +127,8 @@ int Serve(const ServeOptions& options) {
   run.capacity.gpus = options.gpus;
   if (!options.quota_file.empty()) run.quotas = runner::LoadQuotas(options.quota_file);
   run.stop_grace_ms = static_cast<core::TimeMs>(options.stop_grace_seconds * 1000);
+  run.storage = &storage;
+  jobs.SetDataSources(&datasets);
   std::optional<int64_t> log_limit = core::ParseMemoryBytes(options.pod_log_limit);
   if (!log_limit || *log_limit < 4096) {
     throw std::runtime_error(

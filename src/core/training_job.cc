@@ -55,6 +55,57 @@ std::string TrainingJob::Images() const {
   return out;
 }
 
+namespace {
+
+// A mount path as the sandbox takes it: absolute, no "." or ".." parts,
+// no ':' (runner/sandbox.h's command line), not the root.
+bool PlainMountPath(std::string_view path) {
+  if (path.size() < 2 || path.front() != '/' || path.size() > kMaxMountPathBytes) return false;
+  if (path.find_first_of(std::string_view(":\0", 2)) != std::string_view::npos) return false;
+  for (size_t start = 1; start <= path.size();) {
+    size_t end = std::min(path.find('/', start), path.size());
+    std::string_view part = path.substr(start, end - start);
+    if (part == "." || part == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+// "/a/b/" and "/a/b" alike, for comparing.
+std::string Trimmed(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  return std::string(path);
+}
+
+void CheckMounts(const std::vector<DataMount>& mounts) {
+  if (mounts.size() > kMaxMounts) {
+    ThrowInvalidField("data_sources",
+                      " may hold at most " + std::to_string(kMaxMounts) + " items.");
+  }
+  for (size_t i = 0; i < mounts.size(); ++i) {
+    const std::string& path = mounts[i].mount_path;
+    std::string at = "data_sources[" + std::to_string(i) + "].mount_path";
+    if (path.empty()) continue;  // not resolved yet
+    if (!PlainMountPath(path)) {
+      ThrowInvalidField(at,
+                        " must be an absolute path other than / without \"..\" or ':', of "
+                        "at most 1024 bytes, not \"" +
+                            path + "\".");
+    }
+    std::string mine = Trimmed(path) + "/";
+    for (size_t j = 0; j < i; ++j) {
+      std::string other = Trimmed(mounts[j].mount_path) + "/";
+      if (mounts[j].mount_path.empty()) continue;
+      if (mine.starts_with(other) || other.starts_with(mine)) {
+        ThrowInvalidField(at, " " + path + " lies inside " + mounts[j].mount_path +
+                                  ", or it inside it: mount paths must be apart.");
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void CheckJobLimits(const TrainingJob& job) {
   auto range = [](const std::string& field, int64_t value, int64_t lo, int64_t hi) {
     if (value < lo || value > hi) {
@@ -114,6 +165,7 @@ void CheckJobLimits(const TrainingJob& job) {
                                     " bytes without NUL.");
     }
   }
+  CheckMounts(job.mounts);
 }
 
 bool CanSee(const Viewer& viewer, const TrainingJob& job) {

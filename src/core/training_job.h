@@ -53,6 +53,22 @@ struct StatusEvent {
   bool operator==(const StatusEvent&) const = default;
 };
 
+// Data that appears in each pod of the job at `mount_path` (DLC's
+// DataSources): a dataset's version, resolved when the job is created
+// (service::DataSourceResolver), or a bare URI.
+struct DataMount {
+  std::string dataset_id;        // "d-…"; empty for a bare URI
+  std::string version;           // "v2": as asked, or the latest at creation
+  std::string uri;               // the version's URI
+  std::string data_source_type;  // NAS, CPFS, … (core/dataset.h)
+  std::string property;          // DIRECTORY or FILE
+  std::string mount_path;        // absolute, inside the pod; may be empty until resolved
+  std::string mount_access;      // as asked ("", RO, RW); resolved: RO or RW
+  std::string options;           // the client's Options (JSON text), kept
+
+  bool operator==(const DataMount&) const = default;
+};
+
 // One process of a running job (a "pod" in the vendors' words).
 struct PodState {
   std::string name;        // "<job>-worker-0"
@@ -87,6 +103,7 @@ struct TrainingJob {
   std::string user_command;
   std::vector<RoleSpec> roles;
   std::map<std::string, std::string> envs;
+  std::vector<DataMount> mounts;
   std::map<std::string, std::string> tags;
   int64_t priority = 1;  // 1–9, 9 highest
   Visibility visibility = Visibility::kPrivate;
@@ -170,11 +187,15 @@ inline constexpr int64_t kMaxRestarts = 1000;
 inline constexpr size_t kMaxCommandBytes = 64 * 1024;
 inline constexpr size_t kMaxEnvs = 1000;
 inline constexpr size_t kMaxEnvBytes = 64 * 1024;  // one value
+inline constexpr size_t kMaxMounts = 16;
+inline constexpr size_t kMaxMountPathBytes = 1024;
 
 // Throws core::Error(kInvalidArgument, naming the field) when `job` breaks
 // a limit above, names an unknown RestartPolicy (Always, Never, OnFailure,
 // ExitCode, or empty for Never), or has a NUL in its command or
-// environment, or an environment name that is empty or holds '='.
+// environment, or an environment name that is empty or holds '=', or a
+// mount path (once resolved) that is not absolute and plain (no "..", no
+// ':'), is "/", or lies inside another.
 void CheckJobLimits(const TrainingJob& job);
 
 // TrainingJob::DurationSeconds from the figures it reads (the index computes it

@@ -13,8 +13,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/training_job.h"
+#include "runner/sandbox.h"
 
 namespace drover::runner {
 
@@ -24,6 +26,7 @@ struct PodLaunch {
   std::map<std::string, std::string> env;  // on top of the server's environment
   std::filesystem::path log_file;          // stdout and stderr, appended
   std::filesystem::path exit_file;         // where the pod's exit is recorded
+  std::vector<Mount> mounts;               // data to place in the pod's file system
 };
 
 struct ExitStatus {

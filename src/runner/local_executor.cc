@@ -8,7 +8,7 @@
 namespace drover::runner {
 
 LocalExecutor::LocalExecutor(std::filesystem::path supervisor, uint64_t log_limit)
-    : supervisor_(std::move(supervisor)), log_limit_(log_limit) {}
+    : supervisor_(std::move(supervisor)), log_limit_(log_limit), bwrap_(FindBubblewrap()) {}
 
 std::filesystem::path LocalExecutor::DefaultSupervisor() {
   // Not the path it names: a binary rebuilt or upgraded while the server
@@ -18,14 +18,25 @@ std::filesystem::path LocalExecutor::DefaultSupervisor() {
 }
 
 int64_t LocalExecutor::Start(const PodLaunch& launch) {
+  std::vector<std::string> argv = {
+      supervisor_.string(), "pod-supervise",          "--exit-file", launch.exit_file.string(),
+      "--log-file",         launch.log_file.string(), "--log-limit", std::to_string(log_limit_)};
+  if (!launch.mounts.empty()) {
+    // Without its own mount namespace a pod would run without its data.
+    if (!bwrap_) {
+      throw std::runtime_error(
+          "bubblewrap (bwrap) is not installed, and a job with DataSources needs it to mount "
+          "its data; install the Debian package bubblewrap");
+    }
+    argv.insert(argv.end(), {"--bwrap", bwrap_->string()});
+    for (const Mount& mount : launch.mounts) {
+      argv.insert(argv.end(), {"--mount", FormatMount(mount)});
+    }
+  }
+  argv.insert(argv.end(), {"--", launch.command});
   std::filesystem::remove(launch.exit_file);
   int64_t pid =
-      StartProcess(ProcessSpec{{supervisor_.string(), "pod-supervise", "--exit-file",
-                                launch.exit_file.string(), "--log-file", launch.log_file.string(),
-                                "--log-limit", std::to_string(log_limit_), "--", launch.command},
-                               launch.working_dir,
-                               launch.env,
-                               launch.log_file});
+      StartProcess(ProcessSpec{std::move(argv), launch.working_dir, launch.env, launch.log_file});
   adopted_.erase(pid);  // a pid an ended adopted pod had is this child's now
   return pid;
 }

@@ -1,6 +1,8 @@
 // LocalExecutor: each pod is a `drover pod-supervise` process
 // (runner/pod_supervisor.h) leading its own process group on this machine,
-// running the pod's command under /bin/sh. The supervisor holds every
+// running the pod's command under /bin/sh — inside its own mount namespace
+// (runner/sandbox.h, bubblewrap) when it has data to mount; without
+// bubblewrap such a pod does not start. The supervisor holds every
 // process the pod starts and kills what is left when the pod ends, and
 // records the pod's exit in a file that outlives the server.
 //
@@ -17,6 +19,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "runner/executor.h"
 
@@ -48,7 +51,8 @@ class LocalExecutor final : public Executor {
 
   const std::filesystem::path supervisor_;
   const uint64_t log_limit_;
-  std::map<int64_t, Adopted> adopted_;  // pods that are not this process's children
+  const std::optional<std::filesystem::path> bwrap_;  // nullopt: bubblewrap is not installed
+  std::map<int64_t, Adopted> adopted_;                // pods that are not this process's children
 };
 
 }  // namespace drover::runner

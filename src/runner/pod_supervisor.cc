@@ -161,8 +161,9 @@ uint64_t ReadDroppedBytes(const std::filesystem::path& log_file) {
   return dropped;
 }
 
-int RunPodSupervisor(const std::string& command, const std::filesystem::path& exit_file,
-                     const std::filesystem::path& log_file, uint64_t log_limit) {
+int RunPodSupervisor(const std::string& program, const std::vector<std::string>& argv,
+                     const std::filesystem::path& exit_file, const std::filesystem::path& log_file,
+                     uint64_t log_limit) {
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     std::perror("drover pod-supervise: PR_SET_CHILD_SUBREAPER");
     return 127;
@@ -187,8 +188,12 @@ int RunPodSupervisor(const std::string& command, const std::filesystem::path& ex
     sigprocmask(SIG_SETMASK, &before, nullptr);
     dup2(output[1], STDOUT_FILENO);
     dup2(output[1], STDERR_FILENO);
-    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    std::perror("drover pod-supervise: /bin/sh");
+    std::vector<std::string> args = argv;
+    std::vector<char*> pointers;
+    for (std::string& arg : args) pointers.push_back(arg.data());
+    pointers.push_back(nullptr);
+    execv(program.c_str(), pointers.data());
+    std::perror(("drover pod-supervise: " + program).c_str());
     _exit(127);
   }
   close(output[1]);

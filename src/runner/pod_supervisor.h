@@ -1,6 +1,8 @@
 // PodSupervisor: the small process that stands for one pod on this machine
 // (`drover pod-supervise`, started by the LocalExecutor). It runs the pod's
-// command under /bin/sh and holds every process the command starts:
+// command (`program` with `argv`: /bin/sh as `sh -c …`, or bwrap running that
+// inside a sandbox, runner/sandbox.h)
+// and holds every process the command starts:
 //
 //   - It is a child subreaper (PR_SET_CHILD_SUBREAPER), so a descendant
 //     that is orphaned — a background `sleep &`, a `setsid` daemon — is
@@ -28,6 +30,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runner/executor.h"
 
@@ -35,8 +38,9 @@ namespace drover::runner {
 
 // Runs the supervisor; returns the pod's exit code (or raises its signal).
 // Its own stdout and stderr must be `log_file`, opened for appending.
-int RunPodSupervisor(const std::string& command, const std::filesystem::path& exit_file,
-                     const std::filesystem::path& log_file, uint64_t log_limit);
+int RunPodSupervisor(const std::string& program, const std::vector<std::string>& argv,
+                     const std::filesystem::path& exit_file, const std::filesystem::path& log_file,
+                     uint64_t log_limit);
 
 // How many bytes of the pod's log were dropped by rotation (0 for none).
 uint64_t ReadDroppedBytes(const std::filesystem::path& log_file);

@@ -413,6 +413,22 @@ void Runner::Launch(const std::vector<core::JobNumber>& ids) {
   Flush();
 }
 
+std::vector<Mount> Runner::JobMounts(const TrainingJob& job, std::string& failure) const {
+  std::vector<Mount> mounts;
+  for (const core::DataMount& m : job.mounts) {
+    try {
+      if (!options_.storage) throw std::runtime_error("this server resolves no data");
+      mounts.push_back({options_.storage->ResolveExisting(m.uri, m.data_source_type, m.property),
+                        m.mount_path, m.mount_access != "RW"});
+    } catch (const std::exception& e) {
+      std::string what = m.dataset_id.empty() ? m.uri : m.dataset_id + " " + m.version;
+      failure = "The data of " + what + " cannot be mounted at " + m.mount_path + ": " + e.what();
+      return {};
+    }
+  }
+  return mounts;
+}
+
 Actions Runner::StartPods(JobRun& run) {
   const TrainingJob& job = run.job();
   core::TimeMs now = clock_.Now();
@@ -421,6 +437,7 @@ Actions Runner::StartPods(JobRun& run) {
   ShareGpus(job, run.gpus(), plans);
   std::vector<PodRun> pods;
   std::string failure;
+  std::vector<Mount> mounts = JobMounts(job, failure);
   for (size_t i = 0; i < plans.size(); ++i) {
     PodRun pod{plans[i], {}};
     core::PodState& s = pod.state;
@@ -434,7 +451,7 @@ Actions Runner::StartPods(JobRun& run) {
       try {
         s.pid = executor_.Start(PodLaunch{job.user_command, JobDir(job) / "work",
                                           PodEnv(job, plans, i, s.uid), LogPath(job, s),
-                                          ExitPath(job, s)});
+                                          ExitPath(job, s), mounts});
         s.status = "Running";
       } catch (const std::exception& e) {
         failure = "Pod " + s.name + " could not start: " + e.what();

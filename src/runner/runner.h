@@ -39,6 +39,7 @@
 #include "runner/resources.h"
 #include "runner/scheduler.h"
 #include "service/job_service.h"
+#include "service/storage_map.h"
 
 namespace drover::runner {
 
@@ -48,6 +49,9 @@ struct RunnerOptions {
   Quotas quotas;                   // ResourceId → limit
   core::TimeMs stop_grace_ms = 10'000;
   core::TimeMs tick_ms = 5;  // how often running processes are checked
+  // Where jobs' data sources are on this machine; null: a job with data
+  // sources fails to start. Must outlive the runner.
+  const service::StorageMap* storage = nullptr;
 };
 
 class Runner : public service::JobObserver,
@@ -110,6 +114,9 @@ class Runner : public service::JobObserver,
   void Launch(const std::vector<core::JobNumber>& ids);
   // Starts the pods of `run`'s job and tells `run`.
   Actions StartPods(JobRun& run);
+  // The job's data sources as local mounts; on a failure, empty and
+  // `failure` says why (the job then fails to start).
+  std::vector<Mount> JobMounts(const core::TrainingJob& job, std::string& failure) const;
   // Polls the pods of `run` for exits.
   Actions CollectExits(JobRun& run);
   // Stores the restart, then starts the pods again (or ends the job, when a

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/ids.h"
+#include "core/json_reader.h"
 #include "service/dataset_schema.h"
 #include "service/load_index.h"
 #include "store/dataset_codec.h"
@@ -384,6 +385,86 @@ void DatasetService::RemoveVersionLabels(const Principal& who, std::string_view 
   RecordWriter::Batch batch(writer_);
   batch.Put(version);
   Finish(batch, lock);
+}
+
+// ---- data sources of training jobs -------------------------------------------
+
+namespace {
+
+// The mountPath of a version's Options (JSON text), or "".
+std::string OptionsMountPath(std::string_view options) {
+  if (options.empty()) return "";
+  try {
+    core::JsonReader r(options);
+    r.BeginObject();
+    for (std::string_view key; r.NextKey(key);) {
+      if (key == "mountPath" && r.Peek() == core::JsonReader::Kind::kString) return r.String();
+      r.Skip();
+    }
+  } catch (const core::JsonReader::Error&) {
+    return "";
+  }
+  return "";
+}
+
+bool MayWrite(const core::Viewer& viewer, const Dataset& dataset,
+              const core::DatasetShare* through) {
+  if (dataset.mount_access != "RW") return false;
+  if (through) return through->AllowsReadWrite();
+  if (viewer.tenant_admin || dataset.user_id == viewer.user ||
+      viewer.IsWorkspaceAdmin(dataset.workspace_id)) {
+    return true;
+  }
+  const std::vector<std::string>& roles = dataset.mount_rw_roles;
+  return std::find(roles.begin(), roles.end(), "*") != roles.end() ||
+         std::find(roles.begin(), roles.end(), core::kMemberRoleId) != roles.end();
+}
+
+}  // namespace
+
+core::DataMount DatasetService::Resolve(const Principal& who, const core::DataMount& wanted,
+                                        const std::string& at) {
+  core::DataMount mount = wanted;
+  bool may_write = true;
+  if (!wanted.dataset_id.empty()) {
+    ExpireShares();
+    std::optional<Dataset> dataset = store::Find<Dataset>(store_, wanted.dataset_id);
+    core::Viewer viewer = who.AsViewer();
+    if (!dataset || !core::CanSee(viewer, *dataset, clock_.Now())) {
+      throw Error(ErrorCode::kNotFound, "The dataset " + wanted.dataset_id + " does not exist.",
+                  at + ".dataset_id");
+    }
+    DatasetVersion version;
+    if (wanted.version.empty()) {
+      std::optional<DatasetVersion> latest = Latest(*dataset);
+      if (!latest) ThrowNoVersion(*dataset, "(latest)");
+      version = std::move(*latest);
+    } else {
+      version = GetVersionOf(*dataset, wanted.version);
+    }
+    mount.version = version.name;
+    mount.uri = version.uri;
+    mount.data_source_type = version.data_source_type;
+    mount.property = version.property;
+    if (mount.mount_path.empty()) mount.mount_path = OptionsMountPath(version.options);
+    may_write = MayWrite(viewer, *dataset, core::SharedTo(viewer, *dataset, clock_.Now()));
+  } else {
+    if (mount.uri.empty()) core::ThrowMissing(at + ".dataset_id");
+    // A bare URI: a file system of this machine, as NAS data.
+    if (mount.data_source_type.empty()) mount.data_source_type = "NAS";
+    if (mount.property.empty()) mount.property = "DIRECTORY";
+  }
+  if (mount.mount_path.empty()) core::ThrowMissing(at + ".mount_path");
+  if (mount.mount_access == "RW" && !may_write) {
+    core::ThrowInvalidField(
+        at + ".mount_access",
+        " may not be RW: " + who.user_id + " may only read dataset " + wanted.dataset_id + ".");
+  }
+  if (!mount.mount_access.empty())
+    core::CheckOneOf(at + ".mount_access", mount.mount_access, core::kMountAccesses);
+  if (mount.mount_access.empty()) mount.mount_access = may_write ? "RW" : "RO";
+  storage_.ResolveExisting(mount.uri, mount.data_source_type, mount.property, at + ".uri");
+  return mount;
 }
 
 // ---- helpers --------------------------------------------------------------

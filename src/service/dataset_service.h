@@ -28,6 +28,7 @@
 #include "core/dataset.h"
 #include "core/time.h"
 #include "index/record_index.h"
+#include "service/data_sources.h"
 #include "service/principal.h"
 #include "service/record_writer.h"
 #include "service/storage_map.h"
@@ -67,7 +68,7 @@ struct VersionUpdate {
   std::optional<std::string> options;
 };
 
-class DatasetService {
+class DatasetService final : public DataSourceResolver {
  public:
   // Fills both indexes from `store`. All must outlive the service.
   // `storage` resolves the URIs of new versions to local data.
@@ -126,6 +127,13 @@ class DatasetService {
                         std::string_view version_name, const std::vector<core::Label>& labels);
   void RemoveVersionLabels(const Principal& who, std::string_view dataset_id,
                            std::string_view version_name, const std::vector<std::string>& keys);
+
+  // For training jobs that mount a dataset (DataSourceResolver). RW needs
+  // the dataset's MountAccess RW, a share that allows RW when seen through
+  // one, and `who` its owner, an admin, or of a role in its
+  // MountAccessReadWriteRoleIdList ("*": every role).
+  core::DataMount Resolve(const Principal& who, const core::DataMount& wanted,
+                          const std::string& at) override;
 
   const core::Clock& clock() const { return clock_; }
   const StorageMap& storage() const { return storage_; }

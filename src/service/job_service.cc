@@ -54,12 +54,24 @@ JobService::JobService(store::Store& store, index::RecordIndex& index, const cor
   LoadIndex(store_, index_, JobSchema());
 }
 
+void JobService::ResolveMounts(const Principal& who, TrainingJob& job) {
+  for (size_t i = 0; i < job.mounts.size(); ++i) {
+    if (!data_sources_) {
+      core::ThrowInvalid("data_sources", "This server does not resolve data sources.");
+    }
+    job.mounts[i] =
+        data_sources_->Resolve(who, job.mounts[i], "data_sources[" + std::to_string(i) + "]");
+  }
+}
+
 TrainingJob JobService::Create(const Principal& who, TrainingJob draft, CreateOptions options) {
   if (draft.display_name.empty()) core::ThrowMissing("display_name");
   if (draft.user_command.empty()) core::ThrowMissing("user_command");
   CheckRoles(draft.roles);
   CheckPriority(draft.priority);
   core::CheckJobLimits(draft);
+  ResolveMounts(who, draft);
+  core::CheckJobLimits(draft);  // the mount paths resolved
 
   std::unique_lock lock(write_mu_);
   if (options.unique_name) {
@@ -115,6 +127,8 @@ TrainingJob JobService::CreateVersion(const Principal& who, core::JobNumber pre_
   if (draft.user_command.empty()) core::ThrowMissing("user_command");
   CheckRoles(draft.roles);
   CheckPriority(draft.priority);
+  core::CheckJobLimits(draft);
+  ResolveMounts(who, draft);
   core::CheckJobLimits(draft);
 
   std::unique_lock lock(write_mu_);

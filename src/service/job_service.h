@@ -18,6 +18,7 @@
 #include "core/time.h"
 #include "core/training_job.h"
 #include "index/record_index.h"
+#include "service/data_sources.h"
 #include "service/principal.h"
 #include "service/record_writer.h"
 #include "store/store.h"
@@ -165,6 +166,9 @@ class JobService {
   void SetObserver(JobObserver* observer) { observer_ = observer; }
   void SetPodLogReader(const PodLogReader* reader) { log_reader_ = reader; }
   void SetQueueReader(const QueueReader* reader) { queue_reader_ = reader; }
+  // Connects what resolves data sources (the dataset service); without one
+  // a job with data sources is refused. Must outlive the service.
+  void SetDataSources(DataSourceResolver* resolver) { data_sources_ = resolver; }
 
   // Loads job `id`, applies `change` and commits the result, atomically with
   // respect to other writes. `change` may throw core::Error to abort (and
@@ -208,6 +212,8 @@ class JobService {
   store::Revision DeleteVersions(const Principal& who,
                                  const std::vector<core::TrainingJob>& doomed);
   void NoteWrite();
+  // Resolves the job's data sources in place (DataSourceResolver).
+  void ResolveMounts(const Principal& who, core::TrainingJob& job);
 
   store::Store& store_;
   index::RecordIndex& index_;  // over JobSchema()
@@ -217,6 +223,7 @@ class JobService {
   JobObserver* observer_ = nullptr;
   const PodLogReader* log_reader_ = nullptr;
   const QueueReader* queue_reader_ = nullptr;
+  DataSourceResolver* data_sources_ = nullptr;
 
   std::mutex write_mu_;
   core::JobNumber last_number_;  // guarded by write_mu_

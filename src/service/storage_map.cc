@@ -13,18 +13,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void Refuse(const std::string& why) { core::ThrowInvalidField("uri", " " + why); }
+[[noreturn]] void Refuse(const std::string& field, const std::string& why) {
+  core::ThrowInvalidField(field, " " + why);
+}
 
 bool IsNasFamily(std::string_view type) {
   return type == "NAS" || type == "EXTREMENAS" || type == "CPFS" || type == "BMCPFS";
 }
 
 // `root`/`rest`, refused when `rest` climbs out of `root`.
-fs::path Under(const fs::path& root, std::string_view rest, std::string_view uri) {
+fs::path Under(const fs::path& root, std::string_view rest, std::string_view uri,
+               const std::string& field) {
   fs::path joined = (root / fs::path(rest).relative_path()).lexically_normal();
   fs::path inside = joined.lexically_relative(root);
   if (inside.empty() || *inside.begin() == "..") {
-    Refuse("\"" + std::string(uri) + "\" climbs out of its file system.");
+    Refuse(field, "\"" + std::string(uri) + "\" climbs out of its file system.");
   }
   return joined;
 }
@@ -54,27 +57,29 @@ StorageMap StorageMap::Load(const fs::path& file) {
   return StorageMap(std::move(file_systems));
 }
 
-fs::path StorageMap::Resolve(std::string_view uri, std::string_view type) const {
+fs::path StorageMap::Resolve(std::string_view uri, std::string_view type,
+                             const std::string& field) const {
   size_t scheme_end = uri.find("://");
   std::string scheme =
       scheme_end == std::string_view::npos ? "" : std::string(uri.substr(0, scheme_end));
   for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string_view rest = scheme_end == std::string_view::npos ? "" : uri.substr(scheme_end + 3);
   if (scheme == "oss") {
-    if (type != "OSS")
-      Refuse("is an OSS URI, but the DataSourceType is " + std::string(type) + ".");
-    Refuse(
-        "names an OSS bucket: Drover does not serve OSS buckets yet; use nas:// with "
-        "--storage-map, or file://.");
+    if (type != "OSS") {
+      Refuse(field, "is an OSS URI, but the DataSourceType is " + std::string(type) + ".");
+    }
+    Refuse(field,
+           "names an OSS bucket: Drover does not serve OSS buckets yet; use nas:// with "
+           "--storage-map, or file://.");
   }
-  if (type == "OSS") Refuse("must be oss://bucket/path for an OSS dataset.");
+  if (type == "OSS") Refuse(field, "must be oss://bucket/path for an OSS dataset.");
   if (!IsNasFamily(type)) {
-    Refuse("cannot be resolved on this machine for DataSourceType " + std::string(type) +
-           "; Drover serves NAS, EXTREMENAS, CPFS and BMCPFS data.");
+    Refuse(field, "cannot be resolved on this machine for DataSourceType " + std::string(type) +
+                      "; Drover serves NAS, EXTREMENAS, CPFS and BMCPFS data.");
   }
   if (scheme == "file") {
-    if (rest.empty() || rest.front() != '/') Refuse("must be file:///absolute/path.");
-    return Under("/", rest, uri);
+    if (rest.empty() || rest.front() != '/') Refuse(field, "must be file:///absolute/path.");
+    return Under("/", rest, uri, field);
   }
   if (scheme == "nas") {
     size_t slash = rest.find('/');
@@ -82,25 +87,26 @@ fs::path StorageMap::Resolve(std::string_view uri, std::string_view type) const 
     std::string fsid(host.substr(0, host.find('.')));
     auto it = file_systems_.find(fsid);
     if (fsid.empty() || it == file_systems_.end()) {
-      Refuse("names the file system \"" + fsid +
-             "\", which this server does not map to a directory (--storage-map).");
+      Refuse(field, "names the file system \"" + fsid +
+                        "\", which this server does not map to a directory (--storage-map).");
     }
-    return Under(it->second, slash == std::string_view::npos ? "" : rest.substr(slash), uri);
+    return Under(it->second, slash == std::string_view::npos ? "" : rest.substr(slash), uri, field);
   }
-  Refuse("must be nas://<file-system id>/path or file:///path.");
+  Refuse(field, "must be nas://<file-system id>/path or file:///path.");
 }
 
 fs::path StorageMap::ResolveExisting(std::string_view uri, std::string_view type,
-                                     std::string_view property) const {
-  fs::path path = Resolve(uri, type);
+                                     std::string_view property, const std::string& field) const {
+  fs::path path = Resolve(uri, type, field);
   std::error_code ec;
   fs::file_status status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) Refuse("\"" + std::string(uri) + "\" does not exist.");
+  if (ec || !fs::exists(status)) Refuse(field, "\"" + std::string(uri) + "\" does not exist.");
   if (property == "FILE" && !fs::is_regular_file(status)) {
-    Refuse("\"" + std::string(uri) + "\" is not a file, but the Property is FILE.");
+    Refuse(field, "\"" + std::string(uri) + "\" is not a file, but the Property is FILE.");
   }
   if (property == "DIRECTORY" && !fs::is_directory(status)) {
-    Refuse("\"" + std::string(uri) + "\" is not a directory, but the Property is DIRECTORY.");
+    Refuse(field,
+           "\"" + std::string(uri) + "\" is not a directory, but the Property is DIRECTORY.");
   }
   return path;
 }

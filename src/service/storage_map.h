@@ -35,11 +35,14 @@ class StorageMap {
 
   // The local path `uri` names; `data_source_type` must fit its scheme
   // (OSS: oss://; NAS, EXTREMENAS, CPFS, BMCPFS: nas:// or file://).
-  std::filesystem::path Resolve(std::string_view uri, std::string_view data_source_type) const;
+  // `field` names the URI in errors.
+  std::filesystem::path Resolve(std::string_view uri, std::string_view data_source_type,
+                                const std::string& field = "uri") const;
   // Resolve, and the path exists: a regular file for FILE, a directory for
   // DIRECTORY (`property`).
   std::filesystem::path ResolveExisting(std::string_view uri, std::string_view data_source_type,
-                                        std::string_view property) const;
+                                        std::string_view property,
+                                        const std::string& field = "uri") const;
 
  private:
   std::map<std::string, std::filesystem::path> file_systems_;

@@ -36,6 +36,21 @@ struct Fields<StatusEvent> {
 };
 
 template <>
+struct Fields<core::DataMount> {
+  template <class R, class F>
+  static void Visit(R& r, F&& f) {
+    f("dataset", r.dataset_id);
+    f("version", r.version);
+    f("uri", r.uri);
+    f("source_kind", r.data_source_type);
+    f("property", r.property);
+    f("path", r.mount_path);
+    f("access", r.mount_access);
+    f("options", r.options);
+  }
+};
+
+template <>
 struct Fields<core::PodState> {
   template <class R, class F>
   static void Visit(R& r, F&& f) {
@@ -70,6 +85,7 @@ struct Fields<TrainingJob> {
     f("command", r.user_command);
     f("roles", r.roles);
     f("envs", r.envs);
+    f("mounts", r.mounts);
     f("tags", r.tags);
     f("priority", r.priority);
     f("visibility", r.visibility);

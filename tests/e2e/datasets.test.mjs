@@ -2,9 +2,9 @@
 // datasets, versions, labels, list filters, visibility and sharing, workspaces.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Server, DatasetClient, createKey, sdkError, UUID_UPPER } from './harness.mjs';
+import { Server, DatasetClient, DlcClient, createKey, sdkError, jobBody, waitForEnd, BIG_NODE, UUID_UPPER } from './harness.mjs';
 
 let server;
 let admin;  // the first admin key: tenant "local"
@@ -17,7 +17,7 @@ function dirBody(overrides = {}) {
 }
 
 before(async () => {
-  server = new Server();
+  server = new Server(BIG_NODE);
   nas = path.join(server.dataDir, 'nas');
   for (const dir of ['data', 'v2', 'v3', 'images']) mkdirSync(path.join(nas, dir), { recursive: true });
   writeFileSync(path.join(nas, 'data', 'train.csv'), 'x,y\n1,2\n');
@@ -352,4 +352,78 @@ test('kill -9 and restart keep every dataset, version, label and share', async (
   assert.deepEqual(after, before);
   assert.equal((await admin.listDatasets({ Name: 'durable', WorkspaceId: 'w7' })).TotalCount, 1);
   assert.deepEqual((await admin.listVersions(id, { LabelKeys: 'x' })).DatasetVersions.map((v) => v.VersionName), ['v2']);
+});
+
+// ---- training jobs that mount datasets ---------------------------------------
+
+async function podLog(dlc, job) {
+  const pod = job.Pods[0].PodId;
+  return (await dlc.call('GetPodLogs', 'GET', `/api/v1/jobs/${job.JobId}/pods/${pod}/logs`)).Logs.join('\n');
+}
+
+test('a PyTorchJob reads its dataset at MountPath, read-only unless RW is asked and allowed', async () => {
+  const dlc = new DlcClient(server.endpoint, server.adminKey);
+  const { DatasetId: id } = await admin.createDataset(dirBody({ Name: 'mounted', Options: '{"mountPath":"/mnt/default-data/"}' }));
+  const { JobId } = await dlc.createJob(jobBody({
+    DisplayName: 'reads-dataset',
+    DataSources: [{ DataSourceId: id, MountPath: '/mnt/drover-e2e/data', MountAccess: 'RO', EnableCache: false }],
+    UserCommand: 'cat /mnt/drover-e2e/data/train.csv; if touch /mnt/drover-e2e/data/new 2>/dev/null; then echo WROTE; else echo READ-ONLY; fi',
+  }));
+  const job = await waitForEnd(dlc, JobId);
+  assert.equal(job.Status, 'Succeeded', job.ReasonMessage);
+  const log = await podLog(dlc, job);
+  assert.match(log, /x,y/);
+  assert.match(log, /READ-ONLY/);
+  assert.deepEqual(job.DataSources, [{ DataSourceId: id, DataSourceVersion: 'v1', MountPath: '/mnt/drover-e2e/data',
+                                       MountAccess: 'RO', Uri: 'nas://fs1.cn-hangzhou/data/' }]);
+  // The mount point was made in the pod's own namespace, never on this machine.
+  assert.equal(existsSync('/mnt/drover-e2e'), false);
+  const listed = await dlc.listJobs({ DisplayName: 'reads-dataset' });
+  assert.equal(listed.Jobs[0].DataSources[0].Uri, undefined);
+
+  // RW is the default where allowed, and writes reach the data; the mount
+  // path defaults to the version's Options mountPath.
+  const writer = await dlc.createJob(jobBody({
+    DisplayName: 'writes-dataset', DataSources: [{ DataSourceId: id }],
+    UserCommand: 'echo written > /mnt/default-data/out.txt',
+  }));
+  const written = await waitForEnd(dlc, writer.JobId);
+  assert.equal(written.Status, 'Succeeded', written.ReasonMessage);
+  assert.equal(written.DataSources[0].MountAccess, 'RW');
+  assert.equal(written.DataSources[0].MountPath, '/mnt/default-data/');
+  assert.equal(readFileSync(path.join(nas, 'data', 'out.txt'), 'utf8'), 'written\n');
+});
+
+test('data sources are checked when the job is created: unknown, unseen, read-only or misplaced data is refused', async () => {
+  const peerKey = createKey(server, '--tenant', 'local', '--user', 'mallory', '--workspace', '1');
+  const peer = new DlcClient(server.endpoint, peerKey);
+  const { DatasetId: privateId } = await admin.createDataset(dirBody({ Name: 'not-for-mallory' }));
+  const { DatasetId: publicId } = await admin.createDataset(dirBody({ Name: 'for-all', Accessibility: 'PUBLIC' }));
+  const dlc = new DlcClient(server.endpoint, server.adminKey);
+  const before = (await dlc.listJobs({ PageSize: 1 })).TotalCount;
+  const cases = [
+    [dlc, [{ DataSourceId: 'd-nosuchdataset0000', MountPath: '/mnt/x' }], 404, /does not exist/],
+    [peer, [{ DataSourceId: privateId, MountPath: '/mnt/x' }], 404, /does not exist/],
+    [peer, [{ DataSourceId: publicId, MountPath: '/mnt/x', MountAccess: 'RW' }], 400, /DataSources\[0\]\.MountAccess may not be RW/],
+    [dlc, [{ DataSourceId: publicId }], 400, /DataSources\[0\]\.MountPath/],
+    [dlc, [{ DataSourceId: publicId, DataSourceVersion: 'v9', MountPath: '/mnt/x' }], 404, /no version v9/],
+    [dlc, [{ DataSourceId: publicId, MountPath: 'relative/path' }], 400, /absolute path/],
+    [dlc, [{ DataSourceId: publicId, MountPath: '/mnt/a' }, { DataSourceId: publicId, MountPath: '/mnt/a/b' }], 400, /apart/],
+    [dlc, [{ Uri: 'nas://fs1/missing/', MountPath: '/mnt/x' }], 400, /does not exist/],
+    [dlc, [{ MountPath: '/mnt/x' }], 400, /DataSourceId/],
+  ];
+  for (const [client, DataSources, status, message] of cases) {
+    const err = await sdkError(client.createJob(jobBody({ DisplayName: 'bad-sources', DataSources })));
+    assert.equal(err.statusCode, status, JSON.stringify(DataSources));
+    assert.match(err.data.Message, message);
+    if (status === 404) assert.equal(err.code, 'EntityNotExist.Dataset');
+  }
+  assert.equal((await dlc.listJobs({ PageSize: 1 })).TotalCount, before);
+  // A PUBLIC dataset mounts read-only for a member who may not write it.
+  const ok = await peer.createJob(jobBody({ DisplayName: 'peer-reads', DataSources: [{ DataSourceId: publicId, MountPath: '/mnt/p' }],
+                                            UserCommand: 'ls /mnt/p' }));
+  const done = await waitForEnd(peer, ok.JobId);
+  assert.equal(done.Status, 'Succeeded', done.ReasonMessage);
+  assert.equal(done.DataSources[0].MountAccess, 'RO');
+  assert.match(await podLog(peer, done), /train\.csv/);
 });

@@ -11,15 +11,19 @@ constexpr pop::Product kProduct{"pai-dlc.drover.local", "pai-dlc"};
 
 using pop::PopCode;
 
-// When you add a core::ErrorCode, map it here.
-PopCode MapCode(core::ErrorCode code) {
+// When you add a core::ErrorCode, map it here. A missing record is a job
+// unless the parameter at fault names a data source's dataset.
+PopCode MapCode(const core::Error& error) {
   using core::ErrorCode;
-  switch (code) {
+  switch (error.code()) {
     case ErrorCode::kInvalidArgument:
       return {400, "InvalidParameter"};
     case ErrorCode::kMissingArgument:
       return {400, "MissingParameter"};
     case ErrorCode::kNotFound:
+      if (error.parameter().ends_with("dataset_id") || error.parameter() == "version_name") {
+        return {404, "EntityNotExist.Dataset"};
+      }
       return {404, "EntityNotExist.Job"};
     case ErrorCode::kAlreadyExists:
       return {409, "EntityAlreadyExist"};
@@ -54,13 +58,18 @@ constexpr std::pair<std::string_view, std::string_view> kFieldNames[] = {
     {"reserved_minutes", "Settings.JobReservedMinutes"},
     {"max_restarts", "Settings.MaxRestartTimes"},
     {"envs", "Envs"},
+    {"data_sources", "DataSources"},
+    {"dataset_id", "DataSourceId"},
+    {"mount_path", "MountPath"},
+    {"mount_access", "MountAccess"},
+    {"uri", "Uri"},
 };
 
 }  // namespace
 
 Response RenderError(const core::Error& error, const Request& request) {
   std::optional<auth::Failure> failure = auth::FailureOf(error);
-  PopCode code = failure ? pop::MapFailure(*failure) : MapCode(error.code());
+  PopCode code = failure ? pop::MapFailure(*failure) : MapCode(error);
   std::string message = error.MessageFor(SpellField(error.parameter(), kFieldNames));
   if (error.code() == core::ErrorCode::kInternal) {
     message =

@@ -146,6 +146,27 @@ core::Visibility ParseVisibility(const std::string& value) {
   core::ThrowInvalid("Accessibility", "Accessibility must be PUBLIC or PRIVATE.");
 }
 
+// DataSources: datasets (or bare URIs) to mount in every pod, resolved by
+// the service. The items are also kept as sent, in extras.
+std::vector<core::DataMount> ParseDataSources(const json::array& sources) {
+  std::vector<core::DataMount> mounts;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    std::string at = "DataSources[" + std::to_string(i) + "]";
+    if (!sources[i].is_object()) core::ThrowInvalid(at, at + " must be an object.");
+    Fields s(sources[i].get_object(), at + ".");
+    core::DataMount m;
+    m.dataset_id = s.String("DataSourceId").value_or("");
+    m.version = s.String("DataSourceVersion").value_or("");
+    m.uri = m.dataset_id.empty() ? s.String("Uri").value_or("") : "";
+    m.mount_path = s.String("MountPath").value_or("");
+    m.mount_access = s.String("MountAccess").value_or("");
+    m.options = s.String("Options").value_or("");
+    if (m.dataset_id.empty() && m.uri.empty()) core::ThrowMissing(at + ".DataSourceId");
+    mounts.push_back(std::move(m));
+  }
+  return mounts;
+}
+
 // Body fields Drover models; everything else goes to extras verbatim.
 bool IsModeledField(std::string_view key) {
   static const std::vector<std::string_view> kModeled = {
@@ -234,6 +255,8 @@ TrainingJob ParseCreateJob(std::string_view body) {
           *oversold == "AcceptQuotaOverSold" ? "AcceptQuotaOverSold-false" : *oversold;
     }
   }
+
+  if (const json::array* sources = f.Array("DataSources")) job.mounts = ParseDataSources(*sources);
 
   json::object extras;
   for (const auto& kv : o) {
@@ -491,6 +514,19 @@ void WriteJob(JsonWriter& w, const TrainingJob& job, JobView view, core::TimeMs 
   m.Key("JobSpecs");
   WriteRoles(w, job, extras);
   m.Member("UserCommand", job.user_command);
+  if (!job.mounts.empty()) {
+    m.Key("DataSources").BeginArray();
+    for (const core::DataMount& mount : job.mounts) {
+      w.BeginObject();
+      if (!mount.dataset_id.empty()) w.Member("DataSourceId", mount.dataset_id);
+      if (!mount.version.empty()) w.Member("DataSourceVersion", mount.version);
+      w.Member("MountPath", mount.mount_path).Member("MountAccess", mount.mount_access);
+      if (view == JobView::kDetail) w.Member("Uri", mount.uri);
+      if (!mount.options.empty()) w.Member("Options", mount.options);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   m.Key("Envs").BeginObject();
   for (const auto& [name, value] : job.envs) w.Member(name, value);
   w.EndObject();
