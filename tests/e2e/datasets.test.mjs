@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Server, DatasetClient, DlcClient, createKey, sdkError, jobBody, waitForEnd, BIG_NODE, UUID_UPPER } from './harness.mjs';
+import { Server, DatasetClient, DlcClient, ModelArtsClient, createKey, sdkError, jobBody, waitForEnd, BIG_NODE, UUID_UPPER } from './harness.mjs';
 
 let server;
 let admin;  // the first admin key: tenant "local"
@@ -426,4 +426,26 @@ test('data sources are checked when the job is created: unknown, unseen, read-on
   assert.equal(done.Status, 'Succeeded', done.ReasonMessage);
   assert.equal(done.DataSources[0].MountAccess, 'RO');
   assert.match(await podLog(peer, done), /train\.csv/);
+});
+
+test('a ModelArts job with a data_url on this machine reads it at the ModelArts input path', async () => {
+  const ma = new ModelArtsClient(server.endpoint, server.adminKey);
+  const dlc = new DlcClient(server.endpoint, server.adminKey);
+  const r = await ma.create({ job_name: 'reads-data-url', config: {
+    worker_server_num: 1, data_url: 'nas://fs1/data/', train_url: '/out',
+    user_command: 'cat /home/ma-user/modelarts/inputs/data_url_0/train.csv; echo' } });
+  const dlcId = (await ma.version(r.job_id, r.version_id)).dlc_job_id;
+  const job = await waitForEnd(dlc, dlcId);
+  assert.equal(job.Status, 'Succeeded', job.ReasonMessage);
+  const log = await podLog(dlc, job);
+  assert.match(log, /x,y/);
+  assert.match(log, /--data_url=\/home\/ma-user\/modelarts\/inputs\/data_url_0\//);
+  assert.equal(existsSync('/home/ma-user'), false);
+
+  const refused = await ma.raw('POST', '/training-jobs', { job_name: 'missing-data-url', config: {
+    worker_server_num: 1, data_url: 'nas://fs1/nowhere/', train_url: '/out', user_command: 'true' } });
+  assert.equal(refused.status, 400);
+  const body = await refused.json();
+  assert.equal(body.is_success, false);
+  assert.match(body.error_message, /config\[0\]\.data_url "nas:\/\/fs1\/nowhere\/" does not exist/);
 });

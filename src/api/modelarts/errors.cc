@@ -51,6 +51,7 @@ constexpr std::pair<std::string_view, std::string_view> kFieldNames[] = {
     {"display_name", "job_name"},  {"user_command", "config.user_command"},
     {"roles", "config"},           {"pod_count", "worker_server_num"},
     {"workspace", "workspace_id"}, {"description", "job_desc"},
+    {"data_sources", "config"},    {"uri", "data_url"},
 };
 
 }  // namespace

@@ -47,6 +47,9 @@ std::string ShellQuote(const std::string& s) {
   return out + "'";
 }
 
+// Where a ModelArts job finds its data_url's data.
+constexpr char kDataUrlMountPath[] = "/home/ma-user/modelarts/inputs/data_url_0/";
+
 // The config object → the draft's command, workers and extras.
 void ParseConfig(const json::object& body, TrainingJob& job, bool version) {
   Fields top(body);
@@ -110,6 +113,19 @@ void ParseConfig(const json::object& body, TrainingJob& job, bool version) {
     std::string interpreter = boot_path.ends_with(".sh") ? "sh" : "python3";
     job.user_command =
         "cd " + ShellQuote(*app) + " && " + interpreter + " " + ShellQuote(boot_path) + args;
+  }
+
+  // A data_url on this machine (nas://, file://) is mounted where ModelArts
+  // puts a job's input, and the boot file is told where; an OBS path is
+  // recorded as it is.
+  if (std::optional<std::string> data = f.String("data_url");
+      data && (data->starts_with("nas://") || data->starts_with("file://"))) {
+    core::DataMount mount;
+    mount.uri = *data;
+    mount.mount_path = kDataUrlMountPath;
+    mount.mount_access = "RO";
+    job.mounts = {std::move(mount)};
+    job.user_command += " " + ShellQuote(std::string("--data_url=") + kDataUrlMountPath);
   }
 
   job.job_type = "PyTorchJob";
