@@ -71,6 +71,7 @@ struct DatasetShare {
     return status == ShareStatus::kActive && (expires_at == 0 || now < expires_at);
   }
   bool AllowsReadWrite() const;
+  bool operator==(const DatasetShare&) const = default;
 };
 
 struct DatasetVersion {
@@ -99,6 +100,8 @@ struct DatasetVersion {
   std::vector<Label> labels;
   TimeMs created = 0;
   TimeMs modified = 0;
+
+  bool operator==(const DatasetVersion&) const = default;
 };
 
 struct Dataset {
@@ -144,6 +147,7 @@ struct Dataset {
   bool VisibleToMembers() const;
   // The earliest expiry of an active share, or 0.
   TimeMs NextShareExpiry() const;
+  bool operator==(const Dataset&) const = default;
 };
 
 // The active share through which `viewer` sees a dataset of another

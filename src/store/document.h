@@ -158,12 +158,14 @@ void Read(core::JsonReader& r, T& out) {
   } else if constexpr (std::is_integral_v<T>) {
     out = static_cast<T>(r.Uint());
   } else if constexpr (std::is_same_v<T, std::map<std::string, std::string>>) {
+    out.clear();  // the member's default may hold entries
     r.BeginObject();
     for (std::string_view key; r.NextKey(key);) {
       std::string name(key);
       r.String(out[std::move(name)]);
     }
   } else if constexpr (IsVector<T>::value) {
+    out.clear();
     r.BeginArray();
     while (r.NextElement()) Read(r, out.emplace_back());
   } else {

@@ -24,6 +24,8 @@ core::TrainingJob FullJob() {
                core::RoleSpec{"Master", "img2", 1, "", "2", "0", "2Gi", ""}};
   job.tags = {{"team", "a"}, {"k\\", "v\u00e9"}};
   job.envs = {{"A", "1"}};
+  job.mounts = {core::DataMount{"d-1", "v2", "nas://fs/x", "NAS", "DIRECTORY", "/mnt/数据", "RO",
+                                R"({"k":1})"}};
   job.extras = R"({"dlc":{"UserVpc":{"VpcId":"v"},"JobSpecs":[{"Type":"Worker"}]}})";
   job.visibility = core::Visibility::kPublic;
   job.status = core::TrainingStatus::kStopped;
