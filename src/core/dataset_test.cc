@@ -83,7 +83,8 @@ TEST(DatasetRules, SharesNameOtherWorkspacesOnce) {
       {{past}, "shares.expires_at"},        {{extra}, "shares.extra"},
   };
   for (const auto& [shares, parameter] : cases) {
-    EXPECT_EQ(ErrorFrom([&] { CheckShares(shares, "t", "w1"); }).parameter(), parameter);
+    const std::vector<DatasetShare>& given = shares;  // a lambda may not name a binding (clang)
+    EXPECT_EQ(ErrorFrom([&] { CheckShares(given, "t", "w1"); }).parameter(), parameter);
   }
 }
 

@@ -28,7 +28,7 @@ TEST(Sandbox, MountsTravelAsTextAndBack) {
 }
 
 TEST(Sandbox, RefusesMountPathsInsideOneAnotherOrRelative) {
-  auto argv = [](std::vector<Mount> mounts) {
+  auto argv = [](const std::vector<Mount>& mounts) {
     return SandboxArgv("/usr/bin/bwrap", mounts, "/", "true");
   };
   EXPECT_THROW(argv({{"/a", "/mnt/a", true}, {"/b", "/mnt/a/b/", true}}), std::runtime_error);

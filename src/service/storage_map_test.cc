@@ -52,8 +52,8 @@ TEST_F(StorageMapTest, RefusesWhatResolvesNowhereOrToNothing) {
       {"/plain/path", "NAS", "DIRECTORY"},
   };
   for (const auto& [uri, type, property] : cases) {
-    core::Error e =
-        testing::ErrorFrom([&] { map_.ResolveExisting(uri, type, property, "at.uri"); });
+    const char *u = uri, *t = type, *p = property;  // a lambda may not name a binding (clang)
+    core::Error e = testing::ErrorFrom([&] { map_.ResolveExisting(u, t, p, "at.uri"); });
     EXPECT_EQ(e.code(), core::ErrorCode::kInvalidArgument) << uri;
     EXPECT_EQ(e.parameter(), "at.uri") << uri;
   }

@@ -103,7 +103,8 @@ TEST(DatasetListParams, BadValuesAreRefusedNamingTheParameter) {
       {{{"SourceId", std::string(257, 's')}}, "SourceId"},
   };
   for (const auto& [params, parameter] : cases) {
-    core::Error e = testing::ErrorFrom([&] { Datasets(params); });
+    const Map& given = params;  // a lambda may not name a structured binding (clang)
+    core::Error e = testing::ErrorFrom([&] { Datasets(given); });
     EXPECT_EQ(e.code(), core::ErrorCode::kInvalidArgument) << parameter;
     EXPECT_EQ(e.parameter(), parameter) << e.what();
   }
