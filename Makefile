@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./drover-data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-runner bench-create bench-deps clean
+.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-create bench-deps clean
 
 all: build
 
@@ -53,6 +53,7 @@ e2e-test: tests/e2e/node_modules/.package-lock.json
 # Benchmarks print figures; they are not tests. `make bench` installs
 # PostgreSQL 15 (Debian) and the bench's npm packages when missing.
 N ?= 1000000
+DATASETS ?= 100000
 
 bench-deps:
 	@scripts/install-deps.sh postgresql-15 postgresql-contrib-15
@@ -60,6 +61,11 @@ bench-deps:
 
 bench: build bench-deps
 	N=$(N) node bench/list_bench.mjs
+	N=$(DATASETS) node bench/dataset_bench.mjs
+
+# ListDatasets alone (100,000 datasets beside PostgreSQL).
+bench-datasets: build bench-deps
+	N=$(DATASETS) node bench/dataset_bench.mjs
 
 bench-runner: build
 	node bench/runner_bench.mjs 1000 8 200

@@ -18,6 +18,7 @@
 #include "index/block_arena.h"
 #include "index/record_index.h"
 #include "index/test_kinds.h"
+#include "service/dataset_schema.h"
 #include "service/job_schema.h"
 #include "testing/error_from.h"
 #include "text/text.h"
@@ -75,14 +76,14 @@ void PrintTo(const Kind& kind, std::ostream* os) { *os << kind.name; }
 std::vector<Kind> Kinds() {
   static const std::vector<std::unique_ptr<testing::DeclaredSchema>> declared = [] {
     std::vector<std::unique_ptr<testing::DeclaredSchema>> all;
-    all.push_back(testing::DatasetSchema());
-    all.push_back(testing::DatasetVersionSchema());
     all.push_back(testing::DatasetJobSchema());
     all.push_back(testing::DatasetFileSchema());
     all.push_back(testing::BatchJobSchema());
     return all;
   }();
-  std::vector<Kind> kinds = {{"TrainingJob", &service::JobSchema()}};
+  std::vector<Kind> kinds = {{"TrainingJob", &service::JobSchema()},
+                             {"Dataset", &service::DatasetSchema()},
+                             {"DatasetVersion", &service::DatasetVersionSchema()}};
   for (const auto& s : declared) kinds.push_back({s->kind(), s.get()});
   for (Kind& k : kinds) std::erase(k.name, '-');
   return kinds;
@@ -150,7 +151,19 @@ class Differential : public ::testing::TestWithParam<Kind> {
       }
       r.numbers.push_back(v);
     }
-    for (size_t w = 0; w < schema().words().size(); ++w) r.texts.push_back(Pick(kTexts));
+    for (FieldId w = 0; w < static_cast<FieldId>(schema().words().size()); ++w) {
+      if (w != schema().access().shared_into) {
+        r.texts.push_back(Pick(kTexts));
+        continue;
+      }
+      // Shared into a workspace of this tenant or another, or a whole tenant.
+      std::string into;
+      for (int64_t n = Maybe(60) ? 0 : Between(1, 2); n > 0; --n) {
+        std::string workspace = Maybe(20) ? "*" : Pick(kWorkspaces);
+        into += text::AsOneWord(core::ShareTarget(Maybe(50) ? "t1" : "other", workspace)) + " ";
+      }
+      r.texts.push_back(into);
+    }
     if (schema().tags()) {
       if (Maybe(50)) r.tags.emplace_back("team", Pick(std::vector<std::string>{"a", "b", "c"}));
       if (Maybe(66)) r.tags.emplace_back("env", Pick(std::vector<std::string>{"prod", "dev"}));
@@ -203,6 +216,10 @@ class Differential : public ::testing::TestWithParam<Kind> {
       if (Maybe(10)) q.contains[s.search()] = text::Fold(Pick(kNameWords)).substr(0, 2);
     }
     for (FieldId w = 0; w < static_cast<FieldId>(s.words().size()); ++w) {
+      if (w == access.shared_into) {  // share targets, asked for as such
+        if (Maybe(10)) q.words[w] = {text::AsOneWord(core::ShareTarget("t1", Pick(kWorkspaces)))};
+        continue;
+      }
       if (Maybe(15)) q.words[w] = text::Words(Pick(kWordQueries));
     }
     std::vector<FieldId> valued = FieldsWhere(
@@ -242,11 +259,15 @@ class Differential : public ::testing::TestWithParam<Kind> {
       q.tags["team"] = Pick(std::vector<std::string>{"a", "b", "c"});
       if (Maybe(30)) q.tags["env"] = "prod";
     }
+    if (s.tags() && Maybe(10)) {
+      q.tag_contains = Pick(std::vector<std::string>{"ea", "pro", "e", "d", "zz", ""});
+    }
     if (access.tenant != kNoField && Maybe(15)) {
       core::Viewer viewer{"t1", Pick(kUsers), false, {}};
       viewer.workspaces[Pick(kWorkspaces)] = core::WorkspaceRole::kMember;
       if (Maybe(40)) viewer.workspaces[Pick(kWorkspaces)] = core::WorkspaceRole::kAdmin;
       if (Maybe(10)) viewer.tenant_admin = true;
+      if (Maybe(15)) viewer.tenant = "other";
       q.viewer = viewer;
     }
     std::vector<SortBy> sorts;
@@ -397,8 +418,11 @@ TEST_P(Differential, ColumnEngineAnswersExactlyAsTheScanEngine) {
 
   // Every plan answered some of these queries.
   std::map<std::string, uint64_t> plans = column_->Plans();
-  for (const char* plan : {"walk", "kept-order", "top-k", "radix", "name-range", "value-range"})
+  for (const char* plan : {"walk", "kept-order", "top-k", "radix", "value-range"})
     EXPECT_GE(plans[plan], 5u) << plan;
+  if (schema().search() != kNoField) {
+    EXPECT_GE(plans["name-range"], 5u);
+  }
   bool enumerated = false;
   for (const NumberField& f : schema().numbers()) enumerated |= !f.names.empty() && f.sort;
   if (enumerated) {

@@ -28,6 +28,14 @@ std::string TagTerm(std::string_view key, std::string_view value) {
   return term;
 }
 
+bool TagHolds(std::string_view term, std::string_view folded) {
+  size_t split = term.find('\0');
+  std::string_view key = term.substr(0, split);
+  std::string_view value = split == std::string_view::npos ? "" : term.substr(split + 1);
+  return text::Fold(key).find(folded) != std::string::npos ||
+         text::Fold(value).find(folded) != std::string::npos;
+}
+
 std::string LongestLiteral(std::string_view pattern) {
   std::string best, current;
   for (char c : pattern) {

@@ -15,6 +15,9 @@ bool NameMatches(std::string_view folded_name, NameMatch mode, std::string_view 
 
 // A tag's posting term: "key\0value".
 std::string TagTerm(std::string_view key, std::string_view value);
+// Whether the key or the value of TagTerm `term` holds `folded`, compared
+// case-folded.
+bool TagHolds(std::string_view term, std::string_view folded);
 
 // The longest run of `pattern` without wildcards (`*`, `?`).
 std::string LongestLiteral(std::string_view pattern);

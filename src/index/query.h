@@ -66,6 +66,8 @@ struct Query {
   std::vector<Range> ranges;                // every one must hold
   std::optional<uint64_t> group;            // only the records of this group (Schema::group)
   std::map<std::string, std::string> tags;  // every pair must match
+  // Some tag's key or value holds this (folded) text, case-insensitively.
+  std::optional<std::string> tag_contains;
   std::optional<core::Viewer> viewer;       // only what this viewer may see (AccessFields)
 
   SortBy sort;

@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
-#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -37,9 +36,6 @@ struct Entry {
   std::vector<int64_t> numbers;           // by number field (0 for a computed one)
   std::vector<std::string> texts;         // by words field: the text its words are cut from
   std::vector<std::pair<std::string_view, std::string_view>> tags;  // key, value
-  // Strings an extractor worked out rather than read from the record:
-  // `strings` refers to them (shared, so a copy of the entry stays valid).
-  std::vector<std::shared_ptr<const std::string>> made;
 };
 
 // A record's numbers, however an engine keeps them: what a computed field
@@ -154,14 +150,6 @@ class SchemaOf : public Schema {
     AddString(expected, std::move(field));
     get_strings_.push_back(std::move(get));
   }
-  // A string worked out from the record (labels joined for a substring
-  // filter), kept by the entry.
-  void MadeString(FieldId expected, StringField field, std::function<std::string(const R&)> make) {
-    AddString(expected, std::move(field));
-    get_strings_.emplace_back();
-    make_strings_.resize(get_strings_.size());
-    make_strings_.back() = std::move(make);
-  }
   // A string member, read as it is.
   void String(FieldId expected, StringField field, std::string R::*member) {
     String(expected, std::move(field),
@@ -193,14 +181,7 @@ class SchemaOf : public Schema {
     entry.number = number_(record);
     entry.public_id = public_id_(record);
     entry.strings.reserve(get_strings_.size());
-    for (size_t f = 0; f < get_strings_.size(); ++f) {
-      if (get_strings_[f]) {
-        entry.strings.push_back(get_strings_[f](record));
-      } else {
-        entry.made.push_back(std::make_shared<const std::string>(make_strings_[f](record)));
-        entry.strings.push_back(*entry.made.back());
-      }
-    }
+    for (const auto& get : get_strings_) entry.strings.push_back(get(record));
     entry.numbers.reserve(get_numbers_.size());
     for (size_t f = 0; f < get_numbers_.size(); ++f) {
       int64_t v = numbers()[f].compute ? 0 : get_numbers_[f](record);
@@ -218,8 +199,7 @@ class SchemaOf : public Schema {
  private:
   uint64_t (*number_)(const R&);
   std::string_view (*public_id_)(const R&);
-  std::vector<std::function<std::string_view(const R&)>> get_strings_;  // empty for a made one
-  std::vector<std::function<std::string(const R&)>> make_strings_;      // by field, or empty
+  std::vector<std::function<std::string_view(const R&)>> get_strings_;
   std::vector<std::function<int64_t(const R&)>> get_numbers_;  // empty for a computed field
   std::vector<std::function<std::string(const R&)>> get_words_;
   std::function<void(const R&, Tags&)> get_tags_;

@@ -2,7 +2,8 @@
 // oss-batch.md), declared as schemas for the tests: the engines must list
 // each of them as well as they list training jobs. Their fields are the
 // ones the vendors' list calls filter and sort by. When a kind moves in,
-// its real schema (beside its own code) replaces the declaration here.
+// its real schema (beside its own code) replaces the declaration here, as
+// datasets' and versions' have (service/dataset_schema.h).
 #pragma once
 
 #include <memory>
@@ -39,44 +40,6 @@ inline int64_t Elapsed(const NumberSource& n, core::TimeMs now) {
   if (start == 0) return 0;
   int64_t to = end != 0 ? end : now;
   return to > start ? (to - start) / 1000 : 0;
-}
-
-inline std::unique_ptr<DeclaredSchema> DatasetSchema() {
-  auto s = std::make_unique<DeclaredSchema>("dataset");
-  FieldId tenant = s->String({.name = "TenantId", .exact = true});
-  FieldId workspace = s->String({.name = "WorkspaceId", .exact = true});
-  FieldId owner = s->String({.name = "UserId", .exact = true});
-  s->String({.name = "Name", .search = true, .sort = true});
-  s->String({.name = "Description", .sort = true});
-  for (const char* name : {"DataSourceType", "DataType", "Property", "SourceType", "SourceId",
-                           "SourceDatasetId", "Edition", "Provider"})
-    s->String({.name = name, .exact = true});
-  FieldId created = s->Number({.name = "GmtCreateTime", .zero_is_none = true, .sort = true});
-  s->Number({.name = "GmtModifiedTime", .zero_is_none = true, .sort = true});
-  FieldId visibility = s->Number({.name = "Accessibility", .bitmaps = true, .small = true});
-  s->Number({.name = "VersionCount", .bitmaps = true, .sort = true});
-  s->SetTags();  // labels
-  s->SetCreated(created);
-  s->SetAccess({tenant, owner, workspace, visibility, 1});
-  return s;
-}
-
-inline std::unique_ptr<DeclaredSchema> DatasetVersionSchema() {
-  auto s = std::make_unique<DeclaredSchema>("dataset-version");
-  FieldId tenant = s->String({.name = "TenantId", .exact = true});
-  FieldId owner = s->String({.name = "UserId", .exact = true});
-  s->String({.name = "DatasetId", .exact = true});
-  s->String({.name = "VersionName", .search = true, .sort = true});
-  for (const char* name : {"DataSourceType", "Property", "SourceType", "SourceId"})
-    s->String({.name = name, .exact = true});
-  FieldId created = s->Number({.name = "GmtCreateTime", .zero_is_none = true, .sort = true});
-  s->Number({.name = "GmtModifiedTime", .zero_is_none = true, .sort = true});
-  s->Number({.name = "DataSize", .sort = true});
-  s->Number({.name = "DataCount", .sort = true});
-  s->SetTags();  // labels
-  s->SetCreated(created);
-  s->SetAccess({.tenant = tenant, .owner = owner});
-  return s;
 }
 
 inline std::unique_ptr<DeclaredSchema> DatasetJobSchema() {

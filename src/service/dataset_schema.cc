@@ -30,11 +30,6 @@ index::SchemaOf<Dataset>* DeclareDataset() {
   s->String(S::kSourceDatasetId, exact("SourceDatasetId"), &Dataset::source_dataset_id);
   s->String(S::kEdition, exact("Edition"), &Dataset::edition);
   s->String(S::kProvider, exact("Provider"), &Dataset::provider);
-  s->MadeString(S::kLabels, {.name = "Labels", .contains = true}, [](const Dataset& d) {
-    std::string text;
-    for (const core::Label& label : d.labels) text += label.key + "\n" + label.value + "\n";
-    return text;
-  });
   s->String(S::kName, {.name = "Name", .search = true, .sort = true}, &Dataset::name);
 
   using N = DatasetNumbers;
@@ -78,6 +73,9 @@ index::SchemaOf<Dataset>* DeclareDataset() {
     }
     return words;
   });
+  s->TagsFrom([](const Dataset& d, index::SchemaOf<Dataset>::Tags& tags) {
+    for (const core::Label& label : d.labels) tags.emplace_back(label.key, label.value);
+  });  // Label: Query::tag_contains
   s->Created(N::kCreated);
   s->Access({.tenant = S::kTenant,
              .owner = S::kUserId,
@@ -101,6 +99,7 @@ index::SchemaOf<DatasetVersion>* DeclareVersion() {
   s->String(S::kDataSourceType, exact("DataSourceType"), &DatasetVersion::data_source_type);
   s->String(S::kSourceType, exact("SourceType"), &DatasetVersion::source_type);
   s->String(S::kSourceId, exact("SourceId"), &DatasetVersion::source_id);
+  s->String(S::kName, {.name = "VersionName", .search = true, .sort = true}, &DatasetVersion::name);
 
   using N = VersionNumbers;
   const NumberField time{.zero_is_none = true, .sort = true};

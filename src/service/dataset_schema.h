@@ -1,5 +1,6 @@
 // The schemas of datasets and their versions: how core::Dataset and
-// core::DatasetVersion are listed (ListDatasets, ListDatasetVersions).
+// core::DatasetVersion are listed (ListDatasets, ListDatasetVersions). A
+// dataset's labels are its tags (Label: a key or value holding a text).
 // Dialects name the fields by these ids (api/dataset/list_params.cc).
 #pragma once
 
@@ -24,8 +25,7 @@ struct DatasetStrings {
     kSourceDatasetId,
     kEdition,
     kProvider,
-    kLabels,  // every label's key and value, one per line: substring (Label)
-    kName,    // the search field; sortable
+    kName,  // the search field; sortable
   };
 };
 
@@ -60,6 +60,7 @@ struct VersionStrings {
     kDataSourceType,
     kSourceType,
     kSourceId,
+    kName,  // "v3": the search field
   };
 };
 

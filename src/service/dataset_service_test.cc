@@ -340,7 +340,7 @@ TEST_P(DatasetServiceTest, LabelsAreMergedRemovedAndFiltered) {
   ASSERT_EQ(got.labels.size(), 2u);
   EXPECT_EQ(got.labels[0], (core::Label{"env", "prod"}));
   index::Query q;
-  q.contains[DatasetStrings::kLabels] = "visi";
+  q.tag_contains = "visi";
   EXPECT_EQ(Listing(ann_, q), "a ");
   service_->RemoveLabels(ann_, d.public_id, {"team", "absent"});
   EXPECT_EQ(Listing(ann_, q), "");

@@ -98,7 +98,7 @@ Query ParseListDatasets(const std::map<std::string, std::string>& raw,
   }
   if (const std::string* label = p.Get("Label")) {
     core::CheckLength("Label", *label, core::kMaxLabelChars);
-    q.contains[DatasetStrings::kLabels] = text::Fold(*label);
+    q.tag_contains = text::Fold(*label);
   }
 
   const std::string* workspace = p.Get("WorkspaceId");

@@ -56,7 +56,7 @@ TEST(DatasetListParams, EachFilterBecomesItsPartOfTheQuery) {
   ASSERT_TRUE(q.name);
   EXPECT_EQ(q.name->first, index::NameMatch::kWildcard);
   EXPECT_EQ(q.name->second, "mnist");
-  EXPECT_EQ(q.contains.at(DatasetStrings::kLabels), "env");
+  EXPECT_EQ(q.tag_contains, "env");
   EXPECT_EQ(q.exact.at(DatasetStrings::kProperty), (std::vector<std::string>{"FILE", "DIRECTORY"}));
   EXPECT_EQ(q.exact.at(DatasetStrings::kDataSourceType), (std::vector<std::string>{"NAS"}));
   EXPECT_EQ(q.exact.at(DatasetStrings::kDataType), (std::vector<std::string>{"PIC", "TEXT"}));

@@ -79,6 +79,15 @@ Roaring ColumnIndex::Filter(const Query& q, const Scope& scope) const {
   if (!q.public_ids.empty()) all.And(scope.WithPublicIds(q.public_ids));
   if (q.group) all.And(GroupOf(*q.group, scope));
   for (const auto& [key, value] : q.tags) all.And(tags_.Find(TagTerm(key, value)));
+  if (q.tag_contains) {
+    // Distinct tags are few (labels, teams): match them, not the rows.
+    std::vector<const Roaring*> parts;
+    const std::string& wanted = *q.tag_contains;
+    tags_.ForEach([&](const std::string& term, const Roaring& b) {
+      if (!b.isEmpty() && TagHolds(term, wanted)) parts.push_back(&b);
+    });
+    all.AndAny(parts);
+  }
   for (const auto& [field, words] : q.words) {
     for (const std::string& w : words) all.And(words_[field].Find(w));
   }
