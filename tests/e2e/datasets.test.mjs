@@ -258,6 +258,8 @@ test('UpdateDataset changes what it names; DeleteDataset removes it and its vers
   assert.deepEqual(d.AccessibleRoleIdList, ['PAI.AlgoDeveloper']);
   assert.equal(d.Options, '{"mountPath":"/mnt/x"}');
   assert.ok(d.GmtModifiedTime >= d.GmtCreateTime);
+  await admin.call('PublishDataset', 'PUT', `/api/v1/datasets/${id}/publish`);
+  assert.equal((await admin.getDataset(id)).Accessibility, 'PUBLIC');
   await admin.deleteDataset(id);
   assert.equal((await sdkError(admin.getDataset(id))).code, 'EntityNotExist.Dataset');
   assert.equal((await sdkError(admin.listVersions(id))).statusCode, 404);
@@ -329,6 +331,10 @@ test('ListWorkspaces and GetWorkspace show the workspaces keys name', async () =
   assert.equal(got.Owner.UserId, 'amy');
   assert.ok('ResourceGroupId' in got);
   assert.equal((await sdkError(amy.getWorkspace('1'))).statusCode, 404);
+  const def = await amy.call('GetDefaultWorkspace', 'GET', '/api/v1/defaultWorkspaces', { query: { Verbose: true } });
+  assert.equal(def.WorkspaceId, 'team_a');
+  assert.deepEqual(def.Conditions.map((c) => c.Type), ['CREATING', 'WORKSPACE_CREATED', 'MEMBERS_ADDED', 'ENABLED']);
+  assert.equal(def.Owner.UserName, 'amy');
 });
 
 test('the v2 (ROA HMAC-SHA1) signature works for datasets too', async () => {
