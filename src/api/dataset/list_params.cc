@@ -1,5 +1,8 @@
 #include "api/dataset/list_params.h"
 
+#include <algorithm>
+#include <span>
+
 #include "api/http/params.h"
 #include "core/dataset.h"
 #include "core/error.h"
@@ -35,16 +38,25 @@ struct ListFilter {
   std::span<const std::string_view> allowed;
 };
 
-template <class Sorts>
-SortBy SortOf(const Params& p, const Sorts& sorts) {
-  const std::string* sort = p.Get("SortBy");
-  if (!sort) return std::begin(sorts)->second;
-  std::string names;
-  for (const auto& [name, by] : sorts) {
-    if (*sort == name) return by;
-    names += names.empty() ? name : std::string(", ") + name;
+// SortBy (one of `sorts`, the first by default), Order (ASC by default),
+// PageNumber and PageSize.
+void OrderAndPage(const Params& p, std::span<const std::pair<const char*, SortBy>> sorts,
+                  Query& q) {
+  q.sort = sorts.front().second;
+  if (const std::string* sort = p.Get("SortBy")) {
+    auto named =
+        std::find_if(sorts.begin(), sorts.end(), [&](const auto& s) { return *sort == s.first; });
+    if (named == sorts.end()) {
+      std::string names;
+      for (const auto& s : sorts) names += names.empty() ? s.first : std::string(", ") + s.first;
+      core::ThrowInvalid("SortBy", "SortBy must be one of " + names + ", not \"" + *sort + "\".");
+    }
+    q.sort = named->second;
   }
-  core::ThrowInvalid("SortBy", "SortBy must be one of " + names + ", not \"" + *sort + "\".");
+  q.descending = ParseDescending(p, "ASC or DESC").value_or(false);
+  Paging paging = ParsePaging(p, kDefaultPageSize, kMaxPageSize);
+  q.offset = paging.offset;
+  q.limit = paging.limit;
 }
 
 void CheckLength(const std::string& name, const std::string& value) {
@@ -125,11 +137,7 @@ Query ParseListDatasets(const std::map<std::string, std::string>& raw,
       {"GmtModifiedTime", SortBy::Number(DatasetNumbers::kModified)},
       {"Name", SortBy::String(DatasetStrings::kName)},
   };
-  q.sort = SortOf(p, sorts);
-  q.descending = ParseDescending(p, "ASC or DESC").value_or(false);
-  Paging paging = ParsePaging(p, kDefaultPageSize, kMaxPageSize);
-  q.offset = paging.offset;
-  q.limit = paging.limit;
+  OrderAndPage(p, sorts, q);
   return q;
 }
 
@@ -169,11 +177,7 @@ Query ParseListVersions(const std::map<std::string, std::string>& raw) {
       {"DataCount", SortBy::Number(VersionNumbers::kDataCount)},
       {"VersionName", SortBy::Number(VersionNumbers::kNumber)},
   };
-  q.sort = SortOf(p, sorts);
-  q.descending = ParseDescending(p, "ASC or DESC").value_or(false);
-  Paging paging = ParsePaging(p, kDefaultPageSize, kMaxPageSize);
-  q.offset = paging.offset;
-  q.limit = paging.limit;
+  OrderAndPage(p, sorts, q);
   return q;
 }
 

@@ -56,109 +56,105 @@ Dialect MakeDialect(service::JobService& jobs) {
   d.verifiers = {&auth::Acs3Verifier(), &auth::RoaV1Verifier()};
   d.render_error = RenderError;
   d.not_found = NotFound;
-  auto add = [&](std::string method, std::string pattern, std::string action, auth::Access access,
-                 Handler handler) {
-    d.routes.push_back(Route{
-        std::move(method), std::move(pattern), {}, std::move(action), access, std::move(handler)});
-  };
   constexpr auth::Access kRead = auth::Access::kRead, kWrite = auth::Access::kWrite;
 
-  add("GET", "/api/v1/jobs", "paidlc:ListJobs", kRead,
-      [&jobs](Request& r, const service::Principal& who) {
-        core::TimeMs now = jobs.clock().Now();
-        index::Query query = ParseListJobs(r.query, now, who.user_id);
-        service::JobList list = jobs.List(who, query);
-        std::string body;
-        body.reserve(2048 * list.jobs.size() + 256);
-        JsonWriter w(body);
-        w.BeginObject().Key("Jobs").BeginArray();
-        for (const core::TrainingJob& job : list.jobs) {
+  d.Add("GET", "/api/v1/jobs", "paidlc:ListJobs", kRead,
+        [&jobs](Request& r, const service::Principal& who) {
+          core::TimeMs now = jobs.clock().Now();
+          index::Query query = ParseListJobs(r.query, now, who.user_id);
+          service::JobList list = jobs.List(who, query);
+          std::string body;
+          body.reserve(2048 * list.jobs.size() + 256);
+          JsonWriter w(body);
+          w.BeginObject().Key("Jobs").BeginArray();
+          for (const core::TrainingJob& job : list.jobs) {
+            w.BeginObject();
+            WriteJob(w, job, JobView::kListItem, now);
+            w.EndObject();
+          }
+          w.EndArray().Member("TotalCount", list.total);
+          std::string next = NextListJobsToken(r.query, query, list.snapshot, list.total);
+          if (!next.empty()) w.Member("NextToken", next);
+          w.Member("RequestId", r.request_id).EndObject();
+          return Response{200, kJsonType, std::move(body)};
+        });
+
+  d.Add("POST", "/api/v1/jobs", "paidlc:CreateJob", kWrite,
+        [&jobs](Request& r, const service::Principal& who) {
+          core::TrainingJob job = jobs.Create(who, ParseCreateJob(r.body));
+          return JobIdReply(r, job.public_id);
+        });
+
+  d.Add("GET", "/api/v1/jobs/{JobId}", "paidlc:GetJob", kRead,
+        [&jobs](Request& r, const service::Principal& who) {
+          Params p(r.query);
+          p.Bool("NeedDetail");  // validated; every detail is cheap to include
+          core::TrainingJob job = jobs.Show(who, r.path_params["JobId"]);
+          std::string body;
+          JsonWriter w(body);
           w.BeginObject();
-          WriteJob(w, job, JobView::kListItem, now);
-          w.EndObject();
-        }
-        w.EndArray().Member("TotalCount", list.total);
-        std::string next = NextListJobsToken(r.query, query, list.snapshot, list.total);
-        if (!next.empty()) w.Member("NextToken", next);
-        w.Member("RequestId", r.request_id).EndObject();
-        return Response{200, kJsonType, std::move(body)};
-      });
+          WriteJob(w, job, JobView::kDetail, jobs.clock().Now());
+          w.Member("RequestId", r.request_id).EndObject();
+          return Response{200, kJsonType, std::move(body)};
+        });
 
-  add("POST", "/api/v1/jobs", "paidlc:CreateJob", kWrite,
-      [&jobs](Request& r, const service::Principal& who) {
-        core::TrainingJob job = jobs.Create(who, ParseCreateJob(r.body));
-        return JobIdReply(r, job.public_id);
-      });
+  d.Add("PUT", "/api/v1/jobs/{JobId}", "paidlc:UpdateJob", kWrite,
+        [&jobs](Request& r, const service::Principal& who) {
+          const std::string& id = r.path_params["JobId"];
+          service::JobUpdate update = ParseUpdateJob(r.body, jobs.Get(who, id));
+          return JobIdReply(r, jobs.Update(who, id, update).public_id);
+        });
 
-  add("GET", "/api/v1/jobs/{JobId}", "paidlc:GetJob", kRead,
-      [&jobs](Request& r, const service::Principal& who) {
-        Params p(r.query);
-        p.Bool("NeedDetail");  // validated; every detail is cheap to include
-        core::TrainingJob job = jobs.Show(who, r.path_params["JobId"]);
-        std::string body;
-        JsonWriter w(body);
-        w.BeginObject();
-        WriteJob(w, job, JobView::kDetail, jobs.clock().Now());
-        w.Member("RequestId", r.request_id).EndObject();
-        return Response{200, kJsonType, std::move(body)};
-      });
+  d.Add("POST", "/api/v1/jobs/{JobId}/stop", "paidlc:StopJob", kWrite,
+        [&jobs](Request& r, const service::Principal& who) {
+          return JobIdReply(r, jobs.Stop(who, r.path_params["JobId"]).public_id);
+        });
 
-  add("PUT", "/api/v1/jobs/{JobId}", "paidlc:UpdateJob", kWrite,
-      [&jobs](Request& r, const service::Principal& who) {
-        const std::string& id = r.path_params["JobId"];
-        service::JobUpdate update = ParseUpdateJob(r.body, jobs.Get(who, id));
-        return JobIdReply(r, jobs.Update(who, id, update).public_id);
-      });
+  d.Add("DELETE", "/api/v1/jobs/{JobId}", "paidlc:DeleteJob", kWrite,
+        [&jobs](Request& r, const service::Principal& who) {
+          const std::string& id = r.path_params["JobId"];
+          jobs.Delete(who, id);
+          return JobIdReply(r, id);
+        });
 
-  add("POST", "/api/v1/jobs/{JobId}/stop", "paidlc:StopJob", kWrite,
-      [&jobs](Request& r, const service::Principal& who) {
-        return JobIdReply(r, jobs.Stop(who, r.path_params["JobId"]).public_id);
-      });
+  d.Add("GET", "/api/v1/jobs/{JobId}/events", "paidlc:GetJobEvents", kRead,
+        [&jobs](Request& r, const service::Principal& who) {
+          EventQuery q = ParseEventQuery(Params(r.query), jobs.clock().Now());
+          core::TrainingJob job = jobs.Get(who, r.path_params["JobId"]);
+          return Ok(r, json::object{
+                           {"JobId", job.public_id},
+                           {"Events", StringArray(RenderEvents(job, q.from, q.to, q.max_events))}});
+        });
 
-  add("DELETE", "/api/v1/jobs/{JobId}", "paidlc:DeleteJob", kWrite,
-      [&jobs](Request& r, const service::Principal& who) {
-        const std::string& id = r.path_params["JobId"];
-        jobs.Delete(who, id);
-        return JobIdReply(r, id);
-      });
+  d.Add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/logs", "paidlc:GetPodLogs", kRead,
+        [&jobs](Request& r, const service::Principal& who) {
+          Params p(r.query);
+          p.Time("StartTime");  // validated; log lines carry no timestamps to filter on
+          p.Time("EndTime");
+          p.Bool("DownloadToFile");  // validated; logs are always returned inline
+          int64_t max_lines = p.Int("MaxLines").value_or(2000);
+          if (max_lines < 1) core::ThrowInvalid("MaxLines", "MaxLines must be at least 1.");
+          service::PodLog log = jobs.PodLogs(who, r.path_params["JobId"], r.path_params["PodId"],
+                                             p.Get("PodUid") ? *p.Get("PodUid") : "", max_lines);
+          return Ok(r, json::object{{"JobId", r.path_params["JobId"]},
+                                    {"PodId", log.pod.name},
+                                    {"PodUid", log.pod.uid},
+                                    {"Logs", StringArray(log.lines)}});
+        });
 
-  add("GET", "/api/v1/jobs/{JobId}/events", "paidlc:GetJobEvents", kRead,
-      [&jobs](Request& r, const service::Principal& who) {
-        EventQuery q = ParseEventQuery(Params(r.query), jobs.clock().Now());
-        core::TrainingJob job = jobs.Get(who, r.path_params["JobId"]);
-        return Ok(r, json::object{
-                         {"JobId", job.public_id},
-                         {"Events", StringArray(RenderEvents(job, q.from, q.to, q.max_events))}});
-      });
-
-  add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/logs", "paidlc:GetPodLogs", kRead,
-      [&jobs](Request& r, const service::Principal& who) {
-        Params p(r.query);
-        p.Time("StartTime");  // validated; log lines carry no timestamps to filter on
-        p.Time("EndTime");
-        p.Bool("DownloadToFile");  // validated; logs are always returned inline
-        int64_t max_lines = p.Int("MaxLines").value_or(2000);
-        if (max_lines < 1) core::ThrowInvalid("MaxLines", "MaxLines must be at least 1.");
-        service::PodLog log = jobs.PodLogs(who, r.path_params["JobId"], r.path_params["PodId"],
-                                           p.Get("PodUid") ? *p.Get("PodUid") : "", max_lines);
-        return Ok(r, json::object{{"JobId", r.path_params["JobId"]},
-                                  {"PodId", log.pod.name},
-                                  {"PodUid", log.pod.uid},
-                                  {"Logs", StringArray(log.lines)}});
-      });
-
-  add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/events", "paidlc:GetPodEvents", kRead,
-      [&jobs](Request& r, const service::Principal& who) {
-        Params p(r.query);
-        EventQuery q = ParseEventQuery(p, jobs.clock().Now());
-        core::PodState pod = jobs.Pod(who, r.path_params["JobId"], r.path_params["PodId"],
-                                      p.Get("PodUid") ? *p.Get("PodUid") : "");
-        return Ok(r, json::object{{"JobId", r.path_params["JobId"]},
-                                  {"PodId", pod.name},
-                                  {"PodUid", pod.uid},
-                                  {"Events",
-                                   StringArray(RenderPodEvents(pod, q.from, q.to, q.max_events))}});
-      });
+  d.Add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/events", "paidlc:GetPodEvents", kRead,
+        [&jobs](Request& r, const service::Principal& who) {
+          Params p(r.query);
+          EventQuery q = ParseEventQuery(p, jobs.clock().Now());
+          core::PodState pod = jobs.Pod(who, r.path_params["JobId"], r.path_params["PodId"],
+                                        p.Get("PodUid") ? *p.Get("PodUid") : "");
+          return Ok(r,
+                    json::object{
+                        {"JobId", r.path_params["JobId"]},
+                        {"PodId", pod.name},
+                        {"PodUid", pod.uid},
+                        {"Events", StringArray(RenderPodEvents(pod, q.from, q.to, q.max_events))}});
+        });
 
   return d;
 }

@@ -1,6 +1,5 @@
 #include "api/dlc/errors.h"
 
-#include "api/http/field_names.h"
 #include "api/pop/pop_errors.h"
 
 namespace drover::api::dlc {
@@ -68,14 +67,7 @@ constexpr std::pair<std::string_view, std::string_view> kFieldNames[] = {
 }  // namespace
 
 Response RenderError(const core::Error& error, const Request& request) {
-  std::optional<auth::Failure> failure = auth::FailureOf(error);
-  PopCode code = failure ? pop::MapFailure(*failure) : MapCode(error);
-  std::string message = error.MessageFor(SpellField(error.parameter(), kFieldNames));
-  if (error.code() == core::ErrorCode::kInternal) {
-    message =
-        "An internal error occurred; see the server log for request " + request.request_id + ".";
-  }
-  return pop::Render(kProduct, code.status, code.code, message, request.request_id);
+  return pop::RenderError(kProduct, error, request, MapCode, kFieldNames);
 }
 
 Response NotFound(const Request& request) { return pop::NotFound(kProduct, request); }

@@ -83,6 +83,13 @@ struct Dialect {
   std::function<Response(const core::Error&, const Request&)> render_error;
   // The vendor's "no such API" answer.
   std::function<Response(const Request&)> not_found;
+
+  // Adds a route that no query sub-resource tells apart.
+  void Add(std::string method, std::string pattern, std::string action, auth::Access access,
+           Handler handler) {
+    routes.push_back(Route{
+        std::move(method), std::move(pattern), {}, std::move(action), access, std::move(handler)});
+  }
 };
 
 }  // namespace drover::api

@@ -40,6 +40,18 @@ Response Render(const Product& product, int status, const std::string& code,
   return Response{status, "application/json;charset=utf-8", boost::json::serialize(body)};
 }
 
+Response RenderError(const Product& product, const core::Error& error, const Request& request,
+                     PopCode (*map)(const core::Error&), FieldNames names) {
+  std::optional<auth::Failure> failure = auth::FailureOf(error);
+  PopCode code = failure ? MapFailure(*failure) : map(error);
+  std::string message = error.MessageFor(SpellField(error.parameter(), names));
+  if (error.code() == core::ErrorCode::kInternal) {
+    message =
+        "An internal error occurred; see the server log for request " + request.request_id + ".";
+  }
+  return Render(product, code.status, code.code, message, request.request_id);
+}
+
 Response NotFound(const Product& product, const Request& request) {
   return Render(product, 404, "InvalidAction.NotFound",
                 "Specified api is not found, please check your url and method.",

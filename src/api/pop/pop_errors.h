@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "api/http/dialect.h"
+#include "api/http/field_names.h"
 #include "auth/verifier.h"
 
 namespace drover::api::pop {
@@ -30,6 +31,12 @@ PopCode MapFailure(auth::Failure failure);
 // A POP error body; the message is made valid UTF-8.
 Response Render(const Product& product, int status, const std::string& code,
                 const std::string& message, const std::string& request_id);
+
+// A core::Error as this product's POP error: a signature failure by
+// MapFailure, any other by the dialect's `map`; the parameter spelled from
+// `names`; an internal error's message never shown (the log has it).
+Response RenderError(const Product& product, const core::Error& error, const Request& request,
+                     PopCode (*map)(const core::Error&), FieldNames names);
 
 // The POP "no such API" answer (404 InvalidAction.NotFound).
 Response NotFound(const Product& product, const Request& request);
