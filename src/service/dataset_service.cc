@@ -537,9 +537,9 @@ void DatasetService::CheckNameFree(const std::string& tenant, const std::string&
   for (uint64_t id : datasets_.Search(same).ids) {
     std::optional<Dataset> other = store::Get<Dataset>(store_, id);
     if (other && other->id != except && other->name == name) {
-      throw Error(ErrorCode::kAlreadyExists,
-                  "A dataset named " + name + " exists already in workspace " + workspace + ".",
-                  "name", core::kNameTaken, name);
+      std::string message = "A dataset named " + name;
+      message += " exists already in workspace " + workspace + ".";
+      throw Error(ErrorCode::kAlreadyExists, message, "name", core::kNameTaken, name);
     }
   }
 }

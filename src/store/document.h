@@ -151,9 +151,7 @@ void Read(core::JsonReader& r, T& out) {
     r.String(out);
   } else if constexpr (std::is_same_v<T, bool>) {
     out = r.Bool();
-  } else if constexpr (std::is_enum_v<T>) {
-    out = static_cast<T>(r.Int());
-  } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+  } else if constexpr (std::is_enum_v<T> || (std::is_integral_v<T> && std::is_signed_v<T>)) {
     out = static_cast<T>(r.Int());
   } else if constexpr (std::is_integral_v<T>) {
     out = static_cast<T>(r.Uint());
