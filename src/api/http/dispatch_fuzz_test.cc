@@ -1,6 +1,7 @@
 // A short, deterministic mutation fuzz of every request parser behind the
 // router: valid requests of both dialects, mutated byte by byte, field by
 // field and parameter by parameter, dispatched through the real dialects
+// (PAI-DLC, ModelArts, AIWorkSpace datasets)
 // and service. Each answer must be a 2xx/4xx (never a 500: bad input is
 // the client's fault), with a body that is valid UTF-8 JSON. Under
 // `make test-sanitize` the same run looks for memory and UB errors.
@@ -10,11 +11,13 @@
 #include <cstdlib>
 #include <random>
 
+#include "api/dataset/dataset_api.h"
 #include "api/dlc/dlc_api.h"
 #include "api/http/router.h"
 #include "api/modelarts/modelarts_api.h"
 #include "core/utf8.h"
 #include "index/record_index.h"
+#include "service/dataset_schema.h"
 #include "service/job_schema.h"
 #include "store/sqlite_store.h"
 #include "testing/temp_dir.h"
@@ -38,6 +41,14 @@ const char kModelArtsJob[] =
     R"({"job_name":"fuzz_ma","job_desc":"d","config":{"worker_server_num":1,)"
     R"("user_command":"true","data_url":"/d","train_url":"/o","pool_id":"p",)"
     R"("parameter":[{"label":"lr","value":"0.1"}]}})";
+
+const char kDataset[] =
+    R"({"Name":"fuzz-ds","Property":"DIRECTORY","DataSourceType":"NAS","Uri":"nas://fs1/data/",)"
+    R"("Labels":[{"Key":"env","Value":"test"}],"Options":"{\"mountPath\":\"/mnt/x\"}",)"
+    R"("DataType":"PIC","VersionLabels":[{"Key":"v","Value":"1"}],"DataSize":10})";
+const char kVersion[] =
+    R"({"DataSourceType":"NAS","Property":"DIRECTORY","Uri":"nas://fs1/data","DataCount":3,)"
+    R"("Labels":[{"Key":"k","Value":"v"}],"ImportInfo":"{\"a\":1}"})";
 
 // Mutations of `text`, chosen by `rng`: bytes flipped, inserted (NUL,
 // 0xFF, a UTF-8 fragment, a quote, a digit run), removed, a tail cut, a
@@ -106,6 +117,17 @@ TEST(DispatchFuzz, MutatedRequestsGetAClientErrorOrSuccessAndValidJson) {
   Router router([](const Request&, const Dialect&) { return service::Principal::Local(); });
   router.Register(dlc::MakeDialect(jobs));
   router.Register(modelarts::MakeDialect(jobs));
+  std::filesystem::create_directories(dir.path() / "nas" / "data");
+  service::StorageMap storage({{"fs1", dir.path() / "nas"}});
+  std::unique_ptr<index::RecordIndex> dataset_index =
+      index::NewColumnIndex(service::DatasetSchema());
+  std::unique_ptr<index::RecordIndex> version_index =
+      index::NewColumnIndex(service::DatasetVersionSchema());
+  service::DatasetService datasets(*store, *dataset_index, *version_index, storage, clock);
+  jobs.SetDataSources(&datasets);
+  std::unique_ptr<store::KeyStore> keys = store::KeyStore::Open(dir.path() / "drover.db");
+  service::WorkspaceDirectory workspaces(*keys, clock.Now());
+  router.Register(dataset::MakeDialect(datasets, workspaces));
 
   // Real ids to aim at, so the mutations reach the get/update/stop paths.
   Request create = ToRequest({"POST", "/api/v1/jobs", kJob});
@@ -119,6 +141,11 @@ TEST(DispatchFuzz, MutatedRequestsGetAClientErrorOrSuccessAndValidJson) {
   std::string ma_version =
       std::to_string(boost::json::parse(ma_created.body).at("version_id").as_int64());
   std::string ma_path = "/v1/local/training-jobs/" + ma_job + "/versions/" + ma_version;
+  Request ds_create = ToRequest({"POST", "/api/v1/datasets", kDataset});
+  Response ds_created = router.Dispatch(ds_create);
+  ASSERT_EQ(ds_created.status, 200) << ds_created.body;
+  std::string ds = "/api/v1/datasets/" +
+                   std::string(boost::json::parse(ds_created.body).at("DatasetId").as_string());
 
   const std::vector<Seed> seeds = {
       {"POST", "/api/v1/jobs", kJob},
@@ -138,6 +165,27 @@ TEST(DispatchFuzz, MutatedRequestsGetAClientErrorOrSuccessAndValidJson) {
       {"GET", "/v1/local/training-jobs/" + ma_job + "/versions?per_page=2&page=1", ""},
       {"PUT", "/v1/local/training-jobs/" + ma_job, R"({"job_desc":"new"})"},
       {"GET", ma_path + "/aom-log?lines=5&base_line=2&order=desc", ""},
+      {"POST", "/api/v1/datasets", kDataset},
+      {"GET",
+       "/api/v1/datasets?Name=fu&Label=te&Properties=DIRECTORY,FILE&DataSourceTypes=NAS&"
+       "DataTypes=PIC&SourceTypes=USER&DatasetIds=d-x,d-y&WorkspaceId=1&Accessibility=PUBLIC&"
+       "Edition=BASIC&ShareScope=TO_ME&SortBy=Name&Order=DESC&PageSize=5&PageNumber=1",
+       ""},
+      {"GET", ds, ""},
+      {"PUT", ds,
+       R"({"Description":"d","Accessibility":"ROLE_PUBLIC","AccessibleRoleIdList":["PAI.A"],)"
+       R"("SharingConfig":{"SharedTo":[{"WorkspaceId":"w2","ExpiresAt":"2099-01-01T00:00:00Z"}]}})"},
+      {"POST", ds + "/versions", kVersion},
+      {"GET", ds + "/versions?LabelKeys=k&SortBy=DataSize&Order=ASC&PageSize=3", ""},
+      {"PUT", ds + "/versions/v1", R"({"DataSize":5,"Description":"x","Options":"{}"})"},
+      {"PUT", ds + "/versions/v1/labels", R"({"Labels":[{"Key":"k","Value":"v"}]})"},
+      {"DELETE", ds + "/labels?LabelKeys=env,k", ""},
+      {"POST", ds + "/labels", R"({"Labels":[{"Key":"env","Value":"prod"}]})"},
+      {"GET", "/api/v1/workspaces?PageSize=5&SortBy=GmtCreateTime&Verbose=true", ""},
+      {"POST", "/api/v1/jobs",
+       std::string(kJob).substr(0, std::string(kJob).size() - 1) +
+           R"(,"DataSources":[{"DataSourceId":")" + ds.substr(17) +
+           R"(","MountPath":"/mnt/d","MountAccess":"RO"}]})"},
   };
 
   // DROVER_FUZZ_ITERATIONS and DROVER_FUZZ_SEED make a longer or another run.
