@@ -21,9 +21,11 @@
 #include "core/error.h"
 #include "core/quantity.h"
 #include "index/record_index.h"
+#include "runner/dataset_job_runner.h"
 #include "runner/local_executor.h"
 #include "runner/runner.h"
 #include "server/http_server.h"
+#include "service/dataset_job_schema.h"
 #include "service/dataset_schema.h"
 #include "service/dataset_service.h"
 #include "service/job_schema.h"
@@ -99,7 +101,19 @@ int Serve(const ServeOptions& options) {
                                     ? service::StorageMap()
                                     : service::StorageMap::Load(options.storage_map);
   service::DatasetService datasets(*store, *dataset_index, *version_index, storage, clock);
-  spdlog::info("{} datasets, {} versions indexed", dataset_index->Size(), version_index->Size());
+  std::unique_ptr<index::RecordIndex> dataset_job_index =
+      index::NewColumnIndex(service::DatasetJobSchema());
+  std::unique_ptr<index::RecordIndex> job_config_index =
+      index::NewColumnIndex(service::DatasetJobConfigSchema());
+  std::unique_ptr<index::RecordIndex> file_index =
+      index::NewColumnIndex(service::DatasetFileSchema());
+  service::DatasetJobService dataset_jobs(*store, datasets, *dataset_job_index, *job_config_index,
+                                          *file_index, clock);
+  spdlog::info("{} datasets, {} versions, {} dataset jobs, {} catalogued files indexed",
+               dataset_index->Size(), version_index->Size(), dataset_job_index->Size(),
+               file_index->Size());
+  runner::DatasetJobRunner dataset_job_runner(dataset_jobs, storage);
+  dataset_job_runner.Start();
   // The sort orders the index keeps, built now rather than by the first
   // query that sorts by each (~165 ms each at a million jobs).
   std::jthread prepare_orders([&index, &dataset_index, &version_index] {
@@ -152,7 +166,7 @@ int Serve(const ServeOptions& options) {
   router.Register(api::dlc::MakeDialect(jobs));
   router.Register(api::modelarts::MakeDialect(jobs));
   service::WorkspaceDirectory workspaces(*keys, clock.Now());
-  router.Register(api::dataset::MakeDialect(datasets, workspaces));
+  router.Register(api::dataset::MakeDialect(datasets, dataset_jobs, workspaces));
 
   server::HttpOptions http_options;
   http_options.max_connections =

@@ -58,6 +58,14 @@ std::string DatasetPublicId(RecordNumber number, uint64_t installation_key) {
   return "d-" + ScrambledDigits(number, installation_key ^ 0xD5, 5);
 }
 
+std::string DatasetJobPublicId(RecordNumber number, uint64_t installation_key) {
+  return "dsjob-" + ScrambledDigits(number, installation_key ^ 0x10B, 5);
+}
+
+std::string DatasetJobConfigPublicId(RecordNumber number, uint64_t installation_key) {
+  return "dscfg-" + ScrambledDigits(number, installation_key ^ 0xCF6, 5);
+}
+
 std::string NewRequestId() { return RandomUuid(true); }
 std::string NewUuid() { return RandomUuid(false); }
 

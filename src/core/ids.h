@@ -20,6 +20,11 @@ std::string JobPublicId(JobNumber number, uint64_t installation_key);
 // A dataset's public id: "d-" and 18 base-36 characters, made the same way.
 std::string DatasetPublicId(RecordNumber number, uint64_t installation_key);
 
+// A dataset job's ("dsjob-…") and a dataset job config's ("dscfg-…"), made
+// the same way with 18 characters.
+std::string DatasetJobPublicId(RecordNumber number, uint64_t installation_key);
+std::string DatasetJobConfigPublicId(RecordNumber number, uint64_t installation_key);
+
 // A fresh random uppercase UUID, e.g. "473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E".
 std::string NewRequestId();
 // A fresh random lowercase UUID (pod uids).

@@ -3,7 +3,8 @@
 // each of them as well as they list training jobs. Their fields are the
 // ones the vendors' list calls filter and sort by. When a kind moves in,
 // its real schema (beside its own code) replaces the declaration here, as
-// datasets' and versions' have (service/dataset_schema.h).
+// datasets', versions', dataset jobs', job configs' and catalogued files'
+// have (service/dataset_schema.h, service/dataset_job_schema.h).
 #pragma once
 
 #include <memory>
@@ -40,54 +41,6 @@ inline int64_t Elapsed(const NumberSource& n, core::TimeMs now) {
   if (start == 0) return 0;
   int64_t to = end != 0 ? end : now;
   return to > start ? (to - start) / 1000 : 0;
-}
-
-inline std::unique_ptr<DeclaredSchema> DatasetJobSchema() {
-  auto s = std::make_unique<DeclaredSchema>("dataset-job");
-  FieldId tenant = s->String({.name = "TenantId", .exact = true});
-  FieldId workspace = s->String({.name = "WorkspaceId", .exact = true});
-  FieldId owner = s->String({.name = "UserId", .exact = true});
-  s->String({.name = "DatasetId", .exact = true});
-  s->String({.name = "DatasetVersion", .exact = true});
-  s->String({.name = "JobAction", .exact = true, .sort = true});
-  s->String({.name = "Description", .search = true, .sort = true});
-  FieldId created = s->Number({.name = "GmtCreateTime", .zero_is_none = true, .sort = true});
-  s->Number({.name = "GmtStartTime", .zero_is_none = true, .sort = true});
-  s->Number({.name = "GmtFinishTime", .zero_is_none = true, .sort = true});
-  s->Number({.name = "Status",
-             .bitmaps = true,
-             .sort = true,
-             .small = true,
-             .names = {"Creating", "Running", "Succeeded", "Failed", "Stopped"}});
-  s->Number({.name = "Duration", .sort = true, .compute = Elapsed});
-  FieldId visibility = s->Number({.name = "Accessibility", .bitmaps = true, .small = true});
-  s->Words({.name = "Logs", .repeats = true});
-  s->SetCreated(created);
-  s->SetAccess({tenant, owner, workspace, visibility, 1});
-  return s;
-}
-
-// The catalogue: millions of files per version.
-inline std::unique_ptr<DeclaredSchema> DatasetFileSchema() {
-  auto s = std::make_unique<DeclaredSchema>("dataset-file");
-  FieldId tenant = s->String({.name = "TenantId", .exact = true});
-  FieldId owner = s->String({.name = "UserId", .exact = true});
-  s->String({.name = "DatasetId", .exact = true});
-  s->String({.name = "DatasetVersion", .exact = true});
-  s->String({.name = "FileDir", .contains = true});
-  s->String({.name = "FileName", .search = true, .sort = true});
-  s->String({.name = "ContentType", .exact = true});
-  s->String({.name = "FileType", .exact = true});
-  FieldId created = s->Number({.name = "FileCreateTime", .zero_is_none = true, .sort = true});
-  s->Number({.name = "FileUpdateTime", .zero_is_none = true, .sort = true});
-  s->Number({.name = "TagUpdateTime", .zero_is_none = true});
-  s->Number({.name = "Size", .sort = true});
-  s->Number({.name = "Status", .bitmaps = true, .small = true});
-  s->Words({.name = "Content"});
-  s->SetTags();
-  s->SetCreated(created);
-  s->SetAccess({.tenant = tenant, .owner = owner});
-  return s;
 }
 
 inline std::unique_ptr<DeclaredSchema> BatchJobSchema() {

@@ -20,6 +20,11 @@ inline constexpr RecordKind kTrainingJob{1, "training-job", "jobs"};
 inline constexpr RecordKind kDataset{2, "dataset", "datasets"};
 inline constexpr RecordKind kDatasetVersion{3, "dataset-version", "dataset_versions"};
 
-inline constexpr RecordKind kRecordKinds[] = {kTrainingJob, kDataset, kDatasetVersion};
+inline constexpr RecordKind kDatasetJob{4, "dataset-job", "dataset_jobs"};
+inline constexpr RecordKind kDatasetJobConfig{5, "dataset-job-config", "dataset_job_configs"};
+inline constexpr RecordKind kDatasetFile{6, "dataset-file", "dataset_files"};
+
+inline constexpr RecordKind kRecordKinds[] = {kTrainingJob, kDataset,          kDatasetVersion,
+                                              kDatasetJob,  kDatasetJobConfig, kDatasetFile};
 
 }  // namespace drover::store

@@ -138,6 +138,13 @@ export class DatasetClient extends PopClient {
     return this.call('DeleteDatasetVersionLabels', 'DELETE', `/api/v1/datasets/${id}/versions/${name}/labels`,
                      { query: { Keys: keys.join(',') } });
   }
+  createJob(id, body) { return this.call('CreateDatasetJob', 'POST', `/api/v1/datasets/${id}/datasetjobs`, { body }); }
+  getJob(id, jobId) { return this.call('GetDatasetJob', 'GET', `/api/v1/datasets/${id}/datasetjobs/${jobId}`); }
+  listJobs(id, query = {}) { return this.call('ListDatasetJobs', 'GET', `/api/v1/datasets/${id}/datasetjobs`, { query }); }
+  stopJob(id, jobId) {
+    return this.call('StopDatasetJob', 'PUT', `/api/v1/datasets/${id}/datasetjobs/${jobId}/action/stop`, { body: {} });
+  }
+  listFiles(id, query) { return this.call('ListDatasetFileMetas', 'GET', `/api/v1/datasets/${id}/datasetfilemetas`, { query }); }
   listWorkspaces(query = {}) { return this.call('ListWorkspaces', 'GET', '/api/v1/workspaces', { query }); }
   getWorkspace(id, query) { return this.call('GetWorkspace', 'GET', `/api/v1/workspaces/${id}`, { query }); }
 }

@@ -1,5 +1,6 @@
 #include "api/dataset/dataset_api.h"
 
+#include "api/dataset/dataset_job_api.h"
 #include "api/dataset/dataset_json.h"
 #include "api/dataset/errors.h"
 #include "api/dataset/list_params.h"
@@ -64,7 +65,8 @@ void WriteOwner(JsonWriter& w, const Principal& who) {
 
 }  // namespace
 
-Dialect MakeDialect(DatasetService& datasets, const service::WorkspaceDirectory& workspaces) {
+Dialect MakeDialect(DatasetService& datasets, service::DatasetJobService& jobs,
+                    const service::WorkspaceDirectory& workspaces) {
   Dialect d;
   d.name = "pai-aiworkspace";
   d.path_families = {"/api/v1/datasets", "/api/v1/workspaces", "/api/v1/defaultWorkspaces",
@@ -284,6 +286,7 @@ Dialect MakeDialect(DatasetService& datasets, const service::WorkspaceDirectory&
           });
         });
 
+  AddDatasetJobRoutes(d, jobs);
   return d;
 }
 

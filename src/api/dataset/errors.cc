@@ -22,6 +22,13 @@ PopCode MapCode(const core::Error& error) {
     case ErrorCode::kNotFound:
       if (error.parameter() == "version_name") return {404, "EntityNotExist.DatasetVersion"};
       if (error.parameter() == "workspace") return {404, "EntityNotExist.Workspace"};
+      if (error.parameter() == "dataset_job_id") return {404, "EntityNotExist.DatasetJob"};
+      if (error.parameter() == "dataset_job_config_id") {
+        return {404, "EntityNotExist.DatasetJobConfig"};
+      }
+      if (error.parameter() == "dataset_file_meta_id") {
+        return {404, "EntityNotExist.DatasetFileMeta"};
+      }
       return {404, "EntityNotExist.Dataset"};
     case ErrorCode::kAlreadyExists:
       return {409, "EntityAlreadyExist.Dataset"};
@@ -71,6 +78,15 @@ constexpr std::pair<std::string_view, std::string_view> kFieldNames[] = {
     {"mount_levels", "AllowedMountAccessLevels"},
     {"extra", "Extra"},
     {"expires_at", "ExpiresAt"},
+    {"job_action", "JobAction"},
+    {"job_mode", "JobMode"},
+    {"job_spec", "JobSpec"},
+    {"config_type", "ConfigType"},
+    {"config", "Config"},
+    {"dataset_version", "DatasetVersion"},
+    {"dataset_job_id", "DatasetJobId"},
+    {"dataset_job_config_id", "DatasetJobConfigId"},
+    {"dataset_file_meta_id", "DatasetFileMetaId"},
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "api/modelarts/modelarts_api.h"
 #include "core/utf8.h"
 #include "index/record_index.h"
+#include "service/dataset_job_schema.h"
 #include "service/dataset_schema.h"
 #include "service/job_schema.h"
 #include "store/sqlite_store.h"
@@ -127,7 +128,15 @@ TEST(DispatchFuzz, MutatedRequestsGetAClientErrorOrSuccessAndValidJson) {
   jobs.SetDataSources(&datasets);
   std::unique_ptr<store::KeyStore> keys = store::KeyStore::Open(dir.path() / "drover.db");
   service::WorkspaceDirectory workspaces(*keys, clock.Now());
-  router.Register(dataset::MakeDialect(datasets, workspaces));
+  std::unique_ptr<index::RecordIndex> job_index =
+      index::NewColumnIndex(service::DatasetJobSchema());
+  std::unique_ptr<index::RecordIndex> config_index =
+      index::NewColumnIndex(service::DatasetJobConfigSchema());
+  std::unique_ptr<index::RecordIndex> file_index =
+      index::NewColumnIndex(service::DatasetFileSchema());
+  service::DatasetJobService dataset_jobs(*store, datasets, *job_index, *config_index, *file_index,
+                                          clock);
+  router.Register(dataset::MakeDialect(datasets, dataset_jobs, workspaces));
 
   // Real ids to aim at, so the mutations reach the get/update/stop paths.
   Request create = ToRequest({"POST", "/api/v1/jobs", kJob});

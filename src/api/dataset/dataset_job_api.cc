@@ -1,0 +1,467 @@
+#include "api/dataset/dataset_job_api.h"
+
+#include <boost/json.hpp>
+
+#include "api/http/params.h"
+#include "core/error.h"
+#include "core/json_writer.h"
+#include "index/continuation.h"
+#include "service/dataset_job_schema.h"
+#include "text/text.h"
+
+namespace drover::api::dataset {
+
+namespace {
+
+namespace json = boost::json;
+using core::DatasetFile;
+using core::DatasetJob;
+using core::DatasetJobConfig;
+using core::JsonWriter;
+using index::Query;
+using index::SortBy;
+using service::DatasetJobService;
+using service::Principal;
+
+constexpr char kJsonType[] = "application/json;charset=utf-8";
+constexpr size_t kMaxBodyBytes = 256 * 1024;
+constexpr int64_t kMaxPageSize = 1000;
+
+template <class Fill>
+Response Reply(const Request& r, Fill&& fill) {
+  std::string body;
+  JsonWriter w(body);
+  w.BeginObject();
+  fill(w);
+  w.Member("RequestId", r.request_id).EndObject();
+  return Response{200, kJsonType, std::move(body)};
+}
+
+Response Done(const Request& r) {
+  return Reply(r, [](JsonWriter&) {});
+}
+
+Fields BodyOf(const json::object& o) { return Fields(o); }
+
+json::object ParseBody(std::string_view body) {
+  if (body.size() > kMaxBodyBytes) {
+    core::ThrowInvalid("Body", "The request body is " + std::to_string(body.size()) +
+                                   " bytes; the limit is " + std::to_string(kMaxBodyBytes) +
+                                   " bytes.");
+  }
+  return ParseJsonObject(body, "Body");
+}
+
+void WriteTime(JsonWriter& w, std::string_view key, core::TimeMs t) {
+  char buf[32];
+  w.Key(key);
+  if (t == 0) {
+    w.Null();
+  } else {
+    w.String(core::FormatIso8601(t, false, buf));
+  }
+}
+
+void WriteStrings(JsonWriter& w, const std::vector<std::string>& items) {
+  w.BeginArray();
+  for (const std::string& item : items) w.String(item);
+  w.EndArray();
+}
+
+// ---- dataset jobs -------------------------------------------------------------------
+
+enum class JobView { kItem, kGet };
+
+void WriteJob(JsonWriter& w, const DatasetJob& job, JobView view, bool logs) {
+  if (view == JobView::kItem) {
+    w.Member("DatasetJobId", job.public_id);
+    w.Member("WorkspaceId", job.workspace_id);
+    w.Member("DatasetVersion", job.version);
+  }
+  w.Member("JobAction", job.action);
+  w.Member("JobMode", job.mode);
+  w.Member("JobSpec", job.spec);
+  w.Member("Status", core::DatasetJobStatusName(job.status));
+  w.Member("Description", job.description);
+  WriteTime(w, "CreateTime", job.created);
+  WriteTime(w, "FinishTime", job.finished);
+  if (logs) {
+    w.Key("Logs");
+    WriteStrings(w, job.logs);
+  }
+  w.Member("TotalFileCount", job.total_files);
+  w.Member("CompletedFileCount", job.completed_files);
+  w.Member("FailedFileCount", job.failed_files);
+}
+
+Query ParseListJobs(const Params& p) {
+  using service::DatasetJobNumbers;
+  using service::DatasetJobStrings;
+  Query q;
+  if (const std::string* version = p.Get("DatasetVersion")) {
+    q.exact[DatasetJobStrings::kVersion] = {*version};
+  }
+  if (const std::string* workspace = p.Get("WorkspaceId")) {
+    q.exact[DatasetJobStrings::kWorkspace] = {*workspace};
+  }
+  if (const std::string* action = p.Get("JobAction")) {
+    core::CheckOneOf("JobAction", *action, core::kJobActions);
+    q.exact[DatasetJobStrings::kAction] = {*action};
+  }
+  if (const std::string* status = p.Get("Status")) {
+    std::optional<core::DatasetJobStatus> parsed = core::ParseDatasetJobStatus(*status);
+    if (!parsed) core::CheckOneOf("Status", *status, core::kDatasetJobStatusNames);
+    q.values[DatasetJobNumbers::kStatus] = {static_cast<int64_t>(*parsed)};
+  }
+  q.sort = SortBy::Number(DatasetJobNumbers::kCreated);
+  if (const std::string* sort = p.Get("SortBy")) {
+    if (*sort == "Status") {
+      q.sort = SortBy::Number(DatasetJobNumbers::kStatus);
+    } else if (*sort == "JobAction") {
+      q.sort = SortBy::String(DatasetJobStrings::kAction);
+    } else if (*sort == "FinishTime") {
+      q.sort = SortBy::Number(DatasetJobNumbers::kFinished);
+    } else if (*sort != "CreateTime") {
+      core::ThrowInvalid("SortBy", "SortBy must be Status, JobAction, FinishTime or CreateTime.");
+    }
+  }
+  q.descending = ParseDescending(p, "ASC or DESC").value_or(true);
+  Paging paging = ParsePaging(p, 10, kMaxPageSize);
+  q.offset = paging.offset;
+  q.limit = paging.limit;
+  return q;
+}
+
+// ---- configs ------------------------------------------------------------------------
+
+void WriteConfig(JsonWriter& w, const DatasetJobConfig& c, bool item) {
+  if (item) {
+    w.Member("DatasetJobConfigId", c.public_id);
+    w.Member("DatasetVersion", c.version);
+  } else {
+    w.Member("DatasetId", c.dataset_id);
+  }
+  w.Member("WorkspaceId", c.workspace_id);
+  w.Member("ConfigType", c.config_type);
+  w.Member("Config", c.config);
+  WriteTime(w, "CreateTime", c.created);
+  WriteTime(w, "ModifyTime", c.modified);
+}
+
+// ---- the catalogue ------------------------------------------------------------------
+
+// Tags as PAI shows them: a JSON object of the three groups, as a string.
+std::string TagsJson(const DatasetFile& f) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("ai");
+  WriteStrings(w, f.ai_tags);
+  w.Key("user");
+  WriteStrings(w, f.user_tags);
+  w.Key("user-delete-ai-tags");
+  WriteStrings(w, f.deleted_ai_tags);
+  w.EndObject();
+  return out;
+}
+
+void WriteFile(JsonWriter& w, const DatasetFile& f, bool detail) {
+  w.Member("DatasetFileMetaId", f.public_id);
+  w.Member("Uri", f.uri);
+  w.Member("FileName", f.file_name);
+  if (detail) w.Member("FileDir", f.file_dir);
+  w.Member("FileType", f.file_type);
+  w.Member("ContentType", f.content_type);
+  w.Member("DataSize", f.size);
+  w.Member("FileFingerPrint", f.fingerprint);
+  WriteTime(w, "FileCreateTime", f.file_created);
+  WriteTime(w, "FileUpdateTime", f.file_updated);
+  w.Member("MetaAttributes", f.meta_attributes.empty() ? std::string("{}") : f.meta_attributes);
+  w.Member("Tags", TagsJson(f));
+  w.Member("Status", f.status);
+  if (detail) {
+    w.Member("Comment", f.comment);
+    char buf[32];
+    w.Key("TagUpdateTime");
+    if (f.tag_updated == 0) {
+      w.Null();
+    } else {
+      w.String(core::FormatIso8601(f.tag_updated, true, buf));
+    }
+  }
+}
+
+std::vector<std::string> List(const Params& p, const std::string& name) {
+  const std::string* text = p.Get(name);
+  return text ? SplitList(*text) : std::vector<std::string>{};
+}
+
+// The parameters a NextToken must come back with unchanged.
+uint64_t FileListFingerprint(const std::map<std::string, std::string>& raw) {
+  return Fingerprint(raw, {"NextToken", "MaxResults", "PageSize"});
+}
+
+Query ParseListFiles(const std::map<std::string, std::string>& raw,
+                     std::optional<index::Continuation>& token) {
+  using service::DatasetFileNumbers;
+  using service::DatasetFileStrings;
+  using service::DatasetFileWords;
+  Params p(raw);
+  Query q;
+  std::string query_type = p.Get("QueryType") ? *p.Get("QueryType") : "TAG";
+  if (query_type != "TAG") {
+    core::ThrowInvalid("QueryType", "QueryType " + query_type +
+                                        " is not served yet: this server answers TAG queries.");
+  }
+  for (const char* unserved :
+       {"QueryText", "QueryImage", "QueryVideo", "QueryExpression", "QueryTagsIncludeAny",
+        "QueryTagsExclude", "TopK", "ScoreThreshold"}) {
+    if (p.Get(unserved)) {
+      core::ThrowInvalid(unserved, std::string(unserved) + " is not served yet.");
+    }
+  }
+  if (const std::string* name = p.Get("QueryFileName")) {
+    q.name = {index::NameMatch::kWildcard, text::Fold(*name)};
+  }
+  if (const std::string* dir = p.Get("QueryFileDir")) {
+    q.contains[DatasetFileStrings::kFileDir] = text::Fold(*dir);
+  }
+  if (std::vector<std::string> types = List(p, "QueryFileTypeIncludeAny"); !types.empty()) {
+    q.exact[DatasetFileStrings::kFileType] = types;
+  }
+  if (std::vector<std::string> types = List(p, "QueryContentTypeIncludeAny"); !types.empty()) {
+    q.exact[DatasetFileStrings::kContentType] = types;
+  }
+  for (const std::string& tag : List(p, "QueryTagsIncludeAll")) {
+    q.words[DatasetFileWords::kTags].push_back(text::AsOneWord(tag));
+  }
+  auto range = [&](const char* from, const char* to, index::FieldId field) {
+    std::optional<core::TimeMs> start = p.Time(from), end = p.Time(to);
+    if (start || end) q.ranges.push_back({field, start.value_or(1), end.value_or(INT64_MAX)});
+  };
+  range("StartFileUpdateTime", "EndFileUpdateTime", DatasetFileNumbers::kFileUpdated);
+  range("StartTagUpdateTime", "EndTagUpdateTime", DatasetFileNumbers::kTagUpdated);
+  q.sort = SortBy::Number(DatasetFileNumbers::kFileCreated);
+  if (const std::string* sort = p.Get("SortBy")) {
+    if (*sort == "FileUpdateTime") {
+      q.sort = SortBy::Number(DatasetFileNumbers::kFileUpdated);
+    } else if (*sort != "FileCreateTime" && *sort != "GmtCreateTime") {
+      core::ThrowInvalid("SortBy", "SortBy must be FileCreateTime or FileUpdateTime.");
+    }
+  }
+  q.descending = ParseDescending(p, "ASC or DESC").value_or(false);
+  int64_t max = p.Int("MaxResults").value_or(p.Int("PageSize").value_or(10));
+  if (max < 1 || max > kMaxPageSize) {
+    core::ThrowInvalid("MaxResults", "MaxResults must be from 1 to 1000.");
+  }
+  q.limit = max;
+  if (const std::string* given = p.Get("NextToken")) {
+    token = index::DecodeContinuation(*given);
+    if (!token || token->fingerprint != FileListFingerprint(raw)) {
+      core::ThrowInvalid("NextToken", "The NextToken is not valid for this query.");
+    }
+    q.at = token->snapshot;
+    q.offset = token->offset;
+    q.now = token->now;
+  }
+  q.pin = true;
+  return q;
+}
+
+const std::string& Required(const Params& p, const std::string& name) {
+  const std::string* value = p.Get(name);
+  if (!value) core::ThrowMissing(name);
+  return *value;
+}
+
+}  // namespace
+
+void AddDatasetJobRoutes(Dialect& d, DatasetJobService& jobs) {
+  constexpr auth::Access kRead = auth::Access::kRead, kWrite = auth::Access::kWrite;
+  const std::string base = "/api/v1/datasets/{DatasetId}";
+
+  // ---- dataset jobs ---------------------------------------------------------------
+
+  d.Add("POST", base + "/datasetjobs", "paidataset:CreateDatasetJob", kWrite,
+        [&jobs](Request& r, const Principal& who) {
+          json::object o = ParseBody(r.body);
+          Fields f = BodyOf(o);
+          DatasetJob draft;
+          draft.workspace_id = f.String("WorkspaceId").value_or("");
+          draft.action = f.String("JobAction").value_or("");
+          draft.spec = f.String("JobSpec").value_or("");
+          draft.mode = f.String("JobMode").value_or("");
+          draft.version = f.String("DatasetVersion").value_or("");
+          draft.description = f.String("Description").value_or("");
+          DatasetJob job = jobs.Create(who, r.path_params["DatasetId"], std::move(draft));
+          return Reply(r, [&](JsonWriter& w) { w.Member("DatasetJobId", job.public_id); });
+        });
+
+  d.Add("GET", base + "/datasetjobs", "paidataset:ListDatasetJobs", kRead,
+        [&jobs](Request& r, const Principal& who) {
+          Params p(r.query);
+          bool logs = p.Bool("WithLogs").value_or(false);
+          service::RecordList<DatasetJob> list =
+              jobs.List(who, r.path_params["DatasetId"], ParseListJobs(p));
+          return Reply(r, [&](JsonWriter& w) {
+            w.Key("DatasetJobs").BeginArray();
+            for (const DatasetJob& job : list.items) {
+              w.BeginObject();
+              WriteJob(w, job, JobView::kItem, logs);
+              w.EndObject();
+            }
+            w.EndArray().Member("TotalCount", list.total);
+          });
+        });
+
+  d.Add("GET", base + "/datasetjobs/{DatasetJobId}", "paidataset:GetDatasetJob", kRead,
+        [&jobs](Request& r, const Principal& who) {
+          DatasetJob job = jobs.Get(who, r.path_params["DatasetId"], r.path_params["DatasetJobId"]);
+          return Reply(r, [&](JsonWriter& w) { WriteJob(w, job, JobView::kGet, true); });
+        });
+
+  d.Add("PUT", base + "/datasetjobs/{DatasetJobId}", "paidataset:UpdateDatasetJob", kWrite,
+        [&jobs](Request& r, const Principal& who) {
+          json::object o = ParseBody(r.body);
+          if (std::optional<std::string> description = BodyOf(o).String("Description")) {
+            jobs.Describe(who, r.path_params["DatasetId"], r.path_params["DatasetJobId"],
+                          *description);
+          } else {
+            jobs.Get(who, r.path_params["DatasetId"], r.path_params["DatasetJobId"]);
+          }
+          return Done(r);
+        });
+
+  d.Add("PUT", base + "/datasetjobs/{DatasetJobId}/action/stop", "paidataset:StopDatasetJob",
+        kWrite, [&jobs](Request& r, const Principal& who) {
+          ParseBody(r.body);
+          jobs.Stop(who, r.path_params["DatasetId"], r.path_params["DatasetJobId"]);
+          return Done(r);
+        });
+
+  d.Add("DELETE", base + "/datasetjobs/{DatasetJobId}", "paidataset:DeleteDatasetJob", kWrite,
+        [&jobs](Request& r, const Principal& who) {
+          jobs.Delete(who, r.path_params["DatasetId"], r.path_params["DatasetJobId"]);
+          return Done(r);
+        });
+
+  // ---- dataset job configs -----------------------------------------------------------
+
+  d.Add("POST", base + "/datasetjobconfigs", "paidataset:CreateDatasetJobConfig", kWrite,
+        [&jobs](Request& r, const Principal& who) {
+          json::object o = ParseBody(r.body);
+          Fields f = BodyOf(o);
+          DatasetJobConfig draft;
+          draft.workspace_id = f.String("WorkspaceId").value_or("");
+          draft.config_type = f.String("ConfigType").value_or("");
+          draft.config = f.String("Config").value_or("");
+          draft.version = f.String("DatasetVersion").value_or("");
+          DatasetJobConfig c = jobs.CreateConfig(who, r.path_params["DatasetId"], std::move(draft));
+          return Reply(r, [&](JsonWriter& w) { w.Member("DatasetJobConfigId", c.public_id); });
+        });
+
+  d.Add("GET", base + "/datasetjobconfigs", "paidataset:ListDatasetJobConfigs", kRead,
+        [&jobs](Request& r, const Principal& who) {
+          using service::JobConfigStrings;
+          Params p(r.query);
+          Query q;
+          const std::pair<const char*, index::FieldId> exact[] = {
+              {"WorkspaceId", JobConfigStrings::kWorkspace},
+              {"ConfigType", JobConfigStrings::kConfigType},
+              {"DatasetVersion", JobConfigStrings::kVersion}};
+          for (const auto& [param, field] : exact) {
+            if (const std::string* value = p.Get(param)) q.exact[field] = {*value};
+          }
+          q.descending = false;
+          Paging paging = ParsePaging(p, 10, kMaxPageSize);
+          q.offset = paging.offset;
+          q.limit = paging.limit;
+          service::RecordList<DatasetJobConfig> list =
+              jobs.ListConfigs(who, r.path_params["DatasetId"], q);
+          return Reply(r, [&](JsonWriter& w) {
+            w.Key("DatasetJobConfigs").BeginArray();
+            for (const DatasetJobConfig& c : list.items) {
+              w.BeginObject();
+              WriteConfig(w, c, true);
+              w.EndObject();
+            }
+            w.EndArray().Member("TotalCount", list.total);
+          });
+        });
+
+  d.Add("GET", base + "/datasetjobconfigs/{DatasetJobConfigId}", "paidataset:GetDatasetJobConfig",
+        kRead, [&jobs](Request& r, const Principal& who) {
+          DatasetJobConfig c =
+              jobs.GetConfig(who, r.path_params["DatasetId"], r.path_params["DatasetJobConfigId"]);
+          return Reply(r, [&](JsonWriter& w) { WriteConfig(w, c, false); });
+        });
+
+  d.Add("PUT", base + "/datasetjobconfigs/{DatasetJobConfigId}",
+        "paidataset:UpdateDatasetJobConfig", kWrite, [&jobs](Request& r, const Principal& who) {
+          json::object o = ParseBody(r.body);
+          Fields f = BodyOf(o);
+          jobs.UpdateConfig(who, r.path_params["DatasetId"], r.path_params["DatasetJobConfigId"],
+                            f.String("ConfigType"), f.String("Config"));
+          return Done(r);
+        });
+
+  d.Add("DELETE", base + "/datasetjobconfigs/{DatasetJobConfigId}",
+        "paidataset:DeleteDatasetJobConfig", kWrite, [&jobs](Request& r, const Principal& who) {
+          jobs.DeleteConfig(who, r.path_params["DatasetId"], r.path_params["DatasetJobConfigId"]);
+          return Done(r);
+        });
+
+  // ---- the catalogue ----------------------------------------------------------------
+
+  d.Add("GET", base + "/datasetfilemetas", "paidataset:ListDatasetFileMetas", kRead,
+        [&jobs](Request& r, const Principal& who) {
+          Params p(r.query);
+          const std::string& version = Required(p, "DatasetVersion");
+          const std::string& workspace = Required(p, "WorkspaceId");
+          std::optional<index::Continuation> token;
+          Query q = ParseListFiles(r.query, token);
+          service::RecordList<DatasetFile> list =
+              jobs.ListFiles(who, r.path_params["DatasetId"], version, q);
+          std::string next;
+          if (q.offset + q.limit < list.total) {
+            next = index::EncodeContinuation(
+                {list.snapshot, q.offset + q.limit, FileListFingerprint(r.query), q.now});
+          }
+          return Reply(r, [&](JsonWriter& w) {
+            w.Key("DatasetFileMetas").BeginArray();
+            for (const DatasetFile& file : list.items) {
+              w.BeginObject();
+              WriteFile(w, file, false);
+              w.EndObject();
+            }
+            w.EndArray();
+            w.Member("DatasetId", r.path_params["DatasetId"]);
+            w.Member("DatasetVersion", version);
+            w.Member("WorkspaceId", workspace);
+            w.Member("TotalCount", list.total);
+            w.Key("NextToken");
+            if (next.empty()) {
+              w.Null();
+            } else {
+              w.String(next);
+            }
+            w.Member("MaxResults", q.limit);
+            w.Member("PageSize", q.limit);
+          });
+        });
+
+  d.Add("GET", base + "/datasetfilemetas/{DatasetFileMetaId}", "paidataset:GetDatasetFileMeta",
+        kRead, [&jobs](Request& r, const Principal& who) {
+          DatasetFile file =
+              jobs.GetFile(who, r.path_params["DatasetId"], r.path_params["DatasetFileMetaId"]);
+          return Reply(r, [&](JsonWriter& w) {
+            w.Key("DatasetFileMeta").BeginObject();
+            WriteFile(w, file, true);
+            w.EndObject();
+            w.Member("DatasetId", file.dataset_id);
+            w.Member("DatasetVersion", file.version);
+            w.Member("WorkspaceId", file.workspace_id);
+          });
+        });
+}
+
+}  // namespace drover::api::dataset

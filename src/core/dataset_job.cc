@@ -1,0 +1,130 @@
+#include "core/dataset_job.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/error.h"
+
+namespace drover::core {
+
+namespace {
+
+using S = DatasetJobStatus;
+
+bool IsActive(S s) { return s == S::kPending || s == S::kStarting || s == S::kRunning; }
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string_view DatasetJobStatusName(DatasetJobStatus status) {
+  return kDatasetJobStatusNames[static_cast<size_t>(status)];
+}
+
+std::optional<DatasetJobStatus> ParseDatasetJobStatus(std::string_view name) {
+  for (int s = 0; s < kDatasetJobStatusCount; ++s) {
+    if (kDatasetJobStatusNames[s] == name) return static_cast<DatasetJobStatus>(s);
+  }
+  return std::nullopt;
+}
+
+bool IsFinished(DatasetJobStatus status) {
+  return status == S::kSucceeded || status == S::kFailed || status == S::kPartialFailed ||
+         status == S::kManuallyStop;
+}
+
+bool CanMove(DatasetJobStatus from, DatasetJobStatus to) {
+  switch (to) {
+    case S::kStarting:
+      return from == S::kPending;
+    case S::kRunning:
+      return from == S::kStarting;
+    case S::kSucceeded:
+    case S::kPartialFailed:
+      return from == S::kRunning;
+    case S::kFailed:
+    case S::kManuallyStop:
+      return IsActive(from);
+    case S::kPending:  // a job a restart interrupted runs again
+      return from == S::kStarting || from == S::kRunning;
+    case S::kDeleting:
+    case S::kDeleted:
+      return false;
+  }
+  return false;
+}
+
+void AddJobLog(DatasetJob& job, TimeMs now, std::string_view level, std::string_view text) {
+  // "2025-02-17T09:58:10.143Z" as "2025-02-17 09:58:10.143".
+  std::string line = FormatIso8601(now, true);
+  line[10] = ' ';
+  line.back() = ' ';
+  line += level;
+  line += ": ";
+  line += text;
+  job.logs.push_back(std::move(line));
+  if (job.logs.size() > kMaxJobLogLines) {
+    job.logs.erase(job.logs.begin(), job.logs.begin() + static_cast<std::ptrdiff_t>(
+                                                            job.logs.size() - kMaxJobLogLines));
+  }
+}
+
+std::string_view FileTypeOf(std::string_view content_type) {
+  for (std::string_view type : {"image", "text", "audio", "video"}) {
+    if (content_type.starts_with(type) && content_type.size() > type.size() &&
+        content_type[type.size()] == '/') {
+      return type;
+    }
+  }
+  return "application";
+}
+
+std::string_view ContentTypeOf(std::string_view file_name) {
+  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
+      {"png", "image/png"},         {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},       {"tif", "image/tiff"},
+      {"tiff", "image/tiff"},       {"bmp", "image/bmp"},
+      {"gif", "image/gif"},         {"ico", "image/x-icon"},
+      {"svg", "image/svg+xml"},     {"webp", "image/webp"},
+      {"heic", "image/heic"},       {"txt", "text/plain"},
+      {"csv", "text/csv"},          {"md", "text/markdown"},
+      {"json", "application/json"}, {"jsonl", "application/jsonl"},
+      {"html", "text/html"},        {"xml", "text/xml"},
+      {"wav", "audio/wav"},         {"mp3", "audio/mpeg"},
+      {"flac", "audio/flac"},       {"mp4", "video/mp4"},
+      {"avi", "video/x-msvideo"},   {"mov", "video/quicktime"},
+      {"pdf", "application/pdf"},
+  };
+  size_t dot = file_name.rfind('.');
+  if (dot == std::string_view::npos) return "application/octet-stream";
+  std::string ext = Lower(file_name.substr(dot + 1));
+  for (const auto& [known, type] : kTypes) {
+    if (ext == known) return type;
+  }
+  return "application/octet-stream";
+}
+
+void CheckDatasetJob(const DatasetJob& job) {
+  if (job.action.empty()) ThrowMissing("job_action");
+  CheckOneOf("job_action", job.action, kJobActions);
+  CheckOneOf("job_mode", job.mode, kJobModes);
+  if (job.mode == "Increment" && job.action != "SemanticIndex" && job.action != "IntelligentTag") {
+    ThrowInvalidField("job_mode", " may be Increment only for SemanticIndex and IntelligentTag.");
+  }
+  if (job.spec.empty()) ThrowMissing("job_spec");
+  CheckJsonObjectText("job_spec", job.spec);
+  CheckLength("description", job.description, kMaxDescriptionChars);
+}
+
+void CheckDatasetJobConfig(const DatasetJobConfig& config) {
+  if (config.config_type.empty()) ThrowMissing("config_type");
+  CheckOneOf("config_type", config.config_type, kJobConfigTypes);
+  if (config.config.empty()) ThrowMissing("config");
+  CheckJsonObjectText("config", config.config);
+}
+
+}  // namespace drover::core

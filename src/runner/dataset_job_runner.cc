@@ -1,0 +1,373 @@
+#include "runner/dataset_job_runner.h"
+
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+
+#include "core/error.h"
+
+namespace drover::runner {
+
+namespace fs = std::filesystem;
+using core::DatasetFile;
+using core::DatasetJob;
+using core::DatasetJobStatus;
+
+namespace {
+
+constexpr int64_t kFlushFiles = 500;
+constexpr int64_t kFlushMs = 250;
+constexpr size_t kBatchFiles = 1000;
+
+std::string Hex(const unsigned char* bytes, unsigned length) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned i = 0; i < length; ++i) {
+    out += kDigits[bytes[i] >> 4];
+    out += kDigits[bytes[i] & 0xF];
+  }
+  return out;
+}
+
+// The hex digest of `data` by `md`.
+std::string Digest(const EVP_MD* md, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  EVP_Digest(data.data(), data.size(), out, &length, md, nullptr);
+  return Hex(out, length);
+}
+
+// The MD5 of a file's content, or nullopt when it cannot be read (or
+// `stop` was set while reading it).
+std::optional<std::string> FileMd5(const fs::path& path, const std::atomic<bool>& stop) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_md5(), nullptr);
+  char buffer[1 << 16];
+  while (in && !stop) {
+    in.read(buffer, sizeof buffer);
+    EVP_DigestUpdate(ctx, buffer, static_cast<size_t>(in.gcount()));
+  }
+  bool ok = in.eof() && !stop;
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  EVP_DigestFinal_ex(ctx, out, &length);
+  EVP_MD_CTX_free(ctx);
+  if (!ok) return std::nullopt;
+  return Hex(out, length);
+}
+
+core::TimeMs MsOf(const struct timespec& t) {
+  return static_cast<core::TimeMs>(t.tv_sec) * 1000 + t.tv_nsec / 1'000'000;
+}
+
+}  // namespace
+
+// What a running job reports: its counters and new log lines, committed
+// every kFlushFiles files or kFlushMs; Flush says whether to go on.
+struct DatasetJobRunner::Progress {
+  Progress(DatasetJobRunner& r, core::RecordNumber j) : runner(r), job(j) {}
+
+  DatasetJobRunner& runner;
+  core::RecordNumber job;
+  int64_t total = 0;
+  int64_t completed = 0;
+  int64_t failed = 0;
+  std::vector<std::pair<std::string, std::string>> logs;  // level, text
+  int64_t since_flush = 0;
+  std::chrono::steady_clock::time_point flushed = std::chrono::steady_clock::now();
+
+  void Log(std::string level, std::string text) {
+    logs.emplace_back(std::move(level), std::move(text));
+  }
+
+  // False once the job was stopped or deleted.
+  bool Step() {
+    if (runner.stop_current_) return false;
+    if (++since_flush < kFlushFiles &&
+        std::chrono::steady_clock::now() - flushed < std::chrono::milliseconds(kFlushMs)) {
+      return true;
+    }
+    return Flush();
+  }
+
+  bool Flush() {
+    since_flush = 0;
+    flushed = std::chrono::steady_clock::now();
+    core::TimeMs now = runner.jobs_.clock().Now();
+    bool running = false;
+    runner.jobs_.Mutate(job, [&](DatasetJob& j) {
+      running = j.status == DatasetJobStatus::kRunning;
+      if (!running) throw core::Error(core::ErrorCode::kFailedPrecondition, "stopped");
+      j.total_files = total;
+      j.completed_files = completed;
+      j.failed_files = failed;
+      for (const auto& [level, text] : logs) core::AddJobLog(j, now, level, text);
+      j.modified = now;
+    });
+    logs.clear();
+    return running && !runner.stop_current_;
+  }
+};
+
+DatasetJobRunner::DatasetJobRunner(service::DatasetJobService& jobs,
+                                   const service::StorageMap& storage)
+    : jobs_(jobs), storage_(storage) {
+  jobs_.SetObserver(this);
+}
+
+DatasetJobRunner::~DatasetJobRunner() {
+  {
+    std::lock_guard lock(mu_);
+    quit_ = true;
+  }
+  stop_current_ = true;
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  jobs_.SetObserver(nullptr);
+}
+
+void DatasetJobRunner::Start() {
+  Reconcile();
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void DatasetJobRunner::Reconcile() {
+  core::TimeMs now = jobs_.clock().Now();
+  for (const DatasetJob& job : jobs_.Interrupted()) {
+    jobs_.Mutate(job.id, [now](DatasetJob& j) {
+      j.status = DatasetJobStatus::kPending;
+      j.total_files = j.completed_files = j.failed_files = 0;
+      core::AddJobLog(j, now, "WARN", "The server restarted; the job runs again.");
+    });
+  }
+}
+
+void DatasetJobRunner::RunPending() {
+  while (std::optional<DatasetJob> job = jobs_.ClaimNext()) Run(*job);
+}
+
+void DatasetJobRunner::OnPending() {
+  {
+    std::lock_guard lock(mu_);
+    pending_ = true;
+  }
+  wake_.notify_one();
+}
+
+void DatasetJobRunner::OnStopRequested(core::RecordNumber job) {
+  if (current_ == job) stop_current_ = true;
+}
+
+void DatasetJobRunner::Loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return pending_ || quit_; });
+      if (quit_) return;
+      pending_ = false;
+    }
+    try {
+      RunPending();
+    } catch (const std::exception& e) {
+      spdlog::error("dataset jobs: {}", e.what());
+    }
+  }
+}
+
+void DatasetJobRunner::Run(const DatasetJob& job) {
+  current_ = job.id;
+  stop_current_ = false;
+  core::TimeMs now = jobs_.clock().Now();
+  std::optional<DatasetJob> running = jobs_.Mutate(job.id, [now](DatasetJob& j) {
+    if (j.status != DatasetJobStatus::kStarting) {
+      throw core::Error(core::ErrorCode::kFailedPrecondition, "stopped");
+    }
+    j.status = DatasetJobStatus::kRunning;
+    j.started = j.modified = now;
+    core::AddJobLog(j, now, "INFO", "Job started.");
+  });
+  if (!running) {
+    current_ = 0;
+    return;
+  }
+  Progress progress(*this, job.id);
+  std::string failure;
+  bool finished = false;
+  try {
+    if (job.action == "FileMetaBuild") {
+      finished = BuildCatalogue(*running, progress);
+    } else if (job.action == "IntelligentTagRevert") {
+      finished = RevertTags(*running, progress);
+    } else if (job.action == "IntelligentTag" || job.action == "SemanticIndex") {
+      failure = job.action +
+                " needs a model endpoint (a MultimodalIntelligentTag or MultimodalSemanticIndex "
+                "job config), and this server does not call model endpoints yet; nothing was done.";
+      finished = true;
+    } else {
+      failure = job.action + " is not run by this server yet; nothing was done.";
+      finished = true;
+    }
+  } catch (const std::exception& e) {
+    failure = e.what();
+    finished = true;
+  }
+  if (finished) progress.Flush();
+  now = jobs_.clock().Now();
+  jobs_.Mutate(job.id, [&](DatasetJob& j) {
+    if (j.status != DatasetJobStatus::kRunning) {
+      throw core::Error(core::ErrorCode::kFailedPrecondition, "stopped");
+    }
+    j.total_files = progress.total;
+    j.completed_files = progress.completed;
+    j.failed_files = progress.failed;
+    j.finished = j.modified = now;
+    if (!failure.empty()) {
+      j.status = DatasetJobStatus::kFailed;
+      j.reason = failure;
+      core::AddJobLog(j, now, "ERROR", "Job failed: " + failure);
+    } else if (progress.failed > 0) {
+      j.status = DatasetJobStatus::kPartialFailed;
+      core::AddJobLog(j, now, "WARN",
+                      "Job completed with " + std::to_string(progress.failed) + " failed files.");
+    } else {
+      j.status = DatasetJobStatus::kSucceeded;
+      core::AddJobLog(j, now, "INFO", "Job completed successfully.");
+    }
+  });
+  current_ = 0;
+}
+
+bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress) {
+  std::optional<core::DatasetVersion> version = jobs_.VersionOf(job);
+  if (!version) throw std::runtime_error("the version " + job.version + " no longer exists");
+  fs::path root =
+      storage_.ResolveExisting(version->uri, version->data_source_type, version->property);
+  std::map<std::string, DatasetFile> known;  // by URI
+  for (DatasetFile& file : jobs_.FilesOf(job.dataset, job.version)) {
+    std::string uri = file.uri;
+    known.emplace(std::move(uri), std::move(file));
+  }
+  std::string base = version->uri;
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  bool single = version->property == "FILE";
+  core::TimeMs now = jobs_.clock().Now();
+  int64_t added = 0, changed = 0;
+  std::vector<DatasetFile> batch;
+  std::map<std::string, bool> seen;
+
+  auto visit = [&](const fs::path& path, const fs::path& relative) {
+    progress.total++;
+    std::string uri = single ? base : base + "/" + relative.generic_string();
+    seen[uri] = true;
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      progress.failed++;
+      progress.Log("WARN", "Not a readable regular file: " + relative.generic_string());
+      return;
+    }
+    auto it = known.find(uri);
+    core::TimeMs updated = MsOf(st.st_mtim);
+    if (it != known.end() && it->second.size == st.st_size && it->second.file_updated == updated) {
+      progress.completed++;  // unchanged: not read again
+      return;
+    }
+    std::optional<std::string> md5 = FileMd5(path, stop_current_);
+    if (stop_current_) return;
+    if (!md5) {
+      progress.failed++;
+      progress.Log("WARN", "Cannot read: " + relative.generic_string());
+      return;
+    }
+    DatasetFile file = it != known.end() ? it->second : DatasetFile{};
+    (it != known.end() ? changed : added)++;
+    file.uri = uri;
+    file.public_id = Digest(EVP_sha256(), job.dataset_id + "/" + job.version + "/" + uri);
+    file.dataset = job.dataset;
+    file.dataset_id = job.dataset_id;
+    file.version = job.version;
+    file.tenant_id = job.tenant_id;
+    file.workspace_id = job.workspace_id;
+    file.user_id = job.user_id;
+    file.file_name = path.filename().string();
+    std::string dir = single ? "" : relative.parent_path().generic_string();
+    file.file_dir = dir.empty() ? "" : dir + "/";
+    file.content_type = std::string(core::ContentTypeOf(file.file_name));
+    file.file_type = std::string(core::FileTypeOf(file.content_type));
+    file.size = st.st_size;
+    file.fingerprint = *md5;
+    file.file_created = MsOf(st.st_ctim);
+    file.file_updated = updated;
+    if (file.created == 0) file.created = now;
+    batch.push_back(std::move(file));
+    progress.completed++;
+    if (batch.size() >= kBatchFiles) {
+      jobs_.PutFiles(std::move(batch));
+      batch.clear();
+    }
+  };
+
+  progress.Log("INFO", "Scanning " + version->uri);
+  if (single) {
+    visit(root, root.filename());
+    if (!progress.Step()) return false;
+  } else {
+    std::error_code ec;
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+    if (ec) throw std::runtime_error("cannot read " + root.string() + ": " + ec.message());
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) {
+        progress.failed++;
+        progress.Log("WARN", "Cannot read a directory: " + ec.message());
+        ec.clear();
+        continue;
+      }
+      const fs::directory_entry& entry = *it;
+      std::error_code type_ec;
+      if (entry.is_directory(type_ec) && !entry.is_symlink(type_ec)) continue;
+      visit(entry.path(), entry.path().lexically_relative(root));
+      if (!progress.Step()) {
+        if (!batch.empty()) jobs_.PutFiles(std::move(batch));
+        return false;
+      }
+    }
+  }
+  std::vector<core::RecordNumber> gone;
+  for (const auto& [uri, file] : known) {
+    if (!seen.count(uri)) gone.push_back(file.id);
+  }
+  jobs_.PutFiles(std::move(batch), gone);
+  progress.Log("INFO", "Catalogue built: " + std::to_string(added) + " added, " +
+                           std::to_string(changed) + " changed, " + std::to_string(gone.size()) +
+                           " removed, " + std::to_string(progress.failed) + " failed.");
+  return true;
+}
+
+bool DatasetJobRunner::RevertTags(const DatasetJob& job, Progress& progress) {
+  std::vector<DatasetFile> batch;
+  core::TimeMs now = jobs_.clock().Now();
+  for (DatasetFile& file : jobs_.FilesOf(job.dataset, job.version)) {
+    progress.total++;
+    progress.completed++;
+    if (file.ai_tags.empty() && file.deleted_ai_tags.empty()) continue;
+    file.ai_tags.clear();
+    file.deleted_ai_tags.clear();
+    file.tag_updated = now;
+    batch.push_back(std::move(file));
+    if (batch.size() >= kBatchFiles) {
+      jobs_.PutFiles(std::move(batch));
+      batch.clear();
+    }
+    if (!progress.Step()) return false;
+  }
+  jobs_.PutFiles(std::move(batch));
+  return true;
+}
+
+}  // namespace drover::runner

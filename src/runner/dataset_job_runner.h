@@ -1,0 +1,70 @@
+// DatasetJobRunner: does the work of dataset jobs, one at a time, on its
+// own thread. It claims the oldest Pending job (service/dataset_job_service.h),
+// runs it, and reports TotalFileCount / CompletedFileCount /
+// FailedFileCount and log lines as it goes (durably, every 500 files or
+// quarter second), ending Succeeded, PartialFailed (some files failed) or
+// Failed (with the reason in its last log line).
+//
+//   - FileMetaBuild walks the version's data (service/storage_map.h) and
+//     records each regular file in the catalogue: name, directory, size,
+//     content type (by extension), MD5 fingerprint, times. A file whose
+//     size and modification time are unchanged is not read again; entries
+//     of files that are gone are dropped. What is not a readable regular
+//     file (a dangling link, a FIFO, a file it may not read) counts as
+//     failed.
+//   - IntelligentTagRevert removes the ai tags of every file of the version.
+//
+// A stop (StopDatasetJob, or a delete) is seen within one file. A restart
+// finds jobs that were Starting or Running and runs them again from the
+// start (FileMetaBuild is incremental, so a rerun redoes only what is
+// missing).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "service/dataset_job_service.h"
+#include "service/storage_map.h"
+
+namespace drover::runner {
+
+class DatasetJobRunner final : public service::DatasetJobObserver {
+ public:
+  // All must outlive the runner. Connects itself to `jobs`.
+  DatasetJobRunner(service::DatasetJobService& jobs, const service::StorageMap& storage);
+  ~DatasetJobRunner() override;
+
+  // Puts jobs a restart interrupted back in the queue.
+  void Reconcile();
+  // Reconcile, then start the thread.
+  void Start();
+  // Runs queued jobs on the calling thread until none is left (tests; no
+  // thread started).
+  void RunPending();
+
+  void OnPending() override;
+  void OnStopRequested(core::RecordNumber job) override;
+
+ private:
+  struct Progress;
+  void Loop();
+  void Run(const core::DatasetJob& job);
+  // The work of each action; true unless stopped.
+  bool BuildCatalogue(const core::DatasetJob& job, Progress& progress);
+  bool RevertTags(const core::DatasetJob& job, Progress& progress);
+
+  service::DatasetJobService& jobs_;
+  const service::StorageMap& storage_;
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool pending_ = false;  // guarded by mu_
+  bool quit_ = false;     // guarded by mu_
+  std::atomic<core::RecordNumber> current_{0};
+  std::atomic<bool> stop_current_{false};
+  std::thread thread_;
+};
+
+}  // namespace drover::runner

@@ -1,0 +1,197 @@
+#include "runner/dataset_job_runner.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "core/error.h"
+#include "service/dataset_job_schema.h"
+#include "service/dataset_schema.h"
+#include "store/sqlite_store.h"
+#include "testing/error_from.h"
+#include "testing/temp_dir.h"
+
+namespace drover::runner {
+namespace {
+
+namespace fs = std::filesystem;
+using core::DatasetJob;
+using core::DatasetJobStatus;
+using S = DatasetJobStatus;
+
+TEST(DatasetJobStatus, OneTableOfLegalMoves) {
+  EXPECT_TRUE(core::CanMove(S::kPending, S::kStarting));
+  EXPECT_TRUE(core::CanMove(S::kStarting, S::kRunning));
+  EXPECT_TRUE(core::CanMove(S::kRunning, S::kPartialFailed));
+  EXPECT_TRUE(core::CanMove(S::kPending, S::kManuallyStop));
+  EXPECT_TRUE(core::CanMove(S::kRunning, S::kPending));  // a restart runs it again
+  EXPECT_FALSE(core::CanMove(S::kPending, S::kSucceeded));
+  EXPECT_FALSE(core::CanMove(S::kSucceeded, S::kManuallyStop));
+  EXPECT_FALSE(core::CanMove(S::kManuallyStop, S::kRunning));
+  EXPECT_FALSE(core::CanMove(S::kRunning, S::kDeleted));
+  for (int s = 0; s < core::kDatasetJobStatusCount; ++s) {
+    auto status = static_cast<DatasetJobStatus>(s);
+    EXPECT_EQ(core::ParseDatasetJobStatus(core::DatasetJobStatusName(status)), status);
+  }
+  EXPECT_EQ(core::ParseDatasetJobStatus("Done"), std::nullopt);
+}
+
+TEST(DatasetJobRules, ActionsModesAndSpecs) {
+  DatasetJob ok;
+  ok.action = "FileMetaBuild";
+  ok.mode = "Full";
+  ok.spec = "{}";
+  EXPECT_NO_THROW(core::CheckDatasetJob(ok));
+  DatasetJob increment = ok;
+  increment.mode = "Increment";
+  EXPECT_EQ(testing::ErrorFrom([&] { core::CheckDatasetJob(increment); }).parameter(), "job_mode");
+  increment.action = "SemanticIndex";
+  EXPECT_NO_THROW(core::CheckDatasetJob(increment));
+  DatasetJob spec = ok;
+  spec.spec = "[1]";
+  EXPECT_EQ(testing::ErrorFrom([&] { core::CheckDatasetJob(spec); }).parameter(), "job_spec");
+  EXPECT_EQ(core::ContentTypeOf("a.JPEG"), "image/jpeg");
+  EXPECT_EQ(core::ContentTypeOf("noext"), "application/octet-stream");
+  EXPECT_EQ(core::FileTypeOf("image/png"), "image");
+  EXPECT_EQ(core::FileTypeOf("application/pdf"), "application");
+  DatasetJob logged;
+  for (size_t i = 0; i < core::kMaxJobLogLines + 5; ++i)
+    core::AddJobLog(logged, 1'700'000'000'123, "INFO", "x");
+  EXPECT_EQ(logged.logs.size(), core::kMaxJobLogLines);
+  EXPECT_EQ(logged.logs[0], "2023-11-14 22:13:20.123 INFO: x");
+}
+
+// The service and the runner over a real store, on a real tree; the runner
+// runs on the test's thread (RunPending), so nothing waits on time.
+class DatasetJobRunnerTest : public ::testing::Test {
+ protected:
+  DatasetJobRunnerTest() {
+    tree_ = dir_.path() / "tree";
+    fs::create_directories(tree_ / "sub");
+    std::ofstream(tree_ / "a.txt") << "alpha";
+    std::ofstream(tree_ / "sub" / "b.png") << "png";
+    fs::create_symlink("/nonexistent", tree_ / "dangling");
+    Open();
+  }
+
+  void Open() {
+    runner_.reset();
+    jobs_.reset();
+    datasets_.reset();
+    for (auto& index : indexes_) index.reset();
+    store_.reset();
+    store_ = store::SqliteStore::Open(dir_.path() / "drover.db");
+    indexes_[0] = index::NewColumnIndex(service::DatasetSchema());
+    indexes_[1] = index::NewColumnIndex(service::DatasetVersionSchema());
+    indexes_[2] = index::NewColumnIndex(service::DatasetJobSchema());
+    indexes_[3] = index::NewColumnIndex(service::DatasetJobConfigSchema());
+    indexes_[4] = index::NewColumnIndex(service::DatasetFileSchema());
+    datasets_ = std::make_unique<service::DatasetService>(*store_, *indexes_[0], *indexes_[1],
+                                                          storage_, clock_);
+    jobs_ = std::make_unique<service::DatasetJobService>(*store_, *datasets_, *indexes_[2],
+                                                         *indexes_[3], *indexes_[4], clock_);
+    runner_ = std::make_unique<DatasetJobRunner>(*jobs_, storage_);
+  }
+
+  std::string CreateDataset() {
+    core::Dataset d;
+    d.name = "tree";
+    d.data_type = "COMMON";
+    d.edition = "BASIC";
+    d.provider_type = "Ecs";
+    d.mount_access = "RW";
+    core::DatasetVersion v;
+    v.property = "DIRECTORY";
+    v.data_source_type = "NAS";
+    v.uri = "file://" + tree_.string();
+    v.source_type = "USER";
+    v.mount_access = "RW";
+    return datasets_->Create(who_, d, v).public_id;
+  }
+
+  DatasetJob Build(const std::string& dataset) {
+    DatasetJob draft;
+    draft.workspace_id = "1";
+    draft.action = "FileMetaBuild";
+    draft.spec = "{}";
+    return jobs_->Create(who_, dataset, draft);
+  }
+
+  std::string Files(const std::string& dataset) {
+    index::Query q;
+    q.limit = 100;
+    q.sort = index::SortBy::Folded(service::DatasetFileStrings::kFileName);
+    q.descending = false;
+    std::string out;
+    for (const core::DatasetFile& f : jobs_->ListFiles(who_, dataset, "v1", q).items) {
+      out += f.file_dir + f.file_name + ":" + std::to_string(f.size) + " ";
+    }
+    return out;
+  }
+
+  testing::TempDir dir_;
+  fs::path tree_;
+  core::ManualClock clock_{1'700'000'000'000};
+  service::StorageMap storage_;
+  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<index::RecordIndex> indexes_[5];
+  std::unique_ptr<service::DatasetService> datasets_;
+  std::unique_ptr<service::DatasetJobService> jobs_;
+  std::unique_ptr<DatasetJobRunner> runner_;
+  service::Principal who_ = service::Principal::Local();
+};
+
+TEST_F(DatasetJobRunnerTest, ABuildCataloguesTheTreeAndARebuildFollowsItsChanges) {
+  std::string dataset = CreateDataset();
+  DatasetJob job = Build(dataset);
+  EXPECT_EQ(job.status, S::kPending);
+  runner_->RunPending();
+  DatasetJob done = jobs_->Get(who_, dataset, job.public_id);
+  EXPECT_EQ(done.status, S::kPartialFailed);  // the dangling link
+  EXPECT_EQ(done.total_files, 3);
+  EXPECT_EQ(done.completed_files, 2);
+  EXPECT_EQ(done.failed_files, 1);
+  EXPECT_EQ(Files(dataset), "a.txt:5 sub/b.png:3 ");
+
+  fs::remove(tree_ / "dangling");
+  fs::remove(tree_ / "a.txt");
+  std::ofstream(tree_ / "sub" / "b.png") << "png, longer";
+  std::ofstream(tree_ / "c.md") << "#";
+  DatasetJob again = Build(dataset);
+  runner_->RunPending();
+  again = jobs_->Get(who_, dataset, again.public_id);
+  EXPECT_EQ(again.status, S::kSucceeded);
+  EXPECT_EQ(again.total_files, 2);
+  EXPECT_EQ(Files(dataset), "sub/b.png:11 c.md:1 ");  // by file name
+}
+
+TEST_F(DatasetJobRunnerTest, AStoppedOrDeletedJobIsNotRunAndAnInterruptedOneRunsAgain) {
+  std::string dataset = CreateDataset();
+  DatasetJob stopped = Build(dataset);
+  jobs_->Stop(who_, dataset, stopped.public_id);
+  EXPECT_EQ(testing::ErrorFrom([&] { jobs_->Stop(who_, dataset, stopped.public_id); }).code(),
+            core::ErrorCode::kFailedPrecondition);
+  DatasetJob deleted = Build(dataset);
+  jobs_->Delete(who_, dataset, deleted.public_id);
+  runner_->RunPending();
+  EXPECT_EQ(jobs_->Get(who_, dataset, stopped.public_id).status, S::kManuallyStop);
+  EXPECT_EQ(Files(dataset), "");
+
+  // As if the server died while it ran: Starting in the store.
+  DatasetJob interrupted = Build(dataset);
+  ASSERT_TRUE(jobs_->ClaimNext());
+  Open();
+  EXPECT_EQ(jobs_->Get(who_, dataset, interrupted.public_id).status, S::kStarting);
+  runner_->Reconcile();  // back in the queue
+  EXPECT_EQ(jobs_->Get(who_, dataset, interrupted.public_id).status, S::kPending);
+  runner_->RunPending();
+  DatasetJob rerun = jobs_->Get(who_, dataset, interrupted.public_id);
+  EXPECT_EQ(rerun.status, S::kPartialFailed);
+  EXPECT_TRUE(std::any_of(rerun.logs.begin(), rerun.logs.end(), [](const std::string& line) {
+    return line.find("WARN: The server restarted; the job runs again.") != std::string::npos;
+  }));
+}
+
+}  // namespace
+}  // namespace drover::runner

@@ -1,0 +1,248 @@
+// Dataset jobs, their configs and the file catalogue (AIWorkSpace 2021-02-04),
+// through @alicloud/openapi-client, on a real directory tree.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Server, DatasetClient, sdkError, UUID_UPPER } from './harness.mjs';
+
+let server;
+let ds;
+let tree;  // the dataset's directory
+
+const SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+// Polls GetDatasetJob until the job has ended.
+async function waitForEnd(datasetId, jobId, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  let job;
+  while (Date.now() < deadline) {
+    job = await ds.getJob(datasetId, jobId);
+    if (['Succeeded', 'Failed', 'PartialFailed', 'ManuallyStop'].includes(job.Status)) return job;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`dataset job ${jobId} did not end: ${JSON.stringify(job)}`);
+}
+
+async function allFiles(id, query = {}) {
+  const out = [];
+  let token;
+  do {
+    const page = await ds.listFiles(id, { DatasetVersion: 'v1', WorkspaceId: '1', MaxResults: 2, ...query, ...(token ? { NextToken: token } : {}) });
+    out.push(...page.DatasetFileMetas);
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+before(async () => {
+  server = new Server();
+  tree = path.join(server.dataDir, 'tree');
+  mkdirSync(path.join(tree, 'cars', '2025'), { recursive: true });
+  mkdirSync(path.join(tree, 'docs'), { recursive: true });
+  writeFileSync(path.join(tree, 'cars', '2025', '0001.png'), 'png-bytes');
+  writeFileSync(path.join(tree, 'cars', '2025', '0002.JPG'), 'jpg-bytes');
+  writeFileSync(path.join(tree, 'docs', 'readme.txt'), 'hello\n');
+  writeFileSync(path.join(tree, 'notes.csv'), 'a,b\n');
+  symlinkSync('/nonexistent/target', path.join(tree, 'dangling'));
+  execFileSync('mkfifo', [path.join(tree, 'pipe')]);
+  await server.start();
+  ds = new DatasetClient(server.endpoint, server.adminKey);
+});
+
+after(async () => {
+  await server.stop();
+  server.cleanup();
+});
+
+test('FileMetaBuild catalogues a real tree; unreadable entries fail the job partly; a rebuild sees adds, edits and deletes', async () => {
+  const { DatasetId: id } = await ds.createDataset({ Name: 'tree', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${tree}` });
+  const created = await ds.createJob(id, { WorkspaceId: '1', JobAction: 'FileMetaBuild', JobSpec: '{}', Description: 'first build' });
+  assert.match(created.DatasetJobId, /^dsjob-[0-9a-z]{18}$/);
+  assert.match(created.RequestId, UUID_UPPER);
+  const job = await waitForEnd(id, created.DatasetJobId);
+  assert.equal(job.Status, 'PartialFailed');
+  assert.equal(job.TotalFileCount, 6);
+  assert.equal(job.CompletedFileCount, 4);
+  assert.equal(job.FailedFileCount, 2);
+  assert.equal(job.JobAction, 'FileMetaBuild');
+  assert.equal(job.JobMode, 'Full');
+  assert.equal(job.JobSpec, '{}');
+  assert.equal(job.Description, 'first build');
+  assert.match(job.CreateTime, SECONDS);
+  assert.match(job.FinishTime, SECONDS);
+  assert.equal(job.DatasetJobId, undefined);  // GetDatasetJob has no ids
+  assert.equal(job.WorkspaceId, undefined);
+  assert.ok(job.Logs.some((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} WARN: Not a readable regular file: dangling$/.test(l)), job.Logs.join('\n'));
+  assert.ok(job.Logs.some((l) => /Catalogue built: 4 added, 0 changed, 0 removed, 2 failed/.test(l)));
+
+  const files = await allFiles(id);
+  assert.deepEqual(files.map((f) => f.FileName).sort(), ['0001.png', '0002.JPG', 'notes.csv', 'readme.txt']);
+  const png = files.find((f) => f.FileName === '0001.png');
+  assert.match(png.DatasetFileMetaId, /^[0-9a-f]{64}$/);
+  assert.equal(png.Uri, `file://${tree}/cars/2025/0001.png`);
+  assert.equal(png.FileType, 'image');
+  assert.equal(png.ContentType, 'image/png');
+  assert.equal(png.DataSize, 9);
+  assert.equal(png.FileFingerPrint, createHash('md5').update('png-bytes').digest('hex'));
+  assert.deepEqual(JSON.parse(png.Tags), { ai: [], user: [], 'user-delete-ai-tags': [] });
+  const got = await ds.call('GetDatasetFileMeta', 'GET', `/api/v1/datasets/${id}/datasetfilemetas/${png.DatasetFileMetaId}`,
+                            { query: { DatasetVersion: 'v1', WorkspaceId: '1' } });
+  assert.equal(got.DatasetFileMeta.FileDir, 'cars/2025/');
+  assert.equal(got.DatasetFileMeta.FileFingerPrint, png.FileFingerPrint);
+  assert.equal(got.DatasetId, id);
+
+  const names = async (query) => (await allFiles(id, query)).map((f) => f.FileName).sort();
+  assert.deepEqual(await names({ QueryFileName: '000' }), ['0001.png', '0002.JPG']);
+  assert.deepEqual(await names({ QueryFileDir: 'docs/' }), ['readme.txt']);
+  assert.deepEqual(await names({ QueryFileTypeIncludeAny: 'text' }), ['notes.csv', 'readme.txt']);
+  assert.deepEqual(await names({ QueryContentTypeIncludeAny: 'image/jpeg,image/png' }), ['0001.png', '0002.JPG']);
+  const byUpdate = await ds.listFiles(id, { DatasetVersion: 'v1', WorkspaceId: '1', SortBy: 'FileUpdateTime', Order: 'DESC' });
+  assert.equal(byUpdate.TotalCount, 4);
+  assert.equal(byUpdate.NextToken, null);
+
+  // Edits, adds and deletes; the rebuild reads only what changed.
+  writeFileSync(path.join(tree, 'docs', 'readme.txt'), 'hello, again\n');
+  writeFileSync(path.join(tree, 'docs', 'new.md'), '# new\n');
+  rmSync(path.join(tree, 'notes.csv'));
+  rmSync(path.join(tree, 'dangling'));
+  rmSync(path.join(tree, 'pipe'));
+  const again = await waitForEnd(id, (await ds.createJob(id, { WorkspaceId: '1', JobAction: 'FileMetaBuild', JobSpec: '{}' })).DatasetJobId);
+  assert.equal(again.Status, 'Succeeded', again.Logs.join('\n'));
+  assert.equal(again.TotalFileCount, 4);
+  assert.equal(again.CompletedFileCount, 4);
+  assert.ok(again.Logs.some((l) => /1 added, 1 changed, 1 removed, 0 failed/.test(l)), again.Logs.join('\n'));
+  const after = await allFiles(id);
+  assert.deepEqual(after.map((f) => f.FileName).sort(), ['0001.png', '0002.JPG', 'new.md', 'readme.txt']);
+  assert.equal(after.find((f) => f.FileName === 'readme.txt').DataSize, 13);
+});
+
+test('ListDatasetJobs: every parameter of the seed page', async () => {
+  const { DatasetId: id } = await ds.createDataset({ Name: 'jobs-list', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${tree}/docs` });
+  await ds.createVersion(id, { DataSourceType: 'NAS', Property: 'DIRECTORY', Uri: `file://${tree}/cars` });
+  const a = await ds.createJob(id, { WorkspaceId: '1', JobAction: 'FileMetaBuild', JobSpec: '{}', DatasetVersion: 'v1' });
+  await waitForEnd(id, a.DatasetJobId);
+  const b = await ds.createJob(id, { WorkspaceId: '1', JobAction: 'IntelligentTag', JobSpec: '{"modelId":"m"}', JobMode: 'Increment', DatasetVersion: 'v1' });
+  const failed = await waitForEnd(id, b.DatasetJobId);
+  assert.equal(failed.Status, 'Failed');
+  assert.match(failed.Logs.at(-1), /ERROR: Job failed: IntelligentTag needs a model endpoint/);
+  const c = await ds.createJob(id, { WorkspaceId: '1', JobAction: 'IntelligentTagRevert', JobSpec: '{}', DatasetVersion: 'v2' });
+  await waitForEnd(id, c.DatasetJobId);
+
+  const ids = async (query) => (await ds.listJobs(id, query)).DatasetJobs.map((j) => j.DatasetJobId);
+  assert.deepEqual(await ids({}), [c.DatasetJobId, b.DatasetJobId, a.DatasetJobId]);  // CreateTime DESC
+  assert.deepEqual(await ids({ Order: 'ASC' }), [a.DatasetJobId, b.DatasetJobId, c.DatasetJobId]);
+  assert.deepEqual(await ids({ DatasetVersion: 'v2' }), [c.DatasetJobId]);
+  assert.deepEqual(await ids({ JobAction: 'IntelligentTag' }), [b.DatasetJobId]);
+  assert.deepEqual(await ids({ Status: 'Failed' }), [b.DatasetJobId]);
+  assert.deepEqual(await ids({ WorkspaceId: '1', PageSize: 1, PageNumber: 2 }), [b.DatasetJobId]);
+  assert.deepEqual(await ids({ SortBy: 'JobAction', Order: 'ASC' }), [a.DatasetJobId, b.DatasetJobId, c.DatasetJobId]);
+  const byStatus = await ids({ SortBy: 'Status', Order: 'ASC' });  // Failed, then the two Succeeded
+  assert.equal(byStatus[0], b.DatasetJobId);
+  assert.deepEqual(byStatus.slice(1).sort(), [a.DatasetJobId, c.DatasetJobId].sort());
+  assert.equal((await ids({ SortBy: 'FinishTime' })).length, 3);
+  const page = await ds.listJobs(id, { WithLogs: true });
+  assert.equal(page.TotalCount, 3);
+  const item = page.DatasetJobs.find((j) => j.DatasetJobId === a.DatasetJobId);
+  assert.equal(item.DatasetVersion, 'v1');
+  assert.equal(item.WorkspaceId, '1');
+  assert.ok(Array.isArray(item.Logs) && item.Logs.length > 0);
+  assert.equal((await ds.listJobs(id, {})).DatasetJobs[0].Logs, undefined);
+  for (const [query, param] of [[{ Status: 'Done' }, 'Status'], [{ SortBy: 'Name' }, 'SortBy'], [{ JobAction: 'Train' }, 'JobAction'], [{ PageSize: 0 }, 'PageSize']]) {
+    const err = await sdkError(ds.listJobs(id, query));
+    assert.equal(err.code, 'InvalidParameter');
+    assert.match(err.data.Message, new RegExp(param));
+  }
+});
+
+test('bad dataset jobs are refused in PAI\'s format, and StopDatasetJob ends a running one', async () => {
+  const { DatasetId: id } = await ds.createDataset({ Name: 'job-errors', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${tree}` });
+  const cases = [
+    [{ JobAction: 'FileMetaBuild', JobSpec: '{}', JobMode: 'Increment' }, 'InvalidParameter', /JobMode may be Increment only/],
+    [{ JobAction: 'Train', JobSpec: '{}' }, 'InvalidParameter', /JobAction must be/],
+    [{ JobAction: 'FileMetaBuild' }, 'MissingParameter', /JobSpec/],
+    [{ JobAction: 'FileMetaBuild', JobSpec: 'not json' }, 'InvalidParameter', /JobSpec must be a string holding a JSON object/],
+    [{ JobAction: 'FileMetaBuild', JobSpec: '{}', DatasetVersion: 'v9' }, 'EntityNotExist.DatasetVersion', /no version v9/],
+    [{ JobAction: 'FileMetaBuild', JobSpec: '{}', WorkspaceId: 'other' }, 'InvalidParameter', /WorkspaceId must be the dataset's workspace/],
+  ];
+  for (const [body, code, message] of cases) {
+    const err = await sdkError(ds.createJob(id, { WorkspaceId: '1', ...body }));
+    assert.equal(err.code, code, JSON.stringify(body));
+    assert.match(err.data.Message, message);
+  }
+  assert.equal((await ds.listJobs(id)).TotalCount, 0);
+  const missing = await sdkError(ds.getJob(id, 'dsjob-nosuchjob000000000'));
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.code, 'EntityNotExist.DatasetJob');
+
+  // A big file keeps the build busy long enough to stop it.
+  const big = path.join(server.dataDir, 'big');
+  mkdirSync(big);
+  execFileSync('truncate', ['-s', '3G', path.join(big, 'zeros.bin')]);
+  const { DatasetId: bigId } = await ds.createDataset({ Name: 'big', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${big}` });
+  const { DatasetJobId } = await ds.createJob(bigId, { WorkspaceId: '1', JobAction: 'FileMetaBuild', JobSpec: '{}' });
+  const started = Date.now();
+  await ds.stopJob(bigId, DatasetJobId);
+  const stopped = await ds.getJob(bigId, DatasetJobId);
+  assert.equal(stopped.Status, 'ManuallyStop');
+  assert.ok(stopped.Logs.some((l) => /Job stopped by user/.test(l)));
+  assert.ok(Date.now() - started < 1000);
+  const again = await sdkError(ds.stopJob(bigId, DatasetJobId));
+  assert.equal(again.code, 'IncorrectStatus');
+  // The runner moves on: a later job runs.
+  const next = await ds.createJob(id, { WorkspaceId: '1', JobAction: 'IntelligentTagRevert', JobSpec: '{}' });
+  assert.equal((await waitForEnd(id, next.DatasetJobId)).Status, 'Succeeded');
+  await ds.call('DeleteDatasetJob', 'DELETE', `/api/v1/datasets/${bigId}/datasetjobs/${DatasetJobId}`);
+  assert.equal((await sdkError(ds.getJob(bigId, DatasetJobId))).code, 'EntityNotExist.DatasetJob');
+});
+
+test('dataset job configs: create, list (with or without the trailing slash), get, update, delete', async () => {
+  const { DatasetId: id } = await ds.createDataset({ Name: 'configs', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${tree}` });
+  const base = `/api/v1/datasets/${id}/datasetjobconfigs`;
+  const { DatasetJobConfigId: cfg } = await ds.call('CreateDatasetJobConfig', 'POST', base, {
+    body: { WorkspaceId: '1', ConfigType: 'MultimodalIntelligentTag', Config: '{"apiKey":"sk-test"}' } });
+  assert.match(cfg, /^dscfg-[0-9a-z]{18}$/);
+  await ds.call('CreateDatasetJobConfig', 'POST', base, {
+    body: { WorkspaceId: '1', ConfigType: 'MultimodalSemanticIndex', Config: '{"defaultModelId":"m"}', DatasetVersion: 'v1' } });
+  const listed = await ds.call('ListDatasetJobConfigs', 'GET', `${base}/`, { query: { WorkspaceId: '1', PageNumber: '1', PageSize: '10' } });
+  assert.equal(listed.TotalCount, 2);
+  assert.deepEqual(listed.DatasetJobConfigs.map((c) => c.ConfigType).sort(), ['MultimodalIntelligentTag', 'MultimodalSemanticIndex']);
+  const typed = await ds.call('ListDatasetJobConfigs', 'GET', base, { query: { ConfigType: 'MultimodalSemanticIndex' } });
+  assert.equal(typed.DatasetJobConfigs[0].DatasetVersion, 'v1');
+  await ds.call('UpdateDatasetJobConfig', 'PUT', `${base}/${cfg}`, { body: { Config: '{"apiKey":"sk-new"}' } });
+  const got = await ds.call('GetDatasetJobConfig', 'GET', `${base}/${cfg}`, { query: { WorkspaceId: '1' } });
+  assert.equal(got.Config, '{"apiKey":"sk-new"}');
+  assert.equal(got.ConfigType, 'MultimodalIntelligentTag');
+  assert.equal(got.DatasetId, id);
+  assert.equal(got.DatasetJobConfigId, undefined);
+  assert.match(got.CreateTime, SECONDS);
+  const bad = await sdkError(ds.call('CreateDatasetJobConfig', 'POST', base, { body: { WorkspaceId: '1', ConfigType: 'Other', Config: '{}' } }));
+  assert.equal(bad.code, 'InvalidParameter');
+  await ds.call('DeleteDatasetJobConfig', 'DELETE', `${base}/${cfg}`, { query: { WorkspaceId: '1' } });
+  assert.equal((await sdkError(ds.call('GetDatasetJobConfig', 'GET', `${base}/${cfg}`))).code, 'EntityNotExist.DatasetJobConfig');
+});
+
+test('kill -9 during a build: the job runs again after the restart, and its counters equal the catalogue', async () => {
+  const wide = path.join(server.dataDir, 'wide');
+  mkdirSync(wide);
+  for (let i = 0; i < 3000; i++) writeFileSync(path.join(wide, `f${i}.txt`), `file ${i}\n`);
+  execFileSync('truncate', ['-s', '1G', path.join(wide, 'zz-big.bin')]);
+  const { DatasetId: id } = await ds.createDataset({ Name: 'wide', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${wide}` });
+  const { DatasetJobId } = await ds.createJob(id, { WorkspaceId: '1', JobAction: 'FileMetaBuild', JobSpec: '{}' });
+  for (let seen = ''; seen !== 'Running';) {
+    seen = (await ds.getJob(id, DatasetJobId)).Status;
+    assert.ok(['Pending', 'Starting', 'Running'].includes(seen), seen);
+  }
+  await server.stop('SIGKILL');
+  await server.start();
+  ds = new DatasetClient(server.endpoint, server.adminKey);
+  const job = await waitForEnd(id, DatasetJobId, 60000);
+  assert.equal(job.Status, 'Succeeded', job.Logs.join('\n'));
+  assert.ok(job.Logs.some((l) => /WARN: The server restarted; the job runs again/.test(l)));
+  assert.equal(job.TotalFileCount, 3001);
+  assert.equal(job.CompletedFileCount, 3001);
+  const page = await ds.listFiles(id, { DatasetVersion: 'v1', WorkspaceId: '1', MaxResults: 1 });
+  assert.equal(page.TotalCount, 3001);
+});
