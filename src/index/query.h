@@ -68,7 +68,7 @@ struct Query {
   std::map<std::string, std::string> tags;  // every pair must match
   // Some tag's key or value holds this (folded) text, case-insensitively.
   std::optional<std::string> tag_contains;
-  std::optional<core::Viewer> viewer;       // only what this viewer may see (AccessFields)
+  std::optional<core::Viewer> viewer;  // only what this viewer may see (AccessFields)
 
   SortBy sort;
   bool descending = true;  // ties are broken by public id, in the same direction

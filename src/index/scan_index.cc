@@ -145,8 +145,7 @@ class ScanIndex : public RecordIndex {
       uint64_t head = group != 0 ? static_cast<uint64_t>(group) : row.number;
       if (head != *q.group) return false;
     }
-    if (q.tag_contains &&
-        std::none_of(row.tags.begin(), row.tags.end(), [&](const auto& tag) {
+    if (q.tag_contains && std::none_of(row.tags.begin(), row.tags.end(), [&](const auto& tag) {
           return TagHolds(TagTerm(tag.first, tag.second), *q.tag_contains);
         })) {
       return false;

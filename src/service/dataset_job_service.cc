@@ -22,6 +22,16 @@ using core::ErrorCode;
 
 namespace {
 
+// Jobs and configs name their dataset's workspace (the SDK requires it).
+void CheckWorkspace(const Dataset& dataset, const std::string& workspace) {
+  if (workspace.empty()) core::ThrowMissing("workspace");
+  if (workspace != dataset.workspace_id) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "WorkspaceId must be the dataset's workspace, " + dataset.workspace_id + ".",
+                "workspace");
+  }
+}
+
 [[noreturn]] void ThrowNoJob(std::string_view id) {
   throw Error(ErrorCode::kNotFound, "The dataset job " + std::string(id) + " does not exist.",
               "dataset_job_id");
@@ -65,12 +75,7 @@ DatasetJob DatasetJobService::Create(const Principal& who, std::string_view data
   } else {
     datasets_.GetVersion(who, dataset_id, draft.version);  // throws kNotFound
   }
-  if (draft.workspace_id.empty()) core::ThrowMissing("workspace");
-  if (draft.workspace_id != dataset.workspace_id) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "WorkspaceId must be the dataset's workspace, " + dataset.workspace_id + ".",
-                "workspace");
-  }
+  CheckWorkspace(dataset, draft.workspace_id);
   std::unique_lock lock(write_mu_);
   DatasetJob job = std::move(draft);
   job.id = last_job_ + 1;
@@ -153,12 +158,7 @@ DatasetJobConfig DatasetJobService::CreateConfig(const Principal& who, std::stri
   core::CheckDatasetJobConfig(draft);
   Dataset dataset = DatasetForChange(who, dataset_id);
   if (!draft.version.empty()) datasets_.GetVersion(who, dataset_id, draft.version);
-  if (draft.workspace_id.empty()) core::ThrowMissing("workspace");
-  if (draft.workspace_id != dataset.workspace_id) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "WorkspaceId must be the dataset's workspace, " + dataset.workspace_id + ".",
-                "workspace");
-  }
+  CheckWorkspace(dataset, draft.workspace_id);
   std::unique_lock lock(write_mu_);
   DatasetJobConfig config = std::move(draft);
   config.id = last_config_ + 1;

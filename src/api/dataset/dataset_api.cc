@@ -4,6 +4,7 @@
 #include "api/dataset/dataset_json.h"
 #include "api/dataset/errors.h"
 #include "api/dataset/list_params.h"
+#include "api/dataset/reply.h"
 #include "api/http/params.h"
 #include "auth/acs3.h"
 #include "auth/roa_v1.h"
@@ -12,26 +13,9 @@ namespace drover::api::dataset {
 
 namespace {
 
-constexpr char kJsonType[] = "application/json;charset=utf-8";
-
 using service::DatasetService;
 using service::Principal;
 using service::Workspace;
-
-// {"RequestId": …} and the members `fill` writes before it.
-template <class Fill>
-Response Reply(const Request& r, Fill&& fill) {
-  std::string body;
-  JsonWriter w(body);
-  w.BeginObject();
-  fill(w);
-  w.Member("RequestId", r.request_id).EndObject();
-  return Response{200, kJsonType, std::move(body)};
-}
-
-Response Done(const Request& r) {
-  return Reply(r, [](JsonWriter&) {});
-}
 
 void WriteWorkspace(JsonWriter& w, const Workspace& ws, bool in_list) {
   char buf[32];

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "api/dataset/dataset_json.h"
+#include "api/dataset/reply.h"
 #include "api/http/params.h"
 #include "core/error.h"
 #include "core/json_writer.h"
@@ -23,34 +25,9 @@ using index::SortBy;
 using service::DatasetJobService;
 using service::Principal;
 
-constexpr char kJsonType[] = "application/json;charset=utf-8";
-constexpr size_t kMaxBodyBytes = 256 * 1024;
 constexpr int64_t kMaxPageSize = 1000;
 
-template <class Fill>
-Response Reply(const Request& r, Fill&& fill) {
-  std::string body;
-  JsonWriter w(body);
-  w.BeginObject();
-  fill(w);
-  w.Member("RequestId", r.request_id).EndObject();
-  return Response{200, kJsonType, std::move(body)};
-}
-
-Response Done(const Request& r) {
-  return Reply(r, [](JsonWriter&) {});
-}
-
 Fields BodyOf(const json::object& o) { return Fields(o); }
-
-json::object ParseBody(std::string_view body) {
-  if (body.size() > kMaxBodyBytes) {
-    core::ThrowInvalid("Body", "The request body is " + std::to_string(body.size()) +
-                                   " bytes; the limit is " + std::to_string(kMaxBodyBytes) +
-                                   " bytes.");
-  }
-  return ParseJsonObject(body, "Body");
-}
 
 void WriteTime(JsonWriter& w, std::string_view key, core::TimeMs t) {
   char buf[32];

@@ -15,15 +15,6 @@ namespace {
 
 // ==== Parsing ===============================================================
 
-json::object ParseBody(std::string_view body) {
-  if (body.size() > kMaxBodyBytes) {
-    core::ThrowInvalid("Body", "The request body is " + std::to_string(body.size()) +
-                                   " bytes; the limit is " + std::to_string(kMaxBodyBytes) +
-                                   " bytes.");
-  }
-  return ParseJsonObject(body, "Body");
-}
-
 std::string Required(const Fields& f, const std::string& name) {
   std::optional<std::string> value = f.String(name);
   if (!value || value->empty()) core::ThrowMissing(f.Name(name));
@@ -177,6 +168,15 @@ void WriteShare(JsonWriter& w, const Dataset& d, const core::DatasetShare& share
 }
 
 }  // namespace
+
+json::object ParseBody(std::string_view body) {
+  if (body.size() > kMaxBodyBytes) {
+    core::ThrowInvalid("Body", "The request body is " + std::to_string(body.size()) +
+                                   " bytes; the limit is " + std::to_string(kMaxBodyBytes) +
+                                   " bytes.");
+  }
+  return ParseJsonObject(body, "Body");
+}
 
 NewDataset ParseCreateDataset(std::string_view body) {
   json::object o = ParseBody(body);

@@ -8,6 +8,7 @@
 // (core/dataset.h), applied by the service. Nothing is stored here.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ struct NewDataset {
   core::Dataset dataset;
   core::DatasetVersion first;  // v1
 };
+
+// A request body: a JSON object of at most kMaxBodyBytes; throws naming
+// `Body` otherwise.
+boost::json::object ParseBody(std::string_view body);
 
 // CreateDataset body → the dataset and its first version.
 NewDataset ParseCreateDataset(std::string_view body);
