@@ -165,7 +165,11 @@ int Serve(const ServeOptions& options) {
   });
   router.Register(api::dlc::MakeDialect(jobs));
   router.Register(api::modelarts::MakeDialect(jobs));
-  service::WorkspaceDirectory workspaces(*keys, clock.Now());
+  service::WorkspaceDirectory workspaces(
+      *keys, clock.Now(),
+      {{index.get(), service::JobStrings::kTenant, service::JobStrings::kWorkspace},
+       {dataset_index.get(), service::DatasetStrings::kTenant,
+        service::DatasetStrings::kWorkspace}});
   router.Register(api::dataset::MakeDialect(datasets, dataset_jobs, workspaces));
 
   server::HttpOptions http_options;

@@ -291,6 +291,12 @@ class Differential : public ::testing::TestWithParam<Kind> {
     for (int i = 0; i < queries; ++i) {
       Query q = RandomQuery();
       Page want = reference.Search(q);
+      // The distinct values of an exact field among the matches (a facet).
+      std::vector<FieldId> exact =
+          FieldsWhere(schema().strings(), [](const StringField& f, FieldId) { return f.exact; });
+      FieldId facet = exact.empty() || i % 4 != 0 ? kNoField : Pick(exact);
+      std::vector<std::string> want_values =
+          facet == kNoField ? std::vector<std::string>{} : reference.Values(facet, q);
       q.at = at;
       Page got = column_->Search(q);
       ASSERT_EQ(got.total, want.total) << "query " << i;
@@ -298,6 +304,9 @@ class Differential : public ::testing::TestWithParam<Kind> {
                                    << (q.descending ? " desc" : " asc") << " offset " << q.offset;
       if (at) {
         ASSERT_EQ(got.snapshot, *at);
+      }
+      if (facet != kNoField) {
+        ASSERT_EQ(column_->Values(facet, q), want_values) << "query " << i;
       }
       answered_ += 1;
       non_empty_ += want.ids.empty() ? 0 : 1;

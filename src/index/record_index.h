@@ -16,6 +16,8 @@
 #include <chrono>
 #include <memory>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "index/query.h"
 
@@ -47,6 +49,9 @@ class RecordIndex {
   // Removes the record; a missing number is ignored.
   virtual void Erase(uint64_t number) = 0;
   virtual Page Search(const Query& query) const = 0;
+  // The distinct non-empty values of exact string field `field` among the
+  // records `among` matches (its order and paging are ignored), sorted.
+  virtual std::vector<std::string> Values(FieldId field, const Query& among) const = 0;
   // Starts a bulk load (at start, into an empty index) of about `expected`
   // records: the Upserts until Optimize, from any number of threads at
   // once, may be held unsearchable and indexed all at once by it.

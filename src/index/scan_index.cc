@@ -69,6 +69,15 @@ class ScanIndex : public RecordIndex {
 
   const Schema& schema() const override { return schema_; }
 
+  std::vector<std::string> Values(FieldId field, const Query& among) const override {
+    std::shared_lock lock(mu_);
+    std::set<std::string> values;
+    for (const auto& [number, row] : rows_) {
+      if (Matches(row, among) && !row.strings[field].empty()) values.insert(row.strings[field]);
+    }
+    return {values.begin(), values.end()};
+  }
+
   Page Search(const Query& q) const override {
     std::shared_lock lock(mu_);
     Snapshot now{epoch_, revision_};

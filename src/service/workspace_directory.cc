@@ -47,6 +47,13 @@ std::vector<Workspace> WorkspaceDirectory::Visible(const Principal& who) const {
       }
     }
   }
+  for (const Source& source : sources_) {
+    index::Query in_tenant;
+    in_tenant.exact[source.tenant] = {who.tenant_id};
+    for (const std::string& id : source.index->Values(source.workspace, in_tenant)) {
+      note(id, started_);
+    }
+  }
   std::vector<Workspace> out;
   for (auto& [id, w] : known) {
     if (!who.admin && !who.workspaces.count(id) && id != who.default_workspace_id) continue;

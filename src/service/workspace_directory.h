@@ -1,7 +1,8 @@
 // WorkspaceDirectory: the workspaces Drover knows, for AIWorkSpace's
 // ListWorkspaces and GetWorkspace. Drover has no workspace records of its
 // own: a workspace exists when an access key names it (`drover keys create
-// --workspace ID`), and every tenant has its default workspace "1". Its
+// --workspace ID`) or a record of its tenant is in it (a job an admin
+// created there), and every tenant has its default workspace "1". Its
 // admins are the users whose keys hold it as admin; it was created when the
 // first such key was (the default workspace, when its tenant's first key
 // was, or else when the server started). Reads the key store at each
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "index/record_index.h"
 #include "service/principal.h"
 #include "store/key_store.h"
 
@@ -32,9 +34,18 @@ inline constexpr char kDefaultWorkspaceId[] = "1";
 
 class WorkspaceDirectory {
  public:
-  // `keys` must outlive the directory; `started` is when the server did.
-  WorkspaceDirectory(store::KeyStore& keys, core::TimeMs started)
-      : keys_(keys), started_(started) {}
+  // Records whose workspaces count: an index and its tenant and workspace
+  // fields (exact strings).
+  struct Source {
+    const index::RecordIndex* index;
+    index::FieldId tenant;
+    index::FieldId workspace;
+  };
+
+  // `keys` and the sources' indexes must outlive the directory; `started`
+  // is when the server did (the creation time of a workspace no key names).
+  WorkspaceDirectory(store::KeyStore& keys, core::TimeMs started, std::vector<Source> sources = {})
+      : keys_(keys), started_(started), sources_(std::move(sources)) {}
 
   // The workspaces `who` belongs to (a tenant admin: every one of its
   // tenant), ordered by creation, then id.
@@ -45,6 +56,7 @@ class WorkspaceDirectory {
  private:
   store::KeyStore& keys_;
   const core::TimeMs started_;
+  const std::vector<Source> sources_;
 };
 
 }  // namespace drover::service

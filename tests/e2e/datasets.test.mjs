@@ -335,6 +335,12 @@ test('ListWorkspaces and GetWorkspace show the workspaces keys name', async () =
   assert.equal(def.WorkspaceId, 'team_a');
   assert.deepEqual(def.Conditions.map((c) => c.Type), ['CREATING', 'WORKSPACE_CREATED', 'MEMBERS_ADDED', 'ENABLED']);
   assert.equal(def.Owner.UserName, 'amy');
+  // A workspace no key names, in which an admin made a dataset, is listed for the tenant's admins.
+  await admin.createDataset(dirBody({ Name: 'in-data-only-ws', WorkspaceId: 'data_only' }));
+  const all = await admin.listWorkspaces({ PageSize: 100 });
+  assert.ok(all.Workspaces.some((w) => w.WorkspaceId === 'data_only'), JSON.stringify(all.Workspaces.map((w) => w.WorkspaceId)));
+  assert.equal((await admin.getWorkspace('data_only')).WorkspaceName, 'ws_data_only');
+  assert.equal((await amy.listWorkspaces()).Workspaces.some((w) => w.WorkspaceId === 'data_only'), false);
 });
 
 test('the v2 (ROA HMAC-SHA1) signature works for datasets too', async () => {

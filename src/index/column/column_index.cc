@@ -313,6 +313,18 @@ Page ColumnIndex::Search(const Query& query) const {
   return page;
 }
 
+std::vector<std::string> ColumnIndex::Values(FieldId field, const Query& among) const {
+  std::shared_lock lock(mu_);
+  Scope scope(*this, among.at);
+  Roaring hits = Filter(among, scope);
+  std::vector<std::string> values;
+  strings_[field].ForEach([&](const std::string& value, const Roaring& b) {
+    if (!value.empty() && b.intersect(hits)) values.push_back(value);
+  });
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
 }  // namespace drover::index::column
 
 namespace drover::index {
