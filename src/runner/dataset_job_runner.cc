@@ -218,7 +218,14 @@ void DatasetJobRunner::Run(const DatasetJob& job) {
     failure = e.what();
     finished = true;
   }
-  if (finished) progress.Flush();
+  if (!finished) {
+    // Stopped by the user (the job says so already), deleted, or the server
+    // is shutting down (the job stays Running, and the next start runs it
+    // again).
+    current_ = 0;
+    return;
+  }
+  progress.Flush();
   now = jobs_.clock().Now();
   jobs_.Mutate(job.id, [&](DatasetJob& j) {
     if (j.status != DatasetJobStatus::kRunning) {

@@ -246,3 +246,21 @@ test('kill -9 during a build: the job runs again after the restart, and its coun
   const page = await ds.listFiles(id, { DatasetVersion: 'v1', WorkspaceId: '1', MaxResults: 1 });
   assert.equal(page.TotalCount, 3001);
 });
+
+test('a graceful stop of the server mid-build leaves the job to run again, never ended early', async () => {
+  const slow = path.join(server.dataDir, 'slow');
+  mkdirSync(slow);
+  writeFileSync(path.join(slow, 'small.txt'), 'x');
+  execFileSync('truncate', ['-s', '2G', path.join(slow, 'zeros.bin')]);
+  const { DatasetId: id } = await ds.createDataset({ Name: 'slow', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${slow}` });
+  const { DatasetJobId } = await ds.createJob(id, { WorkspaceId: '1', JobAction: 'FileMetaBuild', JobSpec: '{}' });
+  for (let seen = ''; seen !== 'Running';) seen = (await ds.getJob(id, DatasetJobId)).Status;
+  await server.stop('SIGTERM');
+  await server.start();
+  ds = new DatasetClient(server.endpoint, server.adminKey);
+  const job = await waitForEnd(id, DatasetJobId, 60000);
+  assert.equal(job.Status, 'Succeeded', job.Logs.join('\n'));
+  assert.equal(job.TotalFileCount, 2);
+  assert.equal(job.CompletedFileCount, 2);
+  assert.ok(job.Logs.some((l) => /The server restarted; the job runs again/.test(l)));
+});
