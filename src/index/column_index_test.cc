@@ -291,12 +291,24 @@ class Differential : public ::testing::TestWithParam<Kind> {
     for (int i = 0; i < queries; ++i) {
       Query q = RandomQuery();
       Page want = reference.Search(q);
-      // The distinct values of an exact field among the matches (a facet).
-      std::vector<FieldId> exact =
-          FieldsWhere(schema().strings(), [](const StringField& f, FieldId) { return f.exact; });
-      FieldId facet = exact.empty() || i % 4 != 0 ? kNoField : Pick(exact);
-      std::vector<std::string> want_values =
-          facet == kNoField ? std::vector<std::string>{} : reference.Values(facet, q);
+      // A facet of the matches: the values of a string field, or the
+      // words of a words field, with their counts (drawn from a random
+      // stream of their own, so the queries stay as they were).
+      using FacetOf = RecordIndex::FacetOf;
+      std::vector<FieldId> strings = FieldsWhere(
+          schema().strings(), [](const StringField& f, FieldId) { return f.exact || f.contains; });
+      uint64_t draw = facet_rng_();
+      FacetOf of = schema().words().empty() || draw % 5 < 3 ? FacetOf::kString : FacetOf::kWords;
+      FieldId facet = kNoField;
+      if (i % 4 == 0 && of == FacetOf::kString && !strings.empty()) {
+        facet = strings[(draw >> 8) % strings.size()];
+      }
+      if (i % 4 == 0 && of == FacetOf::kWords) {
+        facet = static_cast<FieldId>((draw >> 8) % schema().words().size());
+      }
+      std::vector<RecordIndex::FacetCount> want_values =
+          facet == kNoField ? std::vector<RecordIndex::FacetCount>{}
+                            : reference.Facet(of, facet, q);
       q.at = at;
       Page got = column_->Search(q);
       ASSERT_EQ(got.total, want.total) << "query " << i;
@@ -306,7 +318,7 @@ class Differential : public ::testing::TestWithParam<Kind> {
         ASSERT_EQ(got.snapshot, *at);
       }
       if (facet != kNoField) {
-        ASSERT_EQ(column_->Values(facet, q), want_values) << "query " << i;
+        ASSERT_EQ(column_->Facet(of, facet, q), want_values) << "query " << i;
       }
       answered_ += 1;
       non_empty_ += want.ids.empty() ? 0 : 1;
@@ -394,6 +406,7 @@ class Differential : public ::testing::TestWithParam<Kind> {
   }
 
   std::mt19937_64 rng_{20261127};
+  std::mt19937_64 facet_rng_{7};
   std::vector<std::string> public_ids_;  // of every record made, deleted or not
   std::unique_ptr<RecordIndex> scan_ = NewScanIndex(schema());
   std::unique_ptr<RecordIndex> column_ = NewColumnIndex(schema());

@@ -49,9 +49,18 @@ class RecordIndex {
   // Removes the record; a missing number is ignored.
   virtual void Erase(uint64_t number) = 0;
   virtual Page Search(const Query& query) const = 0;
-  // The distinct non-empty values of exact string field `field` among the
-  // records `among` matches (its order and paging are ignored), sorted.
-  virtual std::vector<std::string> Values(FieldId field, const Query& among) const = 0;
+  // A facet: the distinct non-empty values of a string field (exact or
+  // contains), or the words of a words field, among the records `among`
+  // matches (its order and paging are ignored), each with how many of them
+  // hold it; sorted by value. A contains field's values come case-folded,
+  // as it matches them. Counts come from postings, not from rows.
+  enum class FacetOf { kString, kWords };
+  struct FacetCount {
+    std::string value;
+    int64_t count = 0;
+    bool operator==(const FacetCount&) const = default;
+  };
+  virtual std::vector<FacetCount> Facet(FacetOf of, FieldId field, const Query& among) const = 0;
   // Starts a bulk load (at start, into an empty index) of about `expected`
   // records: the Upserts until Optimize, from any number of threads at
   // once, may be held unsearchable and indexed all at once by it.

@@ -4,6 +4,7 @@
 // oracle the column engine is tested against.
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
@@ -69,13 +70,23 @@ class ScanIndex : public RecordIndex {
 
   const Schema& schema() const override { return schema_; }
 
-  std::vector<std::string> Values(FieldId field, const Query& among) const override {
+  std::vector<FacetCount> Facet(FacetOf of, FieldId field, const Query& among) const override {
     std::shared_lock lock(mu_);
-    std::set<std::string> values;
+    std::map<std::string, int64_t> counts;
     for (const auto& [number, row] : rows_) {
-      if (Matches(row, among) && !row.strings[field].empty()) values.insert(row.strings[field]);
+      if (!Matches(row, among)) continue;
+      if (of == FacetOf::kWords) {
+        std::set<std::string> distinct(row.words[field].begin(), row.words[field].end());
+        for (const std::string& word : distinct) counts[word]++;
+      } else if (!row.strings[field].empty()) {
+        // A contains field is kept folded (it matches case-insensitively).
+        bool folded = schema_.strings()[field].contains;
+        counts[folded ? row.folded[field] : row.strings[field]]++;
+      }
     }
-    return {values.begin(), values.end()};
+    std::vector<FacetCount> facet;
+    for (auto& [value, count] : counts) facet.push_back({value, count});
+    return facet;
   }
 
   Page Search(const Query& q) const override {

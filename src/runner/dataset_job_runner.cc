@@ -34,14 +34,6 @@ std::string Hex(const unsigned char* bytes, unsigned length) {
   return out;
 }
 
-// The hex digest of `data` by `md`.
-std::string Digest(const EVP_MD* md, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  EVP_Digest(data.data(), data.size(), out, &length, md, nullptr);
-  return Hex(out, length);
-}
-
 // The MD5 of a file's content, or nullopt when it cannot be read (or
 // `stop` was set while reading it).
 std::optional<std::string> FileMd5(const fs::path& path, const std::atomic<bool>& stop) {
@@ -295,7 +287,7 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
     DatasetFile file = it != known.end() ? it->second : DatasetFile{};
     (it != known.end() ? changed : added)++;
     file.uri = uri;
-    file.public_id = Digest(EVP_sha256(), job.dataset_id + "/" + job.version + "/" + uri);
+    file.public_id = service::DatasetJobService::FileId(job.dataset_id, job.version, uri);
     file.dataset = job.dataset;
     file.dataset_id = job.dataset_id;
     file.version = job.version;

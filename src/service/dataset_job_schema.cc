@@ -91,11 +91,20 @@ index::SchemaOf<DatasetFile>* DeclareFile() {
   s->Number(N::kDataset, Bitmaps("Dataset"),
             [](const DatasetFile& f) { return static_cast<int64_t>(f.dataset); });
   s->Number(N::kSize, {.name = "DataSize", .sort = true}, &DatasetFile::size);
-  s->Words(DatasetFileWords::kTags, {"Tags", false}, [](const DatasetFile& f) {
+  auto one_word_each = [](const std::vector<std::string>& tags) {
     std::string words;
-    for (const std::string& tag : ShownTags(f)) words += text::AsOneWord(tag) + " ";
+    for (const std::string& tag : tags) words += text::AsOneWord(tag) + " ";
     return words;
-  });
+  };
+  using W = DatasetFileWords;
+  s->Words(W::kTags, {"Tags", false},
+           [one_word_each](const DatasetFile& f) { return one_word_each(ShownTags(f)); });
+  s->Words(W::kAiTags, {"AiTags", false},
+           [one_word_each](const DatasetFile& f) { return one_word_each(f.ai_tags); });
+  s->Words(W::kUserTags, {"UserTags", false},
+           [one_word_each](const DatasetFile& f) { return one_word_each(f.user_tags); });
+  s->Words(W::kDeletedAiTags, {"DeletedAiTags", false},
+           [one_word_each](const DatasetFile& f) { return one_word_each(f.deleted_ai_tags); });
   s->Created(N::kFileCreated);
   s->Access({.tenant = S::kTenant, .owner = S::kUserId});
   s->Check();

@@ -46,9 +46,13 @@ struct DatasetFileNumbers {
   enum : index::FieldId { kFileCreated, kFileUpdated, kTagUpdated, kDataset, kSize };
 };
 
+// Tags, one word each (text::AsOneWord).
 struct DatasetFileWords {
   enum : index::FieldId {
-    kTags,  // the tags as shown (ai + user, less those the user deleted), one word each
+    kTags,  // as shown: ai + user, less those the user deleted (tags.all)
+    kAiTags,
+    kUserTags,
+    kDeletedAiTags,  // user-delete-ai-tags
   };
 };
 

@@ -1,10 +1,13 @@
 #include "service/dataset_job_service.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <climits>
 
 #include "core/error.h"
 #include "core/ids.h"
+#include "core/utf8.h"
 #include "service/dataset_job_schema.h"
 #include "service/load_index.h"
 #include "store/dataset_codec.h"
@@ -237,6 +240,202 @@ DatasetFile DatasetJobService::GetFile(const Principal& who, std::string_view da
                 "dataset_file_meta_id");
   }
   return std::move(*file);
+}
+
+DatasetJobService::FileStats DatasetJobService::FileStatistics(const Principal& who,
+                                                               std::string_view dataset_id,
+                                                               std::string_view version,
+                                                               index::RecordIndex::FacetOf of,
+                                                               index::FieldId field) {
+  Dataset dataset = datasets_.Get(who, dataset_id);
+  datasets_.GetVersion(who, dataset_id, version);  // throws kNotFound
+  index::Query files;
+  files.values[DatasetFileNumbers::kDataset] = {static_cast<int64_t>(dataset.id)};
+  files.exact[DatasetFileStrings::kVersion] = {std::string(version)};
+  files.limit = 0;
+  FileStats stats;
+  stats.total = files_.Search(files).total;
+  if (field != index::kNoField) stats.counts = files_.Facet(of, field, files);
+  return stats;
+}
+
+namespace {
+
+constexpr size_t kMaxTagsPerFile = 100;
+constexpr size_t kMaxTagChars = 128;
+
+// Why a file's fields break the rules, or "".
+std::string FileProblem(const DatasetFile& f) {
+  if (f.uri.empty() || f.uri.size() > core::kMaxUriBytes) return "Uri must be 1 to 2048 bytes.";
+  if (f.file_type.empty() || f.content_type.empty() || f.fingerprint.empty() ||
+      f.file_updated == 0) {
+    return "FileType, ContentType, FileFingerPrint and FileUpdateTime are required.";
+  }
+  for (const std::string* text : {&f.file_name, &f.file_type, &f.content_type, &f.fingerprint}) {
+    if (core::CountCodePoints(*text) > core::kMaxIdChars) return "A field is over 256 characters.";
+  }
+  if (core::CountCodePoints(f.comment) > core::kMaxDescriptionChars) {
+    return "Comment must be at most 1024 characters.";
+  }
+  if (f.size < 0) return "DataSize must not be negative.";
+  try {
+    core::CheckJsonObjectText("meta_attributes", f.meta_attributes);
+  } catch (const Error&) {
+    return "MetaAttributes must be a string holding a JSON object.";
+  }
+  for (const auto* group : {&f.user_tags, &f.deleted_ai_tags, &f.ai_tags}) {
+    if (group->size() > kMaxTagsPerFile) return "A tag group holds at most 100 tags.";
+    for (const std::string& tag : *group) {
+      if (tag.empty() || core::CountCodePoints(tag) > kMaxTagChars) {
+        return "A tag must be 1 to 128 characters.";
+      }
+    }
+  }
+  return "";
+}
+
+// "oss://bucket/cars/2025/0001.png" → "cars/2025/": the directory under
+// the URI's bucket or file system.
+std::string DirOf(std::string_view uri) {
+  size_t scheme = uri.find("://");
+  std::string_view path = scheme == std::string_view::npos ? uri : uri.substr(scheme + 3);
+  size_t host_end = path.find('/');
+  if (host_end == std::string_view::npos) return "";
+  path = path.substr(host_end + 1);
+  size_t last = path.rfind('/');
+  return last == std::string_view::npos ? "" : std::string(path.substr(0, last + 1));
+}
+
+void AddEach(std::vector<std::string>& group, const std::vector<std::string>& add) {
+  for (const std::string& tag : add) {
+    if (std::find(group.begin(), group.end(), tag) == group.end()) group.push_back(tag);
+  }
+}
+
+void RemoveEach(std::vector<std::string>& group, const std::vector<std::string>& remove) {
+  std::erase_if(group, [&](const std::string& tag) {
+    return std::find(remove.begin(), remove.end(), tag) != remove.end();
+  });
+}
+
+}  // namespace
+
+DatasetJobService::FileResults DatasetJobService::CreateFiles(const Principal& who,
+                                                              std::string_view dataset_id,
+                                                              std::string_view version,
+                                                              std::vector<DatasetFile> drafts) {
+  Dataset dataset = DatasetForChange(who, dataset_id);
+  datasets_.GetVersion(who, dataset_id, version);  // throws kNotFound
+  core::TimeMs now = clock_.Now();
+  FileResults results;
+  std::vector<DatasetFile> accepted;
+  for (DatasetFile& f : drafts) {
+    f.public_id = FileId(dataset.public_id, version, f.uri);
+    std::string problem = FileProblem(f);
+    bool twice = std::any_of(accepted.begin(), accepted.end(),
+                             [&](const DatasetFile& a) { return a.public_id == f.public_id; });
+    if (problem.empty() && (twice || store::Find<DatasetFile>(store_, f.public_id))) {
+      problem = "Already exists.";
+    }
+    if (!problem.empty()) {
+      results.failed.push_back({"", f.uri, problem});
+      continue;
+    }
+    f.dataset = dataset.id;
+    f.dataset_id = dataset.public_id;
+    f.version = std::string(version);
+    f.file_dir = DirOf(f.uri);
+    f.tenant_id = dataset.tenant_id;
+    f.workspace_id = dataset.workspace_id;
+    f.user_id = who.user_id;
+    f.created = now;
+    if (!f.user_tags.empty()) f.tag_updated = now;
+    results.succeeded.push_back({f.public_id, f.uri, ""});
+    accepted.push_back(std::move(f));
+  }
+  if (!accepted.empty()) PutFiles(std::move(accepted));
+  return results;
+}
+
+DatasetJobService::FileResults DatasetJobService::UpdateFiles(
+    const Principal& who, std::string_view dataset_id, const std::vector<FileUpdate>& updates) {
+  Dataset dataset = DatasetForChange(who, dataset_id);
+  core::TimeMs now = clock_.Now();
+  FileResults results;
+  std::vector<DatasetFile> changed;
+  for (const FileUpdate& u : updates) {
+    std::optional<DatasetFile> file = store::Find<DatasetFile>(store_, u.id);
+    if (!file || file->dataset != dataset.id) {
+      results.failed.push_back({u.id, "", "Not Found"});
+      continue;
+    }
+    DatasetFile f = std::move(*file);
+    if (u.comment) f.comment = *u.comment;
+    if (u.content_type) f.content_type = *u.content_type;
+    if (u.file_name) f.file_name = *u.file_name;
+    if (u.file_type) f.file_type = *u.file_type;
+    if (u.fingerprint) f.fingerprint = *u.fingerprint;
+    if (u.meta_attributes) f.meta_attributes = *u.meta_attributes;
+    if (u.size) f.size = *u.size;
+    if (u.file_created) f.file_created = *u.file_created;
+    if (u.file_updated) f.file_updated = *u.file_updated;
+    const TagEdit& t = u.tags;
+    if (!t.add_user.empty() || !t.remove_user.empty() || !t.add_deleted_ai.empty() ||
+        !t.remove_deleted_ai.empty()) {
+      AddEach(f.user_tags, t.add_user);
+      RemoveEach(f.user_tags, t.remove_user);
+      AddEach(f.deleted_ai_tags, t.add_deleted_ai);
+      RemoveEach(f.deleted_ai_tags, t.remove_deleted_ai);
+      f.tag_updated = now;
+    }
+    if (std::string problem = FileProblem(f); !problem.empty()) {
+      results.failed.push_back({u.id, f.uri, problem});
+      continue;
+    }
+    results.succeeded.push_back({f.public_id, f.uri, ""});
+    changed.push_back(std::move(f));
+  }
+  if (!changed.empty()) PutFiles(std::move(changed));
+  return results;
+}
+
+DatasetJobService::FileResults DatasetJobService::DeleteFiles(const Principal& who,
+                                                              std::string_view dataset_id,
+                                                              const std::vector<std::string>& ids) {
+  Dataset dataset = DatasetForChange(who, dataset_id);
+  FileResults results;
+  std::vector<core::RecordNumber> gone;
+  for (const std::string& id : ids) {
+    std::optional<DatasetFile> file = store::Find<DatasetFile>(store_, id);
+    if (!file || file->dataset != dataset.id) {
+      results.failed.push_back({id, "", "Not Found"});
+      continue;
+    }
+    if (std::find(gone.begin(), gone.end(), file->id) != gone.end()) continue;
+    gone.push_back(file->id);
+    results.succeeded.push_back({id, file->uri, ""});
+  }
+  if (!gone.empty()) PutFiles({}, gone);
+  return results;
+}
+
+std::string DatasetJobService::FileId(std::string_view dataset_id, std::string_view version,
+                                      std::string_view uri) {
+  std::string key(dataset_id);
+  key += '/';
+  key += version;
+  key += '/';
+  key += uri;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  EVP_Digest(key.data(), key.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xF];
+  }
+  return hex;
 }
 
 // ---- for the runner --------------------------------------------------------------------

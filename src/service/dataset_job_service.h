@@ -93,6 +93,51 @@ class DatasetJobService {
                                           std::string_view version, index::Query query);
   core::DatasetFile GetFile(const Principal& who, std::string_view dataset_id,
                             std::string_view file_id);
+  // How many of the version's files hold each value of a field (a file
+  // dir, a file type; a tag of a tag group: words), and how many files
+  // the version has. From the index's postings, not from the files.
+  struct FileStats {
+    std::vector<index::RecordIndex::FacetCount> counts;
+    int64_t total = 0;
+  };
+  FileStats FileStatistics(const Principal& who, std::string_view dataset_id,
+                           std::string_view version, index::RecordIndex::FacetOf of,
+                           index::FieldId field);
+
+  // Client writes of the catalogue, item by item: each item succeeds or
+  // fails on its own (Result says why), as PAI's batch calls answer.
+  struct FileResult {
+    std::string id;
+    std::string uri;
+    std::string result;  // empty on success
+  };
+  struct FileResults {
+    std::vector<FileResult> succeeded;
+    std::vector<FileResult> failed;
+  };
+  // Edits of a file's user tag groups.
+  struct TagEdit {
+    std::vector<std::string> add_user, remove_user;
+    std::vector<std::string> add_deleted_ai, remove_deleted_ai;
+  };
+  // What UpdateDatasetFileMetas may change; absent fields stay.
+  struct FileUpdate {
+    std::string id;
+    std::optional<std::string> comment, content_type, file_name, file_type, fingerprint;
+    std::optional<std::string> meta_attributes;
+    std::optional<int64_t> size;
+    std::optional<core::TimeMs> file_created, file_updated;
+    TagEdit tags;
+  };
+  // New entries (`drafts` hold uri, name, types, fingerprint, times, size,
+  // meta attributes, user tags and comment); one whose URI the version has
+  // already fails.
+  FileResults CreateFiles(const Principal& who, std::string_view dataset_id,
+                          std::string_view version, std::vector<core::DatasetFile> drafts);
+  FileResults UpdateFiles(const Principal& who, std::string_view dataset_id,
+                          const std::vector<FileUpdate>& updates);
+  FileResults DeleteFiles(const Principal& who, std::string_view dataset_id,
+                          const std::vector<std::string>& ids);
 
   // ---- for the runner ------------------------------------------------------------
 
@@ -107,6 +152,9 @@ class DatasetJobService {
   std::vector<core::DatasetJob> Interrupted();
   // The version a job works on and its dataset, as stored.
   std::optional<core::DatasetVersion> VersionOf(const core::DatasetJob& job);
+  // A catalogue entry's id: the SHA-256 (hex) of dataset id, version and URI.
+  static std::string FileId(std::string_view dataset_id, std::string_view version,
+                            std::string_view uri);
   // Every catalogue entry of a dataset version.
   std::vector<core::DatasetFile> FilesOf(core::RecordNumber dataset, const std::string& version);
   // Stores new and changed entries (a new one has id 0 and gets a number)

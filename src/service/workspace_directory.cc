@@ -50,8 +50,9 @@ std::vector<Workspace> WorkspaceDirectory::Visible(const Principal& who) const {
   for (const Source& source : sources_) {
     index::Query in_tenant;
     in_tenant.exact[source.tenant] = {who.tenant_id};
-    for (const std::string& id : source.index->Values(source.workspace, in_tenant)) {
-      note(id, started_);
+    for (const index::RecordIndex::FacetCount& place :
+         source.index->Facet(index::RecordIndex::FacetOf::kString, source.workspace, in_tenant)) {
+      note(place.value, started_);
     }
   }
   std::vector<Workspace> out;

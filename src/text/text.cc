@@ -156,4 +156,21 @@ std::string AsOneWord(std::string_view text) {
   return word;
 }
 
+std::optional<std::string> FromOneWord(std::string_view word) {
+  if (word.empty() || word[0] != 'k' || word.size() % 2 == 0) return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string text;
+  text.reserve(word.size() / 2);
+  for (size_t i = 1; i + 1 < word.size(); i += 2) {
+    int hi = nibble(word[i]), lo = nibble(word[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    text.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return text;
+}
+
 }  // namespace drover::text

@@ -5,6 +5,7 @@
 // rejected. They are pure and thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,8 @@ bool ContainsAllWords(const std::vector<std::string>& words, const std::vector<s
 // and its bytes in hex): Words(AsOneWord(x)) is {AsOneWord(x)}. For
 // values matched whole among many (label keys, share targets).
 std::string AsOneWord(std::string_view text);
+// The text AsOneWord made `word` from; nullopt for a word it did not make.
+std::optional<std::string> FromOneWord(std::string_view word);
 
 // Glob match of folded text: `*` any run of characters, `?` exactly one
 // character (a code point, not a byte). Both arguments are already folded.

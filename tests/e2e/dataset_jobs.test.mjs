@@ -264,3 +264,60 @@ test('a graceful stop of the server mid-build leaves the job to run again, never
   assert.equal(job.CompletedFileCount, 2);
   assert.ok(job.Logs.some((l) => /The server restarted; the job runs again/.test(l)));
 });
+
+test('file metas written by the client: create, tag, aggregate, delete', async () => {
+  const { DatasetId: id } = await ds.createDataset({ Name: 'metas', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${tree}` });
+  const base = `/api/v1/datasets/${id}/datasetfilemetas`;
+  const meta = (name, dir, tags) => ({
+    Uri: `nas://fs1/${dir}${name}`, FileName: name, FileType: 'image', ContentType: 'image/png',
+    FileFingerPrint: `etag-${name}`, FileUpdateTime: '2025-01-12T14:36:01Z', DataSize: 10,
+    MetaAttributes: '{"ImageHeight":400,"ImageWidth":800}', Tags: JSON.stringify({ user: { add: tags } }),
+  });
+  const created = await ds.call('CreateDatasetFileMetas', 'POST', base, { body: {
+    WorkspaceId: '1', DatasetVersion: 'v1',
+    DatasetFileMetas: [meta('a.png', 'cars/', ['car', 'red']), meta('b.png', 'cars/', ['car']), meta('c.png', 'dogs/', []),
+                       { Uri: 'nas://fs1/broken.png' }, meta('a.png', 'cars/', [])] } });
+  assert.equal(created.Status, false);
+  assert.equal(created.SucceedDetails.length, 3);
+  assert.deepEqual(created.FailedDetails.map((d) => d.Result), [
+    'FileType, ContentType, FileFingerPrint and FileUpdateTime are required.', 'Already exists.']);
+  const [a, b] = created.SucceedDetails.map((d) => d.DatasetFileMetaId);
+
+  const tagged = await ds.listFiles(id, { DatasetVersion: 'v1', WorkspaceId: '1', QueryTagsIncludeAll: 'car,red' });
+  assert.deepEqual(tagged.DatasetFileMetas.map((f) => f.FileName), ['a.png']);
+  assert.deepEqual(JSON.parse(tagged.DatasetFileMetas[0].Tags), { ai: [], user: ['car', 'red'], 'user-delete-ai-tags': [] });
+  assert.equal(tagged.DatasetFileMetas[0].MetaAttributes, '{"ImageHeight":400,"ImageWidth":800}');
+
+  const updated = await ds.call('UpdateDatasetFileMetas', 'PUT', base, { body: { WorkspaceId: '1', DatasetVersion: 'v1',
+    DatasetFileMetas: [{ DatasetFileMetaId: b, Comment: 'checked', Tags: JSON.stringify({ user: { add: ['red'], remove: ['car'] } }) },
+                       { DatasetFileMetaId: 'f'.repeat(64) }] } });
+  assert.equal(updated.Status, false);
+  assert.deepEqual(updated.FailedDetails.map((d) => d.Result), ['Not Found']);
+  const got = await ds.call('GetDatasetFileMeta', 'GET', `${base}/${b}`);
+  assert.equal(got.DatasetFileMeta.Comment, 'checked');
+  assert.deepEqual(JSON.parse(got.DatasetFileMeta.Tags).user, ['red']);
+  assert.match(got.DatasetFileMeta.TagUpdateTime, /\.\d{3}Z$/);
+
+  const stats = async (AggregateBy) => ds.call('GetDatasetFileMetasStatistics', 'GET', `/api/v1/statistics/datasets/${id}/datasetfilemetas`,
+                                             { query: { DatasetVersion: 'v1', WorkspaceId: '1', ...(AggregateBy ? { AggregateBy } : {}) } });
+  const byDir = await stats('FileDir');
+  assert.equal(byDir.TotalCount, 3);
+  assert.match(byDir.requestId, UUID_UPPER);
+  assert.equal(byDir.RequestId, undefined);
+  assert.deepEqual(byDir.DatasetFileMetasStats, [{ Key: 'cars/', Count: 2 }, { Key: 'dogs/', Count: 1 }]);
+  assert.deepEqual((await stats('tags.user')).DatasetFileMetasStats, [{ Key: 'red', Count: 2 }, { Key: 'car', Count: 1 }]);
+  assert.deepEqual((await stats('file_type')).DatasetFileMetasStats, [{ Key: 'image', Count: 3 }]);
+  const totalOnly = await stats();
+  assert.equal(totalOnly.TotalCount, 3);
+  assert.equal(totalOnly.DatasetFileMetasStats, undefined);
+  assert.equal((await sdkError(stats('size'))).code, 'InvalidParameter');
+
+  const deleted = await ds.call('DeleteDatasetFileMetas', 'DELETE', base, { query: { DatasetFileMetaIds: `${a},nosuch`, WorkspaceId: '1' } });
+  assert.equal(deleted.Status, false);
+  assert.deepEqual(deleted.FailedDetails.map((d) => d.DatasetFileMetaId), ['nosuch']);
+  assert.equal((await stats()).TotalCount, 2);
+  const aiRefused = await sdkError(ds.call('UpdateDatasetFileMetas', 'PUT', base, { body: {
+    DatasetFileMetas: [{ DatasetFileMetaId: b, Tags: '{"ai":["x"]}' }] } }));
+  assert.equal(aiRefused.code, 'InvalidParameter');
+  assert.match(aiRefused.data.Message, /ai tags are written by IntelligentTag jobs only/);
+});

@@ -244,6 +244,78 @@ Query ParseListFiles(const std::map<std::string, std::string>& raw,
   return q;
 }
 
+// A tag group of a Tags JSON text: `{"user":[…]}` or `{"user":{"add":[…],"remove":[…]}}`.
+struct TagGroup {
+  std::vector<std::string> add, remove;
+};
+
+std::vector<std::string> TagList(const json::value& v, const std::string& at) {
+  std::vector<std::string> tags;
+  if (!v.is_array()) core::ThrowInvalid(at, at + " must be a list of tags.");
+  for (const json::value& tag : v.as_array()) {
+    if (!tag.is_string()) core::ThrowInvalid(at, at + " must be a list of tags.");
+    tags.emplace_back(tag.as_string());
+  }
+  return tags;
+}
+
+std::map<std::string, TagGroup> ParseTags(const std::string& text, const std::string& at) {
+  std::map<std::string, TagGroup> groups;
+  if (text.empty()) return groups;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) core::ThrowInvalid(at, at + " must be a string holding a JSON object.");
+  for (const auto& [key, group] : v.as_object()) {
+    std::string name(key);
+    if (name != "user" && name != "user-delete-ai-tags" && name != "ai") {
+      std::string message = at;
+      message += " has no tag group " + name + ".";
+      core::ThrowInvalid(at, message);
+    }
+    if (name == "ai") {
+      core::ThrowInvalid(at, at + ": ai tags are written by IntelligentTag jobs only.");
+    }
+    TagGroup& g = groups[name];
+    if (group.is_object()) {
+      const json::object& edits = group.as_object();
+      if (const json::value* add = edits.if_contains("add")) g.add = TagList(*add, at);
+      if (const json::value* remove = edits.if_contains("remove")) g.remove = TagList(*remove, at);
+    } else {
+      g.add = TagList(group, at);
+    }
+  }
+  return groups;
+}
+
+core::TimeMs TimeField(const Fields& f, const std::string& name) {
+  std::optional<std::string> text = f.String(name);
+  if (!text || text->empty()) return 0;
+  std::optional<core::TimeMs> t = core::ParseIso8601(*text);
+  if (!t) core::ThrowInvalid(f.Name(name), f.Name(name) + " must be an ISO 8601 time.");
+  return *t;
+}
+
+void WriteResults(JsonWriter& w, const char* key,
+                  const std::vector<service::DatasetJobService::FileResult>& results) {
+  w.Key(key).BeginArray();
+  for (const auto& r : results) {
+    w.BeginObject().Member("DatasetFileMetaId", r.id).Member("Result", r.result);
+    w.Member("Uri", r.uri).EndObject();
+  }
+  w.EndArray();
+}
+
+const json::array& MetasOf(const json::object& body) {
+  const json::value* metas = body.if_contains("DatasetFileMetas");
+  if (!metas) core::ThrowMissing("DatasetFileMetas");
+  if (!metas->is_array())
+    core::ThrowInvalid("DatasetFileMetas", "DatasetFileMetas must be a list.");
+  if (metas->as_array().size() > 1000) {
+    core::ThrowInvalid("DatasetFileMetas", "DatasetFileMetas may hold at most 1000 items.");
+  }
+  return metas->as_array();
+}
+
 const std::string& Required(const Params& p, const std::string& name) {
   const std::string* value = p.Get(name);
   if (!value) core::ThrowMissing(name);
@@ -424,6 +496,152 @@ void AddDatasetJobRoutes(Dialect& d, DatasetJobService& jobs) {
             w.Member("MaxResults", q.limit);
             w.Member("PageSize", q.limit);
           });
+        });
+
+  d.Add("POST", base + "/datasetfilemetas", "paidataset:CreateDatasetFileMetas", kWrite,
+        [&jobs](Request& r, const Principal& who) {
+          json::object o = ParseBody(r.body);
+          Fields f = BodyOf(o);
+          std::optional<std::string> version = f.String("DatasetVersion");
+          if (!version || version->empty()) core::ThrowMissing("DatasetVersion");
+          if (!f.String("WorkspaceId")) core::ThrowMissing("WorkspaceId");
+          std::vector<DatasetFile> drafts;
+          const json::array& metas = MetasOf(o);
+          for (size_t i = 0; i < metas.size(); ++i) {
+            std::string at = "DatasetFileMetas[" + std::to_string(i) + "]";
+            if (!metas[i].is_object()) core::ThrowInvalid(at, at + " must be an object.");
+            Fields m(metas[i].as_object(), at + ".");
+            DatasetFile file;
+            file.uri = m.String("Uri").value_or("");
+            file.file_type = m.String("FileType").value_or("");
+            file.content_type = m.String("ContentType").value_or("");
+            file.fingerprint = m.String("FileFingerPrint").value_or("");
+            file.file_updated = TimeField(m, "FileUpdateTime");
+            file.file_created = TimeField(m, "FileCreateTime");
+            file.file_name = m.String("FileName").value_or("");
+            if (file.file_name.empty()) file.file_name = file.uri.substr(file.uri.rfind('/') + 1);
+            file.size = m.Int("DataSize").value_or(0);
+            file.meta_attributes = m.String("MetaAttributes").value_or("");
+            file.comment = m.String("Comment").value_or("");
+            std::map<std::string, TagGroup> tags =
+                ParseTags(m.String("Tags").value_or(""), m.Name("Tags"));
+            file.user_tags = tags["user"].add;
+            file.deleted_ai_tags = tags["user-delete-ai-tags"].add;
+            drafts.push_back(std::move(file));
+          }
+          service::DatasetJobService::FileResults results =
+              jobs.CreateFiles(who, r.path_params["DatasetId"], *version, std::move(drafts));
+          return Reply(r, [&](JsonWriter& w) {
+            w.Member("Status", results.failed.empty());
+            WriteResults(w, "SucceedDetails", results.succeeded);
+            WriteResults(w, "FailedDetails", results.failed);
+          });
+        });
+
+  d.Add("PUT", base + "/datasetfilemetas", "paidataset:UpdateDatasetFileMetas", kWrite,
+        [&jobs](Request& r, const Principal& who) {
+          json::object o = ParseBody(r.body);
+          std::vector<service::DatasetJobService::FileUpdate> updates;
+          const json::array& metas = MetasOf(o);
+          for (size_t i = 0; i < metas.size(); ++i) {
+            std::string at = "DatasetFileMetas[" + std::to_string(i) + "]";
+            if (!metas[i].is_object()) core::ThrowInvalid(at, at + " must be an object.");
+            Fields m(metas[i].as_object(), at + ".");
+            service::DatasetJobService::FileUpdate u;
+            u.id = m.String("DatasetFileMetaId").value_or("");
+            if (u.id.empty()) core::ThrowMissing(m.Name("DatasetFileMetaId"));
+            u.comment = m.String("Comment");
+            u.content_type = m.String("ContentType");
+            u.file_name = m.String("FileName");
+            u.file_type = m.String("FileType");
+            u.fingerprint = m.String("FileFingerPrint");
+            u.meta_attributes = m.String("MetaAttributes");
+            u.size = m.Int("DataSize");
+            if (core::TimeMs t = TimeField(m, "FileCreateTime")) u.file_created = t;
+            if (core::TimeMs t = TimeField(m, "FileUpdateTime")) u.file_updated = t;
+            std::map<std::string, TagGroup> tags =
+                ParseTags(m.String("Tags").value_or(""), m.Name("Tags"));
+            u.tags = {tags["user"].add, tags["user"].remove, tags["user-delete-ai-tags"].add,
+                      tags["user-delete-ai-tags"].remove};
+            updates.push_back(std::move(u));
+          }
+          service::DatasetJobService::FileResults results =
+              jobs.UpdateFiles(who, r.path_params["DatasetId"], updates);
+          return Reply(r, [&](JsonWriter& w) {
+            w.Member("Status", results.failed.empty());
+            WriteResults(w, "FailedDetails", results.failed);
+          });
+        });
+
+  d.Add("DELETE", base + "/datasetfilemetas", "paidataset:DeleteDatasetFileMetas", kWrite,
+        [&jobs](Request& r, const Principal& who) {
+          Params p(r.query);
+          std::vector<std::string> ids = SplitList(Required(p, "DatasetFileMetaIds"));
+          if (ids.size() > 1000) {
+            core::ThrowInvalid("DatasetFileMetaIds", "DatasetFileMetaIds may name at most 1000.");
+          }
+          service::DatasetJobService::FileResults results =
+              jobs.DeleteFiles(who, r.path_params["DatasetId"], ids);
+          return Reply(r, [&](JsonWriter& w) {
+            w.Member("Status", results.failed.empty());
+            WriteResults(w, "FailedDetails", results.failed);
+          });
+        });
+
+  d.Add("GET", "/api/v1/statistics/datasets/{DatasetId}/datasetfilemetas",
+        "paidataset:GetDatasetFileMetasStatistics", kRead,
+        [&jobs](Request& r, const Principal& who) {
+          using FacetOf = index::RecordIndex::FacetOf;
+          Params p(r.query);
+          const std::string& version = Required(p, "DatasetVersion");
+          Required(p, "WorkspaceId");
+          int64_t max = p.Int("MaxResults").value_or(10);
+          if (max < 1 || max > 100)
+            core::ThrowInvalid("MaxResults", "MaxResults must be from 1 to 100.");
+          FacetOf of = FacetOf::kString;
+          index::FieldId field = index::kNoField;
+          if (const std::string* by = p.Get("AggregateBy")) {
+            std::string folded = text::Fold(*by);
+            const std::tuple<const char*, FacetOf, index::FieldId> kinds[] = {
+                {"filedir", FacetOf::kString, service::DatasetFileStrings::kFileDir},
+                {"file_type", FacetOf::kString, service::DatasetFileStrings::kFileType},
+                {"tags.user", FacetOf::kWords, service::DatasetFileWords::kUserTags},
+                {"tags.ai", FacetOf::kWords, service::DatasetFileWords::kAiTags},
+                {"tags.user-delete-ai-tags", FacetOf::kWords,
+                 service::DatasetFileWords::kDeletedAiTags},
+                {"tags.all", FacetOf::kWords, service::DatasetFileWords::kTags}};
+            for (const auto& [name, facet_of, facet] : kinds) {
+              if (folded == name) {
+                of = facet_of;
+                field = facet;
+              }
+            }
+            if (field == index::kNoField) {
+              core::ThrowInvalid("AggregateBy",
+                                 "AggregateBy must be filedir, file_type, tags.user, tags.ai, "
+                                 "tags.user-delete-ai-tags or tags.all.");
+            }
+          }
+          service::DatasetJobService::FileStats stats =
+              jobs.FileStatistics(who, r.path_params["DatasetId"], version, of, field);
+          std::stable_sort(stats.counts.begin(), stats.counts.end(),
+                           [](const auto& a, const auto& b) { return a.count > b.count; });
+          if (stats.counts.size() > static_cast<size_t>(max)) stats.counts.resize(max);
+          std::string body;
+          JsonWriter w(body);
+          w.BeginObject();
+          if (field != index::kNoField) {
+            w.Key("DatasetFileMetasStats").BeginArray();
+            for (const auto& c : stats.counts) {
+              std::string key = c.value;
+              if (of == FacetOf::kWords) key = text::FromOneWord(c.value).value_or(c.value);
+              w.BeginObject().Member("Key", key).Member("Count", c.count).EndObject();
+            }
+            w.EndArray();
+          }
+          // The SDK reads this call's request id with a lowercase r.
+          w.Member("TotalCount", stats.total).Member("requestId", r.request_id).EndObject();
+          return Response{200, "application/json;charset=utf-8", std::move(body)};
         });
 
   d.Add("GET", base + "/datasetfilemetas/{DatasetFileMetaId}", "paidataset:GetDatasetFileMeta",

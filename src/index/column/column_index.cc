@@ -313,16 +313,21 @@ Page ColumnIndex::Search(const Query& query) const {
   return page;
 }
 
-std::vector<std::string> ColumnIndex::Values(FieldId field, const Query& among) const {
+std::vector<RecordIndex::FacetCount> ColumnIndex::Facet(FacetOf of, FieldId field,
+                                                        const Query& among) const {
   std::shared_lock lock(mu_);
   Scope scope(*this, among.at);
   Roaring hits = Filter(among, scope);
-  std::vector<std::string> values;
-  strings_[field].ForEach([&](const std::string& value, const Roaring& b) {
-    if (!value.empty() && b.intersect(hits)) values.push_back(value);
+  std::vector<FacetCount> facet;
+  const Postings& postings = of == FacetOf::kWords ? words_[field] : strings_[field];
+  postings.ForEach([&](const std::string& value, const Roaring& b) {
+    if (value.empty()) return;
+    uint64_t count = b.and_cardinality(hits);
+    if (count > 0) facet.push_back({value, static_cast<int64_t>(count)});
   });
-  std::sort(values.begin(), values.end());
-  return values;
+  std::sort(facet.begin(), facet.end(),
+            [](const FacetCount& a, const FacetCount& b) { return a.value < b.value; });
+  return facet;
 }
 
 }  // namespace drover::index::column

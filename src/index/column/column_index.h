@@ -59,7 +59,7 @@ class ColumnIndex final : public RecordIndex {
   void UpsertMany(std::span<const Entry> entries, Prepared* prepared) override;
   void Erase(uint64_t number) override;
   Page Search(const Query& q) const override;
-  std::vector<std::string> Values(FieldId field, const Query& among) const override;
+  std::vector<FacetCount> Facet(FacetOf of, FieldId field, const Query& among) const override;
   void BeginLoad(size_t expected) override;
   void Optimize() override;
   size_t PrepareSortOrders() override;
