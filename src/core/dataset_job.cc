@@ -4,6 +4,8 @@
 #include <cctype>
 
 #include "core/error.h"
+#include "core/json_reader.h"
+#include "core/json_writer.h"
 
 namespace drover::core {
 
@@ -106,6 +108,102 @@ std::string_view ContentTypeOf(std::string_view file_name) {
     if (ext == known) return type;
   }
   return "application/octet-stream";
+}
+
+std::string FileMetaLine(const DatasetFile& f) {
+  std::string line;
+  JsonWriter w(line);
+  auto time = [&](std::string_view key, TimeMs t) {
+    if (t != 0) w.Member(key, FormatIso8601(t, true));
+  };
+  auto strings = [&](std::string_view key, const std::vector<std::string>& items) {
+    w.Key(key).BeginArray();
+    for (const std::string& item : items) w.String(item);
+    w.EndArray();
+  };
+  w.BeginObject().Member("Uri", f.uri).Member("FileName", f.file_name);
+  w.Member("FileDir", f.file_dir).Member("FileType", f.file_type);
+  w.Member("ContentType", f.content_type).Member("DataSize", f.size);
+  w.Member("FileFingerPrint", f.fingerprint);
+  time("FileCreateTime", f.file_created);
+  time("FileUpdateTime", f.file_updated);
+  if (!f.meta_attributes.empty()) w.Member("MetaAttributes", f.meta_attributes);
+  w.Key("Tags").BeginObject();
+  strings("ai", f.ai_tags);
+  strings("user", f.user_tags);
+  strings("user-delete-ai-tags", f.deleted_ai_tags);
+  w.EndObject();
+  if (!f.comment.empty()) w.Member("Comment", f.comment);
+  w.EndObject();
+  return line;
+}
+
+std::optional<DatasetFile> ParseFileMetaLine(std::string_view line, std::string& why) {
+  DatasetFile f;
+  try {
+    JsonReader r(line);
+    auto time = [&](std::string_view key) -> TimeMs {
+      std::string name(key);  // before the read moves the reader on
+      std::string text = r.String();
+      std::optional<TimeMs> t = ParseIso8601(text);
+      if (!t) throw JsonReader::Error(name + " is not an ISO 8601 time");
+      return *t;
+    };
+    auto strings = [&](std::vector<std::string>& out) {
+      r.BeginArray();
+      while (r.NextElement()) out.push_back(r.String());
+    };
+    r.BeginObject();
+    for (std::string_view key; r.NextKey(key);) {
+      if (key == "Uri") {
+        f.uri = r.String();
+      } else if (key == "FileName") {
+        f.file_name = r.String();
+      } else if (key == "FileDir") {
+        f.file_dir = r.String();
+      } else if (key == "FileType") {
+        f.file_type = r.String();
+      } else if (key == "ContentType") {
+        f.content_type = r.String();
+      } else if (key == "DataSize") {
+        f.size = r.Int();
+      } else if (key == "FileFingerPrint") {
+        f.fingerprint = r.String();
+      } else if (key == "FileCreateTime") {
+        f.file_created = time(key);
+      } else if (key == "FileUpdateTime") {
+        f.file_updated = time(key);
+      } else if (key == "MetaAttributes") {
+        f.meta_attributes = r.String();
+      } else if (key == "Comment") {
+        f.comment = r.String();
+      } else if (key == "Tags") {
+        r.BeginObject();
+        for (std::string_view group; r.NextKey(group);) {
+          if (group == "ai") {
+            strings(f.ai_tags);
+          } else if (group == "user") {
+            strings(f.user_tags);
+          } else if (group == "user-delete-ai-tags") {
+            strings(f.deleted_ai_tags);
+          } else {
+            r.Skip();
+          }
+        }
+      } else {
+        r.Skip();
+      }
+    }
+    if (!r.AtEnd()) throw JsonReader::Error("text after the object");
+  } catch (const JsonReader::Error& e) {
+    why = e.what();
+    return std::nullopt;
+  }
+  if (f.uri.empty()) {
+    why = "no Uri";
+    return std::nullopt;
+  }
+  return f;
 }
 
 void CheckDatasetJob(const DatasetJob& job) {

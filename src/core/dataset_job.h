@@ -140,6 +140,16 @@ std::string_view FileTypeOf(std::string_view content_type);
 // "application/octet-stream" when unknown.
 std::string_view ContentTypeOf(std::string_view file_name);
 
+// One catalogue entry as a line of a FileMetaExport file (JSON, no
+// newline): Uri, FileName, FileDir, FileType, ContentType, DataSize,
+// FileFingerPrint, FileCreateTime, FileUpdateTime, MetaAttributes, Tags
+// (the three groups), Comment.
+std::string FileMetaLine(const DatasetFile& file);
+// A line of such a file back: the fields above (Tags' ai group included);
+// nullopt, with `why` said, for a line that is not one (not JSON, no Uri,
+// a field of the wrong type, a bad time).
+std::optional<DatasetFile> ParseFileMetaLine(std::string_view line, std::string& why);
+
 // The rules of a new job: action and mode known, Increment only for
 // SemanticIndex and IntelligentTag, spec JSON text of an object, a
 // description of at most kMaxDescriptionChars. Throws kInvalidArgument.

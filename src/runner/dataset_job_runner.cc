@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "core/json_reader.h"
 
 namespace drover::runner {
 
@@ -53,6 +54,18 @@ std::optional<std::string> FileMd5(const fs::path& path, const std::atomic<bool>
   EVP_MD_CTX_free(ctx);
   if (!ok) return std::nullopt;
   return Hex(out, length);
+}
+
+// The `uri` of a JobSpec (JSON text); throws when it has none.
+std::string SpecUri(const DatasetJob& job) {
+  core::JsonReader r(job.spec);
+  r.BeginObject();
+  for (std::string_view key; r.NextKey(key);) {
+    if (key == "uri" && r.Peek() == core::JsonReader::Kind::kString) return r.String();
+    r.Skip();
+  }
+  throw std::runtime_error(job.action +
+                           " needs the file's URI as JobSpec's \"uri\" (file:// or nas://).");
 }
 
 core::TimeMs MsOf(const struct timespec& t) {
@@ -197,13 +210,17 @@ void DatasetJobRunner::Run(const DatasetJob& job) {
       finished = BuildCatalogue(*running, progress);
     } else if (job.action == "IntelligentTagRevert") {
       finished = RevertTags(*running, progress);
+    } else if (job.action == "FileMetaExport") {
+      finished = ExportCatalogue(*running, progress);
+    } else if (job.action == "FileMetaImport") {
+      finished = ImportCatalogue(*running, progress);
     } else if (job.action == "IntelligentTag" || job.action == "SemanticIndex") {
       failure = job.action +
                 " needs a model endpoint (a MultimodalIntelligentTag or MultimodalSemanticIndex "
                 "job config), and this server does not call model endpoints yet; nothing was done.";
       finished = true;
     } else {
-      failure = job.action + " is not run by this server yet; nothing was done.";
+      failure = job.action + " is not a job action.";
       finished = true;
     }
   } catch (const std::exception& e) {
@@ -345,6 +362,72 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
   progress.Log("INFO", "Catalogue built: " + std::to_string(added) + " added, " +
                            std::to_string(changed) + " changed, " + std::to_string(gone.size()) +
                            " removed, " + std::to_string(progress.failed) + " failed.");
+  return true;
+}
+
+bool DatasetJobRunner::ExportCatalogue(const DatasetJob& job, Progress& progress) {
+  std::string uri = SpecUri(job);
+  fs::path target = storage_.Resolve(uri, "NAS", "job_spec.uri");
+  fs::path aside = target;
+  aside += ".drover-tmp";
+  std::ofstream out(aside, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + uri);
+  std::vector<DatasetFile> files = jobs_.FilesOf(job.dataset, job.version);
+  for (const DatasetFile& file : files) {
+    out << core::FileMetaLine(file) << '\n';
+    progress.total++;
+    progress.completed++;
+    if (!progress.Step()) {
+      out.close();
+      fs::remove(aside);
+      return false;
+    }
+  }
+  out.flush();
+  if (!out) throw std::runtime_error("cannot write " + uri);
+  out.close();
+  fs::rename(aside, target);
+  progress.Log("INFO", "Exported " + std::to_string(files.size()) + " file metas to " + uri);
+  return true;
+}
+
+bool DatasetJobRunner::ImportCatalogue(const DatasetJob& job, Progress& progress) {
+  std::string uri = SpecUri(job);
+  fs::path source = storage_.ResolveExisting(uri, "NAS", "FILE", "job_spec.uri");
+  std::ifstream in(source, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + uri);
+  std::vector<DatasetFile> batch;
+  auto flush = [&] {
+    for (const auto& failed : jobs_.ImportFiles(job, std::move(batch)).failed) {
+      progress.completed--;
+      progress.failed++;
+      progress.Log("WARN", failed.uri + ": " + failed.result);
+    }
+    batch.clear();
+  };
+  int64_t line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    if (line.empty()) continue;
+    progress.total++;
+    std::string why;
+    std::optional<DatasetFile> file = core::ParseFileMetaLine(line, why);
+    if (!file) {
+      progress.failed++;
+      progress.Log("WARN", "Line " + std::to_string(line_number) + " is not a file meta: " + why);
+    } else {
+      progress.completed++;
+      batch.push_back(std::move(*file));
+      if (batch.size() >= kBatchFiles) flush();
+    }
+    if (!progress.Step()) {
+      if (!batch.empty()) flush();
+      return false;
+    }
+  }
+  if (!batch.empty()) flush();
+  progress.Log("INFO", "Imported " + std::to_string(progress.completed) + " file metas from " +
+                           uri + "; " + std::to_string(progress.failed) + " lines failed.");
   return true;
 }
 

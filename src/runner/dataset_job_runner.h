@@ -13,6 +13,11 @@
 //     file (a dangling link, a FIFO, a file it may not read) counts as
 //     failed.
 //   - IntelligentTagRevert removes the ai tags of every file of the version.
+//   - FileMetaExport writes the version's catalogue as JSON lines to the
+//     file its JobSpec's `uri` names (file:// or nas://; written aside and
+//     renamed, so a reader never sees half of it); FileMetaImport reads
+//     such a file into the version, each line replacing the entry of its
+//     URI, a line that is not one counting as a failed file.
 //
 // A stop (StopDatasetJob, or a delete) is seen within one file. A restart
 // finds jobs that were Starting or Running and runs them again from the
@@ -54,6 +59,8 @@ class DatasetJobRunner final : public service::DatasetJobObserver {
   // The work of each action; true unless stopped.
   bool BuildCatalogue(const core::DatasetJob& job, Progress& progress);
   bool RevertTags(const core::DatasetJob& job, Progress& progress);
+  bool ExportCatalogue(const core::DatasetJob& job, Progress& progress);
+  bool ImportCatalogue(const core::DatasetJob& job, Progress& progress);
 
   service::DatasetJobService& jobs_;
   const service::StorageMap& storage_;

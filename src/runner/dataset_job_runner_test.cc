@@ -62,6 +62,33 @@ TEST(DatasetJobRules, ActionsModesAndSpecs) {
   EXPECT_EQ(logged.logs[0], "2023-11-14 22:13:20.123 INFO: x");
 }
 
+TEST(DatasetJobRules, AFileMetaLineReadsBackAsItWasWritten) {
+  core::DatasetFile f;
+  f.uri = "nas://fs/cars/0001.png";
+  f.file_name = "0001.png";
+  f.file_dir = "cars/";
+  f.file_type = "image";
+  f.content_type = "image/png";
+  f.size = 42;
+  f.fingerprint = "abc";
+  f.file_created = 1'700'000'000'123;
+  f.file_updated = 1'700'000'000'456;
+  f.meta_attributes = R"({"w":1})";
+  f.ai_tags = {"car"};
+  f.user_tags = {"红色", "x\"y"};
+  f.comment = "line\nbreak";
+  std::string why;
+  std::optional<core::DatasetFile> back = core::ParseFileMetaLine(core::FileMetaLine(f), why);
+  ASSERT_TRUE(back) << why;
+  EXPECT_EQ(*back, f);
+  for (const char* bad :
+       {"", "not json", "[]", R"({"FileName":"no uri"})",
+        R"({"Uri":"u","FileUpdateTime":"yesterday"})", R"({"Uri":"u"} x)", R"({"Uri":3})"}) {
+    EXPECT_FALSE(core::ParseFileMetaLine(bad, why)) << bad;
+    EXPECT_FALSE(why.empty());
+  }
+}
+
 // The service and the runner over a real store, on a real tree; the runner
 // runs on the test's thread (RunPending), so nothing waits on time.
 class DatasetJobRunnerTest : public ::testing::Test {

@@ -419,6 +419,41 @@ DatasetJobService::FileResults DatasetJobService::DeleteFiles(const Principal& w
   return results;
 }
 
+DatasetJobService::FileResults DatasetJobService::ImportFiles(const DatasetJob& job,
+                                                              std::vector<DatasetFile> files) {
+  core::TimeMs now = clock_.Now();
+  FileResults results;
+  std::vector<DatasetFile> accepted;
+  for (DatasetFile& f : files) {
+    if (std::string problem = FileProblem(f); !problem.empty()) {
+      results.failed.push_back({"", f.uri, problem});
+      continue;
+    }
+    f.public_id = FileId(job.dataset_id, job.version, f.uri);
+    std::optional<DatasetFile> existing = store::Find<DatasetFile>(store_, f.public_id);
+    f.id = existing ? existing->id : 0;
+    f.created = existing ? existing->created : now;
+    f.dataset = job.dataset;
+    f.dataset_id = job.dataset_id;
+    f.version = job.version;
+    f.tenant_id = job.tenant_id;
+    f.workspace_id = job.workspace_id;
+    f.user_id = job.user_id;
+    if (f.file_dir.empty()) f.file_dir = DirOf(f.uri);
+    f.tag_updated = now;
+    results.succeeded.push_back({f.public_id, f.uri, ""});
+    auto same = std::find_if(accepted.begin(), accepted.end(),
+                             [&](const DatasetFile& a) { return a.public_id == f.public_id; });
+    if (same != accepted.end()) {
+      *same = std::move(f);  // the same URI twice: the later line wins
+    } else {
+      accepted.push_back(std::move(f));
+    }
+  }
+  if (!accepted.empty()) PutFiles(std::move(accepted));
+  return results;
+}
+
 std::string DatasetJobService::FileId(std::string_view dataset_id, std::string_view version,
                                       std::string_view uri) {
   std::string key(dataset_id);

@@ -152,6 +152,9 @@ class DatasetJobService {
   std::vector<core::DatasetJob> Interrupted();
   // The version a job works on and its dataset, as stored.
   std::optional<core::DatasetVersion> VersionOf(const core::DatasetJob& job);
+  // Entries read by a FileMetaImport job into its version: each replaces
+  // the entry of its URI or adds one; an entry the rules refuse fails.
+  FileResults ImportFiles(const core::DatasetJob& job, std::vector<core::DatasetFile> files);
   // A catalogue entry's id: the SHA-256 (hex) of dataset id, version and URI.
   static std::string FileId(std::string_view dataset_id, std::string_view version,
                             std::string_view uri);

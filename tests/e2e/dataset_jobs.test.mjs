@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Server, DatasetClient, sdkError, UUID_UPPER } from './harness.mjs';
 
@@ -320,4 +320,36 @@ test('file metas written by the client: create, tag, aggregate, delete', async (
     DatasetFileMetas: [{ DatasetFileMetaId: b, Tags: '{"ai":["x"]}' }] } }));
   assert.equal(aiRefused.code, 'InvalidParameter');
   assert.match(aiRefused.data.Message, /ai tags are written by IntelligentTag jobs only/);
+});
+
+test('FileMetaExport writes the catalogue as JSON lines and FileMetaImport reads it into another dataset', async () => {
+  const src = path.join(server.dataDir, 'export-src');
+  mkdirSync(path.join(src, 'd'), { recursive: true });
+  writeFileSync(path.join(src, 'one.txt'), '1');
+  writeFileSync(path.join(src, 'd', 'two.png'), '22');
+  const { DatasetId: from } = await ds.createDataset({ Name: 'export-from', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${src}` });
+  assert.equal((await waitForEnd(from, (await ds.createJob(from, { WorkspaceId: '1', JobAction: 'FileMetaBuild', JobSpec: '{}' })).DatasetJobId)).Status, 'Succeeded');
+  const out = path.join(server.dataDir, 'catalogue.jsonl');
+  const exported = await waitForEnd(from, (await ds.createJob(from, { WorkspaceId: '1', JobAction: 'FileMetaExport',
+                                                                     JobSpec: JSON.stringify({ uri: `file://${out}` }) })).DatasetJobId);
+  assert.equal(exported.Status, 'Succeeded', exported.Logs.join('\n'));
+  assert.equal(exported.CompletedFileCount, 2);
+  const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.FileName).sort(), ['one.txt', 'two.png']);
+  assert.equal(lines.find((l) => l.FileName === 'two.png').FileDir, 'd/');
+
+  writeFileSync(out, readFileSync(out, 'utf8') + 'not json\n{"FileName":"no-uri"}\n');
+  const { DatasetId: into } = await ds.createDataset({ Name: 'import-into', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${tree}` });
+  const imported = await waitForEnd(into, (await ds.createJob(into, { WorkspaceId: '1', JobAction: 'FileMetaImport',
+                                                                     JobSpec: JSON.stringify({ uri: `file://${out}` }) })).DatasetJobId);
+  assert.equal(imported.Status, 'PartialFailed', imported.Logs.join('\n'));
+  assert.equal(imported.TotalFileCount, 4);
+  assert.equal(imported.CompletedFileCount, 2);
+  assert.equal(imported.FailedFileCount, 2);
+  assert.ok(imported.Logs.some((l) => /Line 3 is not a file meta/.test(l)), imported.Logs.join('\n'));
+  const files = (await ds.listFiles(into, { DatasetVersion: 'v1', WorkspaceId: '1' })).DatasetFileMetas;
+  assert.deepEqual(files.map((f) => f.Uri).sort(), lines.map((l) => l.Uri).sort());
+  const missing = await waitForEnd(into, (await ds.createJob(into, { WorkspaceId: '1', JobAction: 'FileMetaImport', JobSpec: '{}' })).DatasetJobId);
+  assert.equal(missing.Status, 'Failed');
+  assert.match(missing.Logs.at(-1), /JobSpec's "uri"/);
 });
