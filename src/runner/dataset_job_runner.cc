@@ -304,13 +304,7 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
     DatasetFile file = it != known.end() ? it->second : DatasetFile{};
     (it != known.end() ? changed : added)++;
     file.uri = uri;
-    file.public_id = service::DatasetJobService::FileId(job.dataset_id, job.version, uri);
-    file.dataset = job.dataset;
-    file.dataset_id = job.dataset_id;
-    file.version = job.version;
-    file.tenant_id = job.tenant_id;
-    file.workspace_id = job.workspace_id;
-    file.user_id = job.user_id;
+    service::DatasetJobService::PlaceInVersion(file, job);
     file.file_name = path.filename().string();
     std::string dir = single ? "" : relative.parent_path().generic_string();
     file.file_dir = dir.empty() ? "" : dir + "/";

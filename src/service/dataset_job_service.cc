@@ -429,16 +429,10 @@ DatasetJobService::FileResults DatasetJobService::ImportFiles(const DatasetJob& 
       results.failed.push_back({"", f.uri, problem});
       continue;
     }
-    f.public_id = FileId(job.dataset_id, job.version, f.uri);
+    PlaceInVersion(f, job);
     std::optional<DatasetFile> existing = store::Find<DatasetFile>(store_, f.public_id);
     f.id = existing ? existing->id : 0;
     f.created = existing ? existing->created : now;
-    f.dataset = job.dataset;
-    f.dataset_id = job.dataset_id;
-    f.version = job.version;
-    f.tenant_id = job.tenant_id;
-    f.workspace_id = job.workspace_id;
-    f.user_id = job.user_id;
     if (f.file_dir.empty()) f.file_dir = DirOf(f.uri);
     f.tag_updated = now;
     results.succeeded.push_back({f.public_id, f.uri, ""});
@@ -452,6 +446,16 @@ DatasetJobService::FileResults DatasetJobService::ImportFiles(const DatasetJob& 
   }
   if (!accepted.empty()) PutFiles(std::move(accepted));
   return results;
+}
+
+void DatasetJobService::PlaceInVersion(DatasetFile& file, const DatasetJob& job) {
+  file.public_id = FileId(job.dataset_id, job.version, file.uri);
+  file.dataset = job.dataset;
+  file.dataset_id = job.dataset_id;
+  file.version = job.version;
+  file.tenant_id = job.tenant_id;
+  file.workspace_id = job.workspace_id;
+  file.user_id = job.user_id;
 }
 
 std::string DatasetJobService::FileId(std::string_view dataset_id, std::string_view version,

@@ -155,6 +155,9 @@ class DatasetJobService {
   // Entries read by a FileMetaImport job into its version: each replaces
   // the entry of its URI or adds one; an entry the rules refuse fails.
   FileResults ImportFiles(const core::DatasetJob& job, std::vector<core::DatasetFile> files);
+  // Makes `file` (with its uri) an entry of `job`'s dataset version: its
+  // id (FileId), dataset, version and owners.
+  static void PlaceInVersion(core::DatasetFile& file, const core::DatasetJob& job);
   // A catalogue entry's id: the SHA-256 (hex) of dataset id, version and URI.
   static std::string FileId(std::string_view dataset_id, std::string_view version,
                             std::string_view uri);
