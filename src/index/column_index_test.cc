@@ -223,6 +223,14 @@ class Differential : public ::testing::TestWithParam<Kind> {
         continue;
       }
       if (Maybe(15)) q.words[w] = text::Words(Pick(kWordQueries));
+      // Any-of and none-of words, drawn from a stream of their own so the
+      // other filters stay as they were.
+      uint64_t draw = extra_rng_();
+      auto word_query = [&](uint64_t bits) { return kWordQueries[bits % kWordQueries.size()]; };
+      if (draw % 100 < 3) {
+        q.words_any[w] = text::Words(word_query(draw >> 8) + " " + word_query(draw >> 20));
+      }
+      if ((draw >> 32) % 100 < 8) q.words_none[w] = text::Words(word_query(draw >> 40));
     }
     std::vector<FieldId> valued = FieldsWhere(
         s.numbers(), [](const NumberField& x, FieldId) { return x.small || x.bitmaps; });
@@ -407,6 +415,7 @@ class Differential : public ::testing::TestWithParam<Kind> {
 
   std::mt19937_64 rng_{20261127};
   std::mt19937_64 facet_rng_{7};
+  std::mt19937_64 extra_rng_{11};
   std::vector<std::string> public_ids_;  // of every record made, deleted or not
   std::unique_ptr<RecordIndex> scan_ = NewScanIndex(schema());
   std::unique_ptr<RecordIndex> column_ = NewColumnIndex(schema());

@@ -53,9 +53,11 @@ struct Query {
   std::map<FieldId, std::vector<std::string>> exact;
   // string field (contains, or the search field) → folded needle
   std::map<FieldId, std::string> contains;
-  std::map<FieldId, std::vector<std::string>> words;      // every word must occur
-  std::optional<std::pair<NameMatch, std::string>> name;  // on the search field; folded
-  std::vector<std::string> public_ids;                    // folded, any of them
+  std::map<FieldId, std::vector<std::string>> words;       // every word must occur
+  std::map<FieldId, std::vector<std::string>> words_any;   // some word of the list must occur
+  std::map<FieldId, std::vector<std::string>> words_none;  // no word of the list may occur
+  std::optional<std::pair<NameMatch, std::string>> name;   // on the search field; folded
+  std::vector<std::string> public_ids;                     // folded, any of them
   // number field → accepted values (any of them; an empty list: none)
   std::map<FieldId, std::vector<int64_t>> values;
   struct Range {

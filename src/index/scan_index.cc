@@ -145,6 +145,22 @@ class ScanIndex : public RecordIndex {
     for (const auto& [field, words] : q.words) {
       if (!text::ContainsAllWords(row.words[field], words)) return false;
     }
+    auto holds = [&](FieldId field, const std::string& word) {
+      const std::vector<std::string>& has = row.words[field];
+      return std::find(has.begin(), has.end(), word) != has.end();
+    };
+    for (const auto& [field, words] : q.words_any) {
+      FieldId f = field;  // a lambda may not name a structured binding (clang)
+      if (std::none_of(words.begin(), words.end(), [&](const auto& w) { return holds(f, w); })) {
+        return false;
+      }
+    }
+    for (const auto& [field, words] : q.words_none) {
+      FieldId f = field;
+      if (std::any_of(words.begin(), words.end(), [&](const auto& w) { return holds(f, w); })) {
+        return false;
+      }
+    }
     if (q.name && (schema_.search() == kNoField ||
                    !NameMatches(row.folded[schema_.search()], q.name->first, q.name->second)))
       return false;

@@ -287,6 +287,12 @@ test('file metas written by the client: create, tag, aggregate, delete', async (
   assert.deepEqual(tagged.DatasetFileMetas.map((f) => f.FileName), ['a.png']);
   assert.deepEqual(JSON.parse(tagged.DatasetFileMetas[0].Tags), { ai: [], user: ['car', 'red'], 'user-delete-ai-tags': [] });
   assert.equal(tagged.DatasetFileMetas[0].MetaAttributes, '{"ImageHeight":400,"ImageWidth":800}');
+  const names = async (query) => (await ds.listFiles(id, { DatasetVersion: 'v1', WorkspaceId: '1', ...query }))
+    .DatasetFileMetas.map((f) => f.FileName).sort();
+  assert.deepEqual(await names({ QueryTagsIncludeAny: 'red,blue' }), ['a.png']);
+  assert.deepEqual(await names({ QueryTagsIncludeAny: 'car' }), ['a.png', 'b.png']);
+  assert.deepEqual(await names({ QueryTagsExclude: 'red' }), ['b.png', 'c.png']);
+  assert.deepEqual(await names({ QueryTagsIncludeAny: 'car', QueryTagsExclude: 'red' }), ['b.png']);
 
   const updated = await ds.call('UpdateDatasetFileMetas', 'PUT', base, { body: { WorkspaceId: '1', DatasetVersion: 'v1',
     DatasetFileMetas: [{ DatasetFileMetaId: b, Comment: 'checked', Tags: JSON.stringify({ user: { add: ['red'], remove: ['car'] } }) },

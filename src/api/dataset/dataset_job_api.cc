@@ -190,8 +190,7 @@ Query ParseListFiles(const std::map<std::string, std::string>& raw,
                                         " is not served yet: this server answers TAG queries.");
   }
   for (const char* unserved :
-       {"QueryText", "QueryImage", "QueryVideo", "QueryExpression", "QueryTagsIncludeAny",
-        "QueryTagsExclude", "TopK", "ScoreThreshold"}) {
+       {"QueryText", "QueryImage", "QueryVideo", "QueryExpression", "TopK", "ScoreThreshold"}) {
     if (p.Get(unserved)) {
       core::ThrowInvalid(unserved, std::string(unserved) + " is not served yet.");
     }
@@ -208,8 +207,14 @@ Query ParseListFiles(const std::map<std::string, std::string>& raw,
   if (std::vector<std::string> types = List(p, "QueryContentTypeIncludeAny"); !types.empty()) {
     q.exact[DatasetFileStrings::kContentType] = types;
   }
-  for (const std::string& tag : List(p, "QueryTagsIncludeAll")) {
-    q.words[DatasetFileWords::kTags].push_back(text::AsOneWord(tag));
+  const std::pair<const char*, std::map<index::FieldId, std::vector<std::string>>*> tag_lists[] = {
+      {"QueryTagsIncludeAll", &q.words},
+      {"QueryTagsIncludeAny", &q.words_any},
+      {"QueryTagsExclude", &q.words_none}};
+  for (const auto& [param, words] : tag_lists) {
+    for (const std::string& tag : List(p, param)) {
+      (*words)[DatasetFileWords::kTags].push_back(text::AsOneWord(tag));
+    }
   }
   auto range = [&](const char* from, const char* to, index::FieldId field) {
     std::optional<core::TimeMs> start = p.Time(from), end = p.Time(to);

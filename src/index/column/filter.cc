@@ -40,6 +40,10 @@ class ColumnIndex::Conjunction {
     if (parts.size() <= 1) return And(parts.empty() ? nullptr : parts[0]);
     And(Union(parts));
   }
+  // Hits must not be in `b` (nullptr: nothing to leave out).
+  void AndNot(const Roaring* b) {
+    if (b != nullptr) out_.push_back(b);
+  }
 
   Roaring Evaluate() {
     if (empty_) return Roaring();
@@ -49,6 +53,10 @@ class ColumnIndex::Conjunction {
     Roaring hits =
         by_size.size() >= 2 ? *by_size[0].second & *by_size[1].second : *by_size[0].second;
     for (size_t i = 2; i < by_size.size() && !hits.isEmpty(); ++i) hits &= *by_size[i].second;
+    for (const Roaring* b : out_) {
+      if (hits.isEmpty()) break;
+      hits -= *b;
+    }
     return hits;
   }
 
@@ -56,6 +64,7 @@ class ColumnIndex::Conjunction {
   bool empty_ = false;
   std::deque<Roaring> owned_;  // stable addresses
   std::vector<const Roaring*> in_;
+  std::vector<const Roaring*> out_;
 };
 
 Roaring ColumnIndex::Filter(const Query& q, const Scope& scope) const {
@@ -90,6 +99,16 @@ Roaring ColumnIndex::Filter(const Query& q, const Scope& scope) const {
   }
   for (const auto& [field, words] : q.words) {
     for (const std::string& w : words) all.And(words_[field].Find(w));
+  }
+  for (const auto& [field, words] : q.words_any) {
+    std::vector<const Roaring*> parts;
+    for (const std::string& w : words) {
+      if (const Roaring* b = words_[field].Find(w)) parts.push_back(b);
+    }
+    all.AndAny(parts);
+  }
+  for (const auto& [field, words] : q.words_none) {
+    for (const std::string& w : words) all.AndNot(words_[field].Find(w));
   }
   for (const auto& [field, needle] : q.contains) {
     if (field == schema_.search()) {
