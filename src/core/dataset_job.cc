@@ -110,6 +110,72 @@ std::string_view ContentTypeOf(std::string_view file_name) {
   return "application/octet-stream";
 }
 
+namespace {
+
+uint32_t BigEndian(std::string_view s, size_t at, int bytes) {
+  uint32_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(s[at + i]);
+  return v;
+}
+
+uint32_t LittleEndian(std::string_view s, size_t at, int bytes) {
+  uint32_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(s[at + i]);
+  return v;
+}
+
+std::optional<ImageSize> JpegSize(std::string_view s) {
+  size_t at = 2;
+  while (at + 9 < s.size()) {
+    if (static_cast<unsigned char>(s[at]) != 0xFF) return std::nullopt;
+    auto marker = static_cast<unsigned char>(s[at + 1]);
+    if (marker == 0xFF) {  // fill byte
+      ++at;
+      continue;
+    }
+    uint32_t length = BigEndian(s, at + 2, 2);
+    // Start of frame: SOF0–SOF15 but DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+      return ImageSize{BigEndian(s, at + 7, 2), BigEndian(s, at + 5, 2)};
+    }
+    if (length < 2) return std::nullopt;
+    at += 2 + length;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ImageSize> ImageSizeOf(std::string_view s) {
+  if (s.size() >= 24 && s.starts_with("\x89PNG\r\n\x1a\n") && s.substr(12, 4) == "IHDR") {
+    return ImageSize{BigEndian(s, 16, 4), BigEndian(s, 20, 4)};
+  }
+  if (s.size() >= 10 && (s.starts_with("GIF87a") || s.starts_with("GIF89a"))) {
+    return ImageSize{LittleEndian(s, 6, 2), LittleEndian(s, 8, 2)};
+  }
+  if (s.size() >= 26 && s.starts_with("BM")) {
+    auto height = static_cast<int32_t>(LittleEndian(s, 22, 4));
+    return ImageSize{static_cast<int32_t>(LittleEndian(s, 18, 4)),
+                     height < 0 ? -int64_t{height} : height};
+  }
+  if (s.size() >= 4 && static_cast<unsigned char>(s[0]) == 0xFF &&
+      static_cast<unsigned char>(s[1]) == 0xD8) {
+    return JpegSize(s);
+  }
+  if (s.size() >= 30 && s.starts_with("RIFF") && s.substr(8, 4) == "WEBP") {
+    std::string_view chunk = s.substr(12, 4);
+    if (chunk == "VP8X") return ImageSize{LittleEndian(s, 24, 3) + 1, LittleEndian(s, 27, 3) + 1};
+    if (chunk == "VP8 ") {
+      return ImageSize{LittleEndian(s, 26, 2) & 0x3FFF, LittleEndian(s, 28, 2) & 0x3FFF};
+    }
+    if (chunk == "VP8L" && s.size() >= 25) {
+      uint32_t bits = LittleEndian(s, 21, 4);
+      return ImageSize{(bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1};
+    }
+  }
+  return std::nullopt;
+}
+
 std::string FileMetaLine(const DatasetFile& f) {
   std::string line;
   JsonWriter w(line);

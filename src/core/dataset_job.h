@@ -140,6 +140,16 @@ std::string_view FileTypeOf(std::string_view content_type);
 // "application/octet-stream" when unknown.
 std::string_view ContentTypeOf(std::string_view file_name);
 
+// An image's width and height from the first bytes of its file (PNG,
+// JPEG, GIF, BMP, WebP), or nullopt when `head` is none of them or is cut
+// before its size.
+struct ImageSize {
+  int64_t width = 0;
+  int64_t height = 0;
+  bool operator==(const ImageSize&) const = default;
+};
+std::optional<ImageSize> ImageSizeOf(std::string_view head);
+
 // One catalogue entry as a line of a FileMetaExport file (JSON, no
 // newline): Uri, FileName, FileDir, FileType, ContentType, DataSize,
 // FileFingerPrint, FileCreateTime, FileUpdateTime, MetaAttributes, Tags

@@ -35,9 +35,17 @@ std::string Hex(const unsigned char* bytes, unsigned length) {
   return out;
 }
 
-// The MD5 of a file's content, or nullopt when it cannot be read (or
-// `stop` was set while reading it).
-std::optional<std::string> FileMd5(const fs::path& path, const std::atomic<bool>& stop) {
+constexpr size_t kHeadBytes = 64 * 1024;  // enough to find an image's size
+
+struct Content {
+  std::string md5;   // hex
+  std::string head;  // the first kHeadBytes
+};
+
+// The MD5 of a file's content and its first bytes, or nullopt when it
+// cannot be read (or `stop` was set while reading it).
+std::optional<Content> ReadContent(const fs::path& path, const std::atomic<bool>& stop) {
+  Content content;
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
@@ -45,7 +53,11 @@ std::optional<std::string> FileMd5(const fs::path& path, const std::atomic<bool>
   char buffer[1 << 16];
   while (in && !stop) {
     in.read(buffer, sizeof buffer);
-    EVP_DigestUpdate(ctx, buffer, static_cast<size_t>(in.gcount()));
+    auto got = static_cast<size_t>(in.gcount());
+    EVP_DigestUpdate(ctx, buffer, got);
+    if (content.head.size() < kHeadBytes) {
+      content.head.append(buffer, std::min(got, kHeadBytes - content.head.size()));
+    }
   }
   bool ok = in.eof() && !stop;
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -53,7 +65,8 @@ std::optional<std::string> FileMd5(const fs::path& path, const std::atomic<bool>
   EVP_DigestFinal_ex(ctx, out, &length);
   EVP_MD_CTX_free(ctx);
   if (!ok) return std::nullopt;
-  return Hex(out, length);
+  content.md5 = Hex(out, length);
+  return content;
 }
 
 // The `uri` of a JobSpec (JSON text); throws when it has none.
@@ -294,9 +307,9 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
       progress.completed++;  // unchanged: not read again
       return;
     }
-    std::optional<std::string> md5 = FileMd5(path, stop_current_);
+    std::optional<Content> content = ReadContent(path, stop_current_);
     if (stop_current_) return;
-    if (!md5) {
+    if (!content) {
       progress.failed++;
       progress.Log("WARN", "Cannot read: " + relative.generic_string());
       return;
@@ -311,7 +324,13 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
     file.content_type = std::string(core::ContentTypeOf(file.file_name));
     file.file_type = std::string(core::FileTypeOf(file.content_type));
     file.size = st.st_size;
-    file.fingerprint = *md5;
+    file.fingerprint = content->md5;
+    if (file.file_type == "image") {
+      if (std::optional<core::ImageSize> image = core::ImageSizeOf(content->head)) {
+        file.meta_attributes = "{\"ImageWidth\":" + std::to_string(image->width) +
+                               ",\"ImageHeight\":" + std::to_string(image->height) + "}";
+      }
+    }
     file.file_created = MsOf(st.st_ctim);
     file.file_updated = updated;
     if (file.created == 0) file.created = now;

@@ -7,7 +7,8 @@
 //
 //   - FileMetaBuild walks the version's data (service/storage_map.h) and
 //     records each regular file in the catalogue: name, directory, size,
-//     content type (by extension), MD5 fingerprint, times. A file whose
+//     content type (by extension), MD5 fingerprint, times, an image's
+//     width and height (core::ImageSizeOf). A file whose
 //     size and modification time are unchanged is not read again; entries
 //     of files that are gone are dropped. What is not a readable regular
 //     file (a dangling link, a FIFO, a file it may not read) counts as

@@ -89,6 +89,34 @@ TEST(DatasetJobRules, AFileMetaLineReadsBackAsItWasWritten) {
   }
 }
 
+TEST(DatasetJobRules, ImageSizesFromTheFirstBytes) {
+  using core::ImageSize;
+  std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x02\x80\0\0\x01\xe0\x08\x02", 26);
+  EXPECT_EQ(core::ImageSizeOf(png), (ImageSize{640, 480}));
+  EXPECT_EQ(core::ImageSizeOf(std::string("GIF89a\x0a\0\x14\0", 10)), (ImageSize{10, 20}));
+  std::string bmp(26, '\0');
+  bmp[0] = 'B';
+  bmp[1] = 'M';
+  bmp[18] = 3;
+  bmp[22] = static_cast<char>(0xFE);  // -2: stored bottom-up
+  for (int i = 23; i < 26; ++i) bmp[i] = static_cast<char>(0xFF);
+  EXPECT_EQ(core::ImageSizeOf(bmp), (ImageSize{3, 2}));
+  // A JPEG: SOI, an APP0 segment, then SOF0 with height 300 and width 400.
+  std::string jpeg(
+      "\xFF\xD8\xFF\xE0\0\x04"
+      "ab\xFF\xC0\0\x11\x08\x01\x2c\x01\x90\x03"
+      "xxxxxxxx",
+      26);
+  EXPECT_EQ(core::ImageSizeOf(jpeg), (ImageSize{400, 300}));
+  std::string webp = std::string("RIFF\0\0\0\0WEBPVP8X", 16) + std::string(14, '\0');
+  webp[24] = 99;  // width 100
+  webp[27] = 49;  // height 50
+  EXPECT_EQ(core::ImageSizeOf(webp), (ImageSize{100, 50}));
+  EXPECT_EQ(core::ImageSizeOf("png-bytes"), std::nullopt);
+  EXPECT_EQ(core::ImageSizeOf(png.substr(0, 20)), std::nullopt);  // cut short
+  EXPECT_EQ(core::ImageSizeOf(std::string("\xFF\xD8\xFF\xE0\0\x04", 6)), std::nullopt);
+}
+
 // The service and the runner over a real store, on a real tree; the runner
 // runs on the test's thread (RunPending), so nothing waits on time.
 class DatasetJobRunnerTest : public ::testing::Test {

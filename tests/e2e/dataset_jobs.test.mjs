@@ -332,7 +332,13 @@ test('FileMetaExport writes the catalogue as JSON lines and FileMetaImport reads
   const src = path.join(server.dataDir, 'export-src');
   mkdirSync(path.join(src, 'd'), { recursive: true });
   writeFileSync(path.join(src, 'one.txt'), '1');
-  writeFileSync(path.join(src, 'd', 'two.png'), '22');
+  // A real PNG header: 640 × 480.
+  const png = Buffer.alloc(33);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]).copy(png, 0);
+  png.write('IHDR', 12);
+  png.writeUInt32BE(640, 16);
+  png.writeUInt32BE(480, 20);
+  writeFileSync(path.join(src, 'd', 'two.png'), png);
   const { DatasetId: from } = await ds.createDataset({ Name: 'export-from', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${src}` });
   assert.equal((await waitForEnd(from, (await ds.createJob(from, { WorkspaceId: '1', JobAction: 'FileMetaBuild', JobSpec: '{}' })).DatasetJobId)).Status, 'Succeeded');
   const out = path.join(server.dataDir, 'catalogue.jsonl');
@@ -343,6 +349,7 @@ test('FileMetaExport writes the catalogue as JSON lines and FileMetaImport reads
   const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => l.FileName).sort(), ['one.txt', 'two.png']);
   assert.equal(lines.find((l) => l.FileName === 'two.png').FileDir, 'd/');
+  assert.deepEqual(JSON.parse(lines.find((l) => l.FileName === 'two.png').MetaAttributes), { ImageWidth: 640, ImageHeight: 480 });
 
   writeFileSync(out, readFileSync(out, 'utf8') + 'not json\n{"FileName":"no-uri"}\n');
   const { DatasetId: into } = await ds.createDataset({ Name: 'import-into', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${tree}` });
