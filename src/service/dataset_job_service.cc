@@ -146,11 +146,7 @@ void DatasetJobService::Delete(const Principal& who, std::string_view dataset_id
   Dataset dataset = DatasetForChange(who, dataset_id);
   std::unique_lock lock(write_mu_);
   DatasetJob job = FindJob(dataset, job_id);
-  RecordWriter::Batch batch(writer_);
-  batch.Delete<DatasetJob>(job.id);
-  store::Revision revision = writer_.Commit(batch);
-  lock.unlock();
-  writer_.Acknowledge(revision);
+  DeleteOne<DatasetJob>(job.id, lock);
   if (!core::IsFinished(job.status) && observer_) observer_->OnStopRequested(job.id);
 }
 
@@ -208,12 +204,7 @@ void DatasetJobService::DeleteConfig(const Principal& who, std::string_view data
                                      std::string_view config_id) {
   Dataset dataset = DatasetForChange(who, dataset_id);
   std::unique_lock lock(write_mu_);
-  DatasetJobConfig config = FindConfig(dataset, config_id);
-  RecordWriter::Batch batch(writer_);
-  batch.Delete<DatasetJobConfig>(config.id);
-  store::Revision revision = writer_.Commit(batch);
-  lock.unlock();
-  writer_.Acknowledge(revision);
+  DeleteOne<DatasetJobConfig>(FindConfig(dataset, config_id).id, lock);
 }
 
 // ---- the catalogue ------------------------------------------------------------------
@@ -574,6 +565,15 @@ Dataset DatasetJobService::DatasetForChange(const Principal& who, std::string_vi
                     " or an admin of its workspace may run jobs on it.");
   }
   return dataset;
+}
+
+template <class T>
+void DatasetJobService::DeleteOne(core::RecordNumber number, std::unique_lock<std::mutex>& lock) {
+  RecordWriter::Batch batch(writer_);
+  batch.Delete<T>(number);
+  store::Revision revision = writer_.Commit(batch);
+  lock.unlock();
+  writer_.Acknowledge(revision);
 }
 
 template <class T>

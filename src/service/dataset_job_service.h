@@ -176,8 +176,12 @@ class DatasetJobService {
   core::DatasetJobConfig FindConfig(const core::Dataset& dataset, std::string_view config_id);
   // The dataset, changeable by `who`.
   core::Dataset DatasetForChange(const Principal& who, std::string_view dataset_id);
+  // Commits one record (or its deletion), releases `lock`, then
+  // acknowledges.
   template <class T>
   void CommitOne(const T& record, std::unique_lock<std::mutex>& lock);
+  template <class T>
+  void DeleteOne(core::RecordNumber number, std::unique_lock<std::mutex>& lock);
 
   store::Store& store_;
   DatasetService& datasets_;
