@@ -76,7 +76,7 @@ DatasetJob DatasetJobService::Create(const Principal& who, std::string_view data
     if (!latest) core::ThrowMissing("dataset_version");
     draft.version = latest->name;
   } else {
-    datasets_.GetVersion(who, dataset_id, draft.version);  // throws kNotFound
+    datasets_.GetVersionOf(dataset, draft.version);  // throws kNotFound
   }
   CheckWorkspace(dataset, draft.workspace_id);
   std::unique_lock lock(write_mu_);
@@ -156,7 +156,7 @@ DatasetJobConfig DatasetJobService::CreateConfig(const Principal& who, std::stri
                                                  DatasetJobConfig draft) {
   core::CheckDatasetJobConfig(draft);
   Dataset dataset = DatasetForChange(who, dataset_id);
-  if (!draft.version.empty()) datasets_.GetVersion(who, dataset_id, draft.version);
+  if (!draft.version.empty()) datasets_.GetVersionOf(dataset, draft.version);
   CheckWorkspace(dataset, draft.workspace_id);
   std::unique_lock lock(write_mu_);
   DatasetJobConfig config = std::move(draft);
@@ -213,7 +213,7 @@ RecordList<DatasetFile> DatasetJobService::ListFiles(const Principal& who,
                                                      std::string_view dataset_id,
                                                      std::string_view version, index::Query query) {
   Dataset dataset = datasets_.Get(who, dataset_id);
-  datasets_.GetVersion(who, dataset_id, version);  // throws kNotFound
+  datasets_.GetVersionOf(dataset, version);  // throws kNotFound
   query.values[DatasetFileNumbers::kDataset] = {static_cast<int64_t>(dataset.id)};
   query.exact[DatasetFileStrings::kVersion] = {std::string(version)};
   if (query.now == 0) query.now = clock_.Now();
@@ -239,7 +239,7 @@ DatasetJobService::FileStats DatasetJobService::FileStatistics(const Principal& 
                                                                index::RecordIndex::FacetOf of,
                                                                index::FieldId field) {
   Dataset dataset = datasets_.Get(who, dataset_id);
-  datasets_.GetVersion(who, dataset_id, version);  // throws kNotFound
+  datasets_.GetVersionOf(dataset, version);  // throws kNotFound
   index::Query files;
   files.values[DatasetFileNumbers::kDataset] = {static_cast<int64_t>(dataset.id)};
   files.exact[DatasetFileStrings::kVersion] = {std::string(version)};
@@ -316,7 +316,7 @@ DatasetJobService::FileResults DatasetJobService::CreateFiles(const Principal& w
                                                               std::string_view version,
                                                               std::vector<DatasetFile> drafts) {
   Dataset dataset = DatasetForChange(who, dataset_id);
-  datasets_.GetVersion(who, dataset_id, version);  // throws kNotFound
+  datasets_.GetVersionOf(dataset, version);  // throws kNotFound
   core::TimeMs now = clock_.Now();
   FileResults results;
   std::vector<DatasetFile> accepted;

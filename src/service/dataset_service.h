@@ -114,6 +114,8 @@ class DatasetService final : public DataSourceResolver {
   // Throws kNotFound for an unknown dataset or version.
   core::DatasetVersion GetVersion(const Principal& who, std::string_view dataset_id,
                                   std::string_view version_name);
+  // GetVersion of a dataset already read (and seen) by the caller.
+  core::DatasetVersion GetVersionOf(const core::Dataset& dataset, std::string_view version_name);
   // The dataset's versions matching `query` (over DatasetVersionSchema).
   VersionList ListVersions(const Principal& who, std::string_view dataset_id, index::Query query);
   void UpdateVersion(const Principal& who, std::string_view dataset_id,
@@ -149,7 +151,6 @@ class DatasetService final : public DataSourceResolver {
   core::Dataset Find(const Principal& who, std::string_view dataset_id);
   // Get for a change: visible and changeable by `who`; caller holds write_mu_.
   core::Dataset GetForChange(const Principal& who, std::string_view dataset_id);
-  core::DatasetVersion GetVersionOf(const core::Dataset& dataset, std::string_view version_name);
   // Throws kAlreadyExists when another dataset of `workspace` is `name`d.
   void CheckNameFree(const std::string& tenant, const std::string& workspace,
                      const std::string& name, core::RecordNumber except);
