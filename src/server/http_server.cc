@@ -1,11 +1,14 @@
 #include "server/http_server.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <cerrno>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -21,7 +24,8 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-api::Request ToRequest(const http::request<http::string_body>& in) {
+// The request line and header fields; the caller adds the body.
+api::Request ToRequest(const http::request_header<>& in) {
   api::Request out;
   out.method = std::string(in.method_string());
   out.SetTarget(std::string(in.target()));
@@ -30,10 +34,65 @@ api::Request ToRequest(const http::request<http::string_body>& in) {
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.headers[name] = std::string(field.value());
   }
-  out.body = in.body();
   out.request_id = core::NewRequestId();
   return out;
 }
+
+// Beast's File concept over a slice of an open file, for a response body:
+// size() is the slice's length and reads start at its offset.
+class SliceFile {
+ public:
+  using native_handle_type = int;
+
+  void reset(api::FileSlice slice) {
+    slice_ = std::move(slice);
+    read_ = 0;
+  }
+  bool is_open() const { return slice_.file != nullptr; }
+  void close(beast::error_code& ec) {
+    slice_.file.reset();
+    ec = {};
+  }
+  void open(const char*, beast::file_mode, beast::error_code& ec) {
+    ec = beast::errc::make_error_code(beast::errc::operation_not_supported);
+  }
+  uint64_t size(beast::error_code& ec) const {
+    ec = {};
+    return slice_.length;
+  }
+  uint64_t pos(beast::error_code& ec) const {
+    ec = {};
+    return read_;
+  }
+  void seek(uint64_t offset, beast::error_code& ec) {
+    read_ = offset;
+    ec = {};
+  }
+  size_t read(void* buffer, size_t n, beast::error_code& ec) {
+    n = static_cast<size_t>(std::min<uint64_t>(n, slice_.length - std::min(read_, slice_.length)));
+    ssize_t got;
+    do {
+      got = ::pread(slice_.file->fd(), buffer, n, static_cast<off_t>(slice_.offset + read_));
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+      ec = beast::error_code(errno, boost::system::generic_category());
+      return 0;
+    }
+    ec = {};
+    read_ += static_cast<uint64_t>(got);
+    return static_cast<size_t>(got);
+  }
+  size_t write(const void*, size_t, beast::error_code& ec) {
+    ec = beast::errc::make_error_code(beast::errc::operation_not_supported);
+    return 0;
+  }
+
+ private:
+  api::FileSlice slice_;
+  uint64_t read_ = 0;
+};
+
+using SliceBody = http::basic_file_body<SliceFile>;
 
 // One connection: read a request, answer it, repeat while keep-alive.
 class Session : public std::enable_shared_from_this<Session> {
@@ -43,30 +102,41 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)), router_(router), options_(options), open_(std::move(open)) {
     ++*open_;
   }
-  ~Session() { --*open_; }
+  ~Session() {
+    DropSpool();
+    --*open_;
+  }
 
   void Start() { Read(); }
 
   // Answers 503 without reading anything, then closes.
   void RefuseBusy() {
-    parser_.emplace();
+    header_parser_.emplace();
     Refuse(503, "The server has too many open connections; try again later.");
   }
 
  private:
+  // The header of the request being read, whichever parser holds it.
+  const http::request_header<>& Header() const {
+    if (file_parser_) return file_parser_->get();
+    if (parser_) return parser_->get();
+    return header_parser_->get();
+  }
+
   void Read() {
-    parser_.emplace();
-    parser_->header_limit(options_.header_limit);
-    parser_->body_limit(options_.body_limit);
+    parser_.reset();
+    file_parser_.reset();
+    header_parser_.emplace();
+    header_parser_->header_limit(options_.header_limit);
     stream_.expires_after(options_.header_timeout);
     http::async_read_header(
-        stream_, buffer_, *parser_,
+        stream_, buffer_, *header_parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
-    const auto& in = parser_->get();
+    const auto& in = header_parser_->get();
     if (in.target().size() > options_.target_limit) {
       return Refuse(414, "The request target is " + std::to_string(in.target().size()) +
                              " bytes; the limit is " + std::to_string(options_.target_limit) + ".");
@@ -78,20 +148,47 @@ class Session : public std::enable_shared_from_this<Session> {
                              std::to_string(options_.max_headers) + ".");
     }
     stream_.expires_after(options_.body_timeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    auto on_read = [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); };
+    api::Request probe = ToRequest(in);
+    const api::Route* route = router_.Find(probe).route;
+    if (route && route->body == api::Route::BodyMode::kFile) {
+      spool_ = options_.spool_dir + "/body-" + probe.request_id;
+      file_parser_.emplace(std::move(*header_parser_));
+      file_parser_->body_limit(options_.file_body_limit);
+      beast::error_code open_ec;
+      file_parser_->get().body().open(spool_.c_str(), beast::file_mode::write_new, open_ec);
+      if (open_ec) {
+        spdlog::error("cannot spool a request body to {}: {}", spool_, open_ec.message());
+        spool_.clear();
+        return Refuse(503, "The server cannot store the request body now; try again later.");
+      }
+      http::async_read(stream_, buffer_, *file_parser_, std::move(on_read));
+    } else {
+      parser_.emplace(std::move(*header_parser_));
+      parser_->body_limit(options_.body_limit);
+      http::async_read(stream_, buffer_, *parser_, std::move(on_read));
+    }
+  }
+
+  // Removes the spooled body, unless the handler has taken it away.
+  void DropSpool() {
+    if (file_parser_) file_parser_->get().body().close();
+    if (!spool_.empty()) std::remove(spool_.c_str());
+    spool_.clear();
   }
 
   void OnReadError(beast::error_code ec) {
+    if (ec != http::error::body_limit) DropSpool();
     if (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
         ec == beast::error::timeout || ec == asio::error::operation_aborted ||
         ec == asio::error::eof) {
       return Close();  // gone, or too slow: nothing to answer
     }
     if (ec == http::error::body_limit) {
-      return Refuse(413, "The request body is over the limit of " +
-                             std::to_string(options_.body_limit) + " bytes.");
+      uint64_t limit = file_parser_ ? options_.file_body_limit : options_.body_limit;
+      DropSpool();
+      return Refuse(413,
+                    "The request body is over the limit of " + std::to_string(limit) + " bytes.");
     }
     if (ec == http::error::header_limit) {
       return Refuse(431, "The request's header section is over the limit of " +
@@ -106,36 +203,73 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnRead(beast::error_code ec) {
     if (ec) return OnReadError(ec);
-    const auto& in = parser_->get();
-    bool keep_alive = in.keep_alive();
+    const auto& in = Header();
+    bool keep_alive = parser_ ? parser_->keep_alive() : file_parser_->keep_alive();
     if (in.method() == http::verb::get && in.target() == "/healthz") {
-      return Reply(200, "text/plain", "ok", keep_alive);
+      api::Response ok{200, "text/plain", "ok"};
+      return Reply(std::move(ok), keep_alive, {});
     }
     api::Request request = ToRequest(in);
+    if (parser_) {
+      request.body = std::move(parser_->get().body());
+      request.body_size = request.body.size();
+    } else {
+      request.body_size = file_parser_->get().body().size();
+      file_parser_->get().body().close();
+      request.body_file = spool_;
+    }
     api::Response response = router_.Dispatch(request);  // never throws
-    Reply(response.status, response.content_type, std::move(response.body), keep_alive,
-          request.request_id);
+    DropSpool();
+    if (request.method == "HEAD" && !response.head_length) {  // never a body
+      response.head_length = response.file ? response.file->length : response.body.size();
+    }
+    Reply(std::move(response), keep_alive, request.request_id);
   }
 
   // Answers what could be read of the request with `status`, then closes.
   void Refuse(int status, const std::string& message) {
-    api::Request request = ToRequest(parser_->get());
+    api::Request request = ToRequest(Header());
     api::Response response = router_.Refuse(request, status, message);
-    Reply(response.status, response.content_type, std::move(response.body), false,
-          request.request_id);
+    Reply(std::move(response), false, request.request_id);
   }
 
   // `request_id`, when given, is also sent as X-Request-Id.
-  void Reply(int status, const std::string& content_type, std::string body, bool keep_alive,
-             const std::string& request_id = {}) {
-    auto res =
-        std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
-    res->set(http::field::server, "drover");
-    if (!request_id.empty()) res->set("X-Request-Id", request_id);
-    res->set(http::field::content_type, content_type);
-    res->keep_alive(keep_alive);
-    res->body() = std::move(body);
-    res->prepare_payload();
+  void Reply(api::Response response, bool keep_alive, const std::string& request_id) {
+    auto fill = [&](auto& res) {
+      res.result(static_cast<http::status>(response.status));
+      res.version(11);
+      res.set(http::field::server, "drover");
+      if (!request_id.empty()) res.set("X-Request-Id", request_id);
+      res.set(http::field::content_type, response.content_type);
+      for (const auto& [name, value] : response.headers) res.set(name, value);
+      res.keep_alive(keep_alive);
+    };
+    if (response.head_length) {
+      http::response<http::empty_body> res;
+      fill(res);
+      res.content_length(*response.head_length);
+      return Send(std::move(res), keep_alive);
+    }
+    if (response.file) {
+      http::response<SliceBody> res;
+      fill(res);
+      beast::error_code ignored;
+      SliceFile file;
+      file.reset(std::move(*response.file));
+      res.body().reset(std::move(file), ignored);
+      res.prepare_payload();
+      return Send(std::move(res), keep_alive);
+    }
+    http::response<http::string_body> res;
+    fill(res);
+    res.body() = std::move(response.body);
+    res.prepare_payload();
+    Send(std::move(res), keep_alive);
+  }
+
+  template <class Body>
+  void Send(http::response<Body> message, bool keep_alive) {
+    auto res = std::make_shared<http::response<Body>>(std::move(message));
     stream_.expires_after(options_.write_timeout);
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
@@ -151,7 +285,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  // The header is read by header_parser_, then the body by parser_ (into
+  // memory) or file_parser_ (spooled to the file spool_), as the route says.
+  std::optional<http::request_parser<http::empty_body>> header_parser_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::file_body>> file_parser_;
+  std::string spool_;
   const api::Router& router_;
   const HttpOptions& options_;
   std::shared_ptr<std::atomic<size_t>> open_;  // the server's count of open connections

@@ -6,10 +6,13 @@
 // connections of its thread. The server assigns each request its
 // RequestId (uppercase UUID, also sent as X-Request-Id).
 // `GET /healthz` answers 200 "ok" once the server is listening.
+// A response may be a slice of an open file (api::FileSlice), sent in
+// pieces as the client reads it; the answer to HEAD has no body.
 //
 // What it refuses, each answer rendered by the router in the format of the
 // dialect the path belongs to (Router::Refuse), then the connection closed:
-//   413  a body over `body_limit`
+//   413  a body over `body_limit` (`file_body_limit` for a route that
+//        takes its body as a file, which is spooled under `spool_dir`)
 //   414  a request target over `target_limit`
 //   431  a header section over `header_limit` bytes or `max_headers` fields
 //   400  framing that is not HTTP/1.1 (a bad or doubled Content-Length, a
@@ -34,6 +37,10 @@ namespace drover::server {
 
 struct HttpOptions {
   uint64_t body_limit = 8 << 20;
+  uint64_t file_body_limit = uint64_t{5} << 30;
+  // Where bodies of Route::BodyMode::kFile routes are spooled; it must be
+  // on the file system the handlers keep them on (a rename, not a copy).
+  std::string spool_dir = "/tmp";
   size_t target_limit = 16 << 10;
   uint32_t header_limit = 96 << 10;  // room for a target just over target_limit to get 414
   size_t max_headers = 200;

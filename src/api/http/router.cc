@@ -1,11 +1,14 @@
 #include "api/http/router.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <stdexcept>
+#include <system_error>
 
 #include "api/http/request_scope.h"
 #include "auth/authenticator.h"
@@ -35,6 +38,12 @@ std::string_view Request::Header(const std::string& name) const {
   return it == headers.end() ? std::string_view() : std::string_view(it->second);
 }
 
+OpenFile::OpenFile(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "open " + path);
+}
+
+OpenFile::~OpenFile() { ::close(fd_); }
+
 // ==== Matching ==============================================================
 
 namespace {
@@ -56,6 +65,19 @@ bool IsParam(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+bool IsRestParam(std::string_view segment) {
+  return IsParam(segment) && segment[segment.size() - 2] == '+';
+}
+
+// The length of the longest path family of `dialect` that `path` starts with.
+size_t FamilyLength(const Dialect& dialect, std::string_view path) {
+  size_t longest = 0;
+  for (const std::string& prefix : dialect.path_families) {
+    if (path.starts_with(prefix)) longest = std::max(longest, prefix.size());
+  }
+  return longest;
+}
+
 }  // namespace
 
 struct Router::CompiledRoute {
@@ -63,10 +85,12 @@ struct Router::CompiledRoute {
   const Route* route;
   std::vector<std::string> literals;  // "" where the segment is a {Name}
   std::vector<std::string> params;    // the {Name}, "" where the segment is literal
+  bool rest = false;                  // the last {Name+} takes the rest of the path
 
   bool Matches(const Request& request, const std::vector<std::string_view>& have) const {
-    if (route->method != request.method || have.size() != literals.size()) return false;
-    for (size_t i = 0; i < have.size(); ++i) {
+    if (route->method != request.method) return false;
+    if (rest ? have.size() < literals.size() : have.size() != literals.size()) return false;
+    for (size_t i = 0; i < literals.size(); ++i) {
       if (params[i].empty() && literals[i] != have[i]) return false;
     }
     for (const std::string& key : route->subresources) {
@@ -81,13 +105,16 @@ struct Router::CompiledRoute {
       bool mine = params[i].empty(), theirs = other.params[i].empty();  // literal?
       if (mine != theirs) return mine ? -1 : 1;
     }
+    if (rest != other.rest) return rest ? 1 : -1;
     return static_cast<int>(other.route->subresources.size()) -
            static_cast<int>(route->subresources.size());
   }
 
   // Whether both match exactly the same requests.
   bool SameAs(const CompiledRoute& other) const {
-    if (route->method != other.route->method || literals != other.literals) return false;
+    if (route->method != other.route->method || literals != other.literals || rest != other.rest) {
+      return false;
+    }
     for (size_t i = 0; i < params.size(); ++i) {
       if (params[i].empty() != other.params[i].empty()) return false;
     }
@@ -110,11 +137,13 @@ void Router::Register(Dialect dialect) {
   for (const Route& route : added.routes) {
     CompiledRoute compiled{&added, &route, {}, {}};
     for (std::string_view segment : Segments(route.pattern)) {
-      if (segment.find('{') != std::string_view::npos && !IsParam(segment)) {
+      if ((segment.find('{') != std::string_view::npos && !IsParam(segment)) || compiled.rest) {
         throw std::logic_error("route " + route.action + ": malformed segment in " + route.pattern);
       }
+      compiled.rest = IsRestParam(segment);
       compiled.literals.emplace_back(IsParam(segment) ? "" : segment);
-      compiled.params.emplace_back(IsParam(segment) ? segment.substr(1, segment.size() - 2) : "");
+      compiled.params.emplace_back(
+          IsParam(segment) ? segment.substr(1, segment.size() - (compiled.rest ? 3 : 2)) : "");
     }
     for (const CompiledRoute& existing : routes_) {
       if (compiled.SameAs(existing)) {
@@ -130,40 +159,54 @@ void Router::Register(Dialect dialect) {
 Router::Match Router::Find(Request& request) const {
   const Dialect* host_owner = nullptr;
   for (const auto& dialect : dialects_) {
-    if (dialect->owns_host && dialect->owns_host(request)) {
+    if (dialect->claim_host && dialect->claim_host(request)) {
       host_owner = dialect.get();
       break;
+    }
+  }
+  // The dialect whose path family is the longest prefix of the path: a
+  // route of another dialect matches only when its own family is as long
+  // (an OSS bucket named "api" does not take /api/v1/… from PAI).
+  const Dialect* family = host_owner;
+  size_t longest = 0;
+  for (const auto& dialect : dialects_) {
+    if (host_owner) break;
+    size_t length = FamilyLength(*dialect, request.path);
+    if (length > longest) {
+      family = dialect.get();
+      longest = length;
     }
   }
   std::vector<std::string_view> have = Segments(request.path);
   const CompiledRoute* best = nullptr;
   for (const CompiledRoute& candidate : routes_) {
     if (host_owner && candidate.dialect != host_owner) continue;
+    if (!host_owner && longest > 0 && FamilyLength(*candidate.dialect, request.path) < longest) {
+      continue;
+    }
     if (!candidate.Matches(request, have)) continue;
     // Ties go to the route registered first.
     if (!best || candidate.CompareSpecificity(*best) < 0) best = &candidate;
   }
   Match match;
-  if (best) {
-    request.path_params.clear();
-    for (size_t i = 0; i < have.size(); ++i) {
-      if (!best->params[i].empty()) request.path_params[best->params[i]] = std::string(have[i]);
-    }
-    match.dialect = match.family = best->dialect;
-    match.route = best->route;
-    return match;
-  }
-  match.family = host_owner;
-  size_t longest = 0;
-  for (const auto& dialect : dialects_) {
-    if (host_owner) break;
-    for (const std::string& prefix : dialect->path_families) {
-      if (request.path.starts_with(prefix) && prefix.size() > longest) {
-        match.family = dialect.get();
-        longest = prefix.size();
-      }
+  match.family = family;
+  if (!best) return match;
+  request.path_params.clear();
+  for (size_t i = 0; i < best->params.size(); ++i) {
+    if (best->params[i].empty()) continue;
+    if (best->rest && i + 1 == best->params.size()) {
+      // The rest of the path as sent: from just after the previous
+      // segment's slash, so "//" and a trailing "/" stay in the value.
+      size_t start = i == 0 ? 1
+                            : static_cast<size_t>(have[i - 1].data() - request.path.data()) +
+                                  have[i - 1].size() + 1;
+      request.path_params[best->params[i]] = request.path.substr(start);
+    } else {
+      request.path_params[best->params[i]] = std::string(have[i]);
     }
   }
+  match.dialect = match.family = best->dialect;
+  match.route = best->route;
   return match;
 }
 

@@ -190,7 +190,7 @@ TEST(Router, AHostOwnerTakesItsRequestsWhateverTheirPath) {
   Router router(Admin);
   router.Register(Fake("pai", {"/api/v1/"}, {{"GET", "/api/v1/jobs", {}}}));
   Dialect oss = Fake("oss", {}, {{"GET", "/{key}", {}}});
-  oss.owns_host = [](const Request& r) { return r.Header("host").ends_with(".aliyuncs.com"); };
+  oss.claim_host = [](Request& r) { return r.Header("host").ends_with(".aliyuncs.com"); };
   router.Register(std::move(oss));
   Request plain = Make("GET", "/api/v1/jobs");
   EXPECT_EQ(router.Dispatch(plain).body, "pai:GET /api/v1/jobs");
@@ -199,6 +199,65 @@ TEST(Router, AHostOwnerTakesItsRequestsWhateverTheirPath) {
   EXPECT_EQ(router.Dispatch(bucket).body, "oss no such API");
   bucket.path = "/object";
   EXPECT_EQ(router.Dispatch(bucket).body, "oss:GET /{key}");
+}
+
+TEST(Router, ARestParameterTakesTheRestOfThePathAsSent) {
+  Router router(Admin);
+  router.Register(Fake("pai", {"/api/v1/"}, {{"GET", "/api/v1/jobs", {}}}));
+  router.Register(Fake("oss", {"/"},
+                       {{"GET", "/", {}},
+                        {"GET", "/{Bucket}", {}},
+                        {"GET", "/{Bucket}/{Key+}", {}},
+                        {"GET", "/{Bucket}/{Key+}", {"tagging"}}}));
+  struct Case {
+    std::string path;
+    std::string route;
+    std::string key;
+  };
+  const Case cases[] = {
+      {"/b/a.txt", "oss:GET /{Bucket}/{Key+}", "a.txt"},
+      {"/b/dir/sub/", "oss:GET /{Bucket}/{Key+}", "dir/sub/"},
+      {"/b//x", "oss:GET /{Bucket}/{Key+}", "/x"},
+      {"/b/a//b", "oss:GET /{Bucket}/{Key+}", "a//b"},
+      {"/b", "oss:GET /{Bucket}", ""},
+      {"/b/", "oss:GET /{Bucket}", ""},
+      {"/", "oss:GET /", ""},
+      // Another dialect's family is not a bucket.
+      {"/api/v1/jobs", "pai:GET /api/v1/jobs", ""},
+  };
+  for (const Case& c : cases) {
+    Request r = Make("GET", c.path);
+    Router::Match m = router.Find(r);
+    ASSERT_NE(m.route, nullptr) << c.path;
+    EXPECT_EQ(m.route->action, c.route) << c.path;
+    if (!c.key.empty()) {
+      EXPECT_EQ(r.path_params["Key"], c.key) << c.path;
+    }
+  }
+  Request tagging = Make("GET", "/b/k", {{"tagging", ""}});
+  EXPECT_EQ(router.Dispatch(tagging).body, "oss:GET /{Bucket}/{Key+}?tagging");
+  Request unknown = Make("GET", "/api/v1/nothing");
+  EXPECT_EQ(router.Find(unknown).route, nullptr);
+  EXPECT_EQ(router.Dispatch(unknown).body, "pai no such API");
+  EXPECT_THROW(router.Register(Fake("bad", {}, {{"GET", "/{A+}/x", {}}})), std::logic_error);
+}
+
+TEST(Router, AClaimedHostIsRewrittenIntoThePathForm) {
+  Router router(Admin);
+  Dialect oss = Fake("oss", {"/"}, {{"GET", "/{Bucket}/{Key+}", {}}});
+  oss.claim_host = [](Request& r) {
+    std::string_view host = r.Header("host");
+    if (!host.ends_with(".localhost")) return false;
+    r.path = "/" + std::string(host.substr(0, host.size() - 10)) + r.path;
+    return true;
+  };
+  router.Register(std::move(oss));
+  Request r = Make("GET", "/dir/a.txt");
+  r.headers["host"] = "bucket.localhost";
+  Router::Match m = router.Find(r);
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(r.path_params["Bucket"], "bucket");
+  EXPECT_EQ(r.path_params["Key"], "dir/a.txt");
 }
 
 TEST(Router, EveryExceptionIsRenderedInTheDialectsFormat) {
