@@ -54,18 +54,26 @@ service::Principal PrincipalOf(const core::AccessKey& key) {
 service::Principal Authenticator::Authenticate(const SignedRequest& r,
                                                std::span<const Verifier* const> accepted) const {
   std::string header = HeaderValue(r, "authorization");
-  if (header.empty()) {
-    Refuse(Failure::kMissingCredential,
-           "The request is not signed: it has no Authorization header.",
-           r.method + " " + r.target + ": no Authorization header");
-  }
   const Verifier* scheme = nullptr;
   std::optional<Credential> cred;
-  for (const Verifier* verifier : accepted) {
-    if ((cred = verifier->Parse(header))) {
-      scheme = verifier;
-      break;
+  if (header.empty()) {
+    bool presigned = false;
+    for (const Verifier* verifier : accepted) {
+      presigned = presigned || verifier->PresignedIn(r);
+      if ((cred = verifier->FromQuery(r))) {
+        scheme = verifier;
+        break;
+      }
     }
+    if (!presigned) {
+      Refuse(Failure::kMissingCredential,
+             "The request is not signed: it has no Authorization header.",
+             r.method + " " + r.target + ": no Authorization header");
+    }
+  }
+  for (const Verifier* verifier : accepted) {
+    if (scheme || header.empty()) break;
+    if ((cred = verifier->Parse(header))) scheme = verifier;
   }
   if (!scheme) {
     Refuse(Failure::kIncompleteSignature,
@@ -87,7 +95,11 @@ service::Principal Authenticator::Authenticate(const SignedRequest& r,
   }
   core::TimeMs now = clock_.Now();
   core::TimeMs skew = scheme->max_skew();
-  if (*when < now - skew || *when > now + skew) {
+  if (cred->expires && (now > *cred->expires || *when > now + skew)) {
+    Refuse(Failure::kExpired, "Request has expired.",
+           "key " + key->id + ": presigned request expired or dated ahead");
+  }
+  if (!cred->expires && (*when < now - skew || *when > now + skew)) {
     Refuse(Failure::kExpired, "The specified time stamp or date value is expired.",
            "key " + key->id + ": " + date_header + " " + HeaderValue(r, date_header) +
                " is more than " + std::to_string(skew / core::kMsPerMinute) + " minutes off");

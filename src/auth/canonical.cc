@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/url.h"
+
 namespace drover::auth {
 
 std::string_view TrimSpace(std::string_view s) {
@@ -55,7 +57,25 @@ std::optional<Credential> ParseFieldCredential(std::string_view header, std::str
   std::map<std::string, std::string> f = CommaFields(header.substr(scheme.size() + 1));
   if (f[key_field].empty() || f["Signature"].empty() || f["SignedHeaders"].empty())
     return std::nullopt;
-  return Credential{f[key_field], SplitTrimmed(f["SignedHeaders"], ';'), f["Signature"]};
+  return Credential{
+      f[key_field], SplitTrimmed(f["SignedHeaders"], ';'), f["Signature"], std::nullopt, {}};
+}
+
+std::vector<std::pair<std::string, std::optional<std::string>>> RawQuery(std::string_view query) {
+  std::vector<std::pair<std::string, std::optional<std::string>>> out;
+  size_t start = 0;
+  while (start < query.size()) {
+    size_t amp = query.find('&', start);
+    if (amp == std::string_view::npos) amp = query.size();
+    std::string_view pair = query.substr(start, amp - start);
+    start = amp + 1;
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::optional<std::string> value;
+    if (eq != std::string_view::npos) value = core::PercentDecode(pair.substr(eq + 1), true);
+    out.emplace_back(core::PercentDecode(pair.substr(0, eq), true), std::move(value));
+  }
+  return out;
 }
 
 std::string Rfc3986Encode(std::string_view text) {

@@ -32,6 +32,11 @@ bool Lists(const std::vector<std::string>& names, std::string_view name);
 std::optional<Credential> ParseFieldCredential(std::string_view header, std::string_view scheme,
                                                const std::string& key_field);
 
+// The query of a target as sent, decoded, in order: a key without '='
+// has no value (nullopt), which a canonical form may write apart from an
+// empty one ("k" vs "k=").
+std::vector<std::pair<std::string, std::optional<std::string>>> RawQuery(std::string_view query);
+
 // RFC 3986 encoding as the SDKs use it: unreserved A-Z a-z 0-9 - _ . ~ kept.
 std::string Rfc3986Encode(std::string_view text);
 

@@ -51,7 +51,11 @@ class RoaV1 final : public Verifier {
     size_t colon = rest.rfind(':');
     if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size())
       return std::nullopt;
-    return Credential{std::string(rest.substr(0, colon)), {}, std::string(rest.substr(colon + 1))};
+    return Credential{std::string(rest.substr(0, colon)),
+                      {},
+                      std::string(rest.substr(colon + 1)),
+                      std::nullopt,
+                      {}};
   }
 
   std::string_view date_header() const override { return "date"; }

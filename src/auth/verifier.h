@@ -37,6 +37,13 @@ struct Credential {
   std::vector<std::string>
       signed_headers;  // lowercase, as listed; empty when the scheme fixes them
   std::string signature;
+  // A presigned URL's end of validity; the request's time must then be
+  // before it (and not ahead of the server's beyond the skew) rather than
+  // within the skew window.
+  std::optional<core::TimeMs> expires;
+  // What follows the key in a scoped credential (OSS V4:
+  // "20261127/cn-hangzhou/oss/aliyun_v4_request").
+  std::string scope;
 };
 
 // Why a request was refused. Each dialect maps every value to its vendor's
@@ -69,6 +76,14 @@ class Verifier {
   // The credential when `authorization` is a complete header of this
   // scheme; nullopt for another scheme's header or an incomplete one.
   virtual std::optional<Credential> Parse(std::string_view authorization) const = 0;
+  // The credential of a presigned URL (in the query), for a request with
+  // no Authorization header; nullopt when the scheme has none or the query
+  // does not carry a complete one.
+  virtual std::optional<Credential> FromQuery(const SignedRequest&) const { return std::nullopt; }
+  // Whether the request carries this scheme's presigned credential at all
+  // (complete or not), so that a bad one is refused rather than taken as
+  // an unsigned request.
+  virtual bool PresignedIn(const SignedRequest&) const { return false; }
   // The header that dates a request ("x-acs-date").
   virtual std::string_view date_header() const = 0;
   // The request's time from date_header(); nullopt when it is missing,

@@ -24,7 +24,11 @@ inline constexpr RecordKind kDatasetJob{4, "dataset-job", "dataset_jobs"};
 inline constexpr RecordKind kDatasetJobConfig{5, "dataset-job-config", "dataset_job_configs"};
 inline constexpr RecordKind kDatasetFile{6, "dataset-file", "dataset_files"};
 
-inline constexpr RecordKind kRecordKinds[] = {kTrainingJob, kDataset,          kDatasetVersion,
-                                              kDatasetJob,  kDatasetJobConfig, kDatasetFile};
+inline constexpr RecordKind kBucket{7, "bucket", "buckets"};
+inline constexpr RecordKind kObject{8, "object", "objects"};
+inline constexpr RecordKind kMultipartUpload{9, "multipart-upload", "multipart_uploads"};
+inline constexpr RecordKind kRecordKinds[] = {
+    kTrainingJob, kDataset, kDatasetVersion, kDatasetJob,     kDatasetJobConfig,
+    kDatasetFile, kBucket,  kObject,         kMultipartUpload};
 
 }  // namespace drover::store
