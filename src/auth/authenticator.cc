@@ -52,7 +52,8 @@ service::Principal PrincipalOf(const core::AccessKey& key) {
 }
 
 service::Principal Authenticator::Authenticate(const SignedRequest& r,
-                                               std::span<const Verifier* const> accepted) const {
+                                               std::span<const Verifier* const> accepted,
+                                               bool allow_anonymous) const {
   std::string header = HeaderValue(r, "authorization");
   const Verifier* scheme = nullptr;
   std::optional<Credential> cred;
@@ -65,6 +66,7 @@ service::Principal Authenticator::Authenticate(const SignedRequest& r,
         break;
       }
     }
+    if (!presigned && allow_anonymous) return service::Principal::Anonymous();
     if (!presigned) {
       Refuse(Failure::kMissingCredential,
              "The request is not signed: it has no Authorization header.",

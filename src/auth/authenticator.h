@@ -28,8 +28,11 @@ class Authenticator {
 
   // The principal whose key signed `request` in one of the `accepted`
   // schemes. Throws core::Error(kUnauthenticated) with a Failure otherwise.
+  // With `allow_anonymous`, a request that carries no credential at all
+  // is Principal::Anonymous() instead.
   service::Principal Authenticate(const SignedRequest& request,
-                                  std::span<const Verifier* const> accepted) const;
+                                  std::span<const Verifier* const> accepted,
+                                  bool allow_anonymous = false) const;
 
  private:
   store::KeyStore& keys_;

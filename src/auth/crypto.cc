@@ -70,6 +70,10 @@ std::string HmacSha1Base64(std::string_view key, std::string_view data) {
   return Base64(Bytes(mac), mac.size());
 }
 
+std::string Base64Encode(std::string_view data) {
+  return Base64(reinterpret_cast<const unsigned char*>(data.data()), data.size());
+}
+
 std::string Md5Base64(std::string_view data) {
   std::string d = Digest(EVP_md5(), data);
   return Base64(Bytes(d), d.size());

@@ -11,6 +11,7 @@ std::string HmacSha256(std::string_view key, std::string_view data);  // raw byt
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
 std::string HmacSha1Base64(std::string_view key, std::string_view data);
 std::string Md5Base64(std::string_view data);
+std::string Base64Encode(std::string_view data);
 // Hex of `bytes` random bytes from the OS's CSPRNG.
 std::string RandomHex(size_t bytes);
 // Equal without leaking where they differ.

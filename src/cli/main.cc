@@ -87,6 +87,22 @@ int main(int argc, char** argv) {
                    "Seconds between SIGTERM and SIGKILL when a job is stopped")
       ->capture_default_str();
 
+  serve_cmd
+      ->add_option("--max-object-size", serve.max_object_size,
+                   "Largest body of one object put or part, such as 5Gi")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--oss-domain", serve.oss_domains,
+                   "A host name whose sub-domains are OSS buckets (<bucket>.<domain>); repeatable")
+      ->capture_default_str();
+  serve_cmd->add_option("--oss-restore-seconds", serve.restore_seconds,
+                        "Seconds a RestoreObject takes for every archive class (default: 1, 2 "
+                        "and 3 s for Archive, ColdArchive and DeepColdArchive)");
+  serve_cmd
+      ->add_option("--oss-restore-day-seconds", serve.restore_day_seconds,
+                   "Seconds in one of RestoreObject's Days (a restored copy's lifetime unit)")
+      ->capture_default_str();
+
   std::string auth = "on";
   serve_cmd
       ->add_option(

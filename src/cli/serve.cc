@@ -15,6 +15,7 @@
 #include "api/dataset/dataset_api.h"
 #include "api/dlc/dlc_api.h"
 #include "api/modelarts/modelarts_api.h"
+#include "api/oss/oss_api.h"
 #include "auth/authenticator.h"
 #include "cli/keys.h"
 #include "cli/logging.h"
@@ -30,6 +31,7 @@
 #include "service/dataset_service.h"
 #include "service/job_schema.h"
 #include "service/job_service.h"
+#include "service/object_service.h"
 #include "service/workspace_directory.h"
 #include "store/sqlite_store.h"
 
@@ -155,14 +157,43 @@ int Serve(const ServeOptions& options) {
   runner.Start();
   spdlog::info("runner: node {}, {} quotas", run.capacity.ToString(), run.quotas.size());
 
+  // Object storage: data files under objects/, bodies spooled beside them
+  // (one file system, so adopting one is a rename).
+  service::ObjectServiceOptions object_options;
+  object_options.dir = (std::filesystem::path(options.data_dir) / "objects").string();
+  std::optional<int64_t> max_object = core::ParseMemoryBytes(options.max_object_size);
+  if (!max_object || *max_object < 1) {
+    throw std::runtime_error("--max-object-size must be a size such as 5Gi: " +
+                             options.max_object_size);
+  }
+  object_options.max_object_size = static_cast<uint64_t>(*max_object);
+  if (options.restore_seconds >= 0) {
+    for (core::TimeMs& t : object_options.restore_time) {
+      if (t > 0) t = static_cast<core::TimeMs>(options.restore_seconds * 1000);
+    }
+  }
+  object_options.restore_day = static_cast<core::TimeMs>(options.restore_day_seconds * 1000);
+  if (object_options.restore_day < 1) {
+    throw std::runtime_error("--oss-restore-day-seconds must be positive");
+  }
+  service::ObjectService objects(*store, clock, object_options);
+  objects.Load();
+  std::filesystem::path spool_dir = std::filesystem::path(options.data_dir) / "objects" / "spool";
+  std::filesystem::remove_all(spool_dir);  // bodies of requests a crash cut short
+  std::filesystem::create_directories(spool_dir);
+  api::oss::OssOptions oss_options;
+  oss_options.domains = options.oss_domains;
+
   std::unique_ptr<store::KeyStore> keys = store::KeyStore::Open(db_path);
   auth::Authenticator authenticator(*keys, clock);
   if (options.auth && keys->Empty()) WriteFirstAdminKey(*keys, options.data_dir, clock.Now());
   if (!options.auth) spdlog::warn("authentication is off: every request acts as the local admin");
-  api::Router router([&](const api::Request& r, const api::Dialect& dialect) {
-    if (!options.auth) return service::Principal::Local();
-    return authenticator.Authenticate({r.method, r.target, r.headers, r.body}, dialect.verifiers);
-  });
+  api::Router router(
+      [&](const api::Request& r, const api::Dialect& dialect, const api::Route& route) {
+        if (!options.auth) return service::Principal::Local();
+        return authenticator.Authenticate({r.method, r.target, r.headers, r.body},
+                                          dialect.verifiers, route.anonymous);
+      });
   router.Register(api::dlc::MakeDialect(jobs));
   router.Register(api::modelarts::MakeDialect(jobs));
   service::WorkspaceDirectory workspaces(
@@ -171,8 +202,11 @@ int Serve(const ServeOptions& options) {
        {dataset_index.get(), service::DatasetStrings::kTenant,
         service::DatasetStrings::kWorkspace}});
   router.Register(api::dataset::MakeDialect(datasets, dataset_jobs, workspaces));
+  router.Register(api::oss::MakeDialect(objects, oss_options));
 
   server::HttpOptions http_options;
+  http_options.file_body_limit = object_options.max_object_size;
+  http_options.spool_dir = spool_dir.string();
   http_options.max_connections =
       options.max_connections ? options.max_connections : DefaultMaxConnections();
   http_options.header_timeout =

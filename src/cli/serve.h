@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace drover::cli {
 
@@ -22,8 +23,12 @@ struct ServeOptions {
   std::string storage_map;             // JSON file-system id → directory (service/storage_map.h)
   std::string pod_log_limit = "64Mi";  // rotate a pod's log at this size
   double stop_grace_seconds = 10;
-  bool auth = true;                // --auth=off accepts unsigned requests as the local user
-  std::string log_level = "info";  // spdlog level; info logs one line per request
+  std::string max_object_size = "5Gi";  // a simple put's (and a part's) largest body
+  std::vector<std::string> oss_domains = {"localhost"};  // <bucket>.<domain> hosts
+  double restore_seconds = -1;  // every archive class's restore time; <0 = per-class defaults
+  double restore_day_seconds = 86400;  // the unit of RestoreObject's Days
+  bool auth = true;                    // --auth=off accepts unsigned requests as the local user
+  std::string log_level = "info";      // spdlog level; info logs one line per request
 };
 
 // Runs until SIGINT or SIGTERM; returns the process exit code.

@@ -93,6 +93,20 @@ std::string FormatIso8601(TimeMs t, bool millis) {
   return std::string(FormatIso8601(t, millis, buf));
 }
 
+std::string FormatHttpDate(TimeMs t) {
+  static constexpr const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char iso[32];
+  std::string_view s = FormatIso8601(t, false, iso);  // YYYY-MM-DDTHH:MM:SSZ
+  int64_t days = (t >= 0 ? t : t - 86'399'999) / 86'400'000;
+  int month = (s[5] - '0') * 10 + (s[6] - '0');
+  char out[40];
+  std::snprintf(out, sizeof out, "%s, %.2s %s %.4s %.8s GMT", kDays[((days % 7) + 7) % 7],
+                s.data() + 8, kMonths[month - 1], s.data(), s.data() + 11);
+  return out;
+}
+
 std::optional<TimeMs> ParseIso8601(std::string_view s) {
   int year, month, day, hour = 0, minute = 0, second = 0;
   if (!ReadDigits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !ReadDigits(s, 5, 2, month) ||

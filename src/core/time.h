@@ -48,6 +48,9 @@ std::string FormatIso8601(TimeMs t, bool millis = false);
 // for rendering many times a response).
 std::string_view FormatIso8601(TimeMs t, bool millis, char (&buf)[32]);
 
+// "Fri, 27 Nov 2026 10:21:48 GMT" (RFC 1123, HTTP headers).
+std::string FormatHttpDate(TimeMs t);
+
 // Parses ISO-8601 date-times: "2025-04-16T07:25:34Z", with optional
 // fractional seconds and a "Z" or "+08:00" style offset; a bare date
 // "2025-04-16" is midnight UTC. Returns nullopt on anything else.

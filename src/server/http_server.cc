@@ -9,6 +9,7 @@
 #include <boost/beast.hpp>
 #include <cerrno>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -128,6 +129,7 @@ class Session : public std::enable_shared_from_this<Session> {
     file_parser_.reset();
     header_parser_.emplace();
     header_parser_->header_limit(options_.header_limit);
+    header_parser_->body_limit(boost::none);  // the route decides, once the header is read
     stream_.expires_after(options_.header_timeout);
     http::async_read_header(
         stream_, buffer_, *header_parser_,
@@ -151,7 +153,14 @@ class Session : public std::enable_shared_from_this<Session> {
     auto on_read = [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); };
     api::Request probe = ToRequest(in);
     const api::Route* route = router_.Find(probe).route;
-    if (route && route->body == api::Route::BodyMode::kFile) {
+    bool to_file = route && route->body == api::Route::BodyMode::kFile;
+    uint64_t limit = to_file ? options_.file_body_limit : options_.body_limit;
+    if (boost::optional<uint64_t> length = header_parser_->content_length();
+        length && *length > limit) {
+      return Refuse(413,
+                    "The request body is over the limit of " + std::to_string(limit) + " bytes.");
+    }
+    if (to_file) {
       spool_ = options_.spool_dir + "/body-" + probe.request_id;
       file_parser_.emplace(std::move(*header_parser_));
       file_parser_->body_limit(options_.file_body_limit);
@@ -214,8 +223,9 @@ class Session : public std::enable_shared_from_this<Session> {
       request.body = std::move(parser_->get().body());
       request.body_size = request.body.size();
     } else {
-      request.body_size = file_parser_->get().body().size();
       file_parser_->get().body().close();
+      std::error_code size_ec;
+      request.body_size = std::filesystem::file_size(spool_, size_ec);
       request.body_file = spool_;
     }
     api::Response response = router_.Dispatch(request);  // never throws

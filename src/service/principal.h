@@ -19,12 +19,20 @@ struct Principal {
   bool admin = false;      // tenant admin
   bool read_only = false;  // may only get and list
   std::map<std::string, core::WorkspaceRole> workspaces;
-  bool by_key = false;  // signed with an access key; false for the local user of --auth=off
+  bool by_key = false;     // signed with an access key; false for the local user of --auth=off
+  bool anonymous = false;  // an unsigned request (Route::anonymous); no tenant
 
   core::Viewer AsViewer() const { return {tenant_id, user_id, admin, workspaces}; }
 
   // The single user every request acts as while authentication is off.
   static Principal Local() { return {"local", "local-user", "local", "1", true, false, {}}; }
+  static Principal Anonymous() {
+    Principal p;
+    p.user_id = p.username = "anonymous";
+    p.read_only = true;
+    p.anonymous = true;
+    return p;
+  }
 };
 
 }  // namespace drover::service

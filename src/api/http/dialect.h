@@ -111,6 +111,9 @@ struct Route {
   auth::Access access;
   Handler handler;
   BodyMode body = BodyMode::kMemory;
+  // May be called unsigned, as service::Principal::Anonymous(); the
+  // handler decides what such a caller may see (an OSS public-read object).
+  bool anonymous = false;
 };
 
 struct Dialect {

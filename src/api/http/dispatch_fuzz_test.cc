@@ -115,7 +115,8 @@ TEST(DispatchFuzz, MutatedRequestsGetAClientErrorOrSuccessAndValidJson) {
   std::unique_ptr<store::SqliteStore> store = store::SqliteStore::Open(dir.path() / "drover.db");
   std::unique_ptr<index::RecordIndex> index = index::NewColumnIndex(service::JobSchema());
   service::JobService jobs(*store, *index, clock);
-  Router router([](const Request&, const Dialect&) { return service::Principal::Local(); });
+  Router router(
+      [](const Request&, const Dialect&, const Route&) { return service::Principal::Local(); });
   router.Register(dlc::MakeDialect(jobs));
   router.Register(modelarts::MakeDialect(jobs));
   std::filesystem::create_directories(dir.path() / "nas" / "data");

@@ -284,7 +284,7 @@ Response Router::Dispatch(Request& request) const {
       const Dialect& dialect = *match.dialect;
       try {
         CheckUtf8(request);
-        service::Principal who = gate_(request, dialect);
+        service::Principal who = gate_(request, dialect, *match.route);
         principal = who.tenant_id + "/" + who.user_id;
         if (dialect.admit) dialect.admit(request, who);
         auth::Authorize(who, match.route->action, match.route->access);

@@ -35,10 +35,12 @@
 
 namespace drover::api {
 
-// Who a request acts as, given the dialect that owns it: checks its
-// signature against the dialect's verifiers (cli/serve.cc), or returns the
-// local admin while authentication is off. Throws core::Error to refuse.
-using Gate = std::function<service::Principal(const Request&, const Dialect&)>;
+// Who a request acts as, given the dialect and route that own it: checks
+// its signature against the dialect's verifiers (cli/serve.cc), lets an
+// unsigned request of a Route::anonymous route through as
+// Principal::Anonymous(), or returns the local admin while authentication
+// is off. Throws core::Error to refuse.
+using Gate = std::function<service::Principal(const Request&, const Dialect&, const Route&)>;
 
 class Router {
  public:

@@ -73,7 +73,9 @@ Dialect Fake(
   return d;
 }
 
-service::Principal Admin(const Request&, const Dialect&) { return service::Principal::Local(); }
+service::Principal Admin(const Request&, const Dialect&, const Route&) {
+  return service::Principal::Local();
+}
 
 // Every route of the real dialects, fed to the router: each request finds
 // its own route, and near misses find no route but the right dialect's
@@ -134,7 +136,7 @@ TEST_F(RealDialects, EveryRouteWinsItsOwnRequestsAndNearMissesGetTheirFamilysAns
 TEST_F(RealDialects, ReadOnlyKeysMayCallOnlyReadRoutes) {
   service::Principal reader = service::Principal::Local();
   reader.read_only = true;
-  Router router([&](const Request&, const Dialect&) { return reader; });
+  Router router([&](const Request&, const Dialect&, const Route&) { return reader; });
   router.Register(dlc::MakeDialect(jobs_));
   Request create = Make("POST", "/api/v1/jobs");
   create.body = "{}";
@@ -306,7 +308,7 @@ TEST(Router, TheGateRefusesBeforeAnyHandlerRuns) {
               ran = true;
               return Named("ran");
             }});
-  Router router([](const Request&, const Dialect&) -> service::Principal {
+  Router router([](const Request&, const Dialect&, const Route&) -> service::Principal {
     throw auth::AuthError(auth::Failure::kSignatureMismatch, "bad signature");
   });
   router.Register(std::move(d));

@@ -1,0 +1,974 @@
+#include "service/object_service.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <set>
+
+#include "core/error.h"
+#include "store/object_codec.h"
+
+namespace drover::service {
+
+namespace fs = std::filesystem;
+using core::Error;
+using core::ErrorCode;
+using core::MultipartUpload;
+using core::ObjectMeta;
+
+namespace {
+
+[[noreturn]] void Fail(ErrorCode code, const std::string& message, const char* reason,
+                       std::string parameter = {}) {
+  throw Error(code, message, std::move(parameter), reason);
+}
+
+[[noreturn]] void IoFailed(const std::string& what) {
+  throw Error(ErrorCode::kInternal, what + ": " + std::strerror(errno));
+}
+
+std::string Hex(const unsigned char* data, size_t size) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(size * 2);
+  for (size_t i = 0; i < size; ++i) {
+    out += kDigits[data[i] >> 4];
+    out += kDigits[data[i] & 15];
+  }
+  return out;
+}
+
+std::string Base64(const unsigned char* data, size_t size) {
+  std::string out(4 * ((size + 2) / 3) + 1, '\0');  // and EVP's NUL
+  int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+// MD5 over pieces fed in turn.
+class Md5 {
+ public:
+  Md5() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr); }
+  ~Md5() { EVP_MD_CTX_free(ctx_); }
+  Md5(const Md5&) = delete;
+  Md5& operator=(const Md5&) = delete;
+  void Add(const void* data, size_t size) { EVP_DigestUpdate(ctx_, data, size); }
+  // The 16 raw bytes.
+  std::string Finish() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(ctx_, digest, &length);
+    return std::string(reinterpret_cast<char*>(digest), length);
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+void Sync(const std::string& path, bool directory) {
+  Fd fd(::open(path.c_str(), (directory ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0 || ::fsync(fd.get()) != 0) IoFailed("fsync " + path);
+}
+
+void WriteAll(int fd, const char* data, size_t size, const std::string& path) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) IoFailed("write " + path);
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+// Reads [offset, offset+size) of `fd`, feeding `md5` and, when `out` is
+// open, writing each piece there.
+void Pump(int fd, uint64_t offset, uint64_t size, Md5* md5, int out, const std::string& what) {
+  std::vector<char> buffer(1 << 20);
+  while (size > 0) {
+    ssize_t n = ::pread(fd, buffer.data(), std::min<uint64_t>(size, buffer.size()),
+                        static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) IoFailed("read " + what);
+    if (md5) md5->Add(buffer.data(), static_cast<size_t>(n));
+    if (out >= 0) WriteAll(out, buffer.data(), static_cast<size_t>(n), what);
+    offset += static_cast<uint64_t>(n);
+    size -= static_cast<uint64_t>(n);
+  }
+}
+
+std::string StripQuotes(std::string etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
+    etag = etag.substr(1, etag.size() - 2);
+  std::transform(etag.begin(), etag.end(), etag.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return etag;
+}
+
+// The first string greater than every string starting with `prefix`
+// ("" when there is none).
+std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+}  // namespace
+
+ObjectService::ObjectService(store::Store& store, const core::Clock& clock,
+                             ObjectServiceOptions options)
+    : store_(store), clock_(clock), options_(std::move(options)) {}
+
+// ==== Loading ===============================================================
+
+void ObjectService::Load() {
+  std::unique_lock lock(mu_);
+  fs::create_directories(options_.dir + "/data");
+  std::set<std::string> referenced;
+  store_.ForEach(store::kBucket.id, [&](const store::RecordView& r) {
+    core::Bucket b = store::DecodeBucket(r.doc);
+    bucket_names_[b.id] = b.name;
+    buckets_[b.name].bucket = std::move(b);
+  });
+  store_.ForEach(store::kObject.id, [&](const store::RecordView& r) {
+    ObjectMeta o = store::DecodeObject(r.doc);
+    referenced.insert(o.data);
+    auto name = bucket_names_.find(o.bucket);
+    if (name != bucket_names_.end()) Index(buckets_[name->second], o);
+  });
+  store_.ForEach(store::kMultipartUpload.id, [&](const store::RecordView& r) {
+    MultipartUpload u = store::DecodeUpload(r.doc);
+    for (const core::UploadPart& p : u.parts) referenced.insert(p.data);
+    uploads_[u.upload_id] = std::move(u);
+  });
+  for (const store::RecordKind& kind : {store::kBucket, store::kObject, store::kMultipartUpload}) {
+    next_id_[kind.id] = store_.MaxNumber(kind.id) + 1;
+  }
+  // Files of writes that crashed before their commit.
+  std::string root = options_.dir + "/data/";
+  size_t orphans = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file()) continue;
+    std::string name = entry.path().string().substr(root.size());
+    if (!referenced.contains(name)) {
+      fs::remove(entry.path());
+      ++orphans;
+    }
+  }
+  (void)orphans;
+}
+
+// ==== Helpers ===============================================================
+
+uint64_t ObjectService::NextId(store::KindId kind) { return next_id_[kind]++; }
+
+std::string ObjectService::NewDataName() const {
+  unsigned char random[16];
+  if (RAND_bytes(random, sizeof random) != 1) throw Error(ErrorCode::kInternal, "RAND_bytes");
+  std::string hex = Hex(random, sizeof random);
+  return hex.substr(0, 2) + "/" + hex.substr(2);
+}
+
+std::string ObjectService::DataPath(const ObjectMeta& object) const {
+  return options_.dir + "/data/" + object.data;
+}
+
+void ObjectService::Remove(const std::vector<std::string>& data_names) const {
+  for (const std::string& name : data_names) {
+    if (!name.empty()) ::unlink((options_.dir + "/data/" + name).c_str());
+  }
+}
+
+ObjectService::DataFile ObjectService::Adopt(ObjectWrite& write) const {
+  uint64_t size = write.body_file.empty() ? write.body.size() : write.size;
+  if (size > options_.max_object_size) {
+    Fail(ErrorCode::kInvalidArgument,
+         "Your proposed upload exceeds the maximum allowed size of " +
+             std::to_string(options_.max_object_size) + " bytes.",
+         kTooLarge, "Content-Length");
+  }
+  Md5 md5;
+  if (write.body_file.empty()) {
+    md5.Add(write.body.data(), write.body.size());
+  } else {
+    Fd in(::open(write.body_file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (in.get() < 0) IoFailed("open " + write.body_file);
+    Pump(in.get(), 0, size, &md5, -1, write.body_file);
+  }
+  std::string digest = md5.Finish();
+  const auto* raw = reinterpret_cast<const unsigned char*>(digest.data());
+  if (!write.content_md5.empty() && write.content_md5 != Base64(raw, digest.size())) {
+    Fail(ErrorCode::kInvalidArgument,
+         "The Content-MD5 you specified did not match what was received.", kBadDigest,
+         "Content-MD5");
+  }
+  DataFile file{NewDataName(), Hex(raw, digest.size()), size};
+  std::string dir = options_.dir + "/data/" + file.name.substr(0, 2);
+  fs::create_directories(dir);
+  std::string path = options_.dir + "/data/" + file.name;
+  if (write.body_file.empty()) {
+    Fd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (out.get() < 0) IoFailed("create " + path);
+    WriteAll(out.get(), write.body.data(), write.body.size(), path);
+    if (::fsync(out.get()) != 0) IoFailed("fsync " + path);
+  } else {
+    if (::rename(write.body_file.c_str(), path.c_str()) != 0) IoFailed("rename to " + path);
+    write.body_file.clear();
+    Sync(path, false);
+  }
+  Sync(dir, true);
+  return file;
+}
+
+ObjectService::BucketState& ObjectService::Owned(const Principal& who, const std::string& name) {
+  return const_cast<BucketState&>(std::as_const(*this).Owned(who, name));
+}
+
+const ObjectService::BucketState& ObjectService::Owned(const Principal& who,
+                                                       const std::string& name) const {
+  auto it = buckets_.find(name);
+  if (it == buckets_.end()) {
+    Fail(ErrorCode::kNotFound, "The specified bucket does not exist.", kNoSuchBucket, name);
+  }
+  if (who.anonymous || it->second.bucket.tenant_id != who.tenant_id) {
+    Fail(ErrorCode::kPermissionDenied, "You have no right to access this bucket.", "", name);
+  }
+  return it->second;
+}
+
+const ObjectService::BucketState& ObjectService::Readable(const Principal& who,
+                                                          const std::string& name) const {
+  if (!who.anonymous) return Owned(who, name);
+  auto it = buckets_.find(name);
+  if (it == buckets_.end()) {
+    Fail(ErrorCode::kNotFound, "The specified bucket does not exist.", kNoSuchBucket, name);
+  }
+  return it->second;
+}
+
+ObjectMeta ObjectService::Fetch(const BucketState& bucket, const std::string& key) const {
+  auto it = bucket.objects.find(key);
+  if (it == bucket.objects.end()) {
+    Fail(ErrorCode::kNotFound, "The specified key does not exist.", kNoSuchKey, key);
+  }
+  std::optional<store::Record> record = store_.Get(store::kObject.id, it->second.id);
+  if (!record) throw Error(ErrorCode::kInternal, "object record missing: " + key);
+  return store::DecodeObject(record->doc);
+}
+
+void ObjectService::Index(BucketState& bucket, const ObjectMeta& o) {
+  Entry& e = bucket.objects[o.key];
+  bucket.bytes -= e.size;
+  e = Entry{o.id,   o.size, o.modified,     o.restore_ready, o.restore_expires,
+            o.etag, o.type, o.storage_class};
+  bucket.bytes += o.size;
+}
+
+store::Revision ObjectService::CommitObject(BucketState& bucket, const ObjectMeta& object) {
+  std::vector<store::Mutation> batch{store::Put(object)};
+  store::Revision revision = store_.Commit(batch);
+  Index(bucket, object);
+  return revision;
+}
+
+// ==== Buckets ===============================================================
+
+core::Bucket ObjectService::CreateBucket(const Principal& who, const std::string& name,
+                                         core::StorageClass storage_class, core::Acl acl) {
+  core::CheckBucketName(name);
+  if (acl == core::Acl::kDefault) acl = core::Acl::kPrivate;
+  std::unique_lock lock(mu_);
+  if (buckets_.contains(name)) {
+    Fail(ErrorCode::kAlreadyExists, "The requested bucket name is not available.", "", name);
+  }
+  core::Bucket b{NextId(store::kBucket.id),
+                 name,
+                 who.tenant_id,
+                 who.user_id,
+                 clock_.Now(),
+                 storage_class,
+                 acl};
+  store::Revision revision = store_.Commit({store::Put(b)});
+  bucket_names_[b.id] = name;
+  buckets_[name].bucket = b;
+  lock.unlock();
+  store_.Sync(revision);
+  return b;
+}
+
+ObjectService::BucketPage ObjectService::ListBuckets(const Principal& who,
+                                                     const std::string& prefix,
+                                                     const std::string& marker,
+                                                     int max_keys) const {
+  std::shared_lock lock(mu_);
+  BucketPage page;
+  for (auto it = buckets_.upper_bound(marker); it != buckets_.end(); ++it) {
+    const core::Bucket& b = it->second.bucket;
+    if (b.tenant_id != who.tenant_id || !b.name.starts_with(prefix)) continue;
+    if (static_cast<int>(page.buckets.size()) == max_keys) {
+      page.truncated = true;
+      page.next_marker = page.buckets.back().name;
+      break;
+    }
+    page.buckets.push_back(b);
+  }
+  return page;
+}
+
+core::Bucket ObjectService::GetBucket(const Principal& who, const std::string& name) const {
+  std::shared_lock lock(mu_);
+  return Owned(who, name).bucket;
+}
+
+ObjectService::BucketUsage ObjectService::Usage(const Principal& who,
+                                                const std::string& name) const {
+  std::shared_lock lock(mu_);
+  const BucketState& b = Owned(who, name);
+  return {b.objects.size(), b.bytes};
+}
+
+void ObjectService::SetBucketAcl(const Principal& who, const std::string& name, core::Acl acl) {
+  std::unique_lock lock(mu_);
+  BucketState& b = Owned(who, name);
+  core::Bucket changed = b.bucket;
+  changed.acl = acl == core::Acl::kDefault ? core::Acl::kPrivate : acl;
+  store::Revision revision = store_.Commit({store::Put(changed)});
+  b.bucket = changed;
+  lock.unlock();
+  store_.Sync(revision);
+}
+
+void ObjectService::DeleteBucket(const Principal& who, const std::string& name) {
+  std::unique_lock lock(mu_);
+  BucketState& b = Owned(who, name);
+  bool uploads = std::any_of(uploads_.begin(), uploads_.end(),
+                             [&](const auto& u) { return u.second.bucket == b.bucket.id; });
+  if (!b.objects.empty() || uploads) {
+    Fail(ErrorCode::kFailedPrecondition, "The bucket you tried to delete is not empty.",
+         kBucketNotEmpty, name);
+  }
+  store::Revision revision = store_.Commit({store::Delete<core::Bucket>(b.bucket.id)});
+  bucket_names_.erase(b.bucket.id);
+  buckets_.erase(name);
+  lock.unlock();
+  store_.Sync(revision);
+}
+
+// ==== Objects ===============================================================
+
+ObjectMeta ObjectService::Put(const Principal& who, const std::string& bucket,
+                              const std::string& key, ObjectWrite write) {
+  core::CheckObjectKey(key);
+  core::CheckUserMeta(write.meta);
+  {
+    std::shared_lock lock(mu_);
+    Owned(who, bucket);  // before the bytes are stored
+  }
+  DataFile file = Adopt(write);
+  std::unique_lock lock(mu_);
+  std::string replaced;
+  ObjectMeta o;
+  try {
+    BucketState& b = Owned(who, bucket);
+    auto existing = b.objects.find(key);
+    if (existing != b.objects.end()) {
+      replaced = Fetch(b, key).data;
+      o.id = existing->second.id;
+    } else {
+      o.id = NextId(store::kObject.id);
+    }
+    o.bucket = b.bucket.id;
+    o.key = key;
+    o.size = file.size;
+    o.etag = file.md5_hex;
+    o.modified = clock_.Now();
+    o.storage_class = write.storage_class.value_or(b.bucket.storage_class);
+    o.acl = write.acl;
+    o.headers = std::move(write.headers);
+    o.meta = std::move(write.meta);
+    o.tags = write.tags.value_or(std::vector<core::ObjectTag>{});
+    o.data = file.name;
+    store::Revision revision = CommitObject(b, o);
+    lock.unlock();
+    store_.Sync(revision);
+  } catch (...) {
+    if (lock.owns_lock()) Remove({file.name});
+    throw;
+  }
+  Remove({replaced});
+  return o;
+}
+
+ObjectMeta ObjectService::Append(const Principal& who, const std::string& bucket,
+                                 const std::string& key, uint64_t position, ObjectWrite write) {
+  core::CheckObjectKey(key);
+  core::CheckUserMeta(write.meta);
+  // Appends are rare: the whole append holds the lock, so two at one
+  // position cannot both write.
+  std::unique_lock lock(mu_);
+  BucketState& b = Owned(who, bucket);
+  auto existing = b.objects.find(key);
+  ObjectMeta o;
+  if (existing != b.objects.end()) {
+    o = Fetch(b, key);
+    if (o.type != core::ObjectType::kAppendable) {
+      Fail(ErrorCode::kFailedPrecondition, "The object is not appendable.", kNotAppendable, key);
+    }
+  } else {
+    o.id = NextId(store::kObject.id);
+    o.bucket = b.bucket.id;
+    o.key = key;
+    o.type = core::ObjectType::kAppendable;
+    o.storage_class = write.storage_class.value_or(b.bucket.storage_class);
+    o.acl = write.acl;
+    o.headers = std::move(write.headers);
+    o.meta = std::move(write.meta);
+    o.tags = write.tags.value_or(std::vector<core::ObjectTag>{});
+    o.data = NewDataName();
+  }
+  if (position != o.size) {
+    Fail(ErrorCode::kFailedPrecondition,
+         "Position is not equal to file length: the next position is " + std::to_string(o.size) +
+             ".",
+         kBadPosition, std::to_string(o.size));
+  }
+  uint64_t size = write.body_file.empty() ? write.body.size() : write.size;
+  if (o.size + size > options_.max_object_size) {
+    Fail(ErrorCode::kInvalidArgument, "The object would exceed the maximum allowed size.",
+         kTooLarge, "Content-Length");
+  }
+  // Written past the committed length: a crash before the commit leaves
+  // bytes no read reaches, which the next append at that position
+  // overwrites.
+  std::string path = DataPath(o);
+  fs::create_directories(fs::path(path).parent_path());
+  Fd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+  if (out.get() < 0) IoFailed("open " + path);
+  Md5 md5;
+  {
+    Fd whole(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    Pump(whole.get(), 0, o.size, &md5, -1, path);
+  }
+  if (::lseek(out.get(), static_cast<off_t>(o.size), SEEK_SET) < 0) IoFailed("seek " + path);
+  if (write.body_file.empty()) {
+    md5.Add(write.body.data(), write.body.size());
+    WriteAll(out.get(), write.body.data(), write.body.size(), path);
+  } else {
+    Fd in(::open(write.body_file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (in.get() < 0) IoFailed("open " + write.body_file);
+    Pump(in.get(), 0, size, &md5, out.get(), path);
+  }
+  if (::fsync(out.get()) != 0) IoFailed("fsync " + path);
+  Sync(fs::path(path).parent_path().string(), true);
+  std::string digest = md5.Finish();
+  o.size += size;
+  o.etag = Hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
+  o.modified = clock_.Now();
+  store::Revision revision = CommitObject(b, o);
+  lock.unlock();
+  store_.Sync(revision);
+  return o;
+}
+
+ObjectMeta ObjectService::Copy(const Principal& who, const std::string& source_bucket,
+                               const std::string& source_key, const std::string& bucket,
+                               const std::string& key, CopyOptions options) {
+  core::CheckObjectKey(key);
+  ObjectMeta source = Read(who, source_bucket, source_key);
+  ObjectWrite write;
+  if (options.replace_meta) {
+    write = std::move(*options.replace_meta);
+  } else {
+    write.headers = source.headers;
+    write.meta = source.meta;
+  }
+  core::CheckUserMeta(write.meta);
+  write.tags = options.replace_tags ? std::move(options.replace_tags) : source.tags;
+  write.acl = options.acl;
+  write.storage_class = options.storage_class;
+  bool same = source_bucket == bucket && source_key == key;
+  {
+    std::shared_lock lock(mu_);
+    Owned(who, bucket);
+  }
+  // The source's bytes into a new file: opened now, so a concurrent
+  // overwrite of the source does not change what is copied.
+  std::string copy_name = NewDataName();
+  std::string copy_path = options_.dir + "/data/" + copy_name;
+  {
+    Fd in(::open(DataPath(source).c_str(), O_RDONLY | O_CLOEXEC));
+    if (in.get() < 0) {
+      Fail(ErrorCode::kNotFound, "The specified key does not exist.", kNoSuchKey, source_key);
+    }
+    fs::create_directories(fs::path(copy_path).parent_path());
+    Fd out(::open(copy_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (out.get() < 0) IoFailed("create " + copy_path);
+    Pump(in.get(), 0, source.size, nullptr, out.get(), copy_path);
+    if (::fsync(out.get()) != 0) IoFailed("fsync " + copy_path);
+    Sync(fs::path(copy_path).parent_path().string(), true);
+  }
+  std::unique_lock lock(mu_);
+  std::string replaced;
+  ObjectMeta o;
+  try {
+    BucketState& b = Owned(who, bucket);
+    auto existing = b.objects.find(key);
+    if (existing != b.objects.end()) {
+      replaced = Fetch(b, key).data;
+      o.id = existing->second.id;
+    } else {
+      o.id = NextId(store::kObject.id);
+    }
+    o.bucket = b.bucket.id;
+    o.key = key;
+    o.size = source.size;
+    o.etag = source.etag;
+    o.type = source.type == core::ObjectType::kAppendable ? core::ObjectType::kNormal : source.type;
+    o.modified = clock_.Now();
+    o.storage_class =
+        write.storage_class.value_or(same ? source.storage_class : b.bucket.storage_class);
+    o.acl = write.acl == core::Acl::kDefault && same ? source.acl : write.acl;
+    o.headers = std::move(write.headers);
+    o.meta = std::move(write.meta);
+    o.tags = write.tags.value_or(std::vector<core::ObjectTag>{});
+    o.data = copy_name;
+    store::Revision revision = CommitObject(b, o);
+    lock.unlock();
+    store_.Sync(revision);
+  } catch (...) {
+    if (lock.owns_lock()) Remove({copy_name});
+    throw;
+  }
+  Remove({replaced});
+  return o;
+}
+
+ObjectMeta ObjectService::Head(const Principal& who, const std::string& bucket,
+                               const std::string& key) const {
+  std::shared_lock lock(mu_);
+  const BucketState& b = Readable(who, bucket);
+  ObjectMeta o = Fetch(b, key);
+  if (who.anonymous) {
+    core::Acl acl = o.acl == core::Acl::kDefault ? b.bucket.acl : o.acl;
+    if (acl != core::Acl::kPublicRead && acl != core::Acl::kPublicReadWrite) {
+      Fail(ErrorCode::kPermissionDenied, "You have no right to access this object.", "", key);
+    }
+  }
+  return o;
+}
+
+ObjectMeta ObjectService::Read(const Principal& who, const std::string& bucket,
+                               const std::string& key) const {
+  ObjectMeta o = Head(who, bucket, key);
+  if (!core::Readable(o, clock_.Now())) {
+    Fail(ErrorCode::kFailedPrecondition,
+         "The operation is not valid for the object's state: restore it first.", kFrozen, key);
+  }
+  return o;
+}
+
+bool ObjectService::Delete(const Principal& who, const std::string& bucket,
+                           const std::string& key) {
+  std::unique_lock lock(mu_);
+  BucketState& b = Owned(who, bucket);
+  auto it = b.objects.find(key);
+  if (it == b.objects.end()) return false;
+  std::string data = Fetch(b, key).data;
+  store::Revision revision = store_.Commit({store::Delete<ObjectMeta>(it->second.id)});
+  b.bytes -= it->second.size;
+  b.objects.erase(it);
+  lock.unlock();
+  store_.Sync(revision);
+  Remove({data});
+  return true;
+}
+
+ObjectMeta ObjectService::SetTags(const Principal& who, const std::string& bucket,
+                                  const std::string& key, std::vector<core::ObjectTag> tags) {
+  core::CheckTags(tags);
+  std::unique_lock lock(mu_);
+  BucketState& b = Owned(who, bucket);
+  ObjectMeta o = Fetch(b, key);
+  o.tags = std::move(tags);  // Last-Modified stays
+  store::Revision revision = CommitObject(b, o);
+  lock.unlock();
+  store_.Sync(revision);
+  return o;
+}
+
+ObjectMeta ObjectService::SetAcl(const Principal& who, const std::string& bucket,
+                                 const std::string& key, core::Acl acl) {
+  std::unique_lock lock(mu_);
+  BucketState& b = Owned(who, bucket);
+  ObjectMeta o = Fetch(b, key);
+  o.acl = acl;
+  store::Revision revision = CommitObject(b, o);
+  lock.unlock();
+  store_.Sync(revision);
+  return o;
+}
+
+bool ObjectService::Restore(const Principal& who, const std::string& bucket, const std::string& key,
+                            int days) {
+  std::unique_lock lock(mu_);
+  BucketState& b = Owned(who, bucket);
+  ObjectMeta o = Fetch(b, key);
+  if (!core::IsFrozenClass(o.storage_class)) {
+    Fail(ErrorCode::kFailedPrecondition,
+         "The operation is not supported for this resource: the object is not archived.",
+         kNotFrozen, key);
+  }
+  core::TimeMs now = clock_.Now();
+  bool started = false;
+  switch (core::RestoreStateAt(o, now)) {
+    case core::RestoreState::kRestoring:
+      Fail(ErrorCode::kFailedPrecondition, "The restore operation is in progress.", kRestoring,
+           key);
+    case core::RestoreState::kRestored:
+      o.restore_expires = now + days * options_.restore_day;
+      break;
+    case core::RestoreState::kFrozen:
+      o.restore_ready = now + options_.restore_time[static_cast<size_t>(o.storage_class)];
+      o.restore_expires = o.restore_ready + days * options_.restore_day;
+      started = true;
+      break;
+  }
+  store::Revision revision = CommitObject(b, o);
+  lock.unlock();
+  store_.Sync(revision);
+  return started;
+}
+
+ObjectService::ListPage ObjectService::List(const Principal& who, const std::string& bucket,
+                                            const ListQuery& q) const {
+  std::shared_lock lock(mu_);
+  const BucketState& b = Owned(who, bucket);
+  ListPage page;
+  auto it = q.after < q.prefix ? b.objects.lower_bound(q.prefix) : b.objects.upper_bound(q.after);
+  int count = 0;
+  std::string last;
+  while (it != b.objects.end() && it->first.starts_with(q.prefix)) {
+    const std::string& key = it->first;
+    std::string common;
+    if (!q.delimiter.empty()) {
+      size_t at = key.find(q.delimiter, q.prefix.size());
+      if (at != std::string::npos) common = key.substr(0, at + q.delimiter.size());
+    }
+    if (!common.empty() && common <= q.after) {  // the marker is inside it
+      std::string end = PrefixEnd(common);
+      it = end.empty() ? b.objects.end() : b.objects.lower_bound(end);
+      continue;
+    }
+    if (count == q.max_keys) {
+      page.truncated = true;
+      page.next = last;
+      break;
+    }
+    ++count;
+    if (!common.empty()) {
+      page.prefixes.push_back(common);
+      last = common;
+      std::string end = PrefixEnd(common);
+      it = end.empty() ? b.objects.end() : b.objects.lower_bound(end);
+      continue;
+    }
+    const Entry& e = it->second;
+    ObjectMeta o;
+    o.id = e.id;
+    o.key = key;
+    o.size = e.size;
+    o.etag = e.etag;
+    o.modified = e.modified;
+    o.type = e.type;
+    o.storage_class = e.storage_class;
+    o.restore_ready = e.restore_ready;
+    o.restore_expires = e.restore_expires;
+    page.objects.push_back(std::move(o));
+    last = key;
+    ++it;
+  }
+  return page;
+}
+
+// ==== Multipart uploads =====================================================
+
+MultipartUpload ObjectService::Initiate(const Principal& who, const std::string& bucket,
+                                        const std::string& key, const ObjectWrite& meta) {
+  core::CheckObjectKey(key);
+  core::CheckUserMeta(meta.meta);
+  std::unique_lock lock(mu_);
+  BucketState& b = Owned(who, bucket);
+  MultipartUpload u;
+  u.id = NextId(store::kMultipartUpload.id);
+  unsigned char random[16];
+  if (RAND_bytes(random, sizeof random) != 1) throw Error(ErrorCode::kInternal, "RAND_bytes");
+  u.upload_id = Hex(random, sizeof random);
+  u.bucket = b.bucket.id;
+  u.key = key;
+  u.initiated = clock_.Now();
+  u.storage_class = meta.storage_class.value_or(b.bucket.storage_class);
+  u.acl = meta.acl;
+  u.headers = meta.headers;
+  u.meta = meta.meta;
+  u.tags = meta.tags.value_or(std::vector<core::ObjectTag>{});
+  store::Revision revision = store_.Commit({store::Put(u)});
+  uploads_[u.upload_id] = u;
+  lock.unlock();
+  store_.Sync(revision);
+  return u;
+}
+
+namespace {
+
+[[noreturn]] void NoSuchUpload(const std::string& upload_id) {
+  Fail(ErrorCode::kNotFound,
+       "The specified upload does not exist. The upload ID may be invalid, or the upload may "
+       "have been aborted or completed.",
+       kNoSuchUpload, upload_id);
+}
+
+// The upload of that bucket and key (a const or mutable one, as the map).
+template <class Map>
+auto& FindUpload(Map& uploads, uint64_t bucket, const std::string& key,
+                 const std::string& upload_id) {
+  auto it = uploads.find(upload_id);
+  if (it == uploads.end() || it->second.bucket != bucket || it->second.key != key) {
+    NoSuchUpload(upload_id);
+  }
+  return it->second;
+}
+
+}  // namespace
+
+core::UploadPart ObjectService::PutPart(const Principal& who, const std::string& bucket,
+                                        const std::string& key, const std::string& upload_id,
+                                        int number, ObjectWrite write) {
+  if (number < 1 || number > core::kMaxParts) {
+    core::ThrowInvalid("partNumber", "The part number must be an integer from 1 to 10000.");
+  }
+  {
+    std::shared_lock lock(mu_);
+    FindUpload(uploads_, Owned(who, bucket).bucket.id, key, upload_id);
+  }
+  DataFile file = Adopt(write);
+  std::unique_lock lock(mu_);
+  std::string replaced;
+  core::UploadPart part{number, file.size, file.md5_hex, file.name, clock_.Now()};
+  try {
+    MultipartUpload& u = FindUpload(uploads_, Owned(who, bucket).bucket.id, key, upload_id);
+    MultipartUpload changed = u;
+    auto at = std::lower_bound(changed.parts.begin(), changed.parts.end(), number,
+                               [](const core::UploadPart& p, int n) { return p.number < n; });
+    if (at != changed.parts.end() && at->number == number) {
+      replaced = at->data;
+      *at = part;
+    } else {
+      changed.parts.insert(at, part);
+    }
+    store::Revision revision = store_.Commit({store::Put(changed)});
+    u = std::move(changed);
+    lock.unlock();
+    store_.Sync(revision);
+  } catch (...) {
+    if (lock.owns_lock()) Remove({file.name});
+    throw;
+  }
+  Remove({replaced});
+  return part;
+}
+
+ObjectMeta ObjectService::Complete(const Principal& who, const std::string& bucket,
+                                   const std::string& key, const std::string& upload_id,
+                                   const std::vector<std::pair<int, std::string>>& wanted) {
+  if (wanted.empty()) {
+    core::ThrowInvalid("CompleteMultipartUpload", "The XML you provided names no part.");
+  }
+  std::vector<core::UploadPart> chosen;
+  {
+    std::shared_lock lock(mu_);
+    const MultipartUpload& u = FindUpload(uploads_, Owned(who, bucket).bucket.id, key, upload_id);
+    int previous = 0;
+    for (const auto& [number, etag] : wanted) {
+      if (number <= previous) {
+        Fail(ErrorCode::kInvalidArgument,
+             "The list of parts was not in ascending order. The parts list must be specified in "
+             "order by part number.",
+             kPartOrder, "PartNumber");
+      }
+      previous = number;
+      auto at = std::find_if(u.parts.begin(), u.parts.end(),
+                             [n = number](const core::UploadPart& p) { return p.number == n; });
+      if (at == u.parts.end() || at->etag != StripQuotes(etag)) {
+        Fail(ErrorCode::kInvalidArgument,
+             "One or more of the specified parts could not be found or the specified entity tag "
+             "might not have matched the part's entity tag (part " +
+                 std::to_string(number) + ").",
+             kBadPart, "PartNumber");
+      }
+      chosen.push_back(*at);
+    }
+    for (size_t i = 0; i + 1 < chosen.size(); ++i) {
+      if (chosen[i].size < core::kMinPartSize) {
+        Fail(ErrorCode::kInvalidArgument,
+             "Your proposed upload is smaller than the minimum allowed size: every part but the "
+             "last must be at least 100 KB (part " +
+                 std::to_string(chosen[i].number) + ").",
+             kPartTooSmall, "PartNumber");
+      }
+    }
+  }
+  // The parts, joined into the object's file.
+  std::string name = NewDataName();
+  std::string path = options_.dir + "/data/" + name;
+  uint64_t size = 0;
+  {
+    fs::create_directories(fs::path(path).parent_path());
+    Fd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (out.get() < 0) IoFailed("create " + path);
+    for (const core::UploadPart& p : chosen) {
+      Fd in(::open((options_.dir + "/data/" + p.data).c_str(), O_RDONLY | O_CLOEXEC));
+      if (in.get() < 0) {
+        Remove({name});
+        NoSuchUpload(upload_id);  // aborted or completed meanwhile
+      }
+      Pump(in.get(), 0, p.size, nullptr, out.get(), path);
+      size += p.size;
+    }
+    if (::fsync(out.get()) != 0) IoFailed("fsync " + path);
+    Sync(fs::path(path).parent_path().string(), true);
+  }
+  std::unique_lock lock(mu_);
+  std::vector<std::string> dropped;
+  ObjectMeta o;
+  try {
+    BucketState& b = Owned(who, bucket);
+    MultipartUpload& u = FindUpload(uploads_, b.bucket.id, key, upload_id);
+    for (const core::UploadPart& p : chosen) {  // a part re-sent meanwhile changes the object
+      auto at = std::find_if(u.parts.begin(), u.parts.end(),
+                             [&](const core::UploadPart& q) { return q.number == p.number; });
+      if (at == u.parts.end() || at->data != p.data) {
+        Fail(ErrorCode::kInvalidArgument, "A part changed while the upload completed.", kBadPart,
+             "PartNumber");
+      }
+    }
+    auto existing = b.objects.find(key);
+    if (existing != b.objects.end()) {
+      dropped.push_back(Fetch(b, key).data);
+      o.id = existing->second.id;
+    } else {
+      o.id = NextId(store::kObject.id);
+    }
+    o.bucket = b.bucket.id;
+    o.key = key;
+    o.size = size;
+    o.etag = MultipartEtag(chosen);
+    o.modified = clock_.Now();
+    o.type = core::ObjectType::kMultipart;
+    o.storage_class = u.storage_class;
+    o.acl = u.acl;
+    o.headers = u.headers;
+    o.meta = u.meta;
+    o.tags = u.tags;
+    o.data = name;
+    for (const core::UploadPart& p : u.parts) dropped.push_back(p.data);
+    std::vector<store::Mutation> batch{store::Put(o), store::Delete<MultipartUpload>(u.id)};
+    store::Revision revision = store_.Commit(batch);
+    Index(b, o);
+    uploads_.erase(upload_id);
+    lock.unlock();
+    store_.Sync(revision);
+  } catch (...) {
+    if (lock.owns_lock()) Remove({name});
+    throw;
+  }
+  Remove(dropped);
+  return o;
+}
+
+void ObjectService::Abort(const Principal& who, const std::string& bucket, const std::string& key,
+                          const std::string& upload_id) {
+  std::unique_lock lock(mu_);
+  MultipartUpload& u = FindUpload(uploads_, Owned(who, bucket).bucket.id, key, upload_id);
+  std::vector<std::string> dropped;
+  for (const core::UploadPart& p : u.parts) dropped.push_back(p.data);
+  store::Revision revision = store_.Commit({store::Delete<MultipartUpload>(u.id)});
+  uploads_.erase(upload_id);
+  lock.unlock();
+  store_.Sync(revision);
+  Remove(dropped);
+}
+
+MultipartUpload ObjectService::GetUpload(const Principal& who, const std::string& bucket,
+                                         const std::string& key,
+                                         const std::string& upload_id) const {
+  std::shared_lock lock(mu_);
+  return FindUpload(uploads_, Owned(who, bucket).bucket.id, key, upload_id);
+}
+
+ObjectService::UploadPage ObjectService::ListUploads(
+    const Principal& who, const std::string& bucket, const std::string& prefix,
+    const std::string& key_marker, const std::string& upload_id_marker, int max) const {
+  std::shared_lock lock(mu_);
+  uint64_t id = Owned(who, bucket).bucket.id;
+  std::vector<const MultipartUpload*> found;
+  for (const auto& [upload_id, u] : uploads_) {
+    if (u.bucket != id || !u.key.starts_with(prefix)) continue;
+    if (!key_marker.empty() &&
+        (u.key < key_marker || (u.key == key_marker && u.upload_id <= upload_id_marker))) {
+      continue;
+    }
+    found.push_back(&u);
+  }
+  std::sort(found.begin(), found.end(), [](const MultipartUpload* a, const MultipartUpload* b) {
+    return std::tie(a->key, a->upload_id) < std::tie(b->key, b->upload_id);
+  });
+  UploadPage page;
+  for (const MultipartUpload* u : found) {
+    if (static_cast<int>(page.uploads.size()) == max) {
+      page.truncated = true;
+      break;
+    }
+    MultipartUpload shown = *u;
+    shown.parts.clear();
+    page.uploads.push_back(std::move(shown));
+  }
+  return page;
+}
+
+std::string ObjectService::MultipartEtag(const std::vector<core::UploadPart>& parts) {
+  Md5 md5;
+  for (const core::UploadPart& p : parts) {
+    std::string raw;
+    for (size_t i = 0; i + 1 < p.etag.size(); i += 2)
+      raw += static_cast<char>(std::stoi(p.etag.substr(i, 2), nullptr, 16));
+    md5.Add(raw.data(), raw.size());
+  }
+  std::string digest = md5.Finish();
+  return Hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size()) + "-" +
+         std::to_string(parts.size());
+}
+
+}  // namespace drover::service
