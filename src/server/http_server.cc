@@ -317,7 +317,7 @@ class Session : public std::enable_shared_from_this<Session> {
 struct HttpServer::Impl {
   Impl(const api::Router& r, const std::string& host, uint16_t port, HttpOptions o)
       : router(r),
-        options(o),
+        options(std::move(o)),
         acceptor(*ios.front(), tcp::endpoint(asio::ip::make_address(host), port)),
         retry(*ios.front()) {}
 
@@ -393,7 +393,7 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(const api::Router& router, const std::string& host, uint16_t port,
                        HttpOptions options)
-    : impl_(std::make_unique<Impl>(router, host, port, options)) {}
+    : impl_(std::make_unique<Impl>(router, host, port, std::move(options))) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -7,17 +7,16 @@
 // `make test-sanitize` the same run looks for memory and UB errors.
 #include <gtest/gtest.h>
 
-#include <pugixml.hpp>
-
 #include <boost/json.hpp>
 #include <cstdlib>
+#include <pugixml.hpp>
 #include <random>
 
-#include "api/oss/oss_api.h"
 #include "api/dataset/dataset_api.h"
 #include "api/dlc/dlc_api.h"
 #include "api/http/router.h"
 #include "api/modelarts/modelarts_api.h"
+#include "api/oss/oss_api.h"
 #include "core/utf8.h"
 #include "index/record_index.h"
 #include "service/dataset_job_schema.h"
@@ -257,8 +256,7 @@ TEST(DispatchFuzz, MutatedRequestsGetAClientErrorOrSuccessAndValidJson) {
     if (response.file) {  // an object's bytes
     } else if (response.content_type == "application/xml") {
       pugi::xml_document xml;
-      ASSERT_TRUE(response.body.empty() || xml.load_string(response.body.c_str()))
-          << response.body;
+      ASSERT_TRUE(response.body.empty() || xml.load_string(response.body.c_str())) << response.body;
     } else {
       boost::system::error_code ec;
       boost::json::parse(response.body, ec);

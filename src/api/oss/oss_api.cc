@@ -30,9 +30,9 @@ constexpr char kXml[] = "application/xml";
 const std::string& BucketOf(const Request& r) { return r.path_params.at("Bucket"); }
 const std::string& KeyOf(const Request& r) { return r.path_params.at("Key"); }
 
-std::string QueryOr(const Request& r, const std::string& name, std::string fallback = "") {
+std::string QueryOr(const Request& r, const std::string& name) {
   const std::string* v = r.Query(name);
-  return v ? *v : fallback;
+  return v ? *v : std::string();
 }
 
 // An integer query parameter within [low, high], or `fallback` when absent.
@@ -821,7 +821,7 @@ std::optional<std::string> HostBucket(std::string_view host, const OssOptions& o
 
 }  // namespace
 
-Dialect MakeDialect(ObjectService& objects, OssOptions options) {
+Dialect MakeDialect(ObjectService& objects, const OssOptions& options) {
   auto h = std::make_shared<Handlers>(objects, options);
   Dialect d;
   d.name = "oss";

@@ -21,6 +21,6 @@ struct OssOptions {
   std::string region = "oss-cn-hangzhou";  // shown as Location
 };
 
-Dialect MakeDialect(service::ObjectService& objects, OssOptions options = {});
+Dialect MakeDialect(service::ObjectService& objects, const OssOptions& options = {});
 
 }  // namespace drover::api::oss
