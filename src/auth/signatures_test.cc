@@ -5,6 +5,8 @@
 #include "auth/canonical.h"
 #include "auth/crypto.h"
 #include "auth/huawei_sdk.h"
+#include "auth/oss_v1.h"
+#include "auth/oss_v4.h"
 #include "auth/roa_v1.h"
 #include "testing/temp_dir.h"
 
@@ -15,6 +17,68 @@ namespace {
 // same requests: @alicloud/openapi-util getAuthorization (ACS3) and
 // getStringToSign/getROASignature (ROA v1), and
 // @huaweicloud/huaweicloud-sdk-core AKSKSigner.sign (SDK-HMAC-SHA256).
+
+// ali-oss's signUtils (buildCanonicalString/computeSignature for V1,
+// getCanonicalRequest/getStringToSign/getSignatureV4 for V4) computed these.
+TEST(Signatures, OssV1MatchesAliOss) {
+  SignedRequest r{"PUT",
+                  "/bkt/dir/a%20b.txt?tagging&x-oss-process=image%2Fresize&prefix=ignored",
+                  {{"content-type", "text/plain"},
+                   {"content-md5", "XUFAKrxLKna5cZ2REBfFkg=="},
+                   {"x-oss-date", "Fri, 27 Nov 2026 10:00:00 GMT"},
+                   {"x-oss-meta-owner", " ann "},
+                   {"user-agent", "unsigned"}},
+                  ""};
+  EXPECT_EQ(OssV1StringToSign(r),
+            "PUT\nXUFAKrxLKna5cZ2REBfFkg==\ntext/plain\nFri, 27 Nov 2026 10:00:00 GMT\n"
+            "x-oss-date:Fri, 27 Nov 2026 10:00:00 GMT\nx-oss-meta-owner:ann\n"
+            "/bkt/dir/a b.txt?tagging&x-oss-process=image/resize");
+  std::optional<Credential> c = OssV1Verifier().Parse("OSS AKID:VNgRmpMCHEhJO2P4D1z+4fGvJIg=");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->access_key_id, "AKID");
+  EXPECT_TRUE(OssV1Verifier().Matches(r, *c, "sk"));
+  EXPECT_FALSE(OssV1Verifier().Matches(r, *c, "other"));
+  SignedRequest tampered = r;
+  tampered.headers["x-oss-meta-owner"] = "eve";
+  EXPECT_FALSE(OssV1Verifier().Matches(tampered, *c, "sk"));
+  tampered = r;
+  tampered.target = "/bkt/dir/a%20c.txt?tagging&x-oss-process=image%2Fresize";
+  EXPECT_FALSE(OssV1Verifier().Matches(tampered, *c, "sk"));
+  EXPECT_EQ(OssResource("/bkt"), "/bkt/");
+  EXPECT_EQ(OssResource("/"), "/");
+}
+
+TEST(Signatures, OssV4MatchesAliOss) {
+  SignedRequest r{"PUT",
+                  "/bkt/dir/a%20b.txt?prefix=a%20b&tagging=&max-keys=10",
+                  {{"x-oss-date", "20261127T100000Z"},
+                   {"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
+                   {"content-type", "text/plain"},
+                   {"host", "bkt.localhost"},
+                   {"authorization", "set"}},
+                  ""};
+  std::optional<Credential> c = OssV4Verifier().Parse(
+      "OSS4-HMAC-SHA256 Credential=AKID/20261127/cn-hangzhou/oss/aliyun_v4_request,"
+      "AdditionalHeaders=host,"
+      "Signature=6f8894545dac45aefa2f2b75f69af7865aad63b2c6756260c87b939fdc7fd20f");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->access_key_id, "AKID");
+  EXPECT_EQ(c->scope, "20261127/cn-hangzhou/oss/aliyun_v4_request");
+  EXPECT_TRUE(OssV4Verifier().Matches(r, *c, "sk"));
+  EXPECT_FALSE(OssV4Verifier().Matches(r, *c, "other"));
+  SignedRequest tampered = r;
+  tampered.headers["host"] = "evil.localhost";  // an additional header is signed
+  EXPECT_FALSE(OssV4Verifier().Matches(tampered, *c, "sk"));
+  tampered = r;
+  tampered.target = "/bkt/dir/a%20b.txt?prefix=a%20c&tagging=&max-keys=10";
+  EXPECT_FALSE(OssV4Verifier().Matches(tampered, *c, "sk"));
+  // The request's day must be the credential's.
+  EXPECT_TRUE(OssV4Verifier().RequestTime(r, *c).has_value());
+  tampered = r;
+  tampered.headers["x-oss-date"] = "20261128T100000Z";
+  EXPECT_FALSE(OssV4Verifier().RequestTime(tampered, *c).has_value());
+  EXPECT_FALSE(OssV4Verifier().Parse("OSS4-HMAC-SHA256 Credential=AKID/x/oss,Signature=1"));
+}
 
 TEST(Signatures, Acs3MatchesTheAlibabaSdk) {
   std::string body = R"({"DisplayName":"tf mnist","Priority":3})";

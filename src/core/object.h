@@ -73,6 +73,9 @@ struct ObjectMeta {
   std::map<std::string, std::string> meta;  // x-oss-meta-<name> (lowercase name)
   std::vector<ObjectTag> tags;
   std::string data;  // the data file's name under the service's directory
+  // A small object's bytes, base64, kept in its record instead of a file
+  // (`data` is then empty).
+  std::string inline_data;
   // Restore of a frozen object (0 when never restored).
   TimeMs restore_ready = 0;
   TimeMs restore_expires = 0;

@@ -153,10 +153,11 @@ class Session : public std::enable_shared_from_this<Session> {
     auto on_read = [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); };
     api::Request probe = ToRequest(in);
     const api::Route* route = router_.Find(probe).route;
-    bool to_file = route && route->body == api::Route::BodyMode::kFile;
-    uint64_t limit = to_file ? options_.file_body_limit : options_.body_limit;
-    if (boost::optional<uint64_t> length = header_parser_->content_length();
-        length && *length > limit) {
+    bool file_route = route && route->body == api::Route::BodyMode::kFile;
+    uint64_t limit = file_route ? options_.file_body_limit : options_.body_limit;
+    boost::optional<uint64_t> length = header_parser_->content_length();
+    bool to_file = file_route && !(length && *length <= options_.file_body_memory_limit);
+    if (length && *length > limit) {
       return Refuse(413,
                     "The request body is over the limit of " + std::to_string(limit) + " bytes.");
     }

@@ -38,6 +38,9 @@ namespace drover::server {
 struct HttpOptions {
   uint64_t body_limit = 8 << 20;
   uint64_t file_body_limit = uint64_t{5} << 30;
+  // A kFile route's body whose Content-Length is at most this is read into
+  // memory all the same (a small object is not worth a file).
+  uint64_t file_body_memory_limit = 64 << 10;
   // Where bodies of Route::BodyMode::kFile routes are spooled; it must be
   // on the file system the handlers keep them on (a rename, not a copy).
   std::string spool_dir = "/tmp";

@@ -193,7 +193,20 @@ std::string ObjectService::NewDataName() const {
 }
 
 std::string ObjectService::DataPath(const ObjectMeta& object) const {
-  return options_.dir + "/data/" + object.data;
+  return object.data.empty() ? std::string() : options_.dir + "/data/" + object.data;
+}
+
+std::string ObjectService::InlineBytes(const ObjectMeta& object) {
+  const std::string& text = object.inline_data;
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  if (n < 0) throw Error(ErrorCode::kInternal, "bad inline data of " + object.key);
+  // EVP_DecodeBlock counts the padding's zero bytes.
+  size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
+  out.resize(static_cast<size_t>(n) - padding);
+  return out;
 }
 
 void ObjectService::Remove(const std::vector<std::string>& data_names) const {
@@ -202,7 +215,7 @@ void ObjectService::Remove(const std::vector<std::string>& data_names) const {
   }
 }
 
-ObjectService::DataFile ObjectService::Adopt(ObjectWrite& write) const {
+ObjectService::DataFile ObjectService::Adopt(ObjectWrite& write, bool allow_inline) const {
   uint64_t size = write.body_file.empty() ? write.body.size() : write.size;
   if (size > options_.max_object_size) {
     Fail(ErrorCode::kInvalidArgument,
@@ -225,7 +238,20 @@ ObjectService::DataFile ObjectService::Adopt(ObjectWrite& write) const {
          "The Content-MD5 you specified did not match what was received.", kBadDigest,
          "Content-MD5");
   }
-  DataFile file{NewDataName(), Hex(raw, digest.size()), size};
+  if (allow_inline && size <= kInlineLimit) {
+    std::string bytes;
+    if (write.body_file.empty()) {
+      bytes = std::move(write.body);
+    } else {
+      Fd in(::open(write.body_file.c_str(), O_RDONLY | O_CLOEXEC));
+      bytes.resize(size);
+      if (in.get() < 0 || ::pread(in.get(), bytes.data(), size, 0) != static_cast<ssize_t>(size))
+        IoFailed("read " + write.body_file);
+    }
+    return DataFile{"", Base64(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()),
+                    Hex(raw, digest.size()), size};
+  }
+  DataFile file{NewDataName(), "", Hex(raw, digest.size()), size};
   std::string dir = options_.dir + "/data/" + file.name.substr(0, 2);
   fs::create_directories(dir);
   std::string path = options_.dir + "/data/" + file.name;
@@ -411,6 +437,7 @@ ObjectMeta ObjectService::Put(const Principal& who, const std::string& bucket,
     o.meta = std::move(write.meta);
     o.tags = write.tags.value_or(std::vector<core::ObjectTag>{});
     o.data = file.name;
+    o.inline_data = std::move(file.inline_data);
     store::Revision revision = CommitObject(b, o);
     lock.unlock();
     store_.Sync(revision);
@@ -516,9 +543,10 @@ ObjectMeta ObjectService::Copy(const Principal& who, const std::string& source_b
   }
   // The source's bytes into a new file: opened now, so a concurrent
   // overwrite of the source does not change what is copied.
-  std::string copy_name = NewDataName();
+  bool small = !source.inline_data.empty() || source.size == 0;
+  std::string copy_name = small ? "" : NewDataName();
   std::string copy_path = options_.dir + "/data/" + copy_name;
-  {
+  if (!small) {
     Fd in(::open(DataPath(source).c_str(), O_RDONLY | O_CLOEXEC));
     if (in.get() < 0) {
       Fail(ErrorCode::kNotFound, "The specified key does not exist.", kNoSuchKey, source_key);
@@ -555,6 +583,7 @@ ObjectMeta ObjectService::Copy(const Principal& who, const std::string& source_b
     o.meta = std::move(write.meta);
     o.tags = write.tags.value_or(std::vector<core::ObjectTag>{});
     o.data = copy_name;
+    o.inline_data = source.inline_data;
     store::Revision revision = CommitObject(b, o);
     lock.unlock();
     store_.Sync(revision);
@@ -773,7 +802,7 @@ core::UploadPart ObjectService::PutPart(const Principal& who, const std::string&
     std::shared_lock lock(mu_);
     FindUpload(uploads_, Owned(who, bucket).bucket.id, key, upload_id);
   }
-  DataFile file = Adopt(write);
+  DataFile file = Adopt(write, false);  // parts are joined as files
   std::unique_lock lock(mu_);
   std::string replaced;
   core::UploadPart part{number, file.size, file.md5_hex, file.name, clock_.Now()};

@@ -1,10 +1,12 @@
 // ObjectService: buckets and objects (core/object.h), kept the way OSS
 // keeps them (api/oss/ speaks its wire format).
 //
-// Durability: an object's data is a file under `dir`, written (or moved
-// there from the server's spool), fsynced and renamed into place before
-// its metadata is committed to the store; an acknowledged write is on
-// stable storage, data and metadata. A file replaced or removed is deleted
+// Durability: a small object's bytes (at most kInlineLimit) are kept in
+// its record, so a put is one group-committed write to the store. A larger
+// object's data is a file under `dir`, written (or moved there from the
+// server's spool), fsynced and renamed into place before its metadata is
+// committed; an acknowledged write is on stable storage, data and
+// metadata. A file replaced or removed is deleted
 // only after the commit that dropped it is synced, so a crash never leaves
 // metadata naming a missing file. A crash between a file's rename and its
 // commit leaves a file no record names: Load removes those.
@@ -129,8 +131,12 @@ class ObjectService {
   // object that is not restored.
   core::ObjectMeta Read(const Principal& who, const std::string& bucket,
                         const std::string& key) const;
-  // The path of an object's data file.
+  // The path of an object's data file (empty for an object kept inline).
   std::string DataPath(const core::ObjectMeta& object) const;
+  // The bytes of an object kept in its record.
+  static std::string InlineBytes(const core::ObjectMeta& object);
+  // Objects this small keep their bytes in their record.
+  static constexpr uint64_t kInlineLimit = 16 << 10;
   // Deleting a missing key is not an error (OSS answers 204 either way);
   // returns whether there was one.
   bool Delete(const Principal& who, const std::string& bucket, const std::string& key);
@@ -203,8 +209,9 @@ class ObjectService {
     uint64_t bytes = 0;
   };
   struct DataFile {
-    std::string name;
-    std::string md5_hex;  // uppercase
+    std::string name;         // empty when the bytes are inline
+    std::string inline_data;  // base64
+    std::string md5_hex;      // uppercase
     uint64_t size = 0;
   };
 
@@ -216,9 +223,9 @@ class ObjectService {
   // Commits one object's record (replacing what it had) and returns the
   // revision; the caller holds mu_ exclusively.
   store::Revision CommitObject(BucketState& bucket, const core::ObjectMeta& object);
-  // Moves or writes a write's bytes into a new data file, checked and on
-  // stable storage.
-  DataFile Adopt(ObjectWrite& write) const;
+  // Checks a write's bytes and keeps them: inline when small, else moved or
+  // written into a new data file on stable storage.
+  DataFile Adopt(ObjectWrite& write, bool allow_inline = true) const;
   std::string NewDataName() const;
   void Remove(const std::vector<std::string>& data_names) const;
   uint64_t NextId(store::KindId kind);

@@ -62,6 +62,7 @@ struct Fields<ObjectMeta> {
     f("meta", r.meta);
     f("tags", r.tags);
     f("data", r.data);
+    f("inline", r.inline_data);
     f("ready", r.restore_ready);
     f("expires", r.restore_expires);
   }

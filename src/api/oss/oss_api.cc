@@ -491,11 +491,16 @@ class Handlers {
       ObjectMeta o = objects_.Read(who, BucketOf(r), KeyOf(r));
       if (std::optional<Response> early = Precondition(r, o)) return *early;
       std::shared_ptr<OpenFile> file;
-      try {
-        file = std::make_shared<OpenFile>(objects_.DataPath(o));
-      } catch (const std::system_error&) {
-        if (attempt < 3) continue;  // replaced meanwhile: read the new one
-        throw;
+      std::string bytes;
+      if (o.data.empty()) {
+        bytes = ObjectService::InlineBytes(o);
+      } else {
+        try {
+          file = std::make_shared<OpenFile>(objects_.DataPath(o));
+        } catch (const std::system_error&) {
+          if (attempt < 3) continue;  // replaced meanwhile: read the new one
+          throw;
+        }
       }
       Response response = Reply(200, r);
       AddObjectHeaders(response, o);
@@ -518,7 +523,11 @@ class Handlers {
                                                            "/" + std::to_string(o.size));
       }
       ApplyResponseOverrides(r, response);
-      response.file = std::move(slice);
+      if (file) {
+        response.file = std::move(slice);
+      } else {
+        response.body = bytes.substr(slice.offset, slice.length);
+      }
       return response;
     }
   }
