@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./drover-data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-create bench-deps clean
+.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-create bench-oss bench-deps clean
 
 all: build
 
@@ -72,6 +72,12 @@ bench-runner: build
 
 bench-create: build
 	node bench/create_bench.mjs 20000 16
+
+# OSS objects: durable puts, gets, tagging and a big bucket's listing
+# beside fsynced file writes (OBJECTS=1000000 for a million).
+OBJECTS ?= 100000
+bench-oss: build
+	node bench/oss_bench.mjs $(OBJECTS) 16
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -70,6 +70,8 @@ class Error : public std::runtime_error {
 
 // core::Error::reason() of a unique name already taken (subject: the name).
 inline constexpr char kNameTaken[] = "NameTaken";
+// core::Error::reason() of a request body over a size limit.
+inline constexpr char kTooLarge[] = "TooLarge";
 
 // Shorthands for the common throws.
 [[noreturn]] void ThrowInvalid(std::string parameter, const std::string& message);

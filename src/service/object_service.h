@@ -28,6 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/error.h"
 #include "core/object.h"
 #include "core/time.h"
 #include "service/principal.h"
@@ -64,7 +65,7 @@ inline constexpr char kNoSuchKey[] = "NoSuchKey";
 inline constexpr char kNoSuchUpload[] = "NoSuchUpload";
 inline constexpr char kBucketNotEmpty[] = "BucketNotEmpty";
 inline constexpr char kBadDigest[] = "BadDigest";
-inline constexpr char kTooLarge[] = "TooLarge";
+inline constexpr const char* kTooLarge = core::kTooLarge;
 inline constexpr char kFrozen[] = "Frozen";
 inline constexpr char kRestoring[] = "Restoring";
 inline constexpr char kNotFrozen[] = "NotFrozen";

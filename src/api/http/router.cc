@@ -255,7 +255,8 @@ Response Router::Refuse(Request& request, int status, const std::string& message
   Match match = Find(request);
   Response response;
   try {
-    core::Error error(core::ErrorCode::kInvalidArgument, message);
+    core::Error error(core::ErrorCode::kInvalidArgument, message, "",
+                      status == 413 ? core::kTooLarge : "");
     if (match.family) {
       response = match.family->render_error(error, request);
     } else {
