@@ -103,6 +103,17 @@ int main(int argc, char** argv) {
                    "Seconds in one of RestoreObject's Days (a restored copy's lifetime unit)")
       ->capture_default_str();
 
+  serve_cmd
+      ->add_option("--batch-workers", serve.batch_workers,
+                   "OSS batch jobs that run at once (higher priority first)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--batch-chunk-tasks", serve.batch_chunk_tasks,
+                   "Tasks of an OSS batch job committed together (its progress steps)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+
   std::string auth = "on";
   serve_cmd
       ->add_option(

@@ -15,6 +15,7 @@
 #include "api/dataset/dataset_api.h"
 #include "api/dlc/dlc_api.h"
 #include "api/modelarts/modelarts_api.h"
+#include "api/oss/batch_api.h"
 #include "api/oss/oss_api.h"
 #include "auth/authenticator.h"
 #include "cli/keys.h"
@@ -22,10 +23,13 @@
 #include "core/error.h"
 #include "core/quantity.h"
 #include "index/record_index.h"
+#include "runner/batch_job_runner.h"
 #include "runner/dataset_job_runner.h"
 #include "runner/local_executor.h"
 #include "runner/runner.h"
 #include "server/http_server.h"
+#include "service/batch_job_schema.h"
+#include "service/batch_job_service.h"
 #include "service/dataset_job_schema.h"
 #include "service/dataset_schema.h"
 #include "service/dataset_service.h"
@@ -183,6 +187,14 @@ int Serve(const ServeOptions& options) {
   std::filesystem::create_directories(spool_dir);
   api::oss::OssOptions oss_options;
   oss_options.domains = options.oss_domains;
+  std::unique_ptr<index::RecordIndex> batch_index =
+      index::NewColumnIndex(service::BatchJobSchema());
+  service::BatchJobService batch_jobs(*store, *batch_index, objects, clock,
+                                      (std::filesystem::path(options.data_dir) / "batch").string(),
+                                      api::oss::ReportRow);
+  batch_jobs.Load();
+  runner::BatchJobRunner batch_runner(batch_jobs, options.batch_workers, options.batch_chunk_tasks);
+  batch_runner.Start();
 
   std::unique_ptr<store::KeyStore> keys = store::KeyStore::Open(db_path);
   auth::Authenticator authenticator(*keys, clock);
@@ -202,7 +214,9 @@ int Serve(const ServeOptions& options) {
        {dataset_index.get(), service::DatasetStrings::kTenant,
         service::DatasetStrings::kWorkspace}});
   router.Register(api::dataset::MakeDialect(datasets, dataset_jobs, workspaces));
-  router.Register(api::oss::MakeDialect(objects, oss_options));
+  api::Dialect oss = api::oss::MakeDialect(objects, oss_options);
+  api::oss::AddBatchRoutes(oss, batch_jobs);
+  router.Register(std::move(oss));
 
   server::HttpOptions http_options;
   http_options.file_body_limit = object_options.max_object_size;

@@ -27,6 +27,8 @@ struct ServeOptions {
   std::vector<std::string> oss_domains = {"localhost"};  // <bucket>.<domain> hosts
   double restore_seconds = -1;  // every archive class's restore time; <0 = per-class defaults
   double restore_day_seconds = 86400;  // the unit of RestoreObject's Days
+  int batch_workers = 2;               // OSS batch jobs running at once
+  int batch_chunk_tasks = 1000;        // tasks per durable progress step
   bool auth = true;                    // --auth=off accepts unsigned requests as the local user
   std::string log_level = "info";      // spdlog level; info logs one line per request
 };

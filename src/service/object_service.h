@@ -21,6 +21,7 @@
 // public-read-write. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <shared_mutex>
@@ -28,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/batch_job.h"
 #include "core/error.h"
 #include "core/object.h"
 #include "core/time.h"
@@ -164,6 +166,24 @@ class ObjectService {
     std::string next;  // the last key or prefix of the page when truncated
   };
   ListPage List(const Principal& who, const std::string& bucket, const ListQuery& query) const;
+
+  // ---- Batch operations (service/batch_job_service.h)
+
+  // An object's whole bytes (a batch job's manifest).
+  std::string ReadAll(const Principal& who, const std::string& bucket, const std::string& key);
+  // One operation of a batch job applied to each object, as `who`: the
+  // objects' changes and `also(outcomes)` (the job's progress) are one
+  // commit, synced before this returns. An outcome is empty for a task
+  // that succeeded, else why it failed (a missing object, AddObjectTagging
+  // past 10 tags, a restore in progress, …).
+  struct BatchTask {
+    std::string bucket;
+    std::string key;
+  };
+  using Outcomes = std::vector<std::optional<core::Error>>;
+  void ApplyBatch(const Principal& who, const core::BatchJob& job,
+                  const std::vector<BatchTask>& tasks, Outcomes& outcomes,
+                  const std::function<std::vector<store::Mutation>(const Outcomes&)>& also);
 
   // ---- Multipart uploads
   core::MultipartUpload Initiate(const Principal& who, const std::string& bucket,

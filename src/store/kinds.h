@@ -27,8 +27,10 @@ inline constexpr RecordKind kDatasetFile{6, "dataset-file", "dataset_files"};
 inline constexpr RecordKind kBucket{7, "bucket", "buckets"};
 inline constexpr RecordKind kObject{8, "object", "objects"};
 inline constexpr RecordKind kMultipartUpload{9, "multipart-upload", "multipart_uploads"};
+inline constexpr RecordKind kBatchJob{10, "batch-job", "batch_jobs"};
+inline constexpr RecordKind kBatchChunk{11, "batch-chunk", "batch_chunks"};
 inline constexpr RecordKind kRecordKinds[] = {
-    kTrainingJob, kDataset, kDatasetVersion, kDatasetJob,     kDatasetJobConfig,
-    kDatasetFile, kBucket,  kObject,         kMultipartUpload};
+    kTrainingJob, kDataset,          kDatasetVersion, kDatasetJob, kDatasetJobConfig, kDatasetFile,
+    kBucket,      kObject,           kMultipartUpload, kBatchJob,  kBatchChunk};
 
 }  // namespace drover::store

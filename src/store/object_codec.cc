@@ -1,23 +1,14 @@
 #include "store/object_codec.h"
 
 #include "store/document.h"
+#include "store/object_tag_fields.h"
 
 namespace drover::store {
 
 using core::Bucket;
 using core::MultipartUpload;
 using core::ObjectMeta;
-using core::ObjectTag;
 using core::UploadPart;
-
-template <>
-struct Fields<ObjectTag> {
-  template <class R, class F>
-  static void Visit(R& r, F&& f) {
-    f("k", r.key);
-    f("v", r.value);
-  }
-};
 
 template <>
 struct Fields<UploadPart> {

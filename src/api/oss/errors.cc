@@ -58,6 +58,9 @@ Code CodeOf(const core::Error& e) {
       {core::kInvalidBucketName, {400, "InvalidBucketName", ""}},
       {core::kInvalidObjectName, {400, "InvalidObjectName", ""}},
       {kMalformedXml, {400, "MalformedXML", ""}},
+      {"NoSuchJob", {404, "NoSuchJob", ""}},
+      {"JobStatusConflict", {400, "InvalidRequest", ""}},
+      {"IdempotencyConflict", {409, "IdempotencyException", ""}},
   };
   for (const auto& [reason, code] : kReasons) {
     if (r == reason) return code;
@@ -127,6 +130,11 @@ Response Render(int status, const std::string& code, const std::string& message,
 }
 
 }  // namespace
+
+std::pair<int, std::string> OssCodeOf(const core::Error& error) {
+  Code code = CodeOf(error);
+  return {code.status, code.code};
+}
 
 std::string OssRequestId(const Request& request) {
   std::string id;

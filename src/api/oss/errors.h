@@ -17,6 +17,8 @@ std::string OssRequestId(const Request& request);
 void AddCommonHeaders(Response& response, const Request& request);
 
 Response RenderError(const core::Error& error, const Request& request);
+// OSS's HTTP status and code for an error (a batch job report's row).
+std::pair<int, std::string> OssCodeOf(const core::Error& error);
 // An OSS-shaped error with the given code, for answers no core::Error
 // describes.
 Response ErrorResponse(int status, const std::string& code, const std::string& message,

@@ -1,0 +1,151 @@
+#include "runner/batch_job_runner.h"
+
+#include <spdlog/spdlog.h>
+
+namespace drover::runner {
+
+using core::BatchJob;
+using core::BatchStatus;
+
+BatchJobRunner::BatchJobRunner(service::BatchJobService& jobs, int workers, int64_t chunk_tasks)
+    : jobs_(jobs), workers_(std::max(workers, 1)), chunk_tasks_(chunk_tasks) {
+  jobs_.SetWake([this] {
+    std::lock_guard lock(mu_);
+    poke_ = true;
+    wake_.notify_all();
+  });
+}
+
+BatchJobRunner::~BatchJobRunner() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+    wake_.notify_all();
+  }
+  for (std::thread& t : threads_) t.join();
+  jobs_.SetWake({});
+}
+
+void BatchJobRunner::Start() {
+  threads_.emplace_back([this] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      try {
+        Schedule();
+      } catch (const std::exception& e) {
+        spdlog::error("batch jobs: {}", e.what());
+      }
+      lock.lock();
+      wake_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stop_ || poke_; });
+      poke_ = false;
+    }
+  });
+  for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { WorkerLoop(); });
+}
+
+void BatchJobRunner::RunPending() {
+  for (;;) {
+    Schedule();
+    uint64_t id;
+    {
+      std::lock_guard lock(mu_);
+      if (queue_.empty()) return;
+      id = queue_.front();
+      queue_.pop_front();
+    }
+    Work(id);
+  }
+}
+
+// Whether `id` is queued or on a worker; if not, marks it so and queues it.
+void BatchJobRunner::Schedule() {
+  auto hand = [&](uint64_t id) {
+    std::lock_guard lock(mu_);
+    if (!running_.insert(id).second) return false;
+    queue_.push_back(id);
+    wake_.notify_all();
+    return true;
+  };
+  auto busy = [&] {
+    std::lock_guard lock(mu_);
+    return static_cast<int>(running_.size());
+  };
+  // Jobs a worker takes up as they are: preparation, resumption, endings.
+  for (BatchStatus s :
+       {BatchStatus::kNew, BatchStatus::kPreparing, BatchStatus::kActive, BatchStatus::kCompleting,
+        BatchStatus::kFailing, BatchStatus::kCancelling}) {
+    for (const BatchJob& job : jobs_.InStatus(s)) hand(job.id);
+  }
+  // Ready jobs start, highest priority first, within the worker budget.
+  for (const BatchJob& job : jobs_.InStatus(BatchStatus::kReady)) {
+    if (busy() >= workers_) break;
+    if (jobs_.Move(job.id, BatchStatus::kActive)) hand(job.id);
+  }
+}
+
+void BatchJobRunner::WorkerLoop() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    if (queue_.empty()) {
+      wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      continue;
+    }
+    uint64_t id = queue_.front();
+    queue_.pop_front();
+    lock.unlock();
+    try {
+      Work(id);
+    } catch (const std::exception& e) {
+      spdlog::error("batch job {}: {}", id, e.what());
+    }
+    lock.lock();
+  }
+}
+
+void BatchJobRunner::Work(uint64_t id) {
+  struct Done {
+    BatchJobRunner* runner;
+    uint64_t id;
+    ~Done() {
+      std::lock_guard lock(runner->mu_);
+      runner->running_.erase(id);
+      runner->poke_ = true;
+      runner->wake_.notify_all();
+    }
+  } done{this, id};
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+    }
+    std::optional<BatchJob> job = jobs_.Job(id);
+    if (!job) return;
+    switch (job->status) {
+      case BatchStatus::kNew:
+      case BatchStatus::kPreparing:
+        jobs_.Prepare(id);
+        return;  // then Ready or Suspended: the scheduler starts it
+      case BatchStatus::kActive:
+        if (!jobs_.RunChunk(id, chunk_tasks_)) {
+          jobs_.Move(id, BatchStatus::kCompleting);
+        } else if (std::optional<BatchJob> now = jobs_.Job(id);
+                   now && now->done >= 1000 && now->failed * 2 > now->done) {
+          // More than half of at least 1,000 tasks failed: the job fails.
+          jobs_.Move(id, BatchStatus::kFailing, [](BatchJob& f) {
+            f.failures.push_back({"TooManyTasksFailed", "More than half of the tasks failed."});
+          });
+        }
+        break;
+      case BatchStatus::kCompleting:
+      case BatchStatus::kFailing:
+      case BatchStatus::kCancelling:
+        jobs_.Finish(id);
+        return;
+      default:
+        return;  // Ready, Suspended or ended: nothing to do here
+    }
+  }
+}
+
+}  // namespace drover::runner
