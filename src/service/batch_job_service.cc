@@ -438,8 +438,9 @@ void BatchJobService::Prepare(uint64_t id) {
               seen = buckets.emplace(bucket, exists).first;
             }
             if (!seen->second) {
-              throw ManifestError{"NoSuchBucket", where + " names the bucket " + bucket +
-                                                      ", which does not exist or is not yours."};
+              where.append(" names the bucket ").append(bucket);
+              throw ManifestError{"NoSuchBucket",
+                                  where.append(", which does not exist or is not yours.")};
             }
             add(bucket, key);
           }

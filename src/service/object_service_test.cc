@@ -61,7 +61,8 @@ class ObjectServiceTest : public ::testing::Test {
 TEST_F(ObjectServiceTest, ListsByKeyWithPrefixDelimiterAndMarkers) {
   objects_->CreateBucket(me_, "bkt", core::StorageClass::kStandard, core::Acl::kPrivate);
   for (const char* key : {"a/1", "a/2", "a/b/3", "bkt", "c/x", "c/y", "d"}) Put(key, key);
-  auto list = [&](std::string prefix, std::string delimiter, std::string after, int max) {
+  auto list = [&](const std::string& prefix, const std::string& delimiter, const std::string& after,
+                  int max) {
     ObjectService::ListPage page = objects_->List(me_, "bkt", {prefix, delimiter, after, max});
     std::string shown;
     for (const auto& o : page.objects) shown += o.key + " ";

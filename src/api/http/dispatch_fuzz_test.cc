@@ -16,9 +16,11 @@
 #include "api/dlc/dlc_api.h"
 #include "api/http/router.h"
 #include "api/modelarts/modelarts_api.h"
+#include "api/oss/batch_api.h"
 #include "api/oss/oss_api.h"
 #include "core/utf8.h"
 #include "index/record_index.h"
+#include "service/batch_job_schema.h"
 #include "service/dataset_job_schema.h"
 #include "service/dataset_schema.h"
 #include "service/job_schema.h"
@@ -27,6 +29,14 @@
 
 namespace drover::api {
 namespace {
+
+constexpr char kBatchJob[] =
+    "<CreateJobRequest><ConfirmationRequired>true</ConfirmationRequired><Operation>"
+    "<PutObjectTagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet>"
+    "</PutObjectTagging></Operation><Report><Enabled>false</Enabled></Report>"
+    "<KeyPrefixManifestGenerator><SourceBucket>fuzz</SourceBucket><Prefix>dir/</Prefix>"
+    "</KeyPrefixManifestGenerator><Priority>3</Priority>"
+    "<RoleArn>acs:ram::1:role/r</RoleArn></CreateJobRequest>";
 
 struct Seed {
   std::string method;
@@ -144,13 +154,24 @@ TEST(DispatchFuzz, MutatedRequestsGetAClientErrorOrSuccessAndValidJson) {
   object_options.dir = (dir.path() / "objects").string();
   service::ObjectService objects(*store, clock, object_options);
   objects.Load();
-  router.Register(oss::MakeDialect(objects));
+  std::unique_ptr<index::RecordIndex> batch_index =
+      index::NewColumnIndex(service::BatchJobSchema());
+  service::BatchJobService batch_jobs(*store, *batch_index, objects, clock,
+                                      (dir.path() / "batch").string(), oss::ReportRow);
+  batch_jobs.Load();
+  Dialect oss_dialect = oss::MakeDialect(objects);
+  oss::AddBatchRoutes(oss_dialect, batch_jobs);
+  router.Register(std::move(oss_dialect));
   Request bucket = ToRequest({"PUT", "/fuzz", ""});
   ASSERT_EQ(router.Dispatch(bucket).status, 200);
   Request upload = ToRequest({"POST", "/fuzz/multi?uploads", ""});
   Response uploaded = router.Dispatch(upload);
   ASSERT_EQ(uploaded.status, 200) << uploaded.body;
   std::string upload_id = uploaded.body.substr(uploaded.body.find("<UploadId>") + 10, 32);
+  Request batch_create = ToRequest({"POST", "/?batchJob", kBatchJob});
+  Response batch_created = router.Dispatch(batch_create);
+  ASSERT_EQ(batch_created.status, 200) << batch_created.body;
+  std::string batch_id = batch_created.body.substr(batch_created.body.find("<JobId>") + 7, 44);
 
   // Real ids to aim at, so the mutations reach the get/update/stop paths.
   Request create = ToRequest({"POST", "/api/v1/jobs", kJob});
@@ -224,6 +245,14 @@ TEST(DispatchFuzz, MutatedRequestsGetAClientErrorOrSuccessAndValidJson) {
        "</CompleteMultipartUpload>"},
       {"POST", "/fuzz/dir/a.txt?restore", "<RestoreRequest><Days>2</Days></RestoreRequest>"},
       {"GET", "/?prefix=f&max-keys=3", ""},
+      {"POST", "/?batchJob", kBatchJob},
+      {"GET", "/?batchJob&batchJobStatuses=New%20|%20Ready&max-keys=2", ""},
+      {"GET", "/?batchJob&batchJobId=" + batch_id, ""},
+      {"POST", "/?batchJobPriority&batchJobId=" + batch_id + "&targetPriority=7", ""},
+      {"POST",
+       "/?batchJobStatus&batchJobId=" + batch_id +
+           "&requestedJobStatus=Cancelled&statusUpdateReason=x",
+       ""},
   };
 
   // DROVER_FUZZ_ITERATIONS and DROVER_FUZZ_SEED make a longer or another run.

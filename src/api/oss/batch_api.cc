@@ -16,8 +16,6 @@ using core::BatchStatus;
 using service::BatchJobService;
 using service::Principal;
 
-constexpr char kEc[] = "0017-00001002";
-
 const std::string& Param(const Request& r, const std::string& name) {
   const std::string* v = r.Query(name);
   if (!v || v->empty()) core::ThrowMissing(name);
