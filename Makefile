@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./drover-data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-create bench-oss bench-deps clean
+.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-create bench-oss bench-batch bench-deps clean
 
 all: build
 
@@ -78,6 +78,13 @@ bench-create: build
 OBJECTS ?= 100000
 bench-oss: build
 	node bench/oss_bench.mjs $(OBJECTS) 16
+
+# OSS batch jobs: tasks/s over a bucket, start latency, ListJobs with many
+# jobs (BATCH_OBJECTS=1000000 BATCH_JOBS=100000 for the full figures).
+BATCH_OBJECTS ?= 200000
+BATCH_JOBS ?= 20000
+bench-batch: build
+	node bench/batch_bench.mjs $(BATCH_OBJECTS) $(BATCH_JOBS)
 
 clean:
 	rm -rf $(BUILD_DIR)
