@@ -73,12 +73,21 @@ struct ObjectMeta {
   std::map<std::string, std::string> meta;  // x-oss-meta-<name> (lowercase name)
   std::vector<ObjectTag> tags;
   std::string data;  // the data file's name under the service's directory
-  // A small object's bytes, base64, kept in its record instead of a file
-  // (`data` is then empty).
+  // A small object's bytes, base64, kept in the store instead of a file
+  // (`data` is then empty): an ObjectData record beside the metadata, so
+  // a tagging or ACL change does not rewrite them. Filled by the reads
+  // that return the bytes (ObjectService::Read).
   std::string inline_data;
   // Restore of a frozen object (0 when never restored).
   TimeMs restore_ready = 0;
   TimeMs restore_expires = 0;
+};
+
+// The bytes of a small object (ObjectMeta::inline_data), stored under the
+// object's number.
+struct ObjectData {
+  uint64_t id = 0;
+  std::string bytes;  // base64
 };
 
 // A part of a multipart upload.

@@ -313,8 +313,14 @@ void ObjectService::Index(BucketState& bucket, const ObjectMeta& o) {
   bucket.bytes += o.size;
 }
 
-store::Revision ObjectService::CommitObject(BucketState& bucket, const ObjectMeta& object) {
+store::Revision ObjectService::CommitObject(BucketState& bucket, const ObjectMeta& object,
+                                            bool write_data) {
   std::vector<store::Mutation> batch{store::Put(object)};
+  if (write_data && !object.inline_data.empty()) {
+    batch.push_back(store::Put(core::ObjectData{object.id, object.inline_data}));
+  } else if (write_data) {
+    batch.push_back(store::Delete<core::ObjectData>(object.id));  // none, or a replaced one
+  }
   store::Revision revision = store_.Commit(batch);
   Index(bucket, object);
   return revision;
@@ -438,7 +444,7 @@ ObjectMeta ObjectService::Put(const Principal& who, const std::string& bucket,
     o.tags = write.tags.value_or(std::vector<core::ObjectTag>{});
     o.data = file.name;
     o.inline_data = std::move(file.inline_data);
-    store::Revision revision = CommitObject(b, o);
+    store::Revision revision = CommitObject(b, o, true);
     lock.unlock();
     store_.Sync(revision);
   } catch (...) {
@@ -514,7 +520,7 @@ ObjectMeta ObjectService::Append(const Principal& who, const std::string& bucket
   o.size += size;
   o.etag = Hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
   o.modified = clock_.Now();
-  store::Revision revision = CommitObject(b, o);
+  store::Revision revision = CommitObject(b, o, true);
   lock.unlock();
   store_.Sync(revision);
   return o;
@@ -584,7 +590,7 @@ ObjectMeta ObjectService::Copy(const Principal& who, const std::string& source_b
     o.tags = write.tags.value_or(std::vector<core::ObjectTag>{});
     o.data = copy_name;
     o.inline_data = source.inline_data;
-    store::Revision revision = CommitObject(b, o);
+    store::Revision revision = CommitObject(b, o, true);
     lock.unlock();
     store_.Sync(revision);
   } catch (...) {
@@ -598,6 +604,11 @@ ObjectMeta ObjectService::Copy(const Principal& who, const std::string& source_b
 ObjectMeta ObjectService::Head(const Principal& who, const std::string& bucket,
                                const std::string& key) const {
   std::shared_lock lock(mu_);
+  return HeadLocked(who, bucket, key);
+}
+
+ObjectMeta ObjectService::HeadLocked(const Principal& who, const std::string& bucket,
+                                     const std::string& key) const {
   const BucketState& b = Readable(who, bucket);
   ObjectMeta o = Fetch(b, key);
   if (who.anonymous) {
@@ -611,10 +622,16 @@ ObjectMeta ObjectService::Head(const Principal& who, const std::string& bucket,
 
 ObjectMeta ObjectService::Read(const Principal& who, const std::string& bucket,
                                const std::string& key) const {
-  ObjectMeta o = Head(who, bucket, key);
+  std::shared_lock lock(mu_);
+  ObjectMeta o = HeadLocked(who, bucket, key);
   if (!core::Readable(o, clock_.Now())) {
     Fail(ErrorCode::kFailedPrecondition,
          "The operation is not valid for the object's state: restore it first.", kFrozen, key);
+  }
+  if (o.data.empty() && o.size > 0) {  // the bytes, read with the metadata they belong to
+    std::optional<store::Record> data = store_.Get(store::kObjectData.id, o.id);
+    if (!data) throw Error(ErrorCode::kInternal, "object data missing: " + key);
+    o.inline_data = store::DecodeObjectData(data->doc).bytes;
   }
   return o;
 }
@@ -626,7 +643,9 @@ bool ObjectService::Delete(const Principal& who, const std::string& bucket,
   auto it = b.objects.find(key);
   if (it == b.objects.end()) return false;
   std::string data = Fetch(b, key).data;
-  store::Revision revision = store_.Commit({store::Delete<ObjectMeta>(it->second.id)});
+  std::vector<store::Mutation> batch{store::Delete<ObjectMeta>(it->second.id),
+                                     store::Delete<core::ObjectData>(it->second.id)};
+  store::Revision revision = store_.Commit(batch);
   b.bytes -= it->second.size;
   b.objects.erase(it);
   lock.unlock();
@@ -1045,7 +1064,8 @@ ObjectMeta ObjectService::Complete(const Principal& who, const std::string& buck
     o.tags = u.tags;
     o.data = name;
     for (const core::UploadPart& p : u.parts) dropped.push_back(p.data);
-    std::vector<store::Mutation> batch{store::Put(o), store::Delete<MultipartUpload>(u.id)};
+    std::vector<store::Mutation> batch{store::Put(o), store::Delete<MultipartUpload>(u.id),
+                                       store::Delete<core::ObjectData>(o.id)};
     store::Revision revision = store_.Commit(batch);
     Index(b, o);
     uploads_.erase(upload_id);

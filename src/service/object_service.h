@@ -130,8 +130,8 @@ class ObjectService {
   // public-read ones.
   core::ObjectMeta Head(const Principal& who, const std::string& bucket,
                         const std::string& key) const;
-  // Head, then also refuses (kFailedPrecondition, kFrozen) a frozen
-  // object that is not restored.
+  // Head with the bytes of an object kept inline (ObjectMeta::inline_data);
+  // refuses (kFailedPrecondition, kFrozen) a frozen object not restored.
   core::ObjectMeta Read(const Principal& who, const std::string& bucket,
                         const std::string& key) const;
   // The path of an object's data file (empty for an object kept inline).
@@ -243,7 +243,12 @@ class ObjectService {
   void Index(BucketState& bucket, const core::ObjectMeta& object);
   // Commits one object's record (replacing what it had) and returns the
   // revision; the caller holds mu_ exclusively.
-  store::Revision CommitObject(BucketState& bucket, const core::ObjectMeta& object);
+  // With `write_data`, also puts its inline bytes (or removes any, for an
+  // object kept in a file).
+  store::Revision CommitObject(BucketState& bucket, const core::ObjectMeta& object,
+                               bool write_data = false);
+  core::ObjectMeta HeadLocked(const Principal& who, const std::string& bucket,
+                              const std::string& key) const;
   // Checks a write's bytes and keeps them: inline when small, else moved or
   // written into a new data file on stable storage.
   DataFile Adopt(ObjectWrite& write, bool allow_inline = true) const;

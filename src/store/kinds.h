@@ -29,8 +29,9 @@ inline constexpr RecordKind kObject{8, "object", "objects"};
 inline constexpr RecordKind kMultipartUpload{9, "multipart-upload", "multipart_uploads"};
 inline constexpr RecordKind kBatchJob{10, "batch-job", "batch_jobs"};
 inline constexpr RecordKind kBatchChunk{11, "batch-chunk", "batch_chunks"};
+inline constexpr RecordKind kObjectData{12, "object-data", "object_data"};
 inline constexpr RecordKind kRecordKinds[] = {
-    kTrainingJob, kDataset,          kDatasetVersion, kDatasetJob, kDatasetJobConfig, kDatasetFile,
-    kBucket,      kObject,           kMultipartUpload, kBatchJob,  kBatchChunk};
+    kTrainingJob, kDataset, kDatasetVersion,  kDatasetJob, kDatasetJobConfig, kDatasetFile,
+    kBucket,      kObject,  kMultipartUpload, kBatchJob,   kBatchChunk,       kObjectData};
 
 }  // namespace drover::store

@@ -53,7 +53,6 @@ struct Fields<ObjectMeta> {
     f("meta", r.meta);
     f("tags", r.tags);
     f("data", r.data);
-    f("inline", r.inline_data);
     f("ready", r.restore_ready);
     f("expires", r.restore_expires);
   }
@@ -76,6 +75,22 @@ struct Fields<MultipartUpload> {
     f("parts", r.parts);
   }
 };
+
+template <>
+struct Fields<core::ObjectData> {
+  template <class R, class F>
+  static void Visit(R& r, F&& f) {
+    f("id", r.id);
+    f("bytes", r.bytes);
+  }
+};
+
+std::string EncodeObjectData(const core::ObjectData& data) {
+  return EncodeDocument(data, 32 + data.bytes.size());
+}
+core::ObjectData DecodeObjectData(std::string_view document) {
+  return DecodeDocument<core::ObjectData>(document, "object data");
+}
 
 std::string EncodeBucket(const Bucket& bucket) { return EncodeDocument(bucket, 128); }
 Bucket DecodeBucket(std::string_view document) {

@@ -17,6 +17,8 @@ core::Bucket DecodeBucket(std::string_view document);  // throws core::Error(kIn
 std::string EncodeObject(const core::ObjectMeta& object);
 core::ObjectMeta DecodeObject(std::string_view document);
 std::string EncodeUpload(const core::MultipartUpload& upload);
+std::string EncodeObjectData(const core::ObjectData& data);
+core::ObjectData DecodeObjectData(std::string_view document);
 core::MultipartUpload DecodeUpload(std::string_view document);
 
 // An object's public id within its kind: its bucket's number and its key.
@@ -38,6 +40,15 @@ struct Codec<core::ObjectMeta> {
   static std::string PublicId(const core::ObjectMeta& o) { return ObjectPublicId(o.bucket, o.key); }
   static std::string Encode(const core::ObjectMeta& o) { return EncodeObject(o); }
   static core::ObjectMeta Decode(std::string_view doc) { return DecodeObject(doc); }
+};
+
+template <>
+struct Codec<core::ObjectData> {
+  static constexpr const RecordKind& kKind = kObjectData;
+  static uint64_t Number(const core::ObjectData& d) { return d.id; }
+  static std::string PublicId(const core::ObjectData& d) { return std::to_string(d.id); }
+  static std::string Encode(const core::ObjectData& d) { return EncodeObjectData(d); }
+  static core::ObjectData Decode(std::string_view doc) { return DecodeObjectData(doc); }
 };
 
 template <>
