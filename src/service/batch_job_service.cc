@@ -119,6 +119,7 @@ void BatchJobService::Load() {
     index_.Upsert(BatchJobSchema().Extract(j));
     by_public_id_[j.public_id] = j.id;
     if (!j.client_token.empty()) by_token_[{j.tenant_id, j.client_token}] = j.id;
+    Track(j);
     jobs_[j.id] = std::move(j);
   });
   next_id_ = store_.MaxNumber(store::kBatchJob.id) + 1;
@@ -141,8 +142,19 @@ store::Revision BatchJobService::CommitJob(const BatchJob& job, std::vector<stor
   also.push_back(store::Put(job));
   store::Revision revision = store_.Commit(also);
   index_.Upsert(BatchJobSchema().Extract(job));
+  Track(job);
   jobs_[job.id] = job;
   return revision;
+}
+
+// The runner's work is in the jobs not waiting for a user and not ended.
+void BatchJobService::Track(const BatchJob& job) {
+  bool runnable = !core::IsTerminal(job.status) && job.status != BatchStatus::kSuspended;
+  if (runnable) {
+    runnable_.insert(job.id);
+  } else {
+    runnable_.erase(job.id);
+  }
 }
 
 // ==== Users ================================================================
@@ -307,7 +319,13 @@ std::optional<BatchJob> BatchJobService::Job(uint64_t id) const {
 std::vector<BatchJob> BatchJobService::InStatus(BatchStatus status) const {
   std::lock_guard lock(mu_);
   std::vector<BatchJob> out;
-  for (const auto& [id, job] : jobs_) {
+  if (status == BatchStatus::kSuspended || core::IsTerminal(status)) {
+    for (const auto& [id, job] : jobs_) {
+      if (job.status == status) out.push_back(job);
+    }
+  }
+  for (uint64_t id : runnable_) {
+    const BatchJob& job = jobs_.at(id);
     if (job.status == status) out.push_back(job);
   }
   std::stable_sort(out.begin(), out.end(),
@@ -463,15 +481,17 @@ void BatchJobService::Prepare(uint64_t id) {
     if (failed) Move(id, BatchStatus::kFailed);
     return;
   }
-  {
+  if (total == 0) {
+    fs::remove(partial);  // nothing to run: no file to keep
+  } else {
     int fd = ::open(partial.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0 || ::fsync(fd) != 0) {
       if (fd >= 0) ::close(fd);
       throw Error(ErrorCode::kInternal, "fsync " + partial + ": " + std::strerror(errno));
     }
     ::close(fd);
+    fs::rename(partial, path);
   }
-  fs::rename(partial, path);
   BatchStatus next = job->confirmation_required ? BatchStatus::kSuspended : BatchStatus::kReady;
   if (!Move(id, next, [&](BatchJob& j) {
         j.total = total;
@@ -548,6 +568,7 @@ bool BatchJobService::RunChunk(uint64_t id, int64_t max_tasks) {
   });
   // Committed and synced: show it.
   index_.Upsert(BatchJobSchema().Extract(updated));
+  Track(updated);
   jobs_[id] = updated;
   held.unlock();
   return true;

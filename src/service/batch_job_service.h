@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -100,7 +101,10 @@ class BatchJobService {
   ReportRow report_row_;
   std::function<void()> wake_;
   mutable std::mutex mu_;
+  void Track(const core::BatchJob& job);
+
   std::map<uint64_t, core::BatchJob> jobs_;
+  std::set<uint64_t> runnable_;  // neither Suspended nor ended: what the runner scans
   std::map<std::string, uint64_t> by_public_id_;
   std::map<std::pair<std::string, std::string>, uint64_t> by_token_;  // tenant, token
   uint64_t next_id_ = 1;

@@ -223,6 +223,60 @@ test('statuses: confirmation, Ready, cancel, refusals, priority and a bad manife
   }
 });
 
+test('an inventory manifest.json names the CSVs of its objects', async () => {
+  const name = fresh();
+  const c = client(name);
+  await c.putBucket(name);
+  for (const k of ['inv/a', 'inv/b', 'inv/c']) await c.put(k, Buffer.from(k));
+  await c.put('inventory/data/1.csv', Buffer.from(`"${name}","inv%2Fa"\n"${name}","inv%2Fb"\n`));
+  await c.put('inventory/data/2.csv', Buffer.from(`"${name}","inv%2Fc"\n`));
+  await c.put('inventory/manifest.json', Buffer.from(JSON.stringify({
+    sourceBucket: name, fileFormat: 'CSV', fileSchema: 'Bucket, Key',
+    files: [{ key: 'inventory/data/1.csv' }, { key: 'inventory/data/2.csv' }] })));
+  const xml = createXml({ operation: '<PutObjectAcl><ObjectAcl>private</ObjectAcl></PutObjectAcl>',
+                          manifest: { bucket: name, object: 'inventory/manifest.json' } })
+    .replace('OSS_BatchOperations_CSV_20250611', 'OSS_InventoryReport_CSV_20250611');
+  const id = (await batch(c, 'POST', 'batchJob', {}, xml)).JobId;
+  const job = await waitFor(c, id, ['Complete', 'Failed']);
+  assert.equal(job.Status, 'Complete');
+  assert.equal(job.ProgressSummary.NumberOfTasksSucceeded, '3');
+  for (const k of ['inv/a', 'inv/b', 'inv/c']) assert.equal((await c.getACL(k)).acl, 'private');
+});
+
+test('a cancel while Active stops between chunks, counts what ran and reports it', async () => {
+  const name = fresh();
+  const c = client(name);
+  await c.putBucket(name);
+  let next = 0;
+  const N = 3000;
+  await Promise.all([...Array(16).keys()].map(async () => {
+    while (next < N) await c.put(`c/${String(next++).padStart(5, '0')}`, Buffer.from('x'));
+  }));
+  const id = await create(c, {
+    operation: '<PutObjectTagging><TagSet><Tag><Key>seen</Key><Value>1</Value></Tag></TagSet></PutObjectTagging>',
+    prefix: { bucket: name, prefix: 'c/' }, report: { bucket: name } });
+  let job;
+  do {
+    job = await describe(c, id);
+  } while (job.Status !== 'Complete' && !(job.Status === 'Active' && Number(job.ProgressSummary.NumberOfTasksSucceeded) > 0));
+  assert.equal(job.Status, 'Active', 'the job ended before the cancel; make it longer');
+  const answer = await batch(c, 'POST', 'batchJobStatus', { batchJobId: id, requestedJobStatus: 'Cancelled',
+                                                             statusUpdateReason: 'enough' });
+  assert.equal(answer.Status, 'Cancelling');
+  job = await waitFor(c, id, ['Cancelled']);
+  const ran = Number(job.ProgressSummary.NumberOfTasksSucceeded);
+  assert.ok(ran > 0 && ran < N, `${ran} of ${N} ran`);
+  assert.match(job.TerminationDate, /^\d{10}$/);
+  // The report has exactly the tasks that ran, and they are the tagged objects.
+  const report = JSON.parse((await c.get(`reports/job-${id}/manifest.json`)).content);
+  const rows = (await c.get(report.Results[0].Key)).content.toString().trim().split('\n');
+  assert.equal(rows.length, ran);
+  const last = decodeURIComponent(rows.at(-1).split(',')[1]);
+  assert.deepEqual((await c.getObjectTagging(last)).tag, { seen: '1' });
+  const after = `c/${String(Number(last.slice(2)) + 1).padStart(5, '0')}`;
+  assert.deepEqual((await c.getObjectTagging(after)).tag, {});
+});
+
 test('CreateJob is idempotent by ClientRequestToken', async () => {
   const name = fresh();
   const c = client(name);
