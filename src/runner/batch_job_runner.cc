@@ -58,30 +58,26 @@ void BatchJobRunner::RunPending() {
   }
 }
 
-// Whether `id` is queued or on a worker; if not, marks it so and queues it.
+// Hands every job that has work to a worker (once: `running_` holds the
+// ones queued or on a worker), and starts Ready jobs, highest priority
+// first, while fewer than `workers_` are Active.
 void BatchJobRunner::Schedule() {
-  auto hand = [&](uint64_t id) {
-    std::lock_guard lock(mu_);
-    if (!running_.insert(id).second) return false;
-    queue_.push_back(id);
-    wake_.notify_all();
-    return true;
-  };
-  auto busy = [&] {
-    std::lock_guard lock(mu_);
-    return static_cast<int>(running_.size());
-  };
-  // Jobs a worker takes up as they are: preparation, resumption, endings.
-  for (BatchStatus s :
-       {BatchStatus::kNew, BatchStatus::kPreparing, BatchStatus::kActive, BatchStatus::kCompleting,
-        BatchStatus::kFailing, BatchStatus::kCancelling}) {
-    for (const BatchJob& job : jobs_.InStatus(s)) hand(job.id);
+  service::BatchJobService::Runnable jobs = jobs_.RunnableJobs();
+  std::vector<uint64_t> started;
+  for (uint64_t id : jobs.ready) {
+    if (jobs.active >= workers_) break;
+    if (jobs_.Move(id, BatchStatus::kActive)) {
+      ++jobs.active;
+      started.push_back(id);
+    }
   }
-  // Ready jobs start, highest priority first, within the worker budget.
-  for (const BatchJob& job : jobs_.InStatus(BatchStatus::kReady)) {
-    if (busy() >= workers_) break;
-    if (jobs_.Move(job.id, BatchStatus::kActive)) hand(job.id);
+  std::lock_guard lock(mu_);
+  for (const std::vector<uint64_t>* ids : {&jobs.now, &started}) {
+    for (uint64_t id : *ids) {
+      if (running_.insert(id).second) queue_.push_back(id);
+    }
   }
+  wake_.notify_all();
 }
 
 void BatchJobRunner::WorkerLoop() {

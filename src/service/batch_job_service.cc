@@ -316,20 +316,21 @@ std::optional<BatchJob> BatchJobService::Job(uint64_t id) const {
   return it->second;
 }
 
-std::vector<BatchJob> BatchJobService::InStatus(BatchStatus status) const {
+BatchJobService::Runnable BatchJobService::RunnableJobs() const {
   std::lock_guard lock(mu_);
-  std::vector<BatchJob> out;
-  if (status == BatchStatus::kSuspended || core::IsTerminal(status)) {
-    for (const auto& [id, job] : jobs_) {
-      if (job.status == status) out.push_back(job);
-    }
-  }
+  Runnable out;
+  std::vector<std::pair<int64_t, uint64_t>> ready;  // -priority, id (ids grow with age)
   for (uint64_t id : runnable_) {
     const BatchJob& job = jobs_.at(id);
-    if (job.status == status) out.push_back(job);
+    if (job.status == BatchStatus::kReady) {
+      ready.emplace_back(-job.priority, id);
+    } else {
+      out.now.push_back(id);
+      if (job.status == BatchStatus::kActive) ++out.active;
+    }
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const BatchJob& a, const BatchJob& b) { return a.priority > b.priority; });
+  std::sort(ready.begin(), ready.end());
+  for (const auto& r : ready) out.ready.push_back(r.second);
   return out;
 }
 

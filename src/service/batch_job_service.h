@@ -69,8 +69,15 @@ class BatchJobService {
   void SetWake(std::function<void()> wake) { wake_ = std::move(wake); }
   // The job as it is now; nullopt for none.
   std::optional<core::BatchJob> Job(uint64_t id) const;
-  // Jobs in `status`, highest priority first, then oldest.
-  std::vector<core::BatchJob> InStatus(core::BatchStatus status) const;
+  // What the runner may act on: the jobs to take up as they are (New,
+  // Preparing, Active, Completing, Failing, Cancelling), the Ready ones
+  // highest priority first (then oldest), and how many are Active.
+  struct Runnable {
+    std::vector<uint64_t> now;
+    std::vector<uint64_t> ready;
+    int active = 0;
+  };
+  Runnable RunnableJobs() const;
   // Moves a job (and lets `change` edit it) if the table allows; returns
   // the job as it is after, nullopt when the move is not allowed now.
   std::optional<core::BatchJob> Move(uint64_t id, core::BatchStatus to,

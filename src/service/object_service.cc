@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "core/error.h"
 #include "store/object_codec.h"
@@ -763,6 +764,36 @@ ObjectService::ListPage ObjectService::List(const Principal& who, const std::str
 
 // ==== Batch operations ======================================================
 
+namespace {
+
+// Runs fn(0..n-1) split over the machine's cores (a chunk's decoding and
+// encoding); the calling thread takes the first share.
+void InParallel(size_t n, const std::function<void(size_t)>& fn) {
+  size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
+  if (n < 64 || threads == 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  size_t share = (n + threads - 1) / threads;
+  std::vector<std::thread> helpers;
+  std::vector<std::exception_ptr> failed(threads);
+  auto run = [&](size_t t) {
+    try {
+      for (size_t i = t * share; i < std::min(n, (t + 1) * share); ++i) fn(i);
+    } catch (...) {
+      failed[t] = std::current_exception();
+    }
+  };
+  for (size_t t = 1; t < threads && t * share < n; ++t) helpers.emplace_back(run, t);
+  run(0);
+  for (std::thread& h : helpers) h.join();
+  for (const std::exception_ptr& e : failed) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+}  // namespace
+
 std::string ObjectService::ReadAll(const Principal& who, const std::string& bucket,
                                    const std::string& key) {
   ObjectMeta o = Read(who, bucket, key);
@@ -805,10 +836,10 @@ void ObjectService::ApplyBatch(
     }
   }
   std::unordered_map<uint64_t, ObjectMeta> changed;
-  for (store::Record& r : store_.GetMany(store::kObject.id, ids)) {
-    ObjectMeta o = store::DecodeObject(r.doc);
-    changed.emplace(o.id, std::move(o));
-  }
+  std::vector<store::Record> records = store_.GetMany(store::kObject.id, ids);
+  std::vector<ObjectMeta> decoded(records.size());
+  InParallel(records.size(), [&](size_t i) { decoded[i] = store::DecodeObject(records[i].doc); });
+  for (ObjectMeta& o : decoded) changed.emplace(o.id, std::move(o));
   std::vector<uint64_t> touched;
   for (size_t i = 0; i < tasks.size(); ++i) {
     if (!owners[i]) continue;
@@ -872,7 +903,8 @@ void ObjectService::ApplyBatch(
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   std::vector<store::Mutation> batch;
   batch.reserve(touched.size() + 2);
-  for (uint64_t id : touched) batch.push_back(store::Put(changed.at(id)));
+  batch.resize(touched.size());
+  InParallel(touched.size(), [&](size_t i) { batch[i] = store::Put(changed.at(touched[i])); });
   for (store::Mutation& m : also(outcomes)) batch.push_back(std::move(m));
   store::Revision revision = store_.Commit(batch);
   for (uint64_t id : touched) {

@@ -171,7 +171,9 @@ class ObjectService {
 
   // An object's whole bytes (a batch job's manifest).
   std::string ReadAll(const Principal& who, const std::string& bucket, const std::string& key);
-  // One operation of a batch job applied to each object, as `who`: the
+  // One operation of a batch job applied to each object, as `who` (the
+  // objects decoded, changed and encoded in parallel on the machine's
+  // cores): the
   // objects' changes and `also(outcomes)` (the job's progress) are one
   // commit, synced before this returns. An outcome is empty for a task
   // that succeeded, else why it failed (a missing object, AddObjectTagging

@@ -277,6 +277,39 @@ test('a cancel while Active stops between chunks, counts what ran and reports it
   assert.deepEqual((await c.getObjectTagging(after)).tag, {});
 });
 
+test('more than half of at least 1,000 tasks failing fails the job, with its report', async () => {
+  const name = fresh();
+  const c = client(name);
+  await c.putBucket(name);
+  await c.put('real', Buffer.from('r'));
+  const rows = [`${name},real`, ...[...Array(1500).keys()].map((i) => `${name},gone-${i}`)];
+  await c.put('m.csv', Buffer.from(rows.join('\n')));
+  const id = await create(c, { operation: '<DeleteObjectTagging/>', manifest: { bucket: name, object: 'm.csv' },
+                               report: { bucket: name, scope: 'FailedTasksOnly' } });
+  const job = await waitFor(c, id, ['Failed', 'Complete']);
+  assert.equal(job.Status, 'Failed');
+  assert.equal(job.FailureReasons.JobFailure.FailureCode, 'TooManyTasksFailed');
+  const done = Number(job.ProgressSummary.NumberOfTasksSucceeded) + Number(job.ProgressSummary.NumberOfTasksFailed);
+  assert.ok(done >= 1000 && done < 1501, `${done} tasks ran`);
+  assert.equal(job.ProgressSummary.NumberOfTasksSucceeded, '1');
+  const report = JSON.parse((await c.get(`reports/job-${id}/manifest.json`)).content);
+  const failed = (await c.get(report.Results[0].Key)).content.toString().trim().split('\n');
+  assert.equal(failed.length, Number(job.ProgressSummary.NumberOfTasksFailed));
+  assert.match(failed[0], new RegExp(`^${name},gone-0,,failed,NoSuchKey,404,`));
+});
+
+test('batch calls signed with V4 sign every parameter', async () => {
+  const name = fresh();
+  const c = client(name, { authorizationV4: true });
+  await c.putBucket(name);
+  const id = await create(c, { operation: '<DeleteObjectTagging/>', prefix: { bucket: name, prefix: '' }, confirm: true });
+  assert.equal((await waitFor(c, id, ['Suspended'])).JobId, id);
+  const listed = await batch(c, 'GET', 'batchJob', { batchJobStatuses: 'Suspended', 'max-keys': 1000 });
+  assert.ok([].concat(listed.Jobs.JobListDescriptor).some((j) => j.JobId === id));
+  const p = await batch(c, 'POST', 'batchJobPriority', { batchJobId: id, targetPriority: 4 });
+  assert.equal(p.Priority, '4');
+});
+
 test('CreateJob is idempotent by ClientRequestToken', async () => {
   const name = fresh();
   const c = client(name);
