@@ -205,6 +205,8 @@ test('statuses: confirmation, Ready, cancel, refusals, priority and a bad manife
   assert.equal(failed.Status, 'Failed');
   assert.equal(failed.FailureReasons.JobFailure.FailureCode, 'InvalidManifest');
   assert.match(failed.FailureReasons.JobFailure.FailureReason, /Line 1/);
+  const noManifest = await create(c, { operation: '<DeleteObjectTagging/>', manifest: { bucket: name, object: 'nope.csv' } });
+  assert.equal((await waitFor(c, noManifest, ['Failed'])).FailureReasons.JobFailure.FailureCode, 'NoSuchKey');
   const noBucket = await create(c, { operation: '<DeleteObjectTagging/>', prefix: { bucket: 'no-such-bucket-x', prefix: '' } });
   assert.equal((await waitFor(c, noBucket, ['Failed'])).FailureReasons.JobFailure.FailureCode, 'NoSuchBucket');
 
@@ -308,6 +310,39 @@ test('batch calls signed with V4 sign every parameter', async () => {
   assert.ok([].concat(listed.Jobs.JobListDescriptor).some((j) => j.JobId === id));
   const p = await batch(c, 'POST', 'batchJobPriority', { batchJobId: id, targetPriority: 4 });
   assert.equal(p.Priority, '4');
+});
+
+test('with one worker, waiting jobs start highest priority first, and UpdateJobPriority reorders them', async () => {
+  const one = await new Server(['--batch-workers', '1', '--batch-chunk-tasks', '1']).start();
+  try {
+    const name = fresh();
+    const c = client(name, {}, one);
+    await c.putBucket(name);
+    let next = 0;
+    await Promise.all([...Array(8).keys()].map(async () => {
+      while (next < 400) await c.put(`w/${next++}`, Buffer.from('x'));
+    }));
+    const spec = (priority) => ({ operation: '<DeleteObjectTagging/>', prefix: { bucket: name, prefix: 'w/' }, priority });
+    const busy = await create(c, spec(50));
+    await waitFor(c, busy, ['Active']);
+    const low = await create(c, spec(1));
+    const high = await create(c, spec(2));
+    const raised = await create(c, spec(0));
+    for (const id of [low, high, raised]) await waitFor(c, id, ['Ready']);
+    await batch(c, 'POST', 'batchJobPriority', { batchJobId: raised, targetPriority: 9 });
+    // One runs at a time; whenever one is Active, the ones after it wait Ready.
+    for (const [running, waiting] of [[raised, [high, low]], [high, [low]], [low, []]]) {
+      const active = await waitFor(c, running, ['Active', 'Complete']);
+      for (const id of waiting) {
+        assert.equal((await describe(c, id)).Status, 'Ready', `${id} started before ${running}`);
+      }
+      assert.ok(['Active', 'Complete'].includes(active.Status));
+      await waitFor(c, running, ['Complete']);
+    }
+  } finally {
+    await one.stop();
+    one.cleanup();
+  }
 });
 
 test('CreateJob is idempotent by ClientRequestToken', async () => {
