@@ -41,7 +41,8 @@ void BatchJobRunner::Start() {
       poke_ = false;
     }
   });
-  for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { WorkerLoop(); });
+  for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { WorkerLoop(queue_); });
+  threads_.emplace_back([this] { WorkerLoop(housekeeping_); });
 }
 
 void BatchJobRunner::RunPending() {
@@ -50,9 +51,10 @@ void BatchJobRunner::RunPending() {
     uint64_t id;
     {
       std::lock_guard lock(mu_);
-      if (queue_.empty()) return;
-      id = queue_.front();
-      queue_.pop_front();
+      std::deque<uint64_t>& queue = housekeeping_.empty() ? queue_ : housekeeping_;
+      if (queue.empty()) return;
+      id = queue.front();
+      queue.pop_front();
     }
     Work(id);
   }
@@ -63,32 +65,29 @@ void BatchJobRunner::RunPending() {
 // first, while fewer than `workers_` are Active.
 void BatchJobRunner::Schedule() {
   service::BatchJobService::Runnable jobs = jobs_.RunnableJobs();
-  std::vector<uint64_t> started;
   for (uint64_t id : jobs.ready) {
-    if (jobs.active >= workers_) break;
-    if (jobs_.Move(id, BatchStatus::kActive)) {
-      ++jobs.active;
-      started.push_back(id);
-    }
+    if (static_cast<int>(jobs.active.size()) >= workers_) break;
+    if (jobs_.Move(id, BatchStatus::kActive)) jobs.active.push_back(id);
   }
   std::lock_guard lock(mu_);
-  for (const std::vector<uint64_t>* ids : {&jobs.now, &started}) {
-    for (uint64_t id : *ids) {
-      if (running_.insert(id).second) queue_.push_back(id);
-    }
+  for (uint64_t id : jobs.active) {
+    if (running_.insert(id).second) queue_.push_back(id);
+  }
+  for (uint64_t id : jobs.other) {
+    if (running_.insert(id).second) housekeeping_.push_back(id);
   }
   wake_.notify_all();
 }
 
-void BatchJobRunner::WorkerLoop() {
+void BatchJobRunner::WorkerLoop(std::deque<uint64_t>& queue) {
   std::unique_lock lock(mu_);
   while (!stop_) {
-    if (queue_.empty()) {
-      wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    if (queue.empty()) {
+      wake_.wait(lock, [&] { return stop_ || !queue.empty(); });
       continue;
     }
-    uint64_t id = queue_.front();
-    queue_.pop_front();
+    uint64_t id = queue.front();
+    queue.pop_front();
     lock.unlock();
     try {
       Work(id);

@@ -2,7 +2,9 @@
 // work (service/batch_job_service.h), on its own threads.
 //
 //   - A New job is prepared (its manifest read into its task file), then
-//     waits Suspended for confirmation or is Ready.
+//     waits Suspended for confirmation or is Ready. Preparing and ending
+//     jobs (the report) is one more thread's work, outside the budget, so
+//     running jobs never hold up the ones behind them.
 //   - Ready jobs start, highest priority first, while fewer than `workers`
 //     run; each runs on a worker thread chunk by chunk (one commit per
 //     chunk of tasks: object changes, report rows and counters together).
@@ -40,7 +42,8 @@ class BatchJobRunner {
  private:
   void Schedule();  // one turn: what can move, moves
   void Work(uint64_t id);
-  void WorkerLoop();
+  // Takes jobs from `queue` until the runner stops.
+  void WorkerLoop(std::deque<uint64_t>& queue);
 
   service::BatchJobService& jobs_;
   const int workers_;
@@ -49,8 +52,9 @@ class BatchJobRunner {
   std::condition_variable wake_;
   bool stop_ = false;
   bool poke_ = false;
-  std::deque<uint64_t> queue_;  // jobs for a worker
-  std::set<uint64_t> running_;  // queued or on a worker
+  std::deque<uint64_t> queue_;         // Active jobs, for a worker
+  std::deque<uint64_t> housekeeping_;  // jobs to prepare or end
+  std::set<uint64_t> running_;         // queued or on a worker
   std::vector<std::thread> threads_;
 };
 

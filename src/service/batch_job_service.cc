@@ -324,9 +324,10 @@ BatchJobService::Runnable BatchJobService::RunnableJobs() const {
     const BatchJob& job = jobs_.at(id);
     if (job.status == BatchStatus::kReady) {
       ready.emplace_back(-job.priority, id);
+    } else if (job.status == BatchStatus::kActive) {
+      out.active.push_back(id);
     } else {
-      out.now.push_back(id);
-      if (job.status == BatchStatus::kActive) ++out.active;
+      out.other.push_back(id);
     }
   }
   std::sort(ready.begin(), ready.end());

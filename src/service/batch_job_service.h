@@ -69,13 +69,13 @@ class BatchJobService {
   void SetWake(std::function<void()> wake) { wake_ = std::move(wake); }
   // The job as it is now; nullopt for none.
   std::optional<core::BatchJob> Job(uint64_t id) const;
-  // What the runner may act on: the jobs to take up as they are (New,
-  // Preparing, Active, Completing, Failing, Cancelling), the Ready ones
-  // highest priority first (then oldest), and how many are Active.
+  // What the runner may act on: the Active jobs, the jobs to prepare or
+  // end (New, Preparing, Completing, Failing, Cancelling), and the Ready
+  // ones highest priority first (then oldest).
   struct Runnable {
-    std::vector<uint64_t> now;
+    std::vector<uint64_t> active;
+    std::vector<uint64_t> other;
     std::vector<uint64_t> ready;
-    int active = 0;
   };
   Runnable RunnableJobs() const;
   // Moves a job (and lets `change` edit it) if the table allows; returns
