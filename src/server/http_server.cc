@@ -162,6 +162,11 @@ class Session : public std::enable_shared_from_this<Session> {
                     "The request body is over the limit of " + std::to_string(limit) + " bytes.");
     }
     if (to_file) {
+      // An upload may take the body timeout plus a second per MiB (the
+      // declared length, or the largest a chunked one may reach).
+      uint64_t mib = (length ? *length : options_.file_body_limit) >> 20;
+      stream_.expires_after(options_.body_timeout +
+                            std::chrono::seconds(static_cast<int64_t>(mib)));
       spool_ = options_.spool_dir + "/body-" + probe.request_id;
       file_parser_.emplace(std::move(*header_parser_));
       file_parser_->body_limit(options_.file_body_limit);

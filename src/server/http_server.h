@@ -20,7 +20,8 @@
 //   503  a connection beyond `max_connections` (answered at once, without
 //        reading; the connections already open are not disturbed)
 // A connection that sends no complete request header within
-// `header_timeout`, no complete body within `body_timeout` after it, or
+// `header_timeout`, no complete body within `body_timeout` after it (plus
+// a second per MiB for a body spooled to a file: an object upload), or
 // does not read its answer within `write_timeout`, is closed. Errors
 // accepting connections (out of descriptors) are retried with back-off
 // and logged at most once a second.
