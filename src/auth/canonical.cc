@@ -78,6 +78,25 @@ std::vector<std::pair<std::string, std::optional<std::string>>> RawQuery(std::st
   return out;
 }
 
+std::optional<Credential> ParseKeyColonCredential(std::string_view header,
+                                                  std::string_view scheme) {
+  header = TrimSpace(header);
+  if (!header.starts_with(scheme) || header.size() <= scheme.size() ||
+      header[scheme.size()] != ' ') {
+    return std::nullopt;
+  }
+  std::string_view rest = TrimSpace(header.substr(scheme.size() + 1));
+  size_t colon = rest.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size()) {
+    return std::nullopt;
+  }
+  return Credential{std::string(rest.substr(0, colon)),
+                    {},
+                    std::string(rest.substr(colon + 1)),
+                    std::nullopt,
+                    {}};
+}
+
 std::string Rfc3986Encode(std::string_view text) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;

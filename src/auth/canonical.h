@@ -37,6 +37,11 @@ std::optional<Credential> ParseFieldCredential(std::string_view header, std::str
 // empty one ("k" vs "k=").
 std::vector<std::pair<std::string, std::optional<std::string>>> RawQuery(std::string_view query);
 
+// The credential of an Authorization header "<scheme> AK:signature" (OSS
+// V1, ROA v1): nullopt unless it starts with `scheme` and a space and has
+// both parts.
+std::optional<Credential> ParseKeyColonCredential(std::string_view header, std::string_view scheme);
+
 // RFC 3986 encoding as the SDKs use it: unreserved A-Z a-z 0-9 - _ . ~ kept.
 std::string Rfc3986Encode(std::string_view text);
 

@@ -64,17 +64,7 @@ class OssV1 final : public Verifier {
   std::string_view name() const override { return "OSS"; }
 
   std::optional<Credential> Parse(std::string_view header) const override {
-    header = TrimSpace(header);
-    if (!header.starts_with("OSS ")) return std::nullopt;
-    std::string_view rest = TrimSpace(header.substr(4));
-    size_t colon = rest.rfind(':');
-    if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size())
-      return std::nullopt;
-    return Credential{std::string(rest.substr(0, colon)),
-                      {},
-                      std::string(rest.substr(colon + 1)),
-                      std::nullopt,
-                      {}};
+    return ParseKeyColonCredential(header, "OSS");
   }
 
   bool PresignedIn(const SignedRequest& r) const override {

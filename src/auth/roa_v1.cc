@@ -45,17 +45,7 @@ class RoaV1 final : public Verifier {
   std::string_view name() const override { return "ROA HMAC-SHA1"; }
 
   std::optional<Credential> Parse(std::string_view header) const override {
-    header = TrimSpace(header);
-    if (!header.starts_with("acs ")) return std::nullopt;
-    std::string_view rest = TrimSpace(header.substr(4));
-    size_t colon = rest.rfind(':');
-    if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size())
-      return std::nullopt;
-    return Credential{std::string(rest.substr(0, colon)),
-                      {},
-                      std::string(rest.substr(colon + 1)),
-                      std::nullopt,
-                      {}};
+    return ParseKeyColonCredential(header, "acs");
   }
 
   std::string_view date_header() const override { return "date"; }

@@ -31,6 +31,23 @@ std::string PercentDecode(std::string_view text, bool plus_is_space) {
   return out;
 }
 
+std::string PercentEncodeKey(std::string_view text) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kDigits[c >> 4];
+      out += kDigits[c & 15];
+    }
+  }
+  return out;
+}
+
 std::map<std::string, std::string> ParseQueryString(std::string_view query) {
   std::map<std::string, std::string> out;
   size_t start = 0;

@@ -1,4 +1,4 @@
-// Percent-decoding of URL parts (pure string functions).
+// Percent-encoding and -decoding of URL parts (pure string functions).
 #pragma once
 
 #include <map>
@@ -8,6 +8,10 @@
 namespace drover::core {
 
 std::string PercentDecode(std::string_view text, bool plus_is_space);
+// Every byte but A-Z a-z 0-9 - _ . ~ and '/' as %XX (uppercase): an object
+// key as OSS writes it in URLs, listings with encoding-type=url, manifests
+// and reports.
+std::string PercentEncodeKey(std::string_view text);
 // Splits "a=1&b=x%20y" into decoded pairs ("+" is a space); a repeated key
 // keeps its last value.
 std::map<std::string, std::string> ParseQueryString(std::string_view query);

@@ -44,20 +44,6 @@ std::string NewJobId() {
   return out;
 }
 
-std::string UrlEncode(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      out += hex;
-    }
-  }
-  return out;
-}
-
 [[noreturn]] void Invalid(const std::string& parameter, const std::string& message) {
   throw Error(ErrorCode::kInvalidArgument, message, parameter);
 }
@@ -373,7 +359,7 @@ void BatchJobService::Prepare(uint64_t id) {
   {
     std::ofstream out(partial, std::ios::trunc);
     auto add = [&](const std::string& bucket, const std::string& key) {
-      out << UrlEncode(bucket) << ',' << UrlEncode(key) << '\n';
+      out << core::PercentEncodeKey(bucket) << ',' << core::PercentEncodeKey(key) << '\n';
       ++total;
     };
     try {

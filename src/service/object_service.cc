@@ -1,10 +1,7 @@
 #include "service/object_service.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <sys/sendfile.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +13,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "service/object_internal.h"
 #include "store/object_codec.h"
 
 namespace drover::service {
@@ -25,109 +23,10 @@ using core::Error;
 using core::ErrorCode;
 using core::MultipartUpload;
 using core::ObjectMeta;
+using namespace object_internal;  // NOLINT(google-build-using-namespace): this service's own
+                                  // helpers
 
 namespace {
-
-[[noreturn]] void Fail(ErrorCode code, const std::string& message, const char* reason,
-                       std::string parameter = {}) {
-  throw Error(code, message, std::move(parameter), reason);
-}
-
-[[noreturn]] void IoFailed(const std::string& what) {
-  throw Error(ErrorCode::kInternal, what + ": " + std::strerror(errno));
-}
-
-std::string Hex(const unsigned char* data, size_t size) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 15];
-  }
-  return out;
-}
-
-std::string Base64(const unsigned char* data, size_t size) {
-  std::string out(4 * ((size + 2) / 3) + 1, '\0');  // and EVP's NUL
-  int n =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-// MD5 over pieces fed in turn.
-class Md5 {
- public:
-  Md5() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr); }
-  ~Md5() { EVP_MD_CTX_free(ctx_); }
-  Md5(const Md5&) = delete;
-  Md5& operator=(const Md5&) = delete;
-  void Add(const void* data, size_t size) { EVP_DigestUpdate(ctx_, data, size); }
-  // The 16 raw bytes.
-  std::string Finish() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(ctx_, digest, &length);
-    return std::string(reinterpret_cast<char*>(digest), length);
-  }
-
- private:
-  EVP_MD_CTX* ctx_;
-};
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-void Sync(const std::string& path, bool directory) {
-  Fd fd(::open(path.c_str(), (directory ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0 || ::fsync(fd.get()) != 0) IoFailed("fsync " + path);
-}
-
-void WriteAll(int fd, const char* data, size_t size, const std::string& path) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) IoFailed("write " + path);
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-}
-
-// Reads [offset, offset+size) of `fd`, feeding `md5` and, when `out` is
-// open, writing each piece there.
-void Pump(int fd, uint64_t offset, uint64_t size, Md5* md5, int out, const std::string& what) {
-  std::vector<char> buffer(1 << 20);
-  while (size > 0) {
-    ssize_t n = ::pread(fd, buffer.data(), std::min<uint64_t>(size, buffer.size()),
-                        static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) IoFailed("read " + what);
-    if (md5) md5->Add(buffer.data(), static_cast<size_t>(n));
-    if (out >= 0) WriteAll(out, buffer.data(), static_cast<size_t>(n), what);
-    offset += static_cast<uint64_t>(n);
-    size -= static_cast<uint64_t>(n);
-  }
-}
-
-std::string StripQuotes(std::string etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
-    etag = etag.substr(1, etag.size() - 2);
-  std::transform(etag.begin(), etag.end(), etag.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return etag;
-}
 
 // The first string greater than every string starting with `prefix`
 // ("" when there is none).
@@ -264,9 +163,9 @@ ObjectService::DataFile ObjectService::Adopt(ObjectWrite& write, bool allow_inli
   } else {
     if (::rename(write.body_file.c_str(), path.c_str()) != 0) IoFailed("rename to " + path);
     write.body_file.clear();
-    Sync(path, false);
+    SyncPath(path, false);
   }
-  Sync(dir, true);
+  SyncPath(dir, true);
   return file;
 }
 
@@ -516,7 +415,7 @@ ObjectMeta ObjectService::Append(const Principal& who, const std::string& bucket
     Pump(in.get(), 0, size, &md5, out.get(), path);
   }
   if (::fsync(out.get()) != 0) IoFailed("fsync " + path);
-  Sync(fs::path(path).parent_path().string(), true);
+  SyncPath(fs::path(path).parent_path().string(), true);
   std::string digest = md5.Finish();
   o.size += size;
   o.etag = Hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
@@ -563,7 +462,7 @@ ObjectMeta ObjectService::Copy(const Principal& who, const std::string& source_b
     if (out.get() < 0) IoFailed("create " + copy_path);
     Pump(in.get(), 0, source.size, nullptr, out.get(), copy_path);
     if (::fsync(out.get()) != 0) IoFailed("fsync " + copy_path);
-    Sync(fs::path(copy_path).parent_path().string(), true);
+    SyncPath(fs::path(copy_path).parent_path().string(), true);
   }
   std::unique_lock lock(mu_);
   std::string replaced;
@@ -760,418 +659,6 @@ ObjectService::ListPage ObjectService::List(const Principal& who, const std::str
     ++it;
   }
   return page;
-}
-
-// ==== Batch operations ======================================================
-
-namespace {
-
-// Runs fn(0..n-1) split over the machine's cores (a chunk's decoding and
-// encoding); the calling thread takes the first share.
-void InParallel(size_t n, const std::function<void(size_t)>& fn) {
-  size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
-  if (n < 64 || threads == 1) {
-    for (size_t i = 0; i < n; ++i) fn(i);
-    return;
-  }
-  size_t share = (n + threads - 1) / threads;
-  std::vector<std::thread> helpers;
-  std::vector<std::exception_ptr> failed(threads);
-  auto run = [&](size_t t) {
-    try {
-      for (size_t i = t * share; i < std::min(n, (t + 1) * share); ++i) fn(i);
-    } catch (...) {
-      failed[t] = std::current_exception();
-    }
-  };
-  for (size_t t = 1; t < threads && t * share < n; ++t) helpers.emplace_back(run, t);
-  run(0);
-  for (std::thread& h : helpers) h.join();
-  for (const std::exception_ptr& e : failed) {
-    if (e) std::rethrow_exception(e);
-  }
-}
-
-}  // namespace
-
-std::string ObjectService::ReadAll(const Principal& who, const std::string& bucket,
-                                   const std::string& key) {
-  ObjectMeta o = Read(who, bucket, key);
-  if (o.data.empty()) return InlineBytes(o);
-  std::string bytes(o.size, '\0');
-  Fd in(::open(DataPath(o).c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.get() < 0) {
-    Fail(ErrorCode::kNotFound, "The specified key does not exist.", kNoSuchKey, key);
-  }
-  uint64_t at = 0;
-  while (at < o.size) {
-    ssize_t n = ::pread(in.get(), bytes.data() + at, o.size - at, static_cast<off_t>(at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) IoFailed("read " + DataPath(o));
-    at += static_cast<uint64_t>(n);
-  }
-  return bytes;
-}
-
-void ObjectService::ApplyBatch(
-    const Principal& who, const core::BatchJob& job, const std::vector<BatchTask>& tasks,
-    Outcomes& outcomes, const std::function<std::vector<store::Mutation>(const Outcomes&)>& also) {
-  outcomes.assign(tasks.size(), std::nullopt);
-  std::unique_lock lock(mu_);
-  core::TimeMs now = clock_.Now();
-  // The chunk's objects, read at once; a key named twice is changed twice.
-  std::vector<uint64_t> ids;
-  std::vector<BucketState*> owners(tasks.size(), nullptr);
-  for (size_t i = 0; i < tasks.size(); ++i) {
-    try {
-      BucketState& b = Owned(who, tasks[i].bucket);
-      auto it = b.objects.find(tasks[i].key);
-      if (it == b.objects.end()) {
-        Fail(ErrorCode::kNotFound, "The specified key does not exist.", kNoSuchKey, tasks[i].key);
-      }
-      owners[i] = &b;
-      ids.push_back(it->second.id);
-    } catch (const Error& e) {
-      outcomes[i] = e;
-    }
-  }
-  std::unordered_map<uint64_t, ObjectMeta> changed;
-  std::vector<store::Record> records = store_.GetMany(store::kObject.id, ids);
-  std::vector<ObjectMeta> decoded(records.size());
-  InParallel(records.size(), [&](size_t i) { decoded[i] = store::DecodeObject(records[i].doc); });
-  for (ObjectMeta& o : decoded) changed.emplace(o.id, std::move(o));
-  std::vector<uint64_t> touched;
-  for (size_t i = 0; i < tasks.size(); ++i) {
-    if (!owners[i]) continue;
-    auto found = changed.find(owners[i]->objects.find(tasks[i].key)->second.id);
-    if (found == changed.end()) {
-      outcomes[i] =
-          Error(ErrorCode::kNotFound, "The specified key does not exist.", "", kNoSuchKey);
-      continue;
-    }
-    ObjectMeta& o = found->second;
-    try {
-      switch (job.operation) {
-        case core::BatchOperation::kPutObjectTagging:
-          o.tags = job.tags;
-          break;
-        case core::BatchOperation::kDeleteObjectTagging:
-          o.tags.clear();
-          break;
-        case core::BatchOperation::kAddObjectTagging: {
-          std::vector<core::ObjectTag> merged = o.tags;
-          for (const core::ObjectTag& t : job.tags) {
-            auto same = std::find_if(merged.begin(), merged.end(),
-                                     [&](const core::ObjectTag& m) { return m.key == t.key; });
-            if (same != merged.end()) {
-              same->value = t.value;
-            } else {
-              merged.push_back(t);
-            }
-          }
-          core::CheckTags(merged);  // more than 10: this task fails
-          o.tags = std::move(merged);
-          break;
-        }
-        case core::BatchOperation::kPutObjectAcl:
-          o.acl = job.acl;
-          break;
-        case core::BatchOperation::kRestoreObject:
-          if (!core::IsFrozenClass(o.storage_class)) {
-            Fail(ErrorCode::kFailedPrecondition,
-                 "The operation is not supported for this resource: the object is not archived.",
-                 kNotFrozen, o.key);
-          }
-          if (core::RestoreStateAt(o, now) == core::RestoreState::kRestoring) {
-            Fail(ErrorCode::kFailedPrecondition, "The restore operation is in progress.",
-                 kRestoring, o.key);
-          }
-          if (core::RestoreStateAt(o, now) == core::RestoreState::kFrozen) {
-            o.restore_ready = now + options_.restore_time[static_cast<size_t>(o.storage_class)];
-            o.restore_expires = o.restore_ready + job.restore_days * options_.restore_day;
-          } else {
-            o.restore_expires = now + job.restore_days * options_.restore_day;
-          }
-          break;
-      }
-      touched.push_back(o.id);
-    } catch (const Error& e) {
-      outcomes[i] = e;
-    }
-  }
-  std::sort(touched.begin(), touched.end());
-  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-  std::vector<store::Mutation> batch;
-  batch.reserve(touched.size() + 2);
-  batch.resize(touched.size());
-  InParallel(touched.size(), [&](size_t i) { batch[i] = store::Put(changed.at(touched[i])); });
-  for (store::Mutation& m : also(outcomes)) batch.push_back(std::move(m));
-  store::Revision revision = store_.Commit(batch);
-  for (uint64_t id : touched) {
-    const ObjectMeta& o = changed.at(id);
-    Index(buckets_.at(bucket_names_.at(o.bucket)), o);
-  }
-  lock.unlock();
-  store_.Sync(revision);
-}
-
-// ==== Multipart uploads =====================================================
-
-MultipartUpload ObjectService::Initiate(const Principal& who, const std::string& bucket,
-                                        const std::string& key, const ObjectWrite& meta) {
-  core::CheckObjectKey(key);
-  core::CheckUserMeta(meta.meta);
-  std::unique_lock lock(mu_);
-  BucketState& b = Owned(who, bucket);
-  MultipartUpload u;
-  u.id = NextId(store::kMultipartUpload.id);
-  unsigned char random[16];
-  if (RAND_bytes(random, sizeof random) != 1) throw Error(ErrorCode::kInternal, "RAND_bytes");
-  u.upload_id = Hex(random, sizeof random);
-  u.bucket = b.bucket.id;
-  u.key = key;
-  u.initiated = clock_.Now();
-  u.storage_class = meta.storage_class.value_or(b.bucket.storage_class);
-  u.acl = meta.acl;
-  u.headers = meta.headers;
-  u.meta = meta.meta;
-  u.tags = meta.tags.value_or(std::vector<core::ObjectTag>{});
-  store::Revision revision = store_.Commit({store::Put(u)});
-  uploads_[u.upload_id] = u;
-  lock.unlock();
-  store_.Sync(revision);
-  return u;
-}
-
-namespace {
-
-[[noreturn]] void NoSuchUpload(const std::string& upload_id) {
-  Fail(ErrorCode::kNotFound,
-       "The specified upload does not exist. The upload ID may be invalid, or the upload may "
-       "have been aborted or completed.",
-       kNoSuchUpload, upload_id);
-}
-
-// The upload of that bucket and key (a const or mutable one, as the map).
-template <class Map>
-auto& FindUpload(Map& uploads, uint64_t bucket, const std::string& key,
-                 const std::string& upload_id) {
-  auto it = uploads.find(upload_id);
-  if (it == uploads.end() || it->second.bucket != bucket || it->second.key != key) {
-    NoSuchUpload(upload_id);
-  }
-  return it->second;
-}
-
-}  // namespace
-
-core::UploadPart ObjectService::PutPart(const Principal& who, const std::string& bucket,
-                                        const std::string& key, const std::string& upload_id,
-                                        int number, ObjectWrite write) {
-  if (number < 1 || number > core::kMaxParts) {
-    core::ThrowInvalid("partNumber", "The part number must be an integer from 1 to 10000.");
-  }
-  {
-    std::shared_lock lock(mu_);
-    FindUpload(uploads_, Owned(who, bucket).bucket.id, key, upload_id);
-  }
-  DataFile file = Adopt(write, false);  // parts are joined as files
-  std::unique_lock lock(mu_);
-  std::string replaced;
-  core::UploadPart part{number, file.size, file.md5_hex, file.name, clock_.Now()};
-  try {
-    MultipartUpload& u = FindUpload(uploads_, Owned(who, bucket).bucket.id, key, upload_id);
-    MultipartUpload changed = u;
-    auto at = std::lower_bound(changed.parts.begin(), changed.parts.end(), number,
-                               [](const core::UploadPart& p, int n) { return p.number < n; });
-    if (at != changed.parts.end() && at->number == number) {
-      replaced = at->data;
-      *at = part;
-    } else {
-      changed.parts.insert(at, part);
-    }
-    store::Revision revision = store_.Commit({store::Put(changed)});
-    u = std::move(changed);
-    lock.unlock();
-    store_.Sync(revision);
-  } catch (...) {
-    if (lock.owns_lock()) Remove({file.name});
-    throw;
-  }
-  Remove({replaced});
-  return part;
-}
-
-ObjectMeta ObjectService::Complete(const Principal& who, const std::string& bucket,
-                                   const std::string& key, const std::string& upload_id,
-                                   const std::vector<std::pair<int, std::string>>& wanted) {
-  if (wanted.empty()) {
-    core::ThrowInvalid("CompleteMultipartUpload", "The XML you provided names no part.");
-  }
-  std::vector<core::UploadPart> chosen;
-  {
-    std::shared_lock lock(mu_);
-    const MultipartUpload& u = FindUpload(uploads_, Owned(who, bucket).bucket.id, key, upload_id);
-    int previous = 0;
-    for (const auto& [number, etag] : wanted) {
-      if (number <= previous) {
-        Fail(ErrorCode::kInvalidArgument,
-             "The list of parts was not in ascending order. The parts list must be specified in "
-             "order by part number.",
-             kPartOrder, "PartNumber");
-      }
-      previous = number;
-      auto at = std::find_if(u.parts.begin(), u.parts.end(),
-                             [n = number](const core::UploadPart& p) { return p.number == n; });
-      if (at == u.parts.end() || at->etag != StripQuotes(etag)) {
-        Fail(ErrorCode::kInvalidArgument,
-             "One or more of the specified parts could not be found or the specified entity tag "
-             "might not have matched the part's entity tag (part " +
-                 std::to_string(number) + ").",
-             kBadPart, "PartNumber");
-      }
-      chosen.push_back(*at);
-    }
-    for (size_t i = 0; i + 1 < chosen.size(); ++i) {
-      if (chosen[i].size < core::kMinPartSize) {
-        Fail(ErrorCode::kInvalidArgument,
-             "Your proposed upload is smaller than the minimum allowed size: every part but the "
-             "last must be at least 100 KB (part " +
-                 std::to_string(chosen[i].number) + ").",
-             kPartTooSmall, "PartNumber");
-      }
-    }
-  }
-  // The parts, joined into the object's file.
-  std::string name = NewDataName();
-  std::string path = options_.dir + "/data/" + name;
-  uint64_t size = 0;
-  {
-    fs::create_directories(fs::path(path).parent_path());
-    Fd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (out.get() < 0) IoFailed("create " + path);
-    for (const core::UploadPart& p : chosen) {
-      Fd in(::open((options_.dir + "/data/" + p.data).c_str(), O_RDONLY | O_CLOEXEC));
-      if (in.get() < 0) {
-        Remove({name});
-        NoSuchUpload(upload_id);  // aborted or completed meanwhile
-      }
-      Pump(in.get(), 0, p.size, nullptr, out.get(), path);
-      size += p.size;
-    }
-    if (::fsync(out.get()) != 0) IoFailed("fsync " + path);
-    Sync(fs::path(path).parent_path().string(), true);
-  }
-  std::unique_lock lock(mu_);
-  std::vector<std::string> dropped;
-  ObjectMeta o;
-  try {
-    BucketState& b = Owned(who, bucket);
-    MultipartUpload& u = FindUpload(uploads_, b.bucket.id, key, upload_id);
-    for (const core::UploadPart& p : chosen) {  // a part re-sent meanwhile changes the object
-      auto at = std::find_if(u.parts.begin(), u.parts.end(),
-                             [&](const core::UploadPart& q) { return q.number == p.number; });
-      if (at == u.parts.end() || at->data != p.data) {
-        Fail(ErrorCode::kInvalidArgument, "A part changed while the upload completed.", kBadPart,
-             "PartNumber");
-      }
-    }
-    auto existing = b.objects.find(key);
-    if (existing != b.objects.end()) {
-      dropped.push_back(Fetch(b, key).data);
-      o.id = existing->second.id;
-    } else {
-      o.id = NextId(store::kObject.id);
-    }
-    o.bucket = b.bucket.id;
-    o.key = key;
-    o.size = size;
-    o.etag = MultipartEtag(chosen);
-    o.modified = clock_.Now();
-    o.type = core::ObjectType::kMultipart;
-    o.storage_class = u.storage_class;
-    o.acl = u.acl;
-    o.headers = u.headers;
-    o.meta = u.meta;
-    o.tags = u.tags;
-    o.data = name;
-    for (const core::UploadPart& p : u.parts) dropped.push_back(p.data);
-    std::vector<store::Mutation> batch{store::Put(o), store::Delete<MultipartUpload>(u.id),
-                                       store::Delete<core::ObjectData>(o.id)};
-    store::Revision revision = store_.Commit(batch);
-    Index(b, o);
-    uploads_.erase(upload_id);
-    lock.unlock();
-    store_.Sync(revision);
-  } catch (...) {
-    if (lock.owns_lock()) Remove({name});
-    throw;
-  }
-  Remove(dropped);
-  return o;
-}
-
-void ObjectService::Abort(const Principal& who, const std::string& bucket, const std::string& key,
-                          const std::string& upload_id) {
-  std::unique_lock lock(mu_);
-  MultipartUpload& u = FindUpload(uploads_, Owned(who, bucket).bucket.id, key, upload_id);
-  std::vector<std::string> dropped;
-  for (const core::UploadPart& p : u.parts) dropped.push_back(p.data);
-  store::Revision revision = store_.Commit({store::Delete<MultipartUpload>(u.id)});
-  uploads_.erase(upload_id);
-  lock.unlock();
-  store_.Sync(revision);
-  Remove(dropped);
-}
-
-MultipartUpload ObjectService::GetUpload(const Principal& who, const std::string& bucket,
-                                         const std::string& key,
-                                         const std::string& upload_id) const {
-  std::shared_lock lock(mu_);
-  return FindUpload(uploads_, Owned(who, bucket).bucket.id, key, upload_id);
-}
-
-ObjectService::UploadPage ObjectService::ListUploads(
-    const Principal& who, const std::string& bucket, const std::string& prefix,
-    const std::string& key_marker, const std::string& upload_id_marker, int max) const {
-  std::shared_lock lock(mu_);
-  uint64_t id = Owned(who, bucket).bucket.id;
-  std::vector<const MultipartUpload*> found;
-  for (const auto& [upload_id, u] : uploads_) {
-    if (u.bucket != id || !u.key.starts_with(prefix)) continue;
-    if (!key_marker.empty() &&
-        (u.key < key_marker || (u.key == key_marker && u.upload_id <= upload_id_marker))) {
-      continue;
-    }
-    found.push_back(&u);
-  }
-  std::sort(found.begin(), found.end(), [](const MultipartUpload* a, const MultipartUpload* b) {
-    return std::tie(a->key, a->upload_id) < std::tie(b->key, b->upload_id);
-  });
-  UploadPage page;
-  for (const MultipartUpload* u : found) {
-    if (static_cast<int>(page.uploads.size()) == max) {
-      page.truncated = true;
-      break;
-    }
-    MultipartUpload shown = *u;
-    shown.parts.clear();
-    page.uploads.push_back(std::move(shown));
-  }
-  return page;
-}
-
-std::string ObjectService::MultipartEtag(const std::vector<core::UploadPart>& parts) {
-  Md5 md5;
-  for (const core::UploadPart& p : parts) {
-    std::string raw;
-    for (size_t i = 0; i + 1 < p.etag.size(); i += 2)
-      raw += static_cast<char>(std::stoi(p.etag.substr(i, 2), nullptr, 16));
-    md5.Add(raw.data(), raw.size());
-  }
-  std::string digest = md5.Finish();
-  return Hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size()) + "-" +
-         std::to_string(parts.size());
 }
 
 }  // namespace drover::service

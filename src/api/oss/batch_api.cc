@@ -5,6 +5,7 @@
 #include "api/oss/errors.h"
 #include "api/oss/xml.h"
 #include "auth/crypto.h"
+#include "core/url.h"
 #include "index/continuation.h"
 
 namespace drover::api::oss {
@@ -350,17 +351,7 @@ std::string ReportRow(const service::ObjectService::BatchTask& task,
     }
     return out + "\"";
   };
-  std::string key;
-  for (unsigned char c : task.key) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      key += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      key += hex;
-    }
-  }
-  std::string row = task.bucket + "," + key + ",,";
+  std::string row = task.bucket + "," + core::PercentEncodeKey(task.key) + ",,";
   if (!outcome) return row + "succeeded,,200,\n";
   auto [status, code] = OssCodeOf(*outcome);
   return row + "failed," + code + "," + std::to_string(status) + "," + csv(outcome->what()) + "\n";

@@ -113,20 +113,6 @@ std::string Quoted(const std::string& etag) { return "\"" + etag + "\""; }
 
 std::string IsoMs(core::TimeMs t) { return core::FormatIso8601(t, true); }
 
-std::string UrlEncode(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      out += hex;
-    }
-  }
-  return out;
-}
-
 void AddOwner(pugi::xml_node parent, const std::string& tenant) {
   pugi::xml_node owner = parent.append_child("Owner");
   AddText(owner, "ID", tenant);
@@ -360,7 +346,7 @@ class Handlers {
     }
     ObjectService::ListPage page = objects_.List(who, BucketOf(r), q);
     auto shown = [&](const std::string& text) {
-      return encoding == "url" ? UrlEncode(text) : text;
+      return encoding == "url" ? core::PercentEncodeKey(text) : text;
     };
     XmlOut xml("ListBucketResult");
     pugi::xml_node root = xml.root();
@@ -423,7 +409,7 @@ class Handlers {
       objects_.Delete(who, BucketOf(r), key);
       if (!quiet) {
         AddText(xml.root().append_child("Deleted"), "Key",
-                encoding == "url" ? UrlEncode(key) : key);
+                encoding == "url" ? core::PercentEncodeKey(key) : key);
       }
     }
     if (!encoding.empty()) AddText(xml.root(), "EncodingType", encoding);
