@@ -824,6 +824,11 @@ Dialect MakeDialect(ObjectService& objects, const OssOptions& options) {
   d.claim_host = [options](Request& r) {
     std::optional<std::string> bucket = HostBucket(r.Header("host"), options);
     if (!bucket) return false;
+    // Batch calls are service-level whatever the Host says: ali-oss's
+    // request() without a bucket sends "undefined.oss-<region>…".
+    for (const char* batch : {"batchJob", "batchJobPriority", "batchJobStatus"}) {
+      if (r.query.contains(batch)) return true;
+    }
     // ali-oss with an IP endpoint and sldEnable sends the bucket both in
     // the Host and in the path: the path is then already in path form.
     bool doubled = r.Header("host").find(".aliyuncs.com") != std::string_view::npos &&
