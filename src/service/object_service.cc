@@ -311,15 +311,9 @@ void ObjectService::DeleteBucket(const Principal& who, const std::string& name) 
 
 // ==== Objects ===============================================================
 
-ObjectMeta ObjectService::Put(const Principal& who, const std::string& bucket,
-                              const std::string& key, ObjectWrite write) {
-  core::CheckObjectKey(key);
-  core::CheckUserMeta(write.meta);
-  {
-    std::shared_lock lock(mu_);
-    Owned(who, bucket);  // before the bytes are stored
-  }
-  DataFile file = Adopt(write);
+ObjectMeta ObjectService::Place(const Principal& who, const std::string& bucket,
+                                const std::string& key, const std::string& new_data,
+                                const std::function<void(ObjectMeta&, const BucketState&)>& fill) {
   std::unique_lock lock(mu_);
   std::string replaced;
   ObjectMeta o;
@@ -334,9 +328,31 @@ ObjectMeta ObjectService::Put(const Principal& who, const std::string& bucket,
     }
     o.bucket = b.bucket.id;
     o.key = key;
+    o.modified = clock_.Now();
+    fill(o, b);
+    store::Revision revision = CommitObject(b, o, true);
+    lock.unlock();
+    store_.Sync(revision);
+  } catch (...) {
+    if (lock.owns_lock()) Remove({new_data});
+    throw;
+  }
+  Remove({replaced});
+  return o;
+}
+
+ObjectMeta ObjectService::Put(const Principal& who, const std::string& bucket,
+                              const std::string& key, ObjectWrite write) {
+  core::CheckObjectKey(key);
+  core::CheckUserMeta(write.meta);
+  {
+    std::shared_lock lock(mu_);
+    Owned(who, bucket);  // before the bytes are stored
+  }
+  DataFile file = Adopt(write);
+  return Place(who, bucket, key, file.name, [&](ObjectMeta& o, const BucketState& b) {
     o.size = file.size;
     o.etag = file.md5_hex;
-    o.modified = clock_.Now();
     o.storage_class = write.storage_class.value_or(b.bucket.storage_class);
     o.acl = write.acl;
     o.headers = std::move(write.headers);
@@ -344,15 +360,7 @@ ObjectMeta ObjectService::Put(const Principal& who, const std::string& bucket,
     o.tags = write.tags.value_or(std::vector<core::ObjectTag>{});
     o.data = file.name;
     o.inline_data = std::move(file.inline_data);
-    store::Revision revision = CommitObject(b, o, true);
-    lock.unlock();
-    store_.Sync(revision);
-  } catch (...) {
-    if (lock.owns_lock()) Remove({file.name});
-    throw;
-  }
-  Remove({replaced});
-  return o;
+  });
 }
 
 ObjectMeta ObjectService::Append(const Principal& who, const std::string& bucket,
@@ -464,24 +472,10 @@ ObjectMeta ObjectService::Copy(const Principal& who, const std::string& source_b
     if (::fsync(out.get()) != 0) IoFailed("fsync " + copy_path);
     SyncPath(fs::path(copy_path).parent_path().string(), true);
   }
-  std::unique_lock lock(mu_);
-  std::string replaced;
-  ObjectMeta o;
-  try {
-    BucketState& b = Owned(who, bucket);
-    auto existing = b.objects.find(key);
-    if (existing != b.objects.end()) {
-      replaced = Fetch(b, key).data;
-      o.id = existing->second.id;
-    } else {
-      o.id = NextId(store::kObject.id);
-    }
-    o.bucket = b.bucket.id;
-    o.key = key;
+  return Place(who, bucket, key, copy_name, [&](ObjectMeta& o, const BucketState& b) {
     o.size = source.size;
     o.etag = source.etag;
     o.type = source.type == core::ObjectType::kAppendable ? core::ObjectType::kNormal : source.type;
-    o.modified = clock_.Now();
     o.storage_class =
         write.storage_class.value_or(same ? source.storage_class : b.bucket.storage_class);
     o.acl = write.acl == core::Acl::kDefault && same ? source.acl : write.acl;
@@ -490,15 +484,7 @@ ObjectMeta ObjectService::Copy(const Principal& who, const std::string& source_b
     o.tags = write.tags.value_or(std::vector<core::ObjectTag>{});
     o.data = copy_name;
     o.inline_data = source.inline_data;
-    store::Revision revision = CommitObject(b, o, true);
-    lock.unlock();
-    store_.Sync(revision);
-  } catch (...) {
-    if (lock.owns_lock()) Remove({copy_name});
-    throw;
-  }
-  Remove({replaced});
-  return o;
+  });
 }
 
 ObjectMeta ObjectService::Head(const Principal& who, const std::string& bucket,

@@ -245,6 +245,12 @@ class ObjectService {
   void Index(BucketState& bucket, const core::ObjectMeta& object);
   // Commits one object's record (replacing what it had) and returns the
   // revision; the caller holds mu_ exclusively.
+  // Puts the object `fill` describes at `key` (in place of any there,
+  // whose data file is removed once the commit is synced), as a put or a
+  // copy does; `new_data` (a file already written) is removed if it fails.
+  core::ObjectMeta Place(const Principal& who, const std::string& bucket, const std::string& key,
+                         const std::string& new_data,
+                         const std::function<void(core::ObjectMeta&, const BucketState&)>& fill);
   // With `write_data`, also puts its inline bytes (or removes any, for an
   // object kept in a file).
   store::Revision CommitObject(BucketState& bucket, const core::ObjectMeta& object,
