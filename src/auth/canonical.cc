@@ -61,23 +61,6 @@ std::optional<Credential> ParseFieldCredential(std::string_view header, std::str
       f[key_field], SplitTrimmed(f["SignedHeaders"], ';'), f["Signature"], std::nullopt, {}};
 }
 
-std::vector<std::pair<std::string, std::optional<std::string>>> RawQuery(std::string_view query) {
-  std::vector<std::pair<std::string, std::optional<std::string>>> out;
-  size_t start = 0;
-  while (start < query.size()) {
-    size_t amp = query.find('&', start);
-    if (amp == std::string_view::npos) amp = query.size();
-    std::string_view pair = query.substr(start, amp - start);
-    start = amp + 1;
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    std::optional<std::string> value;
-    if (eq != std::string_view::npos) value = core::PercentDecode(pair.substr(eq + 1), true);
-    out.emplace_back(core::PercentDecode(pair.substr(0, eq), true), std::move(value));
-  }
-  return out;
-}
-
 std::optional<Credential> ParseKeyColonCredential(std::string_view header,
                                                   std::string_view scheme) {
   header = TrimSpace(header);

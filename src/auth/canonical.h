@@ -32,11 +32,6 @@ bool Lists(const std::vector<std::string>& names, std::string_view name);
 std::optional<Credential> ParseFieldCredential(std::string_view header, std::string_view scheme,
                                                const std::string& key_field);
 
-// The query of a target as sent, decoded, in order: a key without '='
-// has no value (nullopt), which a canonical form may write apart from an
-// empty one ("k" vs "k=").
-std::vector<std::pair<std::string, std::optional<std::string>>> RawQuery(std::string_view query);
-
 // The credential of an Authorization header "<scheme> AK:signature" (OSS
 // V1, ROA v1): nullopt unless it starts with `scheme` and a space and has
 // both parts.

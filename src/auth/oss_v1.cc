@@ -53,7 +53,7 @@ const std::set<std::string, std::less<>>& SignedSubresources() {
 }
 
 std::optional<std::string> QueryValue(const SignedRequest& r, std::string_view name) {
-  for (auto& [key, value] : RawQuery(SplitTarget(r.target).second)) {
+  for (auto& [key, value] : core::QueryPairs(SplitTarget(r.target).second)) {
     if (key == name) return value.value_or("");
   }
   return std::nullopt;
@@ -124,7 +124,7 @@ std::string OssV1StringToSign(const SignedRequest& r) {
   }
   out += OssResource(r.target);
   std::map<std::string, std::string> signed_params;
-  for (auto& [key, value] : RawQuery(SplitTarget(r.target).second)) {
+  for (auto& [key, value] : core::QueryPairs(SplitTarget(r.target).second)) {
     if (SignedSubresources().contains(key) || key.starts_with("x-oss-")) {
       signed_params[key] = value.value_or("");
     }

@@ -5,6 +5,7 @@
 #include "auth/canonical.h"
 #include "auth/crypto.h"
 #include "auth/oss_v1.h"
+#include "core/url.h"
 
 namespace drover::auth {
 
@@ -13,7 +14,7 @@ namespace {
 constexpr std::string_view kScheme = "OSS4-HMAC-SHA256";
 
 std::optional<std::string> QueryValue(const SignedRequest& r, std::string_view name) {
-  for (auto& [key, value] : RawQuery(SplitTarget(r.target).second)) {
+  for (auto& [key, value] : core::QueryPairs(SplitTarget(r.target).second)) {
     if (key == name) return value.value_or("");
   }
   return std::nullopt;
@@ -61,7 +62,7 @@ std::string RequestDate(const SignedRequest& r) {
 std::string CanonicalRequest(const SignedRequest& r, const std::vector<std::string>& additional) {
   std::string uri;
   for (char c : OssResource(r.target)) uri += c == '/' ? std::string("/") : Rfc3986Encode({&c, 1});
-  auto params = RawQuery(SplitTarget(r.target).second);
+  auto params = core::QueryPairs(SplitTarget(r.target).second);
   std::stable_sort(params.begin(), params.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string query;

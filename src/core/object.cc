@@ -90,17 +90,8 @@ void CheckTags(const std::vector<ObjectTag>& tags) {
 
 std::vector<ObjectTag> ParseTagging(std::string_view header) {
   std::vector<ObjectTag> tags;
-  size_t start = 0;
-  while (start < header.size()) {
-    size_t amp = header.find('&', start);
-    if (amp == std::string_view::npos) amp = header.size();
-    std::string_view pair = header.substr(start, amp - start);
-    start = amp + 1;
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    ObjectTag tag{PercentDecode(pair.substr(0, eq), true),
-                  eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true)};
-    tags.push_back(std::move(tag));
+  for (auto& [key, value] : QueryPairs(header)) {
+    tags.push_back({std::move(key), value.value_or("")});
   }
   CheckTags(tags);
   return tags;

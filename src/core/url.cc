@@ -48,22 +48,26 @@ std::string PercentEncodeKey(std::string_view text) {
   return out;
 }
 
-std::map<std::string, std::string> ParseQueryString(std::string_view query) {
-  std::map<std::string, std::string> out;
+std::vector<std::pair<std::string, std::optional<std::string>>> QueryPairs(std::string_view query) {
+  std::vector<std::pair<std::string, std::optional<std::string>>> out;
   size_t start = 0;
   while (start < query.size()) {
     size_t amp = query.find('&', start);
     if (amp == std::string_view::npos) amp = query.size();
     std::string_view pair = query.substr(start, amp - start);
-    if (!pair.empty()) {
-      size_t eq = pair.find('=');
-      std::string key = PercentDecode(pair.substr(0, eq), true);
-      std::string value =
-          eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
-      out[std::move(key)] = std::move(value);
-    }
     start = amp + 1;
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::optional<std::string> value;
+    if (eq != std::string_view::npos) value = PercentDecode(pair.substr(eq + 1), true);
+    out.emplace_back(PercentDecode(pair.substr(0, eq), true), std::move(value));
   }
+  return out;
+}
+
+std::map<std::string, std::string> ParseQueryString(std::string_view query) {
+  std::map<std::string, std::string> out;
+  for (auto& [key, value] : QueryPairs(query)) out[std::move(key)] = value.value_or("");
   return out;
 }
 
