@@ -7,10 +7,11 @@
 //
 //   node bench/oss_bench.mjs [OBJECTS=100000] [CONCURRENCY=16]
 //
-// Clients send raw HTTP (auth off), so client-side signing does not
-// compete for the CPUs; the server is the Release build.
+// Clients send bare HTTP over keep-alive sockets (auth off, no node http
+// module: bench/common.mjs RawConnection), so client-side work competes as
+// little as it can for the 2 CPUs; the server is the Release build.
 process.env.UV_THREADPOOL_SIZE ||= '64';  // before the first fs call
-const { pct, startServer } = await import('./common.mjs');
+const { pct, startServer, RawConnection } = await import('./common.mjs');
 const http = await import('node:http');
 const fs = await import('node:fs/promises');
 const { mkdtempSync, rmSync } = await import('node:fs');
@@ -23,16 +24,17 @@ const CONCURRENCY = Number(process.argv[3] || 16);
 const SMALL = 20000;  // objects timed in each small-object phase
 const body = crypto.randomBytes(4096);
 
-// Runs `count` operations on CONCURRENCY lanes; returns per-second and latencies.
+// Runs `count` operations on CONCURRENCY lanes (op(i, lane)); returns
+// per-second and latencies.
 async function lanes(count, op) {
   const latencies = [];
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+  await Promise.all(Array.from({ length: CONCURRENCY }, async (_, lane) => {
     while (next < count) {
       const i = next++;
       const t = performance.now();
-      await op(i);
+      await op(i, lane);
       latencies.push(performance.now() - t);
     }
   }));
@@ -72,15 +74,24 @@ const request = (method, target, data, headers = {}) => new Promise((resolve, re
   req.end(data);
 });
 await request('PUT', '/bench');
-const put = await lanes(SMALL, (i) => request('PUT', `/bench/small/${i}`, body));
-const get = await lanes(SMALL, (i) => request('GET', `/bench/small/${i}`));
+const connections = await Promise.all(Array.from({ length: CONCURRENCY }, () => RawConnection.open(port)));
+const raw = async (lane, method, target, data) => {
+  const r = await connections[lane].request(method, target, data);
+  if (r.status >= 300) throw new Error(`${method} ${target}: ${r.status} ${r.body}`);
+  return r.body;
+};
+const put = await lanes(SMALL, (i, lane) => raw(lane, 'PUT', `/bench/small/${i}`, body));
+const get = await lanes(SMALL, async (i, lane) => {
+  if ((await raw(lane, 'GET', `/bench/small/${i}`)).length !== body.length) throw new Error('short GET');
+});
 const tagging = Buffer.from('<Tagging><TagSet><Tag><Key>state</Key><Value>seen</Value></Tag></TagSet></Tagging>');
-const tag = await lanes(SMALL, (i) => request('PUT', `/bench/small/${i}?tagging`, tagging));
+const tag = await lanes(SMALL, (i, lane) => raw(lane, 'PUT', `/bench/small/${i}?tagging`, tagging));
 
 // ---- A big bucket: empty objects under 1,000 prefixes, then every page.
 const fillStart = performance.now();
 const filled = OBJECTS - SMALL;
-await lanes(filled, (i) => request('PUT', `/bench/big/p${String(i % 1000).padStart(4, '0')}/o${i}`, Buffer.alloc(0)));
+await lanes(filled, (i, lane) => raw(lane, 'PUT', `/bench/big/p${String(i % 1000).padStart(4, '0')}/o${i}`, null));
+for (const c of connections) c.close();
 const fillSeconds = (performance.now() - fillStart) / 1000;
 const pages = [];
 let token = '';

@@ -1,8 +1,14 @@
-// SqliteStore: the embedded default Store, one SQLite file in WAL mode. A
-// commit writes its WAL frames without fsync (synchronous=NORMAL, which
-// also syncs around checkpoints); Sync fsyncs the WAL file once for every
-// commit waiting, so an acknowledged batch survives kill -9 and power loss
-// and concurrent writers share one fsync (group commit).
+// SqliteStore: the embedded default Store, one SQLite file in WAL mode.
+//
+// Group commit: Commit only queues a batch (and shows it to reads by number
+// or public id from the queue). Sync leads or waits: one writer at a time
+// takes every queued batch and writes them in one SQLite transaction, each
+// in a savepoint of its own so a batch that fails undoes only itself; one
+// syncer at a time fsyncs the WAL for everything written so far
+// (synchronous=NORMAL: SQLite itself syncs only around checkpoints). The
+// two overlap — the next group is written while the last one is synced —
+// so an acknowledged batch survives kill -9 and power loss, and concurrent
+// writers share both the transaction and the fsync.
 //
 // Layout: each registered kind (store/kinds.h) has a table `(id, public_id
 // UNIQUE, doc)` of its current records; `changes(revision, op, kind,
@@ -18,11 +24,15 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "store/kinds.h"
@@ -79,13 +89,52 @@ class SqliteStore : public Store {
   Lease Read();
   void CloseIdleReaders();
 
+  // A committed batch waiting to be written.
+  struct Queued {
+    Revision revision;
+    std::vector<Mutation> batch;
+  };
+  // The newest queued mutation of a record; points into a Queued batch,
+  // which stays put until the entry is dropped (std::deque keeps its
+  // elements' addresses, also across a swap).
+  struct Staged {
+    Revision revision;
+    const Mutation* mutation;
+  };
+  // Writes `group` in one transaction and returns the newest revision
+  // written; a batch that fails alone is rolled back to its savepoint and
+  // added to `failures`. Throws (and writes nothing) when the group fails.
+  Revision Write(std::deque<Queued>& group,
+                 std::vector<std::pair<Revision, std::exception_ptr>>& failures);
+  // Write's body, under mu_: every batch of the group, each in a savepoint
+  // of its own when `failures` is given (else a clash fails the group).
+  Revision WriteGroup(std::deque<Queued>& group,
+                      std::vector<std::pair<Revision, std::exception_ptr>>* failures);
+  // Drops the group's entries from the queue's record maps.
+  void Unstage(const std::deque<Queued>& group);
+  // Writes (and syncs) every batch queued when called; a batch's failure is
+  // left for its own Sync.
+  void Drain();
+  // Sync's loop, without rethrowing the batch's own failure.
+  void WaitSynced(Revision revision);
+  // Whether a put's public id is held by another record, queued or (for a
+  // new record) stored. Needs queue_mu_.
+  bool Taken(const Mutation& put, bool is_new);
+  // The queued mutation of the record with this number, if any. Needs
+  // queue_mu_.
+  const Staged* StagedRecord(KindId kind, uint64_t number) const;
+  // The record as the queue has it: none when no queued batch touches it,
+  // an empty optional inside when one deletes it.
+  std::optional<std::optional<Record>> QueuedRecord(KindId kind, uint64_t number) const;
+
   const std::filesystem::path path_;
   const std::vector<RecordKind> kinds_;
   std::mutex mu_;
   sqlite3* db_;  // the writer connection; guarded by mu_
-  // Commit's statements, prepared once (parsing them took a good part of
-  // a small commit, which runs under the service's write lock).
-  std::unique_ptr<Statement> bump_revision_;
+  // Write's statements, prepared once.
+  std::unique_ptr<Statement> begin_;
+  std::unique_ptr<Statement> commit_;
+  std::unique_ptr<Statement> set_revision_;
   std::unique_ptr<Statement> log_change_;
   std::unique_ptr<Statement> raise_max_number_;
   std::map<KindId, std::unique_ptr<KindStatements>> writer_kinds_;
@@ -95,13 +144,33 @@ class SqliteStore : public Store {
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Reader>> idle_readers_;  // guarded by readers_mu_
 
-  // Group fsync state.
+  // The queue: batches committed and not yet written, and their records
+  // by (kind, number) and (kind, public id) for reads.
+  mutable std::mutex queue_mu_;
+  std::deque<Queued> queue_;                                      // guarded by queue_mu_
+  Revision assigned_ = 0;                                         // guarded by queue_mu_
+  std::map<std::pair<KindId, uint64_t>, Staged> staged_;          // guarded by queue_mu_
+  std::map<std::pair<KindId, std::string>, Staged> staged_ids_;  // guarded by queue_mu_
+  std::atomic<size_t> staged_count_ = 0;  // staged_.size(): reads skip the lock at 0
+  // The largest number stored or queued of each kind: a put above it is a
+  // new record. Guarded by queue_mu_.
+  std::map<KindId, uint64_t> max_numbers_;
+
+  // Who writes and who syncs, and how far each has got.
+  struct Waiter {
+    std::condition_variable cv;
+    bool woken = false;  // guarded by sync_mu_
+  };
+  // Wakes the waiter of the lowest revision in (after, upto], if any.
+  void WakeFirst(Revision after, Revision upto);
   std::mutex sync_mu_;
-  std::condition_variable synced_cv_;
-  Revision committed_ = 0;  // guarded by sync_mu_: the newest committed revision
-  Revision synced_ = 0;     // guarded by sync_mu_: every revision ≤ this is on disk
-  bool syncing_ = false;    // guarded by sync_mu_: a leader is in fsync
-  int wal_fd_ = -1;         // guarded by sync_mu_
+  std::multimap<Revision, Waiter*> waiters_;  // guarded by sync_mu_: in Sync, by revision
+  Revision written_ = 0;  // guarded by sync_mu_: every revision ≤ this is written
+  Revision synced_ = 0;   // guarded by sync_mu_: every revision ≤ this is on disk
+  bool writing_ = false;  // guarded by sync_mu_: a writer holds a group
+  bool syncing_ = false;  // guarded by sync_mu_: a syncer is in fsync
+  std::map<Revision, std::exception_ptr> failed_;  // guarded by sync_mu_: until Sync reports it
+  int wal_fd_ = -1;                                // guarded by sync_mu_
 };
 
 }  // namespace drover::store

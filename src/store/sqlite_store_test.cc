@@ -118,6 +118,74 @@ TEST_F(SqliteStoreTest, FailedBatchAppliesNothing) {
   EXPECT_EQ(store->Apply({Put(MakeJob(3, "c"))}), 2u);
 }
 
+// Commit only queues: reads by number and public id see a queued batch at
+// once, a queued delete hides the stored record, and a public id a queued
+// batch holds is refused at Commit.
+TEST_F(SqliteStoreTest, ReadsSeeQueuedBatches) {
+  auto store = Open();
+  store->Apply({Put(MakeJob(1, "a")), Put(MakeJob(2, "b"))});
+  Revision put = store->Commit({Put(MakeJob(3, "c")), Put(MakeJob(1, "a2"))});
+  Revision del = store->Commit({Delete<core::TrainingJob>(2)});
+  EXPECT_EQ(Get<core::TrainingJob>(*store, 3)->display_name, "c");
+  EXPECT_EQ(Find<core::TrainingJob>(*store, "dlc-1")->display_name, "a2");
+  EXPECT_FALSE(Get<core::TrainingJob>(*store, 2).has_value());
+  EXPECT_FALSE(Find<core::TrainingJob>(*store, "dlc-2").has_value());
+  std::vector<core::TrainingJob> page = GetMany<core::TrainingJob>(*store, {3, 2, 1});
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].display_name, "c");
+  EXPECT_EQ(page[1].display_name, "a2");
+
+  core::TrainingJob clash = MakeJob(4, "d");
+  clash.public_id = "dlc-3";  // held by the queued job 3
+  EXPECT_EQ(drover::testing::ErrorFrom([&] { store->Commit({Put(clash)}); }).code(),
+            core::ErrorCode::kAlreadyExists);
+
+  store->Sync(del);
+  store->Sync(put);  // already written and synced with the later one
+  EXPECT_EQ(Dump(*store), "1:a2 3:c ");
+  EXPECT_EQ(store->CurrentRevision(), del);
+}
+
+// Batches queued together are written together. A new record's public id
+// is checked at Commit; a stored record renamed to a taken id is found only
+// when written: that batch fails alone, reported by its own Sync (its
+// revision left unused), and the batches around it are kept.
+TEST_F(SqliteStoreTest, AFailedBatchInAGroupUndoesOnlyItself) {
+  auto store = Open();
+  store->Apply({Put(MakeJob(1, "a")), Put(MakeJob(3, "c"))});
+  core::TrainingJob fresh = MakeJob(6, "f");
+  fresh.public_id = "dlc-1";
+  EXPECT_EQ(drover::testing::ErrorFrom([&] { store->Commit({Put(fresh)}); }).code(),
+            core::ErrorCode::kAlreadyExists);
+  core::TrainingJob renamed = MakeJob(3, "c2");
+  renamed.public_id = "dlc-1";
+  Revision before = store->Commit({Put(MakeJob(2, "b"))});
+  Revision failing = store->Commit({Put(MakeJob(4, "d")), Put(renamed)});
+  Revision after = store->Commit({Put(MakeJob(5, "e"))});
+  store->Sync(after);  // writes the whole group
+  store->Sync(before);
+  EXPECT_EQ(drover::testing::ErrorFrom([&] { store->Sync(failing); }).code(),
+            core::ErrorCode::kAlreadyExists);
+  EXPECT_EQ(Dump(*store), "1:a 2:b 3:c 5:e ");
+  EXPECT_EQ(store->CurrentRevision(), after);
+  EXPECT_EQ(Find<core::TrainingJob>(*store, "dlc-3")->display_name, "c");
+  std::vector<Change> changes = store->ChangesSince(1);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].revision, before);
+  EXPECT_EQ(changes[1].revision, after);
+}
+
+// A batch committed and never synced is still written when the store
+// closes (it was never acknowledged; nothing requires it, but nothing is
+// thrown away either).
+TEST_F(SqliteStoreTest, ClosingWritesWhatIsQueued) {
+  {
+    auto store = Open();
+    store->Commit({Put(MakeJob(1, "a"))});
+  }
+  EXPECT_EQ(Dump(*Open()), "1:a ");
+}
+
 TEST_F(SqliteStoreTest, ConcurrentWritersShareSyncsAndLoseNothing) {
   auto store = Open();
   constexpr int kThreads = 8, kWrites = 40;
@@ -193,9 +261,9 @@ TEST_F(SqliteStoreTest, ABatchSpansKindsAtomically) {
   EXPECT_FALSE(Get<core::TrainingJob>(*store, 3).has_value());
 }
 
-// Reads take their own connections: a commit waiting for the database's
+// Reads take their own connections: a write waiting for the database's
 // write lock (held here by another connection) holds up no read, and reads
-// see what was committed before it.
+// see what was committed, written or queued.
 TEST_F(SqliteStoreTest, ReadsDoNotWaitForACommitInProgress) {
   auto store = Open();
   store->Apply({Put(MakeJob(1, "a"))});
@@ -204,19 +272,19 @@ TEST_F(SqliteStoreTest, ReadsDoNotWaitForACommitInProgress) {
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
   Revision written = 0;
   std::thread writer([&] { written = store->Apply({Put(MakeJob(2, "b"))}); });
-  // The writer is now inside Commit, waiting for the lock (for up to its
-  // 5 s busy timeout). Were reads to queue behind it, these would wait too,
+  // The writer is now in Sync, waiting for the lock (for up to its 5 s
+  // busy timeout). Were reads to queue behind it, these would wait too,
   // and the writer would time out before the lock is let go below.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_EQ(Get<core::TrainingJob>(*store, 1)->display_name, "a");
-  EXPECT_FALSE(Get<core::TrainingJob>(*store, 2).has_value());
-  EXPECT_EQ(GetMany<core::TrainingJob>(*store, {1, 2}).size(), 1u);
+  EXPECT_EQ(Get<core::TrainingJob>(*store, 2)->display_name, "b");  // from the queue
+  EXPECT_EQ(GetMany<core::TrainingJob>(*store, {1, 2}).size(), 2u);
   EXPECT_TRUE(Find<core::TrainingJob>(*store, "dlc-1").has_value());
   ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(other);
   writer.join();
   EXPECT_EQ(written, 2u);
-  EXPECT_EQ(Get<core::TrainingJob>(*store, 2)->display_name, "b");  // seen once committed
+  EXPECT_EQ(Get<core::TrainingJob>(*store, 2)->display_name, "b");  // and from the database
 }
 
 // A data dir written by the release before kinds of record (layout 1: one

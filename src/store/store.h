@@ -10,8 +10,8 @@
 // and reads the change log since a revision (for followers such as an
 // index). Reads by number serve the full records of a listed page.
 //
-// Threading: implementations are safe to call from several threads; Apply
-// calls are serialized inside the store, and reads do not wait for them.
+// Threading: implementations are safe to call from several threads;
+// commits are ordered by their revisions, and reads do not wait for them.
 #pragma once
 
 #include <cstdint>
@@ -72,16 +72,22 @@ class Store {
     return revision;
   }
 
-  // Group commit, in two steps: Commit applies the batch atomically and
-  // makes it visible to reads and safe from a crash of this process, but
-  // not yet from a power cut; Sync(revision) returns once that revision and
-  // every earlier one are on stable storage, sharing one fsync among all
-  // writers waiting at the same time. Acknowledge a write only after Sync.
-  // Commit throws as Apply does.
+  // Group commit, in two steps. Commit queues the batch and gives it its
+  // revision: from then on reads by number or public id see it, but it is
+  // not yet written. Sync(revision) returns once that revision and every
+  // earlier one are written and on stable storage: one writer writes every
+  // batch queued so far in one transaction (each batch still all or
+  // nothing), and one fsync covers every writer waiting. Acknowledge a
+  // write only after Sync. Commit throws kInternal for an unregistered
+  // kind and kAlreadyExists for a public id a queued batch has taken;
+  // Sync throws what writing this batch met (kAlreadyExists for a public id
+  // already stored, kInternal on I/O failure), and then the batch is not
+  // applied (its revision is left unused) while the others are.
   virtual Revision Commit(const std::vector<Mutation>& batch) = 0;
   virtual void Sync(Revision revision) = 0;
 
-  // The revision of the last applied batch (0 for an empty store).
+  // The revision of the last applied batch (0 for an empty store). This,
+  // MaxNumber, ForEach and ChangesSince first write what is queued.
   virtual Revision CurrentRevision() = 0;
   // The largest number ever stored for the kind (0 for none).
   virtual uint64_t MaxNumber(KindId kind) = 0;
