@@ -182,28 +182,31 @@ void Runner::Step() {
     spdlog::error("runner: cannot record pod changes: {}", e.what());
   }
   try {
-    Launch(scheduler_.TakeRunnable());
+    std::vector<core::JobNumber> runnable;
+    {
+      std::lock_guard lock(scheduler_mu_);
+      runnable = scheduler_.TakeRunnable();
+    }
+    Launch(runnable);
   } catch (const std::exception& e) {
     spdlog::error("runner: cannot launch jobs: {}", e.what());
   }
-  if (scheduler_.changes() == waits_published_at_) return;  // the waits are as they were
-  std::map<core::JobNumber, Scheduler::Wait> waits = scheduler_.waits();
-  waits_published_at_ = scheduler_.changes();
-  std::lock_guard lock(waits_mu_);
-  waits_.swap(waits);
 }
 
 std::string Runner::WaitReason(core::JobNumber id) const {
-  std::lock_guard lock(waits_mu_);
-  auto it = waits_.find(id);
-  if (it == waits_.end()) return "";
-  size_t n = it->second.position;
+  std::optional<Scheduler::Wait> wait;
+  {
+    std::lock_guard lock(scheduler_mu_);
+    wait = scheduler_.WaitOf(id);
+  }
+  if (!wait) return "";
+  size_t n = wait->position;
   const char* suffix = (n % 100 >= 11 && n % 100 <= 13) ? "th"
                        : n % 10 == 1                    ? "st"
                        : n % 10 == 2                    ? "nd"
                        : n % 10 == 3                    ? "rd"
                                                         : "th";
-  return std::to_string(n) + suffix + " in the queue. " + it->second.reason;
+  return std::to_string(n) + suffix + " in the queue. " + wait->reason;
 }
 
 void Runner::Handle(const Event& event) {
@@ -213,7 +216,7 @@ void Runner::Handle(const Event& event) {
       Enqueue({job});
       break;
     case Event::Kind::kUpdated:
-      scheduler_.Reprioritize(job.id, job.priority);
+      Scheduled([&](Scheduler& s) { s.Reprioritize(job.id, job.priority); });
       break;
     case Event::Kind::kStop: {
       auto it = runs_.find(job.id);
@@ -222,7 +225,7 @@ void Runner::Handle(const Event& event) {
         break;
       }
       // Not started (queued, or never queued): nothing to end.
-      scheduler_.Dequeue(job.id);
+      Scheduled([&](Scheduler& s) { s.Dequeue(job.id); });
       jobs_.Mutate(job.id, [&](TrainingJob& j) {
         MoveIf(j, {TrainingStatus::kStopping}, TrainingStatus::kStopped, clock_.Now(),
                "JobStoppedByUser", "Job is stopped by user.");
@@ -247,7 +250,7 @@ void Runner::Enqueue(const std::vector<TrainingJob>& jobs) {
     if (job.status != TrainingStatus::kQueuing) continue;  // stopped meanwhile
     std::optional<std::string> never;
     try {
-      never = scheduler_.Enqueue(ToQueued(job));
+      never = Scheduled([&](Scheduler& s) { return s.Enqueue(ToQueued(job)); });
     } catch (const core::Error& e) {
       never = e.what();
     }
@@ -288,7 +291,7 @@ bool Runner::AdoptJob(const TrainingJob& job) {
       start = comma + 1;
     }
   }
-  scheduler_.Hold(ToQueued(job));
+  Scheduled([&](Scheduler& s) { s.Hold(ToQueued(job)); });
   core::TimeMs now = clock_.Now();
   auto [it, added] = runs_.try_emplace(job.id, job, std::move(gpus), options_.stop_grace_ms, now);
   it->second.Adopted(std::move(pods));
@@ -388,7 +391,7 @@ void Runner::Launch(const std::vector<core::JobNumber>& ids) {
       std::filesystem::create_directories(JobDir(job) / "work");
       std::filesystem::create_directories(JobDir(job) / "logs");
     } catch (const std::exception& e) {
-      scheduler_.Release(job.id);
+      Scheduled([&](Scheduler& s) { s.Release(job.id); });
       pending_[job.id].push_back([now, reason = std::string(e.what())](TrainingJob& j) {
         MoveIf(j, {TrainingStatus::kEnvPreparing}, TrainingStatus::kFailed, now, "JobFailed",
                "Cannot prepare the job's directories: " + reason);
@@ -408,7 +411,7 @@ void Runner::Launch(const std::vector<core::JobNumber>& ids) {
     if (!Apply(job.id, it->second, StartPods(it->second))) runs_.erase(it);
   }
   for (core::JobNumber id : ids) {
-    if (!preparing.count(id)) scheduler_.Release(id);
+    if (!preparing.count(id)) Scheduled([&](Scheduler& s) { s.Release(id); });
   }
   Flush();
 }
@@ -517,7 +520,7 @@ bool Runner::Apply(core::JobNumber id, JobRun& run, const Actions& actions) {
   }
   if (actions.restart) return Apply(id, run, Restart(id, run));
   if (actions.release) {
-    scheduler_.Release(id);
+    Scheduled([&](Scheduler& s) { s.Release(id); });
     for (int g : run.gpus()) gpu_busy_[static_cast<size_t>(g)] = false;
   }
   return !actions.forget;

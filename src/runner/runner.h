@@ -139,17 +139,21 @@ class Runner : public service::JobObserver,
   std::deque<Event> inbox_;  // guarded by mu_
   bool stopping_ = false;    // guarded by mu_
 
-  // Owned by whoever calls Step (the runner's thread after Start).
+  // Owned by whoever calls Step (the runner's thread after Start), which
+  // changes it only under scheduler_mu_, so other threads may read a
+  // queued job's wait under it (WaitReason).
+  mutable std::mutex scheduler_mu_;
   Scheduler scheduler_;
+  template <class F>
+  auto Scheduled(F&& change) {
+    std::lock_guard lock(scheduler_mu_);
+    return change(scheduler_);
+  }
   std::vector<bool> gpu_busy_;
   std::map<core::JobNumber, JobRun> runs_;
   // Changes to store at the next Flush, per job, in order.
   std::map<core::JobNumber, std::vector<std::function<void(core::TrainingJob&)>>> pending_;
 
-  // The queue's waits as of the last Step, for any thread.
-  mutable std::mutex waits_mu_;
-  std::map<core::JobNumber, Scheduler::Wait> waits_;  // guarded by waits_mu_
-  uint64_t waits_published_at_ = UINT64_MAX;          // scheduler_.changes() then
 
   std::thread thread_;
 };

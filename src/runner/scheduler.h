@@ -11,6 +11,13 @@
 // waits for GPUs, but never delays it. A job that does not fit its quota
 // holds back only the jobs behind it in the same quota. A job that could
 // not fit even on an empty node or quota is refused at Enqueue.
+//
+// Cost: a look at the queue after jobs were only added at its tail (the
+// common case: equal priorities, submitted in turn) goes on from where the
+// last look stopped, over the new jobs alone; any other change (a release,
+// a removal, a job placed ahead of others) looks at the whole queue again.
+// A job's Wait is kept as numbers and worded only when asked for, so a
+// look at a long queue allocates nothing per job.
 #pragma once
 
 #include <map>
@@ -67,8 +74,6 @@ class Scheduler {
   // every job's Wait): a queued job added, removed or moved, resources held
   // or given back. TakeRunnable does nothing when none happened since.
   uint64_t changes() const { return changes_; }
-  // Every queued job's Wait, as of the last TakeRunnable.
-  const std::map<core::JobNumber, Wait>& waits() const { return waits_; }
   const Resources& free() const { return free_; }
 
  private:
@@ -76,16 +81,40 @@ class Scheduler {
   static Key KeyOf(const QueuedJob& job) { return {-job.priority, job.submitted, job.id}; }
   bool FitsQuota(const QueuedJob& job) const;
 
+  // Why a queued job waits, as numbers; WaitOf words it.
+  enum class Why : uint8_t { kUnseen, kBehindQuota, kNode, kBehindSameResources, kQuota };
+  struct Entry {
+    QueuedJob job;
+    size_t position = 0;
+    Why why = Why::kUnseen;
+    Resources left;  // kNode: what was free for the job
+  };
+  // Where a look at the queue stopped: what the jobs looked at keep from
+  // the jobs behind them.
+  struct Look {
+    std::set<std::string> blocked_quotas;
+    Resources kept;
+    bool waiting_cpu = false, waiting_memory = false, waiting_gpus = false;
+    size_t position = 0;
+    std::optional<Key> last;  // the last key looked at
+  };
+  // Marks a change after which the next look starts from the front.
+  void Changed() {
+    ++changes_;
+    appended_only_ = false;
+  }
+
   Resources capacity_;
   Quotas quotas_;
   Resources free_;
   std::map<std::string, Resources> quota_used_;
-  std::map<Key, QueuedJob> queue_;
+  std::map<Key, Entry> queue_;
   std::map<core::JobNumber, Key> queued_keys_;
   std::map<core::JobNumber, QueuedJob> running_;
-  std::map<core::JobNumber, Wait> waits_;  // as of the last TakeRunnable
   uint64_t changes_ = 0;
   uint64_t taken_at_ = UINT64_MAX;  // changes_ when TakeRunnable last looked
+  Look look_;                       // where the last look stopped
+  bool appended_only_ = false;      // only tail jobs added since: go on from look_
 };
 
 }  // namespace drover::runner

@@ -69,6 +69,43 @@ TEST(Scheduler, BackfillPassesAWaitingJobOnlyWithWhatItDoesNotNeed) {
   EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{5});
 }
 
+// Jobs added behind the last look are looked at alone, from where it
+// stopped; a job placed ahead of others starts the look over, so every
+// place and reason is what a look at the whole queue would give.
+TEST(Scheduler, ALookGoesOnFromTheTailUntilAJobComesAhead) {
+  Scheduler s(Resources{4000, 8 * kGi, 0}, {});
+  s.Enqueue(Cpu(1, 1, 4));
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{1});
+  s.Enqueue(Cpu(2, 2, 4));
+  s.Enqueue(Cpu(3, 3, 4));
+  EXPECT_TRUE(s.TakeRunnable().empty());
+  EXPECT_EQ(s.WaitOf(2)->position, 1u);
+  EXPECT_EQ(s.WaitOf(3)->position, 2u);
+  s.Enqueue(Cpu(4, 4, 2));
+  EXPECT_FALSE(s.WaitOf(4).has_value());  // not looked at yet
+  EXPECT_TRUE(s.TakeRunnable().empty());
+  EXPECT_EQ(s.WaitOf(4)->position, 3u);
+  // Beside what jobs 2 and 3 keep of the memory, as a whole look gives.
+  EXPECT_EQ(s.WaitOf(4)->reason,
+            "Waiting for the node: the job needs cpu=2 memory=1Gi gpu=0 and cpu=0 memory=5Gi "
+            "gpu=0 is free for it.");
+  QueuedJob urgent = Cpu(5, 5, 4);
+  urgent.priority = 9;
+  s.Enqueue(urgent);
+  EXPECT_TRUE(s.TakeRunnable().empty());
+  EXPECT_EQ(s.WaitOf(5)->position, 1u);
+  EXPECT_EQ(s.WaitOf(5)->reason,
+            "Waiting for the node: the job needs cpu=4 memory=1Gi gpu=0 and cpu=0 memory=7Gi "
+            "gpu=0 is free for it.");
+  EXPECT_EQ(s.WaitOf(2)->position, 2u);
+  EXPECT_EQ(s.WaitOf(4)->position, 4u);
+  s.Release(1);
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{5});
+  s.Release(5);
+  EXPECT_EQ(s.TakeRunnable(), std::vector<core::JobNumber>{2});
+  EXPECT_EQ(s.WaitOf(4)->position, 2u);
+}
+
 TEST(Scheduler, LooksAtTheQueueAgainOnlyAfterAChange) {
   Scheduler s(Resources{4000, 8 * kGi, 0}, {});
   s.Enqueue(Cpu(1, 1, 4));
