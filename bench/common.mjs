@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,20 +19,25 @@ export const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1,
 // with the parsed 200 body; stop() ends the server. `pid` is the server's.
 export async function startServer(extraArgs = [], connections = 8, existingDataDir = null) {
   const dataDir = existingDataDir ?? mkdtempSync(path.join(tmpdir(), 'drover-bench-'));
+  // The server logs (an access line per request, as by default) to a file,
+  // not a pipe: read by this process, the lines cost the client CPU the
+  // server's figures should have.
+  const logDir = mkdtempSync(path.join(tmpdir(), 'drover-bench-log-'));
+  const logPath = path.join(logDir, 'server.log');
+  const logFd = openSync(logPath, 'w');
   const server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--auth', 'off', ...extraArgs],
-                       { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const port = await new Promise((resolve, reject) => {
-    const onData = (c) => { log += c; const m = /listening on [\d.]+:(\d+)/.exec(log); if (m) resolve(Number(m[1])); };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', onData);
-    server.on('exit', (code) => reject(new Error(`drover exited ${code}: ${log}`)));
-  });
-  // From here the server's log (an access line per request) is read and
-  // dropped: kept and searched, it made the client slower with every request.
-  server.stdout.removeAllListeners('data');
-  server.stdout.resume();
-  log = '';
+                       { stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  let exited = null;
+  server.on('exit', (code) => { exited = code; });
+  let port = 0;
+  while (!port) {
+    const log = readFileSync(logPath, 'utf8');
+    const m = /listening on [\d.]+:(\d+)/.exec(log);
+    if (m) port = Number(m[1]);
+    else if (exited !== null) throw new Error(`drover exited ${exited}: ${log}`);
+    else await new Promise((r) => setTimeout(r, 20));
+  }
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const call = (method, pathname, body) => new Promise((resolve, reject) => {
     const data = body ? JSON.stringify(body) : undefined;
@@ -48,8 +53,9 @@ export async function startServer(extraArgs = [], connections = 8, existingDataD
   const stop = async () => {
     agent.destroy();
     server.kill('SIGTERM');
-    await new Promise((r) => server.on('exit', r));
+    if (exited === null) await new Promise((r) => server.on('exit', r));
     if (!existingDataDir) rmSync(dataDir, { recursive: true, force: true });
+    rmSync(logDir, { recursive: true, force: true });
   };
   return { port, call, stop, pid: server.pid };
 }
