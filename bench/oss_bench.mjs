@@ -91,14 +91,13 @@ const tag = await lanes(SMALL, (i, lane) => raw(lane, 'PUT', `/bench/small/${i}?
 const fillStart = performance.now();
 const filled = OBJECTS - SMALL;
 await lanes(filled, (i, lane) => raw(lane, 'PUT', `/bench/big/p${String(i % 1000).padStart(4, '0')}/o${i}`, null));
-for (const c of connections) c.close();
 const fillSeconds = (performance.now() - fillStart) / 1000;
 const pages = [];
 let token = '';
 let listed = 0;
 do {
   const t = performance.now();
-  const xml = (await request('GET', `/bench?list-type=2&max-keys=1000${token ? `&continuation-token=${token}` : ''}`)).toString();
+  const xml = (await raw(0, 'GET', `/bench?list-type=2&max-keys=1000${token ? `&continuation-token=${encodeURIComponent(token)}` : ''}`)).toString();
   pages.push(performance.now() - t);
   listed += (xml.match(/<Key>/g) || []).length;
   token = (/<NextContinuationToken>([^<]*)</.exec(xml) || [])[1] || '';
@@ -106,15 +105,16 @@ do {
 const delimited = [];
 for (let i = 0; i < 200; ++i) {
   const t = performance.now();
-  await request('GET', `/bench?list-type=2&prefix=big/p${String(i * 5).padStart(4, '0')}/&max-keys=100`);
+  await raw(0, 'GET', `/bench?list-type=2&prefix=big/p${String(i * 5).padStart(4, '0')}/&max-keys=100`);
   delimited.push(performance.now() - t);
 }
 const folded = [];
 for (let i = 0; i < 20; ++i) {
   const t = performance.now();
-  await request('GET', '/bench?list-type=2&prefix=big/&delimiter=/&max-keys=1000');
+  await raw(0, 'GET', '/bench?list-type=2&prefix=big/&delimiter=/&max-keys=1000');
   folded.push(performance.now() - t);
 }
+for (const c of connections) c.close();
 await stop();
 
 console.log(`OSS objects, ${CONCURRENCY} clients, 4 KB bodies, ${SMALL} each:`);
