@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "cli/client/commands.h"
 #include "cli/import.h"
 #include "cli/keys.h"
 #include "cli/serve.h"
@@ -172,7 +173,10 @@ int main(int argc, char** argv) {
   supervise_cmd->add_option("--mount", supervise_mounts);  // runner::FormatMount
   supervise_cmd->add_option("command", supervise_command)->required();
 
+  drover::cli::client::Commands client_commands(app);
+
   CLI11_PARSE(app, argc, argv);
+  if (std::optional<int> exit = client_commands.RunParsed()) return *exit;
   if (supervise_cmd->parsed()) {
     std::string program = "/bin/sh";
     std::vector<std::string> pod_argv = {"sh", "-c", supervise_command};

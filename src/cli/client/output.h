@@ -1,0 +1,44 @@
+// Output: how client commands print what the server answered — a table
+// for people (-o table, wide), the answer itself for scripts (-o json,
+// yaml), or just the names (-o name) — and the small readings of time
+// both directions need ("2d" in, "5m" out).
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+
+namespace drover::cli::client {
+
+enum class Format { kTable, kWide, kJson, kYaml, kName };
+
+// "table", "wide", "json", "yaml" or "name"; throws std::runtime_error.
+Format ParseFormat(std::string_view text);
+
+// Columns padded to their widest cell, two spaces apart, no trailing space.
+std::string Table(const std::vector<std::string>& headers,
+                  const std::vector<std::vector<std::string>>& rows);
+
+// JSON indented by two spaces, one member per line.
+std::string PrettyJson(const boost::json::value& value);
+
+// The same value as YAML (block style; strings double-quoted when plain
+// would change their meaning).
+std::string Yaml(const boost::json::value& value);
+
+// "45s", "12m", "3h", "5d" from milliseconds (negative as 0s).
+std::string ShortDuration(core::TimeMs ms);
+
+// Milliseconds of "90s", "15m", "2h", "7d" or "1w" (a number and one
+// unit); nullopt for anything else.
+std::optional<core::TimeMs> ParseDuration(std::string_view text);
+
+// A string member of a JSON object, or "" when absent or not a string
+// (numbers are printed).
+std::string Field(const boost::json::value& object, std::string_view key);
+
+}  // namespace drover::cli::client

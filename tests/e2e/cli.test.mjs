@@ -1,0 +1,167 @@
+// The `drover` command line as a person uses it: the real binary, run as a
+// child process against a real server with authentication on, its output
+// compared with what the vendor's SDK gets from the same server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { Server, DlcClient, droverBin, waitForStatus, BIG_NODE } from './harness.mjs';
+
+let server;
+let dlc;
+let home;
+
+before(async () => {
+  server = await new Server(BIG_NODE).start();
+  dlc = new DlcClient(server.endpoint, server.adminKey);
+  home = mkdtempSync(path.join(tmpdir(), 'drover-cli-home-'));
+});
+
+after(async () => {
+  await server.stop();
+  server.cleanup();
+  rmSync(home, { recursive: true, force: true });
+});
+
+// Runs `drover args…` to its end: { code, stdout, stderr }. `env` adds to a
+// clean environment (no DROVER_* of the caller's), whose config dir is
+// the test's own.
+function drover(args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(droverBin, args, {
+      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'),
+             DROVER_DATA_DIR: path.join(home, 'no-server'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => { stdout += c; });
+    child.stderr.on('data', (c) => { stderr += c; });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+// The admin key and the server's endpoint, from the environment.
+const keyEnv = () => ({
+  DROVER_ENDPOINT: `http://${server.endpoint}`,
+  DROVER_ACCESS_KEY_ID: server.adminKey.AccessKeyId,
+  DROVER_ACCESS_KEY_SECRET: server.adminKey.AccessKeySecret,
+});
+
+async function ok(args, env = keyEnv()) {
+  const r = await drover(args, env);
+  assert.equal(r.code, 0, `drover ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const withoutRequestId = ({ RequestId, ...rest }) => rest;
+
+test('configure writes an owner-only profile that later commands use', async () => {
+  await ok(['configure', '--endpoint', server.endpoint, '--access-key-id', server.adminKey.AccessKeyId,
+            '--access-key-secret', server.adminKey.AccessKeySecret, '--workspace', '1'], {});
+  const config = path.join(home, 'config', 'drover', 'config');
+  assert.equal(statSync(config).mode & 0o777, 0o600);
+  assert.match(readFileSync(config, 'utf8'), /^\[default\]\naccess_key_id = /);
+  const id = (await ok(['jobs', 'submit', '--name', 'from-profile', '--image', 'none',
+                        '--command', 'true', '-o', 'name'], {})).trim();
+  assert.match(id, /^dlc[0-9a-z]+$/);
+  assert.equal((await dlc.getJob(id)).DisplayName, 'from-profile');
+  // A profile the file does not have is an error that names it.
+  const missing = await drover(['jobs', 'list', '--profile', 'nowhere'], {});
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no profile \[nowhere\]/);
+});
+
+test('submit, wait, get -o json and list -o json|yaml|name show what the API answers', async () => {
+  const submitted = JSON.parse(await ok(['jobs', 'submit', '--name', 'cli-json', '--image', 'none',
+                                         '--command', 'echo hi', '--cpu', '2', '-o', 'json']));
+  const id = submitted.JobId;
+  assert.equal((await drover(['jobs', 'wait', id, '--for', 'Succeeded', '--timeout', '30s'], keyEnv())).code, 0);
+  const got = JSON.parse(await ok(['jobs', 'get', id, '-o', 'json']));
+  assert.deepEqual(withoutRequestId(got), withoutRequestId(await dlc.getJob(id)));
+  assert.equal(got.JobSpecs[0].ResourceConfig.CPU, '2');
+
+  const listed = JSON.parse(await ok(['jobs', 'list', '-o', 'json']));
+  const sdk = await dlc.listJobs({ PageSize: 50 });
+  assert.equal(listed.TotalCount, sdk.TotalCount);
+  assert.deepEqual(listed.Jobs.map((j) => j.JobId), sdk.Jobs.map((j) => j.JobId));
+  assert.deepEqual(YAML.parse(await ok(['jobs', 'list', '-o', 'yaml'])), listed);
+  assert.deepEqual((await ok(['jobs', 'list', '-o', 'name'])).trim().split('\n'), sdk.Jobs.map((j) => j.JobId));
+
+  const table = (await ok(['jobs', 'list', '--status', 'Succeeded', '--name', 'cli-json'])).split('\n');
+  assert.match(table[0], /^JOB ID +NAME +TYPE +STATUS +AGE$/);
+  assert.match(table[1], new RegExp(`^${id} +cli-json +PyTorchJob +Succeeded +\\d+s$`));
+  assert.equal(table[2], '1 of 1 jobs');
+  const wide = (await ok(['jobs', 'list', '--name', 'cli-json', '-o', 'wide'])).split('\n');
+  assert.match(wide[0], /^JOB ID +NAME +TYPE +STATUS +AGE +DURATION +WORKSPACE +PRIORITY +REASON$/);
+  const shown = await ok(['jobs', 'get', id]);
+  assert.match(shown, new RegExp(`^JobId: +${id}\\n`));
+  assert.match(shown, /\nPOD +TYPE +STATUS +IP +AGE\n/);
+});
+
+test('list --all walks every page', async () => {
+  for (let i = 0; i < 5; i += 1) {
+    await ok(['jobs', 'submit', '--name', `page-${i}`, '--image', 'none', '--command', 'true', '-o', 'name']);
+  }
+  const all = JSON.parse(await ok(['jobs', 'list', '--page-size', '2', '--all', '-o', 'json']));
+  const sdk = await dlc.listJobs({ PageSize: 100 });
+  assert.ok(all.Jobs.length >= 5);
+  assert.equal(all.Jobs.length, sdk.TotalCount);
+  assert.deepEqual(all.Jobs.map((j) => j.JobId).sort(), sdk.Jobs.map((j) => j.JobId).sort());
+  const one = JSON.parse(await ok(['jobs', 'list', '--page-size', '2', '-o', 'json']));
+  assert.equal(one.Jobs.length, 2);
+});
+
+test('logs -f follows a job that prints for a few seconds, each line once, and ends with it', async () => {
+  const id = (await ok(['jobs', 'submit', '--name', 'ticker', '--image', 'none', '-o', 'name',
+                        '--command', 'for i in $(seq 1 12); do echo tick $i; sleep 0.25; done'])).trim();
+  const followed = await ok(['jobs', 'logs', id, '-f']);
+  assert.deepEqual(followed.trim().split('\n'), Array.from({ length: 12 }, (_, i) => `tick ${i + 1}`));
+  assert.equal((await dlc.getJob(id)).Status, 'Succeeded');
+  assert.equal(await ok(['jobs', 'logs', id, '--tail', '2']), 'tick 11\ntick 12\n');
+  const events = await ok(['jobs', 'events', id]);
+  assert.match(events, /is Running/);
+  assert.match(events, /is Succeeded/);
+});
+
+test('wait says how a job ended in its exit code; stop and delete act on each id', async () => {
+  const failing = (await ok(['jobs', 'submit', '--name', 'fails', '--image', 'none', '--command', 'exit 3',
+                             '-o', 'name'])).trim();
+  const failed = await drover(['jobs', 'wait', failing, '--for', 'Succeeded', '--timeout', '30s'], keyEnv());
+  assert.equal(failed.code, 2);
+  assert.match(failed.stderr, /ended Failed, not Succeeded/);
+
+  const sleeper = (await ok(['jobs', 'submit', '--name', 'sleeps', '--image', 'none', '--command', 'sleep 1000',
+                             '-o', 'name'])).trim();
+  await waitForStatus(dlc, sleeper, 'Running');
+  const late = await drover(['jobs', 'wait', sleeper, '--for', 'Succeeded', '--timeout', '1s'], keyEnv());
+  assert.equal(late.code, 3);
+  assert.equal(await ok(['jobs', 'stop', sleeper]), `${sleeper} stopping\n`);
+  await waitForStatus(dlc, sleeper, 'Stopped');
+  const deleted = await drover(['jobs', 'delete', sleeper, 'dlcnosuchjob'], keyEnv());
+  assert.equal(deleted.code, 1);  // one of the two failed
+  assert.equal(deleted.stdout, `${sleeper} deleted\n`);
+  assert.match(deleted.stderr, /dlcnosuchjob: EntityNotExist.Job: .* \(request id [0-9A-F-]{36}\)/);
+});
+
+test('errors print the vendor code, message and request id, with a non-zero exit', async () => {
+  const missing = await drover(['jobs', 'get', 'dlcnosuchjob'], keyEnv());
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^Error: EntityNotExist.Job: .*\(request id [0-9A-F-]{36}\)\n$/);
+  const forged = await drover(['jobs', 'list'], { ...keyEnv(), DROVER_ACCESS_KEY_SECRET: 'wrong' });
+  assert.equal(forged.code, 1);
+  assert.match(forged.stderr, /^Error: SignatureDoesNotMatch: /);
+  const down = await drover(['jobs', 'list'], { ...keyEnv(), DROVER_ENDPOINT: 'http://127.0.0.1:1' });
+  assert.equal(down.code, 1);
+  assert.match(down.stderr, /cannot reach http:\/\/127\.0\.0\.1:1/);
+  const debug = await drover(['jobs', 'list', '--debug', '-o', 'name'], keyEnv());
+  assert.equal(debug.code, 0);
+  assert.match(debug.stderr, /^> GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/jobs\?/);
+  const usage = await drover(['jobs', 'list', '-o', 'xml'], keyEnv());
+  assert.equal(usage.code, 1);
+  assert.match(usage.stderr, /-o must be table, wide, json, yaml or name/);
+});
