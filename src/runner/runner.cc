@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -191,6 +192,26 @@ void Runner::Step() {
   } catch (const std::exception& e) {
     spdlog::error("runner: cannot launch jobs: {}", e.what());
   }
+  size_t pods = 0;
+  for (const auto& [id, run] : runs_) {
+    pods += static_cast<size_t>(
+        std::count_if(run.pods().begin(), run.pods().end(), [](const PodRun& p) { return p.Live(); }));
+  }
+  running_jobs_.store(runs_.size(), std::memory_order_relaxed);
+  running_pods_.store(pods, std::memory_order_relaxed);
+}
+
+Runner::Usage Runner::CurrentUsage() const {
+  Usage usage;
+  {
+    std::lock_guard lock(scheduler_mu_);
+    usage.queued = scheduler_.queued();
+    usage.free = scheduler_.free();
+  }
+  usage.capacity = options_.capacity;
+  usage.running_jobs = running_jobs_.load(std::memory_order_relaxed);
+  usage.running_pods = running_pods_.load(std::memory_order_relaxed);
+  return usage;
 }
 
 std::string Runner::WaitReason(core::JobNumber id) const {

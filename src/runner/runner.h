@@ -23,6 +23,7 @@
 // observer calls only queue an event and wake it.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -91,6 +92,16 @@ class Runner : public service::JobObserver,
                         service::LogRange range) const override;
   std::string WaitReason(core::JobNumber id) const override;
 
+  // The node as the runner holds it, for GET /metrics; any thread.
+  struct Usage {
+    size_t queued = 0;        // jobs waiting for resources
+    size_t running_jobs = 0;  // jobs with pods started
+    size_t running_pods = 0;  // pods whose process lives
+    Resources capacity;
+    Resources free;
+  };
+  Usage CurrentUsage() const;
+
  private:
   struct Event {
     enum class Kind { kCreated, kStop, kUpdated };
@@ -144,6 +155,9 @@ class Runner : public service::JobObserver,
   // queued job's wait under it (WaitReason).
   mutable std::mutex scheduler_mu_;
   Scheduler scheduler_;
+  // What runs_ holds, counted at the end of each Step, for CurrentUsage.
+  std::atomic<size_t> running_jobs_ = 0;
+  std::atomic<size_t> running_pods_ = 0;
   template <class F>
   auto Scheduled(F&& change) {
     std::lock_guard lock(scheduler_mu_);

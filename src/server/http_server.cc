@@ -224,6 +224,10 @@ class Session : public std::enable_shared_from_this<Session> {
       api::Response ok{200, "text/plain", "ok"};
       return Reply(std::move(ok), keep_alive, {});
     }
+    if (in.method() == http::verb::get && in.target() == "/metrics" && options_.metrics) {
+      api::Response metrics{200, "text/plain; version=0.0.4; charset=utf-8", options_.metrics()};
+      return Reply(std::move(metrics), keep_alive, {});
+    }
     api::Request request = ToRequest(in);
     if (parser_) {
       request.body = std::move(parser_->get().body());

@@ -29,6 +29,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -54,6 +55,9 @@ struct HttpOptions {
   std::chrono::milliseconds header_timeout{60'000};
   std::chrono::milliseconds body_timeout{120'000};
   std::chrono::milliseconds write_timeout{60'000};
+  // The text GET /metrics answers (Prometheus text format), unsigned like
+  // GET /healthz; none: the path is the router's like any other.
+  std::function<std::string()> metrics;
 };
 
 class HttpServer {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -432,10 +433,16 @@ void SqliteStore::WaitSynced(Revision revision) {
       lock.unlock();
       std::vector<std::pair<Revision, std::exception_ptr>> failures;
       std::exception_ptr error;
+      auto started = std::chrono::steady_clock::now();
       try {
         Write(group, failures);
       } catch (...) {
         error = std::current_exception();
+      }
+      if (!group.empty()) {
+        write_latency_.Observe(std::chrono::steady_clock::now() - started);
+        groups_written_.fetch_add(1, std::memory_order_relaxed);
+        batches_written_.fetch_add(group.size(), std::memory_order_relaxed);
       }
       Unstage(group);  // written, or failed: reads go to the database again
       lock.lock();
@@ -458,8 +465,10 @@ void SqliteStore::WaitSynced(Revision revision) {
         if (wal_fd_ < 0) wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
         int fd = wal_fd_;
         lock.unlock();
+        auto started = std::chrono::steady_clock::now();
         ok = fd >= 0 && ::fsync(fd) == 0;
         fsync_errno = errno;
+        fsync_latency_.Observe(std::chrono::steady_clock::now() - started);
         lock.lock();
       }
       syncing_ = false;
@@ -489,6 +498,12 @@ void SqliteStore::Sync(Revision revision) {
   std::exception_ptr why = failed->second;
   failed_.erase(failed);
   std::rethrow_exception(why);
+}
+
+SqliteStore::Stats SqliteStore::GroupCommitStats() const {
+  return Stats{write_latency_.Read(), fsync_latency_.Read(),
+               batches_written_.load(std::memory_order_relaxed),
+               groups_written_.load(std::memory_order_relaxed)};
 }
 
 void SqliteStore::Drain() {

@@ -35,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/latency_histogram.h"
 #include "store/kinds.h"
 #include "store/store.h"
 
@@ -64,6 +65,17 @@ class SqliteStore : public Store {
   std::vector<Record> GetMany(KindId kind, const std::vector<uint64_t>& numbers) override;
   std::optional<Record> Find(KindId kind, std::string_view public_id) override;
   std::vector<Change> ChangesSince(Revision since) override;
+
+  // How the group commit has gone since open, for GET /metrics: each
+  // group's transaction (write and commit, no fsync) and each fsync of the
+  // WAL, and how many batches the groups held.
+  struct Stats {
+    core::LatencyHistogram::Snapshot write;
+    core::LatencyHistogram::Snapshot fsync;
+    uint64_t batches = 0;
+    uint64_t groups = 0;
+  };
+  Stats GroupCommitStats() const;
 
   // Bulk loading (drover import, with no server on the file): a rollback
   // journal instead of the WAL, so appended pages are written once, not
@@ -171,6 +183,11 @@ class SqliteStore : public Store {
   bool syncing_ = false;  // guarded by sync_mu_: a syncer is in fsync
   std::map<Revision, std::exception_ptr> failed_;  // guarded by sync_mu_: until Sync reports it
   int wal_fd_ = -1;                                // guarded by sync_mu_
+
+  core::LatencyHistogram write_latency_;
+  core::LatencyHistogram fsync_latency_;
+  std::atomic<uint64_t> batches_written_ = 0;
+  std::atomic<uint64_t> groups_written_ = 0;
 };
 
 }  // namespace drover::store

@@ -48,6 +48,8 @@ OpenFile::~OpenFile() { ::close(fd_); }
 
 namespace {
 
+const std::string kNone = "-";  // no dialect, or no route, in the access log and metrics
+
 // The non-empty segments of a path ("/a//b/" → a, b).
 std::vector<std::string_view> Segments(std::string_view path) {
   std::vector<std::string_view> out;
@@ -267,6 +269,7 @@ Response Router::Refuse(Request& request, int status, const std::string& message
     response = Internal(request);
   }
   response.status = status;
+  Count(match, status, std::chrono::steady_clock::now());
   spdlog::info("access {} - - {} {} {} refused: {}", match.family ? match.family->name : "-",
                core::ToValidUtf8(request.method), core::ToValidUtf8(request.path), status, message);
   return response;
@@ -304,6 +307,7 @@ Response Router::Dispatch(Request& request) const {
     spdlog::error("cannot render the answer to {} {}: {}", request.method, request.path, e.what());
     response = Internal(request);
   }
+  Count(match, response.status, started);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count();
@@ -311,6 +315,34 @@ Response Router::Dispatch(Request& request) const {
                match.route ? match.route->action : "-", principal, request.method, request.path,
                response.status, micros);
   return response;
+}
+
+void Router::Count(const Match& match, int status,
+                   std::chrono::steady_clock::time_point started) const {
+  const std::string& dialect = match.family ? match.family->name : kNone;
+  const std::string& action = match.route ? match.route->action : kNone;
+  auto took = std::chrono::steady_clock::now() - started;
+  {
+    std::shared_lock lock(stats_mu_);
+    auto it = stats_.find(StatsKey{dialect, action, status});
+    if (it != stats_.end()) {
+      it->second->Observe(took);
+      return;
+    }
+  }
+  std::unique_lock lock(stats_mu_);
+  auto& histogram = stats_[StatsKey{dialect, action, status}];
+  if (!histogram) histogram = std::make_unique<core::LatencyHistogram>();
+  histogram->Observe(took);
+}
+
+std::vector<Router::RequestStats> Router::Stats() const {
+  std::shared_lock lock(stats_mu_);
+  std::vector<RequestStats> out;
+  for (const auto& [key, histogram] : stats_) {
+    out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), histogram->Read()});
+  }
+  return out;
 }
 
 }  // namespace drover::api

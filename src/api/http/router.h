@@ -25,13 +25,18 @@
 // thread-safe.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <shared_mutex>
 #include <string>
+#include <tuple>
 #include <string_view>
 #include <vector>
 
 #include "api/http/dialect.h"
+#include "core/latency_histogram.h"
 
 namespace drover::api {
 
@@ -75,12 +80,29 @@ class Router {
 
   const std::vector<std::unique_ptr<Dialect>>& dialects() const { return dialects_; }
 
+  // What the router answered since start, for GET /metrics: per dialect
+  // (the path family's name, "-" for none), action ("-" when no route
+  // matched) and HTTP status, how long each took.
+  struct RequestStats {
+    std::string dialect;
+    std::string action;
+    int status = 0;
+    core::LatencyHistogram::Snapshot latency;
+  };
+  std::vector<RequestStats> Stats() const;
+
  private:
   struct CompiledRoute;
+  void Count(const Match& match, int status, std::chrono::steady_clock::time_point started) const;
 
   Gate gate_;
   std::vector<std::unique_ptr<Dialect>> dialects_;
   std::vector<CompiledRoute> routes_;
+
+  using StatsKey = std::tuple<std::string, std::string, int>;
+  mutable std::shared_mutex stats_mu_;
+  // guarded by stats_mu_ (the map; each histogram is lock-free)
+  mutable std::map<StatsKey, std::unique_ptr<core::LatencyHistogram>> stats_;
 };
 
 }  // namespace drover::api
