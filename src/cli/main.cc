@@ -1,9 +1,10 @@
 // drover: the server and its command-line tools.
 //
-//   drover serve [--listen HOST:PORT] [--data-dir DIR]
+//   drover serve [--config drover.toml] [--listen HOST:PORT] [--data-dir DIR] ...
+//   drover configure | jobs ...          (clients of a server: cli/client/)
 //
-// Flags fall back to DROVER_LISTEN and DROVER_DATA_DIR, then to
-// 127.0.0.1:8080 and ./drover-data.
+// serve's flags fall back to DROVER_LISTEN and DROVER_DATA_DIR, then to the
+// config file's [serve] section, then to 127.0.0.1:8080 and ./drover-data.
 
 #include <malloc.h>
 #include <spdlog/spdlog.h>
@@ -13,6 +14,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <string_view>
+#include <tuple>
 
 #include "cli/client/commands.h"
 #include "cli/import.h"
@@ -26,6 +29,18 @@ namespace {
 std::string EnvOr(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
   return v && *v ? v : fallback;
+}
+
+// Whether `flag` was given on the command line (as `flag V` or `flag=V`).
+bool OnCommandLine(int argc, char** argv, std::string_view flag) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == flag || (arg.starts_with(flag) && arg.size() > flag.size() &&
+                        arg[flag.size()] == '=')) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Start-up and import build gigabytes of small blocks on worker threads,
@@ -50,12 +65,24 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   drover::cli::ServeOptions serve;
-  serve.listen = EnvOr("DROVER_LISTEN", "127.0.0.1:8080");
-  serve.data_dir = EnvOr("DROVER_DATA_DIR", "./drover-data");
+  serve.listen = "127.0.0.1:8080";
+  serve.data_dir = "./drover-data";
+  // Every flag of serve may live in a TOML file, in its [serve] section
+  // (`data-dir = "/var/lib/drover"`, `gpus = 2`, `oss-domain = ["a.example"]`);
+  // a name no flag has is an error. Flags override the file, and so do
+  // DROVER_LISTEN and DROVER_DATA_DIR (applied after parsing: CLI11 2.1
+  // ranks a config file above the environment).
+  app.set_config("--config", "",
+                 "TOML file of flags, in sections named by command ([serve]); flags and "
+                 "DROVER_* variables override it");
+  app.allow_config_extras(CLI::config_extras_mode::error);
   CLI::App* serve_cmd = app.add_subcommand("serve", "Run the API server");
-  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0 picks one)")
+  serve_cmd->fallthrough();  // `drover serve --config FILE`
+  serve_cmd->add_option("--listen", serve.listen,
+                        "HOST:PORT to listen on (port 0 picks one; env DROVER_LISTEN)")
       ->capture_default_str();
-  serve_cmd->add_option("--data-dir", serve.data_dir, "Directory of the embedded store")
+  serve_cmd->add_option("--data-dir", serve.data_dir,
+                        "Directory of the embedded store (env DROVER_DATA_DIR)")
       ->capture_default_str();
   serve_cmd->add_option("--threads", serve.threads,
                         "HTTP worker threads (0 = 4 per core, at least 16)");
@@ -129,7 +156,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   drover::cli::KeysOptions keys;
-  keys.data_dir = serve.data_dir;
+  keys.data_dir = EnvOr("DROVER_DATA_DIR", "./drover-data");
   CLI::App* keys_cmd = app.add_subcommand("keys", "Manage access keys");
   keys_cmd->require_subcommand(1);
   for (CLI::App* sub : {keys_cmd->add_subcommand("create", "Create a key and print it as JSON"),
@@ -148,7 +175,7 @@ int main(int argc, char** argv) {
   keys_cmd->get_subcommand("revoke")->add_option("key", keys.key_id, "AccessKeyId")->required();
 
   drover::cli::ImportOptions import_options;
-  import_options.data_dir = serve.data_dir;
+  import_options.data_dir = keys.data_dir;
   CLI::App* import_cmd = app.add_subcommand(
       "import", "Bulk-load job history (GetJob-shaped JSON lines); server stopped");
   import_cmd->add_option("--data-dir", import_options.data_dir, "Directory of the embedded store")
@@ -203,6 +230,10 @@ int main(int argc, char** argv) {
                                             supervise_log_file, supervise_log_limit);
   }
   serve.auth = auth == "on";
+  for (auto [flag, env, value] : {std::tuple{"--listen", "DROVER_LISTEN", &serve.listen},
+                                  std::tuple{"--data-dir", "DROVER_DATA_DIR", &serve.data_dir}}) {
+    if (!OnCommandLine(argc, argv, flag)) *value = EnvOr(env, value->c_str());
+  }
   try {
     if (serve_cmd->parsed()) return drover::cli::Serve(serve);
     if (import_cmd->parsed()) return drover::cli::Import(import_options);
