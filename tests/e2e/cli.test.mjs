@@ -3,8 +3,8 @@
 // compared with what the vendor's SDK gets from the same server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -164,4 +164,33 @@ test('errors print the vendor code, message and request id, with a non-zero exit
   const usage = await drover(['jobs', 'list', '-o', 'xml'], keyEnv());
   assert.equal(usage.code, 1);
   assert.match(usage.stderr, /-o must be table, wide, json, yaml or name/);
+});
+
+test('completion scripts that bash and zsh accept complete commands, flags and values', async () => {
+  const bashScript = await ok(['completion', 'bash'], {});
+  const script = path.join(home, 'drover.bash');
+  writeFileSync(script, bashScript);
+  // What bash offers for a command line typed so far (the last word being completed).
+  const offers = (...words) => execFileSync('bash', ['-c',
+    `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; ` +
+    '_drover; printf "%s\\n" "${COMPREPLY[@]}"'], { encoding: 'utf8' }).trim().split('\n');
+  assert.deepEqual(offers('drover', 'jobs', 'l'), ['list', 'logs']);
+  assert.deepEqual(offers('drover', 'jobs', 'list', '--st'), ['--status']);
+  assert.deepEqual(offers('drover', 'jobs', 'list', '--status', 'Succ').sort(), ['Succeeded', 'SucceededReserving']);
+  assert.deepEqual(offers('drover', 'jobs', 'get', 'dlc1', '-o', 'y'), ['yaml']);
+  assert.deepEqual(offers('drover', 'serve', '--max-o'), ['--max-object-size']);
+  assert.deepEqual(offers('drover', 'comp'), ['completion']);
+  assert.ok(!offers('drover', 'p').includes('pod-supervise'));  // the server's own, hidden
+
+  const zshScript = await ok(['completion', 'zsh'], {});
+  const zshFile = path.join(home, 'drover.zsh');
+  writeFileSync(zshFile, zshScript);
+  const zsh = execFileSync('zsh', ['-c', `source ${zshFile}; print -r -- "\${_comps[drover]}"; setopt ksharrays; ` +
+    'COMP_WORDS=(drover jobs); COMP_CWORD=2; _drover; print -r -- "${COMPREPLY[*]}"'],
+  { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: home } }).split('\n');
+  assert.equal(zsh[0], '_bash_complete -F _drover');
+  assert.match(zsh[1], /^list get submit stop delete logs events wait /);
+
+  const fish = await drover(['completion', 'fish'], {});
+  assert.notEqual(fish.code, 0);
 });

@@ -10,6 +10,7 @@ namespace drover::cli::client {
 Commands::Commands(CLI::App& app) {
   AddConfigure(app);
   AddJobs(app);
+  AddCompletion(app);
   // What every client command takes, given after its name or its group's.
   for (CLI::App* group : {app.get_subcommand("jobs")}) {
     group->add_option("--profile", profile_flags_.profile,

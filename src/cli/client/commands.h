@@ -1,6 +1,6 @@
 // Commands: the subcommands of `drover` that are clients of a running
 // server — `configure`, and `jobs` (list, get, submit, stop, delete,
-// logs, events, wait) over the PAI-DLC API. Each is a client of the same
+// logs, events, wait) over the PAI-DLC API — and `completion`. Each is a client of the same
 // HTTP API the vendors' SDKs use, signed with the profile's key
 // (cli/client/profile.h), so it works against any Drover server.
 //
@@ -35,6 +35,7 @@ class Commands {
  private:
   void AddConfigure(CLI::App& app);
   void AddJobs(CLI::App& app);
+  void AddCompletion(CLI::App& app);  // cli/client/completion.cc
   ApiClient Client() const;
   // Registers `command` to run when `app` was parsed.
   void On(CLI::App* app, std::function<int()> command) {
