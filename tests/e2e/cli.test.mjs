@@ -103,6 +103,34 @@ test('submit, wait, get -o json and list -o json|yaml|name show what the API ans
   assert.match(shown, /\nPOD +TYPE +STATUS +IP +AGE\n/);
 });
 
+test('submit -f takes CreateJob\'s body as YAML or JSON, from a file or stdin', async () => {
+  const yamlFile = path.join(home, 'job.yaml');
+  writeFileSync(yamlFile, [
+    '# a training job', 'DisplayName: from-yaml', 'JobType: PyTorchJob', 'UserCommand: echo yaml',
+    'Priority: 7', 'Description: "42"', 'JobSpecs:', '  - Type: Worker', '    Image: none', '    PodCount: 1',
+    '    ResourceConfig: {CPU: "1", Memory: 1Gi}', ''].join('\n'));
+  const id = (await ok(['jobs', 'submit', '-f', yamlFile, '-o', 'name'])).trim();
+  const job = await dlc.getJob(id);
+  assert.equal(job.DisplayName, 'from-yaml');
+  assert.equal(job.Priority, 7);
+  assert.equal(job.Description, '42');
+  assert.equal(job.JobSpecs[0].ResourceConfig.Memory, '1Gi');
+
+  const child = spawn(droverBin, ['jobs', 'submit', '-f', '-', '-o', 'name'],
+                      { env: { PATH: process.env.PATH, HOME: home, ...keyEnv() } });
+  let out = '';
+  child.stdout.on('data', (c) => { out += c; });
+  child.stdin.end(JSON.stringify({ DisplayName: 'from-stdin', JobType: 'PyTorchJob', UserCommand: 'true',
+    JobSpecs: [{ Type: 'Worker', Image: 'none', PodCount: 1, ResourceConfig: { CPU: '1' } }] }));
+  assert.equal(await new Promise((r) => child.on('exit', r)), 0);
+  assert.equal((await dlc.getJob(out.trim())).DisplayName, 'from-stdin');
+
+  writeFileSync(yamlFile, 'DisplayName: [unclosed\n');
+  const bad = await drover(['jobs', 'submit', '-f', yamlFile], keyEnv());
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^Error: not YAML: line \d+/);
+});
+
 test('list --all walks every page', async () => {
   for (let i = 0; i < 5; i += 1) {
     await ok(['jobs', 'submit', '--name', `page-${i}`, '--image', 'none', '--command', 'true', '-o', 'name']);

@@ -10,6 +10,7 @@
 #include "cli/client/log_window.h"
 #include "cli/client/output.h"
 #include "cli/client/profile.h"
+#include "cli/client/yaml_input.h"
 #include "testing/temp_dir.h"
 
 namespace drover::cli::client {
@@ -71,6 +72,34 @@ TEST(ClientLogWindow, PrintsWhatFollowsTheLastWindow) {
   EXPECT_EQ(NewLines({"x", "y"}, {"p", "q"}), (Lines{"p", "q"}));  // more came than it holds
   // Repeated lines: the longest overlap wins.
   EXPECT_EQ(NewLines({"a", "a"}, {"a", "a", "a"}), (Lines{"a"}));
+}
+
+TEST(ClientYaml, TypesPlainScalarsAndKeepsQuotedOnesStrings) {
+  boost::json::value v = YamlToJson(R"(
+DisplayName: train
+Priority: 5
+Ratio: 0.5
+Debug: true
+Nothing: ~
+WorkspaceId: "123"
+Version: '1.10'
+Big: 123456789012345678901234567890
+JobSpecs:
+  - Type: Worker
+    PodCount: 2
+    ResourceConfig: {CPU: "4", Memory: 8Gi}
+)");
+  EXPECT_EQ(v, boost::json::parse(
+                   R"({"DisplayName":"train","Priority":5,"Ratio":0.5,"Debug":true,"Nothing":null,)"
+                   R"("WorkspaceId":"123","Version":"1.10","Big":"123456789012345678901234567890",)"
+                   R"("JobSpecs":[{"Type":"Worker","PodCount":2,)"
+                   R"("ResourceConfig":{"CPU":"4","Memory":"8Gi"}}]})"));
+  try {
+    YamlToJson("a: [1, 2\nb: c\n");
+    FAIL() << "an unclosed sequence must be refused";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()).substr(0, 14), "not YAML: line");
+  }
 }
 
 class ClientProfileTest : public ::testing::Test {

@@ -16,6 +16,7 @@
 #include "cli/client/commands.h"
 #include "cli/client/log_window.h"
 #include "cli/client/output.h"
+#include "cli/client/yaml_input.h"
 #include "core/time.h"
 
 namespace drover::cli::client {
@@ -239,10 +240,10 @@ void Commands::AddJobs(CLI::App& app) {
   auto submit = std::make_shared<SubmitOptions>();
   CLI::App* sub = jobs->add_subcommand(
       "submit",
-      "Create a job (CreateJob) from flags or a JSON file of CreateJob's body\n"
+      "Create a job (CreateJob) from flags or a YAML or JSON file of CreateJob's body\n"
       "  e.g. drover jobs submit --name train --image pytorch:2.1 --command 'python train.py'"
-      " --gpu 1\n       drover jobs submit -f job.json");
-  sub->add_option("-f,--file", submit->file, "CreateJob's JSON body (- for stdin)");
+      " --gpu 1\n       drover jobs submit -f job.yaml");
+  sub->add_option("-f,--file", submit->file, "CreateJob's body, YAML or JSON (- for stdin)");
   sub->add_option("--name", submit->name, "DisplayName");
   sub->add_option("--type", submit->type, "JobType")->capture_default_str();
   sub->add_option("--command", submit->command, "UserCommand");
@@ -268,10 +269,12 @@ void Commands::AddJobs(CLI::App& app) {
         if (!in) throw std::runtime_error("cannot read " + submit->file);
         text << in.rdbuf();
       }
+      // JSON as it is; anything else as YAML, which reads JSON too.
       boost::system::error_code error;
       json::value parsed = json::parse(text.str(), error);
-      if (error || !parsed.is_object()) {
-        throw std::runtime_error(submit->file + " is not a JSON object of CreateJob's body");
+      if (error) parsed = YamlToJson(text.str());
+      if (!parsed.is_object()) {
+        throw std::runtime_error(submit->file + " is not a mapping of CreateJob's body");
       }
       body = parsed.as_object();
     } else {
