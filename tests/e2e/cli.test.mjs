@@ -4,11 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { Server, DlcClient, droverBin, waitForStatus, BIG_NODE } from './harness.mjs';
+import { Server, DlcClient, DatasetClient, droverBin, waitForStatus, BIG_NODE } from './harness.mjs';
 
 let server;
 let dlc;
@@ -192,6 +192,45 @@ test('errors print the vendor code, message and request id, with a non-zero exit
   const usage = await drover(['jobs', 'list', '-o', 'xml'], keyEnv());
   assert.equal(usage.code, 1);
   assert.match(usage.stderr, /-o must be table, wide, json, yaml or name/);
+});
+
+test('datasets and dataset-jobs: create, list, get, versions, run a catalogue, delete', async () => {
+  const ds = new DatasetClient(server.endpoint, server.adminKey);
+  const tree = path.join(home, 'tree');
+  mkdirSync(path.join(tree, 'cars'), { recursive: true });
+  writeFileSync(path.join(tree, 'cars', 'a.txt'), 'alpha');
+  writeFileSync(path.join(tree, 'b.txt'), 'beta!');
+  const id = (await ok(['datasets', 'create', '--name', 'cli-tree', '--type', 'NAS', '--uri', `file://${tree}`,
+                        '-o', 'name'])).trim();
+  assert.match(id, /^d-[0-9a-z]+$/);
+  const got = JSON.parse(await ok(['datasets', 'get', id, '-o', 'json']));
+  assert.deepEqual(withoutRequestId(got), withoutRequestId(await ds.getDataset(id)));
+  const listed = JSON.parse(await ok(['datasets', 'list', '--name', 'cli-tree', '-o', 'json']));
+  const sdk = await ds.listDatasets({ Name: 'cli-tree', PageSize: 50 });
+  assert.equal(listed.TotalCount, sdk.TotalCount);
+  assert.deepEqual(listed.Datasets.map((d) => d.DatasetId), [id]);
+  const table = (await ok(['datasets', 'list', '--name', 'cli-tree'])).split('\n');
+  assert.match(table[0], /^DATASET ID +NAME +PROPERTY +SOURCE +LATEST +AGE$/);
+  assert.match(table[1], new RegExp(`^${id} +cli-tree +DIRECTORY +NAS +v1 +\\d+s$`));
+  assert.match(await ok(['datasets', 'versions', id]), /^VERSION +PROPERTY +SOURCE +FILES +SIZE +AGE\nv1 /);
+
+  const job = (await ok(['dataset-jobs', 'run', id, '--action', 'FileMetaBuild', '--version', 'v1', '-o', 'name'])).trim();
+  assert.match(job, /^dsjob-/);
+  let state;
+  for (let i = 0; i < 300; i += 1) {
+    state = JSON.parse(await ok(['dataset-jobs', 'get', id, job, '-o', 'json']));
+    if (state.Status === 'Succeeded') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(state.Status, 'Succeeded');
+  assert.equal(state.TotalFileCount, 2);
+  assert.match(await ok(['dataset-jobs', 'list', id]), new RegExp(`\n${job} +FileMetaBuild +v1 +Succeeded +2/2 +`));
+  assert.match(await ok(['dataset-jobs', 'get', id, job]), /^JobAction: +FileMetaBuild\n/);
+
+  assert.equal(await ok(['datasets', 'delete', id]), `${id} deleted\n`);
+  const gone = await drover(['datasets', 'get', id], keyEnv());
+  assert.equal(gone.code, 1);
+  assert.match(gone.stderr, /EntityNotExist\.Dataset/);
 });
 
 test('completion scripts that bash and zsh accept complete commands, flags and values', async () => {

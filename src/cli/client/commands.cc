@@ -1,18 +1,25 @@
 #include "cli/client/commands.h"
 
 #include <CLI/CLI.hpp>
+#include <boost/json/parse.hpp>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/client/api_client.h"
+#include "cli/client/yaml_input.h"
 
 namespace drover::cli::client {
 
 Commands::Commands(CLI::App& app) {
   AddConfigure(app);
   AddJobs(app);
+  AddDatasets(app);
+  AddDatasetJobs(app);
   AddCompletion(app);
   // What every client command takes, given after its name or its group's.
-  for (CLI::App* group : {app.get_subcommand("jobs")}) {
+  for (CLI::App* group : {app.get_subcommand("jobs"), app.get_subcommand("datasets"),
+                          app.get_subcommand("dataset-jobs")}) {
     group->add_option("--profile", profile_flags_.profile,
                       "Profile of ~/.config/drover/config (default: DROVER_PROFILE, then "
                       "\"default\")");
@@ -30,6 +37,40 @@ ApiClient Commands::Client() const {
   std::function<void(const std::string&)> debug;
   if (debug_) debug = [](const std::string& line) { std::cerr << line << "\n"; };
   return ApiClient(ResolveProfile(profile_flags_), debug);
+}
+
+boost::json::object Commands::ReadBody(const std::string& file) {
+  std::stringstream text;
+  if (file == "-") {
+    text << std::cin.rdbuf();
+  } else {
+    std::ifstream in(file);
+    if (!in) throw std::runtime_error("cannot read " + file);
+    text << in.rdbuf();
+  }
+  // JSON as it is; anything else as YAML, which reads JSON too.
+  boost::system::error_code error;
+  boost::json::value parsed = boost::json::parse(text.str(), error);
+  if (error) parsed = YamlToJson(text.str());
+  if (!parsed.is_object()) throw std::runtime_error(file + " is not a mapping of the call's body");
+  return parsed.as_object();
+}
+
+int Commands::ForEachId(const std::vector<std::string>& ids, const std::string& done,
+                        const std::function<void(ApiClient&, const std::string&)>& call) const {
+  ApiClient client = Client();
+  int exit = 0;
+  for (const std::string& id : ids) {
+    try {
+      call(client, id);
+      std::cout << id << " " << done << "\n";
+    } catch (const ApiError& e) {
+      std::cerr << "Error: " << id << ": " << e.code() << ": " << e.what()
+                << (e.request_id().empty() ? "" : " (request id " + e.request_id() + ")") << "\n";
+      exit = 1;
+    }
+  }
+  return exit;
 }
 
 std::optional<int> Commands::RunParsed() {

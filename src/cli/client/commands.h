@@ -1,6 +1,8 @@
 // Commands: the subcommands of `drover` that are clients of a running
-// server — `configure`, and `jobs` (list, get, submit, stop, delete,
-// logs, events, wait) over the PAI-DLC API — and `completion`. Each is a client of the same
+// server — `configure`; `jobs` (list, get, submit, stop, delete, logs,
+// events, wait) over the PAI-DLC API; `datasets` (list, get, create,
+// delete, versions) and `dataset-jobs` (list, run, get, stop) over PAI
+// AIWorkSpace — and `completion`. Each is a client of the same
 // HTTP API the vendors' SDKs use, signed with the profile's key
 // (cli/client/profile.h), so it works against any Drover server.
 //
@@ -9,6 +11,7 @@
 // its timeout.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <functional>
 #include <optional>
 #include <string>
@@ -35,8 +38,17 @@ class Commands {
  private:
   void AddConfigure(CLI::App& app);
   void AddJobs(CLI::App& app);
-  void AddCompletion(CLI::App& app);  // cli/client/completion.cc
+  void AddDatasets(CLI::App& app);     // cli/client/datasets_command.cc
+  void AddDatasetJobs(CLI::App& app);  // cli/client/datasets_command.cc
+  void AddCompletion(CLI::App& app);   // cli/client/completion.cc
   ApiClient Client() const;
+  // A create call's body from -f: a file, or stdin for "-"; JSON, or YAML.
+  // Throws std::runtime_error unless it is a mapping.
+  static boost::json::object ReadBody(const std::string& file);
+  // Runs `call` for each id and prints "<id> <done>", or the error on
+  // stderr; returns 1 when any failed, else 0.
+  int ForEachId(const std::vector<std::string>& ids, const std::string& done,
+                const std::function<void(ApiClient&, const std::string&)>& call) const;
   // Registers `command` to run when `app` was parsed.
   void On(CLI::App* app, std::function<int()> command) {
     commands_.emplace_back(app, std::move(command));

@@ -3,20 +3,16 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <thread>
 
 #include "cli/client/api_client.h"
 #include "cli/client/commands.h"
 #include "cli/client/log_window.h"
 #include "cli/client/output.h"
-#include "cli/client/yaml_input.h"
 #include "core/time.h"
 
 namespace drover::cli::client {
@@ -36,17 +32,9 @@ std::string JobPath(const std::string& id) { return "/api/v1/jobs/" + id; }
 
 core::TimeMs Now() { return core::SystemClock().Now(); }
 
-std::string Age(const json::value& job, const char* field) {
-  std::string text = Field(job, field);
-  if (text.empty()) return "";
-  std::optional<core::TimeMs> at = core::ParseIso8601(text);
-  return at ? ShortDuration(Now() - *at) : "";
-}
+std::string Age(const json::value& job, const char* field) { return AgeOf(job, field); }
 
-void Print(Format format, const json::value& answer) {
-  if (format == Format::kJson) std::cout << PrettyJson(answer);
-  if (format == Format::kYaml) std::cout << Yaml(answer);
-}
+void Print(Format format, const json::value& answer) { std::cout << Answer(format, answer); }
 
 // ==== list ===================================================================
 
@@ -261,22 +249,7 @@ void Commands::AddJobs(CLI::App& app) {
     ApiClient client = Client();
     json::object body;
     if (!submit->file.empty()) {
-      std::stringstream text;
-      if (submit->file == "-") {
-        text << std::cin.rdbuf();
-      } else {
-        std::ifstream in(submit->file);
-        if (!in) throw std::runtime_error("cannot read " + submit->file);
-        text << in.rdbuf();
-      }
-      // JSON as it is; anything else as YAML, which reads JSON too.
-      boost::system::error_code error;
-      json::value parsed = json::parse(text.str(), error);
-      if (error) parsed = YamlToJson(text.str());
-      if (!parsed.is_object()) {
-        throw std::runtime_error(submit->file + " is not a mapping of CreateJob's body");
-      }
-      body = parsed.as_object();
+      body = ReadBody(submit->file);
     } else {
       if (submit->name.empty() || submit->image.empty() || submit->command.empty()) {
         throw std::runtime_error("--name, --image and --command are required without -f");
@@ -318,20 +291,9 @@ void Commands::AddJobs(CLI::App& app) {
     cmd->add_option("ids", *ids, "JobIds")->required();
     On(cmd, [this, ids, action = std::string(action), method = std::string(method),
              suffix = std::string(suffix), done = std::string(done)] {
-      ApiClient client = Client();
-      int exit = 0;
-      for (const std::string& job : *ids) {
-        try {
-          client.Pai(action, kDlcVersion, method, JobPath(job) + suffix);
-          std::cout << job << " " << done << "\n";
-        } catch (const ApiError& e) {
-          std::cerr << "Error: " << job << ": " << e.code() << ": " << e.what()
-                    << (e.request_id().empty() ? "" : " (request id " + e.request_id() + ")")
-                    << "\n";
-          exit = 1;
-        }
-      }
-      return exit;
+      return ForEachId(*ids, done, [&](ApiClient& client, const std::string& job) {
+        client.Pai(action, kDlcVersion, method, JobPath(job) + suffix);
+      });
     });
   }
 

@@ -218,4 +218,17 @@ std::string Field(const json::value& object, std::string_view key) {
   return json::serialize(*v);
 }
 
+std::string AgeOf(const json::value& object, std::string_view field) {
+  std::string text = Field(object, field);
+  if (text.empty()) return "";
+  std::optional<core::TimeMs> at = core::ParseIso8601(text);
+  return at ? ShortDuration(core::SystemClock().Now() - *at) : "";
+}
+
+std::string Answer(Format format, const json::value& answer) {
+  if (format == Format::kJson) return PrettyJson(answer);
+  if (format == Format::kYaml) return Yaml(answer);
+  return "";
+}
+
 }  // namespace drover::cli::client

@@ -41,4 +41,10 @@ std::optional<core::TimeMs> ParseDuration(std::string_view text);
 // (numbers are printed).
 std::string Field(const boost::json::value& object, std::string_view key);
 
+// How long ago the ISO 8601 time in `field` was ("3m"); "" when it has none.
+std::string AgeOf(const boost::json::value& object, std::string_view field);
+
+// The API's answer as -o json or yaml print it; "" for the other formats.
+std::string Answer(Format format, const boost::json::value& answer);
+
 }  // namespace drover::cli::client
