@@ -4,7 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import OSS from 'ali-oss';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -231,6 +233,66 @@ test('datasets and dataset-jobs: create, list, get, versions, run a catalogue, d
   const gone = await drover(['datasets', 'get', id], keyEnv());
   assert.equal(gone.code, 1);
   assert.match(gone.stderr, /EntityNotExist\.Dataset/);
+});
+
+// Every file under `dir`, relative, sorted.
+function filesUnder(dir, base = dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? filesUnder(full, base) : [path.relative(base, full)];
+  }).sort();
+}
+
+test('oss mb, cp -r both ways (byte for byte, resumable), ls and rm, as ali-oss sees them', async () => {
+  const oss = new OSS({ endpoint: `http://${server.endpoint}`, region: 'oss-cn-hangzhou', bucket: 'cli-tree',
+                        accessKeyId: server.adminKey.AccessKeyId, accessKeySecret: server.adminKey.AccessKeySecret });
+  assert.equal(await ok(['oss', 'mb', 'oss://cli-tree']), 'made oss://cli-tree\n');
+  const tree = path.join(home, 'upload');
+  mkdirSync(path.join(tree, 'deep', 'er'), { recursive: true });
+  const files = { 'big.bin': randomBytes(5 * 2 ** 20), 'deep/a b+c.txt': Buffer.from('spaces and plus'),
+                  'deep/er/训练.json': Buffer.from('{"x":1}'), 'empty': Buffer.alloc(0) };
+  for (let i = 0; i < 30; i += 1) files[`small/${i}.dat`] = randomBytes(1000 + i);
+  for (const [name, bytes] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(tree, name)), { recursive: true });
+    writeFileSync(path.join(tree, name), bytes);
+  }
+  // A copy cut short: a third of the files are in the bucket already.
+  const names = Object.keys(files).sort();
+  for (const name of names.slice(0, 11)) await oss.put(`in/${name}`, files[name]);
+
+  const up = await ok(['oss', 'cp', '-r', tree, 'oss://cli-tree/in', '-j', '4']);
+  assert.match(up, new RegExp(`\n${names.length - 11} copied, 11 there already, 0 failed: `));
+  assert.equal((up.match(/^copied /gm) || []).length, names.length - 11);  // piped: a line a file
+  const listed = (await oss.listV2({ prefix: 'in/', 'max-keys': 1000 })).objects.map((o) => o.name).sort();
+  assert.deepEqual(listed, names.map((n) => `in/${n}`).sort());
+  for (const name of ['big.bin', 'deep/er/训练.json']) {
+    assert.ok((await oss.get(`in/${name}`)).content.equals(files[name]));
+  }
+  assert.match(await ok(['oss', 'cp', '-r', tree, 'oss://cli-tree/in']), /\n0 copied, 34 there already, 0 failed/);
+  assert.match(await ok(['oss', 'cp', '-r', '--force', tree, 'oss://cli-tree/in']), /\n34 copied, 0 there already/);
+
+  const back = path.join(home, 'download');
+  await ok(['oss', 'cp', '-r', 'oss://cli-tree/in/', back]);
+  assert.deepEqual(filesUnder(back), names.map((n) => n.split('/').join(path.sep)).sort());
+  for (const [name, bytes] of Object.entries(files)) assert.ok(readFileSync(path.join(back, name)).equals(bytes), name);
+  await ok(['oss', 'cp', 'oss://cli-tree/in/deep/a b+c.txt', path.join(home, 'one.txt')]);
+  assert.equal(readFileSync(path.join(home, 'one.txt'), 'utf8'), 'spaces and plus');
+
+  const ls = JSON.parse(await ok(['oss', 'ls', 'oss://cli-tree/in/deep/', '-o', 'json']));
+  assert.deepEqual(ls.Objects.map((o) => o.Key), ['in/deep/a b+c.txt', 'in/deep/er/训练.json']);
+  assert.equal(ls.Objects[0].Size, 15);
+  const level = JSON.parse(await ok(['oss', 'ls', '-d', 'oss://cli-tree/in/', '-o', 'json']));
+  assert.deepEqual(level.CommonPrefixes, ['in/deep/', 'in/small/']);
+  assert.match(await ok(['oss', 'ls']), /^BUCKET +CREATED\noss:\/\/cli-tree +\d{4}-/);
+
+  await ok(['oss', 'rm', '-r', 'oss://cli-tree/in/small/']);
+  assert.deepEqual((await oss.listV2({ prefix: 'in/small/' })).objects ?? [], []);
+  const missing = await drover(['oss', 'cp', 'oss://cli-tree/in/nothing', home], keyEnv());
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /NoSuchKey/);
+  const nobucket = await drover(['oss', 'cp', path.join(tree, 'empty'), 'oss://no-such-bucket/x'], keyEnv());
+  assert.equal(nobucket.code, 1);
+  assert.match(nobucket.stderr, /NoSuchBucket: The specified bucket does not exist/);
 });
 
 test('completion scripts that bash and zsh accept complete commands, flags and values', async () => {

@@ -1,10 +1,14 @@
 // The command line in a real terminal: tmux runs `drover jobs list
-// --watch` in a shell; the test reads the screen (capture-pane) as a
-// person would see it, types Ctrl-C (send-keys), and checks the screen
-// and the shell after it.
+// --watch` and `drover oss cp` in a shell; the test reads the screen
+// (capture-pane) as a person would see it and every byte written to it
+// (pipe-pane), types Ctrl-C (send-keys), and checks the screen and the
+// shell after it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Server, DlcClient, droverBin, jobBody, BIG_NODE } from './harness.mjs';
 
 const socket = `drover-e2e-${process.pid}`;
@@ -13,10 +17,12 @@ const screen = () => tmux('capture-pane', '-p', '-t', 'cli');
 
 let server;
 let dlc;
+let work;
 
 before(async () => {
   server = await new Server(BIG_NODE).start();
   dlc = new DlcClient(server.endpoint, server.adminKey);
+  work = mkdtempSync(path.join(tmpdir(), 'drover-terminal-'));
   tmux('new-session', '-d', '-s', 'cli', '-x', '150', '-y', '30', 'env', '-i', `PATH=${process.env.PATH}`,
        'TERM=xterm', 'PS1=ready$ ', `DROVER_ENDPOINT=${server.endpoint}`,
        `DROVER_ACCESS_KEY_ID=${server.adminKey.AccessKeyId}`,
@@ -25,6 +31,7 @@ before(async () => {
 
 after(async () => {
   try { tmux('kill-server'); } catch { /* already gone */ }
+  rmSync(work, { recursive: true, force: true });
   await server.stop();
   server.cleanup();
 });
@@ -62,4 +69,29 @@ test('jobs list --watch redraws in place as jobs change and ends cleanly on Ctrl
   const lines = text.trimEnd().split('\n');
   assert.equal(lines.at(-1), 'ready$');
   assert.equal(lines.at(-2), 'exit=130');
+});
+
+test('oss cp draws a progress line on a terminal, redrawn in place, and clears it at the end', async () => {
+  const tree = path.join(work, 'tree');
+  mkdirSync(tree);
+  for (let i = 0; i < 40; i += 1) writeFileSync(path.join(tree, `f${i}`), Buffer.alloc(50000, i));
+  const raw = path.join(work, 'pane.raw');
+  tmux('send-keys', '-t', 'cli', 'clear', 'Enter');
+  await until((s) => s.trim() === 'ready$', 'a cleared screen');
+  tmux('pipe-pane', '-t', 'cli', '-o', `cat >> ${raw}`);
+  tmux('send-keys', '-t', 'cli', `${droverBin} oss mb oss://terminal && ${droverBin} oss cp -r ${tree} oss://terminal/t`, 'Enter');
+  const text = await until((s) => /40 copied, 0 there already, 0 failed/.test(s), 'the copy\'s summary');
+  tmux('pipe-pane', '-t', 'cli');  // stop recording
+  const bytes = readFileSync(raw, 'latin1');
+  // Drawn: erase the line, then the bar and its figures, over and over in place.
+  const draws = bytes.split('\r\x1b[2K').filter((d) => d.startsWith('['));
+  assert.ok(draws.length >= 1, bytes);
+  assert.match(draws[0], /^\[[#.]+\] \d+\/40 files +[\d.]+ \S+ \/ 1\.9 MiB +[\d.]+ \S+\/s +ETA /);
+  assert.ok(!bytes.includes('\ncopied '));  // on a terminal, no line per file
+  // Cleared at the end: the summary follows an erased line, and no bar is left on the screen.
+  assert.match(bytes, /\r\x1b\[2K40 copied, 0 there already, 0 failed: 1\.9 MiB in [\d.]+ s\r?\n/);
+  assert.ok(!text.includes('] '), text);
+  const lines = text.trimEnd().split('\n');
+  assert.match(lines.at(-2), /^40 copied, 0 there already, 0 failed/);
+  assert.equal(lines.at(-1), 'ready$');
 });

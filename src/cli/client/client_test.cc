@@ -10,6 +10,7 @@
 #include "cli/client/log_window.h"
 #include "cli/client/output.h"
 #include "cli/client/profile.h"
+#include "cli/client/progress.h"
 #include "cli/client/yaml_input.h"
 #include "testing/temp_dir.h"
 
@@ -100,6 +101,15 @@ JobSpecs:
   } catch (const std::runtime_error& e) {
     EXPECT_EQ(std::string(e.what()).substr(0, 14), "not YAML: line");
   }
+}
+
+TEST(ClientProgress, TheLineShowsItemsBytesRateAndTimeLeft) {
+  EXPECT_EQ(Progress::Line("files", 3, 10, 3 << 20, 10 << 20, 1.5, 100),
+            "[############............................] 3/10 files  3.0 MiB / 10.0 MiB  2.0 "
+            "MiB/s  ETA 3s");
+  EXPECT_EQ(Progress::Line("files", 0, 2, 0, 0, 0, 80).substr(0, 12), "[...........");
+  EXPECT_EQ(HumanBytes(512), "512 B");
+  EXPECT_EQ(HumanBytes(1536), "1.5 KiB");
 }
 
 class ClientProfileTest : public ::testing::Test {

@@ -16,10 +16,11 @@ Commands::Commands(CLI::App& app) {
   AddJobs(app);
   AddDatasets(app);
   AddDatasetJobs(app);
+  AddOss(app);
   AddCompletion(app);
   // What every client command takes, given after its name or its group's.
   for (CLI::App* group : {app.get_subcommand("jobs"), app.get_subcommand("datasets"),
-                          app.get_subcommand("dataset-jobs")}) {
+                          app.get_subcommand("dataset-jobs"), app.get_subcommand("oss")}) {
     group->add_option("--profile", profile_flags_.profile,
                       "Profile of ~/.config/drover/config (default: DROVER_PROFILE, then "
                       "\"default\")");
@@ -33,11 +34,12 @@ Commands::Commands(CLI::App& app) {
   }
 }
 
-ApiClient Commands::Client() const {
-  std::function<void(const std::string&)> debug;
-  if (debug_) debug = [](const std::string& line) { std::cerr << line << "\n"; };
-  return ApiClient(ResolveProfile(profile_flags_), debug);
+std::function<void(const std::string&)> Commands::Debug() const {
+  if (!debug_) return {};
+  return [](const std::string& line) { std::cerr << line << "\n"; };
 }
+
+ApiClient Commands::Client() const { return ApiClient(ResolveProfile(profile_flags_), Debug()); }
 
 boost::json::object Commands::ReadBody(const std::string& file) {
   std::stringstream text;

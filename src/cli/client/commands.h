@@ -2,7 +2,7 @@
 // server — `configure`; `jobs` (list, get, submit, stop, delete, logs,
 // events, wait) over the PAI-DLC API; `datasets` (list, get, create,
 // delete, versions) and `dataset-jobs` (list, run, get, stop) over PAI
-// AIWorkSpace — and `completion`. Each is a client of the same
+// AIWorkSpace; `oss` (mb, ls, cp, rm) over OSS — and `completion`. Each is a client of the same
 // HTTP API the vendors' SDKs use, signed with the profile's key
 // (cli/client/profile.h), so it works against any Drover server.
 //
@@ -40,8 +40,11 @@ class Commands {
   void AddJobs(CLI::App& app);
   void AddDatasets(CLI::App& app);     // cli/client/datasets_command.cc
   void AddDatasetJobs(CLI::App& app);  // cli/client/datasets_command.cc
+  void AddOss(CLI::App& app);          // cli/client/oss_command.cc
   void AddCompletion(CLI::App& app);   // cli/client/completion.cc
   ApiClient Client() const;
+  // Where --debug prints (nothing without it).
+  std::function<void(const std::string&)> Debug() const;
   // A create call's body from -f: a file, or stdin for "-"; JSON, or YAML.
   // Throws std::runtime_error unless it is a mapping.
   static boost::json::object ReadBody(const std::string& file);

@@ -1,0 +1,55 @@
+// Progress: how long work shows itself (drover oss cp). On a terminal, one
+// line redrawn in place five times a second — items done of total, bytes,
+// rate and time left — and cleared at the end; piped, a plain line per
+// finished item instead, so logs and scripts read it. Thread-safe: copy
+// workers report as they go.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace drover::cli::client {
+
+class Progress {
+ public:
+  // `what` names the items ("files"); the totals are known up front.
+  Progress(std::string what, uint64_t items, uint64_t bytes, bool terminal);
+  ~Progress();  // Finish() if not yet
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+  // An item is done (`line` says which, for the piped form); `skipped`
+  // when it was there already.
+  void Done(uint64_t bytes, const std::string& line, bool skipped = false);
+  // Stops drawing and clears the line; idempotent.
+  void Finish();
+
+  // The drawn line for these figures (a pure function, for tests).
+  static std::string Line(const std::string& what, uint64_t items_done, uint64_t items,
+                          uint64_t bytes_done, uint64_t bytes, double seconds, int width);
+
+  uint64_t skipped() const { return skipped_; }
+
+ private:
+  void Draw();
+
+  const std::string what_;
+  const uint64_t items_, bytes_;
+  const bool terminal_;
+  std::atomic<uint64_t> items_done_ = 0, bytes_done_ = 0, skipped_ = 0;
+  std::chrono::steady_clock::time_point started_;
+  std::mutex mu_;  // the output, and stop_
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread ticker_;
+};
+
+// "12.0 MiB", "512 B".
+std::string HumanBytes(double bytes);
+
+}  // namespace drover::cli::client
