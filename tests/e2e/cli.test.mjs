@@ -295,6 +295,70 @@ test('oss mb, cp -r both ways (byte for byte, resumable), ls and rm, as ali-oss 
   assert.match(nobucket.stderr, /NoSuchBucket: The specified bucket does not exist/);
 });
 
+test('batch create, wait, list, describe, confirm, priority and cancel run OSS batch jobs', async () => {
+  const oss = new OSS({ endpoint: `http://${server.endpoint}`, region: 'oss-cn-hangzhou', bucket: 'cli-batch',
+                        accessKeyId: server.adminKey.AccessKeyId, accessKeySecret: server.adminKey.AccessKeySecret });
+  await oss.putBucket('cli-batch');
+  const keys = ['a', 'b/c', 'b/中文', 'd e'];
+  for (const k of keys) await oss.put(`data/${k}`, Buffer.from(k));
+  const id = (await ok(['batch', 'create', '--op', 'put-tagging', '--tag', 'state=done', '--tag', 'team=vision',
+                        '--prefix', 'oss://cli-batch/data/', '--report', 'oss://cli-batch/reports/',
+                        '--description', 'tag them', '-o', 'name'])).trim();
+  assert.match(id, /^[A-Za-z0-9+/=]+$/);
+  const waited = await ok(['batch', 'wait', id]);
+  assert.match(waited, new RegExp(`${id.replace(/[+/=]/g, '\\$&')} Complete 4/4\n$`));
+  for (const k of keys) {
+    const { tag } = await oss.getObjectTagging(`data/${k}`);
+    assert.deepEqual(tag, { state: 'done', team: 'vision' }, k);
+  }
+  const described = JSON.parse(await ok(['batch', 'describe', id, '-o', 'json']));
+  assert.equal(described.Status, 'Complete');
+  assert.equal(described.Description, 'tag them');
+  assert.equal(described.ProgressSummary.NumberOfTasksSucceeded, '4');
+  assert.deepEqual(described.Operation.PutObjectTagging.TagSet.Tag, [{ Key: 'state', Value: 'done' },
+                                                                     { Key: 'team', Value: 'vision' }]);
+  const reports = (await oss.listV2({ prefix: `reports/job-${id}/` })).objects.map((o) => o.name).sort();
+  assert.deepEqual(reports, [`reports/job-${id}/manifest.json`, `reports/job-${id}/results/results.csv`]);
+
+  const held = (await ok(['batch', 'create', '--op', 'acl', '--acl', 'public-read', '--confirm',
+                          '--prefix', 'oss://cli-batch/data/', '-o', 'name'])).trim();
+  let state;
+  for (let i = 0; i < 200; i += 1) {
+    state = JSON.parse(await ok(['batch', 'describe', held, '-o', 'json'])).Status;
+    if (state === 'Suspended') break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.equal(state, 'Suspended');
+  assert.equal(await ok(['batch', 'priority', held, '77']), `${held} priority 77\n`);
+  assert.equal(await ok(['batch', 'confirm', held]), `${held} Ready\n`);
+  await ok(['batch', 'wait', held]);
+  assert.equal((await oss.getACL('data/a')).acl, 'public-read');
+
+  const cancelled = (await ok(['batch', 'create', '--op', 'delete-tagging', '--confirm',
+                               '--prefix', 'oss://cli-batch/data/', '-o', 'name'])).trim();
+  for (let i = 0; i < 200; i += 1) {
+    if (JSON.parse(await ok(['batch', 'describe', cancelled, '-o', 'json'])).Status === 'Suspended') break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.match(await ok(['batch', 'cancel', cancelled, '--reason', 'not now']), /Cancel(ling|led)\n$/);
+  const ended = await drover(['batch', 'wait', cancelled], keyEnv());
+  assert.equal(ended.code, 2);
+  assert.match(ended.stdout, /Cancelled/);
+
+  const listed = JSON.parse(await ok(['batch', 'list', '-o', 'json']));
+  assert.deepEqual(new Set(listed.Jobs.map((j) => j.JobId)), new Set([id, held, cancelled]));
+  const table = (await ok(['batch', 'list', '--status', 'Complete'])).split('\n');
+  assert.match(table[0], /^JOB ID +OPERATION +STATUS +PRIORITY +TASKS +AGE$/);
+  assert.equal(table.filter((l) => / Complete /.test(l)).length, 2);
+
+  const bad = await drover(['batch', 'create', '--op', 'acl', '--acl', 'secret', '--prefix', 'oss://cli-batch/data/'], keyEnv());
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^Error: InvalidArgument: /);
+  const none = await drover(['batch', 'describe', 'bm9zdWNoam9i'], keyEnv());
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /NoSuchJob/);
+});
+
 test('completion scripts that bash and zsh accept complete commands, flags and values', async () => {
   const bashScript = await ok(['completion', 'bash'], {});
   const script = path.join(home, 'drover.bash');

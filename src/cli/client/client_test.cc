@@ -108,6 +108,9 @@ TEST(ClientProgress, TheLineShowsItemsBytesRateAndTimeLeft) {
             "[############............................] 3/10 files  3.0 MiB / 10.0 MiB  2.0 "
             "MiB/s  ETA 3s");
   EXPECT_EQ(Progress::Line("files", 0, 2, 0, 0, 0, 80).substr(0, 12), "[...........");
+  // Work without bytes (a batch job's tasks) counts its items.
+  EXPECT_EQ(Progress::Line("tasks", 500, 2000, 0, 0, 2.0, 100),
+            "[##########..............................] 500/2000 tasks  250 tasks/s  ETA 6s");
   EXPECT_EQ(HumanBytes(512), "512 B");
   EXPECT_EQ(HumanBytes(1536), "1.5 KiB");
 }

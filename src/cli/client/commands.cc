@@ -17,10 +17,12 @@ Commands::Commands(CLI::App& app) {
   AddDatasets(app);
   AddDatasetJobs(app);
   AddOss(app);
+  AddBatch(app);
   AddCompletion(app);
   // What every client command takes, given after its name or its group's.
   for (CLI::App* group : {app.get_subcommand("jobs"), app.get_subcommand("datasets"),
-                          app.get_subcommand("dataset-jobs"), app.get_subcommand("oss")}) {
+                          app.get_subcommand("dataset-jobs"), app.get_subcommand("oss"),
+                          app.get_subcommand("batch")}) {
     group->add_option("--profile", profile_flags_.profile,
                       "Profile of ~/.config/drover/config (default: DROVER_PROFILE, then "
                       "\"default\")");

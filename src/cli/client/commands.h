@@ -2,7 +2,8 @@
 // server — `configure`; `jobs` (list, get, submit, stop, delete, logs,
 // events, wait) over the PAI-DLC API; `datasets` (list, get, create,
 // delete, versions) and `dataset-jobs` (list, run, get, stop) over PAI
-// AIWorkSpace; `oss` (mb, ls, cp, rm) over OSS — and `completion`. Each is a client of the same
+// AIWorkSpace; `oss` (mb, ls, cp, rm) and `batch` (list, create, describe,
+// confirm, cancel, priority, wait) over OSS — and `completion`. Each is a client of the same
 // HTTP API the vendors' SDKs use, signed with the profile's key
 // (cli/client/profile.h), so it works against any Drover server.
 //
@@ -41,6 +42,7 @@ class Commands {
   void AddDatasets(CLI::App& app);     // cli/client/datasets_command.cc
   void AddDatasetJobs(CLI::App& app);  // cli/client/datasets_command.cc
   void AddOss(CLI::App& app);          // cli/client/oss_command.cc
+  void AddBatch(CLI::App& app);        // cli/client/batch_command.cc
   void AddCompletion(CLI::App& app);   // cli/client/completion.cc
   ApiClient Client() const;
   // Where --debug prints (nothing without it).

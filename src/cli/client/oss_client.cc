@@ -317,6 +317,28 @@ void OssClient::Delete(const std::string& bucket, const std::string& key) {
   }
 }
 
+std::string OssClient::Call(const std::string& method, const std::string& target,
+                            const std::string& body) {
+  std::string date = core::FormatHttpDate(core::SystemClock().Now());
+  const std::string type = body.empty() ? "" : "application/xml";
+  http::request<http::string_body> request(http::string_to_verb(method), target, 11);
+  Prepare(request, host_, date, Sign(method, target, type, date));
+  if (!type.empty()) request.set(http::field::content_type, type);
+  request.body() = body;
+  request.prepare_payload();
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 << 20);
+  if (debug_) debug_("> " + method + " " + target + (body.empty() ? "" : "\n> " + body));
+  Exchange(request, parser);
+  auto& response = parser.get();
+  if (debug_) debug_("< " + std::to_string(response.result_int()) + " " + response.body());
+  if (response.result_int() >= 300) {
+    Refused(static_cast<int>(response.result_int()), response.body(),
+            std::string(response["x-oss-request-id"]));
+  }
+  return response.body();
+}
+
 std::string FileMd5Hex(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + file.string());

@@ -52,6 +52,10 @@ class OssClient {
   // GetObject into `to` (written beside it and renamed into place).
   void Get(const std::string& bucket, const std::string& key, const std::filesystem::path& to);
   void Delete(const std::string& bucket, const std::string& key);
+  // Any other call: `target` is the path and query as sent (its OSS
+  // sub-resources signed), `body` XML; returns the answer's body.
+  std::string Call(const std::string& method, const std::string& target,
+                   const std::string& body = "");
 
  private:
   struct Connection;

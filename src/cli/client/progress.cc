@@ -41,15 +41,26 @@ Progress::~Progress() { Finish(); }
 
 std::string Progress::Line(const std::string& what, uint64_t items_done, uint64_t items,
                            uint64_t bytes_done, uint64_t bytes, double seconds, int width) {
-  double rate = seconds > 0 ? static_cast<double>(bytes_done) / seconds : 0;
+  // Work measured in bytes shows bytes and their rate; work without bytes
+  // (batch tasks) its items and theirs.
+  bool by_bytes = bytes > 0;
+  double done = static_cast<double>(by_bytes ? bytes_done : items_done);
+  double total = static_cast<double>(by_bytes ? bytes : items);
+  double rate = seconds > 0 ? done / seconds : 0;
   std::string eta = "--";
-  if (rate > 0 && bytes >= bytes_done) {
-    eta = std::to_string(static_cast<int64_t>(static_cast<double>(bytes - bytes_done) / rate)) + "s";
+  if (rate > 0 && total >= done) {
+    eta = std::to_string(static_cast<int64_t>((total - done) / rate)) + "s";
   }
-  std::string figures = std::to_string(items_done) + "/" + std::to_string(items) + " " + what +
-                        "  " + HumanBytes(static_cast<double>(bytes_done)) + " / " +
-                        HumanBytes(static_cast<double>(bytes)) + "  " + HumanBytes(rate) +
-                        "/s  ETA " + eta;
+  std::string figures = std::to_string(items_done) + "/" + std::to_string(items) + " " + what;
+  if (by_bytes) {
+    figures += "  " + HumanBytes(static_cast<double>(bytes_done)) + " / " +
+               HumanBytes(static_cast<double>(bytes)) + "  " + HumanBytes(rate) + "/s";
+  } else {
+    char per_second[32];
+    std::snprintf(per_second, sizeof per_second, "%.0f", rate);
+    figures += "  " + std::string(per_second) + " " + what + "/s";
+  }
+  figures += "  ETA " + eta;
   int bar = std::max(10, width - static_cast<int>(figures.size()) - 4);
   bar = std::min(bar, 40);
   double fraction = bytes > 0   ? static_cast<double>(bytes_done) / static_cast<double>(bytes)
@@ -75,6 +86,15 @@ void Progress::Done(uint64_t bytes, const std::string& line, bool skipped) {
   items_done_ += 1;
   bytes_done_ += bytes;
   if (skipped) skipped_ += 1;
+  if (terminal_) return;
+  std::lock_guard lock(mu_);
+  std::printf("%s\n", line.c_str());
+  std::fflush(stdout);
+}
+
+void Progress::Reached(uint64_t items_done, const std::string& line) {
+  if (items_done <= items_done_) return;
+  items_done_ = items_done;
   if (terminal_) return;
   std::lock_guard lock(mu_);
   std::printf("%s\n", line.c_str());

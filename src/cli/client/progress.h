@@ -1,7 +1,8 @@
-// Progress: how long work shows itself (drover oss cp). On a terminal, one
-// line redrawn in place five times a second — items done of total, bytes,
-// rate and time left — and cleared at the end; piped, a plain line per
-// finished item instead, so logs and scripts read it. Thread-safe: copy
+// Progress: how long work shows itself (drover oss cp, drover batch wait).
+// On a terminal, one line redrawn in place five times a second — items
+// done of total, bytes (when the work has bytes), rate and time left — and
+// cleared at the end; piped, a plain line per finished item (or step)
+// instead, so logs and scripts read it. Thread-safe: copy
 // workers report as they go.
 #pragma once
 
@@ -26,6 +27,9 @@ class Progress {
   // An item is done (`line` says which, for the piped form); `skipped`
   // when it was there already.
   void Done(uint64_t bytes, const std::string& line, bool skipped = false);
+  // So many items are done now (work counted elsewhere, as a batch job's
+  // tasks); `line` says so in the piped form. Never goes back.
+  void Reached(uint64_t items_done, const std::string& line);
   // Stops drawing and clears the line; idempotent.
   void Finish();
 
