@@ -44,6 +44,7 @@ class BlockArena {
     if (words > left_) {
       size_t size = std::max(words, kChunkWords);
       chunks_.push_back(std::make_unique_for_overwrite<uint32_t[]>(size));
+      reserved_ += size;
       next_ = chunks_.back().get();
       left_ = size;
     }
@@ -65,6 +66,8 @@ class BlockArena {
 
   size_t live_words() const { return live_; }
   size_t dead_words() const { return dead_; }
+  // Bytes of every chunk taken from the heap.
+  size_t MemoryBytes() const { return reserved_ * sizeof(uint32_t); }
 
  private:
   // A free block holds the next free block of its size in its first two
@@ -87,6 +90,7 @@ class BlockArena {
   std::vector<uint32_t*> free_;  // by size in words: the last freed block of it
   size_t live_ = 0;
   size_t dead_ = 0;
+  size_t reserved_ = 0;  // words in chunks_
 };
 
 }  // namespace drover::index

@@ -45,6 +45,14 @@ class Dictionary {
   }
   const std::string& Value(Id id) const { return values_[id]; }
   size_t size() const { return values_.size(); }
+  // Heap bytes held (the strings' own beyond their inline buffers).
+  size_t MemoryBytes() const {
+    size_t bytes = values_.capacity() * sizeof(std::string) + table_.capacity() * sizeof(uint64_t);
+    for (const std::string& v : values_) {
+      if (v.capacity() > 15) bytes += v.capacity() + 1;
+    }
+    return bytes;
+  }
 
   // 32 well-mixed bits of `s`: eight bytes at a time, then a final mix.
   static uint32_t Hash(std::string_view s) {

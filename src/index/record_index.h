@@ -73,6 +73,10 @@ class RecordIndex {
   // on (a write waits while one order is built). Returns how many it built.
   virtual size_t PrepareSortOrders() { return 0; }
   virtual size_t Size() const = 0;
+  // The heap bytes the engine holds, estimated from its structures'
+  // capacities (bitmaps by their serialized size); 0 when an engine does
+  // not count. For GET /metrics.
+  virtual size_t MemoryBytes() const { return 0; }
   virtual const Schema& schema() const = 0;
   // How many searches each of an engine's plans has answered (its names are
   // the engine's), so a test can tell that it exercised every one.

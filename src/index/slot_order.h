@@ -37,6 +37,10 @@ class SlotOrder {
   explicit SlotOrder(std::vector<Slot> sorted) : base_(std::move(sorted)) {}
 
   size_t size() const { return base_.size() + loose_.size(); }
+  size_t MemoryBytes() const {
+    return base_.capacity() * sizeof(Slot) + stale_.getSizeInBytes() +
+           loose_.capacity() * sizeof(Loose);
+  }
 
   // The slot is new or its key changed: it goes where `less` now puts it.
   template <class Less>

@@ -19,6 +19,7 @@ namespace drover::index {
 
 class SlotsByKey {
  public:
+  size_t MemoryBytes() const { return table_.capacity() * sizeof(uint32_t); }
   static constexpr uint32_t kNone = ~uint32_t{0};  // no slot
 
   // The slot whose key is `key`, or kNone.

@@ -41,6 +41,13 @@ void Records(const std::vector<const index::RecordIndex*>& indexes, PromWriter& 
     w.Sample("drover_index_rows", {{"kind", index->schema().kind()}},
              static_cast<double>(index->Size()));
   }
+  w.Family("drover_index_memory_bytes", "gauge",
+           "Heap bytes of each kind's list index, estimated from its structures (bitmaps by "
+           "their serialized size).");
+  for (const index::RecordIndex* index : indexes) {
+    w.Sample("drover_index_memory_bytes", {{"kind", index->schema().kind()}},
+             static_cast<double>(index->MemoryBytes()));
+  }
   w.Family("drover_records", "gauge", "Records of each kind that has a status, by status.");
   for (const index::RecordIndex* index : indexes) {
     const auto& numbers = index->schema().numbers();

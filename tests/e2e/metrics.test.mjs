@@ -87,6 +87,8 @@ test('records by kind and status, the queue, the node and the store follow the j
   assert.equal(value(busy, 'drover_records', { kind: 'training-job', status: 'Running' }), 1);
   assert.equal(value(busy, 'drover_records', { kind: 'training-job', status: 'Queuing' }), 1);
   assert.equal(value(busy, 'drover_index_rows', { kind: 'training-job' }), 2);
+  assert.ok(value(busy, 'drover_index_memory_bytes', { kind: 'training-job' }) >
+            value(start, 'drover_index_memory_bytes', { kind: 'training-job' }));
   assert.equal(value(busy, 'drover_queue_jobs'), 1);
   assert.equal(value(busy, 'drover_running_jobs'), 1);
   assert.equal(value(busy, 'drover_running_pods'), 1);

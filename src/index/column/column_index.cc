@@ -330,6 +330,26 @@ std::vector<RecordIndex::FacetCount> ColumnIndex::Facet(FacetOf of, FieldId fiel
   return facet;
 }
 
+size_t ColumnIndex::MemoryBytes() const {
+  std::shared_lock lock(mu_);
+  size_t bytes = text_.MemoryBytes() + rows_.MemoryBytes() + ghosts_.MemoryBytes() +
+                 slot_of_.MemoryBytes() + live_.getSizeInBytes() + tags_.MemoryBytes() +
+                 by_public_id_.MemoryBytes();
+  for (const auto& v : {&interned_ids_, &interned_terms_, &interned_ends_}) {
+    bytes += v->capacity() * sizeof(uint32_t);
+  }
+  bytes += interned_strings_.capacity() * sizeof(std::string_view);
+  for (const Postings& p : strings_) bytes += p.MemoryBytes();
+  for (const ValueBitmaps& v : numbers_) bytes += v.MemoryBytes();
+  for (const Postings& p : words_) bytes += p.MemoryBytes();
+  for (const auto& [trigram, b] : trigrams_) bytes += 48 + sizeof(Roaring) + b.getSizeInBytes();
+  std::lock_guard orders(orders_mu_);
+  for (const auto& order : orders_) {
+    if (order) bytes += order->MemoryBytes();
+  }
+  return bytes;
+}
+
 }  // namespace drover::index::column
 
 namespace drover::index {

@@ -65,6 +65,7 @@ class ColumnIndex final : public RecordIndex {
   size_t PrepareSortOrders() override;
   size_t Size() const override;
   const Schema& schema() const override { return schema_; }
+  size_t MemoryBytes() const override;
   std::map<std::string, uint64_t> Plans() const override;
 
  private:

@@ -45,6 +45,11 @@ class Postings {
   void ClearBitmaps() {
     for (Roaring& b : bitmaps_) b = Roaring();
   }
+  size_t MemoryBytes() const {
+    size_t bytes = values_.MemoryBytes() + bitmaps_.size() * sizeof(Roaring);
+    for (const Roaring& b : bitmaps_) bytes += b.getSizeInBytes();
+    return bytes;
+  }
 
  private:
   Dictionary values_;
@@ -59,6 +64,12 @@ class ValueBitmaps {
  public:
   explicit ValueBitmaps(bool small = false) : small_(small) {
     if (small_) dense_.resize(256);
+  }
+  size_t MemoryBytes() const {
+    size_t bytes = dense_.capacity() * sizeof(Roaring);
+    for (const Roaring& b : dense_) bytes += b.getSizeInBytes();
+    for (const auto& [value, b] : sparse_) bytes += 64 + sizeof(Roaring) + b.getSizeInBytes();
+    return bytes;
   }
   // The value's bitmap, made when absent.
   Roaring& At(int64_t v) { return small_ ? dense_[static_cast<uint8_t>(v)] : sparse_[v]; }
@@ -112,6 +123,7 @@ class SlotMap {
     --size_;
   }
   size_t size() const { return size_; }
+  size_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot); }
   void clear() {
     slots_.clear();
     size_ = 0;

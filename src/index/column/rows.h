@@ -102,6 +102,11 @@ class SlotTable {
   explicit SlotTable(const Layout& layout) : layout_(&layout) {}
 
   size_t size() const { return rows_.size(); }
+  size_t MemoryBytes() const {
+    return rows_.capacity() * sizeof(Row) + ids_.capacity() * sizeof(uint32_t) +
+           wide_.capacity() * sizeof(int64_t) + small_.capacity() +
+           prefixes_.capacity() * sizeof(uint64_t) + id_keys_.capacity() * sizeof(IdKey);
+  }
   void Reserve(size_t n);
   void Resize(size_t n);  // new slots are empty
   void Clear() { Resize(0); }
@@ -144,6 +149,7 @@ class SlotTable {
   void ForEachColumn(F&& f);
 
   const Layout* layout_;
+
   std::vector<Row> rows_;
   std::vector<uint32_t> ids_;
   std::vector<int64_t> wide_;
