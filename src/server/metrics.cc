@@ -74,19 +74,21 @@ void Node(const runner::Runner& runner, PromWriter& w) {
   w.Sample("drover_running_jobs", {}, static_cast<double>(u.running_jobs));
   w.Family("drover_running_pods", "gauge", "Pods whose process lives.");
   w.Sample("drover_running_pods", {}, static_cast<double>(u.running_pods));
-  w.Family("drover_node_cpu_cores", "gauge", "CPU cores jobs may use (capacity) and not held (free).");
-  w.Sample("drover_node_cpu_cores", {{"state", "capacity"}},
-           static_cast<double>(u.capacity.cpu_milli) / 1000);
-  w.Sample("drover_node_cpu_cores", {{"state", "free"}},
+  // Each resource as capacity (what jobs may use), allocated (held by
+  // running jobs) and free.
+  auto resource = [&](const char* name, const char* help, double capacity, double free) {
+    w.Family(name, "gauge", help);
+    w.Sample(name, {{"state", "capacity"}}, capacity);
+    w.Sample(name, {{"state", "allocated"}}, capacity - free);
+    w.Sample(name, {{"state", "free"}}, free);
+  };
+  resource("drover_node_cpu_cores", "CPU cores jobs may use, held by running jobs, and free.",
+           static_cast<double>(u.capacity.cpu_milli) / 1000,
            static_cast<double>(u.free.cpu_milli) / 1000);
-  w.Family("drover_node_memory_bytes", "gauge", "Memory jobs may use (capacity) and not held (free).");
-  w.Sample("drover_node_memory_bytes", {{"state", "capacity"}},
-           static_cast<double>(u.capacity.memory_bytes));
-  w.Sample("drover_node_memory_bytes", {{"state", "free"}},
-           static_cast<double>(u.free.memory_bytes));
-  w.Family("drover_node_gpus", "gauge", "GPUs jobs may use (capacity) and not held (free).");
-  w.Sample("drover_node_gpus", {{"state", "capacity"}}, static_cast<double>(u.capacity.gpus));
-  w.Sample("drover_node_gpus", {{"state", "free"}}, static_cast<double>(u.free.gpus));
+  resource("drover_node_memory_bytes", "Memory jobs may use, held by running jobs, and free.",
+           static_cast<double>(u.capacity.memory_bytes), static_cast<double>(u.free.memory_bytes));
+  resource("drover_node_gpus", "GPUs jobs may use, held by running jobs, and free.",
+           static_cast<double>(u.capacity.gpus), static_cast<double>(u.free.gpus));
 }
 
 void Store(const store::SqliteStore& store, PromWriter& w) {

@@ -93,6 +93,8 @@ test('records by kind and status, the queue, the node and the store follow the j
   assert.equal(value(busy, 'drover_running_jobs'), 1);
   assert.equal(value(busy, 'drover_running_pods'), 1);
   assert.equal(value(busy, 'drover_node_gpus', { state: 'free' }), 0);
+  assert.equal(value(busy, 'drover_node_gpus', { state: 'allocated' }), 2);
+  assert.equal(value(busy, 'drover_node_memory_bytes', { state: 'allocated' }), 2 ** 30);
   assert.equal(value(busy, 'drover_node_cpu_cores', { state: 'free' }), 3);
   assert.ok(value(busy, 'drover_store_batches_total') > value(start, 'drover_store_batches_total'));
   assert.ok(value(busy, 'drover_store_commit_groups_total') >= 1);
