@@ -35,8 +35,8 @@ std::string EnvOr(const char* name, const char* fallback) {
 bool OnCommandLine(int argc, char** argv, std::string_view flag) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg == flag || (arg.starts_with(flag) && arg.size() > flag.size() &&
-                        arg[flag.size()] == '=')) {
+    if (arg == flag ||
+        (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=')) {
       return true;
     }
   }
@@ -78,11 +78,13 @@ int main(int argc, char** argv) {
   app.allow_config_extras(CLI::config_extras_mode::error);
   CLI::App* serve_cmd = app.add_subcommand("serve", "Run the API server");
   serve_cmd->fallthrough();  // `drover serve --config FILE`
-  serve_cmd->add_option("--listen", serve.listen,
-                        "HOST:PORT to listen on (port 0 picks one; env DROVER_LISTEN)")
+  serve_cmd
+      ->add_option("--listen", serve.listen,
+                   "HOST:PORT to listen on (port 0 picks one; env DROVER_LISTEN)")
       ->capture_default_str();
-  serve_cmd->add_option("--data-dir", serve.data_dir,
-                        "Directory of the embedded store (env DROVER_DATA_DIR)")
+  serve_cmd
+      ->add_option("--data-dir", serve.data_dir,
+                   "Directory of the embedded store (env DROVER_DATA_DIR)")
       ->capture_default_str();
   serve_cmd->add_option("--threads", serve.threads,
                         "HTTP worker threads (0 = 4 per core, at least 16)");

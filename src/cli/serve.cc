@@ -220,10 +220,12 @@ int Serve(const ServeOptions& options) {
   router.Register(std::move(oss));
 
   server::HttpOptions http_options;
-  server::MetricsSources metrics{&router, store.get(), &runner,
-                                 {index.get(), dataset_index.get(), version_index.get(),
-                                  dataset_job_index.get(), job_config_index.get(), file_index.get(),
-                                  batch_index.get()}};
+  server::MetricsSources metrics{
+      &router,
+      store.get(),
+      &runner,
+      {index.get(), dataset_index.get(), version_index.get(), dataset_job_index.get(),
+       job_config_index.get(), file_index.get(), batch_index.get()}};
   http_options.metrics = [&metrics] { return server::RenderMetrics(metrics); };
   http_options.file_body_limit = object_options.max_object_size;
   http_options.spool_dir = spool_dir.string();

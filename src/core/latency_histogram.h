@@ -14,9 +14,8 @@ namespace drover::core {
 class LatencyHistogram {
  public:
   // Upper bounds in seconds; a last, implicit bucket is +Inf.
-  static constexpr std::array<double, 14> kBounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                     0.005,  0.01,    0.025,  0.05,  0.1,
-                                                     0.25,   0.5,     1,      10};
+  static constexpr std::array<double, 14> kBounds = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 10};
 
   void Observe(std::chrono::nanoseconds took);
 

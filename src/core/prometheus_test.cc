@@ -7,10 +7,10 @@ namespace {
 
 TEST(PromWriter, WritesFamiliesSamplesAndCumulativeBuckets) {
   LatencyHistogram h;
-  h.Observe(std::chrono::microseconds(50));    // ≤ 0.0001
-  h.Observe(std::chrono::microseconds(700));   // ≤ 0.001
-  h.Observe(std::chrono::milliseconds(700));   // ≤ 1
-  h.Observe(std::chrono::seconds(30));         // +Inf
+  h.Observe(std::chrono::microseconds(50));   // ≤ 0.0001
+  h.Observe(std::chrono::microseconds(700));  // ≤ 0.001
+  h.Observe(std::chrono::milliseconds(700));  // ≤ 1
+  h.Observe(std::chrono::seconds(30));        // +Inf
   LatencyHistogram::Snapshot s = h.Read();
   EXPECT_EQ(s.count, 4u);
   EXPECT_NEAR(s.sum_seconds, 30.70075, 1e-9);

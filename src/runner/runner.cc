@@ -194,8 +194,8 @@ void Runner::Step() {
   }
   size_t pods = 0;
   for (const auto& [id, run] : runs_) {
-    pods += static_cast<size_t>(
-        std::count_if(run.pods().begin(), run.pods().end(), [](const PodRun& p) { return p.Live(); }));
+    pods += static_cast<size_t>(std::count_if(run.pods().begin(), run.pods().end(),
+                                              [](const PodRun& p) { return p.Live(); }));
   }
   running_jobs_.store(runs_.size(), std::memory_order_relaxed);
   running_pods_.store(pods, std::memory_order_relaxed);

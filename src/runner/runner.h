@@ -168,7 +168,6 @@ class Runner : public service::JobObserver,
   // Changes to store at the next Flush, per job, in order.
   std::map<core::JobNumber, std::vector<std::function<void(core::TrainingJob&)>>> pending_;
 
-
   std::thread thread_;
 };
 

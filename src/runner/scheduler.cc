@@ -134,8 +134,8 @@ std::optional<Scheduler::Wait> Scheduler::WaitOf(core::JobNumber id) const {
                   "Waiting behind an earlier job that waits for the same resources."};
     case Why::kQuota:
       return Wait{entry.position, "Waiting for quota " + job.quota_id + ": it allows " +
-                                      quotas_.at(job.quota_id).ToString() +
-                                      " and the job needs " + job.request.ToString() +
+                                      quotas_.at(job.quota_id).ToString() + " and the job needs " +
+                                      job.request.ToString() +
                                       " beside what its running jobs hold."};
   }
   return std::nullopt;

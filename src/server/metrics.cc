@@ -93,8 +93,9 @@ void Node(const runner::Runner& runner, PromWriter& w) {
 
 void Store(const store::SqliteStore& store, PromWriter& w) {
   store::SqliteStore::Stats s = store.GroupCommitStats();
-  w.Family("drover_store_commit_duration_seconds", "histogram",
-           "One group commit's transaction: every batch waiting, written and committed (no fsync).");
+  w.Family(
+      "drover_store_commit_duration_seconds", "histogram",
+      "One group commit's transaction: every batch waiting, written and committed (no fsync).");
   w.Histogram("drover_store_commit_duration_seconds", {}, s.write);
   w.Family("drover_store_fsync_duration_seconds", "histogram",
            "One fsync of the write-ahead log, shared by every write waiting.");

@@ -268,8 +268,8 @@ Revision SqliteStore::Commit(const std::vector<Mutation>& batch) {
   std::lock_guard lock(queue_mu_);
   for (const Mutation& m : batch) {
     if (m.op == Mutation::Op::kPut && Taken(m, m.record.number > max_numbers_[m.kind])) {
-      throw core::Error(core::ErrorCode::kAlreadyExists, std::string(KindOf(m.kind).name) + " " +
-                                                             m.record.public_id + " exists");
+      throw core::Error(core::ErrorCode::kAlreadyExists,
+                        std::string(KindOf(m.kind).name) + " " + m.record.public_id + " exists");
     }
   }
   for (const Mutation& m : batch) {
@@ -281,7 +281,8 @@ Revision SqliteStore::Commit(const std::vector<Mutation>& batch) {
   const Queued& queued = queue_.emplace_back(Queued{revision, batch});
   for (const Mutation& m : queued.batch) {
     staged_[{m.kind, m.record.number}] = Staged{revision, &m};
-    if (m.op == Mutation::Op::kPut) staged_ids_[{m.kind, m.record.public_id}] = Staged{revision, &m};
+    if (m.op == Mutation::Op::kPut)
+      staged_ids_[{m.kind, m.record.public_id}] = Staged{revision, &m};
   }
   staged_count_ = staged_.size();
   return revision;

@@ -159,9 +159,9 @@ class SqliteStore : public Store {
   // The queue: batches committed and not yet written, and their records
   // by (kind, number) and (kind, public id) for reads.
   mutable std::mutex queue_mu_;
-  std::deque<Queued> queue_;                                      // guarded by queue_mu_
-  Revision assigned_ = 0;                                         // guarded by queue_mu_
-  std::map<std::pair<KindId, uint64_t>, Staged> staged_;          // guarded by queue_mu_
+  std::deque<Queued> queue_;                                     // guarded by queue_mu_
+  Revision assigned_ = 0;                                        // guarded by queue_mu_
+  std::map<std::pair<KindId, uint64_t>, Staged> staged_;         // guarded by queue_mu_
   std::map<std::pair<KindId, std::string>, Staged> staged_ids_;  // guarded by queue_mu_
   std::atomic<size_t> staged_count_ = 0;  // staged_.size(): reads skip the lock at 0
   // The largest number stored or queued of each kind: a put above it is a

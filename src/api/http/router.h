@@ -31,8 +31,8 @@
 #include <memory>
 #include <shared_mutex>
 #include <string>
-#include <tuple>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "api/http/dialect.h"

@@ -72,14 +72,15 @@ boost::json::value ApiClient::Pai(const std::string& action, const std::string& 
   request.set(http::field::accept, "application/json");
   request.set(http::field::user_agent, "drover-cli");
   if (!profile_.access_key_id.empty()) {
-    request.set(http::field::authorization,
-                "ACS3-HMAC-SHA256 Credential=" + profile_.access_key_id +
-                    ",SignedHeaders=" + signed_names + ",Signature=" +
-                    auth::Acs3Signature(signed_request, names, profile_.access_key_secret));
+    request.set(
+        http::field::authorization,
+        "ACS3-HMAC-SHA256 Credential=" + profile_.access_key_id + ",SignedHeaders=" + signed_names +
+            ",Signature=" + auth::Acs3Signature(signed_request, names, profile_.access_key_secret));
   }
   request.body() = body;
   request.prepare_payload();
-  if (debug_) debug_("> " + method + " " + profile_.endpoint + target + (body.empty() ? "" : "\n> " + body));
+  if (debug_)
+    debug_("> " + method + " " + profile_.endpoint + target + (body.empty() ? "" : "\n> " + body));
 
   http::response<http::string_body> response;
   try {
@@ -87,8 +88,8 @@ boost::json::value ApiClient::Pai(const std::string& action, const std::string& 
     tcp::resolver resolver(io);
     beast::tcp_stream stream(io);
     stream.expires_after(kTimeout);
-    std::string host = host_.substr(0, host_.rfind(':') == std::string::npos ? host_.size()
-                                                                              : host_.rfind(':'));
+    std::string host =
+        host_.substr(0, host_.rfind(':') == std::string::npos ? host_.size() : host_.rfind(':'));
     stream.connect(resolver.resolve(host, port_));
     http::write(stream, request);
     beast::flat_buffer buffer;

@@ -7,12 +7,10 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <pugixml.hpp>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "auth/canonical.h"
@@ -43,9 +41,8 @@ json::value XmlToJson(const pugi::xml_node& node) {
   for (pugi::xml_node child : node.children()) {
     if (child.type() != pugi::node_element) continue;
     std::string name = child.name();
-    bool list = kItems.contains(name) ||
-                std::distance(node.children(child.name()).begin(),
-                              node.children(child.name()).end()) > 1;
+    bool list = kItems.contains(name) || std::distance(node.children(child.name()).begin(),
+                                                       node.children(child.name()).end()) > 1;
     if (list) {
       if (!o.contains(name)) o[name] = json::array();
       o[name].as_array().push_back(XmlToJson(child));
@@ -98,7 +95,8 @@ std::string Operation(const json::value& job) {
 
 // oss://bucket/prefix as (bucket, prefix).
 std::pair<std::string, std::string> Place(const std::string& url, const char* flag) {
-  if (!url.starts_with("oss://")) throw std::runtime_error(std::string(flag) + " is oss://BUCKET/…");
+  if (!url.starts_with("oss://"))
+    throw std::runtime_error(std::string(flag) + " is oss://BUCKET/…");
   std::string rest = url.substr(6);
   size_t slash = rest.find('/');
   return {rest.substr(0, slash), slash == std::string::npos ? "" : rest.substr(slash + 1)};
@@ -108,19 +106,29 @@ std::string Escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 struct CreateOptions {
-  std::string file, op, acl, prefix, manifest, report, report_scope = "AllTasks", description,
-      role = "acs:ram::0:role/AliyunOSSBatchOperationsRole", token, tier = "Standard";
+  std::string file, op, acl, prefix, manifest, report,
+      report_scope = "AllTasks", description, role = "acs:ram::0:role/AliyunOSSBatchOperationsRole",
+      token, tier = "Standard";
   std::vector<std::string> tags;
   int64_t priority = 10;
   int days = 1;
@@ -168,8 +176,7 @@ std::string CreateXml(const CreateOptions& o) {
   if (!o.token.empty()) xml += "<ClientRequestToken>" + Escape(o.token) + "</ClientRequestToken>";
   if (!o.manifest.empty()) {
     auto [bucket, object] = Place(o.manifest, "--manifest");
-    xml += "<Manifest><Location><Bucket>" + Escape(bucket) + "</Bucket><Object>" +
-           Escape(object) +
+    xml += "<Manifest><Location><Bucket>" + Escape(bucket) + "</Bucket><Object>" + Escape(object) +
            "</Object></Location><Spec><Fields>Bucket,Key</Fields>"
            "<Format>OSS_BatchOperations_CSV_20250611</Format></Spec></Manifest>";
   } else {
@@ -187,14 +194,14 @@ std::string CreateXml(const CreateOptions& o) {
 
 void Commands::AddBatch(CLI::App& app) {
   CLI::App* batch = app.add_subcommand(
-      "batch", "OSS Batch Operations jobs: list, create, describe, confirm, cancel, priority, "
-               "wait");
+      "batch",
+      "OSS Batch Operations jobs: list, create, describe, confirm, cancel, priority, "
+      "wait");
   batch->require_subcommand(1);
   auto oss = [this] { return std::make_unique<OssClient>(Client().profile(), Debug()); };
   auto describe = [](OssClient& client, const std::string& id) {
-    return ParseAnswer(
-               client.Call("GET", "/?batchJob&batchJobId=" + auth::Rfc3986Encode(id)),
-               "DescribeJobResult")
+    return ParseAnswer(client.Call("GET", "/?batchJob&batchJobId=" + auth::Rfc3986Encode(id)),
+                       "DescribeJobResult")
         .at("Job");
   };
 
@@ -208,7 +215,9 @@ void Commands::AddBatch(CLI::App& app) {
       "list", "List batch jobs (ListJobs)\n  e.g. drover batch list --status 'Active|Complete'");
   ls->alias("ls");
   ls->add_option("--status", list->statuses, "Statuses, joined with |");
-  ls->add_option("--max", list->max, "Jobs per page")->check(CLI::Range(1, 1000))->capture_default_str();
+  ls->add_option("--max", list->max, "Jobs per page")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   ls->add_flag("--all", list->all, "Every page");
   On(ls, [this, list, oss] {
     Format format = ParseFormat(output_);
@@ -217,7 +226,8 @@ void Commands::AddBatch(CLI::App& app) {
     std::string token;
     do {
       std::string target = "/?batchJob&max-keys=" + std::to_string(list->max);
-      if (!list->statuses.empty()) target += "&batchJobStatuses=" + auth::Rfc3986Encode(list->statuses);
+      if (!list->statuses.empty())
+        target += "&batchJobStatuses=" + auth::Rfc3986Encode(list->statuses);
       if (!token.empty()) target += "&continuation-token=" + auth::Rfc3986Encode(token);
       json::value page = ParseAnswer(client->Call("GET", target), "ListJobsResult");
       const json::value* found = page.as_object().if_contains("Jobs");
@@ -236,13 +246,14 @@ void Commands::AddBatch(CLI::App& app) {
       for (const json::value& job : jobs) std::cout << Field(job, "JobId") << "\n";
     } else {
       bool wide = format == Format::kWide;
-      std::vector<std::string> headers = {"JOB ID", "OPERATION", "STATUS", "PRIORITY", "TASKS", "AGE"};
+      std::vector<std::string> headers = {"JOB ID",   "OPERATION", "STATUS",
+                                          "PRIORITY", "TASKS",     "AGE"};
       if (wide) headers.push_back("DESCRIPTION");
       std::vector<std::vector<std::string>> rows;
       for (const json::value& job : jobs) {
-        std::vector<std::string> row = {Field(job, "JobId"),    Operation(job),
-                                        Field(job, "Status"),   Field(job, "Priority"),
-                                        Progressed(job),        EpochAge(job, "CreationTime")};
+        std::vector<std::string> row = {Field(job, "JobId"),  Operation(job),
+                                        Field(job, "Status"), Field(job, "Priority"),
+                                        Progressed(job),      EpochAge(job, "CreationTime")};
         if (wide) row.push_back(Field(job, "Description"));
         rows.push_back(std::move(row));
       }
@@ -262,7 +273,8 @@ void Commands::AddBatch(CLI::App& app) {
   mk->add_option("--tag", create->tags, "KEY=VALUE (repeatable): the tagging operations' tags");
   mk->add_option("--acl", create->acl, "acl: private, public-read, public-read-write, default");
   mk->add_option("--days", create->days, "restore: days the copy stays")->check(CLI::Range(1, 365));
-  mk->add_option("--tier", create->tier, "restore: Standard, Expedited or Bulk")->capture_default_str();
+  mk->add_option("--tier", create->tier, "restore: Standard, Expedited or Bulk")
+      ->capture_default_str();
   mk->add_option("--prefix", create->prefix, "oss://BUCKET/PREFIX: every object under it");
   mk->add_option("--manifest", create->manifest, "oss://BUCKET/OBJECT: a CSV of bucket,key lines");
   mk->add_option("--report", create->report, "oss://BUCKET/PREFIX: where the report goes");
@@ -275,23 +287,11 @@ void Commands::AddBatch(CLI::App& app) {
   mk->add_option("--description", create->description, "Description");
   mk->add_option("--role-arn", create->role, "RoleArn (Drover checks its form only)")
       ->capture_default_str();
-  mk->add_option("--token", create->token, "ClientRequestToken: a repeat with it makes no second job");
+  mk->add_option("--token", create->token,
+                 "ClientRequestToken: a repeat with it makes no second job");
   On(mk, [this, create, oss] {
     Format format = ParseFormat(output_);
-    std::string xml;
-    if (!create->file.empty()) {
-      std::stringstream text;
-      if (create->file == "-") {
-        text << std::cin.rdbuf();
-      } else {
-        std::ifstream in(create->file);
-        if (!in) throw std::runtime_error("cannot read " + create->file);
-        text << in.rdbuf();
-      }
-      xml = text.str();
-    } else {
-      xml = CreateXml(*create);
-    }
+    std::string xml = create->file.empty() ? CreateXml(*create) : ReadText(create->file);
     json::value answer = ParseAnswer(oss()->Call("POST", "/?batchJob", xml), "CreateJobResult");
     if (format == Format::kJson || format == Format::kYaml) {
       std::cout << Answer(format, answer);
@@ -365,8 +365,9 @@ void Commands::AddBatch(CLI::App& app) {
   };
   auto priority = std::make_shared<PriorityOptions>();
   CLI::App* pr = batch->add_subcommand(
-      "priority", "Change a job's priority (UpdateJobPriority)\n  e.g. drover batch priority "
-                  "OTliZjk= 50");
+      "priority",
+      "Change a job's priority (UpdateJobPriority)\n  e.g. drover batch priority "
+      "OTliZjk= 50");
   pr->add_option("id", priority->id, "JobId")->required();
   pr->add_option("priority", priority->priority, "Priority, larger first")
       ->required()
@@ -410,9 +411,9 @@ void Commands::AddBatch(CLI::App& app) {
       if (progress) {
         int64_t done = std::max<int64_t>(Number(*p, "NumberOfTasksSucceeded"), 0) +
                        std::max<int64_t>(Number(*p, "NumberOfTasksFailed"), 0);
-        progress->Reached(static_cast<uint64_t>(std::max<int64_t>(done, 0)),
-                          status + ": " + std::to_string(done) + "/" + std::to_string(total) +
-                              " tasks");
+        progress->Reached(
+            static_cast<uint64_t>(std::max<int64_t>(done, 0)),
+            status + ": " + std::to_string(done) + "/" + std::to_string(total) + " tasks");
       }
       if (kEnded.contains(status)) {
         if (progress) progress->Finish();

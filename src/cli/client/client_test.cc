@@ -45,7 +45,8 @@ TEST(ClientOutput, PrettyJsonIsTheSameValue) {
   boost::json::value v = boost::json::parse(R"({"a":[1,{"b":"c"}],"d":{}})");
   std::string pretty = PrettyJson(v);
   EXPECT_EQ(boost::json::parse(pretty), v);
-  EXPECT_EQ(pretty, "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"c\"\n    }\n  ],\n  \"d\": {}\n}\n");
+  EXPECT_EQ(pretty,
+            "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"c\"\n    }\n  ],\n  \"d\": {}\n}\n");
 }
 
 TEST(ClientOutput, DurationsBothWays) {
@@ -67,7 +68,7 @@ TEST(ClientOutput, DurationsBothWays) {
 TEST(ClientLogWindow, PrintsWhatFollowsTheLastWindow) {
   using Lines = std::vector<std::string>;
   EXPECT_EQ(NewLines({}, {"a", "b"}), (Lines{"a", "b"}));
-  EXPECT_EQ(NewLines({"a", "b"}, {"a", "b", "c"}), (Lines{"c"}));  // the window grew
+  EXPECT_EQ(NewLines({"a", "b"}, {"a", "b", "c"}), (Lines{"c"}));                 // the window grew
   EXPECT_EQ(NewLines({"a", "b", "c"}, {"b", "c", "d", "e"}), (Lines{"d", "e"}));  // it slid
   EXPECT_EQ(NewLines({"a", "b"}, {"a", "b"}), Lines{});
   EXPECT_EQ(NewLines({"x", "y"}, {"p", "q"}), (Lines{"p", "q"}));  // more came than it holds

@@ -43,7 +43,7 @@ std::function<void(const std::string&)> Commands::Debug() const {
 
 ApiClient Commands::Client() const { return ApiClient(ResolveProfile(profile_flags_), Debug()); }
 
-boost::json::object Commands::ReadBody(const std::string& file) {
+std::string Commands::ReadText(const std::string& file) {
   std::stringstream text;
   if (file == "-") {
     text << std::cin.rdbuf();
@@ -52,10 +52,15 @@ boost::json::object Commands::ReadBody(const std::string& file) {
     if (!in) throw std::runtime_error("cannot read " + file);
     text << in.rdbuf();
   }
+  return text.str();
+}
+
+boost::json::object Commands::ReadBody(const std::string& file) {
+  std::string text = ReadText(file);
   // JSON as it is; anything else as YAML, which reads JSON too.
   boost::system::error_code error;
-  boost::json::value parsed = boost::json::parse(text.str(), error);
-  if (error) parsed = YamlToJson(text.str());
+  boost::json::value parsed = boost::json::parse(text, error);
+  if (error) parsed = YamlToJson(text);
   if (!parsed.is_object()) throw std::runtime_error(file + " is not a mapping of the call's body");
   return parsed.as_object();
 }
@@ -84,8 +89,7 @@ std::optional<int> Commands::RunParsed() {
       return command();
     } catch (const ApiError& e) {
       std::cerr << "Error: " << (e.code().empty() ? "" : e.code() + ": ") << e.what()
-                << (e.request_id().empty() ? "" : " (request id " + e.request_id() + ")")
-                << "\n";
+                << (e.request_id().empty() ? "" : " (request id " + e.request_id() + ")") << "\n";
       return 1;
     } catch (const std::exception& e) {
       std::cerr << "Error: " << e.what() << "\n";

@@ -47,6 +47,9 @@ class Commands {
   ApiClient Client() const;
   // Where --debug prints (nothing without it).
   std::function<void(const std::string&)> Debug() const;
+  // What -f names: a file's text, or stdin's for "-". Throws
+  // std::runtime_error when it cannot be read.
+  static std::string ReadText(const std::string& file);
   // A create call's body from -f: a file, or stdin for "-"; JSON, or YAML.
   // Throws std::runtime_error unless it is a mapping.
   static boost::json::object ReadBody(const std::string& file);

@@ -100,8 +100,8 @@ std::string CompletionScript(const CLI::App& root, const std::string& shell) {
   for (int i = 0; i < core::kTrainingStatusCount; ++i) {
     statuses.emplace_back(core::TrainingStatusName(static_cast<core::TrainingStatus>(i)));
   }
-  s += "    --status) COMPREPLY=($(compgen -W \"" + Join(statuses) +
-       "\" -- \"$cur\")); return ;;\n";
+  s +=
+      "    --status) COMPREPLY=($(compgen -W \"" + Join(statuses) + "\" -- \"$cur\")); return ;;\n";
   s += "    -f|--file|--config|--quota-file|--storage-map) COMPREPLY=($(compgen -f -- \"$cur\")); "
        "return ;;\n";
   s += "  esac\n";

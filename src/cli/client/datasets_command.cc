@@ -57,8 +57,9 @@ void PrintList(Format format, const json::object& list, const char* items, const
     return;
   }
   bool wide = format == Format::kWide;
-  std::vector<std::string> shown(headers.begin(),
-                                 wide ? headers.end() : headers.begin() + static_cast<std::ptrdiff_t>(wide_from));
+  std::vector<std::string> shown(
+      headers.begin(),
+      wide ? headers.end() : headers.begin() + static_cast<std::ptrdiff_t>(wide_from));
   std::vector<std::vector<std::string>> rows;
   for (const json::value& item : all) rows.push_back(row(item, wide));
   std::cout << Table(shown, rows) << all.size() << " of " << Field(list, "TotalCount") << "\n";
@@ -83,17 +84,7 @@ void PrintOne(Format format, const json::value& answer, const char* id_field,
 
 std::string Bytes(const json::value& item, const char* field) {
   std::string text = Field(item, field);
-  if (text.empty()) return "";
-  double n = std::stod(text);
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  int u = 0;
-  while (n >= 1024 && u < 5) {
-    n /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f%s" : "%.1f%s", n, units[u]);
-  return buf;
+  return text.empty() ? "" : HumanBytes(std::stod(text));
 }
 
 }  // namespace
@@ -130,29 +121,33 @@ void Commands::AddDatasets(CLI::App& app) {
     if (!workspace.empty()) q.emplace_back("WorkspaceId", workspace);
     json::object answer = FetchPages(client, "ListDatasets", "/api/v1/datasets", q, "Datasets",
                                      list->page_size, list->page, list->all);
-    PrintList(format, answer, "Datasets", "DatasetId",
-              {"DATASET ID", "NAME", "PROPERTY", "SOURCE", "LATEST", "AGE", "URI", "WORKSPACE",
-               "ACCESSIBILITY"},
-              [](const json::value& d, bool wide) {
-                const json::value* latest = d.as_object().if_contains("LatestVersion");
-                std::vector<std::string> row = {
-                    Field(d, "DatasetId"), Field(d, "Name"), Field(d, "Property"),
-                    Field(d, "DataSourceType"),
-                    latest && latest->is_object() ? Field(*latest, "VersionName") : "",
-                    AgeOf(d, "GmtCreateTime")};
-                if (wide) {
-                  row.insert(row.end(), {Field(d, "Uri"), Field(d, "WorkspaceId"),
-                                         Field(d, "Accessibility")});
-                }
-                return row;
-              },
-              6);
+    PrintList(
+        format, answer, "Datasets", "DatasetId",
+        {"DATASET ID", "NAME", "PROPERTY", "SOURCE", "LATEST", "AGE", "URI", "WORKSPACE",
+         "ACCESSIBILITY"},
+        [](const json::value& d, bool wide) {
+          const json::value* latest = d.as_object().if_contains("LatestVersion");
+          std::vector<std::string> row = {
+              Field(d, "DatasetId"),
+              Field(d, "Name"),
+              Field(d, "Property"),
+              Field(d, "DataSourceType"),
+              latest && latest->is_object() ? Field(*latest, "VersionName") : "",
+              AgeOf(d, "GmtCreateTime")};
+          if (wide) {
+            row.insert(row.end(),
+                       {Field(d, "Uri"), Field(d, "WorkspaceId"), Field(d, "Accessibility")});
+          }
+          return row;
+        },
+        6);
     return 0;
   });
 
   auto id = std::make_shared<std::string>();
-  CLI::App* get = ds->add_subcommand("get", "Show one dataset (GetDataset)\n  e.g. drover "
-                                            "datasets get d-abc123 -o yaml");
+  CLI::App* get = ds->add_subcommand("get",
+                                     "Show one dataset (GetDataset)\n  e.g. drover "
+                                     "datasets get d-abc123 -o yaml");
   get->add_option("id", *id, "DatasetId")->required();
   On(get, [this, id] {
     json::value d = Client().Pai("GetDataset", kWorkspaceVersion, "GET", DatasetPath(*id));
@@ -202,8 +197,8 @@ void Commands::AddDatasets(CLI::App& app) {
     std::string workspace =
         create->workspace.empty() ? client.profile().workspace : create->workspace;
     if (!workspace.empty() && !body.contains("WorkspaceId")) body["WorkspaceId"] = workspace;
-    json::value answer = client.Pai("CreateDataset", kWorkspaceVersion, "POST",
-                                    "/api/v1/datasets", {}, json::serialize(body));
+    json::value answer = client.Pai("CreateDataset", kWorkspaceVersion, "POST", "/api/v1/datasets",
+                                    {}, json::serialize(body));
     if (format == Format::kJson || format == Format::kYaml) {
       std::cout << Answer(format, answer);
     } else if (format == Format::kName) {
@@ -215,8 +210,9 @@ void Commands::AddDatasets(CLI::App& app) {
   });
 
   auto ids = std::make_shared<std::vector<std::string>>();
-  CLI::App* rm = ds->add_subcommand("delete", "Delete datasets (DeleteDataset)\n  e.g. drover "
-                                              "datasets delete d-abc123");
+  CLI::App* rm = ds->add_subcommand("delete",
+                                    "Delete datasets (DeleteDataset)\n  e.g. drover "
+                                    "datasets delete d-abc123");
   rm->add_option("ids", *ids, "DatasetIds")->required();
   On(rm, [this, ids] {
     return ForEachId(*ids, "deleted", [](ApiClient& client, const std::string& dataset) {
@@ -230,9 +226,10 @@ void Commands::AddDatasets(CLI::App& app) {
     bool all = false;
   };
   auto versions = std::make_shared<VersionsOptions>();
-  CLI::App* vs = ds->add_subcommand(
-      "versions", "List a dataset's versions (ListDatasetVersions)\n  e.g. drover datasets "
-                  "versions d-abc123");
+  CLI::App* vs =
+      ds->add_subcommand("versions",
+                         "List a dataset's versions (ListDatasetVersions)\n  e.g. drover datasets "
+                         "versions d-abc123");
   vs->add_option("id", versions->id, "DatasetId")->required();
   vs->add_option("--page-size", versions->page_size, "Versions per page")
       ->check(CLI::Range(1, 1000))
@@ -243,24 +240,26 @@ void Commands::AddDatasets(CLI::App& app) {
     json::object answer =
         FetchPages(client, "ListDatasetVersions", DatasetPath(versions->id) + "/versions", {},
                    "DatasetVersions", versions->page_size, 1, versions->all);
-    PrintList(ParseFormat(output_), answer, "DatasetVersions", "VersionName",
-              {"VERSION", "PROPERTY", "SOURCE", "FILES", "SIZE", "AGE", "URI", "DESCRIPTION"},
-              [](const json::value& v, bool wide) {
-                std::vector<std::string> row = {Field(v, "VersionName"), Field(v, "Property"),
-                                                Field(v, "DataSourceType"), Field(v, "DataCount"),
-                                                Bytes(v, "DataSize"), AgeOf(v, "GmtCreateTime")};
-                if (wide) row.insert(row.end(), {Field(v, "Uri"), Field(v, "Description")});
-                return row;
-              },
-              6);
+    PrintList(
+        ParseFormat(output_), answer, "DatasetVersions", "VersionName",
+        {"VERSION", "PROPERTY", "SOURCE", "FILES", "SIZE", "AGE", "URI", "DESCRIPTION"},
+        [](const json::value& v, bool wide) {
+          std::vector<std::string> row = {Field(v, "VersionName"),    Field(v, "Property"),
+                                          Field(v, "DataSourceType"), Field(v, "DataCount"),
+                                          Bytes(v, "DataSize"),       AgeOf(v, "GmtCreateTime")};
+          if (wide) row.insert(row.end(), {Field(v, "Uri"), Field(v, "Description")});
+          return row;
+        },
+        6);
     return 0;
   });
 }
 
 void Commands::AddDatasetJobs(CLI::App& app) {
-  CLI::App* dj = app.add_subcommand(
-      "dataset-jobs", "Jobs over a dataset version's files (catalogue, export, import, tag, "
-                      "index): list, run, get, stop");
+  CLI::App* dj =
+      app.add_subcommand("dataset-jobs",
+                         "Jobs over a dataset version's files (catalogue, export, import, tag, "
+                         "index): list, run, get, stop");
   dj->require_subcommand(1);
 
   struct ListOptions {
@@ -269,9 +268,10 @@ void Commands::AddDatasetJobs(CLI::App& app) {
     bool all = false;
   };
   auto list = std::make_shared<ListOptions>();
-  CLI::App* ls = dj->add_subcommand(
-      "list", "List a dataset's jobs (ListDatasetJobs)\n  e.g. drover dataset-jobs list "
-              "d-abc123 --version v1");
+  CLI::App* ls =
+      dj->add_subcommand("list",
+                         "List a dataset's jobs (ListDatasetJobs)\n  e.g. drover dataset-jobs list "
+                         "d-abc123 --version v1");
   ls->alias("ls");
   ls->add_option("dataset", list->dataset, "DatasetId")->required();
   ls->add_option("--version", list->version, "DatasetVersion");
@@ -295,23 +295,25 @@ void Commands::AddDatasetJobs(CLI::App& app) {
     json::object answer =
         FetchPages(client, "ListDatasetJobs", DatasetPath(list->dataset) + "/datasetjobs", q,
                    "DatasetJobs", list->page_size, 1, list->all);
-    PrintList(ParseFormat(output_), answer, "DatasetJobs", "DatasetJobId",
-              {"JOB ID", "ACTION", "VERSION", "STATUS", "FILES", "AGE", "MODE", "FAILED",
-               "DESCRIPTION"},
-              [](const json::value& j, bool wide) {
-                std::string total = Field(j, "TotalFileCount");
-                std::vector<std::string> row = {
-                    Field(j, "DatasetJobId"), Field(j, "JobAction"), Field(j, "DatasetVersion"),
-                    Field(j, "Status"),
-                    total.empty() ? "" : Field(j, "CompletedFileCount") + "/" + total,
-                    AgeOf(j, "CreateTime")};
-                if (wide) {
-                  row.insert(row.end(), {Field(j, "JobMode"), Field(j, "FailedFileCount"),
-                                         Field(j, "Description")});
-                }
-                return row;
-              },
-              6);
+    PrintList(
+        ParseFormat(output_), answer, "DatasetJobs", "DatasetJobId",
+        {"JOB ID", "ACTION", "VERSION", "STATUS", "FILES", "AGE", "MODE", "FAILED", "DESCRIPTION"},
+        [](const json::value& j, bool wide) {
+          std::string total = Field(j, "TotalFileCount");
+          std::vector<std::string> row = {
+              Field(j, "DatasetJobId"),
+              Field(j, "JobAction"),
+              Field(j, "DatasetVersion"),
+              Field(j, "Status"),
+              total.empty() ? "" : Field(j, "CompletedFileCount") + "/" + total,
+              AgeOf(j, "CreateTime")};
+          if (wide) {
+            row.insert(row.end(),
+                       {Field(j, "JobMode"), Field(j, "FailedFileCount"), Field(j, "Description")});
+          }
+          return row;
+        },
+        6);
     return 0;
   });
 
@@ -320,8 +322,9 @@ void Commands::AddDatasetJobs(CLI::App& app) {
   };
   auto run = std::make_shared<RunOptions>();
   CLI::App* rn = dj->add_subcommand(
-      "run", "Start a dataset job (CreateDatasetJob)\n  e.g. drover dataset-jobs run d-abc123 "
-             "--action FileMetaBuild --version v1");
+      "run",
+      "Start a dataset job (CreateDatasetJob)\n  e.g. drover dataset-jobs run d-abc123 "
+      "--action FileMetaBuild --version v1");
   rn->add_option("dataset", run->dataset, "DatasetId")->required();
   rn->add_option("--action", run->action,
                  "JobAction: FileMetaBuild, FileMetaExport, FileMetaImport, IntelligentTag, "
@@ -338,9 +341,9 @@ void Commands::AddDatasetJobs(CLI::App& app) {
     ApiClient client = Client();
     std::string workspace = run->workspace.empty() ? client.profile().workspace : run->workspace;
     if (workspace.empty()) {
-      workspace = Field(
-          client.Pai("GetDataset", kWorkspaceVersion, "GET", DatasetPath(run->dataset)),
-          "WorkspaceId");
+      workspace =
+          Field(client.Pai("GetDataset", kWorkspaceVersion, "GET", DatasetPath(run->dataset)),
+                "WorkspaceId");
     }
     json::object body{{"WorkspaceId", workspace},
                       {"JobAction", run->action},
@@ -366,8 +369,9 @@ void Commands::AddDatasetJobs(CLI::App& app) {
   };
   auto ref = std::make_shared<JobRef>();
   CLI::App* get = dj->add_subcommand(
-      "get", "Show a dataset job and its log (GetDatasetJob)\n  e.g. drover dataset-jobs get "
-             "d-abc123 dsjob-xyz");
+      "get",
+      "Show a dataset job and its log (GetDatasetJob)\n  e.g. drover dataset-jobs get "
+      "d-abc123 dsjob-xyz");
   get->add_option("dataset", ref->dataset, "DatasetId")->required();
   get->add_option("job", ref->job, "DatasetJobId")->required();
   On(get, [this, ref] {
@@ -378,9 +382,9 @@ void Commands::AddDatasetJobs(CLI::App& app) {
       std::cout << ref->job << "\n";
       return 0;
     }
-    PrintOne(format, job, "", {"JobAction", "JobMode", "Status", "Description", "CreateTime",
-                               "FinishTime", "TotalFileCount", "CompletedFileCount",
-                               "FailedFileCount", "JobSpec"});
+    PrintOne(format, job, "",
+             {"JobAction", "JobMode", "Status", "Description", "CreateTime", "FinishTime",
+              "TotalFileCount", "CompletedFileCount", "FailedFileCount", "JobSpec"});
     if (format == Format::kTable || format == Format::kWide) {
       const json::value* logs = job.as_object().if_contains("Logs");
       if (logs && logs->is_array() && !logs->as_array().empty()) {
@@ -393,8 +397,9 @@ void Commands::AddDatasetJobs(CLI::App& app) {
 
   auto stop = std::make_shared<JobRef>();
   CLI::App* st = dj->add_subcommand(
-      "stop", "Stop a dataset job (StopDatasetJob)\n  e.g. drover dataset-jobs stop d-abc123 "
-              "dsjob-xyz");
+      "stop",
+      "Stop a dataset job (StopDatasetJob)\n  e.g. drover dataset-jobs stop d-abc123 "
+      "dsjob-xyz");
   st->add_option("dataset", stop->dataset, "DatasetId")->required();
   st->add_option("job", stop->job, "DatasetJobId")->required();
   On(st, [this, stop] {

@@ -137,15 +137,17 @@ std::vector<std::string> Strings(const json::value& array) {
 // ==== the commands ===========================================================
 
 void Commands::AddJobs(CLI::App& app) {
-  CLI::App* jobs = app.add_subcommand("jobs", "PAI-DLC training jobs: list, get, submit, stop, "
-                                              "delete, logs, events, wait");
+  CLI::App* jobs = app.add_subcommand("jobs",
+                                      "PAI-DLC training jobs: list, get, submit, stop, "
+                                      "delete, logs, events, wait");
   jobs->require_subcommand(1);
 
   // list
   auto list = std::make_shared<ListOptions>();
   CLI::App* ls = jobs->add_subcommand(
-      "list", "List jobs (ListJobs), newest first\n  e.g. drover jobs list --status Running "
-              "--since 2d -o wide");
+      "list",
+      "List jobs (ListJobs), newest first\n  e.g. drover jobs list --status Running "
+      "--since 2d -o wide");
   ls->alias("ls");
   ls->add_option("--status", list->status, "Only jobs in this status (Running, Succeeded, ...)");
   ls->add_option("--type", list->type, "Only this JobType (PyTorchJob, TFJob, ...)");
@@ -176,7 +178,9 @@ void Commands::AddJobs(CLI::App& app) {
     for (;;) {
       std::string text = RenderJobs(format, FetchJobs(client, *list));
       if (tty) {
-        std::cout << "\x1b[H\x1b[2J" << "Every 2s: drover jobs list\n\n" << text << std::flush;
+        std::cout << "\x1b[H\x1b[2J"
+                  << "Every 2s: drover jobs list\n\n"
+                  << text << std::flush;
       } else if (text != last) {
         std::cout << text << std::flush;  // piped: a new table only when it changed
       }
@@ -187,8 +191,9 @@ void Commands::AddJobs(CLI::App& app) {
 
   // get
   auto id = std::make_shared<std::string>();
-  CLI::App* get = jobs->add_subcommand("get", "Show one job (GetJob)\n  e.g. drover jobs get "
-                                              "dlc1a2b3c4d5e6f -o yaml");
+  CLI::App* get = jobs->add_subcommand("get",
+                                       "Show one job (GetJob)\n  e.g. drover jobs get "
+                                       "dlc1a2b3c4d5e6f -o yaml");
   get->add_option("id", *id, "JobId")->required();
   On(get, [this, id] {
     Format format = ParseFormat(output_);
@@ -221,7 +226,7 @@ void Commands::AddJobs(CLI::App& app) {
   // submit
   struct SubmitOptions {
     std::string file, name, type = "PyTorchJob", command, image, cpu = "1", memory = "1Gi", gpu,
-                          workspace;
+                            workspace;
     int workers = 1;
     int priority = 0;
   };
@@ -265,8 +270,8 @@ void Commands::AddJobs(CLI::App& app) {
                                                                 {"ResourceConfig", resources}}}}};
       if (submit->priority > 0) body["Priority"] = submit->priority;
     }
-    std::string workspace = submit->workspace.empty() ? client.profile().workspace
-                                                      : submit->workspace;
+    std::string workspace =
+        submit->workspace.empty() ? client.profile().workspace : submit->workspace;
     if (!workspace.empty() && !body.contains("WorkspaceId")) body["WorkspaceId"] = workspace;
     json::value answer =
         client.Pai("CreateJob", kDlcVersion, "POST", "/api/v1/jobs", {}, json::serialize(body));
@@ -304,9 +309,10 @@ void Commands::AddJobs(CLI::App& app) {
     int tail = 2000;
   };
   auto logs = std::make_shared<LogsOptions>();
-  CLI::App* lg = jobs->add_subcommand(
-      "logs", "Print a pod's log (GetPodLogs); -f follows it until the job ends\n"
-              "  e.g. drover jobs logs dlc1a2b3c4d5e6f -f");
+  CLI::App* lg =
+      jobs->add_subcommand("logs",
+                           "Print a pod's log (GetPodLogs); -f follows it until the job ends\n"
+                           "  e.g. drover jobs logs dlc1a2b3c4d5e6f -f");
   lg->add_option("id", logs->id, "JobId")->required();
   lg->add_option("--pod", logs->pod, "PodId (default: the job's first pod)");
   lg->add_flag("-f,--follow", logs->follow, "Keep printing new lines until the job ends");
@@ -359,8 +365,9 @@ void Commands::AddJobs(CLI::App& app) {
 
   // events
   auto events_id = std::make_shared<std::string>();
-  CLI::App* ev = jobs->add_subcommand("events", "Print a job's events (GetJobEvents)\n"
-                                                "  e.g. drover jobs events dlc1a2b3c4d5e6f");
+  CLI::App* ev = jobs->add_subcommand("events",
+                                      "Print a job's events (GetJobEvents)\n"
+                                      "  e.g. drover jobs events dlc1a2b3c4d5e6f");
   ev->add_option("id", *events_id, "JobId")->required();
   On(ev, [this, events_id] {
     Format format = ParseFormat(output_);

@@ -103,8 +103,8 @@ void OssClient::Exchange(Request& request, Parser& parser) {
     try {
       if (!c.open) {
         tcp::resolver resolver(c.io);
-        std::string name = host_.substr(0, host_.rfind(':') == std::string::npos ? host_.size()
-                                                                                  : host_.rfind(':'));
+        std::string name = host_.substr(
+            0, host_.rfind(':') == std::string::npos ? host_.size() : host_.rfind(':'));
         c.stream.expires_after(kTimeout);
         c.stream.connect(resolver.resolve(name, port_));
         c.open = true;
@@ -150,40 +150,13 @@ void Prepare(http::request<Body>& request, const std::string& host, const std::s
 
 }  // namespace
 
-void OssClient::MakeBucket(const std::string& bucket) {
-  std::string target = "/" + bucket + "/";
-  std::string date = core::FormatHttpDate(core::SystemClock().Now());
-  http::request<http::string_body> request(http::verb::put, target, 11);
-  Prepare(request, host_, date, Sign("PUT", target, "", date));
-  request.prepare_payload();
-  http::response_parser<http::string_body> parser;
-  if (debug_) debug_("> PUT " + target);
-  Exchange(request, parser);
-  auto& response = parser.get();
-  if (response.result_int() >= 300) {
-    Refused(static_cast<int>(response.result_int()), response.body(),
-            std::string(response["x-oss-request-id"]));
-  }
-}
+void OssClient::MakeBucket(const std::string& bucket) { Call("PUT", "/" + bucket + "/"); }
 
 std::vector<std::pair<std::string, std::string>> OssClient::ListBuckets() {
-  std::string date = core::FormatHttpDate(core::SystemClock().Now());
-  http::request<http::string_body> request(http::verb::get, "/", 11);
-  Prepare(request, host_, date, Sign("GET", "/", "", date));
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(64 << 20);
-  if (debug_) debug_("> GET /");
-  Exchange(request, parser);
-  auto& response = parser.get();
-  if (response.result_int() >= 300) {
-    Refused(static_cast<int>(response.result_int()), response.body(),
-            std::string(response["x-oss-request-id"]));
-  }
   pugi::xml_document doc;
-  doc.load_string(response.body().c_str());
+  doc.load_string(Call("GET", "/").c_str());
   std::vector<std::pair<std::string, std::string>> out;
-  for (pugi::xml_node b :
-       doc.child("ListAllMyBucketsResult").child("Buckets").children("Bucket")) {
+  for (pugi::xml_node b : doc.child("ListAllMyBucketsResult").child("Buckets").children("Bucket")) {
     out.emplace_back(Text(b, "Name"), Text(b, "CreationDate"));
   }
   return out;
@@ -191,24 +164,13 @@ std::vector<std::pair<std::string, std::string>> OssClient::ListBuckets() {
 
 ObjectListing OssClient::List(const std::string& bucket, const std::string& prefix,
                               const std::string& delimiter, const std::string& token) {
-  std::string target = "/" + bucket + "/?list-type=2&max-keys=1000&prefix=" +
-                       auth::Rfc3986Encode(prefix) + "&encoding-type=url";
+  std::string target = "/" + bucket +
+                       "/?list-type=2&max-keys=1000&prefix=" + auth::Rfc3986Encode(prefix) +
+                       "&encoding-type=url";
   if (!delimiter.empty()) target += "&delimiter=" + auth::Rfc3986Encode(delimiter);
   if (!token.empty()) target += "&continuation-token=" + auth::Rfc3986Encode(token);
-  std::string date = core::FormatHttpDate(core::SystemClock().Now());
-  http::request<http::string_body> request(http::verb::get, target, 11);
-  Prepare(request, host_, date, Sign("GET", target, "", date));
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(64 << 20);
-  if (debug_) debug_("> GET " + target);
-  Exchange(request, parser);
-  auto& response = parser.get();
-  if (response.result_int() >= 300) {
-    Refused(static_cast<int>(response.result_int()), response.body(),
-            std::string(response["x-oss-request-id"]));
-  }
   pugi::xml_document doc;
-  doc.load_string(response.body().c_str());
+  doc.load_string(Call("GET", target).c_str());
   pugi::xml_node root = doc.child("ListBucketResult");
   ObjectListing out;
   for (pugi::xml_node c : root.children("Contents")) {
@@ -303,18 +265,7 @@ void OssClient::Get(const std::string& bucket, const std::string& key,
 }
 
 void OssClient::Delete(const std::string& bucket, const std::string& key) {
-  std::string target = Target(bucket, key);
-  std::string date = core::FormatHttpDate(core::SystemClock().Now());
-  http::request<http::empty_body> request(http::verb::delete_, target, 11);
-  Prepare(request, host_, date, Sign("DELETE", target, "", date));
-  http::response_parser<http::string_body> parser;
-  if (debug_) debug_("> DELETE " + target);
-  Exchange(request, parser);
-  auto& response = parser.get();
-  if (response.result_int() >= 300) {
-    Refused(static_cast<int>(response.result_int()), response.body(),
-            std::string(response["x-oss-request-id"]));
-  }
+  Call("DELETE", Target(bucket, key));
 }
 
 std::string OssClient::Call(const std::string& method, const std::string& target,

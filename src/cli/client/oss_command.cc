@@ -154,8 +154,9 @@ void Commands::AddOss(CLI::App& app) {
   oss->require_subcommand(1);
 
   auto bucket = std::make_shared<std::string>();
-  CLI::App* mb = oss->add_subcommand("mb", "Make a bucket (PutBucket)\n  e.g. drover oss mb "
-                                           "oss://images");
+  CLI::App* mb = oss->add_subcommand("mb",
+                                     "Make a bucket (PutBucket)\n  e.g. drover oss mb "
+                                     "oss://images");
   mb->add_option("bucket", *bucket, "oss://BUCKET")->required();
   On(mb, [this, bucket] {
     OssUrl url = NeedOssUrl(*bucket);
@@ -170,8 +171,9 @@ void Commands::AddOss(CLI::App& app) {
   };
   auto ls = std::make_shared<LsOptions>();
   CLI::App* lsc = oss->add_subcommand(
-      "ls", "List buckets, or the objects under oss://BUCKET[/PREFIX] (every level; -d one)\n"
-            "  e.g. drover oss ls oss://images/2026/");
+      "ls",
+      "List buckets, or the objects under oss://BUCKET[/PREFIX] (every level; -d one)\n"
+      "  e.g. drover oss ls oss://images/2026/");
   lsc->add_option("url", ls->url, "oss://BUCKET[/PREFIX]; none: the buckets");
   lsc->add_flag("-d,--dirs", ls->dirs, "One level: objects and common prefixes under the prefix");
   On(lsc, [this, ls] {
@@ -210,10 +212,8 @@ void Commands::AddOss(CLI::App& app) {
     if (format == Format::kJson || format == Format::kYaml) {
       json::array list;
       for (const ObjectEntry& e : objects) {
-        list.push_back(json::object{{"Key", e.key},
-                                    {"Size", e.size},
-                                    {"ETag", e.etag},
-                                    {"LastModified", e.modified}});
+        list.push_back(json::object{
+            {"Key", e.key}, {"Size", e.size}, {"ETag", e.etag}, {"LastModified", e.modified}});
       }
       json::array common;
       for (const std::string& p : prefixes) common.push_back(json::value(p));
@@ -222,7 +222,8 @@ void Commands::AddOss(CLI::App& app) {
     }
     std::vector<std::vector<std::string>> rows;
     uint64_t bytes = 0;
-    for (const std::string& p : prefixes) rows.push_back({"DIR", "", "oss://" + url.bucket + "/" + p});
+    for (const std::string& p : prefixes)
+      rows.push_back({"DIR", "", "oss://" + url.bucket + "/" + p});
     for (const ObjectEntry& e : objects) {
       bytes += e.size;
       rows.push_back({std::to_string(e.size), e.modified, "oss://" + url.bucket + "/" + e.key});
@@ -231,8 +232,8 @@ void Commands::AddOss(CLI::App& app) {
       for (const auto& row : rows) std::cout << row[2] << "\n";
       return 0;
     }
-    std::cout << Table({"SIZE", "LAST MODIFIED", "OBJECT"}, rows) << objects.size()
-              << " objects, " << HumanBytes(static_cast<double>(bytes)) << "\n";
+    std::cout << Table({"SIZE", "LAST MODIFIED", "OBJECT"}, rows) << objects.size() << " objects, "
+              << HumanBytes(static_cast<double>(bytes)) << "\n";
     return 0;
   });
 
@@ -245,7 +246,8 @@ void Commands::AddOss(CLI::App& app) {
       "       drover oss cp -r oss://images/2026/ ./back");
   cpc->add_option("from", cp->from, "Local path or oss://BUCKET/KEY")->required();
   cpc->add_option("to", cp->to, "oss://BUCKET/KEY or local path")->required();
-  cpc->add_flag("-r,--recursive", cp->recursive, "Copy a directory, or every object under a prefix");
+  cpc->add_flag("-r,--recursive", cp->recursive,
+                "Copy a directory, or every object under a prefix");
   cpc->add_flag("--force", cp->force, "Copy even what is there already");
   cpc->add_option("-j,--jobs", cp->jobs, "Copies at once")
       ->check(CLI::Range(1, 64))
@@ -299,8 +301,8 @@ void Commands::AddOss(CLI::App& app) {
     char took[32];
     std::snprintf(took, sizeof took, "%.1f", seconds);
     std::cout << tasks.size() - failures.size() - progress.skipped() << " copied, "
-              << progress.skipped() << " there already, " << failures.size() << " failed: "
-              << HumanBytes(static_cast<double>(bytes)) << " in " << took << " s\n";
+              << progress.skipped() << " there already, " << failures.size()
+              << " failed: " << HumanBytes(static_cast<double>(bytes)) << " in " << took << " s\n";
     return failures.empty() ? 0 : 1;
   });
 
@@ -310,8 +312,9 @@ void Commands::AddOss(CLI::App& app) {
   };
   auto rm = std::make_shared<RmOptions>();
   CLI::App* rmc = oss->add_subcommand(
-      "rm", "Delete an object, or (-r) every object under a prefix\n  e.g. drover oss rm -r "
-            "oss://images/tmp/");
+      "rm",
+      "Delete an object, or (-r) every object under a prefix\n  e.g. drover oss rm -r "
+      "oss://images/tmp/");
   rmc->add_option("url", rm->url, "oss://BUCKET/KEY")->required();
   rmc->add_flag("-r,--recursive", rm->recursive, "Every object under the prefix");
   On(rmc, [this, rm] {

@@ -2,6 +2,7 @@
 
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <cstdio>
 #include <stdexcept>
 
 namespace drover::cli::client {
@@ -73,7 +74,8 @@ bool Plain(std::string_view s) {
   if (error == std::errc() && end == s.data() + s.size()) return false;  // would read as a number
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (static_cast<unsigned char>(c) < 0x20 || c == '#' || (c == ':' && i + 1 < s.size() && s[i + 1] == ' '))
+    if (static_cast<unsigned char>(c) < 0x20 || c == '#' ||
+        (c == ':' && i + 1 < s.size() && s[i + 1] == ' '))
       return false;
   }
   return true;
@@ -106,9 +108,10 @@ void YamlMembers(const json::object& o, int indent, bool first_inline, std::stri
       out += "\n";
       YamlTo(member.value(), member.value().is_array() ? indent : indent + 1, out);
     } else {
-      out += " " + (member.value().is_object() ? "{}"
-                    : member.value().is_array()  ? "[]"
-                                                 : Scalar(member.value())) +
+      out += " " +
+             (member.value().is_object()  ? "{}"
+              : member.value().is_array() ? "[]"
+                                          : Scalar(member.value())) +
              "\n";
     }
   }
@@ -175,6 +178,18 @@ std::string Yaml(const json::value& value) {
     out = (value.is_object() ? "{}" : value.is_array() ? "[]" : Scalar(value)) + "\n";
   }
   return out;
+}
+
+std::string HumanBytes(double bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (bytes >= 1024 && u < 4) {
+    bytes /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+  return buf;
 }
 
 std::string ShortDuration(core::TimeMs ms) {

@@ -30,6 +30,9 @@ std::string PrettyJson(const boost::json::value& value);
 // would change their meaning).
 std::string Yaml(const boost::json::value& value);
 
+// "12.0 MiB", "512 B".
+std::string HumanBytes(double bytes);
+
 // "45s", "12m", "3h", "5d" from milliseconds (negative as 0s).
 std::string ShortDuration(core::TimeMs ms);
 

@@ -38,8 +38,8 @@ std::string ReadFile(const std::filesystem::path& path) {
 // The admin key a local server wrote on its first start, if readable.
 void FillFromAdminKey(Profile& p) {
   std::string dir = Env("DROVER_DATA_DIR");
-  std::filesystem::path path = std::filesystem::path(dir.empty() ? "drover-data" : dir) /
-                               "admin-key.json";
+  std::filesystem::path path =
+      std::filesystem::path(dir.empty() ? "drover-data" : dir) / "admin-key.json";
   std::error_code error;
   if (!std::filesystem::exists(path, error)) return;
   try {
@@ -55,8 +55,8 @@ void FillFromAdminKey(Profile& p) {
 
 std::filesystem::path ConfigPath() {
   std::string xdg = Env("XDG_CONFIG_HOME");
-  std::filesystem::path base = !xdg.empty() ? std::filesystem::path(xdg)
-                                            : std::filesystem::path(Env("HOME")) / ".config";
+  std::filesystem::path base =
+      !xdg.empty() ? std::filesystem::path(xdg) : std::filesystem::path(Env("HOME")) / ".config";
   return base / "drover" / "config";
 }
 
@@ -146,7 +146,8 @@ void WriteProfile(const std::filesystem::path& path, const std::string& name,
   // and the new one is 0600 from its first byte.
   std::filesystem::path temp = path.string() + ".tmp";
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error("cannot write " + temp.string() + ": " + std::strerror(errno));
+  if (fd < 0)
+    throw std::runtime_error("cannot write " + temp.string() + ": " + std::strerror(errno));
   ::fchmod(fd, 0600);
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
             ::fsync(fd) == 0;

@@ -6,19 +6,9 @@
 #include <algorithm>
 #include <chrono>
 
-namespace drover::cli::client {
+#include "cli/client/output.h"
 
-std::string HumanBytes(double bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (bytes >= 1024 && u < 4) {
-    bytes /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
-  return buf;
-}
+namespace drover::cli::client {
 
 Progress::Progress(std::string what, uint64_t items, uint64_t bytes, bool terminal)
     : what_(std::move(what)),

@@ -53,7 +53,4 @@ class Progress {
   std::thread ticker_;
 };
 
-// "12.0 MiB", "512 B".
-std::string HumanBytes(double bytes);
-
 }  // namespace drover::cli::client
