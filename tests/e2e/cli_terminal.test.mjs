@@ -58,14 +58,14 @@ test('jobs list --watch redraws in place as jobs change and ends cleanly on Ctrl
   assert.match(text, /JOB ID +NAME +TYPE +STATUS +AGE/);
 
   const second = await dlc.createJob(jobBody({ DisplayName: 'watched-two' }));
-  text = await until((s) => s.includes(second.JobId), 'the second job, redrawn');
+  text = await until((s) => s.includes(second.JobId) && /2 of 2 jobs/.test(s), 'the second job, redrawn');
   assert.equal(text.split('\n')[0], 'Every 2s: drover jobs list');  // redrawn in place, not scrolled
   assert.equal(text.match(/JOB ID/g).length, 1);
   assert.match(text, /2 of 2 jobs/);
 
   tmux('send-keys', '-t', 'cli', 'C-c');
   tmux('send-keys', '-t', 'cli', 'echo "exit=$?"', 'Enter');
-  text = await until((s) => /exit=130/.test(s), 'the shell back after Ctrl-C');
+  text = await until((s) => /exit=130\nready\$\s*$/.test(s), 'the shell back after Ctrl-C');
   const lines = text.trimEnd().split('\n');
   assert.equal(lines.at(-1), 'ready$');
   assert.equal(lines.at(-2), 'exit=130');
@@ -80,7 +80,9 @@ test('oss cp draws a progress line on a terminal, redrawn in place, and clears i
   await until((s) => s.trim() === 'ready$', 'a cleared screen');
   tmux('pipe-pane', '-t', 'cli', '-o', `cat >> ${raw}`);
   tmux('send-keys', '-t', 'cli', `${droverBin} oss mb oss://terminal && ${droverBin} oss cp -r ${tree} oss://terminal/t`, 'Enter');
-  const text = await until((s) => /40 copied, 0 there already, 0 failed/.test(s), 'the copy\'s summary');
+  // The summary, then the shell's prompt after it (drawn a moment later).
+  const text = await until((s) => /40 copied, 0 there already, 0 failed.*\nready\$\s*$/.test(s),
+                           'the copy\'s summary and the prompt');
   tmux('pipe-pane', '-t', 'cli');  // stop recording
   const bytes = readFileSync(raw, 'latin1');
   // Drawn: erase the line, then the bar and its figures, over and over in place.

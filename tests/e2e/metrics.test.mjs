@@ -39,6 +39,18 @@ function line(text, name, labels) {
   return Number(m[1]);
 }
 
+// Scrapes until `ready(families)` holds: the runner publishes its gauges at
+// the end of the step that changed them, a moment after the job's status.
+async function scrapeWhen(ready, what) {
+  let families;
+  for (let i = 0; i < 500; i += 1) {
+    families = await scrape();
+    if (ready(families)) return families;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`/metrics never showed ${what}:\n${families.text}`);
+}
+
 // The value of the sample of `family` whose labels include `labels` (0 when none).
 function value(families, name, labels = {}) {
   const family = families[name];
@@ -83,7 +95,8 @@ test('records by kind and status, the queue, the node and the store follow the j
     JobSpecs: [{ Type: 'Worker', Image: 'none', PodCount: 1, ResourceConfig: { CPU: '1', GPU: '1', Memory: '1Gi' } }] }));
   await waitForStatus(dlc, queued.JobId, 'Queuing');
 
-  const busy = await scrape();
+  const busy = await scrapeWhen((m) => value(m, 'drover_running_pods') === 1 && value(m, 'drover_queue_jobs') === 1,
+                               'one pod running and one job queued');
   assert.equal(value(busy, 'drover_records', { kind: 'training-job', status: 'Running' }), 1);
   assert.equal(value(busy, 'drover_records', { kind: 'training-job', status: 'Queuing' }), 1);
   assert.equal(value(busy, 'drover_index_rows', { kind: 'training-job' }), 2);
@@ -112,8 +125,7 @@ test('records by kind and status, the queue, the node and the store follow the j
 
   await dlc.stopJob(running.JobId);
   await waitForStatus(dlc, queued.JobId, 'Running');
-  const after = await scrape();
-  assert.equal(value(after, 'drover_queue_jobs'), 0);
+  const after = await scrapeWhen((m) => value(m, 'drover_queue_jobs') === 0, 'the queue empty');
   assert.equal(value(after, 'drover_records', { kind: 'training-job', status: 'Stopped' }), 1);
   await dlc.stopJob(queued.JobId);
 });
