@@ -139,6 +139,13 @@ class Runner : public service::JobObserver,
   std::filesystem::path JobDir(const core::TrainingJob& job) const;
   std::filesystem::path LogPath(const core::TrainingJob& job, const core::PodState& pod) const;
   std::filesystem::path ExitPath(const core::TrainingJob& job, const core::PodState& pod) const;
+  // Runs `change` on the scheduler under scheduler_mu_ (the runner's thread
+  // changes it only so), returning what it returns.
+  template <class F>
+  auto Scheduled(F&& change) {
+    std::lock_guard lock(scheduler_mu_);
+    return change(scheduler_);
+  }
 
   service::JobService& jobs_;
   Executor& executor_;
@@ -158,11 +165,6 @@ class Runner : public service::JobObserver,
   // What runs_ holds, counted at the end of each Step, for CurrentUsage.
   std::atomic<size_t> running_jobs_ = 0;
   std::atomic<size_t> running_pods_ = 0;
-  template <class F>
-  auto Scheduled(F&& change) {
-    std::lock_guard lock(scheduler_mu_);
-    return change(scheduler_);
-  }
   std::vector<bool> gpu_busy_;
   std::map<core::JobNumber, JobRun> runs_;
   // Changes to store at the next Flush, per job, in order.
