@@ -36,12 +36,9 @@ std::string Text(const boost::json::value& v, const char* key) {
 }  // namespace
 
 ApiClient::ApiClient(Profile profile, std::function<void(const std::string&)> debug)
-    : profile_(std::move(profile)), debug_(std::move(debug)) {
-  std::string rest = profile_.endpoint.substr(profile_.endpoint.find("://") + 3);
-  host_ = rest.substr(0, rest.find('/'));
-  size_t colon = host_.rfind(':');
-  port_ = colon == std::string::npos ? "80" : host_.substr(colon + 1);
-}
+    : profile_(std::move(profile)),
+      address_(AddressOf(profile_.endpoint)),
+      debug_(std::move(debug)) {}
 
 boost::json::value ApiClient::Pai(const std::string& action, const std::string& version,
                                   const std::string& method, const std::string& path,
@@ -55,7 +52,7 @@ boost::json::value ApiClient::Pai(const std::string& action, const std::string& 
   // content-type and every x-acs- header.
   auth::SignedRequest signed_request{method, target, {}, body};
   auto& h = signed_request.headers;
-  h["host"] = host_;
+  h["host"] = address_.host_header;
   h["x-acs-action"] = action;
   h["x-acs-version"] = version;
   h["x-acs-date"] = core::FormatIso8601(core::SystemClock().Now());
@@ -88,9 +85,7 @@ boost::json::value ApiClient::Pai(const std::string& action, const std::string& 
     tcp::resolver resolver(io);
     beast::tcp_stream stream(io);
     stream.expires_after(kTimeout);
-    std::string host =
-        host_.substr(0, host_.rfind(':') == std::string::npos ? host_.size() : host_.rfind(':'));
-    stream.connect(resolver.resolve(host, port_));
+    stream.connect(resolver.resolve(address_.host, address_.port));
     http::write(stream, request);
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;

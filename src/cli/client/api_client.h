@@ -31,6 +31,11 @@ class ApiError : public std::runtime_error {
   int status() const { return status_; }
   const std::string& code() const { return code_; }
   const std::string& request_id() const { return request_id_; }
+  // "Code: Message (request id ID)", as the command line prints it.
+  std::string Text() const {
+    return (code_.empty() ? "" : code_ + ": ") + what() +
+           (request_id_.empty() ? "" : " (request id " + request_id_ + ")");
+  }
 
  private:
   int status_;
@@ -56,8 +61,7 @@ class ApiClient {
 
  private:
   Profile profile_;
-  std::string host_;  // the endpoint's host[:port], as sent and signed
-  std::string port_;
+  Address address_;
   std::function<void(const std::string&)> debug_;
 };
 

@@ -319,19 +319,14 @@ void Commands::AddBatch(CLI::App& app) {
       std::cout << Field(job, "JobId") << "\n";
       return 0;
     }
-    std::vector<std::vector<std::string>> rows;
-    auto add = [&](const std::string& key, const std::string& value) {
-      if (!value.empty()) rows.push_back({key + ":", value});
-    };
-    add("JobId", Field(job, "JobId"));
-    add("Operation", Operation(job));
-    add("Status", Field(job, "Status"));
-    add("StatusUpdateReason", Field(job, "StatusUpdateReason"));
-    add("Priority", Field(job, "Priority"));
-    add("Tasks", Progressed(job));
-    add("Description", Field(job, "Description"));
-    add("Created", EpochAge(job, "CreationTime") + " ago");
-    std::cout << Table({"", ""}, rows).substr(1);
+    std::cout << Pairs({{"JobId", Field(job, "JobId")},
+                        {"Operation", Operation(job)},
+                        {"Status", Field(job, "Status")},
+                        {"StatusUpdateReason", Field(job, "StatusUpdateReason")},
+                        {"Priority", Field(job, "Priority")},
+                        {"Tasks", Progressed(job)},
+                        {"Description", Field(job, "Description")},
+                        {"Created", EpochAge(job, "CreationTime") + " ago"}});
     return 0;
   });
 

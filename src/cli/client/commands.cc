@@ -74,8 +74,7 @@ int Commands::ForEachId(const std::vector<std::string>& ids, const std::string& 
       call(client, id);
       std::cout << id << " " << done << "\n";
     } catch (const ApiError& e) {
-      std::cerr << "Error: " << id << ": " << e.code() << ": " << e.what()
-                << (e.request_id().empty() ? "" : " (request id " + e.request_id() + ")") << "\n";
+      std::cerr << "Error: " << id << ": " << e.Text() << "\n";
       exit = 1;
     }
   }
@@ -88,8 +87,7 @@ std::optional<int> Commands::RunParsed() {
     try {
       return command();
     } catch (const ApiError& e) {
-      std::cerr << "Error: " << (e.code().empty() ? "" : e.code() + ": ") << e.what()
-                << (e.request_id().empty() ? "" : " (request id " + e.request_id() + ")") << "\n";
+      std::cerr << "Error: " << e.Text() << "\n";
       return 1;
     } catch (const std::exception& e) {
       std::cerr << "Error: " << e.what() << "\n";

@@ -43,11 +43,7 @@ void Commands::AddConfigure(CLI::App& app) {
     Ask("Endpoint [http://127.0.0.1:8080]", p.endpoint);
     Ask("AccessKeyId", p.access_key_id);
     Ask("AccessKeySecret", p.access_key_secret);
-    if (p.endpoint.empty()) p.endpoint = "http://127.0.0.1:8080";
-    if (p.endpoint.find("://") == std::string::npos) p.endpoint = "http://" + p.endpoint;
-    if (!p.endpoint.starts_with("http://")) {
-      throw std::runtime_error("the endpoint must be http://HOST[:PORT], not " + p.endpoint);
-    }
+    p.endpoint = NormalizeEndpoint(p.endpoint);
     if (p.access_key_id.empty() || p.access_key_secret.empty()) {
       throw std::runtime_error("--access-key-id and --access-key-secret are required");
     }

@@ -73,12 +73,7 @@ void PrintOne(Format format, const json::value& answer, const char* id_field,
   } else if (format == Format::kName) {
     std::cout << Field(answer, id_field) << "\n";
   } else {
-    std::vector<std::vector<std::string>> rows;
-    for (const char* key : fields) {
-      std::string value = Field(answer, key);
-      if (!value.empty()) rows.push_back({std::string(key) + ":", value});
-    }
-    std::cout << Table({"", ""}, rows).substr(1);
+    std::cout << FieldPairs(answer, fields);
   }
 }
 

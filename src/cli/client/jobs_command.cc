@@ -203,14 +203,9 @@ void Commands::AddJobs(CLI::App& app) {
     } else if (format == Format::kJson || format == Format::kYaml) {
       Print(format, job);
     } else {
-      std::vector<std::vector<std::string>> rows;
-      for (const char* key : {"JobId", "DisplayName", "JobType", "Status", "ReasonCode",
-                              "ReasonMessage", "WorkspaceId", "Priority", "GmtCreateTime",
-                              "GmtRunningTime", "GmtFinishTime", "UserCommand"}) {
-        std::string value = Field(job, key);
-        if (!value.empty()) rows.push_back({std::string(key) + ":", value});
-      }
-      std::cout << Table({"", ""}, rows).substr(1);  // no header line
+      std::cout << FieldPairs(job, {"JobId", "DisplayName", "JobType", "Status", "ReasonCode",
+                                    "ReasonMessage", "WorkspaceId", "Priority", "GmtCreateTime",
+                                    "GmtRunningTime", "GmtFinishTime", "UserCommand"});
       std::vector<std::vector<std::string>> pods;
       if (const json::value* list_of = job.as_object().if_contains("Pods")) {
         for (const json::value& pod : list_of->as_array()) {

@@ -76,13 +76,9 @@ std::string Unquoted(std::string etag) {
 
 OssClient::OssClient(Profile profile, std::function<void(const std::string&)> debug)
     : profile_(std::move(profile)),
+      address_(AddressOf(profile_.endpoint)),
       debug_(std::move(debug)),
-      connection_(std::make_unique<Connection>()) {
-  std::string rest = profile_.endpoint.substr(profile_.endpoint.find("://") + 3);
-  host_ = rest.substr(0, rest.find('/'));
-  size_t colon = host_.rfind(':');
-  port_ = colon == std::string::npos ? "80" : host_.substr(colon + 1);
-}
+      connection_(std::make_unique<Connection>()) {}
 
 OssClient::~OssClient() = default;
 
@@ -103,10 +99,8 @@ void OssClient::Exchange(Request& request, Parser& parser) {
     try {
       if (!c.open) {
         tcp::resolver resolver(c.io);
-        std::string name = host_.substr(
-            0, host_.rfind(':') == std::string::npos ? host_.size() : host_.rfind(':'));
         c.stream.expires_after(kTimeout);
-        c.stream.connect(resolver.resolve(name, port_));
+        c.stream.connect(resolver.resolve(address_.host, address_.port));
         c.open = true;
         c.buffer.clear();
       }
@@ -191,7 +185,7 @@ std::optional<ObjectEntry> OssClient::Head(const std::string& bucket, const std:
   std::string target = Target(bucket, key);
   std::string date = core::FormatHttpDate(core::SystemClock().Now());
   http::request<http::empty_body> request(http::verb::head, target, 11);
-  Prepare(request, host_, date, Sign("HEAD", target, "", date));
+  Prepare(request, address_.host_header, date, Sign("HEAD", target, "", date));
   http::response_parser<http::empty_body> parser;
   parser.skip(true);  // a HEAD answer has no body, whatever its Content-Length says
   Exchange(request, parser);
@@ -217,7 +211,7 @@ std::string OssClient::Put(const std::string& bucket, const std::string& key,
   beast::error_code ec;
   request.body().open(file.c_str(), beast::file_mode::scan, ec);
   if (ec) throw std::runtime_error("cannot read " + file.string() + ": " + ec.message());
-  Prepare(request, host_, date, Sign("PUT", target, type, date));
+  Prepare(request, address_.host_header, date, Sign("PUT", target, type, date));
   request.set(http::field::content_type, type);
   request.prepare_payload();
   http::response_parser<http::string_body> parser;
@@ -236,7 +230,7 @@ void OssClient::Get(const std::string& bucket, const std::string& key,
   std::string target = Target(bucket, key);
   std::string date = core::FormatHttpDate(core::SystemClock().Now());
   http::request<http::empty_body> request(http::verb::get, target, 11);
-  Prepare(request, host_, date, Sign("GET", target, "", date));
+  Prepare(request, address_.host_header, date, Sign("GET", target, "", date));
   if (!to.parent_path().empty()) std::filesystem::create_directories(to.parent_path());
   std::filesystem::path part = to.string() + ".drover-part";
   http::response_parser<http::file_body> parser;
@@ -273,7 +267,7 @@ std::string OssClient::Call(const std::string& method, const std::string& target
   std::string date = core::FormatHttpDate(core::SystemClock().Now());
   const std::string type = body.empty() ? "" : "application/xml";
   http::request<http::string_body> request(http::string_to_verb(method), target, 11);
-  Prepare(request, host_, date, Sign(method, target, type, date));
+  Prepare(request, address_.host_header, date, Sign(method, target, type, date));
   if (!type.empty()) request.set(http::field::content_type, type);
   request.body() = body;
   request.prepare_payload();

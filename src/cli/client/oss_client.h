@@ -65,7 +65,7 @@ class OssClient {
                    const std::string& content_type, const std::string& date) const;
 
   Profile profile_;
-  std::string host_, port_;
+  Address address_;
   std::function<void(const std::string&)> debug_;
   std::unique_ptr<Connection> connection_;
 };

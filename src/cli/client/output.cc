@@ -164,6 +164,20 @@ std::string Table(const std::vector<std::string>& headers,
   return out;
 }
 
+std::string Pairs(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [key, value] : pairs) {
+    if (!value.empty()) rows.push_back({key + ":", value});
+  }
+  return Table({"", ""}, rows).substr(1);  // no header line
+}
+
+std::string FieldPairs(const json::value& object, const std::vector<const char*>& keys) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const char* key : keys) pairs.emplace_back(key, Field(object, key));
+  return Pairs(pairs);
+}
+
 std::string PrettyJson(const json::value& value) {
   std::string out;
   PrettyTo(value, 0, out);

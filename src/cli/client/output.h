@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/time.h"
@@ -22,6 +23,12 @@ Format ParseFormat(std::string_view text);
 // Columns padded to their widest cell, two spaces apart, no trailing space.
 std::string Table(const std::vector<std::string>& headers,
                   const std::vector<std::vector<std::string>>& rows);
+
+// "Key:  value" lines, values aligned, pairs with an empty value left out
+// (how `get` shows one object).
+std::string Pairs(const std::vector<std::pair<std::string, std::string>>& pairs);
+// Pairs of these fields of a JSON object, by their names.
+std::string FieldPairs(const boost::json::value& object, const std::vector<const char*>& keys);
 
 // JSON indented by two spaces, one member per line.
 std::string PrettyJson(const boost::json::value& value);

@@ -83,6 +83,26 @@ std::map<std::string, std::map<std::string, std::string>> ParseConfig(const std:
   return sections;
 }
 
+std::string NormalizeEndpoint(std::string endpoint) {
+  if (endpoint.empty()) endpoint = "http://127.0.0.1:8080";
+  if (endpoint.find("://") == std::string::npos) endpoint = "http://" + endpoint;
+  if (!endpoint.starts_with("http://")) {
+    throw std::runtime_error("the endpoint must be http://HOST[:PORT], not " + endpoint);
+  }
+  while (endpoint.ends_with('/')) endpoint.pop_back();
+  return endpoint;
+}
+
+Address AddressOf(const std::string& endpoint) {
+  std::string rest = endpoint.substr(endpoint.find("://") + 3);
+  Address a;
+  a.host_header = rest.substr(0, rest.find('/'));
+  size_t colon = a.host_header.rfind(':');
+  a.host = a.host_header.substr(0, colon);
+  a.port = colon == std::string::npos ? "80" : a.host_header.substr(colon + 1);
+  return a;
+}
+
 Profile ResolveProfile(const ProfileFlags& flags) {
   std::string name = flags.profile;
   if (name.empty()) name = Env("DROVER_PROFILE");
@@ -111,12 +131,7 @@ Profile ResolveProfile(const ProfileFlags& flags) {
   p.access_key_id = pick("", "DROVER_ACCESS_KEY_ID", "access_key_id");
   p.access_key_secret = pick("", "DROVER_ACCESS_KEY_SECRET", "access_key_secret");
   p.workspace = pick("", "DROVER_WORKSPACE", "workspace");
-  if (p.endpoint.empty()) p.endpoint = "http://127.0.0.1:8080";
-  if (p.endpoint.find("://") == std::string::npos) p.endpoint = "http://" + p.endpoint;
-  if (!p.endpoint.starts_with("http://")) {
-    throw std::runtime_error("the endpoint must be http://HOST[:PORT], not " + p.endpoint);
-  }
-  while (p.endpoint.ends_with('/')) p.endpoint.pop_back();
+  p.endpoint = NormalizeEndpoint(p.endpoint);
   if (p.access_key_id.empty()) FillFromAdminKey(p);
   return p;
 }

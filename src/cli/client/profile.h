@@ -41,6 +41,18 @@ struct ProfileFlags {
 
 std::filesystem::path ConfigPath();
 
+// An endpoint as a profile keeps it: "host:port" gains "http://", a
+// trailing "/" goes, "" is http://127.0.0.1:8080. Throws std::runtime_error
+// for another scheme than http://.
+std::string NormalizeEndpoint(std::string endpoint);
+
+// Where a client of a normalized endpoint connects: the Host header
+// ("host:port" as written), the host name, the port ("80" when none).
+struct Address {
+  std::string host_header, host, port;
+};
+Address AddressOf(const std::string& endpoint);
+
 // Resolves the profile as above. Throws std::runtime_error for a config
 // file that cannot be read or parsed, or an endpoint that is not http://.
 Profile ResolveProfile(const ProfileFlags& flags);
