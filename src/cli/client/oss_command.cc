@@ -287,7 +287,7 @@ void Commands::AddOss(CLI::App& app) {
           } catch (const std::exception& e) {
             const auto* api = dynamic_cast<const ApiError*>(&e);
             std::lock_guard lock(failures_mu);
-            failures.push_back(Describe(t) + ": " + (api ? api->code() + ": " : "") + e.what());
+            failures.push_back(Describe(t) + ": " + (api ? api->Text() : std::string(e.what())));
             progress.Done(0, "failed " + Describe(t));
           }
         }
