@@ -319,19 +319,19 @@ Response Router::Dispatch(Request& request) const {
 
 void Router::Count(const Match& match, int status,
                    std::chrono::steady_clock::time_point started) const {
-  const std::string& dialect = match.family ? match.family->name : kNone;
-  const std::string& action = match.route ? match.route->action : kNone;
+  StatsKey key{match.family ? match.family->name : kNone, match.route ? match.route->action : kNone,
+               status};
   auto took = std::chrono::steady_clock::now() - started;
   {
     std::shared_lock lock(stats_mu_);
-    auto it = stats_.find(StatsKey{dialect, action, status});
+    auto it = stats_.find(key);
     if (it != stats_.end()) {
       it->second->Observe(took);
       return;
     }
   }
   std::unique_lock lock(stats_mu_);
-  auto& histogram = stats_[StatsKey{dialect, action, status}];
+  auto& histogram = stats_[key];
   if (!histogram) histogram = std::make_unique<core::LatencyHistogram>();
   histogram->Observe(took);
 }
@@ -340,7 +340,8 @@ std::vector<Router::RequestStats> Router::Stats() const {
   std::shared_lock lock(stats_mu_);
   std::vector<RequestStats> out;
   for (const auto& [key, histogram] : stats_) {
-    out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), histogram->Read()});
+    out.push_back({std::string(std::get<0>(key)), std::string(std::get<1>(key)), std::get<2>(key),
+                   histogram->Read()});
   }
   return out;
 }

@@ -99,7 +99,10 @@ class Router {
   std::vector<std::unique_ptr<Dialect>> dialects_;
   std::vector<CompiledRoute> routes_;
 
-  using StatsKey = std::tuple<std::string, std::string, int>;
+  // Views of the dialect's and route's own names (or of a constant), which
+  // live as long as the router: counting a request copies no string. Two
+  // routes of one action share their entry.
+  using StatsKey = std::tuple<std::string_view, std::string_view, int>;
   mutable std::shared_mutex stats_mu_;
   // guarded by stats_mu_ (the map; each histogram is lock-free)
   mutable std::map<StatsKey, std::unique_ptr<core::LatencyHistogram>> stats_;
