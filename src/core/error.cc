@@ -22,6 +22,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "ResourceExhausted";
     case ErrorCode::kInternal:
       return "Internal";
+    case ErrorCode::kUnavailable:
+      return "Unavailable";
   }
   return "Internal";
 }

@@ -31,6 +31,7 @@ enum class ErrorCode {
   kUnauthenticated,     // no valid credential
   kResourceExhausted,   // a quota or size limit is exceeded
   kInternal,            // a bug or an I/O failure
+  kUnavailable,         // the store cannot be reached for now; try again
 };
 
 std::string_view ErrorCodeName(ErrorCode code);

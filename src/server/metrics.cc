@@ -91,15 +91,15 @@ void Node(const runner::Runner& runner, PromWriter& w) {
            static_cast<double>(u.capacity.gpus), static_cast<double>(u.free.gpus));
 }
 
-void Store(const store::SqliteStore& store, PromWriter& w) {
-  store::SqliteStore::Stats s = store.GroupCommitStats();
-  w.Family(
-      "drover_store_commit_duration_seconds", "histogram",
-      "One group commit's transaction: every batch waiting, written and committed (no fsync).");
+void Store(const store::GroupCommitStore& store, PromWriter& w) {
+  store::GroupCommitStore::Stats s = store.GroupCommitStats();
+  w.Family("drover_store_commit_duration_seconds", "histogram",
+           "One group commit's transaction: every batch waiting, written and committed (with "
+           "PostgreSQL, its fsync too).");
   w.Histogram("drover_store_commit_duration_seconds", {}, s.write);
   w.Family("drover_store_fsync_duration_seconds", "histogram",
-           "One fsync of the write-ahead log, shared by every write waiting.");
-  w.Histogram("drover_store_fsync_duration_seconds", {}, s.fsync);
+           "SQLite: one fsync of the write-ahead log, shared by every write waiting.");
+  w.Histogram("drover_store_fsync_duration_seconds", {}, s.flush);
   w.Family("drover_store_batches_total", "counter", "Write batches committed.");
   w.Sample("drover_store_batches_total", {}, static_cast<double>(s.batches));
   w.Family("drover_store_commit_groups_total", "counter",

@@ -20,14 +20,14 @@ namespace drover::runner {
 class Runner;
 }
 namespace drover::store {
-class SqliteStore;
+class GroupCommitStore;
 }
 
 namespace drover::server {
 
 struct MetricsSources {
   const api::Router* router = nullptr;
-  const store::SqliteStore* store = nullptr;
+  const store::GroupCommitStore* store = nullptr;
   const runner::Runner* runner = nullptr;
   // Every kind's index; a kind whose schema has a number field "Status"
   // with names is counted by status.

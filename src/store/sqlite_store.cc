@@ -155,13 +155,6 @@ SqliteStore::Lease SqliteStore::Read() {
   return Lease(new Reader(*this, path_), ReaderDeleter{this});
 }
 
-const RecordKind& SqliteStore::KindOf(KindId id) const {
-  for (const RecordKind& kind : kinds_) {
-    if (kind.id == id) return kind;
-  }
-  throw core::Error(core::ErrorCode::kInternal, "no kind of record has id " + std::to_string(id));
-}
-
 std::unique_ptr<SqliteStore> SqliteStore::Open(const std::filesystem::path& path,
                                                std::span<const RecordKind> kinds) {
   std::unique_ptr<SqliteStore> store(new SqliteStore(OpenDatabase(path.c_str()), path, kinds));
@@ -196,12 +189,11 @@ std::unique_ptr<SqliteStore> SqliteStore::Open(const std::filesystem::path& path
     throw;
   }
   Exec(db, "COMMIT");
-  Revision revision = static_cast<Revision>(store->MetaValue("revision"));
-  store->assigned_ = store->written_ = store->synced_ = revision;
+  std::map<KindId, uint64_t> max_numbers;
   for (const RecordKind& kind : kinds) {
-    store->max_numbers_[kind.id] =
-        static_cast<uint64_t>(store->MetaValue(MaxNumberKey(kind.id).c_str()));
+    max_numbers[kind.id] = static_cast<uint64_t>(store->MetaValue(MaxNumberKey(kind.id).c_str()));
   }
+  store->Resume(static_cast<Revision>(store->MetaValue("revision")), max_numbers);
   store->begin_ = std::make_unique<Statement>(db, "BEGIN IMMEDIATE");
   store->commit_ = std::make_unique<Statement>(db, "COMMIT");
   store->set_revision_ = std::make_unique<Statement>(
@@ -214,7 +206,7 @@ std::unique_ptr<SqliteStore> SqliteStore::Open(const std::filesystem::path& path
 }
 
 SqliteStore::SqliteStore(sqlite3* db, std::filesystem::path path, std::span<const RecordKind> kinds)
-    : path_(std::move(path)), kinds_(kinds.begin(), kinds.end()), db_(db) {}
+    : GroupCommitStore(kinds, /*commit_is_durable=*/false), path_(std::move(path)), db_(db) {}
 
 SqliteStore::~SqliteStore() {
   try {
@@ -240,74 +232,8 @@ SqliteStore::KindStatements& SqliteStore::WriterStatements(KindId kind) {
   return *it->second;
 }
 
-bool SqliteStore::Taken(const Mutation& put, bool is_new) {
-  auto queued = staged_ids_.find({put.kind, put.record.public_id});
-  if (queued != staged_ids_.end()) {
-    const Record& holder = queued->second.mutation->record;
-    const Staged* current = StagedRecord(put.kind, holder.number);
-    if (current && current->mutation == queued->second.mutation) {
-      return holder.number != put.record.number;
-    }
-  }
-  // A record that exists keeps its public id: only a new one is looked up
-  // among the stored (a changed public id is checked when written). Under
-  // queue_mu_, so no write lands between this read and the queue's.
-  if (!is_new) return false;
-  Lease reader = Read();
-  std::optional<Record> stored = Reader::One(reader->ByPublicId(put.kind), [&](Statement& s) {
-    s.Bind(1, std::string_view(put.record.public_id));
-  });
-  if (!stored) return false;
-  const Staged* current = StagedRecord(put.kind, stored->number);
-  return !current || (current->mutation->op == Mutation::Op::kPut &&
-                      current->mutation->record.public_id == put.record.public_id);
-}
-
-Revision SqliteStore::Commit(const std::vector<Mutation>& batch) {
-  for (const Mutation& m : batch) KindOf(m.kind);  // throws for an unregistered kind
-  std::lock_guard lock(queue_mu_);
-  for (const Mutation& m : batch) {
-    if (m.op == Mutation::Op::kPut && Taken(m, m.record.number > max_numbers_[m.kind])) {
-      throw core::Error(core::ErrorCode::kAlreadyExists,
-                        std::string(KindOf(m.kind).name) + " " + m.record.public_id + " exists");
-    }
-  }
-  for (const Mutation& m : batch) {
-    if (m.op == Mutation::Op::kPut) {
-      max_numbers_[m.kind] = std::max(max_numbers_[m.kind], m.record.number);
-    }
-  }
-  Revision revision = ++assigned_;
-  const Queued& queued = queue_.emplace_back(Queued{revision, batch});
-  for (const Mutation& m : queued.batch) {
-    staged_[{m.kind, m.record.number}] = Staged{revision, &m};
-    if (m.op == Mutation::Op::kPut)
-      staged_ids_[{m.kind, m.record.public_id}] = Staged{revision, &m};
-  }
-  staged_count_ = staged_.size();
-  return revision;
-}
-
-const SqliteStore::Staged* SqliteStore::StagedRecord(KindId kind, uint64_t number) const {
-  auto it = staged_.find({kind, number});
-  return it == staged_.end() ? nullptr : &it->second;
-}
-
-Revision SqliteStore::Write(std::deque<Queued>& group,
-                            std::vector<std::pair<Revision, std::exception_ptr>>& failures) {
+void SqliteStore::WriteGroup(const std::deque<Queued>& group, Failures* failures) {
   std::lock_guard lock(mu_);
-  try {
-    return WriteGroup(group, nullptr);
-  } catch (const core::Error& e) {
-    if (e.code() != core::ErrorCode::kAlreadyExists) throw;
-  }
-  // A batch clashed (rare: a stored record renamed to a taken public id):
-  // again, each batch in a savepoint of its own, so only it is undone.
-  return WriteGroup(group, &failures);
-}
-
-Revision SqliteStore::WriteGroup(std::deque<Queued>& group,
-                                 std::vector<std::pair<Revision, std::exception_ptr>>* failures) {
   Statement& set_revision = *set_revision_;
   Statement& log = *log_change_;
   Statement& max_number = *raise_max_number_;
@@ -376,144 +302,15 @@ Revision SqliteStore::WriteGroup(std::deque<Queued>& group,
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
-  return newest;
 }
 
-void SqliteStore::Unstage(const std::deque<Queued>& group) {
-  std::lock_guard lock(queue_mu_);
-  for (const Queued& queued : group) {
-    for (const Mutation& m : queued.batch) {
-      // Only this mutation's own entries: a later batch's stay.
-      auto staged = staged_.find({m.kind, m.record.number});
-      if (staged != staged_.end() && staged->second.mutation == &m) staged_.erase(staged);
-      if (m.op != Mutation::Op::kPut) continue;
-      auto id = staged_ids_.find({m.kind, m.record.public_id});
-      if (id != staged_ids_.end() && id->second.mutation == &m) staged_ids_.erase(id);
-    }
+void SqliteStore::Flush() {
+  if (bulk_) return;  // in bulk, synchronous=FULL: SQLite synced each transaction itself
+  if (wal_fd_ < 0) wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (wal_fd_ < 0 || ::fsync(wal_fd_) != 0) {
+    throw core::Error(core::ErrorCode::kInternal,
+                      "cannot fsync " + wal_path_.string() + ": " + std::strerror(errno));
   }
-  staged_count_ = staged_.size();
-}
-
-void SqliteStore::WakeFirst(Revision after, Revision upto) {
-  auto first = waiters_.upper_bound(after);
-  if (first == waiters_.end() || first->first > upto) return;
-  first->second->woken = true;
-  first->second->cv.notify_one();
-}
-
-void SqliteStore::WaitSynced(Revision revision) {
-  {
-    std::lock_guard lock(queue_mu_);
-    revision = std::min(revision, assigned_);  // none newer exists to wait for
-  }
-  std::unique_lock lock(sync_mu_);
-  if (synced_ >= revision) return;
-  // Waiters are woken one by one, only when there is something for them:
-  // their revision synced, or a role to take (the next group to write, the
-  // written group to sync). Waking every waiter at every step cost more
-  // CPU in context switches than the writes themselves.
-  Waiter me;
-  auto registered = waiters_.emplace(revision, &me);
-  struct Unregister {
-    std::multimap<Revision, Waiter*>& waiters;
-    std::multimap<Revision, Waiter*>::iterator entry;
-    ~Unregister() { waiters.erase(entry); }
-  } unregister{waiters_, registered};
-  constexpr Revision kAll = std::numeric_limits<Revision>::max();
-  while (synced_ < revision) {
-    if (written_ < revision && !writing_) {
-      // Write every batch queued so far, in one transaction.
-      writing_ = true;
-      std::deque<Queued> group;
-      Revision upto = 0;
-      {
-        std::lock_guard queue_lock(queue_mu_);
-        group.swap(queue_);
-        upto = assigned_;
-      }
-      lock.unlock();
-      std::vector<std::pair<Revision, std::exception_ptr>> failures;
-      std::exception_ptr error;
-      auto started = std::chrono::steady_clock::now();
-      try {
-        Write(group, failures);
-      } catch (...) {
-        error = std::current_exception();
-      }
-      if (!group.empty()) {
-        write_latency_.Observe(std::chrono::steady_clock::now() - started);
-        groups_written_.fetch_add(1, std::memory_order_relaxed);
-        batches_written_.fetch_add(group.size(), std::memory_order_relaxed);
-      }
-      Unstage(group);  // written, or failed: reads go to the database again
-      lock.lock();
-      writing_ = false;
-      written_ = std::max(written_, upto);
-      for (auto& [failed, why] : failures) failed_[failed] = why;
-      if (error) {
-        for (const Queued& queued : group) failed_[queued.revision] = error;
-      }
-      WakeFirst(written_, kAll);  // the next group's writer, while this one syncs
-      continue;
-    }
-    if (written_ >= revision && !syncing_) {
-      // One fsync covers everything written so far.
-      syncing_ = true;
-      Revision target = written_;
-      bool ok = true;
-      int fsync_errno = 0;
-      if (!bulk_) {  // in bulk, synchronous=FULL: SQLite synced each transaction itself
-        if (wal_fd_ < 0) wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
-        int fd = wal_fd_;
-        lock.unlock();
-        auto started = std::chrono::steady_clock::now();
-        ok = fd >= 0 && ::fsync(fd) == 0;
-        fsync_errno = errno;
-        fsync_latency_.Observe(std::chrono::steady_clock::now() - started);
-        lock.lock();
-      }
-      syncing_ = false;
-      if (ok) synced_ = std::max(synced_, target);
-      for (auto it = waiters_.begin(); it != waiters_.end() && it->first <= synced_; ++it) {
-        it->second->woken = true;
-        it->second->cv.notify_one();
-      }
-      // A group written meanwhile needs a syncer (one is waiting in it).
-      WakeFirst(synced_, written_);
-      if (!ok) {
-        throw core::Error(core::ErrorCode::kInternal,
-                          "cannot fsync " + wal_path_.string() + ": " + std::strerror(fsync_errno));
-      }
-      continue;
-    }
-    me.woken = false;
-    me.cv.wait(lock, [&] { return me.woken; });
-  }
-}
-
-void SqliteStore::Sync(Revision revision) {
-  WaitSynced(revision);
-  std::lock_guard lock(sync_mu_);
-  auto failed = failed_.find(revision);
-  if (failed == failed_.end()) return;
-  std::exception_ptr why = failed->second;
-  failed_.erase(failed);
-  std::rethrow_exception(why);
-}
-
-SqliteStore::Stats SqliteStore::GroupCommitStats() const {
-  return Stats{write_latency_.Read(), fsync_latency_.Read(),
-               batches_written_.load(std::memory_order_relaxed),
-               groups_written_.load(std::memory_order_relaxed)};
-}
-
-void SqliteStore::Drain() {
-  Revision upto = 0;
-  {
-    std::lock_guard lock(queue_mu_);
-    upto = assigned_;
-  }
-  WaitSynced(upto);
 }
 
 void SqliteStore::CloseIdleReaders() {
@@ -572,51 +369,24 @@ void SqliteStore::ForEach(KindId kind, const std::function<void(const RecordView
   sqlite3_db_release_memory(reader->db());
 }
 
-std::optional<std::optional<Record>> SqliteStore::QueuedRecord(KindId kind, uint64_t number) const {
-  if (staged_count_ == 0) return std::nullopt;
-  std::lock_guard lock(queue_mu_);
-  const Staged* staged = StagedRecord(kind, number);
-  if (!staged) return std::nullopt;
-  if (staged->mutation->op == Mutation::Op::kDelete) return std::optional<Record>();
-  return std::optional<Record>(staged->mutation->record);
-}
-
-std::optional<Record> SqliteStore::Get(KindId kind, uint64_t number) {
-  if (std::optional<std::optional<Record>> queued = QueuedRecord(kind, number)) return *queued;
+std::optional<Record> SqliteStore::StoredGet(KindId kind, uint64_t number) {
   Lease reader = Read();
   return Reader::One(reader->ById(kind),
                      [&](Statement& s) { s.Bind(1, static_cast<int64_t>(number)); });
 }
 
-std::vector<Record> SqliteStore::GetMany(KindId kind, const std::vector<uint64_t>& numbers) {
-  // Queued records first; the rest from the database, in one read.
-  std::vector<std::optional<std::optional<Record>>> queued(numbers.size());
-  bool all_queued = true;
-  for (size_t i = 0; i < numbers.size(); ++i) {
-    queued[i] = QueuedRecord(kind, numbers[i]);
-    all_queued = all_queued && queued[i].has_value();
-  }
-  std::vector<Record> records;
-  records.reserve(numbers.size());
-  if (all_queued) {
-    for (auto& q : queued) {
-      if (*q) records.push_back(std::move(**q));
-    }
-    return records;
-  }
+std::vector<std::optional<Record>> SqliteStore::StoredGetMany(
+    KindId kind, const std::vector<uint64_t>& numbers) {
   Lease reader = Read();
   Statement& by_id = reader->ById(kind);
+  std::vector<std::optional<Record>> records;
+  records.reserve(numbers.size());
   // One read transaction for the page: one snapshot, one lock of the WAL index.
   Exec(reader->db(), "BEGIN");
   try {
-    for (size_t i = 0; i < numbers.size(); ++i) {
-      if (queued[i]) {
-        if (*queued[i]) records.push_back(std::move(*queued[i].value()));
-        continue;
-      }
-      std::optional<Record> r =
-          Reader::One(by_id, [&](Statement& s) { s.Bind(1, static_cast<int64_t>(numbers[i])); });
-      if (r) records.push_back(std::move(*r));
+    for (uint64_t number : numbers) {
+      records.push_back(
+          Reader::One(by_id, [&](Statement& s) { s.Bind(1, static_cast<int64_t>(number)); }));
     }
   } catch (...) {
     Exec(reader->db(), "COMMIT");
@@ -626,25 +396,9 @@ std::vector<Record> SqliteStore::GetMany(KindId kind, const std::vector<uint64_t
   return records;
 }
 
-std::optional<Record> SqliteStore::Find(KindId kind, std::string_view public_id) {
-  if (staged_count_ > 0) {
-    std::lock_guard lock(queue_mu_);
-    auto it = staged_ids_.find({kind, std::string(public_id)});
-    if (it != staged_ids_.end()) {
-      const Staged* holder = StagedRecord(kind, it->second.mutation->record.number);
-      if (holder && holder->mutation == it->second.mutation) return it->second.mutation->record;
-    }
-  }
+std::optional<Record> SqliteStore::StoredFind(KindId kind, std::string_view public_id) {
   Lease reader = Read();
-  std::optional<Record> stored =
-      Reader::One(reader->ByPublicId(kind), [&](Statement& s) { s.Bind(1, public_id); });
-  if (!stored) return stored;
-  // A queued change of that record decides: deleted, or renamed away.
-  if (std::optional<std::optional<Record>> queued = QueuedRecord(kind, stored->number)) {
-    if (!*queued || (*queued)->public_id != public_id) return std::nullopt;
-    return *queued;
-  }
-  return stored;
+  return Reader::One(reader->ByPublicId(kind), [&](Statement& s) { s.Bind(1, public_id); });
 }
 
 std::vector<Change> SqliteStore::ChangesSince(Revision since) {

@@ -42,6 +42,8 @@ PopCode MapCode(const core::Error& error) {
       return {400, "QuotaExceeded"};
     case ErrorCode::kInternal:
       return {500, "InternalError"};
+    case ErrorCode::kUnavailable:
+      return {503, "ServiceUnavailable"};
   }
   return {500, "InternalError"};
 }

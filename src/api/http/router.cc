@@ -296,6 +296,8 @@ Response Router::Dispatch(Request& request) const {
       } catch (const core::Error& e) {
         if (e.code() == core::ErrorCode::kInternal) {
           spdlog::error("{}: {}", match.route->action, e.what());
+        } else if (e.code() == core::ErrorCode::kUnavailable) {
+          spdlog::warn("{}: {}", match.route->action, e.what());
         }
         response = dialect.render_error(e, request);
       } catch (const std::exception& e) {

@@ -37,6 +37,8 @@ Code MapCode(core::ErrorCode code) {
       return {400, "ModelArts.0116"};
     case ErrorCode::kInternal:
       return {500, "ModelArts.0010"};
+    case ErrorCode::kUnavailable:
+      return {503, "ModelArts.0010"};
   }
   return {500, "ModelArts.0010"};
 }

@@ -82,6 +82,8 @@ Code CodeOf(const core::Error& e) {
       return {400, "EntityTooLarge", ""};
     case core::ErrorCode::kInternal:
       return {500, "InternalError", ""};
+    case core::ErrorCode::kUnavailable:
+      return {503, "ServiceUnavailable", ""};
   }
   return {500, "InternalError", ""};
 }
