@@ -25,30 +25,32 @@ build: configure
 run: build
 	$(BUILD_DIR)/drover serve --listen $(LISTEN) --data-dir $(DATA_DIR)
 
+# One private PostgreSQL serves every suite of the run (scripts/test-postgres.sh).
 test: configure
 	ninja -C $(BUILD_DIR) -j $(JOBS)
-	$(MAKE) --no-print-directory tidy unit-test e2e-test
+	$(MAKE) --no-print-directory tidy
+	scripts/test-postgres.sh run $(MAKE) --no-print-directory unit-test e2e-test
 
 # The static checks of .clang-tidy on every source file (a finding fails).
 tidy: configure
 	find src -name '*.cc' | sort | xargs -P $(JOBS) -n 4 clang-tidy -p $(BUILD_DIR) --quiet --extra-arg=-Wno-unknown-warning-option
 
 unit-test:
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD_DIR) && ../scripts/test-postgres.sh run ctest --output-on-failure -j $(JOBS)
 
 # Every test again on an address + undefined-behaviour sanitizer build, with
 # a longer run of the request fuzz (src/api/http/dispatch_fuzz_test.cc).
 test-sanitize: deps tests/e2e/node_modules/.package-lock.json
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDROVER_SANITIZE=ON
 	ninja -C build-asan -j $(JOBS)
-	cd build-asan && DROVER_FUZZ_ITERATIONS=30000 ctest --output-on-failure -j $(JOBS)
-	cd tests/e2e && ASAN_OPTIONS=detect_leaks=0 DROVER_BIN=$(abspath build-asan)/drover node --test
+	cd build-asan && DROVER_FUZZ_ITERATIONS=30000 ../scripts/test-postgres.sh run ctest --output-on-failure -j $(JOBS)
+	cd tests/e2e && ASAN_OPTIONS=detect_leaks=0 DROVER_BIN=$(abspath build-asan)/drover ../../scripts/test-postgres.sh run node --test
 
 tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund
 
 e2e-test: tests/e2e/node_modules/.package-lock.json
-	cd tests/e2e && DROVER_BIN=$(abspath $(BUILD_DIR))/drover node --test
+	cd tests/e2e && DROVER_BIN=$(abspath $(BUILD_DIR))/drover ../../scripts/test-postgres.sh run node --test
 
 # Benchmarks print figures; they are not tests. `make bench` installs
 # PostgreSQL 15 (Debian) and the bench's npm packages when missing.
