@@ -8,6 +8,7 @@
 #include "auth/oss_v1.h"
 #include "auth/oss_v4.h"
 #include "auth/roa_v1.h"
+#include "store/sqlite_key_store.h"
 #include "testing/temp_dir.h"
 
 namespace drover::auth {
@@ -219,7 +220,7 @@ class AuthenticatorTest : public ::testing::Test {
 
   testing::TempDir dir_;
   core::ManualClock clock_{*core::ParseIso8601("2026-11-22T10:00:00Z")};
-  std::unique_ptr<store::KeyStore> keys_ = store::KeyStore::Open(dir_.path() / "keys.db");
+  std::unique_ptr<store::KeyStore> keys_ = store::SqliteKeyStore::Open(dir_.path() / "keys.db");
   core::AccessKey key_ = keys_->Create("t1", "alice", core::Policy::kMember, {}, clock_.Now());
   Authenticator authenticator_{*keys_, clock_};
   const std::vector<const Verifier*> pai_ = {&Acs3Verifier(), &RoaV1Verifier()};

@@ -6,15 +6,14 @@
 #include <stdexcept>
 
 #include "core/time.h"
-#include "store/key_store.h"
+#include "store/open.h"
 
 namespace drover::cli {
 
 namespace {
 
-std::unique_ptr<store::KeyStore> OpenKeys(const std::string& data_dir) {
-  std::filesystem::create_directories(data_dir);
-  return store::KeyStore::Open(std::filesystem::path(data_dir) / "drover.db");
+std::unique_ptr<store::KeyStore> OpenKeys(const KeysOptions& options) {
+  return store::OpenKeyStore(options.store, options.data_dir);
 }
 
 }  // namespace
@@ -51,22 +50,21 @@ int KeysCreate(const KeysOptions& options) {
   core::Policy policy = options.admin       ? core::Policy::kAdmin
                         : options.read_only ? core::Policy::kReadOnly
                                             : core::Policy::kMember;
-  core::AccessKey key =
-      OpenKeys(options.data_dir)
-          ->Create(options.tenant, options.user, policy, workspaces, core::SystemClock().Now());
+  core::AccessKey key = OpenKeys(options)->Create(options.tenant, options.user, policy, workspaces,
+                                                  core::SystemClock().Now());
   std::cout << KeyJson(key) << std::endl;
   return 0;
 }
 
 int KeysList(const KeysOptions& options) {
-  for (const core::AccessKey& key : OpenKeys(options.data_dir)->List()) {
+  for (const core::AccessKey& key : OpenKeys(options)->List()) {
     std::cout << KeyJson(key, /*with_secret=*/false) << "\n";
   }
   return 0;
 }
 
 int KeysRevoke(const KeysOptions& options) {
-  if (!OpenKeys(options.data_dir)->Revoke(options.key_id)) {
+  if (!OpenKeys(options)->Revoke(options.key_id)) {
     std::cerr << "no access key " << options.key_id << "\n";
     return 1;
   }

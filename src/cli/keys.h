@@ -1,5 +1,5 @@
-// `drover keys create|list|revoke --data-dir DIR`: access keys, managed on
-// the data dir directly (the server may be running or not).
+// `drover keys create|list|revoke [--data-dir DIR | --store URL]`: access
+// keys, managed on the store directly (the server may be running or not).
 #pragma once
 
 #include <map>
@@ -12,6 +12,7 @@ namespace drover::cli {
 
 struct KeysOptions {
   std::string data_dir;
+  std::string store;  // a PostgreSQL URL; empty = SQLite in data_dir
   std::string tenant = "local";
   std::string user;
   bool admin = false;

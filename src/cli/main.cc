@@ -70,8 +70,8 @@ int main(int argc, char** argv) {
   // Every flag of serve may live in a TOML file, in its [serve] section
   // (`data-dir = "/var/lib/drover"`, `gpus = 2`, `oss-domain = ["a.example"]`);
   // a name no flag has is an error. Flags override the file, and so do
-  // DROVER_LISTEN and DROVER_DATA_DIR (applied after parsing: CLI11 2.1
-  // ranks a config file above the environment).
+  // DROVER_LISTEN, DROVER_DATA_DIR and DROVER_STORE (applied after parsing:
+  // CLI11 2.1 ranks a config file above the environment).
   app.set_config("--config", "",
                  "TOML file of flags, in sections named by command ([serve]); flags and "
                  "DROVER_* variables override it");
@@ -86,6 +86,9 @@ int main(int argc, char** argv) {
       ->add_option("--data-dir", serve.data_dir,
                    "Directory of the embedded store (env DROVER_DATA_DIR)")
       ->capture_default_str();
+  serve_cmd->add_option("--store", serve.store,
+                        "PostgreSQL URL of the store, postgres://user:password@host:port/db "
+                        "(env DROVER_STORE; default: SQLite in --data-dir)");
   serve_cmd->add_option("--threads", serve.threads,
                         "HTTP worker threads (0 = 4 per core, at least 16)");
   serve_cmd->add_option("--max-connections", serve.max_connections,
@@ -166,6 +169,7 @@ int main(int argc, char** argv) {
                         keys_cmd->add_subcommand("revoke", "Revoke a key")}) {
     sub->add_option("--data-dir", keys.data_dir, "Directory of the embedded store")
         ->capture_default_str();
+    sub->add_option("--store", keys.store, "PostgreSQL URL of the store (env DROVER_STORE)");
   }
   CLI::App* create = keys_cmd->get_subcommand("create");
   create->add_option("--tenant", keys.tenant, "Tenant (ModelArts project)")->capture_default_str();
@@ -233,7 +237,9 @@ int main(int argc, char** argv) {
   }
   serve.auth = auth == "on";
   for (auto [flag, env, value] : {std::tuple{"--listen", "DROVER_LISTEN", &serve.listen},
-                                  std::tuple{"--data-dir", "DROVER_DATA_DIR", &serve.data_dir}}) {
+                                  std::tuple{"--data-dir", "DROVER_DATA_DIR", &serve.data_dir},
+                                  std::tuple{"--store", "DROVER_STORE", &serve.store},
+                                  std::tuple{"--store", "DROVER_STORE", &keys.store}}) {
     if (!OnCommandLine(argc, argv, flag)) *value = EnvOr(env, value->c_str());
   }
   try {

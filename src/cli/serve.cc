@@ -38,7 +38,7 @@
 #include "service/job_service.h"
 #include "service/object_service.h"
 #include "service/workspace_directory.h"
-#include "store/sqlite_store.h"
+#include "store/open.h"
 
 namespace drover::cli {
 
@@ -90,15 +90,15 @@ int Serve(const ServeOptions& options) {
   ConfigureLogging(options.log_level);
   auto [host, port] = SplitListen(options.listen);
   std::filesystem::create_directories(options.data_dir);
-  std::filesystem::path db_path = std::filesystem::path(options.data_dir) / "drover.db";
 
   core::SystemClock clock;
-  std::unique_ptr<store::SqliteStore> store = store::SqliteStore::Open(db_path);
+  store::Stores stores = store::OpenStores(options.store, options.data_dir);
+  store::GroupCommitStore* store = stores.records.get();
   std::unique_ptr<index::RecordIndex> index = index::NewColumnIndex(service::JobSchema());
   auto indexing = std::chrono::steady_clock::now();
   service::JobService jobs(*store, *index, clock);  // reads the store into the index
   std::chrono::duration<double> indexed = std::chrono::steady_clock::now() - indexing;
-  spdlog::info("store {} loaded: {} jobs at revision {}, indexed in {:.1f} s", db_path.string(),
+  spdlog::info("store {} loaded: {} jobs at revision {}, indexed in {:.1f} s", stores.where,
                index->Size(), store->CurrentRevision(), indexed.count());
   std::unique_ptr<index::RecordIndex> dataset_index =
       index::NewColumnIndex(service::DatasetSchema());
@@ -197,7 +197,7 @@ int Serve(const ServeOptions& options) {
   runner::BatchJobRunner batch_runner(batch_jobs, options.batch_workers, options.batch_chunk_tasks);
   batch_runner.Start();
 
-  std::unique_ptr<store::KeyStore> keys = store::KeyStore::Open(db_path);
+  store::KeyStore* keys = stores.keys.get();
   auth::Authenticator authenticator(*keys, clock);
   if (options.auth && keys->Empty()) WriteFirstAdminKey(*keys, options.data_dir, clock.Now());
   if (!options.auth) spdlog::warn("authentication is off: every request acts as the local admin");
@@ -222,7 +222,7 @@ int Serve(const ServeOptions& options) {
   server::HttpOptions http_options;
   server::MetricsSources metrics{
       &router,
-      store.get(),
+      store,
       &runner,
       {index.get(), dataset_index.get(), version_index.get(), dataset_job_index.get(),
        job_config_index.get(), file_index.get(), batch_index.get()}};

@@ -11,6 +11,7 @@ namespace drover::cli {
 struct ServeOptions {
   std::string listen;                  // HOST:PORT
   std::string data_dir;                // created when absent
+  std::string store;                   // a PostgreSQL URL; empty = SQLite in data_dir
   int threads = 0;                     // 0 = 4 per core, at least 16
   size_t max_connections = 0;          // 0 = from the descriptor limit
   double header_timeout_seconds = 60;  // idle keep-alive and slow headers

@@ -289,4 +289,29 @@ void PgConnection::ForEachRow(const std::string& sql, const PgParams& params,
   if (!Ok()) Fail(nullptr, sql);
 }
 
+std::unique_ptr<PgConnection> PgPool::Take() {
+  std::lock_guard lock(mu_);
+  if (idle_.empty()) return nullptr;
+  std::unique_ptr<PgConnection> pg = std::move(idle_.back());
+  idle_.pop_back();
+  return pg;
+}
+
+void PgPool::Give(std::unique_ptr<PgConnection> pg) {
+  if (!pg->Ok()) return;
+  std::lock_guard lock(mu_);
+  idle_.push_back(std::move(pg));
+}
+
+std::unique_ptr<PgConnection> PgPool::Connect() {
+  std::unique_ptr<PgConnection> pg = PgConnection::Connect(url_);
+  if (!setup_.empty()) pg->Exec(setup_);
+  return pg;
+}
+
+void PgPool::Clear() {
+  std::lock_guard lock(mu_);
+  idle_.clear();
+}
+
 }  // namespace drover::store

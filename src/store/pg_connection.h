@@ -14,9 +14,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
+
+#include "core/error.h"
 
 struct pg_conn;
 struct pg_result;
@@ -111,6 +115,59 @@ class PgConnection {
   std::string where_;
   std::vector<std::string> prepared_;
   int pipelined_ = 0;  // statements sent since BeginPipeline
+};
+
+// PgPool: connections to one server, each used by one caller at a time.
+// Run takes an idle one (or connects); when that one was lost since it was
+// last used (the server restarted), it runs once more on a new one.
+class PgPool {
+ public:
+  // `setup` runs on each new connection (a session setting).
+  explicit PgPool(std::string url, std::string setup = {})
+      : url_(std::move(url)), setup_(std::move(setup)) {}
+
+  template <class F>
+  auto Run(F&& f) {
+    std::unique_ptr<PgConnection> pooled = Take();
+    if (pooled) {
+      try {
+        auto result = Use(*pooled, f);
+        Give(std::move(pooled));
+        return result;
+      } catch (const core::Error& e) {
+        if (e.code() != core::ErrorCode::kUnavailable || pooled->Ok()) {
+          Give(std::move(pooled));
+          throw;
+        }
+      }
+    }
+    std::unique_ptr<PgConnection> fresh = Connect();
+    auto result = Use(*fresh, f);
+    Give(std::move(fresh));
+    return result;
+  }
+  // Closes the idle connections (after the server was found gone).
+  void Clear();
+
+ private:
+  // f's result, or a stand-in for a void f.
+  template <class F>
+  static auto Use(PgConnection& pg, F& f) {
+    if constexpr (std::is_void_v<decltype(f(pg))>) {
+      f(pg);
+      return true;
+    } else {
+      return f(pg);
+    }
+  }
+  std::unique_ptr<PgConnection> Take();
+  void Give(std::unique_ptr<PgConnection> pg);  // kept when still connected
+  std::unique_ptr<PgConnection> Connect();
+
+  const std::string url_;
+  const std::string setup_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<PgConnection>> idle_;  // guarded by mu_
 };
 
 }  // namespace drover::store

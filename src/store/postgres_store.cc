@@ -64,7 +64,7 @@ std::unique_ptr<PostgresStore> PostgresStore::Open(const std::string& url,
 }
 
 PostgresStore::PostgresStore(std::string url, std::span<const RecordKind> kinds)
-    : GroupCommitStore(kinds, /*commit_is_durable=*/true), url_(std::move(url)) {}
+    : GroupCommitStore(kinds, /*commit_is_durable=*/true), url_(url), readers_(std::move(url)) {}
 
 PostgresStore::~PostgresStore() {
   try {
@@ -136,8 +136,7 @@ bool PostgresStore::Recover() {
     return false;
   }
   verify_revision_ = true;
-  std::lock_guard readers(readers_mu_);
-  idle_readers_.clear();
+  readers_.Clear();
   return true;
 }
 
@@ -325,38 +324,10 @@ void PostgresStore::WriteInSavepoints(const std::vector<const Queued*>& batches,
   }
 }
 
-void PostgresStore::ReaderDeleter::operator()(PgConnection* reader) const {
-  std::unique_ptr<PgConnection> owned(reader);
-  if (!owned->Ok()) return;
-  std::lock_guard lock(store->readers_mu_);
-  store->idle_readers_.push_back(std::move(owned));
-}
-
-template <class Read>
-auto PostgresStore::Reading(Read&& read) {
-  Lease pooled(nullptr, ReaderDeleter{this});
-  {
-    std::lock_guard lock(readers_mu_);
-    if (!idle_readers_.empty()) {
-      pooled.reset(idle_readers_.back().release());
-      idle_readers_.pop_back();
-    }
-  }
-  if (pooled) {
-    try {
-      return read(*pooled);
-    } catch (const core::Error& e) {
-      if (e.code() != core::ErrorCode::kUnavailable || pooled->Ok()) throw;
-    }
-  }
-  Lease fresh(PgConnection::Connect(url_).release(), ReaderDeleter{this});
-  return read(*fresh);
-}
-
 int64_t PostgresStore::MetaValue(const std::string& key) {
   PgParams p;
   p.Text(key);
-  return Reading([&](PgConnection& reader) -> int64_t {
+  return readers_.Run([&](PgConnection& reader) -> int64_t {
     PgResult r = reader.Prepared("meta", "SELECT value FROM meta WHERE key = $1", p);
     return r.Rows() > 0 ? r.Int(0, 0) : 0;
   });
@@ -379,7 +350,7 @@ uint64_t PostgresStore::InstallationKey() {
 void PostgresStore::ForEach(KindId kind, const std::function<void(const RecordView&)>& visit) {
   Drain();
   std::string sql = "SELECT id, public_id, doc FROM " + Table(KindOf(kind)) + " ORDER BY id";
-  Reading([&](PgConnection& reader) {
+  readers_.Run([&](PgConnection& reader) {
     reader.ForEachRow(sql, {}, [&](const PgResult& r) {
       visit(RecordView{static_cast<uint64_t>(r.Int(0, 0)), r.Bytes(0, 1), r.Bytes(0, 2)});
     });
@@ -390,7 +361,7 @@ std::optional<Record> PostgresStore::StoredGet(KindId kind, uint64_t number) {
   PgParams p;
   p.Int(static_cast<int64_t>(number));
   std::string sql = "SELECT id, public_id, doc FROM " + Table(KindOf(kind)) + " WHERE id = $1";
-  return Reading([&](PgConnection& reader) -> std::optional<Record> {
+  return readers_.Run([&](PgConnection& reader) -> std::optional<Record> {
     PgResult r = reader.Prepared(Name("get", kind), sql, p);
     if (r.Rows() == 0) return std::nullopt;
     return RowRecord(r, 0);
@@ -402,7 +373,7 @@ std::optional<Record> PostgresStore::StoredFind(KindId kind, std::string_view pu
   p.Text(public_id);
   std::string sql =
       "SELECT id, public_id, doc FROM " + Table(KindOf(kind)) + " WHERE public_id = $1";
-  return Reading([&](PgConnection& reader) -> std::optional<Record> {
+  return readers_.Run([&](PgConnection& reader) -> std::optional<Record> {
     PgResult r = reader.Prepared(Name("find", kind), sql, p);
     if (r.Rows() == 0) return std::nullopt;
     return RowRecord(r, 0);
@@ -415,8 +386,8 @@ std::vector<std::optional<Record>> PostgresStore::StoredGetMany(
   p.IntArray(std::vector<int64_t>(numbers.begin(), numbers.end()));
   std::string sql =
       "SELECT id, public_id, doc FROM " + Table(KindOf(kind)) + " WHERE id = ANY($1::int8[])";
-  PgResult r =
-      Reading([&](PgConnection& reader) { return reader.Prepared(Name("many", kind), sql, p); });
+  PgResult r = readers_.Run(
+      [&](PgConnection& reader) { return reader.Prepared(Name("many", kind), sql, p); });
   std::map<uint64_t, int> row_of;
   for (int row = 0; row < r.Rows(); ++row) row_of[static_cast<uint64_t>(r.Int(row, 0))] = row;
   std::vector<std::optional<Record>> records;
@@ -432,7 +403,7 @@ std::vector<Change> PostgresStore::ChangesSince(Revision since) {
   Drain();
   PgParams p;
   p.Int(static_cast<int64_t>(since));
-  PgResult r = Reading([&](PgConnection& reader) {
+  PgResult r = readers_.Run([&](PgConnection& reader) {
     return reader.Query(
         "SELECT revision, op, kind, number FROM changes WHERE revision > $1 "
         "ORDER BY revision, position",

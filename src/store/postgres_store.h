@@ -32,10 +32,9 @@
 
 #include "store/group_commit.h"
 #include "store/kinds.h"
+#include "store/pg_connection.h"
 
 namespace drover::store {
-
-class PgConnection;
 
 class PostgresStore : public GroupCommitStore {
  public:
@@ -77,26 +76,13 @@ class PostgresStore : public GroupCommitStore {
   void WriteInSavepoints(const std::vector<const Queued*>& batches, Failures& failures);
   int64_t MetaValue(const std::string& key);
 
-  // A pooled read connection, returned to the pool when the lease ends
-  // (dropped instead when it was lost).
-  struct ReaderDeleter {
-    PostgresStore* store;
-    void operator()(PgConnection* reader) const;
-  };
-  using Lease = std::unique_ptr<PgConnection, ReaderDeleter>;
-  // Runs `read` on a pooled connection; when that one was lost (the
-  // server restarted since it was last used), once more on a new one.
-  template <class Read>
-  auto Reading(Read&& read);
-
   const std::string url_;
   std::string where_;
   std::mutex mu_;
   std::unique_ptr<PgConnection> writer_;  // guarded by mu_; null while the server is down
   bool verify_revision_ = false;          // guarded by mu_: set when a commit's answer was lost
 
-  std::mutex readers_mu_;
-  std::vector<std::unique_ptr<PgConnection>> idle_readers_;  // guarded by readers_mu_
+  PgPool readers_;
 };
 
 }  // namespace drover::store

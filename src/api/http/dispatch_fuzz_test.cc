@@ -24,6 +24,7 @@
 #include "service/dataset_job_schema.h"
 #include "service/dataset_schema.h"
 #include "service/job_schema.h"
+#include "store/sqlite_key_store.h"
 #include "store/sqlite_store.h"
 #include "testing/temp_dir.h"
 
@@ -139,7 +140,7 @@ TEST(DispatchFuzz, MutatedRequestsGetAClientErrorOrSuccessAndValidJson) {
       index::NewColumnIndex(service::DatasetVersionSchema());
   service::DatasetService datasets(*store, *dataset_index, *version_index, storage, clock);
   jobs.SetDataSources(&datasets);
-  std::unique_ptr<store::KeyStore> keys = store::KeyStore::Open(dir.path() / "drover.db");
+  std::unique_ptr<store::KeyStore> keys = store::SqliteKeyStore::Open(dir.path() / "drover.db");
   service::WorkspaceDirectory workspaces(*keys, clock.Now());
   std::unique_ptr<index::RecordIndex> job_index =
       index::NewColumnIndex(service::DatasetJobSchema());

@@ -1,0 +1,57 @@
+#include "store/open.h"
+
+#include <stdexcept>
+
+#include "store/postgres_key_store.h"
+#include "store/postgres_store.h"
+#include "store/sqlite_key_store.h"
+#include "store/sqlite_store.h"
+
+namespace drover::store {
+
+namespace {
+
+void CheckUrl(const std::string& url) {
+  if (!url.empty() && !IsPostgresUrl(url)) {
+    throw std::invalid_argument("--store " + url +
+                                ": give a PostgreSQL URL (postgres://user@host/db), or leave it "
+                                "out for the embedded SQLite store in --data-dir");
+  }
+}
+
+std::filesystem::path SqliteFile(const std::filesystem::path& data_dir) {
+  std::filesystem::create_directories(data_dir);
+  return data_dir / "drover.db";
+}
+
+}  // namespace
+
+bool IsPostgresUrl(const std::string& url) {
+  return url.starts_with("postgres://") || url.starts_with("postgresql://");
+}
+
+Stores OpenStores(const std::string& url, const std::filesystem::path& data_dir) {
+  CheckUrl(url);
+  Stores stores;
+  if (url.empty()) {
+    std::filesystem::path file = SqliteFile(data_dir);
+    stores.records = SqliteStore::Open(file);
+    stores.keys = SqliteKeyStore::Open(file);
+    stores.where = file.string();
+  } else {
+    auto records = PostgresStore::Open(url);
+    stores.where = records->Where();
+    stores.records = std::move(records);
+    stores.keys = PostgresKeyStore::Open(url);
+  }
+  return stores;
+}
+
+std::unique_ptr<KeyStore> OpenKeyStore(const std::string& url,
+                                       const std::filesystem::path& data_dir) {
+  CheckUrl(url);
+  if (url.empty()) return SqliteKeyStore::Open(SqliteFile(data_dir));
+  return PostgresKeyStore::Open(url);
+}
+
+}  // namespace drover::store
