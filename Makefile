@@ -49,8 +49,11 @@ test-sanitize: deps tests/e2e/node_modules/.package-lock.json
 tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund
 
+# Every end-to-end test twice: on the embedded SQLite store, then with each
+# server's store in a database of its own on the run's PostgreSQL.
 e2e-test: tests/e2e/node_modules/.package-lock.json
-	cd tests/e2e && DROVER_BIN=$(abspath $(BUILD_DIR))/drover ../../scripts/test-postgres.sh run node --test
+	cd tests/e2e && DROVER_BIN=$(abspath $(BUILD_DIR))/drover ../../scripts/test-postgres.sh run \
+	  sh -c 'node --test && DROVER_E2E_STORE=postgres node --test'
 
 # Benchmarks print figures; they are not tests. `make bench` installs
 # PostgreSQL 15 (Debian) and the bench's npm packages when missing.

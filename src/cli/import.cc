@@ -14,7 +14,7 @@
 #include "core/bounded_queue.h"
 #include "core/error.h"
 #include "store/job_codec.h"
-#include "store/sqlite_store.h"
+#include "store/open.h"
 
 namespace drover::cli {
 
@@ -67,8 +67,7 @@ int Import(const ImportOptions& options) {
     std::cerr << "cannot read " << options.file << "\n";
     return 1;
   }
-  std::filesystem::create_directories(options.data_dir);
-  auto store = store::SqliteStore::Open(std::filesystem::path(options.data_dir) / "drover.db");
+  auto store = store::OpenRecordStore(options.store, options.data_dir);
   core::JobNumber next_number = store::MaxNumber<core::TrainingJob>(*store);
   SeenHashes seen;
   store->ForEach(store::kTrainingJob.id,

@@ -9,6 +9,7 @@ namespace drover::cli {
 
 struct ImportOptions {
   std::string data_dir;
+  std::string store;  // a PostgreSQL URL; empty = SQLite in data_dir
   std::string file;
   std::string tenant = "local";
   size_t batch = 20000;  // jobs per durable transaction

@@ -19,6 +19,7 @@
 
 #include "cli/client/commands.h"
 #include "cli/import.h"
+#include "cli/migrate.h"
 #include "cli/keys.h"
 #include "cli/serve.h"
 #include "runner/pod_supervisor.h"
@@ -186,9 +187,23 @@ int main(int argc, char** argv) {
       "import", "Bulk-load job history (GetJob-shaped JSON lines); server stopped");
   import_cmd->add_option("--data-dir", import_options.data_dir, "Directory of the embedded store")
       ->capture_default_str();
+  import_cmd->add_option("--store", import_options.store,
+                         "PostgreSQL URL of the store (env DROVER_STORE)");
   import_cmd->add_option("--tenant", import_options.tenant, "Tenant that owns the jobs")
       ->capture_default_str();
   import_cmd->add_option("file", import_options.file, "JSON lines file")->required();
+
+  drover::cli::MigrateOptions migrate;
+  CLI::App* migrate_cmd = app.add_subcommand(
+      "migrate", "Copy a store, record for record, into an empty one; servers stopped");
+  migrate_cmd
+      ->add_option("--from", migrate.from, "Data dir of a SQLite store, or a PostgreSQL URL")
+      ->required();
+  migrate_cmd->add_option("--to", migrate.to, "Data dir or PostgreSQL URL of an empty store")
+      ->required();
+  migrate_cmd->add_option("--batch", migrate.batch, "Records per transaction")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
 
   // The process each local pod runs under (runner/pod_supervisor.h); started
   // by the server, not by people, so not listed in --help.
@@ -239,17 +254,23 @@ int main(int argc, char** argv) {
   for (auto [flag, env, value] : {std::tuple{"--listen", "DROVER_LISTEN", &serve.listen},
                                   std::tuple{"--data-dir", "DROVER_DATA_DIR", &serve.data_dir},
                                   std::tuple{"--store", "DROVER_STORE", &serve.store},
-                                  std::tuple{"--store", "DROVER_STORE", &keys.store}}) {
+                                  std::tuple{"--store", "DROVER_STORE", &keys.store},
+                                  std::tuple{"--store", "DROVER_STORE", &import_options.store}}) {
     if (!OnCommandLine(argc, argv, flag)) *value = EnvOr(env, value->c_str());
   }
   try {
     if (serve_cmd->parsed()) return drover::cli::Serve(serve);
     if (import_cmd->parsed()) return drover::cli::Import(import_options);
+    if (migrate_cmd->parsed()) return drover::cli::Migrate(migrate);
     if (keys_cmd->get_subcommand("create")->parsed()) return drover::cli::KeysCreate(keys);
     if (keys_cmd->get_subcommand("list")->parsed()) return drover::cli::KeysList(keys);
     if (keys_cmd->get_subcommand("revoke")->parsed()) return drover::cli::KeysRevoke(keys);
   } catch (const std::exception& e) {
-    spdlog::critical("{}", e.what());
+    if (serve_cmd->parsed()) {
+      spdlog::critical("{}", e.what());
+    } else {
+      std::fprintf(stderr, "drover: %s\n", e.what());
+    }
     return 1;
   }
   return 0;

@@ -270,6 +270,16 @@ GroupCommitStore::Stats GroupCommitStore::GroupCommitStats() const {
                groups_written_.load(std::memory_order_relaxed)};
 }
 
+void GroupCommitStore::Adopt(uint64_t installation_key,
+                             const std::map<KindId, uint64_t>& max_numbers) {
+  Drain();
+  WriteAdopted(installation_key, max_numbers);
+  std::lock_guard lock(queue_mu_);
+  for (const auto& [kind, max] : max_numbers) {
+    max_numbers_[kind] = std::max(max_numbers_[kind], max);
+  }
+}
+
 void GroupCommitStore::Drain() {
   Revision upto = 0;
   {

@@ -58,6 +58,17 @@ class GroupCommitStore : public Store {
   };
   Stats GroupCommitStats() const;
 
+  // Bulk loading (drover import, one loader alone on the store): a
+  // backend may write differently meanwhile (SQLite leaves its WAL).
+  // Every Commit is still durable once synced.
+  virtual void BeginBulkLoad() {}
+  virtual void EndBulkLoad() {}
+
+  // drover migrate: takes on another store's installation key and each
+  // kind's largest number (so that a number deleted there is not reused
+  // here). For a store nothing else writes to.
+  void Adopt(uint64_t installation_key, const std::map<KindId, uint64_t>& max_numbers);
+
  protected:
   // `commit_is_durable`: the backend's WriteGroup returns only once the
   // group is on stable storage (no Flush step).
@@ -90,6 +101,9 @@ class GroupCommitStore : public Store {
   // Makes everything written so far durable; throws kInternal when it
   // cannot. Not called when the commit is durable by itself.
   virtual void Flush() = 0;
+  // Adopt's write: the installation key replaced, the numbers raised.
+  virtual void WriteAdopted(uint64_t installation_key,
+                            const std::map<KindId, uint64_t>& max_numbers) = 0;
   // After kUnavailable: true once the backend can be reached again.
   virtual bool Recover() { return true; }
   // What is stored (the queue aside). Read at one point in time.

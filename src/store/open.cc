@@ -47,6 +47,13 @@ Stores OpenStores(const std::string& url, const std::filesystem::path& data_dir)
   return stores;
 }
 
+std::unique_ptr<GroupCommitStore> OpenRecordStore(const std::string& url,
+                                                  const std::filesystem::path& data_dir) {
+  CheckUrl(url);
+  if (url.empty()) return SqliteStore::Open(SqliteFile(data_dir));
+  return PostgresStore::Open(url);
+}
+
 std::unique_ptr<KeyStore> OpenKeyStore(const std::string& url,
                                        const std::filesystem::path& data_dir) {
   CheckUrl(url);

@@ -26,6 +26,10 @@ bool IsPostgresUrl(const std::string& url);
 // of another kind, and what the backends' Open throw.
 Stores OpenStores(const std::string& url, const std::filesystem::path& data_dir);
 
+// The records alone (drover import, drover migrate).
+std::unique_ptr<GroupCommitStore> OpenRecordStore(const std::string& url,
+                                                  const std::filesystem::path& data_dir);
+
 // The keys alone (drover keys, which may run beside a server).
 std::unique_ptr<KeyStore> OpenKeyStore(const std::string& url,
                                        const std::filesystem::path& data_dir);

@@ -324,6 +324,26 @@ void PostgresStore::WriteInSavepoints(const std::vector<const Queued*>& batches,
   }
 }
 
+void PostgresStore::WriteAdopted(uint64_t installation_key,
+                                 const std::map<KindId, uint64_t>& max_numbers) {
+  std::lock_guard lock(mu_);
+  if (!writer_) throw Down(where_);
+  std::vector<std::string> keys = {"installation_key"};
+  std::vector<int64_t> values = {static_cast<int64_t>(installation_key)};
+  for (const auto& [kind, max] : max_numbers) {
+    keys.push_back(MaxNumberKey(kind));
+    values.push_back(static_cast<int64_t>(max));
+  }
+  PgParams p;
+  p.TextArray(std::vector<std::string_view>(keys.begin(), keys.end())).IntArray(values);
+  // The key is replaced; a number only ever grows.
+  writer_->Query(
+      "UPDATE meta SET value = CASE WHEN meta.key = 'installation_key' THEN v.value "
+      "ELSE GREATEST(meta.value, v.value) END FROM unnest($1::text[], $2::int8[]) AS v (key, "
+      "value) WHERE meta.key = v.key",
+      p);
+}
+
 int64_t PostgresStore::MetaValue(const std::string& key) {
   PgParams p;
   p.Text(key);

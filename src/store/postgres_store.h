@@ -58,6 +58,8 @@ class PostgresStore : public GroupCommitStore {
 
  protected:
   void WriteGroup(const std::deque<Queued>& group, Failures* failures) override;
+  void WriteAdopted(uint64_t installation_key,
+                    const std::map<KindId, uint64_t>& max_numbers) override;
   void Flush() override {}
   bool Recover() override;
   std::optional<Record> StoredGet(KindId kind, uint64_t number) override;

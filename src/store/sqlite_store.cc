@@ -336,6 +336,25 @@ void SqliteStore::EndBulkLoad() {
   bulk_ = false;
 }
 
+void SqliteStore::WriteAdopted(uint64_t installation_key,
+                               const std::map<KindId, uint64_t>& max_numbers) {
+  std::lock_guard lock(mu_);
+  Exec(db_, "BEGIN IMMEDIATE");
+  try {
+    Statement key(db_, "UPDATE meta SET value = ?1 WHERE key = 'installation_key'");
+    key.Bind(1, static_cast<int64_t>(installation_key)).Step();
+    for (const auto& [kind, max] : max_numbers) {
+      raise_max_number_->Bind(1, MaxNumberKey(kind)).Bind(2, static_cast<int64_t>(max)).Step();
+      raise_max_number_->Reset();
+    }
+  } catch (...) {
+    raise_max_number_->Reset();
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  Exec(db_, "COMMIT");
+}
+
 int64_t SqliteStore::MetaValue(const char* key) {
   std::lock_guard lock(mu_);
   Statement s(db_, "SELECT value FROM meta WHERE key = ?1");

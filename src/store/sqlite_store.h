@@ -57,11 +57,13 @@ class SqliteStore : public GroupCommitStore {
   // journal instead of the WAL, so appended pages are written once, not
   // once to the WAL and again at checkpoint; every Commit is synced (FULL)
   // before it returns. EndBulkLoad returns to the WAL.
-  void BeginBulkLoad();
-  void EndBulkLoad();
+  void BeginBulkLoad() override;
+  void EndBulkLoad() override;
 
  protected:
   void WriteGroup(const std::deque<Queued>& group, Failures* failures) override;
+  void WriteAdopted(uint64_t installation_key,
+                    const std::map<KindId, uint64_t>& max_numbers) override;
   void Flush() override;
   std::optional<Record> StoredGet(KindId kind, uint64_t number) override;
   std::optional<Record> StoredFind(KindId kind, std::string_view public_id) override;

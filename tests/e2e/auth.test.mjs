@@ -158,10 +158,10 @@ test('keys list and revoke: a revoked key is refused', async () => {
   const key = createKey('--user', 'temp', '--workspace', '1');
   const client = new DlcClient(server.endpoint, key);
   await client.listJobs();
-  const listed = execFileSync(droverBin, ['keys', 'list', '--data-dir', server.dataDir]).toString();
+  const listed = execFileSync(droverBin, ['keys', 'list', ...server.storeFlags]).toString();
   assert.ok(listed.includes(key.AccessKeyId));
   assert.ok(!listed.includes(key.AccessKeySecret), 'list never shows secrets');
-  execFileSync(droverBin, ['keys', 'revoke', '--data-dir', server.dataDir, key.AccessKeyId]);
+  execFileSync(droverBin, ['keys', 'revoke', ...server.storeFlags, key.AccessKeyId]);
   assert.equal((await sdkError(client.listJobs())).code, 'InvalidAccessKeyId.NotFound');
 });
 

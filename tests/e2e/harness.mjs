@@ -18,14 +18,25 @@ export const droverBin = process.env.DROVER_BIN || path.resolve(here, '../../bui
 
 // A running server. `dataDir` survives stop() so a restart sees the same store.
 // `args` are extra `drover serve` flags, e.g. ['--gpus', '2'].
+//
+// With DROVER_E2E_STORE=postgres every server keeps its store in a fresh
+// database on the run's PostgreSQL (DROVER_TEST_POSTGRES, started by make
+// test), so the whole suite runs again on that backend.
+// `options.store` pins the store: 'sqlite', or a PostgreSQL URL (then the
+// database is the test's to drop); `options.dataDir` reuses a data dir.
 export class Server {
-  constructor(args = []) {
+  constructor(args = [], options = {}) {
     this.args = args;
-    this.dataDir = mkdtempSync(path.join(tmpdir(), 'drover-e2e-'));
+    this.dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'drover-e2e-'));
+    this.ownsDatabase = options.store === undefined && process.env.DROVER_E2E_STORE === 'postgres';
+    this.storeUrl = this.ownsDatabase ? createDatabase()
+                  : options.store && options.store !== 'sqlite' ? options.store : null;
+    // The flags that name this server's store, for drover keys and import.
+    this.storeFlags = ['--data-dir', this.dataDir, ...(this.storeUrl ? ['--store', this.storeUrl] : [])];
   }
 
   async start() {
-    this.proc = spawn(droverBin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', this.dataDir,
+    this.proc = spawn(droverBin, ['serve', '--listen', '127.0.0.1:0', ...this.storeFlags,
                                   '--stop-grace-seconds', '2', ...this.args],
                       { stdio: ['ignore', 'pipe', 'pipe'] });
     this.log = '';
@@ -55,7 +66,29 @@ export class Server {
     await exited;
   }
 
-  cleanup() { rmSync(this.dataDir, { recursive: true, force: true }); }
+  cleanup() {
+    rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.ownsDatabase) dropDatabase(this.storeUrl);
+  }
+}
+
+// A fresh database on the run's PostgreSQL: its URL.
+let databases = 0;
+export function createDatabase() {
+  const server = process.env.DROVER_TEST_POSTGRES;
+  if (!server) throw new Error('DROVER_TEST_POSTGRES is not set: run through scripts/test-postgres.sh run');
+  const name = `e2e_${process.pid}_${databases++}`;
+  execFileSync('psql', [server, '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`],
+               { stdio: ['ignore', 'ignore', 'pipe'] });
+  return server.replace(/\/[^/?]*\?/, `/${name}?`);
+}
+
+export function dropDatabase(url) {
+  const name = /\/([^/?]+)\?/.exec(url)[1];
+  try {
+    execFileSync('psql', [process.env.DROVER_TEST_POSTGRES, '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`],
+                 { stdio: ['ignore', 'ignore', 'ignore'] });
+  } catch { /* the server is gone: nothing to drop */ }
 }
 
 // The Alibaba Cloud generic client (@alicloud/openapi-client), ROA style,
@@ -149,9 +182,9 @@ export class DatasetClient extends PopClient {
   getWorkspace(id, query) { return this.call('GetWorkspace', 'GET', `/api/v1/workspaces/${id}`, { query }); }
 }
 
-// `drover keys create` against a server's data dir: the key it prints.
+// `drover keys create` against a server's store: the key it prints.
 export function createKey(server, ...args) {
-  return JSON.parse(execFileSync(droverBin, ['keys', 'create', '--data-dir', server.dataDir, ...args]).toString());
+  return JSON.parse(execFileSync(droverBin, ['keys', 'create', ...server.storeFlags, ...args]).toString());
 }
 
 // The Huawei Cloud SDK core (@huaweicloud/huaweicloud-sdk-core) as a

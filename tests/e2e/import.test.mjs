@@ -26,13 +26,13 @@ test('imported jobs keep their ids, statuses and times and are never run', async
   const handWritten = '{ "JobId" : "dlchandwritten01", "Status": "Succeeded", "UserVpc" : { "VpcId": "v1", ' +
     '"ExtendedCIDRs": [ "10.0.0.0/8" ] }, "Note": "say \\"hi\\"\\n", "Note": "again" }';
   writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n' + handWritten + '\n');
-  const out = execFileSync(droverBin, ['import', '--data-dir', server.dataDir, file], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  const out = execFileSync(droverBin, ['import', ...server.storeFlags, file], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   assert.match(out, /imported 3 jobs \(2 skipped\)/);
   // A second import into the same store skips the ids it holds already.
   const more = path.join(server.dataDir, 'more.jsonl');
   writeFileSync(more, [{ JobId: 'dlcoldfailed0001', DisplayName: 'again', Status: 'Failed' },
     { JobId: 'dlcsecondimport1', DisplayName: 'second-import', Status: 'Succeeded' }].map((l) => JSON.stringify(l)).join('\n') + '\n');
-  const again = execFileSync(droverBin, ['import', '--data-dir', server.dataDir, more], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  const again = execFileSync(droverBin, ['import', ...server.storeFlags, more], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   assert.match(again, /imported 1 jobs \(1 skipped\)/);
 
   await server.start();
