@@ -31,9 +31,10 @@ start() {
     as_server "$pgbin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
   fi
-  # fsync off: the tests crash processes, never the machine.
+  # fsync off: the tests crash processes, never the machine. Benchmarks
+  # set PG_FSYNC=on, to time commits that reach the disk.
   as_server "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-k $dir -c listen_addresses='' -c fsync=off -c max_connections=300 -c shared_buffers=128MB" \
+    -o "-k $dir -c listen_addresses='' -c fsync=${PG_FSYNC:-off} -c max_connections=300 -c shared_buffers=${PG_SHARED_BUFFERS:-128MB}" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   echo "postgresql:///postgres?host=$dir&user=postgres"
 }

@@ -19,8 +19,8 @@
 
 #include "cli/client/commands.h"
 #include "cli/import.h"
-#include "cli/migrate.h"
 #include "cli/keys.h"
+#include "cli/migrate.h"
 #include "cli/serve.h"
 #include "runner/pod_supervisor.h"
 #include "runner/sandbox.h"
@@ -196,8 +196,7 @@ int main(int argc, char** argv) {
   drover::cli::MigrateOptions migrate;
   CLI::App* migrate_cmd = app.add_subcommand(
       "migrate", "Copy a store, record for record, into an empty one; servers stopped");
-  migrate_cmd
-      ->add_option("--from", migrate.from, "Data dir of a SQLite store, or a PostgreSQL URL")
+  migrate_cmd->add_option("--from", migrate.from, "Data dir of a SQLite store, or a PostgreSQL URL")
       ->required();
   migrate_cmd->add_option("--to", migrate.to, "Data dir or PostgreSQL URL of an empty store")
       ->required();

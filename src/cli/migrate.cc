@@ -2,9 +2,9 @@
 
 #include <chrono>
 #include <filesystem>
-#include <memory>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -41,7 +41,8 @@ int Migrate(const MigrateOptions& options) {
   // Records and keys one after the other: a SQLite target's bulk load
   // needs the only connection to its file.
   if (!to.Keys()->Empty()) {
-    throw std::invalid_argument(options.to + " is not empty (it has access keys): migrate into a new store");
+    throw std::invalid_argument(options.to +
+                                " is not empty (it has access keys): migrate into a new store");
   }
   size_t records = 0;
   {
@@ -83,7 +84,8 @@ int Migrate(const MigrateOptions& options) {
       ++keys;
     }
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "migrated " << records << " records and " << keys << " keys from " << options.from
             << " to " << options.to << " in " << seconds << " s\n";
   return 0;

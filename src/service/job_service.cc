@@ -107,15 +107,22 @@ TrainingJob JobService::Create(const Principal& who, TrainingJob draft, CreateOp
   job.created = job.modified = clock_.Now();
   job.history = {core::StatusEvent{TrainingStatus::kCreating, job.created, 0, "", ""}};
   // A unique name is checked against the index, so such a job must be in it
-  // before the lock is released; any other new job is indexed after, in
-  // parallel with other requests (no one can know of it before the reply).
+  // before the lock is released. Any other new job is committed and
+  // indexed after, in parallel with other requests (no one can know of it
+  // before the reply; its number is its own once taken), and indexed while
+  // its commit is synced.
   RecordWriter::Batch batch(writer_);
   batch.Put(job);
-  store::Revision revision =
-      options.unique_name ? writer_.Commit(batch) : writer_.CommitUnindexed(batch);
   last_number_ = job.id;
-  lock.unlock();
-  if (!options.unique_name) writer_.Index(batch);
+  store::Revision revision = 0;
+  if (options.unique_name) {
+    revision = writer_.Commit(batch);
+    lock.unlock();
+  } else {
+    lock.unlock();
+    revision = writer_.CommitUnindexed(batch);
+    writer_.Index(batch);
+  }
   NoteWrite();
   writer_.Acknowledge(revision);
   if (observer_) observer_->OnCreated(job);

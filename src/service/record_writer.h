@@ -87,10 +87,9 @@ class RecordWriter {
   // before the reply (new ones), which the caller then indexes with Index
   // outside its own lock, in parallel with other requests, before
   // acknowledging.
-  store::Revision CommitUnindexed(const Batch& batch) {
-    std::lock_guard lock(mu_);
-    return store_.Commit(batch.mutations_);
-  }
+  // No lock: what no one knows of has no index order to keep, and the
+  // store's Commit is safe to call from several threads.
+  store::Revision CommitUnindexed(const Batch& batch) { return store_.Commit(batch.mutations_); }
   void Index(const Batch& batch) const {
     for (const Batch::Update& u : batch.updates_) {
       if (u.put) {

@@ -50,7 +50,7 @@ void GroupCommitStore::CheckAvailable() {
   if (unavailable_) throw Unavailable();
 }
 
-bool GroupCommitStore::Taken(const Mutation& put, bool is_new) {
+bool GroupCommitStore::TakenInQueue(const Mutation& put) const {
   auto queued = staged_ids_.find({put.kind, put.record.public_id});
   if (queued != staged_ids_.end()) {
     const Record& holder = queued->second.mutation->record;
@@ -59,13 +59,12 @@ bool GroupCommitStore::Taken(const Mutation& put, bool is_new) {
       return holder.number != put.record.number;
     }
   }
-  // A record that exists keeps its public id: only a new one is looked up
-  // among the stored (a changed public id is checked when written). Under
-  // queue_mu_, so no write lands between this read and the queue's.
-  if (!is_new) return false;
-  std::optional<Record> stored = StoredFind(put.kind, put.record.public_id);
-  if (!stored) return false;
-  const Staged* current = StagedRecord(put.kind, stored->number);
+  return reserved_ids_.contains({put.kind, put.record.public_id});
+}
+
+bool GroupCommitStore::HeldByStored(const Mutation& put, uint64_t holder) const {
+  const Staged* current = StagedRecord(put.kind, holder);
+  // Held, unless a queued batch deletes the holder or renames it away.
   return !current || (current->mutation->op == Mutation::Op::kPut &&
                       current->mutation->record.public_id == put.record.public_id);
 }
@@ -73,12 +72,42 @@ bool GroupCommitStore::Taken(const Mutation& put, bool is_new) {
 Revision GroupCommitStore::Commit(const std::vector<Mutation>& batch) {
   for (const Mutation& m : batch) KindOf(m.kind);  // throws for an unregistered kind
   CheckAvailable();
-  std::lock_guard lock(queue_mu_);
-  for (const Mutation& m : batch) {
-    if (m.op == Mutation::Op::kPut && Taken(m, m.record.number > max_numbers_[m.kind])) {
-      throw core::Error(core::ErrorCode::kAlreadyExists,
-                        std::string(KindOf(m.kind).name) + " " + m.record.public_id + " exists");
+  auto exists = [&](const Mutation& m) {
+    return core::Error(core::ErrorCode::kAlreadyExists,
+                       std::string(KindOf(m.kind).name) + " " + m.record.public_id + " exists");
+  };
+  // A new record's public id is looked up among the stored, outside the
+  // lock (with PostgreSQL, a round trip), while the id is reserved so that
+  // no other batch takes it meanwhile. A record that exists keeps its
+  // public id: a changed one is checked when written.
+  std::vector<const Mutation*> lookups;
+  {
+    std::lock_guard lock(queue_mu_);
+    for (const Mutation& m : batch) {
+      if (m.op != Mutation::Op::kPut) continue;
+      if (TakenInQueue(m)) throw exists(m);
+      if (m.record.number > max_numbers_[m.kind]) lookups.push_back(&m);
     }
+    for (const Mutation* m : lookups) reserved_ids_.insert({m->kind, m->record.public_id});
+  }
+  struct Release {
+    GroupCommitStore& store;
+    const std::vector<const Mutation*>& ids;
+    ~Release() {
+      std::lock_guard lock(store.queue_mu_);
+      for (const Mutation* m : ids) store.reserved_ids_.erase({m->kind, m->record.public_id});
+    }
+  } release{*this, lookups};
+  std::vector<std::optional<uint64_t>> holders;
+  holders.reserve(lookups.size());
+  for (const Mutation* m : lookups) {
+    std::optional<Record> stored = StoredFind(m->kind, m->record.public_id);
+    holders.push_back(stored ? std::optional(stored->number) : std::nullopt);
+  }
+
+  std::lock_guard lock(queue_mu_);
+  for (size_t i = 0; i < lookups.size(); ++i) {
+    if (holders[i] && HeldByStored(*lookups[i], *holders[i])) throw exists(*lookups[i]);
   }
   for (const Mutation& m : batch) {
     if (m.op == Mutation::Op::kPut) {

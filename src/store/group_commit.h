@@ -28,6 +28,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <utility>
@@ -127,9 +128,12 @@ class GroupCommitStore : public Store {
   void Unstage(const std::deque<Queued>& group);
   // Sync's loop, without rethrowing the batch's own failure.
   void WaitSynced(Revision revision);
-  // Whether a put's public id is held by another record, queued or (for a
-  // new record) stored. Needs queue_mu_.
-  bool Taken(const Mutation& put, bool is_new);
+  // Whether a put's public id is held by another queued record, or
+  // reserved by a Commit in progress. Needs queue_mu_.
+  bool TakenInQueue(const Mutation& put) const;
+  // Whether the stored record `holder`, which had the put's public id when
+  // read, still holds it, the queue considered. Needs queue_mu_.
+  bool HeldByStored(const Mutation& put, uint64_t holder) const;
   // The queued mutation of the record with this number, if any. Needs
   // queue_mu_.
   const Staged* StagedRecord(KindId kind, uint64_t number) const;
@@ -149,6 +153,8 @@ class GroupCommitStore : public Store {
   Revision assigned_ = 0;                                        // guarded by queue_mu_
   std::map<std::pair<KindId, uint64_t>, Staged> staged_;         // guarded by queue_mu_
   std::map<std::pair<KindId, std::string>, Staged> staged_ids_;  // guarded by queue_mu_
+  // New records' public ids a Commit is looking up among the stored.
+  std::set<std::pair<KindId, std::string>> reserved_ids_;  // guarded by queue_mu_
   std::atomic<size_t> staged_count_ = 0;  // staged_.size(): reads skip the lock at 0
   // The largest number stored or queued of each kind: a put above it is a
   // new record. Guarded by queue_mu_.

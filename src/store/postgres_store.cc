@@ -389,15 +389,53 @@ std::optional<Record> PostgresStore::StoredGet(KindId kind, uint64_t number) {
 }
 
 std::optional<Record> PostgresStore::StoredFind(KindId kind, std::string_view public_id) {
-  PgParams p;
-  p.Text(public_id);
-  std::string sql =
-      "SELECT id, public_id, doc FROM " + Table(KindOf(kind)) + " WHERE public_id = $1";
-  return readers_.Run([&](PgConnection& reader) -> std::optional<Record> {
-    PgResult r = reader.Prepared(Name("find", kind), sql, p);
-    if (r.Rows() == 0) return std::nullopt;
-    return RowRecord(r, 0);
-  });
+  Lookup me{kind, public_id, std::nullopt, nullptr};
+  std::unique_lock lock(lookups_mu_);
+  lookups_.push_back(&me);
+  while (!me.done) {
+    if (looking_) {
+      lookups_cv_.wait(lock);
+      continue;
+    }
+    looking_ = true;
+    std::vector<Lookup*> group;
+    group.swap(lookups_);
+    lock.unlock();
+    FindAll(group);
+    lock.lock();
+    looking_ = false;
+    lookups_cv_.notify_all();  // the answered, and the next reader
+  }
+  if (me.error) std::rethrow_exception(me.error);
+  return std::move(me.found);
+}
+
+void PostgresStore::FindAll(const std::vector<Lookup*>& lookups) {
+  std::map<KindId, std::vector<Lookup*>> by_kind;
+  for (Lookup* l : lookups) by_kind[l->kind].push_back(l);
+  for (auto& [kind_id, group] : by_kind) {
+    const KindId kind = kind_id;  // a structured binding is not captured by lambdas (clang)
+    try {
+      std::vector<std::string_view> ids;
+      for (const Lookup* l : group) ids.push_back(l->public_id);
+      PgParams p;
+      p.TextArray(ids);
+      std::string sql = "SELECT id, public_id, doc FROM " + Table(KindOf(kind)) +
+                        " WHERE public_id = ANY($1::text[])";
+      PgResult r = readers_.Run(
+          [&](PgConnection& reader) { return reader.Prepared(Name("find", kind), sql, p); });
+      std::map<std::string_view, int> row_of;
+      for (int row = 0; row < r.Rows(); ++row) row_of[r.Bytes(row, 1)] = row;
+      for (Lookup* l : group) {
+        auto it = row_of.find(l->public_id);
+        if (it != row_of.end()) l->found = RowRecord(r, it->second);
+      }
+    } catch (...) {
+      for (Lookup* l : group) l->error = std::current_exception();
+    }
+  }
+  std::lock_guard lock(lookups_mu_);
+  for (Lookup* l : lookups) l->done = true;
 }
 
 std::vector<std::optional<Record>> PostgresStore::StoredGetMany(

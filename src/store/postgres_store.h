@@ -24,6 +24,8 @@
 // already has (a commit whose answer was lost).
 #pragma once
 
+#include <condition_variable>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -77,6 +79,23 @@ class PostgresStore : public GroupCommitStore {
   // The group statement by statement, each batch in a savepoint.
   void WriteInSavepoints(const std::vector<const Queued*>& batches, Failures& failures);
   int64_t MetaValue(const std::string& key);
+
+  // StoredFind's lookups, grouped: the first caller reads every lookup
+  // waiting with one query per kind while the next ones gather (as the
+  // group commit does for writes), so that concurrent creates share a
+  // round trip. A lookup lives on its caller's stack until done.
+  struct Lookup {
+    KindId kind;
+    std::string_view public_id;
+    std::optional<Record> found;
+    std::exception_ptr error;
+    bool done = false;
+  };
+  void FindAll(const std::vector<Lookup*>& lookups);
+  std::mutex lookups_mu_;
+  std::condition_variable lookups_cv_;
+  std::vector<Lookup*> lookups_;  // guarded by lookups_mu_: waiting for a reader
+  bool looking_ = false;          // guarded by lookups_mu_: a reader is at work
 
   const std::string url_;
   std::string where_;

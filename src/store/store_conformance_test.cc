@@ -253,6 +253,37 @@ TEST_P(StoreConformance, ACommittedRecordIsNeverMissingToReads) {
   EXPECT_EQ(count, kThreads * kWrites);
 }
 
+// New records' public ids are looked up among the stored outside the
+// store's lock, reserved meanwhile: of commits racing for one id, exactly
+// one wins, also against an id already stored.
+TEST_P(StoreConformance, RacingCommitsOfOnePublicIdAdmitOne) {
+  auto store = Open();
+  store->Apply({Put(MakeJob(1, "stored"))});
+  constexpr int kThreads = 8;
+  for (const char* id : {"dlc-race", "dlc-1"}) {
+    std::atomic<int> won = 0, refused = 0;
+    std::vector<std::thread> racers;
+    static core::JobNumber next = 100;
+    for (int t = 0; t < kThreads; ++t) {
+      core::TrainingJob job = MakeJob(next++, "racer");
+      job.public_id = id;
+      racers.emplace_back([&, job] {
+        try {
+          store->Sync(store->Commit({Put(job)}));
+          ++won;
+        } catch (const core::Error& e) {
+          EXPECT_EQ(e.code(), core::ErrorCode::kAlreadyExists) << e.what();
+          ++refused;
+        }
+      });
+    }
+    for (std::thread& r : racers) r.join();
+    EXPECT_EQ(won.load(), std::string(id) == "dlc-race" ? 1 : 0) << id;
+    EXPECT_EQ(won + refused, kThreads);
+  }
+  EXPECT_EQ(Find<core::TrainingJob>(*store, "dlc-1")->display_name, "stored");
+}
+
 // Two kinds of record, as a test registers them: a batch spans both, and
 // numbers and public ids are each kind's own.
 constexpr RecordKind kNotes{901, "note", "test_notes"};
