@@ -22,6 +22,11 @@ const RUNS = Number(process.env.RUNS || 100);
 // BASELINES=postgres: PostgreSQL only (SQLite's slowest queries take
 // minutes each at 10M jobs).
 const BASELINES = process.env.BASELINES !== '0';
+// STORE=postgres: Drover keeps its own store on PostgreSQL (a cluster of
+// this run's own, fsync on) instead of its embedded SQLite file; lists are
+// served from memory either way, and import and start-up read and write
+// through the database.
+const STORE = process.env.STORE;
 const SQLITE = BASELINES && process.env.BASELINES !== 'postgres';
 // Before timing, each engine runs the whole mix untimed: at least 3 rounds
 // and at least 3 seconds. Three rounds alone (27 requests) left the node
@@ -133,12 +138,23 @@ const walkBounds = [];  // (created, job_id) of each walked page's last row, fro
 // ---- drover -------------------------------------------------------------
 async function benchDrover() {
   const dataDir = path.join(work, 'drover');
+  const storeArgs = [];
+  let removeStore = () => {};
+  if (STORE === 'postgres') {
+    const script = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../scripts/test-postgres.sh');
+    const dir = path.join(work, 'drover-pg');
+    const url = execFileSync(script, ['start', dir], { env: { ...process.env, PG_FSYNC: 'on', PG_SHARED_BUFFERS: '1GB' } })
+      .toString().trim();
+    storeArgs.push('--store', url);
+    removeStore = () => execFileSync(script, ['remove', dir]);
+    console.log(`drover's store: PostgreSQL at ${url}`);
+  }
   const t0 = performance.now();
-  const out = execFileSync(bin, ['import', '--data-dir', dataDir, path.join(work, 'jobs.jsonl')]).toString();
+  const out = execFileSync(bin, ['import', '--data-dir', dataDir, ...storeArgs, path.join(work, 'jobs.jsonl')]).toString();
   const importSeconds = (performance.now() - t0) / 1000;
   console.log(`drover import: ${out.trim()}`);
   const start = performance.now();
-  const server = await startServer([], 2, dataDir);
+  const server = await startServer(storeArgs, 2, dataDir);
   const startup = (performance.now() - start) / 1000;
   const get = (q) => server.call('GET', `/api/v1/jobs?${new URLSearchParams(q)}`);
   // Steady state, as for the databases below (the client's JIT, the
@@ -178,6 +194,7 @@ async function benchDrover() {
   const rps2 = await throughput(2);
   const rss = Number(readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
   await server.stop();
+  removeStore();
   return { results, rps1, rps2, startup, rss, importRate: N / importSeconds };
 }
 

@@ -98,12 +98,11 @@ Revision GroupCommitStore::Commit(const std::vector<Mutation>& batch) {
       for (const Mutation* m : ids) store.reserved_ids_.erase({m->kind, m->record.public_id});
     }
   } release{*this, lookups};
-  std::vector<std::optional<uint64_t>> holders;
-  holders.reserve(lookups.size());
-  for (const Mutation* m : lookups) {
-    std::optional<Record> stored = StoredFind(m->kind, m->record.public_id);
-    holders.push_back(stored ? std::optional(stored->number) : std::nullopt);
-  }
+  std::vector<PublicId> ids;
+  ids.reserve(lookups.size());
+  for (const Mutation* m : lookups) ids.emplace_back(m->kind, m->record.public_id);
+  std::vector<std::optional<uint64_t>> holders =
+      ids.empty() ? std::vector<std::optional<uint64_t>>() : StoredNumbers(ids);
 
   std::lock_guard lock(queue_mu_);
   for (size_t i = 0; i < lookups.size(); ++i) {
@@ -123,6 +122,17 @@ Revision GroupCommitStore::Commit(const std::vector<Mutation>& batch) {
   }
   staged_count_ = staged_.size();
   return revision;
+}
+
+std::vector<std::optional<uint64_t>> GroupCommitStore::StoredNumbers(
+    const std::vector<PublicId>& ids) {
+  std::vector<std::optional<uint64_t>> numbers;
+  numbers.reserve(ids.size());
+  for (const auto& [kind, public_id] : ids) {
+    std::optional<Record> stored = StoredFind(kind, public_id);
+    numbers.push_back(stored ? std::optional(stored->number) : std::nullopt);
+  }
+  return numbers;
 }
 
 const GroupCommitStore::Staged* GroupCommitStore::StagedRecord(KindId kind, uint64_t number) const {

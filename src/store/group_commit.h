@@ -110,6 +110,11 @@ class GroupCommitStore : public Store {
   // What is stored (the queue aside). Read at one point in time.
   virtual std::optional<Record> StoredGet(KindId kind, uint64_t number) = 0;
   virtual std::optional<Record> StoredFind(KindId kind, std::string_view public_id) = 0;
+  // The numbers of the stored records holding these public ids (nullopt:
+  // none), by position; Commit's check of new records. By default one
+  // StoredFind each.
+  using PublicId = std::pair<KindId, std::string_view>;
+  virtual std::vector<std::optional<uint64_t>> StoredNumbers(const std::vector<PublicId>& ids);
   // The stored records of these numbers, by position (nullopt: none stored).
   virtual std::vector<std::optional<Record>> StoredGetMany(
       KindId kind, const std::vector<uint64_t>& numbers) = 0;

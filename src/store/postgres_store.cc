@@ -2,6 +2,7 @@
 
 #include <map>
 #include <random>
+#include <unordered_set>
 
 #include "core/error.h"
 #include "store/pg_connection.h"
@@ -389,7 +390,20 @@ std::optional<Record> PostgresStore::StoredGet(KindId kind, uint64_t number) {
 }
 
 std::optional<Record> PostgresStore::StoredFind(KindId kind, std::string_view public_id) {
-  Lookup me{kind, public_id, std::nullopt, nullptr};
+  PgParams p;
+  p.Text(public_id);
+  std::string sql =
+      "SELECT id, public_id, doc FROM " + Table(KindOf(kind)) + " WHERE public_id = $1";
+  return readers_.Run([&](PgConnection& reader) -> std::optional<Record> {
+    PgResult r = reader.Prepared(Name("find", kind), sql, p);
+    if (r.Rows() == 0) return std::nullopt;
+    return RowRecord(r, 0);
+  });
+}
+
+std::vector<std::optional<uint64_t>> PostgresStore::StoredNumbers(
+    const std::vector<PublicId>& ids) {
+  Lookup me{&ids, std::vector<std::optional<uint64_t>>(ids.size()), nullptr};
   std::unique_lock lock(lookups_mu_);
   lookups_.push_back(&me);
   while (!me.done) {
@@ -407,35 +421,45 @@ std::optional<Record> PostgresStore::StoredFind(KindId kind, std::string_view pu
     lookups_cv_.notify_all();  // the answered, and the next reader
   }
   if (me.error) std::rethrow_exception(me.error);
-  return std::move(me.found);
+  return std::move(me.numbers);
 }
 
 void PostgresStore::FindAll(const std::vector<Lookup*>& lookups) {
-  std::map<KindId, std::vector<Lookup*>> by_kind;
-  for (Lookup* l : lookups) by_kind[l->kind].push_back(l);
-  for (auto& [kind_id, group] : by_kind) {
+  // Every id asked, by kind; then each answer back to its asker.
+  std::map<KindId, std::vector<std::string_view>> by_kind;
+  for (const Lookup* l : lookups) {
+    for (const auto& [kind, id] : *l->ids) by_kind[kind].push_back(id);
+  }
+  std::map<PublicId, uint64_t> found;
+  std::exception_ptr error;
+  for (const auto& [kind_id, ids] : by_kind) {
     const KindId kind = kind_id;  // a structured binding is not captured by lambdas (clang)
     try {
-      std::vector<std::string_view> ids;
-      for (const Lookup* l : group) ids.push_back(l->public_id);
       PgParams p;
       p.TextArray(ids);
-      std::string sql = "SELECT id, public_id, doc FROM " + Table(KindOf(kind)) +
-                        " WHERE public_id = ANY($1::text[])";
+      std::string sql =
+          "SELECT id, public_id FROM " + Table(KindOf(kind)) + " WHERE public_id = ANY($1::text[])";
       PgResult r = readers_.Run(
-          [&](PgConnection& reader) { return reader.Prepared(Name("find", kind), sql, p); });
-      std::map<std::string_view, int> row_of;
-      for (int row = 0; row < r.Rows(); ++row) row_of[r.Bytes(row, 1)] = row;
-      for (Lookup* l : group) {
-        auto it = row_of.find(l->public_id);
-        if (it != row_of.end()) l->found = RowRecord(r, it->second);
+          [&](PgConnection& reader) { return reader.Prepared(Name("holders", kind), sql, p); });
+      // Keyed by the askers' strings: the answer's live only in `r`.
+      std::unordered_set<std::string_view> asked(ids.begin(), ids.end());
+      for (int row = 0; row < r.Rows(); ++row) {
+        auto id = asked.find(r.Bytes(row, 1));
+        if (id != asked.end()) found[{kind, *id}] = static_cast<uint64_t>(r.Int(row, 0));
       }
     } catch (...) {
-      for (Lookup* l : group) l->error = std::current_exception();
+      error = std::current_exception();
     }
   }
   std::lock_guard lock(lookups_mu_);
-  for (Lookup* l : lookups) l->done = true;
+  for (Lookup* l : lookups) {
+    l->error = error;
+    for (size_t i = 0; i < l->ids->size(); ++i) {
+      auto it = found.find((*l->ids)[i]);
+      if (it != found.end()) l->numbers[i] = it->second;
+    }
+    l->done = true;
+  }
 }
 
 std::vector<std::optional<Record>> PostgresStore::StoredGetMany(

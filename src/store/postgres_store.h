@@ -66,6 +66,7 @@ class PostgresStore : public GroupCommitStore {
   bool Recover() override;
   std::optional<Record> StoredGet(KindId kind, uint64_t number) override;
   std::optional<Record> StoredFind(KindId kind, std::string_view public_id) override;
+  std::vector<std::optional<uint64_t>> StoredNumbers(const std::vector<PublicId>& ids) override;
   std::vector<std::optional<Record>> StoredGetMany(KindId kind,
                                                    const std::vector<uint64_t>& numbers) override;
 
@@ -80,14 +81,13 @@ class PostgresStore : public GroupCommitStore {
   void WriteInSavepoints(const std::vector<const Queued*>& batches, Failures& failures);
   int64_t MetaValue(const std::string& key);
 
-  // StoredFind's lookups, grouped: the first caller reads every lookup
+  // StoredNumbers' lookups, grouped: the first caller reads every lookup
   // waiting with one query per kind while the next ones gather (as the
   // group commit does for writes), so that concurrent creates share a
   // round trip. A lookup lives on its caller's stack until done.
   struct Lookup {
-    KindId kind;
-    std::string_view public_id;
-    std::optional<Record> found;
+    const std::vector<PublicId>* ids;
+    std::vector<std::optional<uint64_t>> numbers;
     std::exception_ptr error;
     bool done = false;
   };
