@@ -20,6 +20,7 @@
 #include "auth/authenticator.h"
 #include "cli/keys.h"
 #include "cli/logging.h"
+#include "console/assets.h"
 #include "core/error.h"
 #include "core/quantity.h"
 #include "index/record_index.h"
@@ -227,6 +228,7 @@ int Serve(const ServeOptions& options) {
       {index.get(), dataset_index.get(), version_index.get(), dataset_job_index.get(),
        job_config_index.get(), file_index.get(), batch_index.get()}};
   http_options.metrics = [&metrics] { return server::RenderMetrics(metrics); };
+  http_options.assets = console::ServeAsset;
   http_options.file_body_limit = object_options.max_object_size;
   http_options.spool_dir = spool_dir.string();
   http_options.max_connections =

@@ -228,6 +228,11 @@ class Session : public std::enable_shared_from_this<Session> {
       api::Response metrics{200, "text/plain; version=0.0.4; charset=utf-8", options_.metrics()};
       return Reply(std::move(metrics), keep_alive, {});
     }
+    if (in.method() == http::verb::get && options_.assets) {
+      if (std::optional<api::Response> asset = options_.assets(in.target())) {
+        return Reply(std::move(*asset), keep_alive, {});
+      }
+    }
     api::Request request = ToRequest(in);
     if (parser_) {
       request.body = std::move(parser_->get().body());

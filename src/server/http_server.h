@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/http/router.h"
@@ -58,6 +59,9 @@ struct HttpOptions {
   // The text GET /metrics answers (Prometheus text format), unsigned like
   // GET /healthz; none: the path is the router's like any other.
   std::function<std::string()> metrics;
+  // Unsigned GET answers outside the routes (the console's files); nullopt:
+  // the path is the router's.
+  std::function<std::optional<api::Response>(std::string_view path)> assets;
 };
 
 class HttpServer {

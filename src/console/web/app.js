@@ -1,0 +1,340 @@
+// The Drover console: a client of the PAI-DLC API in the browser. The key
+// lives in this tab's sessionStorage and signs every call (acs3.js); the
+// page's state is in the URL (#/jobs?Status=Running…), so a view can be
+// bookmarked and shared.
+import { Api, ApiError } from './api.js';
+
+const main = document.getElementById('main');
+const KEY = 'drover.key';
+const STATUSES = ['Creating', 'Queuing', 'Running', 'Succeeded', 'Failed', 'Stopped'];
+const TERMINAL = ['Succeeded', 'Failed', 'Stopped'];
+const RANGES = { '24h': 1, '7d': 7, '30d': 30, '1y': 365 };
+let api = null;
+let cleanup = () => {};  // the current view's timers
+
+// h('td', {class: 'num'}, 'text', child…): an element.
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) el.append(c);
+  return el;
+}
+
+const errorText = (e) => (e instanceof ApiError
+  ? `${e.code || 'Error'} (HTTP ${e.status}): ${e.message}${e.requestId ? ` [RequestId ${e.requestId}]` : ''}`
+  : String(e.message || e));
+const showError = (where, e) => where.replaceChildren(h('div', { class: 'error', role: 'alert' }, errorText(e)));
+const time = (iso) => (iso ? iso.replace('T', ' ').replace('Z', '') : '');
+function duration(seconds) {
+  if (!seconds) return '';
+  const d = Math.floor(seconds / 86400), hh = Math.floor(seconds / 3600) % 24, m = Math.floor(seconds / 60) % 60;
+  return d ? `${d}d ${hh}h` : hh ? `${hh}h ${m}m` : m ? `${m}m ${seconds % 60}s` : `${seconds}s`;
+}
+
+function storedKey() {
+  try { return JSON.parse(sessionStorage.getItem(KEY)); } catch { return null; }
+}
+
+function route() {
+  cleanup();
+  cleanup = () => {};
+  const key = storedKey();
+  document.getElementById('sign-out').hidden = !key;
+  document.getElementById('who').textContent = key ? key.id : '';
+  if (!key) return showSignIn();
+  api = new Api(key);
+  const [path, qs] = location.hash.slice(1).split('?');
+  if (path.startsWith('/jobs/')) return showJob(decodeURIComponent(path.slice('/jobs/'.length)));
+  if (path !== '/jobs') return void (location.hash = '#/jobs');
+  return showJobs(new URLSearchParams(qs || ''));
+}
+
+// ---- sign-in --------------------------------------------------------------
+function showSignIn() {
+  const id = h('input', { id: 'key-id', name: 'id', required: true, autocomplete: 'username', 'aria-label': 'AccessKeyId' });
+  const secret = h('input', { id: 'key-secret', name: 'secret', type: 'password', required: true,
+                              autocomplete: 'current-password', 'aria-label': 'AccessKeySecret' });
+  const message = h('div');
+  const form = h('form', { class: 'signin', onsubmit: async (event) => {
+    event.preventDefault();
+    const key = { id: id.value.trim(), secret: secret.value };
+    try {
+      await new Api(key).listJobs({ PageSize: 1 });  // the key is checked by the API itself
+      sessionStorage.setItem(KEY, JSON.stringify(key));
+      location.hash = '#/jobs';
+      route();
+    } catch (e) {
+      showError(message, e);
+    }
+  } },
+  h('h1', {}, 'Sign in'),
+  h('p', { class: 'muted' }, 'With an access key (drover keys create). It signs each API call in this tab and is not sent.'),
+  h('label', { for: 'key-id' }, 'AccessKeyId'), id,
+  h('label', { for: 'key-secret' }, 'AccessKeySecret'), secret,
+  h('button', { class: 'primary', type: 'submit', id: 'sign-in' }, 'Sign in'), message);
+  main.replaceChildren(form);
+  id.focus();
+}
+
+document.getElementById('sign-out').addEventListener('click', () => {
+  sessionStorage.removeItem(KEY);
+  location.hash = '#/signin';
+  route();
+});
+
+// ---- jobs -----------------------------------------------------------------
+// The ListJobs query of the URL's filters (without paging or status).
+function listQuery(p) {
+  const days = RANGES[p.get('Range') || '7d'] || 7;
+  const now = Date.now();
+  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const q = {
+    StartTime: iso(now - days * 86400e3), EndTime: iso(now + 60e3),
+    DisplayName: p.get('DisplayName'), DisplayNameSearchMode: p.get('DisplayNameSearchMode'),
+    JobType: p.get('JobType'), WorkspaceId: p.get('WorkspaceId'),
+    SortBy: p.get('SortBy'), Order: p.get('Order'),
+  };
+  const tags = (p.get('Tags') || '').split(',').map((t) => t.trim()).filter(Boolean);
+  if (tags.length) q.Tags = JSON.stringify(Object.fromEntries(tags.map((t) => [t.split('=')[0], t.split('=').slice(1).join('=')])));
+  if (p.get('Search')) q[`${p.get('SearchIn') || 'Reason'}Search`] = p.get('Search');
+  return q;
+}
+
+function setParams(p, changes) {
+  for (const [k, v] of Object.entries(changes)) (v ? p.set(k, v) : p.delete(k));
+  location.hash = `#/jobs?${p}`;
+}
+
+function showJobs(p) {
+  const pageSize = Math.min(Math.max(Number(p.get('PageSize')) || 50, 1), 100);
+  const field = (name, attrs, options) => {
+    const value = p.get(name) || attrs.value || '';
+    const el = options
+      ? h('select', { name, 'aria-label': attrs.label }, options.map(([v, t]) => h('option', { value: v, selected: value === v }, t)))
+      : h('input', { name, value: p.get(name) || '', placeholder: attrs.label, 'aria-label': attrs.label, size: attrs.size || 14 });
+    el.addEventListener('change', () => setParams(p, { [name]: el.value }));
+    return el;
+  };
+  const chips = h('div', { class: 'chips', role: 'group', 'aria-label': 'Status' });
+  const message = h('div');
+  const body = h('tbody');
+  const pageInfo = h('span');
+  const tokens = [''];  // NextToken of each page walked so far
+  const sortHeader = (label, sortBy) => h('th', {}, sortBy ? h('button', { type: 'button', onclick: () => setParams(p, {
+    SortBy: sortBy, Order: p.get('SortBy') === sortBy && p.get('Order') === 'asc' ? 'desc' : 'asc' }) },
+  label, p.get('SortBy') === sortBy ? (p.get('Order') === 'asc' ? ' ▲' : ' ▼') : '') : label);
+  const prev = h('button', { type: 'button', id: 'prev', onclick: () => { tokens.pop(); tokens.pop(); load(); } }, '‹ Previous');
+  const next = h('button', { type: 'button', id: 'next', onclick: () => load() }, 'Next ›');
+  main.replaceChildren(
+    h('div', { class: 'filters' },
+      field('DisplayName', { label: 'Name' }),
+      field('DisplayNameSearchMode', { label: 'Name match' }, [['', 'contains'], ['prefix', 'prefix'], ['fulltext', 'words'], ['term', 'exact']]),
+      field('JobType', { label: 'Type' }, [['', 'any type'], ...['PyTorchJob', 'TFJob', 'XGBoostJob', 'OneFlowJob', 'ElasticBatchJob'].map((t) => [t, t])]),
+      field('WorkspaceId', { label: 'Workspace', size: 8 }),
+      field('Range', { label: 'Created', value: '7d' }, Object.keys(RANGES).map((r) => [r, `last ${r}`])),
+      field('Tags', { label: 'Tags k=v,…' }),
+      field('SearchIn', { label: 'Search in', value: 'Reason' }, [['Reason', 'reason'], ['UserCommand', 'command'], ['Image', 'image']]),
+      field('Search', { label: 'Full-text search' })),
+    chips, message,
+    h('table', { id: 'jobs' }, h('thead', {}, h('tr', {}, sortHeader('Job', 'DisplayName'), sortHeader('Type', 'JobType'),
+      sortHeader('Status', 'Status'), sortHeader('Created', 'GmtCreateTime'), sortHeader('Finished', 'GmtFinishTime'),
+      h('th', {}, 'Duration'), h('th', {}, 'User'), h('th', {}, 'Workspace'))), body),
+    h('div', { class: 'pager' }, prev, next, pageInfo));
+
+  const base = listQuery(p);
+  const status = p.get('Status') || '';
+  async function counts() {
+    const totals = await Promise.all(['', ...STATUSES].map((s) => api.listJobs({ ...base, Status: s, PageSize: 1 })
+      .then((r) => r.TotalCount, () => '?')));
+    chips.replaceChildren(...['', ...STATUSES].map((s, i) => h('button', {
+      type: 'button', class: 'chip', 'aria-pressed': String(s === status), 'data-status': s || 'All',
+      onclick: () => setParams(p, { Status: s }) }, s || 'All', h('span', { class: 'count' }, String(totals[i])))));
+  }
+  function render(page) {
+    body.replaceChildren(...page.Jobs.map((j) => h('tr', { 'data-job': j.JobId },
+      h('td', {}, h('a', { href: `#/jobs/${encodeURIComponent(j.JobId)}` }, j.DisplayName), ' ', h('span', { class: 'muted' }, j.JobId)),
+      h('td', {}, j.JobType), h('td', { class: `status status-${j.Status}` }, j.Status),
+      h('td', {}, time(j.GmtCreateTime)), h('td', {}, time(j.GmtFinishTime)), h('td', { class: 'num' }, duration(j.Duration)),
+      h('td', {}, j.UserId), h('td', {}, j.WorkspaceId))));
+    const number = tokens.length - 1;
+    pageInfo.textContent = `page ${number} · ${page.TotalCount} jobs`;
+    prev.disabled = number <= 1;
+    next.disabled = !page.NextToken;
+  }
+  // Loads the page after the last walked (`refresh`: the current one again).
+  async function load(refresh = false) {
+    const token = refresh ? tokens[tokens.length - 2] : tokens[tokens.length - 1];
+    try {
+      const page = await api.listJobs({ ...base, Status: status, PageSize: pageSize, NextToken: token || undefined });
+      if (!refresh) tokens.push(page.NextToken || '');
+      else tokens[tokens.length - 1] = page.NextToken || '';
+      message.replaceChildren();
+      render(page);
+    } catch (e) {
+      showError(message, e);
+    }
+  }
+  load();
+  counts();
+  // Live: the page and the counts again every 5 s, in place.
+  const timer = setInterval(() => { if (!document.hidden) { load(true); counts(); } }, 5000);
+  cleanup = () => clearInterval(timer);
+}
+
+// ---- one job --------------------------------------------------------------
+function showJob(id) {
+  const message = h('div');
+  const header = h('div');
+  const details = h('div', { class: 'panel' });
+  const pods = h('div', { class: 'panel' });
+  const timeline = h('div', { class: 'panel' });
+  const logs = h('div', { class: 'panel' });
+  main.replaceChildren(h('p', {}, h('a', { href: '#/jobs' }, '‹ Jobs')), header, message,
+                       h('div', { class: 'grid' }, details, timeline), pods, logs);
+  let job = null;
+  const viewer = logViewer(logs, id);
+
+  async function act(what, run) {
+    if (!confirm(what)) return;
+    try {
+      const out = await run();
+      message.replaceChildren(h('div', { role: 'status' }, 'Done.'));
+      await refresh();
+      return out;
+    } catch (e) {
+      showError(message, e);
+    }
+  }
+  function renderHeader() {
+    const priority = h('input', { type: 'number', min: 1, max: 9, value: job.Priority, 'aria-label': 'Priority', size: 3, id: 'priority' });
+    header.replaceChildren(
+      h('h1', {}, job.DisplayName, ' ', h('span', { class: `status status-${job.Status}`, id: 'job-status' }, job.Status)),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'danger', id: 'stop', disabled: TERMINAL.includes(job.Status) || job.Status === 'Stopping',
+                      onclick: () => act(`Stop ${job.JobId}?`, () => api.stopJob(job.JobId)) }, 'Stop'),
+        h('label', {}, 'Priority ', priority),
+        h('button', { type: 'button', id: 'set-priority', onclick: () => act(`Set the priority of ${job.JobId} to ${priority.value}?`,
+          () => api.updateJob(job.JobId, { Priority: Number(priority.value) })) }, 'Set'),
+        h('button', { type: 'button', id: 'clone', onclick: async () => {
+          const out = await act(`Submit a copy of ${job.JobId}?`, () => api.createJob({
+            DisplayName: `${job.DisplayName}-copy`, JobType: job.JobType, JobSpecs: job.JobSpecs, UserCommand: job.UserCommand,
+            WorkspaceId: job.WorkspaceId, Envs: job.Envs, Priority: job.Priority, DataSources: job.DataSources }));
+          if (out?.JobId) location.hash = `#/jobs/${encodeURIComponent(out.JobId)}`;
+        } }, 'Clone and submit')));
+  }
+  function renderDetails() {
+    const row = (k, v) => [h('dt', {}, k), h('dd', {}, v ?? '')];
+    details.replaceChildren(h('h2', {}, 'Spec'), h('dl', {},
+      row('JobId', job.JobId), row('Type', job.JobType), row('Workspace', job.WorkspaceId), row('User', job.UserId),
+      row('Created', time(job.GmtCreateTime)), row('Running since', time(job.GmtRunningTime)),
+      row('Finished', time(job.GmtFinishTime)), row('Priority', String(job.Priority)),
+      row('Command', job.UserCommand), row('Images', (job.JobSpecs || []).map((s) => `${s.Type}: ${s.Image} ×${s.PodCount}`).join(', ')),
+      row('Reason', [job.ReasonCode, job.ReasonMessage].filter(Boolean).join(': '))));
+    pods.replaceChildren(h('h2', {}, 'Pods'), h('table', { id: 'pods' },
+      h('thead', {}, h('tr', {}, ['Pod', 'Type', 'Status', 'Node', 'Started', 'Finished'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, (job.Pods || []).map((pod) => h('tr', {}, h('td', {}, pod.PodId), h('td', {}, pod.Type),
+        h('td', { class: `status status-${pod.Status}` }, pod.Status), h('td', {}, pod.NodeName || ''),
+        h('td', {}, time(pod.GmtStartTime)), h('td', {}, time(pod.GmtFinishTime)))))));
+    viewer.setPods((job.Pods || []).map((pod) => pod.PodId), !TERMINAL.includes(job.Status));
+  }
+  async function refresh() {
+    try {
+      const [got, events] = await Promise.all([api.getJob(id), api.jobEvents(id)]);
+      job = got;
+      renderHeader();
+      renderDetails();
+      timeline.replaceChildren(h('h2', {}, 'Timeline'),
+                               h('ul', { class: 'timeline', id: 'timeline' }, (events.Events || []).map((e) => h('li', {}, e))));
+    } catch (e) {
+      showError(message, e);
+    }
+  }
+  refresh();
+  const timer = setInterval(() => { if (!document.hidden && job && !TERMINAL.includes(job.Status)) refresh(); }, 2000);
+  cleanup = () => { clearInterval(timer); viewer.stop(); };
+}
+
+// A pod's log: the newest lines first (more on request), followed while the
+// job runs, searched, downloaded whole. Only the lines in view are in the
+// page, so a log of a million lines scrolls as one of a hundred.
+function logViewer(panel, jobId) {
+  const LINE = 18;  // px, as .log's line-height
+  let lines = [];
+  let pod = '';
+  let maxLines = 2000;
+  let running = false;
+  let following = true;
+  let query = '';
+  const select = h('select', { 'aria-label': 'Pod', id: 'log-pod', onchange: () => { pod = select.value; fetchLog(); } });
+  const follow = h('input', { type: 'checkbox', checked: true, id: 'log-follow', onchange: () => { following = follow.checked; } });
+  const search = h('input', { type: 'search', placeholder: 'Search the log', 'aria-label': 'Search the log', id: 'log-search',
+                              oninput: () => { query = search.value; paint(); } });
+  const info = h('span', { class: 'muted', id: 'log-info' });
+  const more = h('button', { type: 'button', id: 'log-more', onclick: () => { maxLines *= 10; fetchLog(); } }, 'Load earlier');
+  const download = h('button', { type: 'button', id: 'log-download', onclick: async () => {
+    const all = await api.podLogs(jobId, pod, 100_000_000);
+    const url = URL.createObjectURL(new Blob([all.Logs.join('\n') + '\n'], { type: 'text/plain' }));
+    h('a', { href: url, download: `${jobId}-${pod}.log` }).click();
+    URL.revokeObjectURL(url);
+  } }, 'Download');
+  const shown = h('div', { class: 'lines' });
+  const spacer = h('div');
+  const box = h('div', { class: 'log', id: 'log', tabindex: 0, role: 'log', 'aria-label': 'Pod log', onscroll: () => paint() }, spacer, shown);
+  const message = h('div');
+  panel.replaceChildren(h('h2', {}, 'Logs'), h('div', { class: 'log-bar' }, select, h('label', {}, follow, ' Follow'),
+    search, more, download, info), message, box);
+
+  // Draws the lines in view (and a screen more either side).
+  function paint() {
+    const matches = query ? lines.reduce((n, l) => n + (l.includes(query) ? 1 : 0), 0) : 0;
+    info.textContent = `${lines.length} lines${query ? ` · ${matches} match` : ''}`;
+    spacer.style.height = `${lines.length * LINE}px`;
+    const first = Math.max(0, Math.floor(box.scrollTop / LINE) - 40);
+    const last = Math.min(lines.length, first + Math.ceil(box.clientHeight / LINE) + 80);
+    shown.style.top = `${first * LINE}px`;
+    shown.replaceChildren(...lines.slice(first, last).map((line) => {
+      const div = h('div');
+      if (!query || !line.includes(query)) div.textContent = line || ' ';
+      else line.split(query).forEach((part, i) => { if (i) div.append(h('mark', {}, query)); div.append(part); });
+      return div;
+    }));
+  }
+  async function fetchLog() {
+    if (!pod) return;
+    try {
+      const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - LINE * 2;
+      lines = (await api.podLogs(jobId, pod, maxLines)).Logs || [];
+      message.replaceChildren();
+      more.disabled = lines.length < maxLines;
+      paint();  // sizes the scroll area first
+      if (following && (atBottom || !box.dataset.loaded)) {
+        box.scrollTop = box.scrollHeight;
+        paint();
+      }
+      box.dataset.loaded = '1';
+    } catch (e) {
+      showError(message, e);
+    }
+  }
+  const timer = setInterval(() => { if (running && following && !document.hidden) fetchLog(); }, 1000);
+  return {
+    setPods(ids, isRunning) {
+      const wasRunning = running;
+      running = isRunning;
+      if (select.options.length !== ids.length) {
+        select.replaceChildren(...ids.map((i) => h('option', { value: i }, i)));
+        if (!pod && ids.length) { pod = ids[0]; fetchLog(); }
+      }
+      if (wasRunning && !running) fetchLog();  // the last lines
+    },
+    stop() { clearInterval(timer); },
+  };
+}
+
+window.addEventListener('hashchange', route);
+route();

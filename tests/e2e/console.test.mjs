@@ -1,0 +1,157 @@
+// The web console in a real browser (Debian's chromium, driven by
+// puppeteer-core): sign-in, the job list and its filters against the API's
+// own answers, paging, a job's page with its log followed, stop; a wrong
+// key refused, no API call answered unsigned, no request leaving the
+// server. A screenshot of each page goes to tests/e2e/output/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import { Server, DlcClient, BIG_NODE, jobBody, waitForEnd, waitForStatus } from './harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const output = path.join(here, 'output');
+let server, dlc, browser, origin;
+const jobs = {};
+const elsewhere = [];  // requests to anywhere but the server
+
+before(async () => {
+  mkdirSync(output, { recursive: true });
+  server = await new Server(BIG_NODE).start();
+  origin = `http://${server.endpoint}`;
+  dlc = new DlcClient(server.endpoint, server.adminKey);
+  jobs.done = (await dlc.createJob(jobBody({ DisplayName: 'console-done', UserCommand: 'seq 1 5000' }))).JobId;
+  jobs.failed = (await dlc.createJob(jobBody({ DisplayName: 'console-failed', UserCommand: 'echo boom; exit 3' }))).JobId;
+  jobs.running = (await dlc.createJob(jobBody({ DisplayName: 'console-running',
+    UserCommand: 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.1; done' }))).JobId;
+  for (let i = 0; i < 3; i++) await dlc.createJob(jobBody({ DisplayName: `console-extra-${i}`, UserCommand: 'true' }));
+  await waitForEnd(dlc, jobs.done);
+  await waitForEnd(dlc, jobs.failed);
+  await waitForStatus(dlc, jobs.running, 'Running');
+  browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true,
+                                     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+});
+
+after(async () => {
+  await browser?.close();
+  await server.stop();
+  server.cleanup();
+  assert.deepEqual(elsewhere, [], 'the console asked something of another origin');
+});
+
+async function openPage() {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) elsewhere.push(r.url()); });
+  page.on('dialog', (d) => d.accept());
+  await page.goto(`${origin}/console/`);
+  return page;
+}
+
+async function signIn(page, id, secret, { refused = false } = {}) {
+  await page.waitForSelector('#key-id');
+  await page.type('#key-id', id);
+  await page.type('#key-secret', secret);
+  await page.click('#sign-in');
+  await page.waitForSelector(refused ? '.error' : '#jobs');  // the check's answer
+}
+
+// The JobIds the table shows, once it shows `count` rows (or any when null).
+async function shownJobs(page, count = null) {
+  await page.waitForFunction((n) => {
+    const rows = document.querySelectorAll('#jobs tbody tr');
+    return n === null ? rows.length > 0 : rows.length === n;
+  }, { timeout: 10000 }, count);
+  return page.$$eval('#jobs tbody tr', (rows) => rows.map((r) => r.dataset.job));
+}
+
+test('a wrong key is refused, and no API call is answered unsigned', async () => {
+  const page = await openPage();
+  await signIn(page, server.adminKey.AccessKeyId, 'not-the-secret', { refused: true });
+  const error = await page.$eval('.error', (e) => e.textContent);
+  assert.match(error, /SignatureDoesNotMatch|InvalidAccessKey/);
+  assert.equal(await page.$('#jobs'), null);
+  // The page's own origin, no signature: refused like any other client.
+  const unsigned = await page.evaluate(async () => (await fetch('/api/v1/jobs')).status);
+  assert.ok(unsigned === 400 || unsigned === 401 || unsigned === 403, `unsigned ListJobs answered ${unsigned}`);
+  await page.screenshot({ path: path.join(output, 'console-signin-refused.png') });
+  await page.close();
+});
+
+test('the job list and its filters show what the API answers, with paging', async () => {
+  const page = await openPage();
+  await signIn(page, server.adminKey.AccessKeyId, server.adminKey.AccessKeySecret);
+  const api = await dlc.listJobs({ PageSize: 50 });
+  assert.deepEqual(await shownJobs(page, api.Jobs.length), api.Jobs.map((j) => j.JobId));
+  await page.screenshot({ path: path.join(output, 'console-jobs.png') });
+
+  // A status chip: its count is the API's total; clicking it filters.
+  await page.waitForSelector('.chip[data-status="Failed"] .count');
+  await page.waitForFunction(() => document.querySelector('.chip[data-status="Failed"] .count').textContent !== '?');
+  const failed = await dlc.listJobs({ Status: 'Failed', PageSize: 50 });
+  assert.equal(await page.$eval('.chip[data-status="Failed"] .count', (e) => Number(e.textContent)), failed.TotalCount);
+  await page.click('.chip[data-status="Failed"]');
+  assert.deepEqual(await shownJobs(page, failed.Jobs.length), failed.Jobs.map((j) => j.JobId));
+  assert.match(page.url(), /Status=Failed/);
+
+  // A name search, from the URL (a bookmarked view).
+  await page.goto(`${origin}/console/#/jobs?DisplayName=extra&Order=asc&SortBy=DisplayName`);
+  const named = await dlc.listJobs({ DisplayName: 'extra', SortBy: 'DisplayName', Order: 'asc', PageSize: 50 });
+  assert.equal(named.Jobs.length, 3);
+  assert.deepEqual(await shownJobs(page, 3), named.Jobs.map((j) => j.JobId));
+
+  // Pages of 2 by NextToken, as the API pages them.
+  await page.goto(`${origin}/console/#/jobs?PageSize=2`);
+  const first = await dlc.listJobs({ PageSize: 2 });
+  const second = await dlc.listJobs({ PageSize: 2, NextToken: first.NextToken });
+  await page.waitForFunction((id) => document.querySelector('#jobs tbody tr')?.dataset.job === id, {}, first.Jobs[0].JobId);
+  await page.click('#next');
+  await page.waitForFunction((id) => document.querySelector('#jobs tbody tr')?.dataset.job === id, {}, second.Jobs[0].JobId);
+  assert.deepEqual(await shownJobs(page, 2), second.Jobs.map((j) => j.JobId));
+  assert.match(await page.$eval('.pager', (e) => e.textContent), /page 2/);
+  await page.close();
+});
+
+test("a job's page: spec, pods, timeline, its log followed and searched, then stop", async () => {
+  const page = await openPage();
+  await signIn(page, server.adminKey.AccessKeyId, server.adminKey.AccessKeySecret);
+  await page.goto(`${origin}/console/#/jobs/${jobs.running}`);
+  await page.waitForSelector('#pods tbody tr');
+  assert.match(await page.$eval('#job-status', (e) => e.textContent), /Running/);
+  // The log grows on screen while the job runs (followed).
+  await page.waitForFunction(() => /tick \d+/.test(document.querySelector('#log')?.textContent ?? ''), { timeout: 10000 });
+  const count = () => page.$eval('#log-info', (e) => Number(e.textContent.split(' ')[0]));
+  const before = await count();
+  await page.waitForFunction((n) => Number(document.querySelector('#log-info').textContent.split(' ')[0]) > n,
+                             { timeout: 10000 }, before);
+  await page.type('#log-search', 'tick 1');
+  await page.waitForSelector('#log mark');
+  await page.screenshot({ path: path.join(output, 'console-job-running.png') });
+
+  await page.click('#stop');  // the confirmation is accepted
+  await page.waitForFunction(() => /Stopp/.test(document.querySelector('#job-status')?.textContent ?? ''), { timeout: 15000 });
+  const stopped = await waitForEnd(dlc, jobs.running);
+  assert.equal(stopped.Status, 'Stopped');
+  assert.ok((await page.$$eval('#timeline li', (items) => items.length)) >= 3);
+  await page.close();
+});
+
+test("a finished job's whole log, and the API's error shown as it is", async () => {
+  const page = await openPage();
+  await signIn(page, server.adminKey.AccessKeyId, server.adminKey.AccessKeySecret);
+  await page.goto(`${origin}/console/#/jobs/${jobs.done}`);
+  await page.waitForFunction(() => document.querySelector('#log-info')?.textContent.startsWith('2000 lines'), { timeout: 10000 });
+  await page.click('#log-more');  // the 5,000 lines there are
+  await page.waitForFunction(() => document.querySelector('#log-info')?.textContent.startsWith('5000 lines'), { timeout: 10000 });
+  // Scrolled to the end: only the lines in view are in the page.
+  assert.ok((await page.$$eval('#log .lines div', (d) => d.length)) < 400);
+  assert.match(await page.$eval('#log', (e) => e.textContent), /5000/);
+  await page.screenshot({ path: path.join(output, 'console-job-log.png') });
+
+  await page.goto(`${origin}/console/#/jobs/dlcnotthere00000`);
+  await page.waitForSelector('.error');
+  assert.match(await page.$eval('.error', (e) => e.textContent), /\(HTTP 404\)/);
+  await page.close();
+});
