@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./drover-data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-create bench-oss bench-batch bench-deps clean
+.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-create bench-oss bench-batch bench-console bench-deps clean
 
 all: build
 
@@ -77,6 +77,11 @@ bench-runner: build
 
 bench-create: build
 	node bench/create_bench.mjs 20000 16
+
+# The console in headless Chromium: first rendered list at a million jobs,
+# first log lines of a million-line log.
+bench-console: build bench-deps
+	N=1000000 LINES=1000000 node bench/console_bench.mjs
 
 # OSS objects: durable puts, gets, tagging and a big bucket's listing
 # beside fsynced file writes (OBJECTS=1000000 for a million).
