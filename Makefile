@@ -17,7 +17,11 @@ deps:
 $(BUILD_DIR)/build.ninja:
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release
 
-configure: deps $(BUILD_DIR)/build.ninja
+configure: deps src/console/node_modules/.package-lock.json $(BUILD_DIR)/build.ninja
+
+# The console's one npm package (uPlot), built into the binary.
+src/console/node_modules/.package-lock.json: src/console/package-lock.json
+	cd src/console && npm ci --no-audit --no-fund
 
 build: configure
 	ninja -C $(BUILD_DIR) -j $(JOBS) drover
@@ -40,7 +44,7 @@ unit-test:
 
 # Every test again on an address + undefined-behaviour sanitizer build, with
 # a longer run of the request fuzz (src/api/http/dispatch_fuzz_test.cc).
-test-sanitize: deps tests/e2e/node_modules/.package-lock.json
+test-sanitize: deps src/console/node_modules/.package-lock.json tests/e2e/node_modules/.package-lock.json
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDROVER_SANITIZE=ON
 	ninja -C build-asan -j $(JOBS)
 	cd build-asan && DROVER_FUZZ_ITERATIONS=30000 ../scripts/test-postgres.sh run ctest --output-on-failure -j $(JOBS)

@@ -1,13 +1,26 @@
 # Writes OUTPUT, a C++ file holding every file of DIR as bytes (the
-# console's assets, so the one binary serves them): run by a custom command
-# with -DDIR=… -DOUTPUT=….
-file(GLOB_RECURSE files RELATIVE "${DIR}" "${DIR}/*")
-list(SORT files)
+# console's assets, so the one binary serves them), and the files EXTRA
+# names ("name=path,name=path": the npm packages' files): run by a custom
+# command with -DDIR=… -DEXTRA=… -DOUTPUT=….
+file(GLOB_RECURSE names RELATIVE "${DIR}" "${DIR}/*")
+list(SORT names)
+set(paths "")
+foreach(name IN LISTS names)
+  list(APPEND paths "${DIR}/${name}")
+endforeach()
+string(REPLACE "," ";" extra "${EXTRA}")
+foreach(entry IN LISTS extra)
+  string(REPLACE "=" ";" pair "${entry}")
+  list(GET pair 0 name)
+  list(GET pair 1 path)
+  list(APPEND names "${name}")
+  list(APPEND paths "${path}")
+endforeach()
 set(body "")
 set(table "")
 set(index 0)
-foreach(name IN LISTS files)
-  file(READ "${DIR}/${name}" hex HEX)
+foreach(name path IN ZIP_LISTS names paths)
+  file(READ "${path}" hex HEX)
   string(LENGTH "${hex}" hex_length)
   math(EXPR size "${hex_length} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")

@@ -157,6 +157,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   serve_cmd
+      ->add_option("--overview-interval-seconds", serve.overview_interval_seconds,
+                   "How often the console's overview series are sampled")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 3600.0));
+  serve_cmd
       ->add_option("--log-level", serve.log_level,
                    "trace, debug, info (one access line per request), warn, error, critical, off")
       ->capture_default_str();

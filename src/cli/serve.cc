@@ -14,6 +14,7 @@
 
 #include "api/dataset/dataset_api.h"
 #include "api/dlc/dlc_api.h"
+#include "api/dlc/overview_api.h"
 #include "api/modelarts/modelarts_api.h"
 #include "api/oss/batch_api.h"
 #include "api/oss/oss_api.h"
@@ -38,6 +39,7 @@
 #include "service/job_schema.h"
 #include "service/job_service.h"
 #include "service/object_service.h"
+#include "service/overview_service.h"
 #include "service/workspace_directory.h"
 #include "store/open.h"
 
@@ -208,7 +210,31 @@ int Serve(const ServeOptions& options) {
         return authenticator.Authenticate({r.method, r.target, r.headers, r.body},
                                           dialect.verifiers, route.anonymous);
       });
-  router.Register(api::dlc::MakeDialect(jobs));
+  // The console's overview series: each tenant a key names, and the node.
+  service::OverviewService::Options overview_options;
+  overview_options.interval =
+      static_cast<core::TimeMs>(options.overview_interval_seconds * core::kMsPerSecond);
+  service::OverviewService overview(
+      *store, *index,
+      [&runner] {
+        runner::Runner::Usage u = runner.CurrentUsage();
+        auto held = [](int64_t capacity, int64_t free) {
+          return core::ResourceSample{capacity, capacity - free};
+        };
+        return service::NodeUsage{held(u.capacity.cpu_milli, u.free.cpu_milli),
+                                  held(u.capacity.memory_bytes, u.free.memory_bytes),
+                                  held(u.capacity.gpus, u.free.gpus)};
+      },
+      [keys] {
+        std::vector<std::string> tenants = {"local"};
+        for (const core::AccessKey& key : keys->List()) tenants.push_back(key.tenant);
+        return tenants;
+      },
+      clock, overview_options);
+  overview.Start();
+  api::Dialect dlc = api::dlc::MakeDialect(jobs);
+  api::dlc::AddOverviewRoute(dlc, overview);
+  router.Register(std::move(dlc));
   router.Register(api::modelarts::MakeDialect(jobs));
   service::WorkspaceDirectory workspaces(
       *keys, clock.Now(),

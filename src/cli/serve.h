@@ -30,6 +30,7 @@ struct ServeOptions {
   double restore_day_seconds = 86400;  // the unit of RestoreObject's Days
   int batch_workers = 2;               // OSS batch jobs running at once
   int batch_chunk_tasks = 1000;        // tasks per durable progress step
+  double overview_interval_seconds = 60;  // the console's overview: a sample each interval
   bool auth = true;                    // --auth=off accepts unsigned requests as the local user
   std::string log_level = "info";      // spdlog level; info logs one line per request
 };

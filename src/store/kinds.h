@@ -30,8 +30,10 @@ inline constexpr RecordKind kMultipartUpload{9, "multipart-upload", "multipart_u
 inline constexpr RecordKind kBatchJob{10, "batch-job", "batch_jobs"};
 inline constexpr RecordKind kBatchChunk{11, "batch-chunk", "batch_chunks"};
 inline constexpr RecordKind kObjectData{12, "object-data", "object_data"};
+inline constexpr RecordKind kOverviewSample{13, "overview-sample", "overview_samples"};
 inline constexpr RecordKind kRecordKinds[] = {
     kTrainingJob, kDataset, kDatasetVersion,  kDatasetJob, kDatasetJobConfig, kDatasetFile,
-    kBucket,      kObject,  kMultipartUpload, kBatchJob,   kBatchChunk,       kObjectData};
+    kBucket,      kObject,  kMultipartUpload, kBatchJob,   kBatchChunk,       kObjectData,
+    kOverviewSample};
 
 }  // namespace drover::store

@@ -1,6 +1,7 @@
 // The web console in a real browser (Debian's chromium, driven by
 // puppeteer-core): sign-in, the job list and its filters against the API's
-// own answers, paging, a job's page with its log followed, stop; a wrong
+// own answers, paging, a job's page with its log followed, stop, the
+// overview's plots of the series the server keeps; a wrong
 // key refused, no API call answered unsigned, no request leaving the
 // server. A screenshot of each page goes to tests/e2e/output/.
 import { test, before, after } from 'node:test';
@@ -19,7 +20,7 @@ const elsewhere = [];  // requests to anywhere but the server
 
 before(async () => {
   mkdirSync(output, { recursive: true });
-  server = await new Server(BIG_NODE).start();
+  server = await new Server([...BIG_NODE, '--overview-interval-seconds', '1']).start();
   origin = `http://${server.endpoint}`;
   dlc = new DlcClient(server.endpoint, server.adminKey);
   jobs.done = (await dlc.createJob(jobBody({ DisplayName: 'console-done', UserCommand: 'seq 1 5000' }))).JobId;
@@ -153,5 +154,37 @@ test("a finished job's whole log, and the API's error shown as it is", async () 
   await page.goto(`${origin}/console/#/jobs/dlcnotthere00000`);
   await page.waitForSelector('.error');
   assert.match(await page.$eval('.error', (e) => e.textContent), /\(HTTP 404\)/);
+  await page.close();
+});
+
+test("the overview plots the server's series; its numbers are the API's", async () => {
+  // The server samples every second here (every minute by default).
+  let samples = [];
+  for (const deadline = Date.now() + 15000; samples.length < 3 && Date.now() < deadline;) {
+    samples = (await dlc.call('GetOverview', 'GET', '/api/v1/drover/overview')).Samples;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(samples.length >= 3, 'three samples within 15 s');
+  const page = await openPage();
+  await signIn(page, server.adminKey.AccessKeyId, server.adminKey.AccessKeySecret);
+  await page.goto(`${origin}/console/#/overview`);
+  await page.waitForSelector('#latest-table');
+  for (const chart of ['status', 'queue', 'resources', 'throughput']) {
+    assert.ok(await page.$(`#chart-${chart} canvas`), `the ${chart} chart is drawn`);
+  }
+  const shown = await page.$eval('#latest h2', (e) => e.textContent.replace('Latest sample, ', ''));
+  const all = (await dlc.call('GetOverview', 'GET', '/api/v1/drover/overview',
+                              { query: { Since: '2000-01-01T00:00:00Z' } })).Samples;
+  const sample = all.find((s) => s.Time.replace('T', ' ').replace('Z', '') === shown);
+  assert.ok(sample, `the sample of ${shown} is the API's`);
+  const table = Object.fromEntries(await page.$$eval('#latest-table tr',
+    (rows) => rows.map((r) => [r.querySelector('th').textContent, r.querySelector('td').textContent])));
+  for (const [status, count] of Object.entries(sample.Jobs)) assert.equal(Number(table[status]), count, status);
+  assert.equal(table['GPUs allocated / capacity'], `${sample.GPU.Allocated} / ${sample.GPU.Capacity}`);
+  assert.equal(sample.GPU.Capacity, 64);
+  await page.screenshot({ path: path.join(output, 'console-overview.png') });
+  await page.click('.chip[data-range="1d"]');
+  await page.waitForFunction(() => location.hash.includes('Range=1d'));
+  await page.waitForSelector('#latest-table');
   await page.close();
 });

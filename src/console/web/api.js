@@ -39,4 +39,6 @@ export class Api {
   stopJob(id) { return this.call('StopJob', 'POST', `/api/v1/jobs/${encodeURIComponent(id)}/stop`); }
   updateJob(id, body) { return this.call('UpdateJob', 'PUT', `/api/v1/jobs/${encodeURIComponent(id)}`, { body }); }
   createJob(body) { return this.call('CreateJob', 'POST', '/api/v1/jobs', { body }); }
+  // Drover's own call beside DLC's: the series the server keeps (api/dlc/overview_api.h).
+  overview(since) { return this.call('GetOverview', 'GET', '/api/v1/drover/overview', { query: { Since: since } }); }
 }

@@ -3,6 +3,7 @@
 // page's state is in the URL (#/jobs?Status=Running…), so a view can be
 // bookmarked and shared.
 import { Api, ApiError } from './api.js';
+import uPlot from './uPlot.esm.js';
 
 const main = document.getElementById('main');
 const KEY = 'drover.key';
@@ -50,6 +51,7 @@ function route() {
   api = new Api(key);
   const [path, qs] = location.hash.slice(1).split('?');
   if (path.startsWith('/jobs/')) return showJob(decodeURIComponent(path.slice('/jobs/'.length)));
+  if (path === '/overview') return showOverview(new URLSearchParams(qs || ''));
   if (path !== '/jobs') return void (location.hash = '#/jobs');
   return showJobs(new URLSearchParams(qs || ''));
 }
@@ -184,6 +186,71 @@ function showJobs(p) {
   // Live: the page and the counts again every 5 s, in place.
   const timer = setInterval(() => { if (!document.hidden) { load(true); counts(); } }, 5000);
   cleanup = () => clearInterval(timer);
+}
+
+// ---- overview -------------------------------------------------------------
+const SPANS = { '1h': 3600e3, '1d': 86400e3, '1w': 7 * 86400e3 };
+const PALETTE = ['#0b63c5', '#1a7f37', '#c62828', '#9a6700', '#8250df', '#bf3989', '#1b7c83', '#6e7781'];
+
+// The series the server keeps, plotted: jobs by status, the queue and its
+// longest wait, resources allocated, submissions and completions. Redrawn
+// every 10 s; below the plots, the latest sample's numbers as a table.
+function showOverview(p) {
+  const span = p.get('Range') in SPANS ? p.get('Range') : '1h';
+  const message = h('div');
+  const charts = h('div', { class: 'grid', id: 'charts' });
+  const latest = h('div', { class: 'panel', id: 'latest' });
+  main.replaceChildren(h('div', { class: 'filters' }, h('h1', {}, 'Overview'),
+    h('div', { class: 'chips', role: 'group', 'aria-label': 'Range' }, Object.keys(SPANS).map((s) => h('button', {
+      type: 'button', class: 'chip', 'aria-pressed': String(s === span), 'data-range': s,
+      onclick: () => { location.hash = `#/overview?Range=${s}`; } }, `last ${s}`)))), message, charts, latest);
+  const css = getComputedStyle(document.documentElement);
+  const axis = { stroke: css.getPropertyValue('--muted').trim(), grid: { stroke: css.getPropertyValue('--line').trim() } };
+  const plots = [];
+  function plot(id, title, names, data) {
+    const panel = h('div', { class: 'panel chart', id });
+    charts.append(panel);
+    panel.append(h('h2', {}, title));
+    const width = Math.max(300, panel.clientWidth - 24);
+    plots.push(new uPlot({ width, height: 220, axes: [axis, axis], legend: { live: false },
+      series: [{}, ...names.map((name, i) => ({ label: name, stroke: PALETTE[i % PALETTE.length], width: 2 }))] },
+    data, panel));
+  }
+  async function draw() {
+    try {
+      const { Samples: samples, Interval: interval } = await api.overview(
+        new Date(Date.now() - SPANS[span]).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+      message.replaceChildren(samples.length ? '' : h('p', { class: 'muted' },
+        `No samples yet: the server takes one every ${interval} s.`));
+      plots.splice(0).forEach((u) => u.destroy());
+      charts.replaceChildren();
+      const times = samples.map((s) => Date.parse(s.Time) / 1000);
+      const statuses = [...new Set(samples.flatMap((s) => Object.keys(s.Jobs)))].sort();
+      const pct = (r) => (r.Capacity ? (100 * r.Allocated) / r.Capacity : 0);
+      plot('chart-status', 'Jobs by status', statuses, [times, ...statuses.map((st) => samples.map((s) => s.Jobs[st] || 0))]);
+      plot('chart-queue', 'Queue: jobs waiting, and the longest wait (s)', ['Queued', 'Longest wait (s)'],
+           [times, samples.map((s) => s.Queued), samples.map((s) => s.LongestWaitSeconds)]);
+      plot('chart-resources', 'Allocated, % of capacity', ['CPU', 'Memory', 'GPU'],
+           [times, samples.map((s) => pct(s.CPU)), samples.map((s) => pct(s.Memory)), samples.map((s) => pct(s.GPU))]);
+      plot('chart-throughput', `Submitted and finished per ${interval} s`, ['Submitted', 'Finished'],
+           [times, samples.map((s) => s.Submitted), samples.map((s) => s.Finished)]);
+      const last = samples[samples.length - 1];
+      if (!last) return latest.replaceChildren();
+      const row = (k, v) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { class: 'num' }, String(v)));
+      latest.replaceChildren(h('h2', {}, `Latest sample, ${time(last.Time)}`), h('table', { id: 'latest-table' }, h('tbody', {},
+        ...statuses.map((st) => row(st, last.Jobs[st] || 0)),
+        row('Queued', last.Queued), row('Longest wait (s)', last.LongestWaitSeconds),
+        row('CPU cores allocated / capacity', `${last.CPU.Allocated} / ${last.CPU.Capacity}`),
+        row('GPUs allocated / capacity', `${last.GPU.Allocated} / ${last.GPU.Capacity}`),
+        row('Memory GiB allocated / capacity', `${(last.Memory.Allocated / 2 ** 30).toFixed(1)} / ${(last.Memory.Capacity / 2 ** 30).toFixed(1)}`),
+        row('Submitted', last.Submitted), row('Finished', last.Finished))));
+    } catch (e) {
+      showError(message, e);
+    }
+  }
+  draw();
+  const timer = setInterval(() => { if (!document.hidden) draw(); }, 10000);
+  cleanup = () => { clearInterval(timer); plots.forEach((u) => u.destroy()); };
 }
 
 // ---- one job --------------------------------------------------------------
