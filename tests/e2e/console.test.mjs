@@ -6,11 +6,11 @@
 // server. A screenshot of each page goes to tests/e2e/output/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import { Server, DlcClient, BIG_NODE, jobBody, waitForEnd, waitForStatus } from './harness.mjs';
+import { Server, DlcClient, DatasetClient, BIG_NODE, jobBody, waitForEnd, waitForStatus } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const output = path.join(here, 'output');
@@ -186,5 +186,53 @@ test("the overview plots the server's series; its numbers are the API's", async 
   await page.click('.chip[data-range="1d"]');
   await page.waitForFunction(() => location.hash.includes('Range=1d'));
   await page.waitForSelector('#latest-table');
+  await page.close();
+});
+
+test("datasets: the list, a dataset's versions, its file catalogue by directory and name, its jobs", async () => {
+  const tree = path.join(server.dataDir, 'tree');
+  mkdirSync(path.join(tree, 'cars', '2025'), { recursive: true });
+  mkdirSync(path.join(tree, 'docs'), { recursive: true });
+  writeFileSync(path.join(tree, 'cars', '2025', '0001.png'), 'png-bytes');
+  writeFileSync(path.join(tree, 'cars', '2025', '0002.JPG'), 'jpg-bytes');
+  writeFileSync(path.join(tree, 'docs', 'readme.txt'), 'hello\n');
+  writeFileSync(path.join(tree, 'notes.csv'), 'a,b\n');
+  const ds = new DatasetClient(server.endpoint, server.adminKey);
+  const { DatasetId: id } = await ds.createDataset({ Name: 'console-tree', Property: 'DIRECTORY', DataSourceType: 'NAS',
+                                                    Uri: `file://${tree}`, Labels: [{ Key: 'env', Value: 'test' }] });
+  const { DatasetJobId: build } = await ds.createJob(id, { WorkspaceId: '1', JobAction: 'FileMetaBuild', JobSpec: '{}' });
+  for (const deadline = Date.now() + 15000; ; await new Promise((r) => setTimeout(r, 50))) {
+    if ((await ds.getJob(id, build)).Status === 'Succeeded') break;
+    assert.ok(Date.now() < deadline, 'the catalogue was not built');
+  }
+
+  const page = await openPage();
+  await signIn(page, server.adminKey.AccessKeyId, server.adminKey.AccessKeySecret);
+  await page.goto(`${origin}/console/#/datasets`);
+  await page.waitForSelector(`#datasets tr[data-dataset="${id}"] a`);
+  await page.click(`#datasets tr[data-dataset="${id}"] a`);
+  await page.waitForSelector('#versions tbody tr');
+  assert.match(await page.$eval('#versions tbody', (e) => e.textContent), /v1/);
+  await page.waitForFunction(() => document.querySelector('#files-info')?.textContent === '4 of 4 files');
+  await page.waitForSelector('#dataset-jobs tbody tr');
+  assert.match(await page.$eval('#dataset-jobs tbody', (e) => e.textContent), /FileMetaBuild.*Succeeded.*4 \/ 0 \/ 4/);
+  await page.screenshot({ path: path.join(output, 'console-dataset.png') });
+
+  // Into a directory, as the API answers for it.
+  const inDir = await ds.listFiles(id, { DatasetVersion: 'v1', WorkspaceId: '1', QueryFileDir: 'cars/2025/', MaxResults: 100 });
+  assert.equal(inDir.TotalCount, 2);
+  await page.click('#files tr[data-file="0001.png"] td:nth-child(2) a');
+  await page.waitForFunction(() => location.hash.includes('Dir=cars%2F2025%2F'));
+  await page.waitForFunction(() => document.querySelector('#files-info')?.textContent === '2 of 2 files');
+  assert.deepEqual((await page.$$eval('#files tbody tr', (rows) => rows.map((r) => r.dataset.file))).sort(),
+                   inDir.DatasetFileMetas.map((f) => f.FileName).sort());
+  assert.match(await page.$eval('#file-dir', (e) => e.textContent), /v1 \/ cars \/ 2025/);
+  // Up to the version's root, then a name search.
+  await page.click('#file-dir a');
+  await page.waitForFunction(() => document.querySelector('#files-info')?.textContent === '4 of 4 files');
+  await page.type('#file-name', 'readme');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#files-info')?.textContent === '1 of 1 files');
+  assert.deepEqual(await page.$$eval('#files tbody tr', (rows) => rows.map((r) => r.dataset.file)), ['readme.txt']);
   await page.close();
 });

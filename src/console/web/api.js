@@ -4,6 +4,8 @@
 import { signedFetch } from './acs3.js';
 
 const DLC = '2020-12-03';
+const AIWORKSPACE = '2021-02-04';  // datasets, their versions, files and jobs
+const enc = encodeURIComponent;
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -17,8 +19,8 @@ export class ApiError extends Error {
 export class Api {
   constructor(key) { this.key = key; }
 
-  async call(action, method, path, { query, body } = {}) {
-    const response = await signedFetch(this.key, { method, path, query, body, action, version: DLC });
+  async call(action, method, path, { query, body } = {}, version = DLC) {
+    const response = await signedFetch(this.key, { method, path, query, body, action, version });
     const text = await response.text();
     let parsed = {};
     try { parsed = text ? JSON.parse(text) : {}; } catch { parsed = { Message: text }; }
@@ -39,6 +41,13 @@ export class Api {
   stopJob(id) { return this.call('StopJob', 'POST', `/api/v1/jobs/${encodeURIComponent(id)}/stop`); }
   updateJob(id, body) { return this.call('UpdateJob', 'PUT', `/api/v1/jobs/${encodeURIComponent(id)}`, { body }); }
   createJob(body) { return this.call('CreateJob', 'POST', '/api/v1/jobs', { body }); }
+  // Datasets (AIWorkSpace).
+  dataset(action, method, path, query) { return this.call(action, method, path, { query }, AIWORKSPACE); }
+  listDatasets(query) { return this.dataset('ListDatasets', 'GET', '/api/v1/datasets', query); }
+  getDataset(id) { return this.dataset('GetDataset', 'GET', `/api/v1/datasets/${enc(id)}`); }
+  listVersions(id, query) { return this.dataset('ListDatasetVersions', 'GET', `/api/v1/datasets/${enc(id)}/versions`, query); }
+  listFiles(id, query) { return this.dataset('ListDatasetFileMetas', 'GET', `/api/v1/datasets/${enc(id)}/datasetfilemetas`, query); }
+  listDatasetJobs(id, query) { return this.dataset('ListDatasetJobs', 'GET', `/api/v1/datasets/${enc(id)}/datasetjobs`, query); }
   // Drover's own call beside DLC's: the series the server keeps (api/dlc/overview_api.h).
   overview(since) { return this.call('GetOverview', 'GET', '/api/v1/drover/overview', { query: { Since: since } }); }
 }

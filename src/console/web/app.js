@@ -52,6 +52,10 @@ function route() {
   const [path, qs] = location.hash.slice(1).split('?');
   if (path.startsWith('/jobs/')) return showJob(decodeURIComponent(path.slice('/jobs/'.length)));
   if (path === '/overview') return showOverview(new URLSearchParams(qs || ''));
+  if (path === '/datasets') return showDatasets(new URLSearchParams(qs || ''));
+  if (path.startsWith('/datasets/')) {
+    return showDataset(decodeURIComponent(path.slice('/datasets/'.length)), new URLSearchParams(qs || ''));
+  }
   if (path !== '/jobs') return void (location.hash = '#/jobs');
   return showJobs(new URLSearchParams(qs || ''));
 }
@@ -251,6 +255,134 @@ function showOverview(p) {
   draw();
   const timer = setInterval(() => { if (!document.hidden) draw(); }, 10000);
   cleanup = () => { clearInterval(timer); plots.forEach((u) => u.destroy()); };
+}
+
+// ---- datasets -------------------------------------------------------------
+const bytes = (n) => (n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB`
+  : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n ?? 0} B`);
+const labels = (list) => (list || []).map((l) => `${l.Key}=${l.Value}`).join(', ');
+
+function showDatasets(p) {
+  const page = Math.max(Number(p.get('PageNumber')) || 1, 1);
+  const go = (changes) => {
+    for (const [k, v] of Object.entries(changes)) (v ? p.set(k, v) : p.delete(k));
+    location.hash = `#/datasets?${p}`;
+  };
+  const input = (name, label) => {
+    const el = h('input', { name, value: p.get(name) || '', placeholder: label, 'aria-label': label });
+    el.addEventListener('change', () => go({ [name]: el.value, PageNumber: '' }));
+    return el;
+  };
+  const message = h('div');
+  const body = h('tbody');
+  const info = h('span');
+  main.replaceChildren(h('div', { class: 'filters' }, h('h1', {}, 'Datasets'), input('Name', 'Name'),
+                         input('WorkspaceId', 'Workspace'), input('Label', 'Label')), message,
+    h('table', { id: 'datasets' }, h('thead', {}, h('tr', {}, ['Dataset', 'Type', 'Property', 'Source', 'Labels', 'Created',
+      'Workspace'].map((t) => h('th', {}, t)))), body),
+    h('div', { class: 'pager' },
+      h('button', { type: 'button', id: 'prev', disabled: page <= 1, onclick: () => go({ PageNumber: String(page - 1) }) }, '‹ Previous'),
+      h('button', { type: 'button', id: 'next', onclick: () => go({ PageNumber: String(page + 1) }) }, 'Next ›'), info));
+  api.listDatasets({ Name: p.get('Name'), WorkspaceId: p.get('WorkspaceId'), Label: p.get('Label'),
+                     PageNumber: page, PageSize: 50, SortBy: 'GmtCreateTime', Order: 'DESC' }).then((r) => {
+    body.replaceChildren(...r.Datasets.map((d) => h('tr', { 'data-dataset': d.DatasetId },
+      h('td', {}, h('a', { href: `#/datasets/${encodeURIComponent(d.DatasetId)}` }, d.Name), ' ', h('span', { class: 'muted' }, d.DatasetId)),
+      h('td', {}, d.DataType), h('td', {}, d.Property), h('td', {}, `${d.DataSourceType} ${d.Uri}`),
+      h('td', {}, labels(d.Labels)), h('td', {}, time(d.GmtCreateTime)), h('td', {}, d.WorkspaceId))));
+    info.textContent = `page ${page} · ${r.TotalCount} datasets`;
+    main.querySelector('#next').disabled = page * 50 >= r.TotalCount;
+  }, (e) => showError(message, e));
+}
+
+// A dataset: its fields and labels, its versions, and for the version
+// chosen its file catalogue (by directory, name and tags, NextToken pages)
+// and its dataset jobs.
+function showDataset(id, p) {
+  const message = h('div');
+  const head = h('div');
+  const versions = h('div', { class: 'panel' });
+  const files = h('div', { class: 'panel' });
+  const djobs = h('div', { class: 'panel' });
+  main.replaceChildren(h('p', {}, h('a', { href: '#/datasets' }, '‹ Datasets')), head, message, versions, files, djobs);
+  const go = (changes) => {
+    for (const [k, v] of Object.entries(changes)) (v ? p.set(k, v) : p.delete(k));
+    location.hash = `#/datasets/${encodeURIComponent(id)}?${p}`;
+  };
+  (async () => {
+    try {
+      const [d, list] = await Promise.all([api.getDataset(id), api.listVersions(id, { PageSize: 100, PageNumber: 1 })]);
+      const row = (k, v) => [h('dt', {}, k), h('dd', {}, v ?? '')];
+      head.replaceChildren(h('h1', {}, d.Name), h('div', { class: 'panel' }, h('dl', {},
+        row('DatasetId', d.DatasetId), row('Workspace', d.WorkspaceId), row('Data type', d.DataType), row('Property', d.Property),
+        row('Source', `${d.DataSourceType} ${d.Uri}`), row('Labels', labels(d.Labels)), row('Description', d.Description),
+        row('Created', time(d.GmtCreateTime)))));
+      const version = p.get('Version') || list.DatasetVersions[list.DatasetVersions.length - 1]?.VersionName || 'v1';
+      versions.replaceChildren(h('h2', {}, 'Versions'), h('table', { id: 'versions' },
+        h('thead', {}, h('tr', {}, ['Version', 'Uri', 'Files', 'Size', 'Labels', 'Created'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, list.DatasetVersions.map((v) => h('tr', { 'aria-current': v.VersionName === version ? 'true' : null },
+          h('td', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); go({ Version: v.VersionName, Dir: '', FileName: '', Tags: '' }); } },
+            v.VersionName)), h('td', {}, v.Uri), h('td', { class: 'num' }, String(v.DataCount ?? '')),
+          h('td', { class: 'num' }, bytes(v.DataSize)), h('td', {}, labels(v.Labels)), h('td', {}, time(v.GmtCreateTime)))))));
+      const root = list.DatasetVersions.find((v) => v.VersionName === version)?.Uri || '';
+      showFiles(files, id, d.WorkspaceId, version, root, p, go);
+      const jobs = await api.listDatasetJobs(id, { DatasetVersion: version, WorkspaceId: d.WorkspaceId, PageSize: 50 });
+      djobs.replaceChildren(h('h2', {}, `Dataset jobs of ${version}`), h('table', { id: 'dataset-jobs' },
+        h('thead', {}, h('tr', {}, ['Job', 'Action', 'Status', 'Files done / failed / all', 'Created', 'Finished'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, jobs.DatasetJobs.map((j) => h('tr', {}, h('td', {}, j.DatasetJobId), h('td', {}, j.JobAction),
+          h('td', { class: 'status' }, j.Status),
+          h('td', { class: 'num' }, `${j.CompletedFileCount ?? 0} / ${j.FailedFileCount ?? 0} / ${j.TotalFileCount ?? 0}`),
+          h('td', {}, time(j.CreateTime)), h('td', {}, time(j.FinishTime)))))));
+    } catch (e) {
+      showError(message, e);
+    }
+  })();
+}
+
+function showFiles(panel, id, workspace, version, root, p, go) {
+  const dir = p.get('Dir') || '';
+  const message = h('div');
+  const body = h('tbody');
+  const info = h('span', { class: 'muted', id: 'files-info' });
+  const tokens = [''];
+  const name = h('input', { value: p.get('FileName') || '', placeholder: 'File name', 'aria-label': 'File name', id: 'file-name' });
+  name.addEventListener('change', () => go({ FileName: name.value }));
+  const tags = h('input', { value: p.get('Tags') || '', placeholder: 'Tags (all of, a,b)', 'aria-label': 'Tags', id: 'file-tags' });
+  tags.addEventListener('change', () => go({ Tags: tags.value }));
+  // The directory as a path of links, each a step up.
+  const parts = dir.split('/').filter(Boolean);
+  const crumbs = h('nav', { 'aria-label': 'Directory', id: 'file-dir' }, h('a', { href: '#', onclick: (e) => { e.preventDefault(); go({ Dir: '' }); } }, version),
+    ...parts.map((part, i) => [' / ', h('a', { href: '#', onclick: (e) => { e.preventDefault(); go({ Dir: `${parts.slice(0, i + 1).join('/')}/` }); } }, part)]));
+  const next = h('button', { type: 'button', id: 'files-next', onclick: () => load() }, 'More');
+  panel.replaceChildren(h('h2', {}, 'Files'), h('div', { class: 'filters' }, crumbs, name, tags), message,
+    h('table', { id: 'files' }, h('thead', {}, h('tr', {}, ['File', 'Directory', 'Type', 'Size', 'Tags', 'Updated'].map((t) => h('th', {}, t)))), body),
+    h('div', { class: 'pager' }, next, info));
+  async function load() {
+    try {
+      const r = await api.listFiles(id, { DatasetVersion: version, WorkspaceId: workspace, MaxResults: 100,
+        QueryFileDir: dir || undefined, QueryFileName: p.get('FileName') || undefined,
+        QueryTagsIncludeAll: p.get('Tags') || undefined, NextToken: tokens[tokens.length - 1] || undefined });
+      tokens.push(r.NextToken || '');
+      body.append(...r.DatasetFileMetas.map((f) => {
+        let fileTags = [];
+        try {
+          const t = JSON.parse(f.Tags || '{}');
+          fileTags = [...(t.ai || []), ...(t.user || [])];
+        } catch { /* shown as none */ }
+        // Its directory below the version's root: what QueryFileDir matches.
+        const uriDir = f.Uri.slice(0, f.Uri.length - f.FileName.length);
+        const fileDir = (root && uriDir.startsWith(root) ? uriDir.slice(root.length) : '').replace(/^\/+/, '');
+        return h('tr', { 'data-file': f.FileName }, h('td', {}, f.FileName),
+          h('td', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); go({ Dir: fileDir }); } }, fileDir || '/')),
+          h('td', {}, f.ContentType || f.FileType), h('td', { class: 'num' }, bytes(f.DataSize)),
+          h('td', {}, fileTags.join(', ')), h('td', {}, time(f.FileUpdateTime)));
+      }));
+      info.textContent = `${body.children.length} of ${r.TotalCount} files`;
+      next.disabled = !r.NextToken;
+    } catch (e) {
+      showError(message, e);
+    }
+  }
+  load();
 }
 
 // ---- one job --------------------------------------------------------------
