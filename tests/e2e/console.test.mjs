@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import OSS from 'ali-oss';
 import puppeteer from 'puppeteer-core';
 import { Server, DlcClient, DatasetClient, BIG_NODE, jobBody, waitForEnd, waitForStatus } from './harness.mjs';
 
@@ -234,5 +235,65 @@ test("datasets: the list, a dataset's versions, its file catalogue by directory 
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('#files-info')?.textContent === '1 of 1 files');
   assert.deepEqual(await page.$$eval('#files tbody tr', (rows) => rows.map((r) => r.dataset.file)), ['readme.txt']);
+  await page.close();
+});
+
+test('batch jobs: progress and counters as the API has them, the report, priority and cancel', async () => {
+  const k = server.adminKey;
+  const oss = new OSS({ endpoint: `http://${server.endpoint}`, region: 'oss-cn-hangzhou', accessKeyId: k.AccessKeyId,
+                        accessKeySecret: k.AccessKeySecret, bucket: 'console-batch', timeout: 30000 });
+  await oss.putBucket('console-batch');
+  for (let i = 0; i < 12; i++) await oss.put(`p/${i}.txt`, Buffer.from(`object ${i}`));
+  const batch = async (method, subres, query = {}, body) => oss.parseXML((await oss.request({
+    method, subres, query, bucket: '', content: body ? Buffer.from(body) : undefined,
+    headers: body ? { 'Content-Type': 'application/xml' } : {}, successStatuses: [200] })).data);
+  const create = (confirm) => batch('POST', 'batchJob', {}, `<CreateJobRequest><ConfirmationRequired>${confirm}</ConfirmationRequired>` +
+    '<Operation><PutObjectTagging><TagSet><Tag><Key>state</Key><Value>done</Value></Tag></TagSet></PutObjectTagging></Operation>' +
+    '<Report><Bucket>console-batch</Bucket><Enabled>true</Enabled><Prefix>reports</Prefix><ReportScope>AllTasks</ReportScope></Report>' +
+    '<KeyPrefixManifestGenerator><SourceBucket>console-batch</SourceBucket><Prefix>p/</Prefix></KeyPrefixManifestGenerator>' +
+    '<Description>console</Description><Priority>10</Priority><RoleArn>acs:ram::1:role/AliyunOSSBatchOperationsRole</RoleArn>' +
+    '</CreateJobRequest>').then((r) => r.JobId);
+  const describe = async (id) => (await batch('GET', 'batchJob', { batchJobId: id })).Job;
+  const done = await create(false);
+  const held = await create(true);  // waits in Suspended for a confirmation
+  for (const deadline = Date.now() + 20000; (await describe(done)).Status !== 'Complete';) {
+    assert.ok(Date.now() < deadline, 'the batch job did not complete');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const api = await describe(done);
+
+  const page = await openPage();
+  await signIn(page, k.AccessKeyId, k.AccessKeySecret);
+  await page.goto(`${origin}/console/#/batch`);
+  await page.waitForSelector(`#batch tr[data-job="${done}"]`);
+  const counters = `${api.ProgressSummary.NumberOfTasksSucceeded} / ${api.ProgressSummary.NumberOfTasksFailed} / ${api.ProgressSummary.TotalNumberOfTasks}`;
+  assert.equal(counters, '12 / 0 / 12');
+  assert.equal(await page.$eval(`#batch tr[data-job="${done}"] .counters`, (e) => e.textContent), counters);
+  assert.equal(await page.$eval(`#batch tr[data-job="${done}"] progress`, (e) => e.value), 12);
+  assert.equal(await page.$eval(`#batch tr[data-job="${done}"] .status`, (e) => e.textContent), 'Complete');
+
+  // The report, through the presigned link the page made.
+  await page.click(`#batch tr[data-job="${done}"] a`);
+  await page.waitForSelector('#batch-report');
+  const report = await page.$eval('#batch-report', async (a) => {
+    const r = await fetch(a.href);
+    return `${r.status} ${await r.text()}`;
+  });
+  assert.match(report, /^200 /);
+  assert.match(report, /p\/11\.txt/);
+  await page.screenshot({ path: path.join(output, 'console-batch.png') });
+
+  // Priority, then cancel, each confirmed; the API sees both.
+  await page.$eval(`#batch tr[data-job="${held}"] input.priority`, (e) => { e.value = '42'; });
+  await page.click(`#batch tr[data-job="${held}"] .set-priority`);
+  for (const deadline = Date.now() + 10000; (await describe(held)).Priority !== '42';) {
+    assert.ok(Date.now() < deadline, 'the priority did not change');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await page.waitForFunction((id) => !document.querySelector(`#batch tr[data-job="${id}"] .cancel`)?.disabled, {}, held);
+  await page.click(`#batch tr[data-job="${held}"] .cancel`);
+  await page.waitForFunction((id) => /Cancel/.test(document.querySelector(`#batch tr[data-job="${id}"] .status`)?.textContent ?? ''),
+                             { timeout: 10000 }, held);
+  assert.match((await describe(held)).Status, /^Cancell?(ing|ed)$/);
   await page.close();
 });

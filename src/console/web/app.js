@@ -3,6 +3,7 @@
 // page's state is in the URL (#/jobs?Status=Running…), so a view can be
 // bookmarked and shared.
 import { Api, ApiError } from './api.js';
+import { ossCall, presignedUrl } from './oss.js';
 import uPlot from './uPlot.esm.js';
 
 const main = document.getElementById('main');
@@ -53,6 +54,7 @@ function route() {
   if (path.startsWith('/jobs/')) return showJob(decodeURIComponent(path.slice('/jobs/'.length)));
   if (path === '/overview') return showOverview(new URLSearchParams(qs || ''));
   if (path === '/datasets') return showDatasets(new URLSearchParams(qs || ''));
+  if (path === '/batch') return showBatchJobs(new URLSearchParams(qs || ''));
   if (path.startsWith('/datasets/')) {
     return showDataset(decodeURIComponent(path.slice('/datasets/'.length)), new URLSearchParams(qs || ''));
   }
@@ -383,6 +385,98 @@ function showFiles(panel, id, workspace, version, root, p, go) {
     }
   }
   load();
+}
+
+// ---- OSS batch jobs -------------------------------------------------------
+const BATCH_ACTIVE = ['New', 'Preparing', 'Suspended', 'Ready', 'Active', 'Pausing', 'Paused'];
+const BATCH_ENDED = ['Complete', 'Completing', 'Cancelling', 'Cancelled', 'Failing', 'Failed'];
+
+// OSS Batch Operations (signed OSS V1 in the tab): each job's progress and
+// counters, cancel and priority, its failures and its report.
+function showBatchJobs(p) {
+  const key = storedKey();
+  const status = p.get('Status') || '';
+  const message = h('div');
+  const body = h('tbody');
+  const detail = h('div', { class: 'panel', id: 'batch-detail', hidden: true });
+  let extended = false;  // more than the first page shown: no refresh to undo it
+  const more = h('button', { type: 'button', id: 'batch-more', onclick: () => { extended = true; load(false); } }, 'More');
+  main.replaceChildren(h('div', { class: 'filters' }, h('h1', {}, 'Batch jobs'),
+    h('div', { class: 'chips', role: 'group', 'aria-label': 'Status' }, ['', ...BATCH_ACTIVE, ...BATCH_ENDED].map((s) => h('button', {
+      type: 'button', class: 'chip', 'aria-pressed': String(s === status), 'data-status': s || 'All',
+      onclick: () => { location.hash = `#/batch${s ? `?Status=${s}` : ''}`; } }, s || 'All')))),
+  message, h('div', { class: 'table-wrap' }, h('table', { id: 'batch' }, h('thead', {}, h('tr', {}, ['Job', 'Operation', 'Status',
+    'Progress', 'Succeeded / failed / all', 'Priority', 'Created', 'Ended', ''].map((t) => h('th', {}, t)))), body)),
+  h('div', { class: 'pager' }, more), detail);
+  const text = (node, name) => node.querySelector(`:scope > ${name}`)?.textContent ?? '';
+  const seconds = (s) => (s ? new Date(Number(s) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : '');
+  async function act(what, params) {
+    if (!confirm(what)) return;
+    try {
+      await ossCall(key, 'POST', params);
+      message.replaceChildren(h('div', { role: 'status' }, 'Done.'));
+      load(true);
+    } catch (e) {
+      showError(message, e);
+    }
+  }
+  function row(d) {
+    const id = text(d, 'JobId');
+    const progress = d.querySelector('ProgressSummary');
+    const [ok, failed, total] = ['NumberOfTasksSucceeded', 'NumberOfTasksFailed', 'TotalNumberOfTasks'].map((n) => Number(text(progress, n)));
+    const jobStatus = text(d, 'Status');
+    const priority = h('input', { type: 'number', min: 0, value: text(d, 'Priority'), 'aria-label': `Priority of ${id}`, class: 'priority' });
+    return h('tr', { 'data-job': id },
+      h('td', {}, h('a', { href: '#', title: `${id}: ${text(d, 'Description')}`,
+                           onclick: (e) => { e.preventDefault(); describe(id); } }, id)),
+      h('td', {}, text(d, 'Operation')), h('td', { class: 'status' }, jobStatus),
+      h('td', {}, total > 0 ? h('progress', { max: total, value: Math.max(0, ok) + Math.max(0, failed), 'aria-label': `Progress of ${id}` }) : ''),
+      h('td', { class: 'num counters' }, `${ok} / ${failed} / ${total}`),
+      h('td', {}, priority, h('button', { type: 'button', class: 'set-priority', onclick: () => act(`Set the priority of ${id} to ${priority.value}?`,
+        { batchJobPriority: '', batchJobId: id, targetPriority: priority.value }) }, 'Set')),
+      h('td', {}, time(seconds(text(d, 'CreationTime')))), h('td', {}, time(seconds(text(d, 'TerminationDate')))),
+      h('td', {}, h('button', { type: 'button', class: 'danger cancel', disabled: BATCH_ENDED.includes(jobStatus),
+        onclick: () => act(`Cancel ${id}?`, { batchJobStatus: '', batchJobId: id, requestedJobStatus: 'Cancelled',
+                                              statusUpdateReason: 'Cancelled in the console' }) }, 'Cancel')));
+  }
+  let token = '';
+  async function load(again) {
+    try {
+      if (again) token = '';
+      const doc = await ossCall(key, 'GET', { batchJob: '', batchJobStatuses: status || undefined, 'max-keys': 50,
+                                              'continuation-token': token || undefined });
+      const rows = [...doc.querySelectorAll('Jobs > JobListDescriptor')].map(row);
+      if (again) body.replaceChildren(...rows); else body.append(...rows);
+      token = doc.querySelector('ListJobsResult > NextToken')?.textContent || '';
+      more.disabled = !token;
+    } catch (e) {
+      showError(message, e);
+    }
+  }
+  async function describe(id) {
+    try {
+      const job = (await ossCall(key, 'GET', { batchJob: '', batchJobId: id })).querySelector('Job');
+      const report = job.querySelector(':scope > Report');
+      const reportOn = text(report, 'Enabled') === 'true';
+      const bucket = text(report, 'Bucket').replace(/^acs:oss:::/, '');
+      const object = `${text(report, 'Prefix').replace(/\/$/, '')}/job-${id}/results/results.csv`.replace(/^\//, '');
+      const failures = [...job.querySelectorAll('FailureReasons > JobFailure')].filter((f) => text(f, 'FailureCode'));
+      const link = reportOn && BATCH_ENDED.includes(text(job, 'Status'))
+        ? h('a', { href: await presignedUrl(key, bucket, object), id: 'batch-report', target: '_blank', rel: 'noopener' },
+          `oss://${bucket}/${object}`) : (reportOn ? `oss://${bucket}/${object} (when the job ends)` : 'no report');
+      detail.hidden = false;
+      detail.replaceChildren(h('h2', {}, `Job ${id}`), h('dl', {},
+        h('dt', {}, 'Status'), h('dd', {}, `${text(job, 'Status')} ${text(job, 'StatusUpdateReason')}`),
+        h('dt', {}, 'Operation'), h('dd', {}, job.querySelector(':scope > Operation > *')?.tagName || ''),
+        h('dt', {}, 'Report'), h('dd', {}, link),
+        h('dt', {}, 'Failures'), h('dd', {}, failures.map((f) => `${text(f, 'FailureCode')}: ${text(f, 'FailureReason')}`).join('; ') || 'none')));
+    } catch (e) {
+      showError(message, e);
+    }
+  }
+  load(true);
+  const timer = setInterval(() => { if (!document.hidden && !extended) load(true); }, 3000);
+  cleanup = () => clearInterval(timer);
 }
 
 // ---- one job --------------------------------------------------------------
