@@ -29,6 +29,9 @@ before(async () => {
   jobs.running = (await dlc.createJob(jobBody({ DisplayName: 'console-running',
     UserCommand: 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.1; done' }))).JobId;
   for (let i = 0; i < 3; i++) await dlc.createJob(jobBody({ DisplayName: `console-extra-${i}`, UserCommand: 'true' }));
+  jobs.tagged = (await dlc.createJob(jobBody({ DisplayName: 'console-tagged', JobType: 'TFJob', WorkspaceId: '7',
+    UserCommand: 'echo deepspeed zero', Settings: { Tags: { team: 'nlp' } },
+    JobSpecs: [{ Type: 'Worker', Image: 'megatron:1', PodCount: 1, ResourceConfig: { CPU: '1' } }] }))).JobId;
   await waitForEnd(dlc, jobs.done);
   await waitForEnd(dlc, jobs.failed);
   await waitForStatus(dlc, jobs.running, 'Running');
@@ -116,6 +119,41 @@ test('the job list and its filters show what the API answers, with paging', asyn
   await page.close();
 });
 
+test('every filter of the list shows what the API answers for it', async () => {
+  const page = await openPage();
+  await signIn(page, server.adminKey.AccessKeyId, server.adminKey.AccessKeySecret);
+  // The console's URL, and the ListJobs query it stands for.
+  const cases = [
+    ['JobType=TFJob', { JobType: 'TFJob' }],
+    ['WorkspaceId=7', { WorkspaceId: '7' }],
+    ['Tags=team%3Dnlp', { Tags: JSON.stringify({ team: 'nlp' }) }],
+    ['SearchIn=UserCommand&Search=deepspeed', { UserCommandSearch: 'deepspeed' }],
+    ['SearchIn=Image&Search=megatron', { ImageSearch: 'megatron' }],
+    ['Search=boom', { ReasonSearch: 'boom' }],
+    ['DisplayName=console-ex&DisplayNameSearchMode=prefix', { DisplayName: 'console-ex', DisplayNameSearchMode: 'prefix' }],
+    ['DisplayName=CONSOLE-DONE&DisplayNameSearchMode=term', { DisplayName: 'CONSOLE-DONE', DisplayNameSearchMode: 'term' }],
+    ['Range=24h&SortBy=DisplayName&Order=asc', { SortBy: 'DisplayName', Order: 'asc',
+      StartTime: new Date(Date.now() - 86400e3).toISOString().replace(/\.\d{3}Z$/, 'Z') }],
+  ];
+  for (const [hash, query] of cases) {
+    const api = await dlc.listJobs({ ...query, PageSize: 50 });
+    await page.goto(`${origin}/console/#/jobs?${hash}`);
+    const expected = api.Jobs.map((j) => j.JobId);
+    // The page for this URL, not the one before it: rows and total as the API's.
+    const shown = () => page.$$eval('#jobs tbody tr', (rows) => rows.map((r) => r.dataset.job));
+    await page.waitForFunction((ids, total) => {
+      const rows = [...document.querySelectorAll('#jobs tbody tr')].map((r) => r.dataset.job);
+      return JSON.stringify(rows) === JSON.stringify(ids) &&
+             (document.querySelector('.pager')?.textContent ?? '').includes(`· ${total} jobs`);
+    }, { timeout: 10000 }, expected, api.TotalCount).catch(async () => {
+      assert.deepEqual(await shown(), expected, hash);  // says what differs
+      assert.fail(`${hash}: the page does not say ${api.TotalCount} jobs`);
+    });
+  }
+  assert.equal((await dlc.listJobs({ WorkspaceId: '7', PageSize: 50 })).TotalCount, 1);  // the cases select something
+  await page.close();
+});
+
 test("a job's page: spec, pods, timeline, its log followed and searched, then stop", async () => {
   const page = await openPage();
   await signIn(page, server.adminKey.AccessKeyId, server.adminKey.AccessKeySecret);
@@ -145,12 +183,27 @@ test("a finished job's whole log, and the API's error shown as it is", async () 
   await signIn(page, server.adminKey.AccessKeyId, server.adminKey.AccessKeySecret);
   await page.goto(`${origin}/console/#/jobs/${jobs.done}`);
   await page.waitForFunction(() => document.querySelector('#log-info')?.textContent.startsWith('2000 lines'), { timeout: 10000 });
-  await page.click('#log-more');  // the 5,000 lines there are
-  await page.waitForFunction(() => document.querySelector('#log-info')?.textContent.startsWith('5000 lines'), { timeout: 10000 });
+  assert.match(await page.$eval('#log-info', (e) => e.textContent), /from line 3001/);
   // Scrolled to the end: only the lines in view are in the page.
   assert.ok((await page.$$eval('#log .lines div', (d) => d.length)) < 400);
   assert.match(await page.$eval('#log', (e) => e.textContent), /5000/);
+  // Earlier lines as the view reaches the top, then on request: all 5,000,
+  // each numbered where it is in the log.
+  await page.$eval('#log', (e) => { e.scrollTop = 0; });
+  await page.waitForFunction(() => document.querySelector('#log-info')?.textContent.startsWith('4000 lines'), { timeout: 10000 });
+  await page.click('#log-more');
+  await page.waitForFunction(() => document.querySelector('#log-info')?.textContent === '5000 lines', { timeout: 10000 });
+  await page.$eval('#log', (e) => { e.scrollTop = 0; });
+  await page.waitForFunction(() => document.querySelector('#log .lines div')?.textContent === '1');
+  assert.equal(await page.$eval('#log-more', (e) => e.disabled), true);
   await page.screenshot({ path: path.join(output, 'console-job-log.png') });
+
+  // A failed job's pod with its exit code.
+  await page.goto(`${origin}/console/#/jobs/${jobs.failed}`);
+  await page.waitForSelector('#pods tbody tr .exit');
+  const failed = await dlc.getJob(jobs.failed);
+  assert.equal(failed.Pods[0].ExitCode, 3);
+  assert.equal(await page.$eval('#pods tbody tr .exit', (e) => e.textContent.trim()), '3');
 
   await page.goto(`${origin}/console/#/jobs/dlcnotthere00000`);
   await page.waitForSelector('.error');

@@ -134,12 +134,25 @@ Dialect MakeDialect(service::JobService& jobs) {
           p.Bool("DownloadToFile");  // validated; logs are always returned inline
           int64_t max_lines = p.Int("MaxLines").value_or(2000);
           if (max_lines < 1) core::ThrowInvalid("MaxLines", "MaxLines must be at least 1.");
-          service::PodLog log = jobs.PodLogs(who, r.path_params["JobId"], r.path_params["PodId"],
-                                             p.Get("PodUid") ? *p.Get("PodUid") : "", max_lines);
-          return Ok(r, json::object{{"JobId", r.path_params["JobId"]},
-                                    {"PodId", log.pod.name},
-                                    {"PodUid", log.pod.uid},
-                                    {"Logs", StringArray(log.lines)}});
+          // Drover's own, for the console: FromLine (from 1) reads the lines
+          // from there on, WithLineNumbers=true the last ones numbered; either
+          // answers FirstLine, the number of Logs[0] in the whole log.
+          std::optional<int64_t> from = p.Int("FromLine");
+          if (from && (*from < 1 || *from > (int64_t{1} << 53))) {
+            core::ThrowInvalid("FromLine", "FromLine must be a line number, from 1.");
+          }
+          bool numbered = from || p.Bool("WithLineNumbers").value_or(false);
+          service::PodLog log =
+              numbered ? jobs.PodLogLines(who, r.path_params["JobId"], r.path_params["PodId"],
+                                          {from.value_or(0), max_lines})
+                       : jobs.PodLogs(who, r.path_params["JobId"], r.path_params["PodId"],
+                                      p.Get("PodUid") ? *p.Get("PodUid") : "", max_lines);
+          json::object body{{"JobId", r.path_params["JobId"]},
+                            {"PodId", log.pod.name},
+                            {"PodUid", log.pod.uid},
+                            {"Logs", StringArray(log.lines)}};
+          if (numbered) body["FirstLine"] = log.first_line;
+          return Ok(r, std::move(body));
         });
 
   d.Add("GET", "/api/v1/jobs/{JobId}/pods/{PodId}/events", "paidlc:GetPodEvents", kRead,

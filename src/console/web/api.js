@@ -34,9 +34,11 @@ export class Api {
     return this.call('GetJobEvents', 'GET', `/api/v1/jobs/${encodeURIComponent(id)}/events`,
                      { query: { StartTime: '2000-01-01T00:00:00Z', MaxEventsNum: 2000 } });
   }
-  podLogs(id, pod, maxLines) {
+  // A pod's log lines, numbered: the last `maxLines`, or from line `fromLine`
+  // on (FromLine and WithLineNumbers are Drover's own; FirstLine answers).
+  podLogs(id, pod, maxLines, fromLine) {
     return this.call('GetPodLogs', 'GET', `/api/v1/jobs/${encodeURIComponent(id)}/pods/${encodeURIComponent(pod)}/logs`,
-                     { query: { MaxLines: maxLines } });
+                     { query: { MaxLines: maxLines, FromLine: fromLine, WithLineNumbers: fromLine ? undefined : 'true' } });
   }
   stopJob(id) { return this.call('StopJob', 'POST', `/api/v1/jobs/${encodeURIComponent(id)}/stop`); }
   updateJob(id, body) { return this.call('UpdateJob', 'PUT', `/api/v1/jobs/${encodeURIComponent(id)}`, { body }); }

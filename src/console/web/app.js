@@ -529,9 +529,10 @@ function showJob(id) {
       row('Command', job.UserCommand), row('Images', (job.JobSpecs || []).map((s) => `${s.Type}: ${s.Image} ×${s.PodCount}`).join(', ')),
       row('Reason', [job.ReasonCode, job.ReasonMessage].filter(Boolean).join(': '))));
     pods.replaceChildren(h('h2', {}, 'Pods'), h('table', { id: 'pods' },
-      h('thead', {}, h('tr', {}, ['Pod', 'Type', 'Status', 'Node', 'Started', 'Finished'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, (job.Pods || []).map((pod) => h('tr', {}, h('td', {}, pod.PodId), h('td', {}, pod.Type),
-        h('td', { class: `status status-${pod.Status}` }, pod.Status), h('td', {}, pod.NodeName || ''),
+      h('thead', {}, h('tr', {}, ['Pod', 'Type', 'Status', 'Exit', 'Node', 'Started', 'Finished'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, (job.Pods || []).map((pod) => h('tr', { 'data-pod': pod.PodId }, h('td', {}, pod.PodId), h('td', {}, pod.Type),
+        h('td', { class: `status status-${pod.Status}` }, pod.Status),
+        h('td', { class: 'num exit' }, pod.ExitCode ?? '', pod.Signal ? ` (${pod.Signal})` : ''), h('td', {}, pod.NodeName || ''),
         h('td', {}, time(pod.GmtStartTime)), h('td', {}, time(pod.GmtFinishTime)))))));
     viewer.setPods((job.Pods || []).map((pod) => pod.PodId), !TERMINAL.includes(job.Status));
   }
@@ -552,32 +553,44 @@ function showJob(id) {
   cleanup = () => { clearInterval(timer); viewer.stop(); };
 }
 
-// A pod's log: the newest lines first (more on request), followed while the
-// job runs, searched, downloaded whole. Only the lines in view are in the
+// A pod's log: the newest lines first, earlier ones loaded as the view
+// scrolls up to them (or on request), followed while the job runs,
+// searched, downloaded whole. Lines are numbered in the whole log, so each
+// read adds exactly what is missing. Only the lines in view are in the
 // page, so a log of a million lines scrolls as one of a hundred.
 function logViewer(panel, jobId) {
   const LINE = 18;  // px, as .log's line-height
+  const STEP = 2000;  // lines per read
   let lines = [];
+  let first = 1;  // the number of lines[0] in the whole log
   let pod = '';
-  let maxLines = 2000;
+  let loadingEarlier = false;
   let running = false;
   let following = true;
   let query = '';
-  const select = h('select', { 'aria-label': 'Pod', id: 'log-pod', onchange: () => { pod = select.value; fetchLog(); } });
+  const select = h('select', { 'aria-label': 'Pod', id: 'log-pod', onchange: () => {
+    pod = select.value;
+    lines = [];
+    delete box.dataset.loaded;
+    fetchLog();
+  } });
   const follow = h('input', { type: 'checkbox', checked: true, id: 'log-follow', onchange: () => { following = follow.checked; } });
   const search = h('input', { type: 'search', placeholder: 'Search the log', 'aria-label': 'Search the log', id: 'log-search',
                               oninput: () => { query = search.value; paint(); } });
   const info = h('span', { class: 'muted', id: 'log-info' });
-  const more = h('button', { type: 'button', id: 'log-more', onclick: () => { maxLines *= 10; fetchLog(); } }, 'Load earlier');
+  const more = h('button', { type: 'button', id: 'log-more', onclick: () => loadEarlier() }, 'Load earlier');
   const download = h('button', { type: 'button', id: 'log-download', onclick: async () => {
-    const all = await api.podLogs(jobId, pod, 100_000_000);
+    const all = await api.podLogs(jobId, pod, 100_000_000, 1);
     const url = URL.createObjectURL(new Blob([all.Logs.join('\n') + '\n'], { type: 'text/plain' }));
     h('a', { href: url, download: `${jobId}-${pod}.log` }).click();
     URL.revokeObjectURL(url);
   } }, 'Download');
   const shown = h('div', { class: 'lines' });
   const spacer = h('div');
-  const box = h('div', { class: 'log', id: 'log', tabindex: 0, role: 'log', 'aria-label': 'Pod log', onscroll: () => paint() }, spacer, shown);
+  const box = h('div', { class: 'log', id: 'log', tabindex: 0, role: 'log', 'aria-label': 'Pod log', onscroll: () => {
+    paint();
+    if (box.scrollTop < LINE * 20 && box.dataset.loaded) loadEarlier();
+  } }, spacer, shown);
   const message = h('div');
   panel.replaceChildren(h('h2', {}, 'Logs'), h('div', { class: 'log-bar' }, select, h('label', {}, follow, ' Follow'),
     search, more, download, info), message, box);
@@ -585,25 +598,32 @@ function logViewer(panel, jobId) {
   // Draws the lines in view (and a screen more either side).
   function paint() {
     const matches = query ? lines.reduce((n, l) => n + (l.includes(query) ? 1 : 0), 0) : 0;
-    info.textContent = `${lines.length} lines${query ? ` · ${matches} match` : ''}`;
+    info.textContent = `${lines.length} lines${first > 1 ? ` (from line ${first})` : ''}${query ? ` · ${matches} match` : ''}`;
+    more.disabled = first <= 1;
     spacer.style.height = `${lines.length * LINE}px`;
-    const first = Math.max(0, Math.floor(box.scrollTop / LINE) - 40);
-    const last = Math.min(lines.length, first + Math.ceil(box.clientHeight / LINE) + 80);
-    shown.style.top = `${first * LINE}px`;
-    shown.replaceChildren(...lines.slice(first, last).map((line) => {
+    const top = Math.max(0, Math.floor(box.scrollTop / LINE) - 40);
+    const bottom = Math.min(lines.length, top + Math.ceil(box.clientHeight / LINE) + 80);
+    shown.style.top = `${top * LINE}px`;
+    shown.replaceChildren(...lines.slice(top, bottom).map((line) => {
       const div = h('div');
       if (!query || !line.includes(query)) div.textContent = line || ' ';
       else line.split(query).forEach((part, i) => { if (i) div.append(h('mark', {}, query)); div.append(part); });
       return div;
     }));
   }
+  // The newest lines, joined to the earlier ones already read.
   async function fetchLog() {
     if (!pod) return;
     try {
       const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - LINE * 2;
-      lines = (await api.podLogs(jobId, pod, maxLines)).Logs || [];
+      const tail = await api.podLogs(jobId, pod, STEP);
+      // Ours up to where the tail begins; none when the log grew past them
+      // (a gap would number the lines wrong).
+      const gap = tail.FirstLine > first + lines.length;
+      const keep = lines.length && !gap ? Math.max(0, tail.FirstLine - first) : 0;
+      if (!keep) first = tail.FirstLine;
+      lines = lines.slice(0, keep).concat(tail.Logs || []);
       message.replaceChildren();
-      more.disabled = lines.length < maxLines;
       paint();  // sizes the scroll area first
       if (following && (atBottom || !box.dataset.loaded)) {
         box.scrollTop = box.scrollHeight;
@@ -612,6 +632,24 @@ function logViewer(panel, jobId) {
       box.dataset.loaded = '1';
     } catch (e) {
       showError(message, e);
+    }
+  }
+  // The STEP lines before the first shown, the view kept where it was.
+  async function loadEarlier() {
+    if (loadingEarlier || first <= 1 || !pod) return;
+    loadingEarlier = true;
+    try {
+      const from = Math.max(1, first - STEP);
+      const earlier = (await api.podLogs(jobId, pod, first - from, from)).Logs || [];
+      lines = earlier.concat(lines);
+      first = from;
+      paint();
+      box.scrollTop += earlier.length * LINE;
+      paint();
+    } catch (e) {
+      showError(message, e);
+    } finally {
+      loadingEarlier = false;
     }
   }
   const timer = setInterval(() => { if (running && following && !document.hidden) fetchLog(); }, 1000);
