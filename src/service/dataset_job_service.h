@@ -93,6 +93,11 @@ class DatasetJobService {
                                           std::string_view version, index::Query query);
   core::DatasetFile GetFile(const Principal& who, std::string_view dataset_id,
                             std::string_view file_id);
+  // Where a catalogued file's bytes are on this machine (its URI through
+  // the storage map), for who may read the file. Throws as GetFile, and
+  // kFailedPrecondition for a file not on a mapped file system (OSS).
+  std::filesystem::path FilePath(const Principal& who, std::string_view dataset_id,
+                                 std::string_view file_id);
   // How many of the version's files hold each value of a field (a file
   // dir, a file type; a tag of a tag group: words), and how many files
   // the version has. From the index's postings, not from the files.

@@ -257,7 +257,9 @@ export function consoleSuite(engine) {
     const tree = path.join(server.dataDir, 'tree');
     mkdirSync(path.join(tree, 'cars', '2025'), { recursive: true });
     mkdirSync(path.join(tree, 'docs'), { recursive: true });
-    writeFileSync(path.join(tree, 'cars', '2025', '0001.png'), 'png-bytes');
+    // A real 1×1 PNG, to be previewed; the JPG's bytes are not an image.
+    writeFileSync(path.join(tree, 'cars', '2025', '0001.png'), Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64'));
     writeFileSync(path.join(tree, 'cars', '2025', '0002.JPG'), 'jpg-bytes');
     writeFileSync(path.join(tree, 'docs', 'readme.txt'), 'hello\n');
     writeFileSync(path.join(tree, 'notes.csv'), 'a,b\n');
@@ -282,10 +284,19 @@ export function consoleSuite(engine) {
     assert.match(await page.$eval('#dataset-jobs tbody', (e) => e.textContent), /FileMetaBuild.*Succeeded.*4 \/ 0 \/ 4/);
     await page.screenshot({ path: shot('console-dataset') });
 
+    // The image's thumbnail, read signed and decoded by the browser; the
+    // same bytes unsigned are refused.
+    await page.waitForFunction(() => document.querySelector('#files tr[data-file="0001.png"] img.thumb')?.naturalWidth === 1,
+                               { timeout: 10000 });
+    const fileId = await page.$eval('#files tr[data-file="0001.png"] img.thumb', (e) => e.dataset.file);
+    const unsigned = await page.evaluate(async (d, f) =>
+      (await fetch(`/api/v1/datasets/${d}/datasetfilemetas/${f}/content`)).status, id, fileId);
+    assert.ok(unsigned >= 400 && unsigned < 500, `unsigned content answered ${unsigned}`);
+
     // Into a directory, as the API answers for it.
     const inDir = await ds.listFiles(id, { DatasetVersion: 'v1', WorkspaceId: '1', QueryFileDir: 'cars/2025/', MaxResults: 100 });
     assert.equal(inDir.TotalCount, 2);
-    await page.click('#files tr[data-file="0001.png"] td:nth-child(2) a');
+    await page.click('#files tr[data-file="0001.png"] td:nth-child(3) a');
     await page.waitForFunction(() => location.hash.includes('Dir=cars%2F2025%2F'));
     await page.waitForFunction(() => document.querySelector('#files-info')?.textContent === '2 of 2 files');
     assert.deepEqual((await page.$$eval('#files tbody tr', (rows) => rows.map((r) => r.dataset.file))).sort(),

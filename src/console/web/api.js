@@ -49,6 +49,13 @@ export class Api {
   getDataset(id) { return this.dataset('GetDataset', 'GET', `/api/v1/datasets/${enc(id)}`); }
   listVersions(id, query) { return this.dataset('ListDatasetVersions', 'GET', `/api/v1/datasets/${enc(id)}/versions`, query); }
   listFiles(id, query) { return this.dataset('ListDatasetFileMetas', 'GET', `/api/v1/datasets/${enc(id)}/datasetfilemetas`, query); }
+  // A catalogued file's bytes (Drover's own call), as a Blob.
+  async fileContent(id, fileId) {
+    const response = await signedFetch(this.key, { method: 'GET', action: 'GetDatasetFileContent', version: AIWORKSPACE,
+      path: `/api/v1/datasets/${enc(id)}/datasetfilemetas/${enc(fileId)}/content` });
+    if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => ({})));
+    return response.blob();
+  }
   listDatasetJobs(id, query) { return this.dataset('ListDatasetJobs', 'GET', `/api/v1/datasets/${enc(id)}/datasetjobs`, query); }
   // Drover's own call beside DLC's: the series the server keeps (api/dlc/overview_api.h).
   overview(since) { return this.call('GetOverview', 'GET', '/api/v1/drover/overview', { query: { Since: since } }); }

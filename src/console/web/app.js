@@ -356,7 +356,7 @@ function showFiles(panel, id, workspace, version, root, p, go) {
     ...parts.map((part, i) => [' / ', h('a', { href: '#', onclick: (e) => { e.preventDefault(); go({ Dir: `${parts.slice(0, i + 1).join('/')}/` }); } }, part)]));
   const next = h('button', { type: 'button', id: 'files-next', onclick: () => load() }, 'More');
   panel.replaceChildren(h('h2', {}, 'Files'), h('div', { class: 'filters' }, crumbs, name, tags), message,
-    h('table', { id: 'files' }, h('thead', {}, h('tr', {}, ['File', 'Directory', 'Type', 'Size', 'Tags', 'Updated'].map((t) => h('th', {}, t)))), body),
+    h('table', { id: 'files' }, h('thead', {}, h('tr', {}, ['', 'File', 'Directory', 'Type', 'Size', 'Tags', 'Updated'].map((t) => h('th', {}, t)))), body),
     h('div', { class: 'pager' }, next, info));
   async function load() {
     try {
@@ -373,7 +373,8 @@ function showFiles(panel, id, workspace, version, root, p, go) {
         // Its directory below the version's root: what QueryFileDir matches.
         const uriDir = f.Uri.slice(0, f.Uri.length - f.FileName.length);
         const fileDir = (root && uriDir.startsWith(root) ? uriDir.slice(root.length) : '').replace(/^\/+/, '');
-        return h('tr', { 'data-file': f.FileName }, h('td', {}, f.FileName),
+        return h('tr', { 'data-file': f.FileName }, h('td', { class: 'preview' }, f.FileType === 'image' ? thumbnail(id, f) : ''),
+          h('td', {}, f.FileName),
           h('td', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); go({ Dir: fileDir }); } }, fileDir || '/')),
           h('td', {}, f.ContentType || f.FileType), h('td', { class: 'num' }, bytes(f.DataSize)),
           h('td', {}, fileTags.join(', ')), h('td', {}, time(f.FileUpdateTime)));
@@ -385,6 +386,25 @@ function showFiles(panel, id, workspace, version, root, p, go) {
     }
   }
   load();
+}
+
+// An image file's thumbnail: its bytes read (signed) when its row comes into
+// view, shown scaled down. Objects URLs are let go when the view changes.
+const thumbnails = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) continue;
+    const img = entry.target;
+    thumbnails.unobserve(img);
+    api.fileContent(img.dataset.dataset, img.dataset.file).then((blob) => {
+      img.src = URL.createObjectURL(blob);
+      img.addEventListener('load', () => URL.revokeObjectURL(img.src), { once: true });
+    }, () => { img.alt = 'no preview'; });
+  }
+});
+function thumbnail(datasetId, f) {
+  const img = h('img', { class: 'thumb', alt: f.FileName, 'data-dataset': datasetId, 'data-file': f.DatasetFileMetaId });
+  thumbnails.observe(img);
+  return img;
 }
 
 // ---- OSS batch jobs -------------------------------------------------------
