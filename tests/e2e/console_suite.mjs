@@ -21,7 +21,10 @@ const output = path.join(here, 'output');
 export const ENGINES = {
   chromium: { name: 'chromium', launch: { executablePath: '/usr/bin/chromium', headless: true,
                                           args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] } },
-  firefox: { name: 'firefox', launch: { browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true } },
+  // Firefox in dark mode throughout (its pages may not switch per test:
+  // that is a CDP call), so the suite sees the console both ways.
+  firefox: { name: 'firefox', dark: true, launch: { browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true,
+                                                    extraPrefsFirefox: { 'layout.css.prefers-color-scheme.content-override': 0 } } },
 };
 
 export function consoleSuite(engine) {
@@ -92,6 +95,30 @@ export function consoleSuite(engine) {
     const unsigned = await page.evaluate(async () => (await fetch('/api/v1/jobs')).status);
     assert.ok(unsigned === 400 || unsigned === 401 || unsigned === 403, `unsigned ListJobs answered ${unsigned}`);
     await page.screenshot({ path: shot('console-signin-refused') });
+    await page.close();
+  });
+
+  test('by keyboard alone, and in dark mode', async () => {
+    const page = await openPage();
+    if (!engine.dark) await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    await page.waitForSelector('#key-id');
+    // The id field has focus; Tab to the secret, Enter signs in.
+    await page.keyboard.type(server.adminKey.AccessKeyId);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(server.adminKey.AccessKeySecret);
+    await page.keyboard.press('Enter');
+    await shownJobs(page);
+    // Tab reaches a status chip; Enter filters by it.
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.dataset?.status === 'Failed')) break;
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash.includes('Status=Failed'));
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = background.match(/\d+/g).map(Number);
+    assert.ok(r + g + b < 150, `a dark background, not ${background}`);
+    await page.screenshot({ path: shot('console-jobs-dark') });
     await page.close();
   });
 
