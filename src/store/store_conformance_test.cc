@@ -14,6 +14,7 @@
 #include "store/job_codec.h"
 #include "store/postgres_store.h"
 #include "store/sqlite_store.h"
+#include "store/test_records.h"
 #include "testing/error_from.h"
 #include "testing/postgres.h"
 #include "testing/temp_dir.h"
@@ -49,26 +50,8 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance,
                            return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
                          });
 
-core::TrainingJob MakeJob(core::JobNumber id, std::string name) {
-  core::TrainingJob job;
-  job.id = id;
-  job.public_id = "dlc-" + std::to_string(id);
-  job.display_name = std::move(name);
-  job.roles = {core::RoleSpec{"Worker", "img", 2, "", "1", "1", "1Gi", "OnFailure"}};
-  job.tags = {{"team", "a"}};
-  job.history = {core::StatusEvent{core::TrainingStatus::kCreating, 5, 0, "", ""}};
-  job.created = 5;
-  return job;
-}
-
-// Canonical printed state: "id:name" for every stored job in id order.
-std::string Dump(Store& store) {
-  std::string out;
-  ForEach<core::TrainingJob>(store, [&](core::TrainingJob&& job) {
-    out += std::to_string(job.id) + ":" + job.display_name + " ";
-  });
-  return out;
-}
+using test::Dump;
+using test::MakeJob;
 
 TEST_P(StoreConformance, AppliesBatchesWithIncreasingRevisions) {
   auto store = Open();
