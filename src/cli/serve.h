@@ -27,12 +27,12 @@ struct ServeOptions {
   std::string max_object_size = "5Gi";  // a simple put's (and a part's) largest body
   std::vector<std::string> oss_domains = {"localhost"};  // <bucket>.<domain> hosts
   double restore_seconds = -1;  // every archive class's restore time; <0 = per-class defaults
-  double restore_day_seconds = 86400;  // the unit of RestoreObject's Days
-  int batch_workers = 2;               // OSS batch jobs running at once
-  int batch_chunk_tasks = 1000;        // tasks per durable progress step
+  double restore_day_seconds = 86400;     // the unit of RestoreObject's Days
+  int batch_workers = 2;                  // OSS batch jobs running at once
+  int batch_chunk_tasks = 1000;           // tasks per durable progress step
   double overview_interval_seconds = 60;  // the console's overview: a sample each interval
-  bool auth = true;                    // --auth=off accepts unsigned requests as the local user
-  std::string log_level = "info";      // spdlog level; info logs one line per request
+  bool auth = true;                       // --auth=off accepts unsigned requests as the local user
+  std::string log_level = "info";         // spdlog level; info logs one line per request
 };
 
 // Runs until SIGINT or SIGTERM; returns the process exit code.

@@ -221,9 +221,8 @@ RecordList<DatasetFile> DatasetJobService::ListFiles(const Principal& who,
   return {store::GetMany<DatasetFile>(store_, page.ids), page.total, page.snapshot};
 }
 
-std::filesystem::path DatasetJobService::FilePath(const Principal& who,
-                                                 std::string_view dataset_id,
-                                                 std::string_view file_id) {
+std::filesystem::path DatasetJobService::FilePath(const Principal& who, std::string_view dataset_id,
+                                                  std::string_view file_id) {
   DatasetFile file = GetFile(who, dataset_id, file_id);
   if (!file.uri.starts_with("file://") && !file.uri.starts_with("nas://")) {
     throw core::Error(core::ErrorCode::kFailedPrecondition,

@@ -32,8 +32,8 @@ inline constexpr RecordKind kBatchChunk{11, "batch-chunk", "batch_chunks"};
 inline constexpr RecordKind kObjectData{12, "object-data", "object_data"};
 inline constexpr RecordKind kOverviewSample{13, "overview-sample", "overview_samples"};
 inline constexpr RecordKind kRecordKinds[] = {
-    kTrainingJob, kDataset, kDatasetVersion,  kDatasetJob, kDatasetJobConfig, kDatasetFile,
-    kBucket,      kObject,  kMultipartUpload, kBatchJob,   kBatchChunk,       kObjectData,
-    kOverviewSample};
+    kTrainingJob, kDataset,    kDatasetVersion, kDatasetJob,      kDatasetJobConfig,
+    kDatasetFile, kBucket,     kObject,         kMultipartUpload, kBatchJob,
+    kBatchChunk,  kObjectData, kOverviewSample};
 
 }  // namespace drover::store

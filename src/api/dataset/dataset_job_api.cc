@@ -684,9 +684,8 @@ void AddDatasetJobRoutes(Dialect& d, DatasetJobService& jobs) {
           if (::fstat(open->fd(), &st) != 0 || !S_ISREG(st.st_mode)) {
             core::ThrowNotFound("The file " + file.uri + " is not a regular file.");
           }
-          Response response(200, file.content_type.empty() ? "application/octet-stream"
-                                                           : file.content_type,
-                            "");
+          Response response(
+              200, file.content_type.empty() ? "application/octet-stream" : file.content_type, "");
           response.file = FileSlice{open, 0, static_cast<uint64_t>(st.st_size)};
           response.headers = {{"X-Content-Type-Options", "nosniff"},
                               {"Content-Security-Policy", "sandbox"}};
