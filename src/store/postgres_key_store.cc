@@ -19,6 +19,10 @@ CREATE TABLE IF NOT EXISTS nonces (nonce text PRIMARY KEY, expires bigint NOT NU
 CREATE INDEX IF NOT EXISTS nonces_by_expiry ON nonces (expires);
 )sql";
 
+// The transaction lock of whoever creates the key tables ("drover" in
+// ASCII, plus 2: the record store's locks are +0 and +1).
+constexpr int64_t kKeyTablesLock = 0x64726f766572 + 2;
+
 constexpr const char* kSelect =
     "SELECT id, secret, tenant, username, policy, workspaces, created, revoked::int "
     "FROM access_keys";
@@ -55,9 +59,16 @@ std::unique_ptr<PostgresKeyStore> PostgresKeyStore::Open(const std::string& url)
   std::unique_ptr<PostgresKeyStore> store(new PostgresKeyStore(url));
   store->pool_.Run([](PgConnection& pg) {
     pg.Exec("BEGIN");
-    pg.Exec("SELECT pg_advisory_xact_lock(110537146050405)");  // one creator at a time
-    pg.Exec(kSchema);
-    pg.Exec("COMMIT");
+    try {
+      PgParams lock;
+      lock.Int(kKeyTablesLock);
+      pg.Query("SELECT pg_advisory_xact_lock($1)", lock);  // one creator at a time
+      pg.Exec(kSchema);
+      pg.Exec("COMMIT");
+    } catch (...) {
+      if (pg.Ok()) pg.Exec("ROLLBACK");
+      throw;
+    }
   });
   return store;
 }
