@@ -9,7 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libsqlite3-dev libpq-dev postgresql-15 libicu-dev libssl-dev libroaring-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  bubblewrap libpugixml-dev libyaml-cpp-dev tmux zsh chromium firefox-esr
+  bubblewrap libpugixml-dev libyaml-cpp-dev libmagic-dev tmux zsh chromium firefox-esr
   "$@"
 )
 

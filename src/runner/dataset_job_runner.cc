@@ -321,7 +321,7 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
     file.file_name = path.filename().string();
     std::string dir = single ? "" : relative.parent_path().generic_string();
     file.file_dir = dir.empty() ? "" : dir + "/";
-    file.content_type = std::string(core::ContentTypeOf(file.file_name));
+    file.content_type = sniffer_.TypeOf(file.file_name, content->head);
     file.file_type = std::string(core::FileTypeOf(file.content_type));
     file.size = st.st_size;
     file.fingerprint = content->md5;

@@ -31,6 +31,7 @@
 #include <mutex>
 #include <thread>
 
+#include "runner/content_sniffer.h"
 #include "service/dataset_job_service.h"
 #include "service/storage_map.h"
 
@@ -65,6 +66,7 @@ class DatasetJobRunner final : public service::DatasetJobObserver {
 
   service::DatasetJobService& jobs_;
   const service::StorageMap& storage_;
+  ContentSniffer sniffer_;  // used by the loop's thread alone
 
   std::mutex mu_;
   std::condition_variable wake_;
