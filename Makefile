@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./drover-data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-create bench-oss bench-batch bench-console bench-deps clean
+.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-create bench-oss bench-batch bench-console bench-catalogue bench-deps clean
 
 all: build
 
@@ -81,6 +81,12 @@ bench-runner: build
 
 bench-create: build
 	node bench/create_bench.mjs 20000 16
+
+# FileMetaBuild over FILES small files beside a `find -printf` walk, a
+# rebuild, and the catalogue's lists.
+FILES ?= 200000
+bench-catalogue: build
+	N=$(FILES) node bench/catalogue_bench.mjs
 
 # The console in headless Chromium: first rendered list at a million jobs,
 # first log lines of a million-line log.
