@@ -174,6 +174,13 @@ void GroupCommitStore::WakeFirst(Revision after, Revision upto) {
   first->second->cv.notify_one();
 }
 
+void GroupCommitStore::WakeUpTo(Revision upto) {
+  for (auto it = waiters_.begin(); it != waiters_.end() && it->first <= upto; ++it) {
+    it->second->woken = true;
+    it->second->cv.notify_one();
+  }
+}
+
 void GroupCommitStore::WaitSynced(Revision revision) {
   {
     std::lock_guard lock(queue_mu_);
@@ -234,10 +241,7 @@ void GroupCommitStore::WaitSynced(Revision revision) {
         lock.lock();
         writing_ = false;
         unavailable_ = true;
-        for (auto& [r, waiter] : waiters_) {
-          waiter->woken = true;
-          waiter->cv.notify_one();
-        }
+        WakeUpTo(kAll);  // each to answer kUnavailable, or to recover and write
         continue;
       }
       if (!group.empty()) {
@@ -254,12 +258,7 @@ void GroupCommitStore::WaitSynced(Revision revision) {
       if (error) {
         for (const Queued& queued : group) failed_[queued.revision] = error;
       }
-      if (commit_is_durable_) {
-        for (auto it = waiters_.begin(); it != waiters_.end() && it->first <= synced_; ++it) {
-          it->second->woken = true;
-          it->second->cv.notify_one();
-        }
-      }
+      if (commit_is_durable_) WakeUpTo(synced_);
       WakeFirst(written_, kAll);  // the next group's writer, while this one is flushed
       continue;
     }
@@ -279,10 +278,7 @@ void GroupCommitStore::WaitSynced(Revision revision) {
       lock.lock();
       flushing_ = false;
       if (!error) synced_ = std::max(synced_, target);
-      for (auto it = waiters_.begin(); it != waiters_.end() && it->first <= synced_; ++it) {
-        it->second->woken = true;
-        it->second->cv.notify_one();
-      }
+      WakeUpTo(synced_);
       // A group written meanwhile needs a syncer (one is waiting in it).
       WakeFirst(synced_, written_);
       if (error) std::rethrow_exception(error);

@@ -172,6 +172,8 @@ class GroupCommitStore : public Store {
   };
   // Wakes the waiter of the lowest revision in (after, upto], if any.
   void WakeFirst(Revision after, Revision upto);
+  // Wakes every waiter of a revision ≤ upto.
+  void WakeUpTo(Revision upto);
   std::mutex sync_mu_;
   std::multimap<Revision, Waiter*> waiters_;  // guarded by sync_mu_: in Sync, by revision
   Revision written_ = 0;   // guarded by sync_mu_: every revision ≤ this is written
