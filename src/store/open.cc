@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "store/pg_connection.h"
 #include "store/postgres_key_store.h"
 #include "store/postgres_store.h"
 #include "store/sqlite_key_store.h"
@@ -31,19 +32,10 @@ bool IsPostgresUrl(const std::string& url) {
 }
 
 Stores OpenStores(const std::string& url, const std::filesystem::path& data_dir) {
-  CheckUrl(url);
   Stores stores;
-  if (url.empty()) {
-    std::filesystem::path file = SqliteFile(data_dir);
-    stores.records = SqliteStore::Open(file);
-    stores.keys = SqliteKeyStore::Open(file);
-    stores.where = file.string();
-  } else {
-    auto records = PostgresStore::Open(url);
-    stores.where = records->Where();
-    stores.records = std::move(records);
-    stores.keys = PostgresKeyStore::Open(url);
-  }
+  stores.records = OpenRecordStore(url, data_dir);
+  stores.keys = OpenKeyStore(url, data_dir);
+  stores.where = url.empty() ? SqliteFile(data_dir).string() : RedactedUrl(url);
   return stores;
 }
 

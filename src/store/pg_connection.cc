@@ -46,8 +46,13 @@ void PutElement(std::string& out, std::string_view v) {
   out.append(v);
 }
 
-// The URL with its password hidden, for logs and errors.
-std::string Redacted(const std::string& url) {
+bool StateIs(const char* state, std::string_view prefix) {
+  return state && std::string_view(state).substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace
+
+std::string RedactedUrl(const std::string& url) {
   size_t scheme = url.find("://");
   if (scheme == std::string::npos) return url;
   size_t at = url.find('@', scheme + 3);
@@ -56,12 +61,6 @@ std::string Redacted(const std::string& url) {
   if (colon == std::string::npos || colon > at) return url;
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
-
-bool StateIs(const char* state, std::string_view prefix) {
-  return state && std::string_view(state).substr(0, prefix.size()) == prefix;
-}
-
-}  // namespace
 
 PgParams& PgParams::Add(unsigned type, std::string bytes) {
   lengths_.push_back(static_cast<int>(bytes.size()));
@@ -146,7 +145,7 @@ std::unique_ptr<PgConnection> PgConnection::Connect(const std::string& url) {
   const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
   const char* values[] = {"5", "drover", url.c_str(), nullptr};
   PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
-  std::string where = Redacted(url);
+  std::string where = RedactedUrl(url);
   if (!conn) throw core::Error(core::ErrorCode::kInternal, "postgres: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn);

@@ -27,6 +27,9 @@ struct pg_result;
 
 namespace drover::store {
 
+// The URL with its password hidden, for logs and errors.
+std::string RedactedUrl(const std::string& url);
+
 // A query's parameters, in binary form: bigint, text, bytea and arrays of
 // them (one dimension, no nulls). The values are copied.
 class PgParams {

@@ -55,7 +55,6 @@ std::unique_ptr<PostgresStore> PostgresStore::Open(const std::string& url,
                                                    std::span<const RecordKind> kinds) {
   std::unique_ptr<PostgresStore> store(new PostgresStore(url, kinds));
   store->writer_ = store->ConnectWriter();
-  store->where_ = store->writer_->Where();
   std::map<KindId, uint64_t> max_numbers;
   for (const RecordKind& kind : kinds) {
     max_numbers[kind.id] = static_cast<uint64_t>(store->MetaValue(MaxNumberKey(kind.id)));
@@ -65,7 +64,10 @@ std::unique_ptr<PostgresStore> PostgresStore::Open(const std::string& url,
 }
 
 PostgresStore::PostgresStore(std::string url, std::span<const RecordKind> kinds)
-    : GroupCommitStore(kinds, /*commit_is_durable=*/true), url_(url), readers_(std::move(url)) {}
+    : GroupCommitStore(kinds, /*commit_is_durable=*/true),
+      url_(url),
+      where_(RedactedUrl(url)),
+      readers_(std::move(url)) {}
 
 PostgresStore::~PostgresStore() {
   try {

@@ -55,9 +55,6 @@ class PostgresStore : public GroupCommitStore {
   void ForEach(KindId kind, const std::function<void(const RecordView&)>& visit) override;
   std::vector<Change> ChangesSince(Revision since) override;
 
-  // The URL without its password.
-  const std::string& Where() const { return where_; }
-
  protected:
   void WriteGroup(const std::deque<Queued>& group, Failures* failures) override;
   void WriteAdopted(uint64_t installation_key,
@@ -98,7 +95,7 @@ class PostgresStore : public GroupCommitStore {
   bool looking_ = false;          // guarded by lookups_mu_: a reader is at work
 
   const std::string url_;
-  std::string where_;
+  const std::string where_;  // the URL without its password
   std::mutex mu_;
   std::unique_ptr<PgConnection> writer_;  // guarded by mu_; null while the server is down
   bool verify_revision_ = false;          // guarded by mu_: set when a commit's answer was lost
