@@ -32,6 +32,8 @@ const errorText = (e) => (e instanceof ApiError
   : String(e.message || e));
 const showError = (where, e) => where.replaceChildren(h('div', { class: 'error', role: 'alert' }, errorText(e)));
 const time = (iso) => (iso ? iso.replace('T', ' ').replace('Z', '') : '');
+// UTC milliseconds as the APIs' ISO-8601 seconds ("2026-11-27T10:00:00Z").
+const isoSeconds = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 function duration(seconds) {
   if (!seconds) return '';
   const d = Math.floor(seconds / 86400), hh = Math.floor(seconds / 3600) % 24, m = Math.floor(seconds / 60) % 60;
@@ -100,9 +102,8 @@ document.getElementById('sign-out').addEventListener('click', () => {
 function listQuery(p) {
   const days = RANGES[p.get('Range') || '7d'] || 7;
   const now = Date.now();
-  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const q = {
-    StartTime: iso(now - days * 86400e3), EndTime: iso(now + 60e3),
+    StartTime: isoSeconds(now - days * 86400e3), EndTime: isoSeconds(now + 60e3),
     DisplayName: p.get('DisplayName'), DisplayNameSearchMode: p.get('DisplayNameSearchMode'),
     JobType: p.get('JobType'), WorkspaceId: p.get('WorkspaceId'),
     SortBy: p.get('SortBy'), Order: p.get('Order'),
@@ -113,10 +114,13 @@ function listQuery(p) {
   return q;
 }
 
-function setParams(p, changes) {
+// Shows `route` with the view's parameters `p` changed (an empty value
+// removes one): the URL is the view's state.
+function navigate(route, p, changes) {
   for (const [k, v] of Object.entries(changes)) (v ? p.set(k, v) : p.delete(k));
-  location.hash = `#/jobs?${p}`;
+  location.hash = `${route}?${p}`;
 }
+const setParams = (p, changes) => navigate('#/jobs', p, changes);
 
 function showJobs(p) {
   const pageSize = Math.min(Math.max(Number(p.get('PageSize')) || 50, 1), 100);
@@ -225,7 +229,7 @@ function showOverview(p) {
   async function draw() {
     try {
       const { Samples: samples, Interval: interval } = await api.overview(
-        new Date(Date.now() - SPANS[span]).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+        isoSeconds(Date.now() - SPANS[span]));
       message.replaceChildren(samples.length ? '' : h('p', { class: 'muted' },
         `No samples yet: the server takes one every ${interval} s.`));
       plots.splice(0).forEach((u) => u.destroy());
@@ -266,10 +270,7 @@ const labels = (list) => (list || []).map((l) => `${l.Key}=${l.Value}`).join(', 
 
 function showDatasets(p) {
   const page = Math.max(Number(p.get('PageNumber')) || 1, 1);
-  const go = (changes) => {
-    for (const [k, v] of Object.entries(changes)) (v ? p.set(k, v) : p.delete(k));
-    location.hash = `#/datasets?${p}`;
-  };
+  const go = (changes) => navigate('#/datasets', p, changes);
   const input = (name, label) => {
     const el = h('input', { name, value: p.get(name) || '', placeholder: label, 'aria-label': label });
     el.addEventListener('change', () => go({ [name]: el.value, PageNumber: '' }));
@@ -306,10 +307,7 @@ function showDataset(id, p) {
   const files = h('div', { class: 'panel' });
   const djobs = h('div', { class: 'panel' });
   main.replaceChildren(h('p', {}, h('a', { href: '#/datasets' }, '‹ Datasets')), head, message, versions, files, djobs);
-  const go = (changes) => {
-    for (const [k, v] of Object.entries(changes)) (v ? p.set(k, v) : p.delete(k));
-    location.hash = `#/datasets/${encodeURIComponent(id)}?${p}`;
-  };
+  const go = (changes) => navigate(`#/datasets/${encodeURIComponent(id)}`, p, changes);
   (async () => {
     try {
       const [d, list] = await Promise.all([api.getDataset(id), api.listVersions(id, { PageSize: 100, PageNumber: 1 })]);
@@ -429,7 +427,7 @@ function showBatchJobs(p) {
     'Progress', 'Succeeded / failed / all', 'Priority', 'Created', 'Ended', ''].map((t) => h('th', {}, t)))), body)),
   h('div', { class: 'pager' }, more), detail);
   const text = (node, name) => node.querySelector(`:scope > ${name}`)?.textContent ?? '';
-  const seconds = (s) => (s ? new Date(Number(s) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : '');
+  const seconds = (s) => (s ? isoSeconds(Number(s) * 1000) : '');
   async function act(what, params) {
     if (!confirm(what)) return;
     try {
