@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev libpq-dev postgresql-15 libicu-dev libssl-dev libroaring-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   bubblewrap libpugixml-dev libyaml-cpp-dev libmagic-dev tmux zsh chromium firefox-esr
+  slurmctld slurmd slurm-client munge
   "$@"
 )
 

@@ -1,9 +1,14 @@
 // Executor: where pods run. The runner decides what happens to a job
-// (runner/lifecycle.h); an executor only does it — starts a pod, signals
-// it, reports its exit, takes back the pods an earlier server started. The
-// local executor (local_executor.h) runs each pod under a supervisor
-// process on this machine; tests use testing/fake_executor.h; a Slurm
-// executor plugs in here.
+// (runner/lifecycle.h); an executor only does it — starts a job's pods,
+// signals them, reports their exits, takes back the pods an earlier server
+// started. The local executor (local_executor.h) runs each pod under a
+// supervisor process on this machine; the Slurm executor
+// (slurm_executor.h) hands a job's pods to a Slurm cluster as one Slurm
+// job; tests use testing/fake_executor.h.
+//
+// An executor may queue jobs itself (Slurm does): the runner then hands it
+// a job at once, without waiting for this node's capacity, and the job
+// stays Queuing — with Waiting's reason — until its pods are placed.
 //
 // Called from the runner's thread only.
 #pragma once
@@ -16,6 +21,7 @@
 #include <vector>
 
 #include "core/training_job.h"
+#include "runner/pod_env.h"
 #include "runner/sandbox.h"
 
 namespace drover::runner {
@@ -29,9 +35,28 @@ struct PodLaunch {
   std::vector<Mount> mounts;               // data to place in the pod's file system
 };
 
+// One job's pods, started together: `pods[i]` is `plans[i]`'s.
+struct JobLaunch {
+  const core::TrainingJob& job;
+  std::vector<PodPlan> plans;
+  std::vector<PodLaunch> pods;
+};
+
 struct ExitStatus {
+  ExitStatus() = default;
+  ExitStatus(int code, int sig, std::string cause = {}, std::string message = {})
+      : exit_code(code),
+        signal(sig),
+        cause_code(std::move(cause)),
+        cause_message(std::move(message)) {}
+
   int exit_code = -1;  // -1 when killed by a signal
   int signal = 0;      // 0 when it exited by itself
+  // Set when the executor knows why the pod was ended from outside (a
+  // cluster's time limit, a node that failed): the job's ReasonCode
+  // ("JobTimeout", "NodeFailed", …) and ReasonMessage.
+  std::string cause_code;
+  std::string cause_message;
 
   bool Ok() const { return exit_code == 0 && signal == 0; }
   bool operator==(const ExitStatus&) const = default;
@@ -41,9 +66,17 @@ class Executor {
  public:
   virtual ~Executor() = default;
 
-  // Starts a pod and returns its handle (> 0; stored as PodState::pid).
-  // Throws std::runtime_error when it cannot start.
-  virtual int64_t Start(const PodLaunch& launch) = 0;
+  // Starts the pods of one job and returns their handles (> 0; stored as
+  // PodState::pid), in order. A pod that could not start gets 0, and
+  // `error` says why; the pods after it are not started.
+  virtual std::vector<int64_t> Start(const JobLaunch& launch, std::string& error) = 0;
+  // True when the executor queues jobs itself (see above).
+  virtual bool Queues() const { return false; }
+  // Why a started pod still waits to be placed (the cluster scheduler's
+  // reason), or nullopt once it runs or has ended.
+  virtual std::optional<std::string> Waiting(int64_t /*handle*/) { return std::nullopt; }
+  // The job's priority (1–9) changed while its pods wait or run.
+  virtual void Reprioritize(int64_t /*handle*/, int64_t /*priority*/) {}
   // Sends `signal` (SIGTERM, SIGKILL) to every process of the pod; does
   // nothing once the pod has ended.
   virtual void Signal(int64_t handle, int signal) = 0;

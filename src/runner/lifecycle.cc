@@ -14,9 +14,10 @@ using core::TrainingStatus;
 namespace {
 
 // Where a job is while its pods run; an ending moves it from any of these.
-const std::vector<TrainingStatus> kStarted = {TrainingStatus::kRunning, TrainingStatus::kRestarting,
-                                              TrainingStatus::kEnvPreparing,
-                                              TrainingStatus::kSanityChecking};
+// (Queuing too: a job whose pods wait in a queueing executor.)
+const std::vector<TrainingStatus> kStarted = {
+    TrainingStatus::kRunning, TrainingStatus::kRestarting, TrainingStatus::kEnvPreparing,
+    TrainingStatus::kSanityChecking, TrainingStatus::kQueuing};
 
 const Move kStoppedByUser{{TrainingStatus::kStopping},
                           TrainingStatus::kStopped,
@@ -95,18 +96,18 @@ void ShareGpus(const core::TrainingJob& job, const std::vector<int>& gpus,
 }
 
 JobRun::JobRun(core::TrainingJob job, std::vector<int> gpus, core::TimeMs stop_grace_ms,
-               core::TimeMs now)
+               core::TimeMs now, bool executor_deadline)
     : job_(std::move(job)), gpus_(std::move(gpus)), stop_grace_ms_(stop_grace_ms) {
-  if (job_.max_running_minutes > 0) {
+  if (job_.max_running_minutes > 0 && !executor_deadline) {
     core::TimeMs since = job_.running ? job_.running : now;
     deadline_ = since + job_.max_running_minutes * core::kMsPerMinute;
   }
 }
 
-void JobRun::Adopted(std::vector<PodRun> pods) {
+void JobRun::Adopted(std::vector<PodRun> pods, bool waiting) {
   pods_ = std::move(pods);
-  phase_ = Phase::kRunning;
-  starts_ = 1;
+  phase_ = waiting ? Phase::kWaiting : Phase::kRunning;
+  starts_ = waiting ? 0 : 1;
 }
 
 // ==== Events ================================================================
@@ -114,12 +115,48 @@ void JobRun::Adopted(std::vector<PodRun> pods) {
 Actions JobRun::Started(std::vector<PodRun> pods, core::TimeMs now,
                         const std::string& start_error) {
   pods_ = std::move(pods);
-  phase_ = Phase::kRunning;
+  ending_.reset();
+  kill_at_.reset();
+  Actions actions = Run();
+  bool failed =
+      std::any_of(pods_.begin(), pods_.end(), [](const PodRun& pod) { return pod.state.pid == 0; });
+  if (failed) actions += End(Ending::kFailed, "JobFailed", start_error, now);
+  if (AllExited()) actions += Finish(now);  // no pod could start
+  return actions;
+}
+
+Actions JobRun::Submitted(std::vector<PodRun> pods, core::TimeMs now,
+                          const std::string& start_error) {
+  pods_ = std::move(pods);
+  phase_ = Phase::kWaiting;
   ending_.reset();
   kill_at_.reset();
   Actions actions;
   actions.record = true;
+  bool failed =
+      std::any_of(pods_.begin(), pods_.end(), [](const PodRun& pod) { return pod.state.pid == 0; });
+  if (failed) actions += End(Ending::kFailed, "JobFailed", start_error, now);
+  if (AllExited()) actions += Finish(now);
+  return actions;
+}
+
+Actions JobRun::Placed(core::TimeMs now) {
+  if (phase_ != Phase::kWaiting) return {};
+  if (deadline_) deadline_ = now + job_.max_running_minutes * core::kMsPerMinute;
+  for (PodRun& pod : pods_) {
+    if (!pod.Live()) continue;
+    pod.state.status = "Running";
+    pod.state.started = now;
+  }
+  return Run();
+}
+
+Actions JobRun::Run() {
+  phase_ = Phase::kRunning;
+  Actions actions;
+  actions.record = true;
   if (starts_++ == 0) {
+    actions.moves.push_back({{TrainingStatus::kQueuing}, TrainingStatus::kEnvPreparing, "", ""});
     if (job_.enable_sanity_check) {
       actions.moves.push_back(
           {{TrainingStatus::kEnvPreparing}, TrainingStatus::kSanityChecking, "", ""});
@@ -131,10 +168,6 @@ Actions JobRun::Started(std::vector<PodRun> pods, core::TimeMs now,
   } else {
     actions.moves.push_back({{TrainingStatus::kRestarting}, TrainingStatus::kRunning, "", ""});
   }
-  bool failed =
-      std::any_of(pods_.begin(), pods_.end(), [](const PodRun& pod) { return pod.state.pid == 0; });
-  if (failed) actions += End(Ending::kFailed, "JobFailed", start_error, now);
-  if (AllExited()) actions += Finish(now);  // no pod could start
   return actions;
 }
 
@@ -150,8 +183,11 @@ Actions JobRun::PodExited(size_t index, ExitStatus exit, core::TimeMs now,
   s.status = exit.Ok() || done_with_job ? "Succeeded" : "Failed";
   Actions actions;
   actions.record = true;
-  if (phase_ == Phase::kRunning) {
-    if (!exit.Ok()) {
+  if (phase_ == Phase::kRunning || phase_ == Phase::kWaiting) {
+    if (!exit.cause_code.empty()) {  // ended from outside: the executor says why
+      Ending ending = exit.cause_code == "JobTimeout" ? Ending::kTimeout : Ending::kFailed;
+      actions += End(ending, exit.cause_code, exit.cause_message, now);
+    } else if (!exit.Ok()) {
       const core::RoleSpec* role = RoleOf(job_, s.role);
       bool restart = role && PolicyRestarts(role->restart_policy, s) &&
                      job_.restart_count < job_.RestartLimit();
@@ -179,6 +215,7 @@ Actions JobRun::StopRequested(core::TimeMs now) {
     case Phase::kReserving:
       reserve_until_ = now;  // the next Tick ends the reservation as stopped
       return actions;
+    case Phase::kWaiting:
     case Phase::kRunning:
     case Phase::kTerminating:
       actions.record = true;
@@ -211,6 +248,8 @@ Actions JobRun::Tick(core::TimeMs now) {
         kill_at_.reset();  // once: SIGKILL cannot be ignored
       }
       return actions;
+    case Phase::kWaiting:
+      return actions;
     case Phase::kRunning:
       if (deadline_ && now >= *deadline_) {
         actions.record = true;
@@ -238,7 +277,7 @@ Actions JobRun::End(Ending ending, std::string code, std::string message, core::
     reason_code_ = std::move(code);
     reason_message_ = std::move(message);
   }
-  if (phase_ != Phase::kRunning) return actions;
+  if (phase_ != Phase::kRunning && phase_ != Phase::kWaiting) return actions;
   phase_ = Phase::kTerminating;
   kill_at_ = now + stop_grace_ms_;
   actions.signal_term = true;

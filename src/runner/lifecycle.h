@@ -4,10 +4,15 @@
 // the Actions the runner must carry out (runner/runner.h does, through an
 // Executor and JobService). No I/O, no clock of its own, not thread-safe.
 //
-//   kRunning ──ending decided──► kTerminating ──every pod exited──► Finish:
+//   [kWaiting ──placed──►] kRunning ──ending decided──► kTerminating
+//   ──every pod exited──► Finish:
 //     restart → the runner restarts the pods → kRunning
 //     reserved minutes → kReserving ──minutes pass or a stop──► kDone
 //     otherwise → kDone
+//
+// kWaiting is for an executor that queues jobs itself (runner/executor.h):
+// the pods were handed to it and wait to be placed, the job stays Queuing
+// (or Restarting), and the executor enforces the time limit.
 //
 // An ending is decided once (a pod failed, the deciding pod succeeded, the
 // time limit passed, a pod could not start); a stop overrides any ending.
@@ -60,24 +65,32 @@ struct Actions {
   Actions& operator+=(const Actions& later);
 };
 
-enum class Phase { kRunning, kTerminating, kReserving, kDone };
+enum class Phase { kWaiting, kRunning, kTerminating, kReserving, kDone };
 enum class Ending { kSucceeded, kFailed, kTimeout, kStopped, kRestart };
 
 class JobRun {
  public:
   // `job` as it is when its pods start; `stop_grace_ms` between SIGTERM and
   // SIGKILL. Sets the deadline from JobMaxRunningTimeMinutes, counted from
-  // when the job started running (now, for a job not yet running).
-  JobRun(core::TrainingJob job, std::vector<int> gpus, core::TimeMs stop_grace_ms,
-         core::TimeMs now);
+  // when the job started running (now, for a job not yet running) — unless
+  // `executor_deadline`: the executor enforces it.
+  JobRun(core::TrainingJob job, std::vector<int> gpus, core::TimeMs stop_grace_ms, core::TimeMs now,
+         bool executor_deadline = false);
 
   // The pods were started (first start, or a restart after Restarted):
   // moves the job to Running (through SanityChecking when enabled). A pod
   // with pid 0 could not start (`start_error` says why): the job fails.
   Actions Started(std::vector<PodRun> pods, core::TimeMs now, const std::string& start_error = {});
-  // An earlier server started these pods (the job is Running, or Stopping);
-  // this server takes them over as they are, with no status change.
-  void Adopted(std::vector<PodRun> pods);
+  // The pods were handed to an executor that queues them (kWaiting); a pod
+  // with pid 0 could not be handed over: the job fails.
+  Actions Submitted(std::vector<PodRun> pods, core::TimeMs now,
+                    const std::string& start_error = {});
+  // The executor placed the waiting pods: as Started.
+  Actions Placed(core::TimeMs now);
+  // An earlier server started these pods (the job is Running, or Stopping —
+  // or, with `waiting`, still Queuing in the executor); this server takes
+  // them over as they are, with no status change.
+  void Adopted(std::vector<PodRun> pods, bool waiting = false);
   // Pod `pod` exited. `log_tail`: its last log lines, for a failure's reason.
   Actions PodExited(size_t pod, ExitStatus exit, core::TimeMs now,
                     const std::vector<std::string>& log_tail);
@@ -98,6 +111,8 @@ class JobRun {
   const std::string& reason_message() const { return reason_message_; }
 
  private:
+  // The moves to Running (and the pods' status) of a first start or a restart.
+  Actions Run();
   // Decides the ending (unless one is decided) and starts terminating.
   Actions End(Ending ending, std::string code, std::string message, core::TimeMs now);
   // Every pod has exited: restart, reserve or be done.

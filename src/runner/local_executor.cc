@@ -17,7 +17,20 @@ std::filesystem::path LocalExecutor::DefaultSupervisor() {
   return "/proc/self/exe";
 }
 
-int64_t LocalExecutor::Start(const PodLaunch& launch) {
+std::vector<int64_t> LocalExecutor::Start(const JobLaunch& launch, std::string& error) {
+  std::vector<int64_t> handles;
+  for (size_t i = 0; i < launch.pods.size(); ++i) {
+    try {
+      handles.push_back(StartPod(launch.pods[i]));
+    } catch (const std::exception& e) {
+      error = "Pod " + launch.plans[i].name + " could not start: " + e.what();
+      break;
+    }
+  }
+  return handles;
+}
+
+int64_t LocalExecutor::StartPod(const PodLaunch& launch) {
   std::vector<std::string> argv = {
       supervisor_.string(), "pod-supervise",          "--exit-file", launch.exit_file.string(),
       "--log-file",         launch.log_file.string(), "--log-limit", std::to_string(log_limit_)};

@@ -33,7 +33,7 @@ class LocalExecutor final : public Executor {
   explicit LocalExecutor(std::filesystem::path supervisor = DefaultSupervisor(),
                          uint64_t log_limit = 64 << 20);
 
-  int64_t Start(const PodLaunch& launch) override;
+  std::vector<int64_t> Start(const JobLaunch& launch, std::string& error) override;
   void Signal(int64_t handle, int signal) override;
   std::optional<ExitStatus> Poll(int64_t handle) override;
   Adoption Adopt(const core::PodState& pod, const PodLaunch& launch) override;
@@ -44,6 +44,9 @@ class LocalExecutor final : public Executor {
   static std::filesystem::path DefaultSupervisor();
 
  private:
+  // Starts one pod; throws std::runtime_error when it cannot.
+  int64_t StartPod(const PodLaunch& launch);
+
   struct Adopted {
     std::string uid;
     std::filesystem::path exit_file;

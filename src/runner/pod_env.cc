@@ -57,7 +57,7 @@ std::map<std::string, std::string> PodEnv(const core::TrainingJob& job,
   env["POD_UID"] = pod_uid;
   env["CUDA_VISIBLE_DEVICES"] = self.gpus;
   if (UsesTorchEnv(job.job_type)) {
-    env["MASTER_ADDR"] = "127.0.0.1";
+    env["MASTER_ADDR"] = pods[0].host;
     env["MASTER_PORT"] = std::to_string(pods[0].port);
     env["WORLD_SIZE"] = std::to_string(pods.size());
     env["RANK"] = std::to_string(self.rank);
@@ -67,7 +67,7 @@ std::map<std::string, std::string> PodEnv(const core::TrainingJob& job,
     for (const PodPlan& p : pods) {
       boost::json::value& members = cluster[text::Fold(p.role)];
       if (!members.is_array()) members = boost::json::array();
-      members.as_array().push_back(boost::json::string("127.0.0.1:" + std::to_string(p.port)));
+      members.as_array().push_back(boost::json::string(p.host + ":" + std::to_string(p.port)));
     }
     boost::json::object tf_config{
         {"cluster", std::move(cluster)},

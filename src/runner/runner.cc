@@ -83,19 +83,22 @@ void Runner::StopThread() {
 
 void Runner::StopPods() {
   StopThread();
-  std::vector<int64_t> live;
+  std::vector<std::pair<Executor*, int64_t>> live;
   for (auto& [id, run] : runs_) {
+    Executor& executor = ExecutorFor(run.job());
+    // A cluster's jobs run on without this server: the next one adopts them.
+    if (executor.Queues()) continue;
     for (const PodRun& pod : run.pods()) {
       if (!pod.Live()) continue;
-      executor_.Signal(pod.state.pid, SIGKILL);
-      live.push_back(pod.state.pid);
+      executor.Signal(pod.state.pid, SIGKILL);
+      live.emplace_back(&executor, pod.state.pid);
     }
   }
   // Waited for (a few seconds at most), so a stopped server leaves no
   // process behind.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  for (int64_t pod : live) {
-    while (!executor_.Poll(pod) && std::chrono::steady_clock::now() < deadline) {
+  for (auto [executor, pod] : live) {
+    while (!executor->Poll(pod) && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   }
@@ -169,12 +172,14 @@ void Runner::Step() {
   for (auto it = runs_.begin(); it != runs_.end();) {
     bool keep = true;
     try {
-      Actions actions = CollectExits(it->second);
+      Actions actions = CheckPlaced(it->first, it->second);
+      actions += CollectExits(it->second);
       actions += it->second.Tick(now);
       keep = Apply(it->first, it->second, actions);
     } catch (const std::exception& e) {
       spdlog::error("runner: job {}: {}", it->second.job().public_id, e.what());
     }
+    if (!keep) Scheduled([&](Scheduler&) { return waiting_.erase(it->first); });
     it = keep ? std::next(it) : runs_.erase(it);
   }
   try {
@@ -193,11 +198,16 @@ void Runner::Step() {
     spdlog::error("runner: cannot launch jobs: {}", e.what());
   }
   size_t pods = 0;
+  size_t waiting = 0;
   for (const auto& [id, run] : runs_) {
+    if (run.phase() == Phase::kWaiting) {
+      ++waiting;
+      continue;
+    }
     pods += static_cast<size_t>(std::count_if(run.pods().begin(), run.pods().end(),
                                               [](const PodRun& p) { return p.Live(); }));
   }
-  running_jobs_.store(runs_.size(), std::memory_order_relaxed);
+  running_jobs_.store(runs_.size() - waiting, std::memory_order_relaxed);
   running_pods_.store(pods, std::memory_order_relaxed);
 }
 
@@ -205,7 +215,7 @@ Runner::Usage Runner::CurrentUsage() const {
   Usage usage;
   {
     std::lock_guard lock(scheduler_mu_);
-    usage.queued = scheduler_.queued();
+    usage.queued = scheduler_.queued() + waiting_.size();
     usage.free = scheduler_.free();
   }
   usage.capacity = options_.capacity;
@@ -219,8 +229,11 @@ std::string Runner::WaitReason(core::JobNumber id) const {
   {
     std::lock_guard lock(scheduler_mu_);
     wait = scheduler_.WaitOf(id);
+    if (!wait) {
+      auto executor_wait = waiting_.find(id);
+      return executor_wait == waiting_.end() ? "" : executor_wait->second;
+    }
   }
-  if (!wait) return "";
   size_t n = wait->position;
   const char* suffix = (n % 100 >= 11 && n % 100 <= 13) ? "th"
                        : n % 10 == 1                    ? "st"
@@ -236,13 +249,22 @@ void Runner::Handle(const Event& event) {
     case Event::Kind::kCreated:
       Enqueue({job});
       break;
-    case Event::Kind::kUpdated:
+    case Event::Kind::kUpdated: {
       Scheduled([&](Scheduler& s) { s.Reprioritize(job.id, job.priority); });
+      auto it = runs_.find(job.id);
+      if (it == runs_.end()) break;
+      for (const PodRun& pod : it->second.pods()) {
+        if (pod.Live()) ExecutorFor(job).Reprioritize(pod.state.pid, job.priority);
+      }
       break;
+    }
     case Event::Kind::kStop: {
       auto it = runs_.find(job.id);
       if (it != runs_.end()) {
-        if (!Apply(job.id, it->second, it->second.StopRequested(clock_.Now()))) runs_.erase(it);
+        if (!Apply(job.id, it->second, it->second.StopRequested(clock_.Now()))) {
+          Scheduled([&](Scheduler&) { return waiting_.erase(job.id); });
+          runs_.erase(it);
+        }
         break;
       }
       // Not started (queued, or never queued): nothing to end.
@@ -267,8 +289,13 @@ void Runner::Enqueue(const std::vector<TrainingJob>& jobs) {
                         }});
   }
   std::vector<service::JobService::Change> never_fit;
-  for (const TrainingJob& job : jobs_.MutateBatch(to_queue)) {
+  std::vector<TrainingJob> to_submit;
+  for (TrainingJob& job : jobs_.MutateBatch(to_queue)) {
     if (job.status != TrainingStatus::kQueuing) continue;  // stopped meanwhile
+    if (ExecutorFor(job).Queues()) {
+      to_submit.push_back(std::move(job));
+      continue;
+    }
     std::optional<std::string> never;
     try {
       never = Scheduled([&](Scheduler& s) { return s.Enqueue(ToQueued(job)); });
@@ -282,16 +309,60 @@ void Runner::Enqueue(const std::vector<TrainingJob>& jobs) {
                          }});
   }
   if (!never_fit.empty()) jobs_.MutateBatch(never_fit);
+  Submit(to_submit);
+}
+
+void Runner::Submit(const std::vector<TrainingJob>& jobs) {
+  if (jobs.empty()) return;
+  core::TimeMs now = clock_.Now();
+  for (const TrainingJob& job : jobs) {
+    try {
+      std::filesystem::create_directories(JobDir(job) / "work");
+      std::filesystem::create_directories(JobDir(job) / "logs");
+    } catch (const std::exception& e) {
+      pending_[job.id].push_back([now, reason = std::string(e.what())](TrainingJob& j) {
+        MoveIf(j, {TrainingStatus::kQueuing}, TrainingStatus::kFailed, now, "JobFailed",
+               "Cannot prepare the job's directories: " + reason);
+      });
+      continue;
+    }
+    auto [it, added] = runs_.try_emplace(job.id, job, std::vector<int>{}, options_.stop_grace_ms,
+                                         now, /*executor_deadline=*/true);
+    if (!Apply(job.id, it->second, StartPods(it->second))) runs_.erase(it);
+  }
+  Flush();  // the pods' handles, so a restart finds them
+}
+
+Executor& Runner::ExecutorFor(const TrainingJob& job) const {
+  if (options_.executors.empty()) return executor_;
+  auto it = options_.executors.find(job.resource_id);
+  return it == options_.executors.end() ? executor_ : *it->second;
+}
+
+Actions Runner::CheckPlaced(core::JobNumber id, JobRun& run) {
+  if (run.phase() != Phase::kWaiting) return {};
+  Executor& executor = ExecutorFor(run.job());
+  for (const PodRun& pod : run.pods()) {
+    if (!pod.Live()) continue;
+    std::optional<std::string> reason = executor.Waiting(pod.state.pid);
+    if (!reason) break;
+    Scheduled([&](Scheduler&) { return waiting_[id] = *reason; });
+    return {};
+  }
+  Scheduled([&](Scheduler&) { return waiting_.erase(id); });
+  return run.Placed(clock_.Now());
 }
 
 bool Runner::AdoptJob(const TrainingJob& job) {
+  Executor& executor = ExecutorFor(job);
+  bool waiting = job.status == TrainingStatus::kQueuing;  // in a queueing executor
   std::vector<PodRun> pods;
   std::vector<PodPlan> plans = PlanPods(job);
   for (const core::PodState& pod : job.pods) {
     PodLaunch launch;
     launch.exit_file = ExitPath(job, pod);
     bool live = pod.pid > 0 && pod.finished == 0;
-    if (live && executor_.Adopt(pod, launch) == Executor::Adoption::kGone) return false;
+    if (live && executor.Adopt(pod, launch) == Executor::Adoption::kGone) return false;
     PodRun run{{}, pod};
     for (const PodPlan& plan : plans) {
       if (plan.name == pod.name) run.plan = plan;
@@ -299,7 +370,7 @@ bool Runner::AdoptJob(const TrainingJob& job) {
     pods.push_back(std::move(run));
   }
   std::vector<int> gpus;
-  for (const core::PodState& pod : job.pods) {
+  for (const core::PodState& pod : executor.Queues() ? std::vector<core::PodState>{} : job.pods) {
     size_t start = 0;
     while (start < pod.gpus.size()) {
       size_t comma = pod.gpus.find(',', start);
@@ -312,10 +383,11 @@ bool Runner::AdoptJob(const TrainingJob& job) {
       start = comma + 1;
     }
   }
-  Scheduled([&](Scheduler& s) { s.Hold(ToQueued(job)); });
+  if (!executor.Queues()) Scheduled([&](Scheduler& s) { s.Hold(ToQueued(job)); });
   core::TimeMs now = clock_.Now();
-  auto [it, added] = runs_.try_emplace(job.id, job, std::move(gpus), options_.stop_grace_ms, now);
-  it->second.Adopted(std::move(pods));
+  auto [it, added] = runs_.try_emplace(job.id, job, std::move(gpus), options_.stop_grace_ms, now,
+                                       executor.Queues());
+  it->second.Adopted(std::move(pods), waiting);
   spdlog::info("runner: adopted job {} with {} pods from the earlier server", job.public_id,
                job.pods.size());
   if (job.status == TrainingStatus::kStopping) {
@@ -325,17 +397,18 @@ bool Runner::AdoptJob(const TrainingJob& job) {
 }
 
 void Runner::ReconcileJob(const TrainingJob& job) {
-  if ((job.status == TrainingStatus::kRunning || job.status == TrainingStatus::kStopping) &&
-      !job.pods.empty() && AdoptJob(job)) {
-    return;
-  }
+  Executor& executor = ExecutorFor(job);
+  bool adoptable = job.status == TrainingStatus::kRunning ||
+                   job.status == TrainingStatus::kStopping ||
+                   (job.status == TrainingStatus::kQueuing && executor.Queues());
+  if (adoptable && !job.pods.empty() && AdoptJob(job)) return;
   // What is left of its pods is ended first.
   for (const core::PodState& pod : job.pods) {
     if (pod.pid <= 0 || pod.finished != 0) continue;
     PodLaunch launch;
     launch.exit_file = ExitPath(job, pod);
-    if (executor_.Adopt(pod, launch) == Executor::Adoption::kRunning) {
-      executor_.Signal(pod.pid, SIGKILL);
+    if (executor.Adopt(pod, launch) == Executor::Adoption::kRunning) {
+      executor.Signal(pod.pid, SIGKILL);
     }
   }
   core::TimeMs now = clock_.Now();
@@ -455,13 +528,15 @@ std::vector<Mount> Runner::JobMounts(const TrainingJob& job, std::string& failur
 
 Actions Runner::StartPods(JobRun& run) {
   const TrainingJob& job = run.job();
+  Executor& executor = ExecutorFor(job);
   core::TimeMs now = clock_.Now();
   std::vector<PodPlan> plans = PlanPods(job);
-  for (PodPlan& plan : plans) plan.port = executor_.FreePort();
+  for (PodPlan& plan : plans) plan.port = executor.FreePort();
   ShareGpus(job, run.gpus(), plans);
-  std::vector<PodRun> pods;
   std::string failure;
   std::vector<Mount> mounts = JobMounts(job, failure);
+  JobLaunch launch{job, plans, {}};
+  std::vector<PodRun> pods;
   for (size_t i = 0; i < plans.size(); ++i) {
     PodRun pod{plans[i], {}};
     core::PodState& s = pod.state;
@@ -471,22 +546,27 @@ Actions Runner::StartPods(JobRun& run) {
     s.index = plans[i].index;
     s.gpus = plans[i].gpus;
     s.created = s.started = now;
-    if (failure.empty()) {
-      try {
-        s.pid = executor_.Start(PodLaunch{job.user_command, JobDir(job) / "work",
-                                          PodEnv(job, plans, i, s.uid), LogPath(job, s),
-                                          ExitPath(job, s), mounts});
-        s.status = "Running";
-      } catch (const std::exception& e) {
-        failure = "Pod " + s.name + " could not start: " + e.what();
-      }
-    }
-    if (s.pid == 0) {
-      s.status = "Failed";
-      s.finished = now;
-    }
+    launch.pods.push_back(PodLaunch{job.user_command, JobDir(job) / "work",
+                                    PodEnv(job, plans, i, s.uid), LogPath(job, s), ExitPath(job, s),
+                                    mounts});
     pods.push_back(std::move(pod));
   }
+  std::vector<int64_t> handles;
+  if (failure.empty()) {
+    try {
+      handles = executor.Start(launch, failure);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  }
+  handles.resize(pods.size(), 0);
+  for (size_t i = 0; i < pods.size(); ++i) {
+    core::PodState& s = pods[i].state;
+    s.pid = handles[i];
+    s.status = s.pid == 0 ? "Failed" : executor.Queues() ? "Pending" : "Running";
+    if (s.pid == 0) s.finished = now;
+  }
+  if (executor.Queues()) return run.Submitted(std::move(pods), now, failure);
   return run.Started(std::move(pods), now, failure);
 }
 
@@ -495,7 +575,7 @@ Actions Runner::CollectExits(JobRun& run) {
   for (size_t i = 0; i < run.pods().size(); ++i) {
     const PodRun& pod = run.pods()[i];
     if (!pod.Live()) continue;
-    std::optional<ExitStatus> exit = executor_.Poll(pod.state.pid);
+    std::optional<ExitStatus> exit = ExecutorFor(run.job()).Poll(pod.state.pid);
     if (!exit) continue;
     std::vector<std::string> tail;
     if (!exit->Ok()) tail = Tail(run.job(), pod.state, kReasonLogLines);
@@ -525,10 +605,11 @@ Actions Runner::Restart(core::JobNumber id, JobRun& run) {
 }
 
 bool Runner::Apply(core::JobNumber id, JobRun& run, const Actions& actions) {
+  Executor& executor = ExecutorFor(run.job());
   for (const PodRun& pod : run.pods()) {
     if (!pod.Live()) continue;
-    if (actions.signal_term) executor_.Signal(pod.state.pid, SIGTERM);
-    if (actions.signal_kill) executor_.Signal(pod.state.pid, SIGKILL);
+    if (actions.signal_term) executor.Signal(pod.state.pid, SIGTERM);
+    if (actions.signal_kill) executor.Signal(pod.state.pid, SIGKILL);
   }
   if (actions.record) {
     core::TimeMs now = clock_.Now();

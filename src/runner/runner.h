@@ -12,6 +12,10 @@
 //   Running → Restarting → Running (a pod failed and RestartPolicy allows)
 //   Stopping → Stopped (SIGTERM to every process group, SIGKILL after grace)
 //
+// A job whose executor queues jobs itself (Slurm: runner/executor.h) skips
+// this node's scheduler: its pods are handed over as soon as it is Queuing,
+// and it stays Queuing, with the executor's reason, until they are placed.
+//
 // Logs: <jobs_dir>/<job id>/logs/<pod>.<pod uid>.log (and .exit, how the
 // pod ended); working directory: <jobs_dir>/<job id>/work. At Start() jobs
 // left active by an earlier server are reconciled: a Running or Stopping
@@ -53,6 +57,9 @@ struct RunnerOptions {
   // Where jobs' data sources are on this machine; null: a job with data
   // sources fails to start. Must outlive the runner.
   const service::StorageMap* storage = nullptr;
+  // ResourceId → the executor its jobs run on (each must outlive the
+  // runner); jobs of any other ResourceId run on the runner's executor.
+  std::map<std::string, Executor*> executors;
 };
 
 class Runner : public service::JobObserver,
@@ -123,8 +130,15 @@ class Runner : public service::JobObserver,
   // Starts jobs the scheduler picked: EnvPreparing in one commit, their
   // pods, then Running with their pods in one commit.
   void Launch(const std::vector<core::JobNumber>& ids);
-  // Starts the pods of `run`'s job and tells `run`.
+  // Hands queued jobs to the executors that queue jobs themselves.
+  void Submit(const std::vector<core::TrainingJob>& jobs);
+  // Starts the pods of `run`'s job (or hands them to its executor) and tells `run`.
   Actions StartPods(JobRun& run);
+  // Moves runs whose pods waited in their executor on once they are placed,
+  // and notes why the others wait.
+  Actions CheckPlaced(core::JobNumber id, JobRun& run);
+  // The executor of `job`'s ResourceId.
+  Executor& ExecutorFor(const core::TrainingJob& job) const;
   // The job's data sources as local mounts; on a failure, empty and
   // `failure` says why (the job then fails to start).
   std::vector<Mount> JobMounts(const core::TrainingJob& job, std::string& failure) const;
@@ -162,6 +176,8 @@ class Runner : public service::JobObserver,
   // queued job's wait under it (WaitReason).
   mutable std::mutex scheduler_mu_;
   Scheduler scheduler_;
+  // Why each job waiting in a queueing executor waits (as Waiting said).
+  std::map<core::JobNumber, std::string> waiting_;
   // What runs_ holds, counted at the end of each Step, for CurrentUsage.
   std::atomic<size_t> running_jobs_ = 0;
   std::atomic<size_t> running_pods_ = 0;

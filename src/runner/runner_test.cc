@@ -376,5 +376,93 @@ TEST_F(RunnerTest, AFailedPodsLogPutsAtMostAFewKilobytesIntoTheReason) {
   EXPECT_TRUE(core::IsValidUtf8(reason));
 }
 
+// ==== An executor that queues jobs itself (as Slurm does) ================
+
+TEST_F(RunnerTest, AQueueingExecutorGetsTheJobAtOnceAndItStaysQueuingUntilPlaced) {
+  executor_.queues = true;
+  executor_.waiting_reason = "Slurm: Priority";
+  // Larger than this node: the cluster decides, not the node's scheduler.
+  core::TrainingJob job = Create({core::RoleSpec{"Master", "img", 1, "", "64", "", "", ""},
+                                  core::RoleSpec{"Worker", "img", 2, "", "64", "", "", ""}});
+  runner_->Step();
+  core::TrainingJob waiting = Get(job);
+  ASSERT_EQ(waiting.status, S::kQueuing);
+  ASSERT_EQ(waiting.pods.size(), 3u);
+  EXPECT_EQ(waiting.pods[0].status, "Pending");
+  EXPECT_EQ(service_.Show(who_, job.public_id).reason_message, "Slurm: Priority");
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kQueuing);
+  for (int64_t pod : Pods(job)) executor_.Place(pod);
+  runner_->Step();
+  core::TrainingJob running = Get(job);
+  EXPECT_EQ(running.status, S::kRunning);
+  EXPECT_EQ(running.pods[0].status, "Running");
+  EXPECT_EQ(Path(job), (std::vector<S>{S::kCreating, S::kQueuing, S::kEnvPreparing, S::kRunning}));
+  for (int64_t pod : Pods(job)) executor_.Exit(pod, 0);
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kSucceeded);
+  EXPECT_EQ(executor_.started.size(), 3u);
+}
+
+TEST_F(RunnerTest, AStopWhileQueuedInTheExecutorEndsItsPodsThere) {
+  executor_.queues = true;
+  core::TrainingJob job = CreateWorker();
+  runner_->Step();
+  int64_t pod = Pods(job).at(0);
+  service_.Stop(who_, job.public_id);
+  runner_->Step();
+  EXPECT_EQ(executor_.pod(pod).signals, std::vector<int>{SIGTERM});
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kStopped);
+}
+
+TEST_F(RunnerTest, AnEndFromOutsideGivesTheExecutorsReason) {
+  executor_.queues = true;
+  core::TrainingJob job =
+      CreateWorker("OnFailure", [](core::TrainingJob& j) { j.max_running_minutes = 1; });
+  runner_->Step();
+  int64_t pod = Pods(job).at(0);
+  executor_.Place(pod);
+  runner_->Step();
+  ASSERT_EQ(StatusOf(job), S::kRunning);
+  // The executor enforces the time limit: the runner's clock does not.
+  clock_.Advance(5 * core::kMsPerMinute);
+  runner_->Step();
+  EXPECT_TRUE(executor_.pod(pod).signals.empty());
+  executor_.EndFromOutside(pod, "JobTimeout", "Slurm job 7 reached its time limit (TIMEOUT).");
+  runner_->Step();
+  core::TrainingJob failed = Get(job);
+  EXPECT_EQ(failed.status, S::kFailed);  // a timeout is not restarted
+  EXPECT_EQ(failed.reason_code, "JobTimeout");
+  EXPECT_EQ(failed.reason_message, "Slurm job 7 reached its time limit (TIMEOUT).");
+}
+
+TEST_F(RunnerTest, APriorityChangeReachesTheQueueingExecutor) {
+  executor_.queues = true;
+  core::TrainingJob job = CreateWorker();
+  runner_->Step();
+  service::JobUpdate update;
+  update.priority = 8;
+  service_.Update(who_, job.public_id, update);
+  runner_->Step();
+  EXPECT_EQ(executor_.priorities, (std::vector<std::pair<int64_t, int64_t>>{{Pods(job).at(0), 8}}));
+}
+
+TEST_F(RunnerTest, ARestartedServerFindsJobsWaitingInTheExecutorWithoutHandingThemOverAgain) {
+  executor_.queues = true;
+  core::TrainingJob waiting = CreateWorker(), ran = CreateWorker();
+  runner_->Step();
+  int64_t ran_pod = Pods(ran).at(0);
+  NewRunner();  // the server dies; meanwhile one job runs and ends
+  executor_.Place(ran_pod);
+  executor_.Exit(ran_pod, 0);
+  runner_->Step();
+  runner_->Step();
+  EXPECT_EQ(StatusOf(waiting), S::kQueuing);
+  EXPECT_EQ(StatusOf(ran), S::kSucceeded);
+  EXPECT_EQ(executor_.started.size(), 2u);
+  EXPECT_EQ(executor_.adopted.size(), 2u);
+}
+
 }  // namespace
 }  // namespace drover::runner

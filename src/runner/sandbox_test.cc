@@ -102,12 +102,14 @@ TEST(Sandbox, WithoutBubblewrapAPodWithDataDoesNotStart) {
                    dir.path() / "log",
                    dir.path() / "exit",
                    {{dir.path(), "/mnt/data", true}}};
-  try {
-    executor.Start(launch);
-    ADD_FAILURE() << "started without bubblewrap";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("bubblewrap"), std::string::npos) << e.what();
-  }
+  core::TrainingJob job;
+  PodPlan plan;
+  plan.name = "p";
+  std::string error;
+  std::vector<int64_t> handles = executor.Start(JobLaunch{job, {plan}, {launch}}, error);
+  EXPECT_TRUE(handles.empty()) << "started without bubblewrap";
+  EXPECT_NE(error.find("Pod p could not start"), std::string::npos) << error;
+  EXPECT_NE(error.find("bubblewrap"), std::string::npos) << error;
 }
 
 }  // namespace

@@ -4,12 +4,16 @@
 // shrug off SIGTERM as `trap '' TERM` would. Every call is recorded, so a
 // test can read what the runner asked for (commands, environments, signals,
 // adoptions). No processes, no sleeps.
+//
+// With `queues` it stands for a cluster scheduler: pods wait until the test
+// Places them.
 #pragma once
 
 #include <signal.h>
 
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,15 +31,29 @@ class FakeExecutor final : public runner::Executor {
     bool reported = false;                     // Poll has returned its exit
   };
 
-  int64_t Start(const runner::PodLaunch& launch) override {
-    if (fail_starts > 0) {
-      --fail_starts;
-      throw std::runtime_error("no such image");
+  std::vector<int64_t> Start(const runner::JobLaunch& launch, std::string& error) override {
+    std::vector<int64_t> handles;
+    for (size_t i = 0; i < launch.pods.size(); ++i) {
+      if (fail_starts > 0) {
+        --fail_starts;
+        error = "Pod " + launch.plans[i].name + " could not start: no such image";
+        break;
+      }
+      int64_t handle = next_handle_++;
+      pods_[handle] = Pod{launch.pods[i], {}, std::nullopt, false};
+      started.push_back(handle);
+      handles.push_back(handle);
     }
-    int64_t handle = next_handle_++;
-    pods_[handle] = Pod{launch, {}, std::nullopt, false};
-    started.push_back(handle);
-    return handle;
+    return handles;
+  }
+  bool Queues() const override { return queues; }
+  // With `queues`, a pod waits until the test Places it.
+  std::optional<std::string> Waiting(int64_t handle) override {
+    if (!queues || placed_.count(handle)) return std::nullopt;
+    return pods_.at(handle).exited ? std::nullopt : std::optional<std::string>(waiting_reason);
+  }
+  void Reprioritize(int64_t handle, int64_t priority) override {
+    priorities.emplace_back(handle, priority);
   }
 
   void Signal(int64_t handle, int signal) override {
@@ -76,6 +94,15 @@ class FakeExecutor final : public runner::Executor {
     if (!pod.exited) pod.exited = runner::ExitStatus{-1, signal};
   }
 
+  // A waiting pod (with `queues`) is placed: it runs.
+  void Place(int64_t handle) { placed_.insert(handle); }
+  // Ends pod `handle` from outside, as a cluster's time limit would.
+  void EndFromOutside(int64_t handle, std::string code, std::string message) {
+    Pod& pod = pods_.at(handle);
+    if (!pod.exited)
+      pod.exited = runner::ExitStatus{-1, SIGTERM, std::move(code), std::move(message)};
+  }
+
   // Forgets pod `handle`, as a reboot would: Adopt answers kGone.
   void Lose(int64_t handle) { pods_.erase(handle); }
 
@@ -84,12 +111,16 @@ class FakeExecutor final : public runner::Executor {
 
   // Knobs and records, public for tests to set and read.
   bool ignore_term = false;
-  int fail_starts = 0;  // the next N starts throw
+  int fail_starts = 0;  // the next N pods cannot start
+  bool queues = false;  // queues jobs itself, as Slurm does
+  std::string waiting_reason = "Resources";
+  std::vector<std::pair<int64_t, int64_t>> priorities;  // Reprioritize calls
   std::vector<int64_t> started;
   std::vector<std::string> adopted;  // pod uids Adopt was asked about
 
  private:
   std::map<int64_t, Pod> pods_;
+  std::set<int64_t> placed_;
   int64_t next_handle_ = 1000;
   int next_port_ = 20000;
 };
