@@ -48,16 +48,18 @@ test-sanitize: deps src/console/node_modules/.package-lock.json tests/e2e/node_m
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDROVER_SANITIZE=ON
 	ninja -C build-asan -j $(JOBS)
 	cd build-asan && DROVER_FUZZ_ITERATIONS=30000 ../scripts/test-postgres.sh run ctest --output-on-failure -j $(JOBS)
-	cd tests/e2e && ASAN_OPTIONS=detect_leaks=0 DROVER_BIN=$(abspath build-asan)/drover ../../scripts/test-postgres.sh run node --test
+	cd tests/e2e && ASAN_OPTIONS=detect_leaks=0 DROVER_BIN=$(abspath build-asan)/drover ../../scripts/test-postgres.sh run \
+	  ../../scripts/test-slurm.sh run node --test
 
 tests/e2e/node_modules/.package-lock.json: tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund
 
 # Every end-to-end test twice: on the embedded SQLite store, then with each
-# server's store in a database of its own on the run's PostgreSQL.
+# server's store in a database of its own on the run's PostgreSQL. One
+# private Slurm cluster serves both (scripts/test-slurm.sh).
 e2e-test: tests/e2e/node_modules/.package-lock.json
 	cd tests/e2e && DROVER_BIN=$(abspath $(BUILD_DIR))/drover ../../scripts/test-postgres.sh run \
-	  sh -c 'node --test && DROVER_E2E_STORE=postgres node --test'
+	  ../../scripts/test-slurm.sh run sh -c 'node --test && DROVER_E2E_STORE=postgres node --test'
 
 # Benchmarks print figures; they are not tests. `make bench` installs
 # PostgreSQL 15 (Debian) and the bench's npm packages when missing.

@@ -14,7 +14,8 @@
 #                                      empty) and print the slurm.conf path
 #   scripts/test-slurm.sh stop DIR     stop every daemon
 #   scripts/test-slurm.sh ctld-stop DIR / ctld-start DIR
-#                                      stop or start the controller alone
+#                                      stop (SIGTERM) or start the
+#                                      controller alone
 #   scripts/test-slurm.sh remove DIR   stop and delete DIR
 #
 # Runs as root: slurmd starts tasks as the submitting user.
@@ -100,7 +101,9 @@ ctld_start() {
 ctld_stop() {
   local dir=$1 pid
   pid=$(cat "$dir/slurmctld.pid" 2>/dev/null) || return 0
-  kill -KILL "$pid" 2>/dev/null || true
+  # As `systemctl restart slurmctld` does: SIGTERM, and the controller
+  # saves its state before it exits.
+  kill -TERM "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   rm -f "$dir/slurmctld.pid"
 }

@@ -24,6 +24,7 @@
 #include "cli/serve.h"
 #include "runner/pod_supervisor.h"
 #include "runner/sandbox.h"
+#include "runner/slurm_task.h"
 
 namespace {
 
@@ -113,6 +114,19 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--quota-file", serve.quota_file,
                         "JSON file of resource quotas: {\"quota-id\": {\"CPU\": \"8\", \"GPU\": "
                         "\"2\", \"Memory\": \"32Gi\"}}");
+  serve_cmd
+      ->add_option("--executor", serve.executor,
+                   "Where jobs run: local (this machine) or slurm (a Slurm cluster, through "
+                   "sbatch and squeue; SLURM_CONF as for any Slurm command). A quota's "
+                   "\"Executor\" in --quota-file overrides it for that ResourceId's jobs")
+      ->check(CLI::IsMember({"local", "slurm"}))
+      ->capture_default_str();
+  serve_cmd->add_option("--slurm-partition", serve.slurm_partition,
+                        "Slurm partition for jobs whose quota names none (default: Slurm's)");
+  serve_cmd->add_option("--slurm-account", serve.slurm_account, "Slurm account, likewise");
+  serve_cmd->add_option("--slurm-qos", serve.slurm_qos, "Slurm QOS, likewise");
+  serve_cmd->add_option("--slurm-gpu-type", serve.slurm_gpu_type,
+                        "GPU type for --gpus-per-task=TYPE:N, likewise (default: any)");
   serve_cmd->add_option("--storage-map", serve.storage_map,
                         "JSON file of NAS/CPFS file-system ids to local directories for dataset "
                         "URIs: {\"0a1b2c3d\": \"/srv/nas\"}");
@@ -225,10 +239,21 @@ int main(int argc, char** argv) {
   supervise_cmd->add_option("--mount", supervise_mounts);  // runner::FormatMount
   supervise_cmd->add_option("command", supervise_command)->required();
 
+  // One pod of a job on Slurm (runner/slurm_task.h), run by the job's
+  // batch script on a node; not for people.
+  std::string slurm_task_spec;
+  int64_t slurm_task_first_rank = 0;
+  CLI::App* slurm_task_cmd = app.add_subcommand("slurm-task", "")->group("");
+  slurm_task_cmd->add_option("spec", slurm_task_spec)->required();
+  slurm_task_cmd->add_option("first-rank", slurm_task_first_rank)->required();
+
   drover::cli::client::Commands client_commands(app);
 
   CLI11_PARSE(app, argc, argv);
   if (std::optional<int> exit = client_commands.RunParsed()) return *exit;
+  if (slurm_task_cmd->parsed()) {
+    return drover::runner::RunSlurmTask(slurm_task_spec, slurm_task_first_rank);
+  }
   if (supervise_cmd->parsed()) {
     std::string program = "/bin/sh";
     std::vector<std::string> pod_argv = {"sh", "-c", supervise_command};

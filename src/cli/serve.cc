@@ -29,6 +29,7 @@
 #include "runner/dataset_job_runner.h"
 #include "runner/local_executor.h"
 #include "runner/runner.h"
+#include "runner/slurm_executor.h"
 #include "server/http_server.h"
 #include "server/metrics.h"
 #include "service/batch_job_schema.h"
@@ -159,11 +160,38 @@ int Serve(const ServeOptions& options) {
         "--pod-log-limit must be a size of at least 4096 bytes, such as 64Mi: " +
         options.pod_log_limit);
   }
-  runner::LocalExecutor executor(runner::LocalExecutor::DefaultSupervisor(),
-                                 static_cast<uint64_t>(*log_limit));
+  runner::LocalExecutor local(runner::LocalExecutor::DefaultSupervisor(),
+                              static_cast<uint64_t>(*log_limit));
+  // Slurm, for every job (--executor slurm) or for the quotas that ask.
+  std::map<std::string, runner::ExecutorChoice> choices;
+  if (!options.quota_file.empty()) choices = runner::LoadExecutorChoices(options.quota_file);
+  std::unique_ptr<runner::SlurmExecutor> slurm;
+  bool any_slurm = options.executor == "slurm" ||
+                   std::any_of(choices.begin(), choices.end(),
+                               [](const auto& c) { return c.second.executor == "slurm"; });
+  if (any_slurm) {
+    runner::SlurmOptions slurm_options;
+    // The binary's own path, which the nodes run it by (not /proc/self/exe,
+    // which names each node's own process there).
+    slurm_options.drover = std::filesystem::read_symlink("/proc/self/exe");
+    slurm_options.target = {options.slurm_partition, options.slurm_account, options.slurm_qos,
+                            options.slurm_gpu_type};
+    for (const auto& [id, choice] : choices) {
+      if (choice.executor == "slurm") slurm_options.targets[id] = choice.target;
+    }
+    slurm_options.log_limit = static_cast<uint64_t>(*log_limit);
+    slurm = std::make_unique<runner::SlurmExecutor>(std::move(slurm_options));
+  }
+  for (const auto& [id, choice] : choices) {
+    run.executors[id] =
+        choice.executor == "slurm" ? static_cast<runner::Executor*>(slurm.get()) : &local;
+  }
+  runner::Executor& executor =
+      options.executor == "slurm" ? static_cast<runner::Executor&>(*slurm) : local;
   runner::Runner runner(jobs, executor, run, clock);
   runner.Start();
-  spdlog::info("runner: node {}, {} quotas", run.capacity.ToString(), run.quotas.size());
+  spdlog::info("runner: node {}, {} quotas, jobs run {}", run.capacity.ToString(),
+               run.quotas.size(), options.executor == "slurm" ? "on Slurm" : "here");
 
   // Object storage: data files under objects/, bodies spooled beside them
   // (one file system, so adopting one is a rename).

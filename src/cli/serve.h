@@ -20,7 +20,12 @@ struct ServeOptions {
   std::optional<double> cpus;
   std::string memory;  // e.g. "64Gi"; empty = detected
   int64_t gpus = 0;
-  std::string quota_file;              // JSON ResourceId → limits; empty = no quotas
+  std::string quota_file;          // JSON ResourceId → limits; empty = no quotas
+  std::string executor = "local";  // where jobs run: local or slurm (runner/slurm_executor.h)
+  std::string slurm_partition;     // the Slurm target of jobs whose quota names none
+  std::string slurm_account;
+  std::string slurm_qos;
+  std::string slurm_gpu_type;
   std::string storage_map;             // JSON file-system id → directory (service/storage_map.h)
   std::string pod_log_limit = "64Mi";  // rotate a pod's log at this size
   double stop_grace_seconds = 10;

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@
 namespace drover::runner {
 
 struct PodLaunch {
+  std::string uid;                         // the pod's POD_UID
   std::string command;                     // run as /bin/sh -c <command>
   std::filesystem::path working_dir;       // exists
   std::map<std::string, std::string> env;  // on top of the server's environment
@@ -62,13 +64,22 @@ struct ExitStatus {
   bool operator==(const ExitStatus&) const = default;
 };
 
+// Thrown by Start when the executor's cluster cannot be reached right now
+// (its controller restarts, say): the runner keeps the job Queuing and
+// hands it over again later.
+class ExecutorUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Executor {
  public:
   virtual ~Executor() = default;
 
   // Starts the pods of one job and returns their handles (> 0; stored as
   // PodState::pid), in order. A pod that could not start gets 0, and
-  // `error` says why; the pods after it are not started.
+  // `error` says why; the pods after it are not started. May throw
+  // ExecutorUnavailable.
   virtual std::vector<int64_t> Start(const JobLaunch& launch, std::string& error) = 0;
   // True when the executor queues jobs itself (see above).
   virtual bool Queues() const { return false; }

@@ -171,8 +171,12 @@ Actions JobRun::Run() {
   return actions;
 }
 
-Actions JobRun::PodExited(size_t index, ExitStatus exit, core::TimeMs now,
+Actions JobRun::PodExited(size_t index, const ExitStatus& exit, core::TimeMs now,
                           const std::vector<std::string>& log_tail) {
+  Actions actions;
+  // A pod that ended before its executor was seen to place it did run —
+  // unless the executor ended it (a job cancelled while it waited).
+  if (phase_ == Phase::kWaiting && exit.cause_code.empty()) actions += Placed(now);
   PodRun& pod = pods_.at(index);
   core::PodState& s = pod.state;
   s.exit_code = exit.exit_code;
@@ -181,7 +185,6 @@ Actions JobRun::PodExited(size_t index, ExitStatus exit, core::TimeMs now,
   // A pod that ended because its job had succeeded did not fail.
   bool done_with_job = phase_ == Phase::kTerminating && ending_ == Ending::kSucceeded;
   s.status = exit.Ok() || done_with_job ? "Succeeded" : "Failed";
-  Actions actions;
   actions.record = true;
   if (phase_ == Phase::kRunning || phase_ == Phase::kWaiting) {
     if (!exit.cause_code.empty()) {  // ended from outside: the executor says why

@@ -92,7 +92,7 @@ class JobRun {
   // them over as they are, with no status change.
   void Adopted(std::vector<PodRun> pods, bool waiting = false);
   // Pod `pod` exited. `log_tail`: its last log lines, for a failure's reason.
-  Actions PodExited(size_t pod, ExitStatus exit, core::TimeMs now,
+  Actions PodExited(size_t pod, const ExitStatus& exit, core::TimeMs now,
                     const std::vector<std::string>& log_tail);
   // The user stopped the job.
   Actions StopRequested(core::TimeMs now);

@@ -86,18 +86,9 @@ void KillTheRest(pid_t shell, std::optional<int>& shell_status) {
   }
 }
 
-void WriteExitFile(const std::filesystem::path& file, int status) {
-  int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  int signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  std::filesystem::path temp = file;
-  temp += ".tmp";
-  FILE* out = std::fopen(temp.c_str(), "w");
-  if (!out) return;
-  std::fprintf(out, "%d %d\n", code, signal);
-  std::fflush(out);
-  fsync(fileno(out));
-  std::fclose(out);
-  std::rename(temp.c_str(), file.c_str());
+void WriteWaitStatus(const std::filesystem::path& file, int status) {
+  WriteExitFile(file, ExitStatus{WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                                 WIFSIGNALED(status) ? WTERMSIG(status) : 0});
 }
 
 // The pod's output: read from the shell's pipe and appended to the log,
@@ -233,7 +224,7 @@ int RunPodSupervisor(const std::string& program, const std::vector<std::string>&
   }
   KillTheRest(shell, shell_status);
   while (output_open) output_open = drain();  // everything the pod wrote, to the end
-  WriteExitFile(exit_file, *shell_status);
+  WriteWaitStatus(exit_file, *shell_status);
 
   // Exit as the shell did, so the server's waitpid sees the pod's own end.
   if (WIFSIGNALED(*shell_status)) {
@@ -246,6 +237,18 @@ int RunPodSupervisor(const std::string& program, const std::vector<std::string>&
     raise(killed_by);
   }
   return WIFEXITED(*shell_status) ? WEXITSTATUS(*shell_status) : 1;
+}
+
+void WriteExitFile(const std::filesystem::path& file, const ExitStatus& exit) {
+  std::filesystem::path temp = file;
+  temp += ".tmp";
+  FILE* out = std::fopen(temp.c_str(), "w");
+  if (!out) return;
+  std::fprintf(out, "%d %d\n", exit.exit_code, exit.signal);
+  std::fflush(out);
+  fsync(fileno(out));
+  std::fclose(out);
+  std::rename(temp.c_str(), file.c_str());
 }
 
 std::optional<ExitStatus> ReadExitFile(const std::filesystem::path& exit_file) {

@@ -45,6 +45,9 @@ int RunPodSupervisor(const std::string& program, const std::vector<std::string>&
 // How many bytes of the pod's log were dropped by rotation (0 for none).
 uint64_t ReadDroppedBytes(const std::filesystem::path& log_file);
 
+// Records `exit` in `file` ("<exit code> <signal>\n"), atomically.
+void WriteExitFile(const std::filesystem::path& file, const ExitStatus& exit);
+
 // The exit an exit file records; nullopt when there is none (yet) or it
 // cannot be read.
 std::optional<ExitStatus> ReadExitFile(const std::filesystem::path& exit_file);

@@ -39,6 +39,16 @@ bool IsChild(pid_t pid);
 // ("NAME=value"): a pod left over by an earlier server, not a reused pid.
 bool IsOurProcess(pid_t pid, const std::string& marker);
 
+// Runs a command to its end (a Slurm client command, say) and returns
+// what it printed: the program is found on PATH, reads /dev/null, and is
+// killed after `timeout_ms`. Throws std::runtime_error when it cannot start.
+struct CommandResult {
+  int exit_code = -1;  // -1: killed by a signal (or the timeout)
+  std::string out;     // its standard output
+  std::string err;     // its standard error
+};
+CommandResult RunCommand(const std::vector<std::string>& argv, int timeout_ms = 30'000);
+
 // A TCP port on 127.0.0.1 that is free right now.
 int FreePort();
 

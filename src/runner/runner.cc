@@ -137,7 +137,7 @@ void Runner::Loop() {
     lock.lock();
     // Sleep until there is news; while pods run, look at them every tick.
     auto news = [&] { return stopping_ || !inbox_.empty(); };
-    if (runs_.empty()) {
+    if (runs_.empty() && unsubmitted_.empty()) {
       wake_.wait(lock, news);
     } else {
       wake_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms), news);
@@ -165,6 +165,7 @@ void Runner::Step() {
   }
   try {
     Enqueue(created);
+    Resubmit();
   } catch (const std::exception& e) {
     spdlog::error("runner: cannot queue {} jobs: {}", created.size(), e.what());
   }
@@ -268,7 +269,11 @@ void Runner::Handle(const Event& event) {
         break;
       }
       // Not started (queued, or never queued): nothing to end.
-      Scheduled([&](Scheduler& s) { s.Dequeue(job.id); });
+      Scheduled([&](Scheduler& s) {
+        waiting_.erase(job.id);
+        s.Dequeue(job.id);
+      });
+      unsubmitted_.erase(job.id);
       jobs_.Mutate(job.id, [&](TrainingJob& j) {
         MoveIf(j, {TrainingStatus::kStopping}, TrainingStatus::kStopped, clock_.Now(),
                "JobStoppedByUser", "Job is stopped by user.");
@@ -315,7 +320,18 @@ void Runner::Enqueue(const std::vector<TrainingJob>& jobs) {
 void Runner::Submit(const std::vector<TrainingJob>& jobs) {
   if (jobs.empty()) return;
   core::TimeMs now = clock_.Now();
+  constexpr core::TimeMs kRetryMs = 2000;
+  std::map<Executor*, std::string> unreachable;  // asked once per batch, not per job
   for (const TrainingJob& job : jobs) {
+    auto defer = [&](const std::string& why) {
+      unsubmitted_[job.id] = Unsubmitted{job, now + kRetryMs};
+      std::string reason = "Not handed to the cluster yet (retried every 2 s): " + why;
+      Scheduled([&](Scheduler&) { return waiting_[job.id] = reason; });
+    };
+    if (auto down = unreachable.find(&ExecutorFor(job)); down != unreachable.end()) {
+      defer(down->second);
+      continue;
+    }
     try {
       std::filesystem::create_directories(JobDir(job) / "work");
       std::filesystem::create_directories(JobDir(job) / "logs");
@@ -328,9 +344,30 @@ void Runner::Submit(const std::vector<TrainingJob>& jobs) {
     }
     auto [it, added] = runs_.try_emplace(job.id, job, std::vector<int>{}, options_.stop_grace_ms,
                                          now, /*executor_deadline=*/true);
-    if (!Apply(job.id, it->second, StartPods(it->second))) runs_.erase(it);
+    try {
+      if (!Apply(job.id, it->second, StartPods(it->second, /*may_retry=*/true))) runs_.erase(it);
+    } catch (const ExecutorUnavailable& e) {
+      runs_.erase(it);
+      unreachable[&ExecutorFor(job)] = e.what();
+      defer(e.what());
+    }
   }
   Flush();  // the pods' handles, so a restart finds them
+}
+
+void Runner::Resubmit() {
+  if (unsubmitted_.empty()) return;
+  core::TimeMs now = clock_.Now();
+  std::vector<TrainingJob> due;
+  for (auto it = unsubmitted_.begin(); it != unsubmitted_.end();) {
+    if (it->second.retry_at > now) {
+      ++it;
+      continue;
+    }
+    due.push_back(std::move(it->second.job));
+    it = unsubmitted_.erase(it);
+  }
+  Submit(due);
 }
 
 Executor& Runner::ExecutorFor(const TrainingJob& job) const {
@@ -526,7 +563,7 @@ std::vector<Mount> Runner::JobMounts(const TrainingJob& job, std::string& failur
   return mounts;
 }
 
-Actions Runner::StartPods(JobRun& run) {
+Actions Runner::StartPods(JobRun& run, bool may_retry) {
   const TrainingJob& job = run.job();
   Executor& executor = ExecutorFor(job);
   core::TimeMs now = clock_.Now();
@@ -546,7 +583,7 @@ Actions Runner::StartPods(JobRun& run) {
     s.index = plans[i].index;
     s.gpus = plans[i].gpus;
     s.created = s.started = now;
-    launch.pods.push_back(PodLaunch{job.user_command, JobDir(job) / "work",
+    launch.pods.push_back(PodLaunch{s.uid, job.user_command, JobDir(job) / "work",
                                     PodEnv(job, plans, i, s.uid), LogPath(job, s), ExitPath(job, s),
                                     mounts});
     pods.push_back(std::move(pod));
@@ -555,6 +592,9 @@ Actions Runner::StartPods(JobRun& run) {
   if (failure.empty()) {
     try {
       handles = executor.Start(launch, failure);
+    } catch (const ExecutorUnavailable& e) {
+      if (may_retry) throw;
+      failure = e.what();
     } catch (const std::exception& e) {
       failure = e.what();
     }
@@ -633,7 +673,14 @@ void Runner::Flush() {
   std::vector<service::JobService::Change> batch;
   for (auto& [id, changes] : pending_) {
     batch.push_back({id, [changes = std::move(changes)](TrainingJob& j) {
-                       for (const auto& change : changes) change(j);
+                       // One job's change that cannot apply must not cost
+                       // the others theirs.
+                       try {
+                         for (const auto& change : changes) change(j);
+                       } catch (const std::exception& e) {
+                         spdlog::error("runner: job {}: cannot record a change: {}", j.public_id,
+                                       e.what());
+                       }
                      }});
   }
   pending_.clear();

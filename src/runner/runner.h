@@ -132,8 +132,13 @@ class Runner : public service::JobObserver,
   void Launch(const std::vector<core::JobNumber>& ids);
   // Hands queued jobs to the executors that queue jobs themselves.
   void Submit(const std::vector<core::TrainingJob>& jobs);
-  // Starts the pods of `run`'s job (or hands them to its executor) and tells `run`.
-  Actions StartPods(JobRun& run);
+  // Starts the pods of `run`'s job (or hands them to its executor) and tells
+  // `run`. An unreachable cluster fails the job — or, with `may_retry`,
+  // throws ExecutorUnavailable for the caller to try again.
+  Actions StartPods(JobRun& run, bool may_retry = false);
+  // Hands the jobs an unreachable cluster did not take to it again, once
+  // their time has come.
+  void Resubmit();
   // Moves runs whose pods waited in their executor on once they are placed,
   // and notes why the others wait.
   Actions CheckPlaced(core::JobNumber id, JobRun& run);
@@ -176,8 +181,15 @@ class Runner : public service::JobObserver,
   // queued job's wait under it (WaitReason).
   mutable std::mutex scheduler_mu_;
   Scheduler scheduler_;
-  // Why each job waiting in a queueing executor waits (as Waiting said).
+  // Why each job waiting in a queueing executor waits (as Waiting said, or
+  // why it could not be handed over yet).
   std::map<core::JobNumber, std::string> waiting_;
+  // Jobs a queueing executor could not be reached for: when to try again.
+  struct Unsubmitted {
+    core::TrainingJob job;
+    core::TimeMs retry_at;
+  };
+  std::map<core::JobNumber, Unsubmitted> unsubmitted_;
   // What runs_ holds, counted at the end of each Step, for CurrentUsage.
   std::atomic<size_t> running_jobs_ = 0;
   std::atomic<size_t> running_pods_ = 0;

@@ -404,6 +404,36 @@ TEST_F(RunnerTest, AQueueingExecutorGetsTheJobAtOnceAndItStaysQueuingUntilPlaced
   EXPECT_EQ(executor_.started.size(), 3u);
 }
 
+TEST_F(RunnerTest, APodThatEndsBeforeItWasSeenPlacedRanAndEndsItsJob) {
+  executor_.queues = true;
+  core::TrainingJob job = CreateWorker();
+  runner_->Step();
+  executor_.Exit(Pods(job).at(0), 0);  // ran and ended between two looks
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kSucceeded);
+  EXPECT_EQ(Path(job), (std::vector<S>{S::kCreating, S::kQueuing, S::kEnvPreparing, S::kRunning,
+                                       S::kSucceeded}));
+}
+
+TEST_F(RunnerTest, AnUnreachableClusterKeepsJobsQueuingAndTakesThemLater) {
+  executor_.queues = true;
+  executor_.unreachable_starts = 1;
+  core::TrainingJob job = CreateWorker(), stopped = CreateWorker();
+  runner_->Step();
+  EXPECT_EQ(StatusOf(job), S::kQueuing);
+  EXPECT_EQ(service_.Show(who_, job.public_id).reason_message,
+            "Not handed to the cluster yet (retried every 2 s): the controller does not answer");
+  EXPECT_TRUE(Get(job).pods.empty());
+  service_.Stop(who_, stopped.public_id);
+  runner_->Step();
+  EXPECT_EQ(StatusOf(stopped), S::kStopped);
+  EXPECT_TRUE(executor_.started.empty());  // not before its time
+  clock_.Advance(2 * core::kMsPerSecond);
+  runner_->Step();
+  EXPECT_EQ(executor_.started.size(), 1u);  // the stopped one is not handed over
+  EXPECT_EQ(Get(job).pods.at(0).status, "Pending");
+}
+
 TEST_F(RunnerTest, AStopWhileQueuedInTheExecutorEndsItsPodsThere) {
   executor_.queues = true;
   core::TrainingJob job = CreateWorker();

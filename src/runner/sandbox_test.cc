@@ -96,7 +96,8 @@ TEST(Sandbox, WithoutBubblewrapAPodWithDataDoesNotStart) {
   LocalExecutor executor;
   setenv("PATH", path.c_str(), 1);
   testing::TempDir dir;
-  PodLaunch launch{"true",
+  PodLaunch launch{"uid",
+                   "true",
                    dir.path(),
                    {},
                    dir.path() / "log",

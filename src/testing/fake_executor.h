@@ -32,6 +32,10 @@ class FakeExecutor final : public runner::Executor {
   };
 
   std::vector<int64_t> Start(const runner::JobLaunch& launch, std::string& error) override {
+    if (unreachable_starts > 0) {
+      --unreachable_starts;
+      throw runner::ExecutorUnavailable("the controller does not answer");
+    }
     std::vector<int64_t> handles;
     for (size_t i = 0; i < launch.pods.size(); ++i) {
       if (fail_starts > 0) {
@@ -47,10 +51,11 @@ class FakeExecutor final : public runner::Executor {
     return handles;
   }
   bool Queues() const override { return queues; }
-  // With `queues`, a pod waits until the test Places it.
+  // With `queues`, a pod waits until the test Places it — even once it has
+  // ended, as a cluster's view may lag behind a pod's exit.
   std::optional<std::string> Waiting(int64_t handle) override {
     if (!queues || placed_.count(handle)) return std::nullopt;
-    return pods_.at(handle).exited ? std::nullopt : std::optional<std::string>(waiting_reason);
+    return waiting_reason;
   }
   void Reprioritize(int64_t handle, int64_t priority) override {
     priorities.emplace_back(handle, priority);
@@ -111,8 +116,9 @@ class FakeExecutor final : public runner::Executor {
 
   // Knobs and records, public for tests to set and read.
   bool ignore_term = false;
-  int fail_starts = 0;  // the next N pods cannot start
-  bool queues = false;  // queues jobs itself, as Slurm does
+  int fail_starts = 0;         // the next N pods cannot start
+  int unreachable_starts = 0;  // the next N Start calls find the cluster unreachable
+  bool queues = false;         // queues jobs itself, as Slurm does
   std::string waiting_reason = "Resources";
   std::vector<std::pair<int64_t, int64_t>> priorities;  // Reprioritize calls
   std::vector<int64_t> started;

@@ -280,3 +280,24 @@ export function jobBody(overrides = {}) {
 export const BIG_NODE = ['--cpus', '256', '--gpus', '64', '--memory', '1024Gi'];
 
 export const UUID_UPPER = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
+
+// The run's Slurm cluster (scripts/test-slurm.sh): SLURM_CONF when make test
+// started one, else one started here for this process — stopped by
+// stopSlurm(). Returns the cluster's directory (its slurm.conf is there).
+let ownSlurm = null;
+export function startSlurm() {
+  if (process.env.SLURM_CONF) return path.dirname(process.env.SLURM_CONF);
+  ownSlurm = mkdtempSync(path.join(tmpdir(), 'drover-slurm-'));
+  process.env.SLURM_CONF = execFileSync(path.resolve(here, '../../scripts/test-slurm.sh'), ['start', ownSlurm],
+                                        { encoding: 'utf8' }).trim();
+  return ownSlurm;
+}
+export function stopSlurm() {
+  try {
+    execFileSync('scancel', ['--me', '--full'], { stdio: 'ignore' });
+  } catch { /* nothing to cancel */ }
+  if (!ownSlurm) return;
+  execFileSync(path.resolve(here, '../../scripts/test-slurm.sh'), ['remove', ownSlurm], { stdio: 'ignore' });
+  delete process.env.SLURM_CONF;
+  ownSlurm = null;
+}
