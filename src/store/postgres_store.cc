@@ -1,7 +1,9 @@
 #include "store/postgres_store.h"
 
+#include <chrono>
 #include <map>
 #include <random>
+#include <thread>
 #include <unordered_set>
 
 #include "core/error.h"
@@ -81,7 +83,16 @@ std::unique_ptr<PgConnection> PostgresStore::ConnectWriter() {
   std::unique_ptr<PgConnection> pg = PgConnection::Connect(url_);
   PgParams lock;
   lock.Int(kServerLock);
-  if (pg->Query("SELECT pg_try_advisory_lock($1)", lock).Bytes(0, 0) != std::string_view("\1", 1)) {
+  // A server that has just stopped (or this one's earlier connection) may
+  // hold the lock a moment longer: its session ends only after PostgreSQL
+  // has seen the connection close.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (pg->Query("SELECT pg_try_advisory_lock($1)", lock).Bytes(0, 0) !=
+         std::string_view("\1", 1)) {
+    if (std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
     throw core::Error(core::ErrorCode::kInternal,
                       "postgres " + pg->Where() +
                           ": another drover server uses this database (several servers on one "
