@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./drover-data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-create bench-oss bench-batch bench-console bench-catalogue bench-deps clean
+.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-slurm bench-create bench-oss bench-batch bench-console bench-catalogue bench-deps clean
 
 all: build
 
@@ -80,6 +80,11 @@ bench-datasets: build bench-deps
 
 bench-runner: build
 	node bench/runner_bench.mjs 1000 8 200
+
+# Jobs through a private Slurm cluster beside the local executor and
+# beside sbatch alone (scripts/test-slurm.sh).
+bench-slurm: build
+	node bench/slurm_bench.mjs 200 8
 
 bench-create: build
 	node bench/create_bench.mjs 20000 16

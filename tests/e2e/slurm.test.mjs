@@ -5,10 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { Server, DlcClient, jobBody, waitForJob, waitForStatus, startSlurm, stopSlurm } from './harness.mjs';
+import { Server, DlcClient, DatasetClient, jobBody, waitForJob, waitForStatus, startSlurm, stopSlurm } from './harness.mjs';
 
 let slurmDir;
 let server;
@@ -42,7 +42,13 @@ const pollUntil = async (done, what, ms = SLOW) => {
 before(async () => {
   slurmDir = startSlurm();
   flags = mkdtempSync(path.join(tmpdir(), 'drover-slurm-flags-'));
-  server = await new Server(['--executor', 'slurm']).start();
+  server = new Server(['--executor', 'slurm']);
+  // A NAS file system "fs1" for the dataset test.
+  mkdirSync(path.join(server.dataDir, 'nas', 'data'), { recursive: true });
+  writeFileSync(path.join(server.dataDir, 'nas', 'data', 'train.csv'), 'x,y\n1,2\n');
+  writeFileSync(path.join(server.dataDir, 'storage-map.json'), JSON.stringify({ fs1: path.join(server.dataDir, 'nas') }));
+  server.args.push('--storage-map', path.join(server.dataDir, 'storage-map.json'));
+  await server.start();
   dlc = new DlcClient(server.endpoint, server.adminKey);
   timeLimit = await run({ DisplayName: 'time-limit', JobSpecs: [worker()], JobMaxRunningTimeMinutes: 1,
                           UserCommand: 'echo started; sleep 1000' });
@@ -115,6 +121,45 @@ test('a TFJob gets TF_CONFIG with every pod at its node and port', async () => {
   assert.equal(config.cluster.worker.length, 2);
   for (const address of [...config.cluster.chief, ...config.cluster.worker]) {
     assert.match(address, new RegExp(`^${hostname()}:\\d+$`));
+  }
+});
+
+test('a pod on a node reads its dataset at its MountPath, read-only', async () => {
+  const datasets = new DatasetClient(server.endpoint, server.adminKey);
+  const { DatasetId } = await datasets.createDataset({ Name: 'on-slurm', Property: 'DIRECTORY', DataSourceType: 'NAS',
+                                                       Uri: 'nas://fs1.cn-hangzhou/data/' });
+  const id = await run({
+    DisplayName: 'reads-dataset', JobSpecs: [worker()],
+    DataSources: [{ DataSourceId: DatasetId, MountPath: '/mnt/drover-slurm/data', MountAccess: 'RO' }],
+    UserCommand: 'cat /mnt/drover-slurm/data/train.csv; if touch /mnt/drover-slurm/data/new 2>/dev/null; then echo WROTE; else echo READ-ONLY; fi',
+  });
+  const job = await waitEnd(id);
+  assert.equal(job.Status, 'Succeeded', job.ReasonMessage);
+  assert.deepEqual(await logs(id, `${id}-worker-0`), ['x,y', '1,2', 'READ-ONLY']);
+});
+
+test('a quota file sends one ResourceId\'s jobs to Slurm and keeps the rest here', async () => {
+  const mixed = new Server([]);
+  const quotas = path.join(mixed.dataDir, 'quotas.json');
+  writeFileSync(quotas, JSON.stringify({ 'on-slurm': { CPU: '64', Executor: 'slurm', Partition: 'debug' },
+                                         'here': { CPU: '64', Memory: '64Gi' } }));
+  mixed.args.push('--quota-file', quotas);
+  await mixed.start();
+  try {
+    const client = new DlcClient(mixed.endpoint, mixed.adminKey);
+    const there = (await client.createJob(jobBody({ DisplayName: 'there', ResourceId: 'on-slurm', JobSpecs: [worker()], UserCommand: 'true' }))).JobId;
+    const here = (await client.createJob(jobBody({ DisplayName: 'here', ResourceId: 'here', JobSpecs: [worker()], UserCommand: 'true' }))).JobId;
+    for (const id of [there, here]) {
+      const job = await waitForJob(client, id, (j) => ['Succeeded', 'Failed', 'Stopped'].includes(j.Status), SLOW);
+      assert.equal(job.Status, 'Succeeded', job.ReasonMessage);
+    }
+    const [[slurmId, state]] = slurmJobs(there);
+    assert.equal(state, 'COMPLETED');
+    assert.match(scontrol(slurmId), /Partition=debug /);
+    assert.deepEqual(slurmJobs(here), []);
+  } finally {
+    await mixed.stop();
+    mixed.cleanup();
   }
 });
 
