@@ -86,6 +86,11 @@ class Executor {
   // Why a started pod still waits to be placed (the cluster scheduler's
   // reason), or nullopt once it runs or has ended.
   virtual std::optional<std::string> Waiting(int64_t /*handle*/) { return std::nullopt; }
+  // Ends whatever of `job` the executor may still run although no handle of
+  // it was stored: a server that crashed between handing a queued job over
+  // and storing its handles. Called for a queued job with no pods before it
+  // is handed over again.
+  virtual void Abandon(const core::TrainingJob& /*job*/) {}
   // The job's priority (1–9) changed while its pods wait or run.
   virtual void Reprioritize(int64_t /*handle*/, int64_t /*priority*/) {}
   // Sends `signal` (SIGTERM, SIGKILL) to every process of the pod; does

@@ -452,6 +452,7 @@ void Runner::ReconcileJob(const TrainingJob& job) {
   switch (job.status) {
     case TrainingStatus::kCreating:
     case TrainingStatus::kQueuing:
+      if (executor.Queues() && job.pods.empty()) executor.Abandon(job);
       Enqueue({job});
       return;
     case TrainingStatus::kBidding:

@@ -434,6 +434,18 @@ TEST_F(RunnerTest, AnUnreachableClusterKeepsJobsQueuingAndTakesThemLater) {
   EXPECT_EQ(Get(job).pods.at(0).status, "Pending");
 }
 
+TEST_F(RunnerTest, AQueuedJobWithoutStoredPodsHasWhatTheExecutorMayRunOfItEndedFirst) {
+  executor_.queues = true;
+  executor_.unreachable_starts = 1;  // handed over later: queued with no pods
+  core::TrainingJob job = CreateWorker();
+  runner_->Step();
+  ASSERT_TRUE(Get(job).pods.empty());
+  NewRunner();  // as after a crash between handing it over and storing its pods
+  EXPECT_EQ(executor_.abandoned, std::vector<std::string>{job.public_id});
+  runner_->Step();
+  EXPECT_EQ(executor_.started.size(), 1u);
+}
+
 TEST_F(RunnerTest, AStopWhileQueuedInTheExecutorEndsItsPodsThere) {
   executor_.queues = true;
   core::TrainingJob job = CreateWorker();

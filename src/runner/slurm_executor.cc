@@ -417,6 +417,15 @@ void SlurmExecutor::Reprioritize(int64_t handle, int64_t priority) {
   }
 }
 
+void SlurmExecutor::Abandon(const core::TrainingJob& job) {
+  CommandResult result =
+      RunCommand({"scancel", "--me", "--name=" + job.public_id}, options_.command_timeout_ms);
+  if (result.exit_code != 0) {
+    spdlog::warn("slurm: cannot cancel what is left of job {}: {}", job.public_id,
+                 Trim(result.err));
+  }
+}
+
 void SlurmExecutor::Signal(int64_t handle, int signal) {
   Job* job = Find(handle);
   if (!job || !job->signalled.insert(signal).second) return;  // once per Slurm job

@@ -122,6 +122,8 @@ class SlurmExecutor final : public Executor {
   bool Queues() const override { return true; }
   std::optional<std::string> Waiting(int64_t handle) override;
   void Reprioritize(int64_t handle, int64_t priority) override;
+  // scancel of every unfinished Slurm job of Drover's user named after `job`.
+  void Abandon(const core::TrainingJob& job) override;
   void Signal(int64_t handle, int signal) override;
   std::optional<ExitStatus> Poll(int64_t handle) override;
   Adoption Adopt(const core::PodState& pod, const PodLaunch& launch) override;

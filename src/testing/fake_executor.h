@@ -57,6 +57,7 @@ class FakeExecutor final : public runner::Executor {
     if (!queues || placed_.count(handle)) return std::nullopt;
     return waiting_reason;
   }
+  void Abandon(const core::TrainingJob& job) override { abandoned.push_back(job.public_id); }
   void Reprioritize(int64_t handle, int64_t priority) override {
     priorities.emplace_back(handle, priority);
   }
@@ -121,6 +122,7 @@ class FakeExecutor final : public runner::Executor {
   bool queues = false;         // queues jobs itself, as Slurm does
   std::string waiting_reason = "Resources";
   std::vector<std::pair<int64_t, int64_t>> priorities;  // Reprioritize calls
+  std::vector<std::string> abandoned;                   // Abandon calls (public ids)
   std::vector<int64_t> started;
   std::vector<std::string> adopted;  // pod uids Adopt was asked about
 
