@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -227,10 +228,11 @@ void DatasetJobRunner::Run(const DatasetJob& job) {
       finished = ExportCatalogue(*running, progress);
     } else if (job.action == "FileMetaImport") {
       finished = ImportCatalogue(*running, progress);
-    } else if (job.action == "IntelligentTag" || job.action == "SemanticIndex") {
-      failure = job.action +
-                " needs a model endpoint (a MultimodalIntelligentTag or MultimodalSemanticIndex "
-                "job config), and this server does not call model endpoints yet; nothing was done.";
+    } else if (job.action == "IntelligentTag") {
+      finished = TagImages(*running, progress);
+    } else if (job.action == "SemanticIndex") {
+      failure =
+          "SemanticIndex is not built yet: this server does not embed files; nothing was done.";
       finished = true;
     } else {
       failure = job.action + " is not a job action.";
@@ -441,6 +443,98 @@ bool DatasetJobRunner::ImportCatalogue(const DatasetJob& job, Progress& progress
   if (!batch.empty()) flush();
   progress.Log("INFO", "Imported " + std::to_string(progress.completed) + " file metas from " +
                            uri + "; " + std::to_string(progress.failed) + " lines failed.");
+  return true;
+}
+
+ModelEndpointConfig DatasetJobRunner::EndpointFor(const DatasetJob& job,
+                                                  std::string_view config_type) {
+  std::optional<core::DatasetJobConfig> config = jobs_.ConfigFor(job, config_type);
+  std::string example = R"({"endpoint": "http://127.0.0.1:8000/v1", "model": "…", "apiKey": "…"})";
+  if (!config) {
+    throw std::runtime_error(job.action + " needs a model endpoint: create a " +
+                             std::string(config_type) + " job config for dataset " +
+                             job.dataset_id + " whose Config is " + example +
+                             "; nothing was done.");
+  }
+  boost::json::value doc;
+  try {
+    doc = boost::json::parse(config->config);
+  } catch (const std::exception&) {
+  }
+  auto field = [&](boost::json::value& from, const char* key) -> std::string {
+    const boost::json::value* v = from.is_object() ? from.as_object().if_contains(key) : nullptr;
+    return v && v->is_string() ? std::string(v->get_string()) : "";
+  };
+  ModelEndpointConfig endpoint;
+  endpoint.base_url = field(doc, "endpoint");
+  endpoint.api_key = field(doc, "apiKey");
+  endpoint.model = field(doc, "model");
+  boost::json::value spec;
+  try {
+    spec = boost::json::parse(job.spec);
+  } catch (const std::exception&) {
+  }
+  if (std::string model = field(spec, "modelId"); !model.empty()) endpoint.model = model;
+  if (endpoint.base_url.empty()) {
+    throw std::runtime_error("the " + std::string(config_type) + " job config " +
+                             config->public_id + " names no endpoint; its Config must be " +
+                             example + "; nothing was done.");
+  }
+  return endpoint;
+}
+
+bool DatasetJobRunner::TagImages(const DatasetJob& job, Progress& progress) {
+  ModelEndpoint model(EndpointFor(job, "MultimodalIntelligentTag"));
+  std::optional<core::DatasetVersion> version = jobs_.VersionOf(job);
+  if (!version) throw std::runtime_error("the version " + job.version + " no longer exists");
+  fs::path root =
+      storage_.ResolveExisting(version->uri, version->data_source_type, version->property);
+  bool single = version->property == "FILE";
+  bool increment = job.mode == "Increment";
+  constexpr int64_t kLoggedFailures = 20;
+  constexpr std::streamsize kMaxImageBytes = 32 << 20;
+  std::string first_failure;
+  std::vector<DatasetFile> batch;
+  auto save = [&] {
+    jobs_.PutFiles(std::move(batch));
+    batch.clear();
+  };
+  for (DatasetFile& file : jobs_.FilesOf(job.dataset, job.version)) {
+    if (file.file_type != "image") continue;
+    if (increment && !file.ai_tags.empty()) continue;  // tagged before
+    progress.total++;
+    try {
+      fs::path path = single ? root : root / fs::path(file.file_dir + file.file_name);
+      std::ifstream in(path, std::ios::binary);
+      if (!in) throw std::runtime_error("cannot read " + path.string());
+      std::string bytes(static_cast<size_t>(kMaxImageBytes) + 1, '\0');
+      in.read(bytes.data(), kMaxImageBytes + 1);
+      if (in.gcount() > kMaxImageBytes) throw std::runtime_error("larger than 32 MiB");
+      bytes.resize(static_cast<size_t>(in.gcount()));
+      file.ai_tags = model.TagImage(bytes, file.content_type);
+      file.tag_updated = jobs_.clock().Now();
+      batch.push_back(std::move(file));
+      progress.completed++;
+    } catch (const std::exception& e) {
+      if (first_failure.empty()) first_failure = e.what();
+      if (progress.failed++ < kLoggedFailures) {
+        progress.Log("WARN", file.file_dir + file.file_name + ": " + e.what());
+      }
+    }
+    if (batch.size() >= kBatchFiles) save();
+    if (!progress.Step()) {
+      save();  // what the model already answered is kept
+      return false;
+    }
+  }
+  save();
+  if (progress.failed > kLoggedFailures) {
+    progress.Log(
+        "WARN", std::to_string(progress.failed - kLoggedFailures) + " more files failed likewise.");
+  }
+  if (progress.completed == 0 && progress.failed > 0) {
+    throw std::runtime_error("no image could be tagged; the first failure: " + first_failure);
+  }
   return true;
 }
 

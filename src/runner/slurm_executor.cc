@@ -454,10 +454,14 @@ std::optional<ExitStatus> SlurmExecutor::Poll(int64_t handle) {
   if (exit && exit->signal != 0) {
     // Killed: Slurm may have done it (a time limit); wait for it to say so.
     core::TimeMs now = SteadyMs();
-    if (!pod.killed_seen) pod.killed_seen = now;
-    bool told = ended || (job->state && job->state->state == "RUNNING" &&
-                          refreshes_ > pod.refreshes_at_kill && pod.refreshes_at_kill > 0);
-    if (pod.refreshes_at_kill == 0) pod.refreshes_at_kill = refreshes_;
+    if (!pod.killed_seen) {
+      pod.killed_seen = now;
+      pod.refreshes_at_kill = refreshes_;
+    }
+    // Ended, or still running in an answer newer than the kill: the pod was
+    // killed on its own (or by Drover), not by Slurm's end of the job.
+    bool told = ended || (refreshes_ > pod.refreshes_at_kill && job->state &&
+                          job->state->state == "RUNNING");
     if (!told && now - *pod.killed_seen < kCauseWaitMs) return std::nullopt;
     if (ended) {
       ExitStatus cause = SlurmCause(slurm_id, *job->state);

@@ -557,6 +557,21 @@ DatasetJob DatasetJobService::FindJob(const Dataset& dataset, std::string_view j
   return std::move(*job);
 }
 
+std::optional<DatasetJobConfig> DatasetJobService::ConfigFor(const core::DatasetJob& job,
+                                                             std::string_view config_type) {
+  index::Query query;
+  query.values[JobConfigNumbers::kDataset] = {static_cast<int64_t>(job.dataset)};
+  query.limit = 1000;  // a dataset's configs: a handful
+  std::optional<DatasetJobConfig> newest;
+  for (DatasetJobConfig& config :
+       store::GetMany<DatasetJobConfig>(store_, configs_.Search(query).ids)) {
+    if (config.config_type != config_type) continue;
+    if (!config.version.empty() && config.version != job.version) continue;
+    if (!newest || config.modified > newest->modified) newest = std::move(config);
+  }
+  return newest;
+}
+
 DatasetJobConfig DatasetJobService::FindConfig(const Dataset& dataset, std::string_view config_id) {
   std::optional<DatasetJobConfig> config = store::Find<DatasetJobConfig>(store_, config_id);
   if (!config || config->dataset != dataset.id) {

@@ -155,6 +155,10 @@ class DatasetJobService {
                                          const std::function<void(core::DatasetJob&)>& change);
   // Jobs a restart interrupted (Starting or Running).
   std::vector<core::DatasetJob> Interrupted();
+  // The newest config of `config_type` of the job's dataset that is for the
+  // job's version or for no version; nullopt when there is none.
+  std::optional<core::DatasetJobConfig> ConfigFor(const core::DatasetJob& job,
+                                                  std::string_view config_type);
   // The version a job works on and its dataset, as stored.
   std::optional<core::DatasetVersion> VersionOf(const core::DatasetJob& job);
   // Entries read by a FileMetaImport job into its version: each replaces

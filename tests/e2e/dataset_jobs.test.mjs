@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Server, DatasetClient, sdkError, UUID_UPPER } from './harness.mjs';
+import { startModelStub } from './model_stub.mjs';
 
 let server;
 let ds;
@@ -365,4 +366,60 @@ test('FileMetaExport writes the catalogue as JSON lines and FileMetaImport reads
   const missing = await waitForEnd(into, (await ds.createJob(into, { WorkspaceId: '1', JobAction: 'FileMetaImport', JobSpec: '{}' })).DatasetJobId);
   assert.equal(missing.Status, 'Failed');
   assert.match(missing.Logs.at(-1), /JobSpec's "uri"/);
+});
+
+test('IntelligentTag asks the configured model for each image\'s tags; Increment tags only the untagged; Revert clears them', async () => {
+  const stub = await startModelStub();
+  try {
+    const dir = path.join(server.dataDir, 'tagged');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'a.png'), 'red-car');
+    writeFileSync(path.join(dir, 'b.jpg'), 'blue-sky');
+    writeFileSync(path.join(dir, 'c.png'), 'fail-me');
+    writeFileSync(path.join(dir, 'notes.txt'), 'not an image');
+    const { DatasetId: id } = await ds.createDataset({ Name: 'tagged', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${dir}` });
+    await waitForEnd(id, (await ds.createJob(id, { WorkspaceId: '1', JobAction: 'FileMetaBuild', JobSpec: '{}' })).DatasetJobId);
+    const tag = async (mode = 'Full', spec = '{}') =>
+      waitForEnd(id, (await ds.createJob(id, { WorkspaceId: '1', JobAction: 'IntelligentTag', JobMode: mode, JobSpec: spec })).DatasetJobId);
+
+    const none = await tag();
+    assert.equal(none.Status, 'Failed');
+    assert.match(none.Logs.at(-1), /IntelligentTag needs a model endpoint: create a MultimodalIntelligentTag job config/);
+
+    await ds.call('CreateDatasetJobConfig', 'POST', `/api/v1/datasets/${id}/datasetjobconfigs`, { body: {
+      WorkspaceId: '1', ConfigType: 'MultimodalIntelligentTag',
+      Config: JSON.stringify({ apiKey: 'sk-test', endpoint: stub.url, model: 'tagger-1' }) } });
+    const first = await tag();
+    assert.equal(first.Status, 'PartialFailed');
+    assert.deepEqual([first.TotalFileCount, first.CompletedFileCount, first.FailedFileCount], [3, 2, 1]);
+    assert.ok(first.Logs.some((l) => /WARN: c\.png: .*answered 500: .*cannot see this image/.test(l)), first.Logs.join('\n'));
+    const calls = stub.requests.filter((r) => r.path === '/v1/chat/completions');
+    assert.equal(calls.length, 3);
+    for (const call of calls) {
+      assert.equal(call.authorization, 'Bearer sk-test');
+      assert.equal(call.body.model, 'tagger-1');
+      assert.match(call.body.messages[0].content[1].image_url.url, /^data:image\/(png|jpeg);base64,/);
+    }
+    const files = async (query = {}) => Object.fromEntries((await ds.listFiles(id, { DatasetVersion: 'v1', WorkspaceId: '1', MaxResults: 100, ...query }))
+      .DatasetFileMetas.map((f) => [f.FileName, JSON.parse(f.Tags).ai]));
+    assert.deepEqual(await files(), { 'a.png': ['photo', 'bytes-7', 'red', 'car', 'stub'], 'b.jpg': ['photo', 'bytes-8', 'blue', 'sky', 'stub'],
+                                      'c.png': [], 'notes.txt': [] });
+    assert.deepEqual(Object.keys(await files({ QueryTagsIncludeAny: 'car' })), ['a.png']);
+
+    // Increment: only the images with no ai tags (c.png again, and a new d.png); JobSpec's modelId picks the model.
+    writeFileSync(path.join(dir, 'd.png'), 'dog-tree');
+    await waitForEnd(id, (await ds.createJob(id, { WorkspaceId: '1', JobAction: 'FileMetaBuild', JobSpec: '{}' })).DatasetJobId);
+    stub.requests.length = 0;
+    const more = await tag('Increment', '{"modelId":"tagger-2"}');
+    assert.equal(more.Status, 'PartialFailed');
+    assert.deepEqual([more.TotalFileCount, more.CompletedFileCount, more.FailedFileCount], [2, 1, 1]);
+    assert.deepEqual(stub.requests.map((r) => r.body.model), ['tagger-2', 'tagger-2']);
+    assert.deepEqual((await files())['d.png'], ['photo', 'bytes-8', 'dog', 'tree', 'stub']);
+
+    const revert = await waitForEnd(id, (await ds.createJob(id, { WorkspaceId: '1', JobAction: 'IntelligentTagRevert', JobSpec: '{}' })).DatasetJobId);
+    assert.equal(revert.Status, 'Succeeded');
+    for (const tags of Object.values(await files())) assert.deepEqual(tags, []);
+  } finally {
+    await stub.stop();
+  }
 });
