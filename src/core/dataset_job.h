@@ -130,6 +130,11 @@ struct DatasetFile {
   TimeMs tag_updated = 0;
   std::string status;  // as the client set it; empty otherwise
   TimeMs created = 0;  // in the catalogue
+  // SemanticIndex: the job that embedded the file last, when, and the
+  // vector (index::EncodeVector: float32s in base64; empty when none).
+  std::string semantic_job_id;
+  TimeMs semantic_indexed = 0;
+  std::string embedding;
 
   bool operator==(const DatasetFile&) const = default;
 };

@@ -11,6 +11,8 @@
 
 #include "core/error.h"
 #include "core/json_reader.h"
+#include "core/utf8.h"
+#include "index/vector_index.h"
 
 namespace drover::runner {
 
@@ -231,9 +233,7 @@ void DatasetJobRunner::Run(const DatasetJob& job) {
     } else if (job.action == "IntelligentTag") {
       finished = TagImages(*running, progress);
     } else if (job.action == "SemanticIndex") {
-      failure =
-          "SemanticIndex is not built yet: this server does not embed files; nothing was done.";
-      finished = true;
+      finished = IndexFiles(*running, progress);
     } else {
       failure = job.action + " is not a job action.";
       finished = true;
@@ -446,45 +446,104 @@ bool DatasetJobRunner::ImportCatalogue(const DatasetJob& job, Progress& progress
   return true;
 }
 
-ModelEndpointConfig DatasetJobRunner::EndpointFor(const DatasetJob& job,
-                                                  std::string_view config_type) {
-  std::optional<core::DatasetJobConfig> config = jobs_.ConfigFor(job, config_type);
-  std::string example = R"({"endpoint": "http://127.0.0.1:8000/v1", "model": "…", "apiKey": "…"})";
-  if (!config) {
-    throw std::runtime_error(job.action + " needs a model endpoint: create a " +
-                             std::string(config_type) + " job config for dataset " +
-                             job.dataset_id + " whose Config is " + example +
-                             "; nothing was done.");
-  }
-  boost::json::value doc;
-  try {
-    doc = boost::json::parse(config->config);
-  } catch (const std::exception&) {
-  }
-  auto field = [&](boost::json::value& from, const char* key) -> std::string {
-    const boost::json::value* v = from.is_object() ? from.as_object().if_contains(key) : nullptr;
-    return v && v->is_string() ? std::string(v->get_string()) : "";
+bool DatasetJobRunner::IndexFiles(const DatasetJob& job, Progress& progress) {
+  service::ModelEndpoint model(
+      jobs_.EndpointFor(job.dataset, job.version, "MultimodalSemanticIndex", job.action, job.spec));
+  std::optional<core::DatasetVersion> version = jobs_.VersionOf(job);
+  if (!version) throw std::runtime_error("the version " + job.version + " no longer exists");
+  fs::path root =
+      storage_.ResolveExisting(version->uri, version->data_source_type, version->property);
+  bool single = version->property == "FILE";
+  constexpr size_t kTextBatch = 16;                // texts per /embeddings request
+  constexpr std::streamsize kMaxTextBytes = 8192;  // of a text file, embedded
+  constexpr std::streamsize kMaxImageBytes = 32 << 20;
+  constexpr int64_t kLoggedFailures = 20;
+  std::string first_failure;
+  auto failed = [&](const DatasetFile& file, const std::string& why) {
+    if (first_failure.empty()) first_failure = why;
+    if (progress.failed++ < kLoggedFailures) {
+      progress.Log("WARN", file.file_dir + file.file_name + ": " + why);
+    }
   };
-  ModelEndpointConfig endpoint;
-  endpoint.base_url = field(doc, "endpoint");
-  endpoint.api_key = field(doc, "apiKey");
-  endpoint.model = field(doc, "model");
-  boost::json::value spec;
-  try {
-    spec = boost::json::parse(job.spec);
-  } catch (const std::exception&) {
+  auto read = [&](const DatasetFile& file, std::streamsize limit, bool cut) {
+    fs::path path = single ? root : root / fs::path(file.file_dir + file.file_name);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path.string());
+    std::string bytes(static_cast<size_t>(limit) + 1, '\0');
+    in.read(bytes.data(), limit + 1);
+    if (in.gcount() > limit && !cut) throw std::runtime_error("larger than 32 MiB");
+    bytes.resize(static_cast<size_t>(std::min(in.gcount(), limit)));
+    return bytes;
+  };
+  std::vector<DatasetFile> done;   // embedded, to store
+  std::vector<DatasetFile> texts;  // waiting for a batch
+  auto embedded = [&](DatasetFile& file, const std::vector<float>& vector) {
+    file.embedding = index::EncodeVector(vector);
+    file.semantic_job_id = job.public_id;
+    file.semantic_indexed = jobs_.clock().Now();
+    done.push_back(std::move(file));
+    progress.completed++;
+  };
+  auto embed_texts = [&] {
+    if (texts.empty()) return;
+    std::vector<std::string> inputs;
+    try {
+      for (const DatasetFile& file : texts) {
+        inputs.push_back(core::ToValidUtf8(read(file, kMaxTextBytes, true)));
+      }
+      std::vector<std::vector<float>> vectors = model.Embed(inputs);
+      for (size_t i = 0; i < texts.size(); ++i) embedded(texts[i], vectors[i]);
+    } catch (const std::exception& e) {
+      for (const DatasetFile& file : texts) failed(file, e.what());
+    }
+    texts.clear();
+  };
+  auto save = [&] {
+    jobs_.PutFiles(std::move(done));
+    done.clear();
+  };
+  bool increment = job.mode == "Increment";
+  for (DatasetFile& file : jobs_.FilesOf(job.dataset, job.version)) {
+    bool text = file.file_type == "text" || file.content_type == "application/json";
+    bool image = file.file_type == "image";
+    if (!text && !image) continue;  // audio, video, other binaries: not embedded
+    if (increment && !file.embedding.empty() && file.semantic_indexed >= file.file_updated) {
+      continue;  // embedded since it last changed
+    }
+    progress.total++;
+    if (text) {
+      texts.push_back(std::move(file));
+      if (texts.size() >= kTextBatch) embed_texts();
+    } else {
+      try {
+        std::vector<float> vector =
+            model.EmbedImage(read(file, kMaxImageBytes, false), file.content_type);
+        embedded(file, vector);
+      } catch (const std::exception& e) {
+        failed(file, e.what());
+      }
+    }
+    if (done.size() >= kBatchFiles) save();
+    if (!progress.Step()) {
+      save();  // what the model already answered is kept
+      return false;
+    }
   }
-  if (std::string model = field(spec, "modelId"); !model.empty()) endpoint.model = model;
-  if (endpoint.base_url.empty()) {
-    throw std::runtime_error("the " + std::string(config_type) + " job config " +
-                             config->public_id + " names no endpoint; its Config must be " +
-                             example + "; nothing was done.");
+  embed_texts();
+  save();
+  if (progress.failed > kLoggedFailures) {
+    progress.Log(
+        "WARN", std::to_string(progress.failed - kLoggedFailures) + " more files failed likewise.");
   }
-  return endpoint;
+  if (progress.completed == 0 && progress.failed > 0) {
+    throw std::runtime_error("no file could be embedded; the first failure: " + first_failure);
+  }
+  return true;
 }
 
 bool DatasetJobRunner::TagImages(const DatasetJob& job, Progress& progress) {
-  ModelEndpoint model(EndpointFor(job, "MultimodalIntelligentTag"));
+  service::ModelEndpoint model(jobs_.EndpointFor(job.dataset, job.version,
+                                                 "MultimodalIntelligentTag", job.action, job.spec));
   std::optional<core::DatasetVersion> version = jobs_.VersionOf(job);
   if (!version) throw std::runtime_error("the version " + job.version + " no longer exists");
   fs::path root =

@@ -14,11 +14,16 @@
 //     file (a dangling link, a FIFO, a file it may not read) counts as
 //     failed.
 //   - IntelligentTag asks the model endpoint of the dataset's
-//     MultimodalIntelligentTag job config (runner/model_endpoint.h: an
+//     MultimodalIntelligentTag job config (service/model_endpoint.h: an
 //     OpenAI-compatible chat-completions server) for each image's tags and
 //     writes them into its ai tag group; Increment mode tags only images
 //     that have none. An image that cannot be read or tagged counts as
 //     failed; with no image tagged at all the job fails.
+//   - SemanticIndex embeds each text file (its first 8 KiB) and image
+//     through the /embeddings endpoint of the dataset's
+//     MultimodalSemanticIndex job config and keeps the vector with the
+//     file (index::VectorIndex serves VECTOR queries over them); Increment
+//     embeds only files changed since they were embedded.
 //   - IntelligentTagRevert removes the ai tags of every file of the version.
 //   - FileMetaExport writes the version's catalogue as JSON lines to the
 //     file its JobSpec's `uri` names (file:// or nas://; written aside and
@@ -38,8 +43,8 @@
 #include <thread>
 
 #include "runner/content_sniffer.h"
-#include "runner/model_endpoint.h"
 #include "service/dataset_job_service.h"
+#include "service/model_endpoint.h"
 #include "service/storage_map.h"
 
 namespace drover::runner {
@@ -69,10 +74,8 @@ class DatasetJobRunner final : public service::DatasetJobObserver {
   bool BuildCatalogue(const core::DatasetJob& job, Progress& progress);
   bool RevertTags(const core::DatasetJob& job, Progress& progress);
   bool TagImages(const core::DatasetJob& job, Progress& progress);
-  // The model endpoint of the job's dataset's config of `config_type`
-  // (its Config's endpoint, model and apiKey; the JobSpec's modelId
-  // overrides the model). Throws std::runtime_error saying what is missing.
-  ModelEndpointConfig EndpointFor(const core::DatasetJob& job, std::string_view config_type);
+  bool IndexFiles(const core::DatasetJob& job, Progress& progress);
+
   bool ExportCatalogue(const core::DatasetJob& job, Progress& progress);
   bool ImportCatalogue(const core::DatasetJob& job, Progress& progress);
 

@@ -3,7 +3,10 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <climits>
+#include <limits>
+#include <map>
 
 #include "core/error.h"
 #include "core/ids.h"
@@ -24,6 +27,16 @@ using core::Error;
 using core::ErrorCode;
 
 namespace {
+
+// A file's SemanticIndex vector in (or out of) the vector index.
+void PlaceVector(index::VectorIndex& vectors, const DatasetFile& file) {
+  std::vector<float> vector = index::DecodeVector(file.embedding);
+  if (vector.empty()) {
+    vectors.Erase(file.id);
+  } else {
+    vectors.Put(file.id, {file.dataset, file.version}, vector);
+  }
+}
 
 // Jobs and configs name their dataset's workspace (the SDK requires it).
 void CheckWorkspace(const Dataset& dataset, const std::string& workspace) {
@@ -59,9 +72,11 @@ DatasetJobService::DatasetJobService(store::Store& store, DatasetService& datase
   writer_.Follow(DatasetJobSchema(), jobs_);
   writer_.Follow(DatasetJobConfigSchema(), configs_);
   writer_.Follow(DatasetFileSchema(), files_);
+  auto place = [this](const DatasetFile& file) { PlaceVector(vectors_, file); };
+  writer_.Watch<DatasetFile>(place, [this](uint64_t number) { vectors_.Erase(number); });
   LoadIndex(store_, jobs_, DatasetJobSchema());
   LoadIndex(store_, configs_, DatasetJobConfigSchema());
-  LoadIndex(store_, files_, DatasetFileSchema());
+  LoadIndex(store_, files_, DatasetFileSchema(), std::function<void(const DatasetFile&)>(place));
 }
 
 // ---- jobs ---------------------------------------------------------------------
@@ -557,19 +572,92 @@ DatasetJob DatasetJobService::FindJob(const Dataset& dataset, std::string_view j
   return std::move(*job);
 }
 
-std::optional<DatasetJobConfig> DatasetJobService::ConfigFor(const core::DatasetJob& job,
+std::optional<DatasetJobConfig> DatasetJobService::ConfigFor(core::RecordNumber dataset,
+                                                             std::string_view version,
                                                              std::string_view config_type) {
   index::Query query;
-  query.values[JobConfigNumbers::kDataset] = {static_cast<int64_t>(job.dataset)};
+  query.values[JobConfigNumbers::kDataset] = {static_cast<int64_t>(dataset)};
   query.limit = 1000;  // a dataset's configs: a handful
   std::optional<DatasetJobConfig> newest;
   for (DatasetJobConfig& config :
        store::GetMany<DatasetJobConfig>(store_, configs_.Search(query).ids)) {
     if (config.config_type != config_type) continue;
-    if (!config.version.empty() && config.version != job.version) continue;
+    if (!config.version.empty() && config.version != version) continue;
     if (!newest || config.modified > newest->modified) newest = std::move(config);
   }
   return newest;
+}
+
+ModelEndpointConfig DatasetJobService::EndpointFor(core::RecordNumber dataset,
+                                                   std::string_view version,
+                                                   std::string_view config_type,
+                                                   const std::string& action,
+                                                   const std::string& job_spec) {
+  std::optional<core::DatasetJobConfig> config = ConfigFor(dataset, version, config_type);
+  std::string example = R"({"endpoint": "http://127.0.0.1:8000/v1", "model": "…", "apiKey": "…"})";
+  if (!config) {
+    throw std::runtime_error(action + " needs a model endpoint: create a " +
+                             std::string(config_type) + " job config for the dataset whose " +
+                             "Config is " + example);
+  }
+  auto field = [](const std::string& text, const char* key) -> std::string {
+    boost::system::error_code ec;
+    boost::json::value doc = boost::json::parse(text, ec);
+    const boost::json::value* v =
+        !ec && doc.is_object() ? doc.as_object().if_contains(key) : nullptr;
+    return v && v->is_string() ? std::string(v->get_string()) : "";
+  };
+  ModelEndpointConfig endpoint;
+  endpoint.base_url = field(config->config, "endpoint");
+  endpoint.api_key = field(config->config, "apiKey");
+  endpoint.model = field(config->config, "model");
+  if (std::string model = field(job_spec, "modelId"); !model.empty()) endpoint.model = model;
+  if (endpoint.base_url.empty()) {
+    throw std::runtime_error("the " + std::string(config_type) + " job config " +
+                             config->public_id + " names no endpoint; its Config must be " +
+                             example);
+  }
+  return endpoint;
+}
+
+std::vector<DatasetJobService::ScoredFile> DatasetJobService::SimilarFiles(
+    const Principal& who, std::string_view dataset_id, std::string_view version,
+    const std::string& text, size_t k, float threshold, const std::optional<index::Query>& filter) {
+  Dataset dataset = datasets_.Get(who, dataset_id);
+  datasets_.GetVersionOf(dataset, version);  // throws kNotFound
+  std::vector<float> query;
+  try {
+    ModelEndpoint model(
+        EndpointFor(dataset.id, version, "MultimodalSemanticIndex", "A VECTOR query"));
+    query = model.Embed({text}).at(0);
+  } catch (const std::runtime_error& e) {
+    throw Error(ErrorCode::kFailedPrecondition, e.what(), "query_text");
+  }
+  std::optional<std::vector<uint64_t>> among;
+  if (filter) {
+    index::Query scoped = *filter;
+    scoped.values[DatasetFileNumbers::kDataset] = {static_cast<int64_t>(dataset.id)};
+    scoped.exact[DatasetFileStrings::kVersion] = {std::string(version)};
+    scoped.offset = 0;
+    scoped.limit = std::numeric_limits<int32_t>::max();
+    if (scoped.now == 0) scoped.now = clock_.Now();
+    among = files_.Search(scoped).ids;
+    std::sort(among->begin(), among->end());
+  }
+  std::vector<index::VectorIndex::Hit> hits = vectors_.Search(
+      {dataset.id, std::string(version)}, query, k, threshold, among ? &*among : nullptr);
+  std::vector<uint64_t> numbers;
+  for (const auto& hit : hits) numbers.push_back(hit.number);
+  std::map<uint64_t, DatasetFile> files;
+  for (DatasetFile& file : store::GetMany<DatasetFile>(store_, numbers)) {
+    files.emplace(file.id, std::move(file));
+  }
+  std::vector<ScoredFile> out;
+  for (const auto& hit : hits) {
+    auto it = files.find(hit.number);
+    if (it != files.end()) out.push_back({std::move(it->second), hit.score});
+  }
+  return out;
 }
 
 DatasetJobConfig DatasetJobService::FindConfig(const Dataset& dataset, std::string_view config_id) {

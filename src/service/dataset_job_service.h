@@ -21,7 +21,9 @@
 
 #include "core/dataset_job.h"
 #include "index/record_index.h"
+#include "index/vector_index.h"
 #include "service/dataset_service.h"
+#include "service/model_endpoint.h"
 #include "service/principal.h"
 #include "service/record_writer.h"
 #include "store/store.h"
@@ -98,6 +100,18 @@ class DatasetJobService {
   // kFailedPrecondition for a file not on a mapped file system (OSS).
   std::filesystem::path FilePath(const Principal& who, std::string_view dataset_id,
                                  std::string_view file_id);
+  // VECTOR and MIX queries: the version's files whose SemanticIndex vectors
+  // are most similar to `text` (embedded by the dataset's
+  // MultimodalSemanticIndex endpoint), at most `k`, scoring above
+  // `threshold`, best first; with `filter` (MIX), only files it matches.
+  // Throws kFailedPrecondition when no endpoint is configured or it fails.
+  struct ScoredFile {
+    core::DatasetFile file;
+    float score;
+  };
+  std::vector<ScoredFile> SimilarFiles(const Principal& who, std::string_view dataset_id,
+                                       std::string_view version, const std::string& text, size_t k,
+                                       float threshold, const std::optional<index::Query>& filter);
   // How many of the version's files hold each value of a field (a file
   // dir, a file type; a tag of a tag group: words), and how many files
   // the version has. From the index's postings, not from the files.
@@ -155,10 +169,14 @@ class DatasetJobService {
                                          const std::function<void(core::DatasetJob&)>& change);
   // Jobs a restart interrupted (Starting or Running).
   std::vector<core::DatasetJob> Interrupted();
-  // The newest config of `config_type` of the job's dataset that is for the
-  // job's version or for no version; nullopt when there is none.
-  std::optional<core::DatasetJobConfig> ConfigFor(const core::DatasetJob& job,
-                                                  std::string_view config_type);
+  // The model endpoint of the newest config of `config_type` of a dataset
+  // that is for `version` or for no version (its Config's endpoint, model
+  // and apiKey; `job_spec`'s modelId overrides the model). Throws
+  // std::runtime_error saying how to make one, for `action`, when there is
+  // none or it names no endpoint.
+  ModelEndpointConfig EndpointFor(core::RecordNumber dataset, std::string_view version,
+                                  std::string_view config_type, const std::string& action,
+                                  const std::string& job_spec = "");
   // The version a job works on and its dataset, as stored.
   std::optional<core::DatasetVersion> VersionOf(const core::DatasetJob& job);
   // Entries read by a FileMetaImport job into its version: each replaces
@@ -192,11 +210,18 @@ class DatasetJobService {
   template <class T>
   void DeleteOne(core::RecordNumber number, std::unique_lock<std::mutex>& lock);
 
+  // The newest config of `config_type` of `dataset` for `version` or for
+  // no version; nullopt when there is none.
+  std::optional<core::DatasetJobConfig> ConfigFor(core::RecordNumber dataset,
+                                                  std::string_view version,
+                                                  std::string_view config_type);
+
   store::Store& store_;
   DatasetService& datasets_;
   index::RecordIndex& jobs_;     // over DatasetJobSchema()
   index::RecordIndex& configs_;  // over DatasetJobConfigSchema()
   index::RecordIndex& files_;    // over DatasetFileSchema()
+  index::VectorIndex vectors_;   // the files' SemanticIndex vectors
   RecordWriter writer_;
   const core::Clock& clock_;
   const uint64_t id_key_;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <exception>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -18,8 +19,10 @@
 
 namespace drover::service {
 
+// `also`, when given, sees every record too (on the reading thread).
 template <class T>
-void LoadIndex(store::Store& store, index::RecordIndex& index, const index::SchemaOf<T>& schema) {
+void LoadIndex(store::Store& store, index::RecordIndex& index, const index::SchemaOf<T>& schema,
+               const std::function<void(const T&)>& also = {}) {
   struct Batch {
     std::vector<T> records;
     std::vector<index::Entry> entries;                       // of `records`, which stay in place
@@ -51,6 +54,7 @@ void LoadIndex(store::Store& store, index::RecordIndex& index, const index::Sche
   try {
     Batch batch;
     store::ForEach<T>(store, [&](T&& record) {
+      if (also) also(record);
       batch.records.push_back(std::move(record));
       if (batch.records.size() < kBatchSize) return;
       extract(batch);

@@ -17,6 +17,7 @@
 //   writer.Acknowledge(r);
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -38,6 +39,23 @@ class RecordWriter {
     followers_[store::Codec<T>::kKind.id] = {&index, &schema};
   }
 
+  // What Watch installs for one kind.
+  struct Watcher {
+    std::function<void(const void*)> put;
+    std::function<void(uint64_t)> erase;
+  };
+
+  // Calls `put` with every record of type T a committed batch puts, and
+  // `erase` with every number it deletes, right after the indexes and in
+  // the same order: for what follows a kind beside its RecordIndex (the
+  // catalogue's vectors). Both must be quick and must not throw.
+  template <class T>
+  void Watch(std::function<void(const T&)> put, std::function<void(uint64_t)> erase) {
+    watchers_[store::Codec<T>::kKind.id] = {
+        [put = std::move(put)](const void* record) { put(*static_cast<const T*>(record)); },
+        std::move(erase)};
+  }
+
   class Batch {
    public:
     explicit Batch(const RecordWriter& writer) : writer_(writer) {}
@@ -49,6 +67,7 @@ class RecordWriter {
       if (const Follower* f = writer_.FollowerOf(kind))
         updates_.push_back(
             {f->index, static_cast<const index::SchemaOf<T>*>(f->schema)->Extract(record), true});
+      if (const Watcher* w = writer_.WatcherOf(kind)) watches_.push_back({w, &record, 0});
     }
     template <class T>
     void Delete(uint64_t number) {
@@ -56,6 +75,7 @@ class RecordWriter {
       mutations_.push_back(store::Delete<T>(number));
       if (const Follower* f = writer_.FollowerOf(kind))
         updates_.push_back({f->index, ErasureOf(number), false});
+      if (const Watcher* w = writer_.WatcherOf(kind)) watches_.push_back({w, nullptr, number});
     }
 
    private:
@@ -70,9 +90,15 @@ class RecordWriter {
       index::Entry entry;
       bool put;  // else an erase of entry.number
     };
+    struct Watch {
+      const Watcher* watcher;
+      const void* record;  // put; null: an erase of `number`
+      uint64_t number;
+    };
     const RecordWriter& writer_;
     std::vector<store::Mutation> mutations_;
     std::vector<Update> updates_;
+    std::vector<Watch> watches_;
   };
 
   // Commits the batch to the store, then to the indexes. Throws what the
@@ -98,6 +124,13 @@ class RecordWriter {
         u.index->Erase(u.entry.number);
       }
     }
+    for (const Batch::Watch& w : batch.watches_) {
+      if (w.record) {
+        w.watcher->put(w.record);
+      } else {
+        w.watcher->erase(w.number);
+      }
+    }
   }
   // Returns once `revision` and every earlier one are on stable storage.
   void Acknowledge(store::Revision revision) { store_.Sync(revision); }
@@ -111,9 +144,14 @@ class RecordWriter {
     auto it = followers_.find(kind);
     return it == followers_.end() ? nullptr : &it->second;
   }
+  const Watcher* WatcherOf(store::KindId kind) const {
+    auto it = watchers_.find(kind);
+    return it == watchers_.end() ? nullptr : &it->second;
+  }
 
   store::Store& store_;
   std::map<store::KindId, Follower> followers_;
+  std::map<store::KindId, Watcher> watchers_;
   std::mutex mu_;  // one batch at a time: indexes see revisions in store order
 };
 

@@ -85,6 +85,9 @@ struct Fields<DatasetFile> {
     f("tag_updated", r.tag_updated);
     f("status", r.status);
     f("created", r.created);
+    f("semantic_job", r.semantic_job_id);
+    f("semantic_indexed", r.semantic_indexed);
+    f("embedding", r.embedding);
   }
 };
 

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Server, DatasetClient, sdkError, UUID_UPPER } from './harness.mjs';
 import { startModelStub } from './model_stub.mjs';
@@ -419,6 +419,80 @@ test('IntelligentTag asks the configured model for each image\'s tags; Increment
     const revert = await waitForEnd(id, (await ds.createJob(id, { WorkspaceId: '1', JobAction: 'IntelligentTagRevert', JobSpec: '{}' })).DatasetJobId);
     assert.equal(revert.Status, 'Succeeded');
     for (const tags of Object.values(await files())) assert.deepEqual(tags, []);
+  } finally {
+    await stub.stop();
+  }
+});
+
+test('SemanticIndex embeds text files and images; VECTOR ranks files by QueryText, MIX within TAG filters', async () => {
+  const stub = await startModelStub();
+  try {
+    const dir = path.join(server.dataDir, 'embedded');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'a.txt'), 'a red car on the road');
+    writeFileSync(path.join(dir, 'b.txt'), 'blue sky over a tree');
+    writeFileSync(path.join(dir, 'c.png'), 'red-car');
+    writeFileSync(path.join(dir, 'd.png'), 'dog');
+    writeFileSync(path.join(dir, 'e.bin'), Buffer.from([0, 1, 2, 3]));
+    const { DatasetId: id } = await ds.createDataset({ Name: 'embedded', Property: 'DIRECTORY', DataSourceType: 'NAS', Uri: `file://${dir}` });
+    const run = async (action, mode = 'Full') =>
+      ds.createJob(id, { WorkspaceId: '1', JobAction: action, JobMode: mode, JobSpec: '{}' });
+    await waitForEnd(id, (await run('FileMetaBuild')).DatasetJobId);
+    const search = (query) => ds.listFiles(id, { DatasetVersion: 'v1', WorkspaceId: '1', ...query });
+
+    const unconfigured = await sdkError(search({ QueryType: 'VECTOR', QueryText: 'red car' }));
+    assert.equal(unconfigured.statusCode, 400);
+    assert.match(unconfigured.message, /needs a model endpoint: create a MultimodalSemanticIndex job config/);
+
+    await ds.call('CreateDatasetJobConfig', 'POST', `/api/v1/datasets/${id}/datasetjobconfigs`, { body: {
+      WorkspaceId: '1', ConfigType: 'MultimodalSemanticIndex',
+      Config: JSON.stringify({ defaultModelId: 'm', endpoint: stub.url, model: 'embedder-1', apiKey: 'sk-e' }) } });
+    const { DatasetJobId: jobId } = await run('SemanticIndex');
+    const job = await waitForEnd(id, jobId);
+    assert.equal(job.Status, 'Succeeded', job.Logs.join('\n'));
+    assert.deepEqual([job.TotalFileCount, job.CompletedFileCount, job.FailedFileCount], [4, 4, 0]);
+    assert.ok(stub.requests.every((r) => r.authorization === 'Bearer sk-e' && r.body.model === 'embedder-1'));
+    assert.ok(stub.requests.some((r) => Array.isArray(r.body.input) && r.body.input.length === 2), 'texts go in one batch');
+
+    const found = await search({ QueryType: 'VECTOR', QueryText: 'red car', TopK: 2 });
+    assert.deepEqual(found.DatasetFileMetas.map((f) => f.FileName), ['c.png', 'a.txt']);
+    const [best, second] = found.DatasetFileMetas;
+    assert.ok(best.Score > 0.99 && best.Score <= 1.0001, String(best.Score));
+    assert.ok(second.Score < best.Score);
+    assert.equal(best.SemanticIndexJobId, jobId);
+    assert.match(best.SemanticIndexUpdateTime, /\.\d{3}Z$/);
+    assert.equal(found.TotalCount, 2);
+    assert.equal(found.NextToken, null);
+    const above = await search({ QueryType: 'VECTOR', QueryText: 'red car', ScoreThreshold: '0.9' });
+    assert.deepEqual(above.DatasetFileMetas.map((f) => f.FileName), ['c.png']);
+    const mixed = await search({ QueryType: 'MIX', QueryText: 'red car', QueryFileTypeIncludeAny: 'text', TopK: 1 });
+    assert.deepEqual(mixed.DatasetFileMetas.map((f) => f.FileName), ['a.txt']);
+
+    for (const [query, param] of [[{ QueryType: 'VECTOR', QueryText: 'x', QueryFileDir: 'a/' }, /QueryFileDir/],
+                                  [{ QueryType: 'VECTOR' }, /QueryText/],
+                                  [{ QueryType: 'VECTOR', QueryText: 'x', TopK: 0 }, /TopK/],
+                                  [{ QueryType: 'VECTOR', QueryText: 'x', ScoreThreshold: 'high' }, /ScoreThreshold/],
+                                  [{ QueryType: 'NEAREST', QueryText: 'x' }, /QueryType/],
+                                  [{ QueryText: 'x' }, /QueryText/]]) {
+      const bad = await sdkError(search(query));
+      assert.equal(bad.statusCode, 400, JSON.stringify(query));
+      assert.match(bad.message, param);
+    }
+
+    // Increment: only what changed since it was embedded.
+    writeFileSync(path.join(dir, 'b.txt'), 'a blue car under the sky');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(path.join(dir, 'b.txt'), later, later);
+    await waitForEnd(id, (await run('FileMetaBuild')).DatasetJobId);
+    const increment = await waitForEnd(id, (await run('SemanticIndex', 'Increment')).DatasetJobId);
+    assert.deepEqual([increment.TotalFileCount, increment.CompletedFileCount], [1, 1]);
+
+    // The vectors outlive a crash.
+    await server.stop('SIGKILL');
+    await server.start();
+    ds = new DatasetClient(server.endpoint, server.adminKey);
+    const again = await search({ QueryType: 'VECTOR', QueryText: 'blue car', TopK: 1 });
+    assert.deepEqual(again.DatasetFileMetas.map((f) => f.FileName), ['b.txt']);
   } finally {
     await stub.stop();
   }

@@ -6,7 +6,8 @@
 //                              and the words of its bytes (a test's "image"
 //                              is text such as "red-car"); an image whose
 //                              bytes hold "fail-me" answers 500
-//   POST /v1/embeddings        a vector per input, from its words
+//   POST /v1/embeddings        a vector per input (text, or an image in the
+//                              chat form), from its words; "fail-me": 500
 //
 // Every request is recorded (path, authorization, body) in `requests`.
 import http from 'node:http';
@@ -35,7 +36,13 @@ export async function startModelStub() {
       }
       if (req.method === 'POST' && req.url === '/v1/embeddings') {
         const vocabulary = ['red', 'blue', 'car', 'sky', 'dog', 'cat', 'tree', 'road'];
-        const data = [body.input].flat().map((input, index) => {
+        // A multimodal request (vLLM's chat form): the image's bytes as its text.
+        const inputs = body.messages
+          ? [Buffer.from((body.messages[0].content.find((c) => c.type === 'image_url')?.image_url?.url ?? '')
+              .replace(/^data:[^;]*;base64,/, ''), 'base64').toString()]
+          : [body.input].flat();
+        if (inputs.some((i) => String(i).includes('fail-me'))) return reply(500, { error: { message: 'cannot embed this' } });
+        const data = inputs.map((input, index) => {
           const words = String(input).toLowerCase().split(/[^a-z]+/);
           const v = vocabulary.map((w) => words.filter((x) => x === w).length + 0.01);
           const norm = Math.hypot(...v);

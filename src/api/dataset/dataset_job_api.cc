@@ -145,7 +145,8 @@ std::string TagsJson(const DatasetFile& f) {
   return out;
 }
 
-void WriteFile(JsonWriter& w, const DatasetFile& f, bool detail) {
+void WriteFile(JsonWriter& w, const DatasetFile& f, bool detail,
+               std::optional<float> score = std::nullopt) {
   w.Member("DatasetFileMetaId", f.public_id);
   w.Member("Uri", f.uri);
   w.Member("FileName", f.file_name);
@@ -159,6 +160,21 @@ void WriteFile(JsonWriter& w, const DatasetFile& f, bool detail) {
   w.Member("MetaAttributes", f.meta_attributes.empty() ? std::string("{}") : f.meta_attributes);
   w.Member("Tags", TagsJson(f));
   w.Member("Status", f.status);
+  w.Member("SemanticIndexJobId", f.semantic_job_id);
+  {
+    char buf[32];
+    w.Key("SemanticIndexUpdateTime");
+    if (f.semantic_indexed == 0) {
+      w.Null();
+    } else {
+      w.String(core::FormatIso8601(f.semantic_indexed, true, buf));
+    }
+  }
+  if (score) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6g", static_cast<double>(*score));
+    w.Key("Score").Raw(text);
+  }
   if (detail) {
     w.Member("Comment", f.comment);
     char buf[32];
@@ -181,6 +197,77 @@ uint64_t FileListFingerprint(const std::map<std::string, std::string>& raw) {
   return Fingerprint(raw, {"NextToken", "MaxResults", "PageSize"});
 }
 
+// A VECTOR or MIX query's own parameters (QueryType TAG: none).
+struct VectorQuery {
+  bool mix = false;  // the TAG filters apply too
+  std::string text;
+  size_t top_k = 10;
+  float threshold = -2;  // below any cosine: no threshold
+};
+
+// The TAG filters of ListDatasetFileMetas.
+constexpr const char* kTagFilters[] = {"QueryFileName",           "QueryFileDir",
+                                       "QueryFileTypeIncludeAny", "QueryContentTypeIncludeAny",
+                                       "QueryTagsIncludeAll",     "QueryTagsIncludeAny",
+                                       "QueryTagsExclude",        "StartFileUpdateTime",
+                                       "EndFileUpdateTime",       "StartTagUpdateTime",
+                                       "EndTagUpdateTime"};
+
+std::optional<VectorQuery> ParseVectorQuery(const Params& p) {
+  std::string type = p.Get("QueryType") ? *p.Get("QueryType") : "TAG";
+  for (const char* unserved : {"QueryImage", "QueryVideo", "QueryExpression"}) {
+    if (p.Get(unserved)) {
+      core::ThrowInvalid(unserved, std::string(unserved) +
+                                       " is not served: a VECTOR or MIX query takes QueryText.");
+    }
+  }
+  if (type == "TAG") {
+    for (const char* vector_only : {"QueryText", "TopK", "ScoreThreshold"}) {
+      if (p.Get(vector_only)) {
+        core::ThrowInvalid(vector_only,
+                           std::string(vector_only) + " is for QueryType VECTOR or MIX, not TAG.");
+      }
+    }
+    return std::nullopt;
+  }
+  if (type != "VECTOR" && type != "MIX") {
+    core::ThrowInvalid("QueryType", "QueryType must be TAG, VECTOR or MIX.");
+  }
+  VectorQuery v;
+  v.mix = type == "MIX";
+  const std::string* text = p.Get("QueryText");
+  if (!text || text->empty()) {
+    core::ThrowMissing("QueryText");
+  }
+  if (text->size() > 8192) core::ThrowInvalid("QueryText", "QueryText is at most 8192 bytes.");
+  v.text = *text;
+  if (std::optional<int64_t> k = p.Int("TopK")) {
+    if (*k < 1 || *k > kMaxPageSize) core::ThrowInvalid("TopK", "TopK must be from 1 to 1000.");
+    v.top_k = static_cast<size_t>(*k);
+  }
+  if (const std::string* threshold = p.Get("ScoreThreshold")) {
+    char* end = nullptr;
+    double value = std::strtod(threshold->c_str(), &end);
+    if (threshold->empty() || *end != '\0' || !(value >= -1 && value <= 1)) {
+      core::ThrowInvalid("ScoreThreshold", "ScoreThreshold must be a number from -1 to 1.");
+    }
+    v.threshold = static_cast<float>(value);
+  }
+  if (!v.mix) {
+    for (const char* filter : kTagFilters) {
+      if (p.Get(filter)) {
+        core::ThrowInvalid(filter, std::string(filter) +
+                                       " filters a TAG or MIX query; with VECTOR use QueryType "
+                                       "MIX to combine it with QueryText.");
+      }
+    }
+  }
+  if (p.Get("NextToken")) {
+    core::ThrowInvalid("NextToken", "A " + type + " query has one page: its TopK best files.");
+  }
+  return v;
+}
+
 Query ParseListFiles(const std::map<std::string, std::string>& raw,
                      std::optional<index::Continuation>& token) {
   using service::DatasetFileNumbers;
@@ -188,17 +275,6 @@ Query ParseListFiles(const std::map<std::string, std::string>& raw,
   using service::DatasetFileWords;
   Params p(raw);
   Query q;
-  std::string query_type = p.Get("QueryType") ? *p.Get("QueryType") : "TAG";
-  if (query_type != "TAG") {
-    core::ThrowInvalid("QueryType", "QueryType " + query_type +
-                                        " is not served yet: this server answers TAG queries.");
-  }
-  for (const char* unserved :
-       {"QueryText", "QueryImage", "QueryVideo", "QueryExpression", "TopK", "ScoreThreshold"}) {
-    if (p.Get(unserved)) {
-      core::ThrowInvalid(unserved, std::string(unserved) + " is not served yet.");
-    }
-  }
   if (const std::string* name = p.Get("QueryFileName")) {
     q.name = {index::NameMatch::kWildcard, text::Fold(*name)};
   }
@@ -475,8 +551,29 @@ void AddDatasetJobRoutes(Dialect& d, DatasetJobService& jobs) {
           Params p(r.query);
           const std::string& version = Required(p, "DatasetVersion");
           const std::string& workspace = Required(p, "WorkspaceId");
+          std::optional<VectorQuery> vector = ParseVectorQuery(p);
           std::optional<index::Continuation> token;
           Query q = ParseListFiles(r.query, token);
+          if (vector) {
+            std::vector<service::DatasetJobService::ScoredFile> found = jobs.SimilarFiles(
+                who, r.path_params["DatasetId"], version, vector->text, vector->top_k,
+                vector->threshold, vector->mix ? std::optional<Query>(q) : std::nullopt);
+            return Reply(r, [&](JsonWriter& w) {
+              w.Key("DatasetFileMetas").BeginArray();
+              for (const auto& [file, score] : found) {
+                w.BeginObject();
+                WriteFile(w, file, false, score);
+                w.EndObject();
+              }
+              w.EndArray();
+              w.Member("DatasetId", r.path_params["DatasetId"]);
+              w.Member("DatasetVersion", version);
+              w.Member("WorkspaceId", workspace);
+              w.Member("TotalCount", static_cast<int64_t>(found.size()));
+              w.Key("NextToken").Null();
+              w.Member("MaxResults", static_cast<int64_t>(vector->top_k));
+            });
+          }
           service::RecordList<DatasetFile> list =
               jobs.ListFiles(who, r.path_params["DatasetId"], version, q);
           std::string next;

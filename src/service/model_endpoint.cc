@@ -1,4 +1,4 @@
-#include "runner/model_endpoint.h"
+#include "service/model_endpoint.h"
 
 #include <openssl/evp.h>
 
@@ -16,7 +16,7 @@
 
 #include "core/utf8.h"
 
-namespace drover::runner {
+namespace drover::service {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -149,19 +149,46 @@ std::vector<std::string> ModelEndpoint::TagImage(const std::string& bytes,
   }
 }
 
+std::vector<float> ModelEndpoint::EmbedImage(const std::string& bytes,
+                                             const std::string& content_type) {
+  json::array content{
+      json::object{{"type", "image_url"},
+                   {"image_url",
+                    json::object{{"url", "data:" + content_type + ";base64," + Base64(bytes)}}}},
+      json::object{{"type", "text"}, {"text", "Represent this image."}}};
+  json::object request{
+      {"model", config_.model},
+      {"encoding_format", "float"},
+      {"messages", json::array{json::object{{"role", "user"}, {"content", std::move(content)}}}}};
+  return Vectors(Post("/embeddings", json::serialize(request)), 1).at(0);
+}
+
 std::vector<std::vector<float>> ModelEndpoint::Embed(const std::vector<std::string>& texts) {
   json::array input;
   for (const std::string& t : texts) input.push_back(json::string(core::ToValidUtf8(t)));
-  json::object request{{"model", config_.model}, {"input", std::move(input)}};
-  std::string answer = Post("/embeddings", json::serialize(request));
-  std::vector<std::vector<float>> out(texts.size());
+  json::object request{
+      {"model", config_.model}, {"encoding_format", "float"}, {"input", std::move(input)}};
+  return Vectors(Post("/embeddings", json::serialize(request)), texts.size());
+}
+
+std::vector<std::vector<float>> ModelEndpoint::Vectors(const std::string& answer, size_t count) {
+  std::vector<std::vector<float>> out(count);
   try {
     json::value doc = json::parse(answer);
+    int64_t position = 0;
     for (const json::value& item : doc.at("data").as_array()) {
-      int64_t index = item.at("index").to_number<int64_t>();
-      if (index < 0 || static_cast<size_t>(index) >= out.size())
-        throw std::runtime_error("bad index");
-      for (const json::value& x : item.at("embedding").as_array()) {
+      const json::value* given = item.as_object().if_contains("index");
+      int64_t index = given ? given->to_number<int64_t>() : position;
+      ++position;
+      if (index < 0 || static_cast<size_t>(index) >= out.size()) {
+        throw std::runtime_error("an embedding's index is out of range");
+      }
+      const json::array& values = item.at("embedding").as_array();
+      if (values.size() > kMaxDimensions) {
+        throw std::runtime_error("an embedding has more than " + std::to_string(kMaxDimensions) +
+                                 " dimensions");
+      }
+      for (const json::value& x : values) {
         out[static_cast<size_t>(index)].push_back(static_cast<float>(x.to_number<double>()));
       }
     }
@@ -178,4 +205,4 @@ std::vector<std::vector<float>> ModelEndpoint::Embed(const std::vector<std::stri
   return out;
 }
 
-}  // namespace drover::runner
+}  // namespace drover::service

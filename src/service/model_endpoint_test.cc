@@ -1,11 +1,11 @@
 // What a model's answer gives as tags, and which endpoints are callable.
 // The calls themselves are tested end to end against a stand-in server
 // speaking the OpenAI wire format (tests/e2e/model_stub.mjs).
-#include "runner/model_endpoint.h"
+#include "service/model_endpoint.h"
 
 #include <gtest/gtest.h>
 
-namespace drover::runner {
+namespace drover::service {
 namespace {
 
 TEST(ModelEndpoint, AnAnswerSplitsIntoCleanDistinctTags) {
@@ -45,4 +45,4 @@ TEST(ModelEndpoint, AnEndpointThatDoesNotAnswerIsAnErrorNamingIt) {
 }
 
 }  // namespace
-}  // namespace drover::runner
+}  // namespace drover::service

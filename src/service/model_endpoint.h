@@ -3,7 +3,8 @@
 //
 //   POST {base}/chat/completions  — IntelligentTag: an image and a prompt in,
 //                                   the image's tags out (comma-separated)
-//   POST {base}/embeddings        — SemanticIndex: text in, a vector out
+//   POST {base}/embeddings        — SemanticIndex: text (or an image, in
+//                                   the chat form) in, a vector out
 //
 // `base` is the endpoint's URL up to /v1 ("http://127.0.0.1:8000/v1"); the
 // key, when set, goes as `Authorization: Bearer`. Plain HTTP only: a model
@@ -15,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace drover::runner {
+namespace drover::service {
 
 struct ModelEndpointConfig {
   std::string base_url;  // http://host:port/v1
@@ -36,14 +37,21 @@ class ModelEndpoint {
 
   // The embedding of each text, in order.
   std::vector<std::vector<float>> Embed(const std::vector<std::string>& texts);
+  // The embedding of an image, in the chat form multimodal embedding
+  // servers take on /embeddings (vLLM's `messages`, the image as a data:
+  // URL).
+  std::vector<float> EmbedImage(const std::string& bytes, const std::string& content_type);
 
   static constexpr size_t kMaxTags = 32;
   static constexpr size_t kMaxTagBytes = 64;
+  static constexpr size_t kMaxDimensions = 8192;  // an embedding's size
 
   // What an answer's text gives as tags (the rules above); public for tests.
   static std::vector<std::string> TagsOf(const std::string& answer);
 
  private:
+  // An /embeddings answer's `count` vectors, by their index.
+  std::vector<std::vector<float>> Vectors(const std::string& answer, size_t count);
   // POSTs `body` (JSON) to base + `path`; the answer's body, when 200.
   std::string Post(const std::string& path, const std::string& body);
 
@@ -53,4 +61,4 @@ class ModelEndpoint {
   std::string prefix_;  // the URL's path, "/v1"
 };
 
-}  // namespace drover::runner
+}  // namespace drover::service

@@ -1,0 +1,150 @@
+#include "index/vector_index.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <queue>
+
+namespace drover::index {
+
+namespace {
+
+// Eight running sums, so the compiler keeps them in vector registers
+// (floats are not reassociated for it otherwise).
+float Dot(const float* a, const float* b, size_t n) {
+  float s[8] = {};
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (size_t j = 0; j < 8; ++j) s[j] += a[i + j] * b[i + j];
+  }
+  float sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+  for (; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+
+std::vector<float> Normalized(std::span<const float> v) {
+  double norm = 0;
+  for (float x : v) norm += static_cast<double>(x) * x;
+  norm = std::sqrt(norm);
+  if (norm == 0 || !std::isfinite(norm)) return {};
+  std::vector<float> out(v.begin(), v.end());
+  for (float& x : out) x = static_cast<float>(x / norm);
+  return out;
+}
+
+}  // namespace
+
+void VectorIndex::Put(uint64_t number, const Place& place, std::span<const float> vector) {
+  std::vector<float> unit = Normalized(vector);
+  std::unique_lock lock(mu_);
+  EraseLocked(number);
+  if (unit.empty()) return;
+  Key key{place, unit.size()};
+  Rows& rows = groups_[key];
+  rows.dims = unit.size();
+  rows.values.insert(rows.values.end(), unit.begin(), unit.end());
+  rows.numbers.push_back(number);
+  where_.insert_or_assign(number, Where{std::move(key), rows.numbers.size() - 1});
+}
+
+void VectorIndex::Erase(uint64_t number) {
+  std::unique_lock lock(mu_);
+  EraseLocked(number);
+}
+
+void VectorIndex::EraseLocked(uint64_t number) {
+  auto it = where_.find(number);
+  if (it == where_.end()) return;
+  auto group = groups_.find(it->second.key);
+  Rows& rows = group->second;
+  size_t row = it->second.row;
+  size_t last = rows.numbers.size() - 1;
+  if (row != last) {  // the last row takes its place
+    std::memcpy(&rows.values[row * rows.dims], &rows.values[last * rows.dims],
+                rows.dims * sizeof(float));
+    rows.numbers[row] = rows.numbers[last];
+    where_.at(rows.numbers[row]).row = row;
+  }
+  rows.values.resize(last * rows.dims);
+  rows.numbers.pop_back();
+  where_.erase(it);
+  if (rows.numbers.empty()) groups_.erase(group);
+}
+
+std::vector<VectorIndex::Hit> VectorIndex::Search(const Place& place, std::span<const float> query,
+                                                  size_t k, float threshold,
+                                                  const std::vector<uint64_t>* among) const {
+  std::vector<float> unit = Normalized(query);
+  if (unit.empty() || k == 0) return {};
+  std::shared_lock lock(mu_);
+  auto group = groups_.find(Key{place, unit.size()});
+  if (group == groups_.end()) return {};
+  const Rows& rows = group->second;
+  auto worse = [](const Hit& a, const Hit& b) {
+    return a.score != b.score ? a.score > b.score : a.number < b.number;
+  };
+  std::priority_queue<Hit, std::vector<Hit>, decltype(worse)> best(worse);  // worst on top
+  const float* v = rows.values.data();
+  for (size_t r = 0; r < rows.numbers.size(); ++r, v += rows.dims) {
+    float score = Dot(v, unit.data(), rows.dims);
+    if (!(score > threshold)) continue;
+    if (best.size() == k && !worse(Hit{rows.numbers[r], score}, best.top())) continue;
+    if (among && !std::binary_search(among->begin(), among->end(), rows.numbers[r])) continue;
+    best.push(Hit{rows.numbers[r], score});
+    if (best.size() > k) best.pop();
+  }
+  std::vector<Hit> out(best.size());
+  for (size_t i = out.size(); i-- > 0;) {
+    out[i] = best.top();
+    best.pop();
+  }
+  return out;
+}
+
+size_t VectorIndex::Size() const {
+  std::shared_lock lock(mu_);
+  return where_.size();
+}
+
+std::string EncodeVector(std::span<const float> vector) {
+  std::string bytes(vector.size() * sizeof(float), '\0');
+  for (size_t i = 0; i < vector.size(); ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, &vector[i], sizeof bits);
+    for (size_t b = 0; b < 4; ++b) bytes[i * 4 + b] = static_cast<char>((bits >> (8 * b)) & 0xff);
+  }
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::vector<float> DecodeVector(std::string_view text) {
+  if (text.empty() || text.size() % 4 != 0) return {};
+  std::string bytes(text.size() / 4 * 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  if (n < 0) return {};
+  size_t size = static_cast<size_t>(n);
+  // EVP_DecodeBlock counts padding as zero bytes: take them back off.
+  if (text.size() >= 1 && text.back() == '=') --size;
+  if (text.size() >= 2 && text[text.size() - 2] == '=') --size;
+  if (size % 4 != 0) return {};
+  std::vector<float> out(size / 4);
+  for (size_t i = 0; i < out.size(); ++i) {
+    uint32_t bits = 0;
+    for (size_t b = 0; b < 4; ++b) {
+      bits |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i * 4 + b])) << (8 * b);
+    }
+    std::memcpy(&out[i], &bits, sizeof bits);
+  }
+  return out;
+}
+
+}  // namespace drover::index
