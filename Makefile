@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./drover-data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-slurm bench-create bench-oss bench-batch bench-console bench-catalogue bench-deps clean
+.PHONY: all deps configure build run test tidy test-sanitize unit-test e2e-test bench bench-datasets bench-runner bench-slurm bench-vectors bench-create bench-oss bench-batch bench-console bench-catalogue bench-deps clean
 
 all: build
 
@@ -85,6 +85,11 @@ bench-runner: build
 # beside sbatch alone (scripts/test-slurm.sh).
 bench-slurm: build
 	node bench/slurm_bench.mjs 200 8
+
+# VECTOR top-10 over a million SemanticIndex vectors beside a plain scan.
+bench-vectors: configure
+	ninja -C $(BUILD_DIR) -j $(JOBS) drover_vector_bench
+	$(BUILD_DIR)/drover_vector_bench 1000000 384 20
 
 bench-create: build
 	node bench/create_bench.mjs 20000 16

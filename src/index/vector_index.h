@@ -1,9 +1,13 @@
 // VectorIndex: the embeddings of catalogued files (SemanticIndex), searched
-// by cosine similarity. Vectors are kept normalized, as contiguous rows of
-// floats per group — a dataset version and a vector size, so vectors of
-// two models never meet — and a search scores every row of its group
-// (a dot product each, over memory read in order) keeping the best k in a
-// small heap. Thread-safe: searches share, writes exclude.
+// by cosine similarity. Vectors are kept normalized, in groups — a dataset
+// version and a vector size, so vectors of two models never meet — each
+// row twice: as floats, and as int8 codes with a scale (a quarter of the
+// bytes). A search scans the codes of every row of its group (an integer
+// dot product each, over memory read in order, on two threads for large
+// groups, with AVX2 where the CPU has it), keeps the best 4k + 32 by that
+// estimate, and ranks those by their exact float scores: what it returns
+// is exact, and only a row whose estimate falls that far behind its true
+// score could be missed. Thread-safe: searches share, writes exclude.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +53,8 @@ class VectorIndex {
   struct Rows {
     size_t dims = 0;
     std::vector<float> values;      // rows of `dims` floats
+    std::vector<int8_t> codes;      // rows of `dims` codes: value ≈ code × scale
+    std::vector<float> scales;      // per row
     std::vector<uint64_t> numbers;  // the record of each row
   };
   using Key = std::pair<Place, size_t>;  // place and vector size

@@ -88,6 +88,45 @@ TEST(VectorIndex, AgreesWithAPlainScanOnRandomVectors) {
   }
 }
 
+TEST(VectorIndex, ALargeGroupScannedOnTwoThreadsGivesTheExactTopK) {
+  std::mt19937 random(7);
+  std::normal_distribution<float> normal;
+  VectorIndex index;
+  Place p{1, "v1"};
+  constexpr size_t kRows = 70000, kDims = 24;  // over the two-thread threshold
+  std::vector<float> all(kRows * kDims);
+  for (float& x : all) x = normal(random);
+  for (size_t i = 0; i < kRows; ++i) {
+    index.Put(i + 1, p, std::span<const float>(&all[i * kDims], kDims));
+  }
+  std::vector<float> query(kDims);
+  for (float& x : query) x = normal(random);
+  std::vector<std::pair<double, uint64_t>> expected;
+  double qn = 0;
+  for (float x : query) qn += x * x;
+  for (size_t i = 0; i < kRows; ++i) {
+    double dot = 0, n = 0;
+    for (size_t d = 0; d < kDims; ++d) {
+      dot += all[i * kDims + d] * query[d];
+      n += all[i * kDims + d] * all[i * kDims + d];
+    }
+    expected.push_back({-dot / std::sqrt(n * qn), i + 1});
+  }
+  std::sort(expected.begin(), expected.end());
+  auto hits = index.Search(p, query, 25, -2);
+  ASSERT_EQ(hits.size(), 25u);
+  for (size_t i = 0; i < hits.size(); ++i) EXPECT_EQ(hits[i].number, expected[i].second) << i;
+  // Among a chosen few (the odd numbers), still exact.
+  std::vector<uint64_t> odd;
+  for (uint64_t n = 1; n <= kRows; n += 2) odd.push_back(n);
+  auto among = index.Search(p, query, 5, -2, &odd);
+  std::vector<uint64_t> want;
+  for (const auto& [score, number] : expected) {
+    if (number % 2 == 1 && want.size() < 5) want.push_back(number);
+  }
+  EXPECT_EQ(Numbers(among), want);
+}
+
 TEST(VectorIndex, VectorsRoundTripThroughTheirStoredForm) {
   std::vector<float> v = {0.5f, -1.25f, 3.0e-8f, 1e30f, 0.0f};
   EXPECT_EQ(DecodeVector(EncodeVector(v)), v);
