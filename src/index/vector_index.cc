@@ -1,13 +1,13 @@
 #include "index/vector_index.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <mutex>
 #include <queue>
 #include <thread>
+
+#include "core/base64.h"
 
 namespace drover::index {
 
@@ -178,26 +178,14 @@ std::string EncodeVector(std::span<const float> vector) {
     std::memcpy(&bits, &vector[i], sizeof bits);
     for (size_t b = 0; b < 4; ++b) bytes[i * 4 + b] = static_cast<char>((bits >> (8 * b)) & 0xff);
   }
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
+  return core::Base64Encode(bytes);
 }
 
 std::vector<float> DecodeVector(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) return {};
-  std::string bytes(text.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  if (n < 0) return {};
-  size_t size = static_cast<size_t>(n);
-  // EVP_DecodeBlock counts padding as zero bytes: take them back off.
-  if (text.size() >= 1 && text.back() == '=') --size;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') --size;
-  if (size % 4 != 0) return {};
+  std::optional<std::string> decoded = core::Base64Decode(text);
+  if (!decoded || decoded->empty() || decoded->size() % 4 != 0) return {};
+  const std::string& bytes = *decoded;
+  size_t size = bytes.size();
   std::vector<float> out(size / 4);
   for (size_t i = 0; i < out.size(); ++i) {
     uint32_t bits = 0;

@@ -26,6 +26,7 @@ namespace {
 constexpr int64_t kFlushFiles = 500;
 constexpr int64_t kFlushMs = 250;
 constexpr size_t kBatchFiles = 1000;
+constexpr int64_t kLoggedFailures = 20;  // a job's log names at most this many failed files
 
 std::string Hex(const unsigned char* bytes, unsigned length) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -92,6 +93,30 @@ core::TimeMs MsOf(const struct timespec& t) {
 
 // What a running job reports: its counters and new log lines, committed
 // every kFlushFiles files or kFlushMs; Flush says whether to go on.
+// Where a version's catalogued files are on this machine.
+struct VersionFiles {
+  fs::path root;
+  bool single = false;  // a FILE version: the root is the one file
+
+  fs::path Of(const DatasetFile& file) const {
+    return single ? root : root / fs::path(file.file_dir + file.file_name);
+  }
+  // A file's first `limit` bytes; with `whole`, a file longer than that is
+  // an error.
+  std::string Read(const DatasetFile& file, std::streamsize limit, bool whole) const {
+    fs::path path = Of(file);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path.string());
+    std::string bytes(static_cast<size_t>(limit) + 1, '\0');
+    in.read(bytes.data(), limit + 1);
+    if (in.gcount() > limit && whole) {
+      throw std::runtime_error("larger than " + std::to_string(limit >> 20) + " MiB");
+    }
+    bytes.resize(static_cast<size_t>(std::min(in.gcount(), limit)));
+    return bytes;
+  }
+};
+
 struct DatasetJobRunner::Progress {
   Progress(DatasetJobRunner& r, core::RecordNumber j) : runner(r), job(j) {}
 
@@ -106,6 +131,24 @@ struct DatasetJobRunner::Progress {
 
   void Log(std::string level, std::string text) {
     logs.emplace_back(std::move(level), std::move(text));
+  }
+
+  // A file the work failed on: counted, and the first kLoggedFailures
+  // logged with why.
+  std::string first_failure;
+  void Fail(const DatasetFile& file, const std::string& why) {
+    if (first_failure.empty()) first_failure = why;
+    if (failed++ < kLoggedFailures) Log("WARN", file.file_dir + file.file_name + ": " + why);
+  }
+  // After a model job's last file: says how many failures were not logged,
+  // and throws `none_done` when no file came through at all.
+  void Conclude(const std::string& none_done) {
+    if (failed > kLoggedFailures) {
+      Log("WARN", std::to_string(failed - kLoggedFailures) + " more files failed likewise.");
+    }
+    if (completed == 0 && failed > 0) {
+      throw std::runtime_error(none_done + "; the first failure: " + first_failure);
+    }
   }
 
   // False once the job was stopped or deleted.
@@ -446,35 +489,20 @@ bool DatasetJobRunner::ImportCatalogue(const DatasetJob& job, Progress& progress
   return true;
 }
 
+VersionFiles DatasetJobRunner::FilesOnDisk(const DatasetJob& job) {
+  std::optional<core::DatasetVersion> version = jobs_.VersionOf(job);
+  if (!version) throw std::runtime_error("the version " + job.version + " no longer exists");
+  return {storage_.ResolveExisting(version->uri, version->data_source_type, version->property),
+          version->property == "FILE"};
+}
+
 bool DatasetJobRunner::IndexFiles(const DatasetJob& job, Progress& progress) {
   service::ModelEndpoint model(
       jobs_.EndpointFor(job.dataset, job.version, "MultimodalSemanticIndex", job.action, job.spec));
-  std::optional<core::DatasetVersion> version = jobs_.VersionOf(job);
-  if (!version) throw std::runtime_error("the version " + job.version + " no longer exists");
-  fs::path root =
-      storage_.ResolveExisting(version->uri, version->data_source_type, version->property);
-  bool single = version->property == "FILE";
+  VersionFiles disk = FilesOnDisk(job);
   constexpr size_t kTextBatch = 16;                // texts per /embeddings request
   constexpr std::streamsize kMaxTextBytes = 8192;  // of a text file, embedded
   constexpr std::streamsize kMaxImageBytes = 32 << 20;
-  constexpr int64_t kLoggedFailures = 20;
-  std::string first_failure;
-  auto failed = [&](const DatasetFile& file, const std::string& why) {
-    if (first_failure.empty()) first_failure = why;
-    if (progress.failed++ < kLoggedFailures) {
-      progress.Log("WARN", file.file_dir + file.file_name + ": " + why);
-    }
-  };
-  auto read = [&](const DatasetFile& file, std::streamsize limit, bool cut) {
-    fs::path path = single ? root : root / fs::path(file.file_dir + file.file_name);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + path.string());
-    std::string bytes(static_cast<size_t>(limit) + 1, '\0');
-    in.read(bytes.data(), limit + 1);
-    if (in.gcount() > limit && !cut) throw std::runtime_error("larger than 32 MiB");
-    bytes.resize(static_cast<size_t>(std::min(in.gcount(), limit)));
-    return bytes;
-  };
   std::vector<DatasetFile> done;   // embedded, to store
   std::vector<DatasetFile> texts;  // waiting for a batch
   auto embedded = [&](DatasetFile& file, const std::vector<float>& vector) {
@@ -486,15 +514,15 @@ bool DatasetJobRunner::IndexFiles(const DatasetJob& job, Progress& progress) {
   };
   auto embed_texts = [&] {
     if (texts.empty()) return;
-    std::vector<std::string> inputs;
     try {
+      std::vector<std::string> inputs;
       for (const DatasetFile& file : texts) {
-        inputs.push_back(core::ToValidUtf8(read(file, kMaxTextBytes, true)));
+        inputs.push_back(core::ToValidUtf8(disk.Read(file, kMaxTextBytes, false)));
       }
       std::vector<std::vector<float>> vectors = model.Embed(inputs);
       for (size_t i = 0; i < texts.size(); ++i) embedded(texts[i], vectors[i]);
     } catch (const std::exception& e) {
-      for (const DatasetFile& file : texts) failed(file, e.what());
+      for (const DatasetFile& file : texts) progress.Fail(file, e.what());
     }
     texts.clear();
   };
@@ -516,11 +544,9 @@ bool DatasetJobRunner::IndexFiles(const DatasetJob& job, Progress& progress) {
       if (texts.size() >= kTextBatch) embed_texts();
     } else {
       try {
-        std::vector<float> vector =
-            model.EmbedImage(read(file, kMaxImageBytes, false), file.content_type);
-        embedded(file, vector);
+        embedded(file, model.EmbedImage(disk.Read(file, kMaxImageBytes, true), file.content_type));
       } catch (const std::exception& e) {
-        failed(file, e.what());
+        progress.Fail(file, e.what());
       }
     }
     if (done.size() >= kBatchFiles) save();
@@ -531,28 +557,16 @@ bool DatasetJobRunner::IndexFiles(const DatasetJob& job, Progress& progress) {
   }
   embed_texts();
   save();
-  if (progress.failed > kLoggedFailures) {
-    progress.Log(
-        "WARN", std::to_string(progress.failed - kLoggedFailures) + " more files failed likewise.");
-  }
-  if (progress.completed == 0 && progress.failed > 0) {
-    throw std::runtime_error("no file could be embedded; the first failure: " + first_failure);
-  }
+  progress.Conclude("no file could be embedded");
   return true;
 }
 
 bool DatasetJobRunner::TagImages(const DatasetJob& job, Progress& progress) {
   service::ModelEndpoint model(jobs_.EndpointFor(job.dataset, job.version,
                                                  "MultimodalIntelligentTag", job.action, job.spec));
-  std::optional<core::DatasetVersion> version = jobs_.VersionOf(job);
-  if (!version) throw std::runtime_error("the version " + job.version + " no longer exists");
-  fs::path root =
-      storage_.ResolveExisting(version->uri, version->data_source_type, version->property);
-  bool single = version->property == "FILE";
-  bool increment = job.mode == "Increment";
-  constexpr int64_t kLoggedFailures = 20;
+  VersionFiles disk = FilesOnDisk(job);
   constexpr std::streamsize kMaxImageBytes = 32 << 20;
-  std::string first_failure;
+  bool increment = job.mode == "Increment";
   std::vector<DatasetFile> batch;
   auto save = [&] {
     jobs_.PutFiles(std::move(batch));
@@ -563,22 +577,12 @@ bool DatasetJobRunner::TagImages(const DatasetJob& job, Progress& progress) {
     if (increment && !file.ai_tags.empty()) continue;  // tagged before
     progress.total++;
     try {
-      fs::path path = single ? root : root / fs::path(file.file_dir + file.file_name);
-      std::ifstream in(path, std::ios::binary);
-      if (!in) throw std::runtime_error("cannot read " + path.string());
-      std::string bytes(static_cast<size_t>(kMaxImageBytes) + 1, '\0');
-      in.read(bytes.data(), kMaxImageBytes + 1);
-      if (in.gcount() > kMaxImageBytes) throw std::runtime_error("larger than 32 MiB");
-      bytes.resize(static_cast<size_t>(in.gcount()));
-      file.ai_tags = model.TagImage(bytes, file.content_type);
+      file.ai_tags = model.TagImage(disk.Read(file, kMaxImageBytes, true), file.content_type);
       file.tag_updated = jobs_.clock().Now();
       batch.push_back(std::move(file));
       progress.completed++;
     } catch (const std::exception& e) {
-      if (first_failure.empty()) first_failure = e.what();
-      if (progress.failed++ < kLoggedFailures) {
-        progress.Log("WARN", file.file_dir + file.file_name + ": " + e.what());
-      }
+      progress.Fail(file, e.what());
     }
     if (batch.size() >= kBatchFiles) save();
     if (!progress.Step()) {
@@ -587,13 +591,7 @@ bool DatasetJobRunner::TagImages(const DatasetJob& job, Progress& progress) {
     }
   }
   save();
-  if (progress.failed > kLoggedFailures) {
-    progress.Log(
-        "WARN", std::to_string(progress.failed - kLoggedFailures) + " more files failed likewise.");
-  }
-  if (progress.completed == 0 && progress.failed > 0) {
-    throw std::runtime_error("no image could be tagged; the first failure: " + first_failure);
-  }
+  progress.Conclude("no image could be tagged");
   return true;
 }
 

@@ -49,6 +49,8 @@
 
 namespace drover::runner {
 
+struct VersionFiles;
+
 class DatasetJobRunner final : public service::DatasetJobObserver {
  public:
   // All must outlive the runner. Connects itself to `jobs`.
@@ -73,6 +75,8 @@ class DatasetJobRunner final : public service::DatasetJobObserver {
   // The work of each action; true unless stopped.
   bool BuildCatalogue(const core::DatasetJob& job, Progress& progress);
   bool RevertTags(const core::DatasetJob& job, Progress& progress);
+  // Where the job's version's files are on this machine.
+  VersionFiles FilesOnDisk(const core::DatasetJob& job);
   bool TagImages(const core::DatasetJob& job, Progress& progress);
   bool IndexFiles(const core::DatasetJob& job, Progress& progress);
 

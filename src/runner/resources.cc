@@ -75,7 +75,7 @@ Resources DetectNodeCapacity() {
   return r;
 }
 
-Quotas LoadQuotas(const std::filesystem::path& file) {
+boost::json::object ReadQuotaFile(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error("cannot read the quota file " + file.string());
   std::stringstream text;
@@ -87,8 +87,12 @@ Quotas LoadQuotas(const std::filesystem::path& file) {
     throw std::runtime_error("the quota file " + file.string() + " is not JSON: " + e.what());
   }
   if (!doc.is_object()) throw std::runtime_error("the quota file must hold a JSON object");
+  return std::move(doc.as_object());
+}
+
+Quotas LoadQuotas(const std::filesystem::path& file) {
   Quotas quotas;
-  for (const auto& [id, limit] : doc.as_object()) {
+  for (const auto& [id, limit] : ReadQuotaFile(file)) {
     if (!limit.is_object())
       throw std::runtime_error("quota " + std::string(id) + " must be an object");
     const boost::json::object& spec = limit.as_object();  // a lambda may not name a binding (clang)

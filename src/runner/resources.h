@@ -9,6 +9,10 @@
 
 #include "core/training_job.h"
 
+namespace boost::json {
+class object;
+}
+
 namespace drover::runner {
 
 struct Resources {
@@ -38,5 +42,8 @@ Resources DetectNodeCapacity();
 // Throws std::runtime_error naming the problem.
 using Quotas = std::map<std::string, Resources>;
 Quotas LoadQuotas(const std::filesystem::path& file);
+// The quota file's object, for each reader of its entries (LoadQuotas,
+// runner::LoadExecutorChoices). Throws std::runtime_error naming the problem.
+boost::json::object ReadQuotaFile(const std::filesystem::path& file);
 
 }  // namespace drover::runner

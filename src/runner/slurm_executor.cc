@@ -218,19 +218,9 @@ ExitStatus SlurmCause(int64_t slurm_id, const SlurmJobState& state) {
 }
 
 std::map<std::string, ExecutorChoice> LoadExecutorChoices(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error("cannot read the quota file " + file.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  boost::json::value doc;
-  try {
-    doc = boost::json::parse(text.str());
-  } catch (const std::exception& e) {
-    throw std::runtime_error("the quota file " + file.string() + " is not JSON: " + e.what());
-  }
-  if (!doc.is_object()) throw std::runtime_error("the quota file must hold a JSON object");
+  boost::json::object doc = ReadQuotaFile(file);
   std::map<std::string, ExecutorChoice> choices;
-  for (const auto& [key, entry] : doc.as_object()) {
+  for (const auto& [key, entry] : doc) {
     if (!entry.is_object()) continue;  // LoadQuotas says so
     const boost::json::object& spec = entry.as_object();
     const std::string id(key);  // a lambda may not name a binding (clang)

@@ -1,7 +1,6 @@
 #include "service/batch_job_service.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/base64.h"
 #include "core/url.h"
 #include "service/batch_job_schema.h"
 #include "store/batch_job_codec.h"
@@ -36,12 +36,7 @@ std::string NewJobId() {
     hex += kDigits[c >> 4];
     hex += kDigits[c & 15];
   }
-  std::string out(4 * ((hex.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(hex.data()),
-                          static_cast<int>(hex.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
+  return core::Base64Encode(hex);
 }
 
 [[noreturn]] void Invalid(const std::string& parameter, const std::string& message) {

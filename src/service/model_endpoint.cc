@@ -1,7 +1,5 @@
 #include "service/model_endpoint.h"
 
-#include <openssl/evp.h>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -14,6 +12,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/base64.h"
 #include "core/utf8.h"
 
 namespace drover::service {
@@ -28,15 +27,6 @@ namespace {
 constexpr char kTagPrompt[] =
     "List the objects, scenes and attributes in this image as short tags, separated by "
     "commas. Answer with the tags only.";
-
-std::string Base64(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 std::string Trim(std::string_view text) {
   size_t start = text.find_first_not_of(" \t\r\n\"'.*-");
@@ -131,8 +121,8 @@ std::vector<std::string> ModelEndpoint::TagImage(const std::string& bytes,
   json::array content{
       json::object{{"type", "text"}, {"text", kTagPrompt}},
       json::object{{"type", "image_url"},
-                   {"image_url",
-                    json::object{{"url", "data:" + content_type + ";base64," + Base64(bytes)}}}}};
+                   {"image_url", json::object{{"url", "data:" + content_type + ";base64," +
+                                                          core::Base64Encode(bytes)}}}}};
   json::object request{
       {"model", config_.model},
       {"temperature", 0},
@@ -153,8 +143,8 @@ std::vector<float> ModelEndpoint::EmbedImage(const std::string& bytes,
                                              const std::string& content_type) {
   json::array content{
       json::object{{"type", "image_url"},
-                   {"image_url",
-                    json::object{{"url", "data:" + content_type + ";base64," + Base64(bytes)}}}},
+                   {"image_url", json::object{{"url", "data:" + content_type + ";base64," +
+                                                          core::Base64Encode(bytes)}}}},
       json::object{{"type", "text"}, {"text", "Represent this image."}}};
   json::object request{
       {"model", config_.model},

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "core/base64.h"
 #include "core/error.h"
 #include "service/object_internal.h"
 #include "store/object_codec.h"
@@ -97,16 +98,9 @@ std::string ObjectService::DataPath(const ObjectMeta& object) const {
 }
 
 std::string ObjectService::InlineBytes(const ObjectMeta& object) {
-  const std::string& text = object.inline_data;
-  std::string out(text.size() / 4 * 3 + 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  if (n < 0) throw Error(ErrorCode::kInternal, "bad inline data of " + object.key);
-  // EVP_DecodeBlock counts the padding's zero bytes.
-  size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
-  out.resize(static_cast<size_t>(n) - padding);
-  return out;
+  std::optional<std::string> bytes = core::Base64Decode(object.inline_data);
+  if (!bytes) throw Error(ErrorCode::kInternal, "bad inline data of " + object.key);
+  return std::move(*bytes);
 }
 
 void ObjectService::Remove(const std::vector<std::string>& data_names) const {
