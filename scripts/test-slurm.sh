@@ -25,8 +25,9 @@ sbin=/usr/sbin
 [ -x "$sbin/slurmctld" ] && [ -x "$sbin/munged" ] ||
   { echo "Slurm is not installed (make deps)" >&2; exit 1; }
 
+# A TCP port free right now (node is installed for the e2e tests anyway).
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
 }
 
 configure() {
