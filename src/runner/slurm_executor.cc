@@ -288,9 +288,13 @@ std::vector<int64_t> SlurmExecutor::Start(const JobLaunch& launch, std::string& 
   int64_t asked = 0;  // the watcher's questions so far: later answers know the job
   {
     std::lock_guard lock(mu_);
-    // Not while the controller is known to be down: sbatch would only wait for it.
-    if (answer_.down)
+    // Not while the controller is known to be down: sbatch would only wait
+    // for it. The watcher asks again meanwhile, jobs to follow or not.
+    if (answer_.down) {
+      following_ = hurry_ = true;
+      watch_.notify_all();
       throw ExecutorUnavailable("the Slurm controller does not answer: " + answer_.error);
+    }
     asked = answer_.asked;
   }
   std::vector<std::string> argv = {"sbatch", "--parsable"};
@@ -357,7 +361,7 @@ void SlurmExecutor::Watch(const std::stop_token& stop) {
 
 void SlurmExecutor::Refresh() {
   std::lock_guard lock(mu_);
-  following_ = !jobs_.empty();
+  following_ = !jobs_.empty() || answer_.down;  // until it answers again
   if (following_) watch_.notify_all();
   controller_down_ = answer_.down;
   if (answer_.question == seen_question_) return;
