@@ -397,7 +397,17 @@ std::optional<std::string> SlurmExecutor::Waiting(int64_t handle) {
     std::string reason = job->state->reason;
     return name + " is " + state + (reason.empty() || reason == "None" ? "" : ": " + reason) + ".";
   }
+  // Slurm runs the batch script before the steps start the pods: a pod
+  // runs once its task has written its node (runner/slurm_task.h).
+  if (!SlurmEnded(state) && !Started(*job, handle)) {
+    return name + " is " + state + "; its pods are starting.";
+  }
   return std::nullopt;
+}
+
+bool SlurmExecutor::Started(const Job& job, int64_t handle) {
+  std::error_code ec;
+  return std::filesystem::exists(job.spec_dir / "hosts" / std::to_string(handle & 0xffff), ec);
 }
 
 void SlurmExecutor::Reprioritize(int64_t handle, int64_t priority) {
@@ -424,11 +434,17 @@ void SlurmExecutor::Signal(int64_t handle, int signal) {
   Job* job = Find(handle);
   if (!job || !job->signalled.insert(signal).second) return;  // once per Slurm job
   std::string id = std::to_string(SlurmId(handle));
-  bool waiting = !job->state || job->state->state == "PENDING";
+  // A job whose pods have not started has nothing to signal: it is cancelled.
+  bool waiting = !job->state || job->state->state == "PENDING" || !Started(*job, handle);
   std::vector<std::string> argv = {"scancel"};
   if (signal != SIGKILL && !waiting) argv.push_back("--signal=" + std::to_string(signal));
   argv.push_back(id);
   CommandResult result = RunCommand(argv, options_.command_timeout_ms);
+  if (result.exit_code != 0 && argv.size() > 2) {
+    // No step to signal (they are being set up, or have just ended): cancel.
+    argv = {"scancel", id};
+    result = RunCommand(argv, options_.command_timeout_ms);
+  }
   if (result.exit_code != 0) {
     job->signalled.erase(signal);  // asked again at the next decision
     spdlog::warn("slurm: {} {}: {}", argv.size() > 2 ? "scancel --signal" : "scancel", id,

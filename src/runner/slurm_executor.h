@@ -17,8 +17,8 @@
 // system, as home directories are on most clusters).
 //
 //   Slurm                        Drover
-//   PENDING (reason)             Queuing, "Slurm job N is pending: reason"
-//   RUNNING, COMPLETING          Running
+//   PENDING (reason)             Queuing, "Slurm job N is PENDING: reason."
+//   RUNNING, COMPLETING          Running, once the pod's task has started it
 //   COMPLETED, FAILED            each pod's own exit, from its exit file
 //   TIMEOUT                      Failed, JobTimeout
 //   CANCELLED (not by Drover)    Failed, JobCancelled
@@ -164,6 +164,9 @@ class SlurmExecutor final : public Executor {
   // Takes the watcher's newest answer into jobs_ (the runner's thread).
   void Refresh();
   Job* Find(int64_t handle);
+  // Whether the pod of `handle` has started on its node (its task has
+  // written its node to the spec dir).
+  static bool Started(const Job& job, int64_t handle);
   const SlurmTarget& TargetOf(const core::TrainingJob& job) const;
 
   const SlurmOptions options_;
