@@ -33,13 +33,14 @@ constexpr int64_t kMaxPageSize = 1000;
 
 Fields BodyOf(const json::object& o) { return Fields(o); }
 
-void WriteTime(JsonWriter& w, std::string_view key, core::TimeMs t) {
+// A time as PAI writes it, in seconds (`millis`: with milliseconds); null when unset.
+void WriteTime(JsonWriter& w, std::string_view key, core::TimeMs t, bool millis = false) {
   char buf[32];
   w.Key(key);
   if (t == 0) {
     w.Null();
   } else {
-    w.String(core::FormatIso8601(t, false, buf));
+    w.String(core::FormatIso8601(t, millis, buf));
   }
 }
 
@@ -161,15 +162,7 @@ void WriteFile(JsonWriter& w, const DatasetFile& f, bool detail,
   w.Member("Tags", TagsJson(f));
   w.Member("Status", f.status);
   w.Member("SemanticIndexJobId", f.semantic_job_id);
-  {
-    char buf[32];
-    w.Key("SemanticIndexUpdateTime");
-    if (f.semantic_indexed == 0) {
-      w.Null();
-    } else {
-      w.String(core::FormatIso8601(f.semantic_indexed, true, buf));
-    }
-  }
+  WriteTime(w, "SemanticIndexUpdateTime", f.semantic_indexed, true);
   if (score) {
     char text[32];
     std::snprintf(text, sizeof text, "%.6g", static_cast<double>(*score));
@@ -177,13 +170,7 @@ void WriteFile(JsonWriter& w, const DatasetFile& f, bool detail,
   }
   if (detail) {
     w.Member("Comment", f.comment);
-    char buf[32];
-    w.Key("TagUpdateTime");
-    if (f.tag_updated == 0) {
-      w.Null();
-    } else {
-      w.String(core::FormatIso8601(f.tag_updated, true, buf));
-    }
+    WriteTime(w, "TagUpdateTime", f.tag_updated, true);
   }
 }
 
