@@ -159,10 +159,10 @@ int RunPodSupervisor(const std::string& program, const std::vector<std::string>&
     std::perror("drover pod-supervise: PR_SET_CHILD_SUBREAPER");
     return 127;
   }
-  sigset_t handled, before;
+  sigset_t handled;
   sigemptyset(&handled);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGHUP}) sigaddset(&handled, s);
-  sigprocmask(SIG_BLOCK, &handled, &before);
+  sigprocmask(SIG_BLOCK, &handled, nullptr);
   int signals = signalfd(-1, &handled, SFD_CLOEXEC);
   int output[2];
   if (signals < 0 || pipe2(output, O_CLOEXEC) != 0) {
@@ -176,7 +176,11 @@ int RunPodSupervisor(const std::string& program, const std::vector<std::string>&
     return 127;
   }
   if (shell == 0) {
-    sigprocmask(SIG_SETMASK, &before, nullptr);
+    // The pod starts with no signal blocked, whatever its starter blocked
+    // (a Slurm task blocks SIGTERM until the supervisor can take it).
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
     dup2(output[1], STDOUT_FILENO);
     dup2(output[1], STDERR_FILENO);
     std::vector<std::string> args = argv;

@@ -1,6 +1,7 @@
 #include "runner/slurm_task.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -138,6 +139,14 @@ std::map<std::string, std::string> SlurmPodEnv(const SlurmTaskSpec& spec, size_t
 
 int RunSlurmTask(const std::filesystem::path& spec_file, int64_t first_rank,
                  int64_t rendezvous_ms) {
+  // A stop (scancel --signal=TERM) that comes before the pod's supervisor
+  // runs waits, blocked, for it: the supervisor takes it over across exec
+  // (its signalfd reads the pending signal) and ends the pod by it.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  sigprocmask(SIG_BLOCK, &stop, nullptr);
   SlurmTaskSpec spec;
   try {
     spec = ParseSlurmTaskSpec(ReadFile(spec_file));
