@@ -55,9 +55,13 @@ async function throughDrover(args) {
   let failed = 0;
   for (const id of ids) {
     const { Events } = await call('GET', `/api/v1/jobs/${id}/events`);
-    const at = (status) => Date.parse(Events.find((e) => e.includes(` is ${status}`)).split(' ')[0]);
+    const at = (status) => Date.parse((Events.find((e) => e.includes(` is ${status}`)) ?? '').split(' ')[0]);
+    if (Events.some((e) => e.includes(' is Failed'))) {
+      failed++;
+      if (failed === 1) console.log(`  first failed job: ${JSON.stringify((await call('GET', `/api/v1/jobs/${id}`)).ReasonMessage)}`);
+      continue;
+    }
     latencies.push(at('Running') - at('Creating'));
-    if (Events.some((e) => e.includes(' is Failed'))) failed++;
   }
   await stop();
   return { latencies, seconds, failed };

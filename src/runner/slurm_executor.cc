@@ -285,7 +285,6 @@ std::vector<int64_t> SlurmExecutor::Start(const JobLaunch& launch, std::string& 
   std::filesystem::path script = spec_dir / "batch.sh";
   std::ofstream(script) << batch.script;
 
-  int64_t asked = 0;  // the watcher's questions so far: later answers know the job
   {
     std::lock_guard lock(mu_);
     // Not while the controller is known to be down: sbatch would only wait
@@ -295,7 +294,6 @@ std::vector<int64_t> SlurmExecutor::Start(const JobLaunch& launch, std::string& 
       watch_.notify_all();
       throw ExecutorUnavailable("the Slurm controller does not answer: " + answer_.error);
     }
-    asked = answer_.asked;
   }
   std::vector<std::string> argv = {"sbatch", "--parsable"};
   argv.insert(argv.end(), batch.options.begin(), batch.options.end());
@@ -311,6 +309,13 @@ std::vector<int64_t> SlurmExecutor::Start(const JobLaunch& launch, std::string& 
     return {};
   }
   int64_t slurm_id = std::stoll(id_text);
+  // The watcher's questions so far, counted now that the controller has the
+  // job: only a question asked after this one is sure to list it.
+  int64_t asked = 0;
+  {
+    std::lock_guard lock(mu_);
+    asked = answer_.asked;
+  }
   jobs_[slurm_id] = Job{spec_dir, std::nullopt, true, {}, asked};
   std::vector<int64_t> handles;
   for (size_t i = 0; i < launch.pods.size(); ++i) {
