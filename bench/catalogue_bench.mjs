@@ -5,8 +5,9 @@
 // for each filter family over the N files.
 //
 //   N=1000000 node bench/catalogue_bench.mjs
+//   N=1000000 TREE=/var/tmp/tree node bench/catalogue_bench.mjs   (the tree kept)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pct, startServer } from './common.mjs';
@@ -15,19 +16,23 @@ const N = Number(process.env.N || 200_000);
 const RUNS = Number(process.env.RUNS || 100);
 const PER_DIR = 1000;
 const work = mkdtempSync(path.join(tmpdir(), 'drover-cataloguebench-'));
-const tree = path.join(work, 'tree');
+// TREE=dir keeps the tree there and reuses it in the next run.
+const tree = process.env.TREE || path.join(work, 'tree');
 
 // N files of 100-300 bytes, 1,000 a directory; a tenth are .png names.
 let t = performance.now();
-for (let d = 0; d * PER_DIR < N; d++) {
+for (let d = 0; d * PER_DIR < N && !existsSync(`${tree}.complete`); d++) {
   const dir = path.join(tree, `d${String(d).padStart(5, '0')}`);
   mkdirSync(dir, { recursive: true });
   for (let i = d * PER_DIR; i < Math.min(N, (d + 1) * PER_DIR); i++) {
     writeFileSync(path.join(dir, `f${i}.${i % 10 === 0 ? 'png' : 'txt'}`), `file ${i} `.repeat(20 + (i % 20)));
   }
 }
-console.log(`wrote ${N} files in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-execFileSync('sync');
+if (!existsSync(`${tree}.complete`)) {
+  console.log(`wrote ${N} files in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  execFileSync('sync');
+  if (process.env.TREE) writeFileSync(`${tree}.complete`, '');
+}
 
 const seconds = (f) => { const t0 = performance.now(); f(); return (performance.now() - t0) / 1000; };
 const findSeconds = seconds(() => execFileSync('sh', ['-c', `find ${tree} -type f -printf '%p %s %T@\\n' > /dev/null`]));

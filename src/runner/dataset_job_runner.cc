@@ -1,18 +1,17 @@
 #include "runner/dataset_job_runner.h"
 
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <boost/json.hpp>
 #include <chrono>
 #include <fstream>
-#include <map>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "core/json_reader.h"
 #include "core/utf8.h"
 #include "index/vector_index.h"
+#include "runner/file_scan.h"
 
 namespace drover::runner {
 
@@ -23,55 +22,67 @@ using core::DatasetJobStatus;
 
 namespace {
 
-constexpr int64_t kFlushFiles = 500;
 constexpr int64_t kFlushMs = 250;
 constexpr size_t kBatchFiles = 1000;
 constexpr int64_t kLoggedFailures = 20;  // a job's log names at most this many failed files
 
-std::string Hex(const unsigned char* bytes, unsigned length) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned i = 0; i < length; ++i) {
-    out += kDigits[bytes[i] >> 4];
-    out += kDigits[bytes[i] & 0xF];
+// Makes a job's staged batches (DatasetJobService::StageFiles) durable on
+// a thread of its own, so that the next batch is read and indexed while
+// the last one is written. Stage waits for the batch before; a failure to
+// write is thrown to the job at its next Stage.
+class BackgroundSync {
+ public:
+  explicit BackgroundSync(service::DatasetJobService& jobs)
+      : jobs_(jobs), thread_([this] { Loop(); }) {}
+  ~BackgroundSync() {
+    {
+      std::lock_guard lock(mu_);
+      quit_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
   }
-  return out;
-}
+  BackgroundSync(const BackgroundSync&) = delete;
+  BackgroundSync& operator=(const BackgroundSync&) = delete;
 
-constexpr size_t kHeadBytes = 64 * 1024;  // enough to find an image's size
+  void Stage(store::Revision revision) {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return synced_ >= staged_ || failure_; });
+    if (failure_) std::rethrow_exception(failure_);
+    staged_ = revision;
+    changed_.notify_all();
+  }
 
-struct Content {
-  std::string md5;   // hex
-  std::string head;  // the first kHeadBytes
-};
-
-// The MD5 of a file's content and its first bytes, or nullopt when it
-// cannot be read (or `stop` was set while reading it).
-std::optional<Content> ReadContent(const fs::path& path, const std::atomic<bool>& stop) {
-  Content content;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_md5(), nullptr);
-  char buffer[1 << 16];
-  while (in && !stop) {
-    in.read(buffer, sizeof buffer);
-    auto got = static_cast<size_t>(in.gcount());
-    EVP_DigestUpdate(ctx, buffer, got);
-    if (content.head.size() < kHeadBytes) {
-      content.head.append(buffer, std::min(got, kHeadBytes - content.head.size()));
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      changed_.wait(lock, [&] { return staged_ > synced_ || quit_; });
+      if (staged_ <= synced_) return;
+      store::Revision target = staged_;
+      lock.unlock();
+      std::exception_ptr failure;
+      try {
+        jobs_.Acknowledge(target);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      lock.lock();
+      synced_ = target;
+      if (failure) failure_ = failure;
+      changed_.notify_all();
     }
   }
-  bool ok = in.eof() && !stop;
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  EVP_DigestFinal_ex(ctx, out, &length);
-  EVP_MD_CTX_free(ctx);
-  if (!ok) return std::nullopt;
-  content.md5 = Hex(out, length);
-  return content;
-}
+
+  service::DatasetJobService& jobs_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  store::Revision staged_ = 0;  // guarded by mu_
+  store::Revision synced_ = 0;  // guarded by mu_
+  std::exception_ptr failure_;  // guarded by mu_
+  bool quit_ = false;           // guarded by mu_
+  std::thread thread_;
+};
 
 // The `uri` of a JobSpec (JSON text); throws when it has none.
 std::string SpecUri(const DatasetJob& job) {
@@ -85,14 +96,10 @@ std::string SpecUri(const DatasetJob& job) {
                            " needs the file's URI as JobSpec's \"uri\" (file:// or nas://).");
 }
 
-core::TimeMs MsOf(const struct timespec& t) {
-  return static_cast<core::TimeMs>(t.tv_sec) * 1000 + t.tv_nsec / 1'000'000;
-}
-
 }  // namespace
 
 // What a running job reports: its counters and new log lines, committed
-// every kFlushFiles files or kFlushMs; Flush says whether to go on.
+// every kFlushMs; Flush says whether to go on.
 // Where a version's catalogued files are on this machine.
 struct VersionFiles {
   fs::path root;
@@ -126,7 +133,6 @@ struct DatasetJobRunner::Progress {
   int64_t completed = 0;
   int64_t failed = 0;
   std::vector<std::pair<std::string, std::string>> logs;  // level, text
-  int64_t since_flush = 0;
   std::chrono::steady_clock::time_point flushed = std::chrono::steady_clock::now();
 
   void Log(std::string level, std::string text) {
@@ -154,15 +160,13 @@ struct DatasetJobRunner::Progress {
   // False once the job was stopped or deleted.
   bool Step() {
     if (runner.stop_current_) return false;
-    if (++since_flush < kFlushFiles &&
-        std::chrono::steady_clock::now() - flushed < std::chrono::milliseconds(kFlushMs)) {
+    if (std::chrono::steady_clock::now() - flushed < std::chrono::milliseconds(kFlushMs)) {
       return true;
     }
     return Flush();
   }
 
   bool Flush() {
-    since_flush = 0;
     flushed = std::chrono::steady_clock::now();
     core::TimeMs now = runner.jobs_.clock().Now();
     bool running = false;
@@ -323,100 +327,100 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
   if (!version) throw std::runtime_error("the version " + job.version + " no longer exists");
   fs::path root =
       storage_.ResolveExisting(version->uri, version->data_source_type, version->property);
-  std::map<std::string, DatasetFile> known;  // by URI
-  for (DatasetFile& file : jobs_.FilesOf(job.dataset, job.version)) {
-    std::string uri = file.uri;
-    known.emplace(std::move(uri), std::move(file));
-  }
   std::string base = version->uri;
   while (base.size() > 1 && base.back() == '/') base.pop_back();
   bool single = version->property == "FILE";
+  // What the catalogue holds, by path under the root: a file still at its
+  // size and time is not read again.
+  std::vector<DatasetFile> catalogued = jobs_.FilesOf(job.dataset, job.version);
+  std::unordered_map<std::string, KnownFile> known;
+  known.reserve(catalogued.size());
+  for (size_t i = 0; i < catalogued.size(); ++i) {
+    const DatasetFile& file = catalogued[i];
+    std::string relative = single                             ? root.filename().string()
+                           : file.uri.starts_with(base + "/") ? file.uri.substr(base.size() + 1)
+                                                              : file.uri;
+    known.emplace(std::move(relative), KnownFile{file.size, file.file_updated, i});
+  }
+  std::vector<bool> seen(catalogued.size());
   core::TimeMs now = jobs_.clock().Now();
-  int64_t added = 0, changed = 0;
+  int64_t added = 0, changed = 0, failures = 0;
   std::vector<DatasetFile> batch;
-  std::map<std::string, bool> seen;
-
-  auto visit = [&](const fs::path& path, const fs::path& relative) {
-    progress.total++;
-    std::string uri = single ? base : base + "/" + relative.generic_string();
-    seen[uri] = true;
-    struct stat st {};
-    if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-      progress.failed++;
-      progress.Log("WARN", "Not a readable regular file: " + relative.generic_string());
-      return;
-    }
-    auto it = known.find(uri);
-    core::TimeMs updated = MsOf(st.st_mtim);
-    if (it != known.end() && it->second.size == st.st_size && it->second.file_updated == updated) {
-      progress.completed++;  // unchanged: not read again
-      return;
-    }
-    std::optional<Content> content = ReadContent(path, stop_current_);
-    if (stop_current_) return;
-    if (!content) {
-      progress.failed++;
-      progress.Log("WARN", "Cannot read: " + relative.generic_string());
-      return;
-    }
-    DatasetFile file = it != known.end() ? it->second : DatasetFile{};
-    (it != known.end() ? changed : added)++;
-    file.uri = uri;
-    service::DatasetJobService::PlaceInVersion(file, job);
-    file.file_name = path.filename().string();
-    std::string dir = single ? "" : relative.parent_path().generic_string();
-    file.file_dir = dir.empty() ? "" : dir + "/";
-    file.content_type = sniffer_.TypeOf(file.file_name, content->head);
-    file.file_type = std::string(core::FileTypeOf(file.content_type));
-    file.size = st.st_size;
-    file.fingerprint = content->md5;
-    if (file.file_type == "image") {
-      if (std::optional<core::ImageSize> image = core::ImageSizeOf(content->head)) {
-        file.meta_attributes = "{\"ImageWidth\":" + std::to_string(image->width) +
-                               ",\"ImageHeight\":" + std::to_string(image->height) + "}";
-      }
-    }
-    file.file_created = MsOf(st.st_ctim);
-    file.file_updated = updated;
-    if (file.created == 0) file.created = now;
-    batch.push_back(std::move(file));
-    progress.completed++;
-    if (batch.size() >= kBatchFiles) {
-      jobs_.PutFiles(std::move(batch));
-      batch.clear();
-    }
+  auto fail = [&](const std::string& what) {
+    progress.failed++;
+    if (failures++ < kLoggedFailures) progress.Log("WARN", what);
   };
 
   progress.Log("INFO", "Scanning " + version->uri);
-  if (single) {
-    visit(root, root.filename());
-    if (!progress.Step()) return false;
-  } else {
-    std::error_code ec;
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-    if (ec) throw std::runtime_error("cannot read " + root.string() + ": " + ec.message());
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) {
-        progress.failed++;
-        progress.Log("WARN", "Cannot read a directory: " + ec.message());
-        ec.clear();
+  BackgroundSync sync(jobs_);
+  FileScan scan(root, single, known, stop_current_);
+  for (std::vector<ScannedFile> chunk = scan.Next(); !chunk.empty(); chunk = scan.Next()) {
+    for (ScannedFile& scanned : chunk) {
+      using Outcome = ScannedFile::Outcome;
+      if (scanned.known) seen[scanned.known->position] = true;
+      if (scanned.outcome == Outcome::kBadDirectory) {
+        if (scanned.relative.empty()) {
+          throw std::runtime_error("cannot read " + root.string() + ": " + scanned.error);
+        }
+        fail("Cannot read the directory " + scanned.relative + ": " + scanned.error);
         continue;
       }
-      const fs::directory_entry& entry = *it;
-      std::error_code type_ec;
-      if (entry.is_directory(type_ec) && !entry.is_symlink(type_ec)) continue;
-      visit(entry.path(), entry.path().lexically_relative(root));
+      progress.total++;
+      if (scanned.outcome == Outcome::kNotRegular) {
+        fail("Not a readable regular file: " + scanned.relative);
+      } else if (scanned.outcome == Outcome::kUnreadable) {
+        fail("Cannot read: " + scanned.relative);
+      } else if (scanned.outcome == Outcome::kUnchanged) {
+        progress.completed++;
+      } else {
+        DatasetFile file =
+            scanned.known ? std::move(catalogued[scanned.known->position]) : DatasetFile{};
+        (scanned.known ? changed : added)++;
+        file.uri = single ? base : base + "/" + scanned.relative;
+        std::string id = std::move(file.public_id);
+        service::DatasetJobService::PlaceInVersion(file, job);
+        if (scanned.known) file.public_id = std::move(id);  // kept, however it was made
+        size_t slash = scanned.relative.rfind('/');
+        file.file_name = scanned.relative.substr(slash + 1);
+        file.file_dir = slash == std::string::npos ? "" : scanned.relative.substr(0, slash + 1);
+        file.content_type = scanned.content_type;
+        file.file_type = std::string(core::FileTypeOf(file.content_type));
+        file.size = scanned.size;
+        file.fingerprint = scanned.md5;
+        if (scanned.image) {
+          file.meta_attributes = "{\"ImageWidth\":" + std::to_string(scanned.image->width) +
+                                 ",\"ImageHeight\":" + std::to_string(scanned.image->height) + "}";
+        }
+        file.file_created = scanned.created;
+        file.file_updated = scanned.updated;
+        if (file.created == 0) file.created = now;
+        batch.push_back(std::move(file));
+        progress.completed++;
+      }
       if (!progress.Step()) {
         if (!batch.empty()) jobs_.PutFiles(std::move(batch));
         return false;
       }
     }
+    scan.GiveBack(std::move(chunk));
+    if (batch.size() >= kBatchFiles) {
+      sync.Stage(jobs_.StageFiles(std::move(batch)));
+      batch.clear();
+    }
+  }
+  if (stop_current_) {
+    if (!batch.empty()) jobs_.PutFiles(std::move(batch));
+    return false;
   }
   std::vector<core::RecordNumber> gone;
-  for (const auto& [uri, file] : known) {
-    if (!seen.count(uri)) gone.push_back(file.id);
+  for (size_t i = 0; i < catalogued.size(); ++i) {
+    if (!seen[i]) gone.push_back(catalogued[i].id);
   }
   jobs_.PutFiles(std::move(batch), gone);
+  if (failures > kLoggedFailures) {
+    progress.Log("WARN",
+                 std::to_string(failures - kLoggedFailures) + " more files failed likewise.");
+  }
   progress.Log("INFO", "Catalogue built: " + std::to_string(added) + " added, " +
                            std::to_string(changed) + " changed, " + std::to_string(gone.size()) +
                            " removed, " + std::to_string(progress.failed) + " failed.");

@@ -1,18 +1,20 @@
 // DatasetJobRunner: does the work of dataset jobs, one at a time, on its
 // own thread. It claims the oldest Pending job (service/dataset_job_service.h),
 // runs it, and reports TotalFileCount / CompletedFileCount /
-// FailedFileCount and log lines as it goes (durably, every 500 files or
+// FailedFileCount and log lines as it goes (durably, every
 // quarter second), ending Succeeded, PartialFailed (some files failed) or
 // Failed (with the reason in its last log line).
 //
 //   - FileMetaBuild walks the version's data (service/storage_map.h) and
 //     records each regular file in the catalogue: name, directory, size,
-//     content type (by extension), MD5 fingerprint, times, an image's
-//     width and height (core::ImageSizeOf). A file whose
-//     size and modification time are unchanged is not read again; entries
-//     of files that are gone are dropped. What is not a readable regular
-//     file (a dangling link, a FIFO, a file it may not read) counts as
-//     failed.
+//     content type (libmagic, then the extension), MD5 fingerprint, times,
+//     an image's width and height. A file whose size and modification
+//     time are unchanged is not read again; entries of files that are gone
+//     are dropped. What is not a readable regular file (a dangling link, a
+//     FIFO, a file it may not read) counts as failed. Three threads share
+//     the work: the walk reads files ahead (runner/file_scan.h), this one
+//     stores and indexes them in batches of 1,000, and a third makes the
+//     last batch durable meanwhile.
 //   - IntelligentTag asks the model endpoint of the dataset's
 //     MultimodalIntelligentTag job config (service/model_endpoint.h: an
 //     OpenAI-compatible chat-completions server) for each image's tags and
@@ -42,7 +44,6 @@
 #include <mutex>
 #include <thread>
 
-#include "runner/content_sniffer.h"
 #include "service/dataset_job_service.h"
 #include "service/model_endpoint.h"
 #include "service/storage_map.h"
@@ -85,7 +86,6 @@ class DatasetJobRunner final : public service::DatasetJobObserver {
 
   service::DatasetJobService& jobs_;
   const service::StorageMap& storage_;
-  ContentSniffer sniffer_;  // used by the loop's thread alone
 
   std::mutex mu_;
   std::condition_variable wake_;

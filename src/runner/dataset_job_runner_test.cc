@@ -1,6 +1,7 @@
 #include "runner/dataset_job_runner.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -246,6 +247,68 @@ TEST_F(DatasetJobRunnerTest, AStoppedOrDeletedJobIsNotRunAndAnInterruptedOneRuns
   EXPECT_TRUE(std::any_of(rerun.logs.begin(), rerun.logs.end(), [](const std::string& line) {
     return line.find("WARN: The server restarted; the job runs again.") != std::string::npos;
   }));
+}
+
+TEST(DatasetFileIds, SixtyFourHexDigitsThatAFileSharesWithItsDirectory) {
+  using service::DatasetJobService;
+  std::string a = DatasetJobService::FileId("d-1", "v1", "nas://fs/cars/0001.png");
+  std::string b = DatasetJobService::FileId("d-1", "v1", "nas://fs/cars/0002.png");
+  std::string elsewhere = DatasetJobService::FileId("d-1", "v1", "nas://fs/vans/0001.png");
+  std::string other_version = DatasetJobService::FileId("d-1", "v2", "nas://fs/cars/0001.png");
+  EXPECT_EQ(a.size(), 64u);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(a, DatasetJobService::FileId("d-1", "v1", "nas://fs/cars/0001.png"));
+  EXPECT_EQ(a.substr(0, 24), b.substr(0, 24));  // stored side by side
+  EXPECT_NE(a.substr(24), b.substr(24));
+  EXPECT_NE(a.substr(0, 24), elsewhere.substr(0, 24));
+  EXPECT_NE(a.substr(0, 24), other_version.substr(0, 24));
+}
+
+TEST_F(DatasetJobRunnerTest, AnEntryStoredUnderAnOldIdKeepsItThroughImportCreateAndRebuild) {
+  std::string dataset = CreateDataset();
+  DatasetJob job = Build(dataset);
+  core::DatasetFile old;
+  old.uri = "file://" + (tree_ / "a.txt").string();
+  service::DatasetJobService::PlaceInVersion(old, job);
+  // Before 2026-11-28: the whole SHA-256 (hex) of dataset id, version and URI.
+  old.public_id = "";
+  std::string key = job.dataset_id + "/v1/" + old.uri;
+  unsigned char digest[32];
+  unsigned length = 0;
+  EVP_Digest(key.data(), key.size(), digest, &length, EVP_sha256(), nullptr);
+  for (unsigned char byte : digest) {
+    old.public_id += "0123456789abcdef"[byte >> 4];
+    old.public_id += "0123456789abcdef"[byte & 0xF];
+  }
+  old.file_name = "a.txt";
+  old.size = 1;
+  old.comment = "kept";
+  jobs_->PutFiles({old});
+  ASSERT_TRUE(jobs_->EntryOf(job.dataset_id, "v1", old.uri));
+  core::RecordNumber number = jobs_->EntryOf(job.dataset_id, "v1", old.uri)->id;
+
+  core::DatasetFile again;
+  again.uri = old.uri;
+  again.file_name = "a.txt";
+  again.file_type = "text";
+  again.content_type = "text/plain";
+  again.fingerprint = "0";
+  again.file_updated = 1;
+  auto created = jobs_->CreateFiles(who_, dataset, "v1", {again});
+  ASSERT_EQ(created.failed.size(), 1u);
+  EXPECT_EQ(created.failed[0].result, "Already exists.");
+
+  again.size = 2;
+  auto imported = jobs_->ImportFiles(job, {again});
+  ASSERT_EQ(imported.succeeded.size(), 1u);
+  EXPECT_EQ(imported.succeeded[0].id, old.public_id);
+  runner_->RunPending();  // the build reads a.txt (5 bytes now) into the same entry
+  std::optional<core::DatasetFile> entry = jobs_->EntryOf(job.dataset_id, "v1", old.uri);
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry->id, number);
+  EXPECT_EQ(entry->public_id, old.public_id);
+  EXPECT_EQ(entry->size, 5);
+  EXPECT_EQ(Files(dataset), "a.txt:5 sub/b.png:3 ");
 }
 
 }  // namespace

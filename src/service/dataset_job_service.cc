@@ -350,7 +350,7 @@ DatasetJobService::FileResults DatasetJobService::CreateFiles(const Principal& w
     std::string problem = FileProblem(f);
     bool twice = std::any_of(accepted.begin(), accepted.end(),
                              [&](const DatasetFile& a) { return a.public_id == f.public_id; });
-    if (problem.empty() && (twice || store::Find<DatasetFile>(store_, f.public_id))) {
+    if (problem.empty() && (twice || EntryOf(dataset.public_id, version, f.uri))) {
       problem = "Already exists.";
     }
     if (!problem.empty()) {
@@ -446,7 +446,8 @@ DatasetJobService::FileResults DatasetJobService::ImportFiles(const DatasetJob& 
       continue;
     }
     PlaceInVersion(f, job);
-    std::optional<DatasetFile> existing = store::Find<DatasetFile>(store_, f.public_id);
+    std::optional<DatasetFile> existing = EntryOf(job.dataset_id, job.version, f.uri);
+    if (existing) f.public_id = existing->public_id;
     f.id = existing ? existing->id : 0;
     f.created = existing ? existing->created : now;
     if (f.file_dir.empty()) f.file_dir = DirOf(f.uri);
@@ -476,21 +477,44 @@ void DatasetJobService::PlaceInVersion(DatasetFile& file, const DatasetJob& job)
 
 std::string DatasetJobService::FileId(std::string_view dataset_id, std::string_view version,
                                       std::string_view uri) {
+  auto hex_of_sha256 = [](std::string_view text, size_t digits, std::string& out) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned length = 0;
+    EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (size_t i = 0; i < digits; ++i) {
+      out += kHex[i % 2 == 0 ? digest[i / 2] >> 4 : digest[i / 2] & 0xF];
+    }
+  };
   std::string key(dataset_id);
   key += '/';
   key += version;
   key += '/';
   key += uri;
+  size_t dir_end = key.size() - uri.size() + uri.substr(0, uri.rfind('/') + 1).size();
+  std::string id;
+  id.reserve(64);
+  hex_of_sha256(std::string_view(key).substr(0, dir_end), 24, id);
+  hex_of_sha256(key, 40, id);
+  return id;
+}
+
+std::optional<DatasetFile> DatasetJobService::EntryOf(std::string_view dataset_id,
+                                                      std::string_view version,
+                                                      std::string_view uri) {
+  if (auto entry = store::Find<DatasetFile>(store_, FileId(dataset_id, version, uri))) return entry;
+  // Before 2026-11-28 an id was the whole SHA-256 of the three.
+  std::string key = std::string(dataset_id) + '/' + std::string(version) + '/' + std::string(uri);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned length = 0;
   EVP_Digest(key.data(), key.size(), digest, &length, EVP_sha256(), nullptr);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
+  std::string legacy;
   for (unsigned i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xF];
+    legacy += kHex[digest[i] >> 4];
+    legacy += kHex[digest[i] & 0xF];
   }
-  return hex;
+  return store::Find<DatasetFile>(store_, legacy);
 }
 
 // ---- for the runner --------------------------------------------------------------------
@@ -552,16 +576,19 @@ std::vector<DatasetFile> DatasetJobService::FilesOf(core::RecordNumber dataset,
 
 void DatasetJobService::PutFiles(std::vector<DatasetFile> files,
                                  const std::vector<core::RecordNumber>& gone) {
-  std::unique_lock lock(write_mu_);
+  writer_.Acknowledge(StageFiles(std::move(files), gone));
+}
+
+store::Revision DatasetJobService::StageFiles(std::vector<DatasetFile> files,
+                                              const std::vector<core::RecordNumber>& gone) {
+  std::lock_guard lock(write_mu_);
   RecordWriter::Batch batch(writer_);
   for (DatasetFile& file : files) {
     if (file.id == 0) file.id = ++last_file_;
     batch.Put(file);
   }
   for (core::RecordNumber number : gone) batch.Delete<DatasetFile>(number);
-  store::Revision revision = writer_.Commit(batch);
-  lock.unlock();
-  writer_.Acknowledge(revision);
+  return writer_.Commit(batch);
 }
 
 // ---- helpers ---------------------------------------------------------------------------

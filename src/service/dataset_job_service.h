@@ -185,15 +185,30 @@ class DatasetJobService {
   // Makes `file` (with its uri) an entry of `job`'s dataset version: its
   // id (FileId), dataset, version and owners.
   static void PlaceInVersion(core::DatasetFile& file, const core::DatasetJob& job);
-  // A catalogue entry's id: the SHA-256 (hex) of dataset id, version and URI.
+  // A catalogue entry's id, 64 hex digits: 24 of the SHA-256 of dataset
+  // id, version and the URI's directory, then 40 of the SHA-256 of all
+  // three and the URI. The files of a directory have ids next to each
+  // other, so storing a directory's entries writes a few pages of the
+  // store's id index, not one page each.
   static std::string FileId(std::string_view dataset_id, std::string_view version,
                             std::string_view uri);
+  // The catalogue entry of `uri` in a dataset version, whichever way its
+  // id was made.
+  std::optional<core::DatasetFile> EntryOf(std::string_view dataset_id, std::string_view version,
+                                           std::string_view uri);
   // Every catalogue entry of a dataset version.
   std::vector<core::DatasetFile> FilesOf(core::RecordNumber dataset, const std::string& version);
   // Stores new and changed entries (a new one has id 0 and gets a number)
   // and deletes `gone`, in one durable batch.
   void PutFiles(std::vector<core::DatasetFile> files,
                 const std::vector<core::RecordNumber>& gone = {});
+  // PutFiles without waiting for stable storage: the batch is stored and
+  // indexed (and seen by reads), and durable once Acknowledge(revision),
+  // or any later revision's, returns. A job's batches are durable before
+  // its counters are, which are written later.
+  store::Revision StageFiles(std::vector<core::DatasetFile> files,
+                             const std::vector<core::RecordNumber>& gone = {});
+  void Acknowledge(store::Revision revision) { writer_.Acknowledge(revision); }
 
   const core::Clock& clock() const { return clock_; }
   DatasetService& datasets() { return datasets_; }

@@ -1,0 +1,231 @@
+#include "runner/file_scan.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <memory>
+
+#include "runner/content_sniffer.h"
+
+namespace drover::runner {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kChunkFiles = 1000;
+constexpr auto kChunkWait = std::chrono::milliseconds(100);  // a slow walk still reports
+constexpr size_t kReadBytes = 1 << 16;                       // also enough to find an image's size
+
+core::TimeMs MsOf(const struct timespec& t) {
+  return static_cast<core::TimeMs>(t.tv_sec) * 1000 + t.tv_nsec / 1'000'000;
+}
+
+std::string Hex(const unsigned char* bytes, unsigned length) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(size_t{length} * 2, '\0');
+  for (unsigned i = 0; i < length; ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 0xF];
+  }
+  return out;
+}
+
+struct Closer {
+  int fd;
+  ~Closer() { ::close(fd); }
+};
+
+// Reads files for one thread: its buffer, MD5 context and libmagic cookie
+// are reused from file to file.
+class Reader {
+ public:
+  Reader(const std::unordered_map<std::string, KnownFile>& known, const std::atomic<bool>& stop,
+         const std::atomic<bool>& cancel)
+      : known_(known), stop_(stop), cancel_(cancel), md5_(EVP_MD_CTX_new()) {}
+  ~Reader() { EVP_MD_CTX_free(md5_); }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  // The file `name` of the directory `dir` (a descriptor, or AT_FDCWD with
+  // a whole path).
+  ScannedFile Scan(int dir, const char* name, std::string relative) {
+    ScannedFile file;
+    file.relative = std::move(relative);
+    auto known = known_.find(file.relative);
+    struct stat st {};
+    if (known != known_.end()) {
+      if (::fstatat(dir, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) {
+        file.outcome = ScannedFile::Outcome::kNotRegular;
+        return file;
+      }
+      file.known = &known->second;
+      file.size = st.st_size;
+      file.created = MsOf(st.st_ctim);
+      file.updated = MsOf(st.st_mtim);
+      if (file.size == known->second.size && file.updated == known->second.updated) {
+        file.outcome = ScannedFile::Outcome::kUnchanged;
+        return file;
+      }
+    }
+    // Non-blocking, so a FIFO does not wait for a writer; it is then no
+    // regular file.
+    int fd = ::openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+      bool missing = errno == ENOENT || errno == ELOOP || errno == ENOTDIR;
+      file.outcome =
+          missing ? ScannedFile::Outcome::kNotRegular : ScannedFile::Outcome::kUnreadable;
+      return file;
+    }
+    Closer closer{fd};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      file.outcome = ScannedFile::Outcome::kNotRegular;
+      return file;
+    }
+    file.created = MsOf(st.st_ctim);
+    file.updated = MsOf(st.st_mtim);
+    if (!Read(fd, file)) {
+      file.outcome = ScannedFile::Outcome::kUnreadable;
+      return file;
+    }
+    size_t slash = file.relative.rfind('/');
+    std::string_view name_part = std::string_view(file.relative).substr(slash + 1);
+    file.content_type = sniffer_.TypeOf(name_part, head_);
+    if (core::FileTypeOf(file.content_type) == "image") file.image = core::ImageSizeOf(head_);
+    file.outcome = ScannedFile::Outcome::kRead;
+    return file;
+  }
+
+ private:
+  // The file's MD5, size and first bytes (head_), reading it to its end. A
+  // short read of a regular file is its end, so a small file takes one
+  // read.
+  bool Read(int fd, ScannedFile& file) {
+    EVP_DigestInit_ex(md5_, EVP_md5(), nullptr);
+    head_.clear();
+    int64_t size = 0;
+    for (;;) {
+      if (stop_ || cancel_) return false;
+      ssize_t got = ::read(fd, buffer_.get(), kReadBytes);
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        return false;
+      }
+      EVP_DigestUpdate(md5_, buffer_.get(), static_cast<size_t>(got));
+      if (head_.size() < kReadBytes) {
+        head_.append(buffer_.get(), std::min(static_cast<size_t>(got), kReadBytes - head_.size()));
+      }
+      size += got;
+      if (static_cast<size_t>(got) < kReadBytes) break;
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned length = 0;
+    EVP_DigestFinal_ex(md5_, digest, &length);
+    file.md5 = Hex(digest, length);
+    file.size = size;
+    return true;
+  }
+
+  const std::unordered_map<std::string, KnownFile>& known_;
+  const std::atomic<bool>& stop_;
+  const std::atomic<bool>& cancel_;
+  EVP_MD_CTX* md5_;
+  std::unique_ptr<char[]> buffer_ = std::make_unique<char[]>(kReadBytes);
+  std::string head_;
+  ContentSniffer sniffer_;
+};
+
+}  // namespace
+
+FileScan::FileScan(fs::path root, bool single,
+                   const std::unordered_map<std::string, KnownFile>& known,
+                   const std::atomic<bool>& cancel)
+    : root_(std::move(root)), single_(single), known_(known), cancel_(cancel) {
+  thread_ = std::thread([this] { Walk(); });
+}
+
+FileScan::~FileScan() {
+  stop_ = true;
+  chunks_.Close();
+  thread_.join();
+}
+
+std::vector<ScannedFile> FileScan::Next() {
+  std::vector<ScannedFile> chunk;
+  chunks_.Pop(chunk);
+  return chunk;
+}
+
+bool FileScan::Emit(ScannedFile file) {
+  chunk_.push_back(std::move(file));
+  auto now = std::chrono::steady_clock::now();
+  if (chunk_.size() < kChunkFiles && now - pushed_ < kChunkWait) return !stop_ && !cancel_;
+  pushed_ = now;
+  spent_.Take();  // freed here
+  bool open = chunks_.Push(std::move(chunk_));
+  chunk_.clear();
+  chunk_.reserve(kChunkFiles);
+  return open && !stop_ && !cancel_;
+}
+
+void FileScan::Walk() {
+  Reader reader(known_, stop_, cancel_);
+  auto bad_directory = [&](std::string relative, int error) {
+    ScannedFile file;
+    file.outcome = ScannedFile::Outcome::kBadDirectory;
+    file.relative = std::move(relative);
+    file.error = std::strerror(error);
+    return Emit(std::move(file));
+  };
+  if (single_) {
+    Emit(reader.Scan(AT_FDCWD, root_.c_str(), root_.filename().string()));
+  } else {
+    std::vector<std::string> dirs{""};  // relative, each but the root ending in '/'
+    bool going = true;
+    while (going && !dirs.empty()) {
+      std::string dir = std::move(dirs.back());
+      dirs.pop_back();
+      int fd = ::open((root_ / dir).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      DIR* listing = fd < 0 ? nullptr : ::fdopendir(fd);
+      if (listing == nullptr) {
+        int error = errno;
+        if (fd >= 0) ::close(fd);
+        going = bad_directory(dir, error);
+        continue;
+      }
+      errno = 0;
+      while (going) {
+        dirent* entry = ::readdir(listing);
+        if (entry == nullptr) {
+          if (errno != 0) going = bad_directory(dir, errno);
+          break;
+        }
+        const char* name = entry->d_name;
+        if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+        unsigned char type = entry->d_type;
+        if (type == DT_UNKNOWN) {
+          struct stat st {};
+          if (::fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) type = IFTODT(st.st_mode);
+        }
+        std::string relative = dir + name;
+        if (type == DT_DIR) {
+          dirs.push_back(std::move(relative) + "/");
+        } else {
+          going = Emit(reader.Scan(fd, name, std::move(relative)));
+        }
+        errno = 0;
+      }
+      ::closedir(listing);
+    }
+  }
+  if (!chunk_.empty()) chunks_.Push(std::move(chunk_));
+  chunks_.Close();
+}
+
+}  // namespace drover::runner
