@@ -80,6 +80,32 @@ class SlotOrder {
     return out;
   }
 
+  // The slots whose keys lie outside the range: Between's complement.
+  template <class Below, class Within>
+  std::vector<Slot> Outside(Below below, Within within) const {
+    uint32_t begin = LowerBound(below), end = std::max(begin, LowerBound(within));
+    std::vector<Slot> out;
+    out.reserve(begin + (base_.size() - end));
+    auto take = [&](size_t from, size_t to) {
+      for (size_t i = from; i < to; ++i) {
+        if (!stale_.contains(base_[i])) out.push_back(base_[i]);
+      }
+    };
+    take(0, begin);
+    take(end, base_.size());
+    for (const Loose& l : loose_) {
+      if (below(l.slot) || !within(l.slot)) out.push_back(l.slot);
+    }
+    return out;
+  }
+
+  // At least as many as Outside would return (stale entries counted).
+  template <class Below, class Within>
+  size_t CountOutside(Below below, Within within) const {
+    uint32_t begin = LowerBound(below), end = std::max(begin, LowerBound(within));
+    return begin + (base_.size() - end) + loose_.size();
+  }
+
   // At least as many as Between would return (stale entries counted).
   template <class Below, class Within>
   size_t CountBetween(Below below, Within within) const {

@@ -45,6 +45,25 @@ class SlotOrderTest : public ::testing::Test {
     }
   }
 
+  // Between and Outside of random key ranges split the slots present in two.
+  void ExpectRangesSplitTheSlots(const SlotOrder& order, int queries) {
+    for (int q = 0; q < queries; ++q) {
+      int lo = static_cast<int>(rng_() % 55) - 2, hi = lo + static_cast<int>(rng_() % 55);
+      auto below = [&](Slot s) { return key_.at(s) < lo; };
+      auto within = [&](Slot s) { return key_.at(s) <= hi; };
+      std::vector<Slot> in = order.Between(below, within), out = order.Outside(below, within);
+      std::sort(in.begin(), in.end());
+      std::sort(out.begin(), out.end());
+      std::vector<Slot> want_in, want_out;
+      for (const auto& [slot, key] : key_)
+        (key >= lo && key <= hi ? want_in : want_out).push_back(slot);
+      ASSERT_EQ(in, want_in) << "[" << lo << ", " << hi << "]";
+      ASSERT_EQ(out, want_out) << "[" << lo << ", " << hi << "]";
+      EXPECT_GE(order.CountBetween(below, within), in.size());
+      EXPECT_GE(order.CountOutside(below, within), out.size());
+    }
+  }
+
   std::mt19937_64 rng_{42};
   std::map<Slot, int> key_;  // the slots present and their keys
 };
@@ -58,6 +77,7 @@ TEST_F(SlotOrderTest, PagesMatchAFullSortThroughMovesRemovalsAndMerges) {
   std::sort(slots.begin(), slots.end(), LessFn());
   SlotOrder order(std::move(slots));
   ExpectPagesAsSorted(order, 200);
+  ExpectRangesSplitTheSlots(order, 50);
 
   // Enough changes to merge several times (the merge point is 1,024 loose
   // slots), checked between them.
@@ -81,6 +101,7 @@ TEST_F(SlotOrderTest, PagesMatchAFullSortThroughMovesRemovalsAndMerges) {
       }
     }
     ExpectPagesAsSorted(order, 100);
+    ExpectRangesSplitTheSlots(order, 20);
   }
 }
 

@@ -459,12 +459,15 @@ bool DatasetJobRunner::ImportCatalogue(const DatasetJob& job, Progress& progress
   std::ifstream in(source, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + uri);
   std::vector<DatasetFile> batch;
+  BackgroundSync sync(jobs_);
   auto flush = [&] {
-    for (const auto& failed : jobs_.ImportFiles(job, std::move(batch)).failed) {
+    store::Revision staged = 0;
+    for (const auto& failed : jobs_.ImportFiles(job, std::move(batch), &staged).failed) {
       progress.completed--;
       progress.failed++;
       progress.Log("WARN", failed.uri + ": " + failed.result);
     }
+    if (staged != 0) sync.Stage(staged);
     batch.clear();
   };
   int64_t line_number = 0;

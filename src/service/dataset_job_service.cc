@@ -7,6 +7,7 @@
 #include <climits>
 #include <limits>
 #include <map>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "core/ids.h"
@@ -436,32 +437,42 @@ DatasetJobService::FileResults DatasetJobService::DeleteFiles(const Principal& w
 }
 
 DatasetJobService::FileResults DatasetJobService::ImportFiles(const DatasetJob& job,
-                                                              std::vector<DatasetFile> files) {
+                                                              std::vector<DatasetFile> files,
+                                                              store::Revision* staged) {
   core::TimeMs now = clock_.Now();
   FileResults results;
+  std::vector<std::string> uris;
+  uris.reserve(files.size());
+  for (const DatasetFile& f : files) uris.push_back(f.uri);
+  std::unordered_map<std::string, DatasetFile> existing =
+      EntriesOf(job.dataset_id, job.version, uris);
   std::vector<DatasetFile> accepted;
+  std::unordered_map<std::string, size_t> position;  // in accepted, by URI
   for (DatasetFile& f : files) {
     if (std::string problem = FileProblem(f); !problem.empty()) {
       results.failed.push_back({"", f.uri, problem});
       continue;
     }
     PlaceInVersion(f, job);
-    std::optional<DatasetFile> existing = EntryOf(job.dataset_id, job.version, f.uri);
-    if (existing) f.public_id = existing->public_id;
-    f.id = existing ? existing->id : 0;
-    f.created = existing ? existing->created : now;
+    auto entry = existing.find(f.uri);
+    if (entry != existing.end()) f.public_id = entry->second.public_id;
+    f.id = entry != existing.end() ? entry->second.id : 0;
+    f.created = entry != existing.end() ? entry->second.created : now;
     if (f.file_dir.empty()) f.file_dir = DirOf(f.uri);
     f.tag_updated = now;
     results.succeeded.push_back({f.public_id, f.uri, ""});
-    auto same = std::find_if(accepted.begin(), accepted.end(),
-                             [&](const DatasetFile& a) { return a.public_id == f.public_id; });
-    if (same != accepted.end()) {
-      *same = std::move(f);  // the same URI twice: the later line wins
-    } else {
+    auto [at, fresh] = position.emplace(f.uri, accepted.size());
+    if (fresh) {
       accepted.push_back(std::move(f));
+    } else {
+      accepted[at->second] = std::move(f);  // the same URI twice: the later line wins
     }
   }
-  if (!accepted.empty()) PutFiles(std::move(accepted));
+  if (staged) {
+    *staged = accepted.empty() ? 0 : StageFiles(std::move(accepted));
+  } else if (!accepted.empty()) {
+    PutFiles(std::move(accepted));
+  }
   return results;
 }
 
@@ -499,22 +510,43 @@ std::string DatasetJobService::FileId(std::string_view dataset_id, std::string_v
   return id;
 }
 
-std::optional<DatasetFile> DatasetJobService::EntryOf(std::string_view dataset_id,
-                                                      std::string_view version,
-                                                      std::string_view uri) {
-  if (auto entry = store::Find<DatasetFile>(store_, FileId(dataset_id, version, uri))) return entry;
-  // Before 2026-11-28 an id was the whole SHA-256 of the three.
+// Before 2026-11-28 an entry's id was the whole SHA-256 (hex) of the three.
+std::string DatasetJobService::OldFileId(std::string_view dataset_id, std::string_view version,
+                                         std::string_view uri) {
   std::string key = std::string(dataset_id) + '/' + std::string(version) + '/' + std::string(uri);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned length = 0;
   EVP_Digest(key.data(), key.size(), digest, &length, EVP_sha256(), nullptr);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string legacy;
+  std::string id;
   for (unsigned i = 0; i < length; ++i) {
-    legacy += kHex[digest[i] >> 4];
-    legacy += kHex[digest[i] & 0xF];
+    id += kHex[digest[i] >> 4];
+    id += kHex[digest[i] & 0xF];
   }
-  return store::Find<DatasetFile>(store_, legacy);
+  return id;
+}
+
+std::optional<DatasetFile> DatasetJobService::EntryOf(std::string_view dataset_id,
+                                                      std::string_view version,
+                                                      std::string_view uri) {
+  if (auto entry = store::Find<DatasetFile>(store_, FileId(dataset_id, version, uri))) return entry;
+  return store::Find<DatasetFile>(store_, OldFileId(dataset_id, version, uri));
+}
+
+std::unordered_map<std::string, DatasetFile> DatasetJobService::EntriesOf(
+    std::string_view dataset_id, std::string_view version, const std::vector<std::string>& uris) {
+  index::Query query;  // one search of the index's ids for the lot
+  for (const std::string& uri : uris) {
+    query.public_ids.push_back(FileId(dataset_id, version, uri));
+    query.public_ids.push_back(OldFileId(dataset_id, version, uri));
+  }
+  query.limit = INT32_MAX;
+  std::unordered_map<std::string, DatasetFile> entries;
+  for (DatasetFile& file : store::GetMany<DatasetFile>(store_, files_.Search(query).ids)) {
+    std::string uri = file.uri;
+    entries.emplace(std::move(uri), std::move(file));
+  }
+  return entries;
 }
 
 // ---- for the runner --------------------------------------------------------------------

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/dataset_job.h"
@@ -181,7 +182,10 @@ class DatasetJobService {
   std::optional<core::DatasetVersion> VersionOf(const core::DatasetJob& job);
   // Entries read by a FileMetaImport job into its version: each replaces
   // the entry of its URI or adds one; an entry the rules refuse fails.
-  FileResults ImportFiles(const core::DatasetJob& job, std::vector<core::DatasetFile> files);
+  // With `staged`, the batch is only staged (StageFiles), its revision
+  // set there for the caller to acknowledge.
+  FileResults ImportFiles(const core::DatasetJob& job, std::vector<core::DatasetFile> files,
+                          store::Revision* staged = nullptr);
   // Makes `file` (with its uri) an entry of `job`'s dataset version: its
   // id (FileId), dataset, version and owners.
   static void PlaceInVersion(core::DatasetFile& file, const core::DatasetJob& job);
@@ -192,10 +196,16 @@ class DatasetJobService {
   // store's id index, not one page each.
   static std::string FileId(std::string_view dataset_id, std::string_view version,
                             std::string_view uri);
+  // What FileId was before 2026-11-28: the whole SHA-256 of the three.
+  static std::string OldFileId(std::string_view dataset_id, std::string_view version,
+                               std::string_view uri);
   // The catalogue entry of `uri` in a dataset version, whichever way its
   // id was made.
   std::optional<core::DatasetFile> EntryOf(std::string_view dataset_id, std::string_view version,
                                            std::string_view uri);
+  // EntryOf for many URIs at once, by URI (those with none left out).
+  std::unordered_map<std::string, core::DatasetFile> EntriesOf(
+      std::string_view dataset_id, std::string_view version, const std::vector<std::string>& uris);
   // Every catalogue entry of a dataset version.
   std::vector<core::DatasetFile> FilesOf(core::RecordNumber dataset, const std::string& version);
   // Stores new and changed entries (a new one has id 0 and gets a number)

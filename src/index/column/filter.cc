@@ -160,8 +160,9 @@ Roaring ColumnIndex::Filter(const Query& q, const Scope& scope) const {
   }
   Roaring hits = all.Evaluate();
   // A range on a sorted field is a run of its kept order: taken when it is
-  // smaller than the candidates so far (the cheaper side drives), else the
-  // candidates are checked one by one.
+  // smaller than the candidates so far (the cheaper side drives), or its
+  // complement taken away when that is smaller still (a range that holds
+  // nearly everything); else the candidates are checked one by one.
   std::vector<bool> answered(q.ranges.size());
   for (size_t i = 0; i < q.ranges.size() && !hits.isEmpty(); ++i) {
     const Query::Range& r = q.ranges[i];
@@ -175,8 +176,16 @@ Roaring ColumnIndex::Filter(const Query& q, const Scope& scope) const {
     const SlotOrder& order = KeptOrder(SortBy::Number(r.field));
     auto below = [&](Slot s) { return Stored(s, r.field) < min; };
     auto within = [&](Slot s) { return Stored(s, r.field) <= r.max; };
-    if (order.CountBetween(below, within) >= hits.cardinality()) continue;
-    hits &= SlotsOf(order.Between(below, within));
+    size_t inside = order.CountBetween(below, within);
+    size_t outside = order.CountOutside(below, within);
+    uint64_t candidates = hits.cardinality();
+    if (outside < inside && outside < candidates) {
+      hits -= SlotsOf(order.Outside(below, within));
+    } else if (inside < candidates) {
+      hits &= SlotsOf(order.Between(below, within));
+    } else {
+      continue;
+    }
     answered[i] = true;
     Count(kValueRange);
   }
