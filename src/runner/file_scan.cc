@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #include "runner/content_sniffer.h"
 
@@ -20,6 +21,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kChunkFiles = 1000;
+// Threads that walk and read at once: enough to keep a disk's queue busy
+// when the files are not in the page cache.
+constexpr size_t kThreads = 4;
+constexpr size_t kRunFiles = 256;  // names of one directory handed out together
 constexpr auto kChunkWait = std::chrono::milliseconds(100);  // a slow walk still reports
 constexpr size_t kReadBytes = 1 << 16;                       // also enough to find an image's size
 
@@ -143,17 +148,33 @@ class Reader {
 
 }  // namespace
 
+// A directory the walk has open, shared by the runs of its names.
+struct FileScan::OpenDirectory {
+  int fd = -1;
+  std::string relative;  // '' for the root, else ending in '/'
+  ~OpenDirectory() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
 FileScan::FileScan(fs::path root, bool single,
                    const std::unordered_map<std::string, KnownFile>& known,
                    const std::atomic<bool>& cancel)
     : root_(std::move(root)), single_(single), known_(known), cancel_(cancel) {
-  thread_ = std::thread([this] { Walk(); });
+  work_.push_back(Work{});  // the root
+  size_t threads = single_ ? 1 : kThreads;
+  live_ = threads;
+  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Walk(); });
 }
 
 FileScan::~FileScan() {
-  stop_ = true;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  work_ready_.notify_all();
   chunks_.Close();
-  thread_.join();
+  for (std::thread& thread : threads_) thread.join();
 }
 
 std::vector<ScannedFile> FileScan::Next() {
@@ -162,70 +183,111 @@ std::vector<ScannedFile> FileScan::Next() {
   return chunk;
 }
 
-bool FileScan::Emit(ScannedFile file) {
-  chunk_.push_back(std::move(file));
+bool FileScan::Going() const { return !stop_ && !cancel_; }
+
+bool FileScan::Emit(Chunk& chunk, ScannedFile file) {
+  chunk.files.push_back(std::move(file));
   auto now = std::chrono::steady_clock::now();
-  if (chunk_.size() < kChunkFiles && now - pushed_ < kChunkWait) return !stop_ && !cancel_;
-  pushed_ = now;
-  spent_.Take();  // freed here
-  bool open = chunks_.Push(std::move(chunk_));
-  chunk_.clear();
-  chunk_.reserve(kChunkFiles);
-  return open && !stop_ && !cancel_;
+  if (chunk.files.size() < kChunkFiles && now - chunk.pushed < kChunkWait) return Going();
+  chunk.pushed = now;
+  spent_.Take();  // freed on a thread of the walk
+  bool open = chunks_.Push(std::move(chunk.files));
+  chunk.files.clear();
+  chunk.files.reserve(kChunkFiles);
+  return open && Going();
+}
+
+void FileScan::Give(Work work) {
+  {
+    std::lock_guard lock(mu_);
+    work_.push_back(std::move(work));
+  }
+  work_ready_.notify_one();
 }
 
 void FileScan::Walk() {
   Reader reader(known_, stop_, cancel_);
+  Chunk chunk;
   auto bad_directory = [&](std::string relative, int error) {
     ScannedFile file;
     file.outcome = ScannedFile::Outcome::kBadDirectory;
     file.relative = std::move(relative);
     file.error = std::strerror(error);
-    return Emit(std::move(file));
+    return Emit(chunk, std::move(file));
   };
-  if (single_) {
-    Emit(reader.Scan(AT_FDCWD, root_.c_str(), root_.filename().string()));
-  } else {
-    std::vector<std::string> dirs{""};  // relative, each but the root ending in '/'
+  // Lists a directory: its subdirectories and runs of its names become work
+  // for any thread; its last run this thread scans itself.
+  auto list = [&](const std::string& relative) {
+    auto dir = std::make_shared<OpenDirectory>();
+    dir->relative = relative;
+    dir->fd = ::open((root_ / relative).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR* listing = dir->fd < 0 ? nullptr : ::fdopendir(::dup(dir->fd));
+    if (listing == nullptr) return bad_directory(relative, errno);
+    std::vector<std::string> names;
     bool going = true;
-    while (going && !dirs.empty()) {
-      std::string dir = std::move(dirs.back());
-      dirs.pop_back();
-      int fd = ::open((root_ / dir).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      DIR* listing = fd < 0 ? nullptr : ::fdopendir(fd);
-      if (listing == nullptr) {
-        int error = errno;
-        if (fd >= 0) ::close(fd);
-        going = bad_directory(dir, error);
-        continue;
+    errno = 0;
+    while (going) {
+      dirent* entry = ::readdir(listing);
+      if (entry == nullptr) {
+        if (errno != 0) going = bad_directory(relative, errno);
+        break;
       }
+      const char* name = entry->d_name;
+      if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+      unsigned char type = entry->d_type;
+      if (type == DT_UNKNOWN) {
+        struct stat st {};
+        if (::fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) type = IFTODT(st.st_mode);
+      }
+      if (type == DT_DIR) {
+        Give(Work{nullptr, {}, relative + name + "/"});
+      } else {
+        names.emplace_back(name);
+        if (names.size() == kRunFiles) Give(Work{dir, std::exchange(names, {}), {}});
+      }
+      going = Going();
       errno = 0;
-      while (going) {
-        dirent* entry = ::readdir(listing);
-        if (entry == nullptr) {
-          if (errno != 0) going = bad_directory(dir, errno);
-          break;
-        }
-        const char* name = entry->d_name;
-        if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
-        unsigned char type = entry->d_type;
-        if (type == DT_UNKNOWN) {
-          struct stat st {};
-          if (::fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) type = IFTODT(st.st_mode);
-        }
-        std::string relative = dir + name;
-        if (type == DT_DIR) {
-          dirs.push_back(std::move(relative) + "/");
-        } else {
-          going = Emit(reader.Scan(fd, name, std::move(relative)));
-        }
-        errno = 0;
+    }
+    ::closedir(listing);
+    for (const std::string& name : names) {
+      if (!going) break;
+      going = Emit(chunk, reader.Scan(dir->fd, name.c_str(), relative + name));
+    }
+    return going;
+  };
+
+  if (single_) {
+    Emit(chunk, reader.Scan(AT_FDCWD, root_.c_str(), root_.filename().string()));
+  } else {
+    for (bool going = true; going;) {
+      Work work;
+      {
+        std::unique_lock lock(mu_);
+        work_ready_.wait(lock, [&] { return !work_.empty() || busy_ == 0 || stop_; });
+        if (work_.empty() || stop_) break;  // all done (or stopped)
+        work = std::move(work_.back());
+        work_.pop_back();
+        ++busy_;
       }
-      ::closedir(listing);
+      if (work.dir == nullptr) {
+        going = list(work.relative);
+      } else {
+        for (const std::string& name : work.names) {
+          going = Emit(chunk, reader.Scan(work.dir->fd, name.c_str(), work.dir->relative + name));
+          if (!going) break;
+        }
+      }
+      {
+        std::lock_guard lock(mu_);
+        --busy_;
+        if (!going) stop_ = true;  // the consumer left, or the job was stopped
+      }
+      work_ready_.notify_all();
     }
   }
-  if (!chunk_.empty()) chunks_.Push(std::move(chunk_));
-  chunks_.Close();
+  if (!chunk.files.empty()) chunks_.Push(std::move(chunk.files));
+  std::lock_guard lock(mu_);
+  if (--live_ == 0) chunks_.Close();  // the last thread out
 }
 
 }  // namespace drover::runner
