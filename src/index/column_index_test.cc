@@ -460,6 +460,27 @@ TEST_P(Differential, ColumnEngineAnswersExactlyAsTheScanEngine) {
   }
 }
 
+// A page of every hit (a limit far past the last) walks a kept order once
+// rather than sorting every hit.
+TEST_P(Differential, APageOfEveryHitWalksAKeptOrder) {
+  for (const Record& r : Records(1, 3000)) Both(r);
+  FieldId field = kNoField;
+  for (FieldId f = 0; f < schema().numbers().size(); ++f) {
+    if (schema().numbers()[f].sort && !schema().numbers()[f].compute) field = f;
+  }
+  ASSERT_NE(field, kNoField);
+  Query q;
+  q.sort = SortBy::Number(field);
+  q.limit = INT32_MAX;
+  std::map<std::string, uint64_t> before = column_->Plans();
+  Page page = column_->Search(q);
+  EXPECT_EQ(page.ids, scan_->Search(q).ids);
+  EXPECT_EQ(page.ids.size(), 3000u);
+  std::map<std::string, uint64_t> after = column_->Plans();
+  EXPECT_EQ(after["kept-order"], before["kept-order"] + 1);
+  EXPECT_EQ(after["top-k"], before["top-k"]);
+}
+
 // As at start-up: batches from two threads at once (UpsertMany), some
 // records twice (the later version wins), then Optimize.
 TEST_P(Differential, ABulkLoadFromTwoThreadsAnswersAsTheScanEngine) {

@@ -376,8 +376,9 @@ const SlotOrder* ColumnIndex::OrderFor(const Roaring& hits, const Query& q) cons
   std::unique_ptr<SlotOrder>& order = orders_[OrderIndex(q.sort)];
   uint64_t size = order ? order->size() : live_.cardinality();
   // A walk step is a bit test; sorting costs a key per hit, ~10 steps' worth.
-  if (SlotOrder::WalkLength(size, count, static_cast<uint64_t>(q.offset + q.limit)) > 8 * count)
-    return nullptr;
+  // A page reaching past the last hit walks no further than it.
+  uint64_t end = std::min(static_cast<uint64_t>(q.offset) + static_cast<uint64_t>(q.limit), count);
+  if (SlotOrder::WalkLength(size, count, end) > 8 * count) return nullptr;
   if (!order) order = BuildOrder(q.sort);
   return order.get();
 }
