@@ -95,10 +95,12 @@ bench-create: build
 	node bench/create_bench.mjs 20000 16
 
 # FileMetaBuild over FILES small files beside a `find -printf` walk, a
-# rebuild, and the catalogue's lists.
+# rebuild, and every filter family of the catalogue's lists over LIST
+# imported entries (make bench-catalogue FILES=1000000 LIST=10000000).
 FILES ?= 200000
+LIST ?= $(FILES)
 bench-catalogue: build
-	N=$(FILES) node bench/catalogue_bench.mjs
+	N=$(FILES) LIST=$(LIST) node bench/catalogue_bench.mjs
 
 # The console in headless Chromium: first rendered list at a million jobs,
 # first log lines of a million-line log.

@@ -1,9 +1,9 @@
 // DatasetJobRunner: does the work of dataset jobs, one at a time, on its
 // own thread. It claims the oldest Pending job (service/dataset_job_service.h),
 // runs it, and reports TotalFileCount / CompletedFileCount /
-// FailedFileCount and log lines as it goes (durably, every
-// quarter second), ending Succeeded, PartialFailed (some files failed) or
-// Failed (with the reason in its last log line).
+// FailedFileCount and log lines as it goes (durably, every quarter
+// second), ending Succeeded, PartialFailed (some files failed) or Failed
+// (with the reason in its last log line).
 //
 //   - FileMetaBuild walks the version's data (service/storage_map.h) and
 //     records each regular file in the catalogue: name, directory, size,
