@@ -465,8 +465,9 @@ TEST_P(Differential, ColumnEngineAnswersExactlyAsTheScanEngine) {
 TEST_P(Differential, APageOfEveryHitWalksAKeptOrder) {
   for (const Record& r : Records(1, 3000)) Both(r);
   FieldId field = kNoField;
-  for (FieldId f = 0; f < schema().numbers().size(); ++f) {
-    if (schema().numbers()[f].sort && !schema().numbers()[f].compute) field = f;
+  for (size_t f = 0; f < schema().numbers().size(); ++f) {
+    if (schema().numbers()[f].sort && !schema().numbers()[f].compute)
+      field = static_cast<FieldId>(f);
   }
   ASSERT_NE(field, kNoField);
   Query q;
