@@ -264,6 +264,8 @@ test('a slurmctld restart mid-run loses nothing; jobs submitted meanwhile wait f
 
 test('JobMaxRunningTimeMinutes is the Slurm time limit: the job ends Failed with JobTimeout', async () => {
   const job = await waitEnd(timeLimit, 180000);
+  // Slurm shows COMPLETING while it ends the job's processes, then TIMEOUT.
+  await pollUntil(() => slurmJobs(timeLimit)[0]?.[1] !== 'COMPLETING', 'Slurm to finish ending the job');
   const [[slurmId, state]] = slurmJobs(timeLimit);
   assert.equal(state, 'TIMEOUT');
   assert.match(scontrol(slurmId), /TimeLimit=00:01:00/);
