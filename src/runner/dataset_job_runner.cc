@@ -332,17 +332,17 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
   bool single = version->property == "FILE";
   // What the catalogue holds, by path under the root: a file still at its
   // size and time is not read again.
-  std::vector<DatasetFile> catalogued = jobs_.FilesOf(job.dataset, job.version);
   std::unordered_map<std::string, KnownFile> known;
-  known.reserve(catalogued.size());
-  for (size_t i = 0; i < catalogued.size(); ++i) {
-    const DatasetFile& file = catalogued[i];
+  std::vector<core::RecordNumber> numbers;  // the entries', by KnownFile::position
+  jobs_.ForEachFile(job.dataset, job.version, [&](const DatasetFile& file) {
     std::string relative = single                             ? root.filename().string()
                            : file.uri.starts_with(base + "/") ? file.uri.substr(base.size() + 1)
                                                               : file.uri;
-    known.emplace(std::move(relative), KnownFile{file.size, file.file_updated, i});
-  }
-  std::vector<bool> seen(catalogued.size());
+    known.emplace(std::move(relative), KnownFile{file.size, file.file_updated, numbers.size()});
+    numbers.push_back(file.id);
+    return true;
+  });
+  std::vector<bool> seen(numbers.size());
   core::TimeMs now = jobs_.clock().Now();
   int64_t added = 0, changed = 0, failures = 0;
   std::vector<DatasetFile> batch;
@@ -355,8 +355,21 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
   BackgroundSync sync(jobs_);
   FileScan scan(root, single, known, stop_current_);
   for (std::vector<ScannedFile> chunk = scan.Next(); !chunk.empty(); chunk = scan.Next()) {
+    using Outcome = ScannedFile::Outcome;
+    // The stored entries of the chunk's changed files: their tags, comment
+    // and numbers are kept.
+    std::vector<core::RecordNumber> changed_numbers;
+    for (const ScannedFile& scanned : chunk) {
+      if (scanned.known && scanned.outcome == Outcome::kRead) {
+        changed_numbers.push_back(numbers[scanned.known->position]);
+      }
+    }
+    std::unordered_map<core::RecordNumber, DatasetFile> stored;
+    for (DatasetFile& file : jobs_.FilesByNumber(changed_numbers)) {
+      core::RecordNumber number = file.id;
+      stored.emplace(number, std::move(file));
+    }
     for (ScannedFile& scanned : chunk) {
-      using Outcome = ScannedFile::Outcome;
       if (scanned.known) seen[scanned.known->position] = true;
       if (scanned.outcome == Outcome::kBadDirectory) {
         if (scanned.relative.empty()) {
@@ -373,13 +386,17 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
       } else if (scanned.outcome == Outcome::kUnchanged) {
         progress.completed++;
       } else {
-        DatasetFile file =
-            scanned.known ? std::move(catalogued[scanned.known->position]) : DatasetFile{};
-        (scanned.known ? changed : added)++;
+        DatasetFile file;
+        if (scanned.known) {
+          auto entry = stored.find(numbers[scanned.known->position]);
+          if (entry != stored.end()) file = std::move(entry->second);
+        }
+        bool kept = file.id != 0;  // else new, or deleted since the walk began
+        (kept ? changed : added)++;
         file.uri = single ? base : base + "/" + scanned.relative;
         std::string id = std::move(file.public_id);
         service::DatasetJobService::PlaceInVersion(file, job);
-        if (scanned.known) file.public_id = std::move(id);  // kept, however it was made
+        if (kept) file.public_id = std::move(id);  // however it was made
         size_t slash = scanned.relative.rfind('/');
         file.file_name = scanned.relative.substr(slash + 1);
         file.file_dir = slash == std::string::npos ? "" : scanned.relative.substr(0, slash + 1);
@@ -413,8 +430,8 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
     return false;
   }
   std::vector<core::RecordNumber> gone;
-  for (size_t i = 0; i < catalogued.size(); ++i) {
-    if (!seen[i]) gone.push_back(catalogued[i].id);
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    if (!seen[i]) gone.push_back(numbers[i]);
   }
   jobs_.PutFiles(std::move(batch), gone);
   if (failures > kLoggedFailures) {
@@ -434,22 +451,22 @@ bool DatasetJobRunner::ExportCatalogue(const DatasetJob& job, Progress& progress
   aside += ".drover-tmp";
   std::ofstream out(aside, std::ios::binary | std::ios::trunc);
   if (!out) throw std::runtime_error("cannot write " + uri);
-  std::vector<DatasetFile> files = jobs_.FilesOf(job.dataset, job.version);
-  for (const DatasetFile& file : files) {
+  bool going = jobs_.ForEachFile(job.dataset, job.version, [&](const DatasetFile& file) {
     out << core::FileMetaLine(file) << '\n';
     progress.total++;
     progress.completed++;
-    if (!progress.Step()) {
-      out.close();
-      fs::remove(aside);
-      return false;
-    }
+    return progress.Step();
+  });
+  if (!going) {
+    out.close();
+    fs::remove(aside);
+    return false;
   }
   out.flush();
   if (!out) throw std::runtime_error("cannot write " + uri);
   out.close();
   fs::rename(aside, target);
-  progress.Log("INFO", "Exported " + std::to_string(files.size()) + " file metas to " + uri);
+  progress.Log("INFO", "Exported " + std::to_string(progress.completed) + " file metas to " + uri);
   return true;
 }
 
@@ -538,12 +555,12 @@ bool DatasetJobRunner::IndexFiles(const DatasetJob& job, Progress& progress) {
     done.clear();
   };
   bool increment = job.mode == "Increment";
-  for (DatasetFile& file : jobs_.FilesOf(job.dataset, job.version)) {
+  bool going = jobs_.ForEachFile(job.dataset, job.version, [&](DatasetFile& file) {
     bool text = file.file_type == "text" || file.content_type == "application/json";
     bool image = file.file_type == "image";
-    if (!text && !image) continue;  // audio, video, other binaries: not embedded
+    if (!text && !image) return true;  // audio, video, other binaries: not embedded
     if (increment && !file.embedding.empty() && file.semantic_indexed >= file.file_updated) {
-      continue;  // embedded since it last changed
+      return true;  // embedded since it last changed
     }
     progress.total++;
     if (text) {
@@ -557,10 +574,11 @@ bool DatasetJobRunner::IndexFiles(const DatasetJob& job, Progress& progress) {
       }
     }
     if (done.size() >= kBatchFiles) save();
-    if (!progress.Step()) {
-      save();  // what the model already answered is kept
-      return false;
-    }
+    return progress.Step();
+  });
+  if (!going) {
+    save();  // what the model already answered is kept
+    return false;
   }
   embed_texts();
   save();
@@ -579,9 +597,9 @@ bool DatasetJobRunner::TagImages(const DatasetJob& job, Progress& progress) {
     jobs_.PutFiles(std::move(batch));
     batch.clear();
   };
-  for (DatasetFile& file : jobs_.FilesOf(job.dataset, job.version)) {
-    if (file.file_type != "image") continue;
-    if (increment && !file.ai_tags.empty()) continue;  // tagged before
+  bool going = jobs_.ForEachFile(job.dataset, job.version, [&](DatasetFile& file) {
+    if (file.file_type != "image") return true;
+    if (increment && !file.ai_tags.empty()) return true;  // tagged before
     progress.total++;
     try {
       file.ai_tags = model.TagImage(disk.Read(file, kMaxImageBytes, true), file.content_type);
@@ -592,12 +610,10 @@ bool DatasetJobRunner::TagImages(const DatasetJob& job, Progress& progress) {
       progress.Fail(file, e.what());
     }
     if (batch.size() >= kBatchFiles) save();
-    if (!progress.Step()) {
-      save();  // what the model already answered is kept
-      return false;
-    }
-  }
-  save();
+    return progress.Step();
+  });
+  save();  // what the model already answered is kept
+  if (!going) return false;
   progress.Conclude("no image could be tagged");
   return true;
 }
@@ -605,10 +621,10 @@ bool DatasetJobRunner::TagImages(const DatasetJob& job, Progress& progress) {
 bool DatasetJobRunner::RevertTags(const DatasetJob& job, Progress& progress) {
   std::vector<DatasetFile> batch;
   core::TimeMs now = jobs_.clock().Now();
-  for (DatasetFile& file : jobs_.FilesOf(job.dataset, job.version)) {
+  bool going = jobs_.ForEachFile(job.dataset, job.version, [&](DatasetFile& file) {
     progress.total++;
     progress.completed++;
-    if (file.ai_tags.empty() && file.deleted_ai_tags.empty()) continue;
+    if (file.ai_tags.empty() && file.deleted_ai_tags.empty()) return progress.Step();
     file.ai_tags.clear();
     file.deleted_ai_tags.clear();
     file.tag_updated = now;
@@ -617,8 +633,9 @@ bool DatasetJobRunner::RevertTags(const DatasetJob& job, Progress& progress) {
       jobs_.PutFiles(std::move(batch));
       batch.clear();
     }
-    if (!progress.Step()) return false;
-  }
+    return progress.Step();
+  });
+  if (!going) return false;
   jobs_.PutFiles(std::move(batch));
   return true;
 }

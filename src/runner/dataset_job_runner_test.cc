@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <set>
 
 #include "core/error.h"
 #include "service/dataset_job_schema.h"
@@ -247,6 +248,30 @@ TEST_F(DatasetJobRunnerTest, AStoppedOrDeletedJobIsNotRunAndAnInterruptedOneRuns
   EXPECT_TRUE(std::any_of(rerun.logs.begin(), rerun.logs.end(), [](const std::string& line) {
     return line.find("WARN: The server restarted; the job runs again.") != std::string::npos;
   }));
+}
+
+TEST_F(DatasetJobRunnerTest, AVersionIsGoneThroughInChunksAndTheVisitCanStopIt) {
+  std::string dataset = CreateDataset();
+  DatasetJob job = Build(dataset);
+  std::vector<core::DatasetFile> files;
+  for (int i = 0; i < 10'050; ++i) {  // more than one chunk of 10,000
+    core::DatasetFile f;
+    f.uri = "file:///elsewhere/f" + std::to_string(i);
+    service::DatasetJobService::PlaceInVersion(f, job);
+    f.file_name = "f" + std::to_string(i);
+    files.push_back(std::move(f));
+  }
+  jobs_->PutFiles(std::move(files));
+  std::set<core::RecordNumber> seen;
+  EXPECT_TRUE(jobs_->ForEachFile(job.dataset, "v1", [&](core::DatasetFile& f) {
+    EXPECT_TRUE(f.uri.starts_with("file:///elsewhere/f"));
+    return seen.insert(f.id).second;
+  }));
+  EXPECT_EQ(seen.size(), 10'050u);
+  int visited = 0;
+  EXPECT_FALSE(
+      jobs_->ForEachFile(job.dataset, "v1", [&](core::DatasetFile&) { return ++visited < 5; }));
+  EXPECT_EQ(visited, 5);
 }
 
 TEST(DatasetFileIds, SixtyFourHexDigitsThatAFileSharesWithItsDirectory) {

@@ -597,13 +597,28 @@ std::optional<core::DatasetVersion> DatasetJobService::VersionOf(const DatasetJo
   return store::Find<core::DatasetVersion>(store_, job.dataset_id + "/" + job.version);
 }
 
-std::vector<DatasetFile> DatasetJobService::FilesOf(core::RecordNumber dataset,
-                                                    const std::string& version) {
+bool DatasetJobService::ForEachFile(core::RecordNumber dataset, const std::string& version,
+                                    const std::function<bool(DatasetFile&)>& visit) {
+  constexpr size_t kChunk = 10'000;  // entries in memory at once
   index::Query all;
   all.values[DatasetFileNumbers::kDataset] = {static_cast<int64_t>(dataset)};
   all.exact[DatasetFileStrings::kVersion] = {version};
   all.limit = INT32_MAX;
-  return store::GetMany<DatasetFile>(store_, files_.Search(all).ids);
+  std::vector<uint64_t> numbers = files_.Search(all).ids;
+  for (size_t at = 0; at < numbers.size(); at += kChunk) {
+    std::vector<uint64_t> chunk(
+        numbers.begin() + static_cast<std::ptrdiff_t>(at),
+        numbers.begin() + static_cast<std::ptrdiff_t>(std::min(numbers.size(), at + kChunk)));
+    for (DatasetFile& file : store::GetMany<DatasetFile>(store_, chunk)) {
+      if (!visit(file)) return false;
+    }
+  }
+  return true;
+}
+
+std::vector<DatasetFile> DatasetJobService::FilesByNumber(
+    const std::vector<core::RecordNumber>& numbers) {
+  return store::GetMany<DatasetFile>(store_, numbers);
 }
 
 void DatasetJobService::PutFiles(std::vector<DatasetFile> files,

@@ -206,8 +206,14 @@ class DatasetJobService {
   // EntryOf for many URIs at once, by URI (those with none left out).
   std::unordered_map<std::string, core::DatasetFile> EntriesOf(
       std::string_view dataset_id, std::string_view version, const std::vector<std::string>& uris);
-  // Every catalogue entry of a dataset version.
-  std::vector<core::DatasetFile> FilesOf(core::RecordNumber dataset, const std::string& version);
+  // Calls `visit` with every catalogue entry of a dataset version (as it
+  // stood when called; an entry deleted meanwhile is left out), until it
+  // returns false; false then. At most 10,000 entries are in memory at
+  // once, so a job can go through a version of millions.
+  bool ForEachFile(core::RecordNumber dataset, const std::string& version,
+                   const std::function<bool(core::DatasetFile&)>& visit);
+  // The entries with these record numbers (those still stored).
+  std::vector<core::DatasetFile> FilesByNumber(const std::vector<core::RecordNumber>& numbers);
   // Stores new and changed entries (a new one has id 0 and gets a number)
   // and deletes `gone`, in one durable batch.
   void PutFiles(std::vector<core::DatasetFile> files,
