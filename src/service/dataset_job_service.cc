@@ -29,6 +29,19 @@ using core::ErrorCode;
 
 namespace {
 
+// The first `digits` (at most 64) lowercase hex digits of the SHA-256 of `text`.
+std::string Sha256Hex(std::string_view text, size_t digits = 64) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(digits);
+  for (size_t i = 0; i < digits; ++i)
+    hex += kHex[i % 2 == 0 ? digest[i / 2] >> 4 : digest[i / 2] & 0xF];
+  return hex;
+}
+
 // A file's SemanticIndex vector in (or out of) the vector index.
 void PlaceVector(index::VectorIndex& vectors, const DatasetFile& file) {
   std::vector<float> vector = index::DecodeVector(file.embedding);
@@ -488,42 +501,19 @@ void DatasetJobService::PlaceInVersion(DatasetFile& file, const DatasetJob& job)
 
 std::string DatasetJobService::FileId(std::string_view dataset_id, std::string_view version,
                                       std::string_view uri) {
-  auto hex_of_sha256 = [](std::string_view text, size_t digits, std::string& out) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned length = 0;
-    EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (size_t i = 0; i < digits; ++i) {
-      out += kHex[i % 2 == 0 ? digest[i / 2] >> 4 : digest[i / 2] & 0xF];
-    }
-  };
   std::string key(dataset_id);
   key += '/';
   key += version;
   key += '/';
   key += uri;
   size_t dir_end = key.size() - uri.size() + uri.substr(0, uri.rfind('/') + 1).size();
-  std::string id;
-  id.reserve(64);
-  hex_of_sha256(std::string_view(key).substr(0, dir_end), 24, id);
-  hex_of_sha256(key, 40, id);
-  return id;
+  return Sha256Hex(std::string_view(key).substr(0, dir_end), 24) + Sha256Hex(key, 40);
 }
 
 // Before 2026-11-28 an entry's id was the whole SHA-256 (hex) of the three.
 std::string DatasetJobService::OldFileId(std::string_view dataset_id, std::string_view version,
                                          std::string_view uri) {
-  std::string key = std::string(dataset_id) + '/' + std::string(version) + '/' + std::string(uri);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  EVP_Digest(key.data(), key.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned i = 0; i < length; ++i) {
-    id += kHex[digest[i] >> 4];
-    id += kHex[digest[i] & 0xF];
-  }
-  return id;
+  return Sha256Hex(std::string(dataset_id) + '/' + std::string(version) + '/' + std::string(uri));
 }
 
 std::optional<DatasetFile> DatasetJobService::EntryOf(std::string_view dataset_id,
