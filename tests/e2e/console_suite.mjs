@@ -374,7 +374,7 @@ export function consoleSuite(engine) {
     assert.equal(await page.$eval(`#batch tr[data-job="${done}"] .status`, (e) => e.textContent), 'Complete');
 
     // The report, through the presigned link the page made.
-    await page.click(`#batch tr[data-job="${done}"] a`);
+    await page.$eval(`#batch tr[data-job="${done}"] a`, (e) => e.click());
     await page.waitForSelector('#batch-report');
     const report = await page.$eval('#batch-report', async (a) => {
       const r = await fetch(a.href);
@@ -385,14 +385,20 @@ export function consoleSuite(engine) {
     await page.screenshot({ path: shot('console-batch') });
 
     // Priority, then cancel, each confirmed; the API sees both.
-    await page.$eval(`#batch tr[data-job="${held}"] input.priority`, (e) => { e.value = '42'; });
-    await page.click(`#batch tr[data-job="${held}"] .set-priority`);
+    // The table re-renders as it refreshes, so each element is found and
+    // used within one task of the page (a click is queued, not awaited: it
+    // opens a confirmation, which the page's dialog handler accepts).
+    await page.$eval(`#batch tr[data-job="${held}"]`, (row) => {
+      row.querySelector('input.priority').value = '42';
+      const set = row.querySelector('.set-priority');
+      setTimeout(() => set.click(), 0);
+    });
     for (const deadline = Date.now() + 10000; (await describe(held)).Priority !== '42';) {
       assert.ok(Date.now() < deadline, 'the priority did not change');
       await new Promise((r) => setTimeout(r, 50));
     }
     await page.waitForFunction((id) => !document.querySelector(`#batch tr[data-job="${id}"] .cancel`)?.disabled, {}, held);
-    await page.click(`#batch tr[data-job="${held}"] .cancel`);
+    await page.$eval(`#batch tr[data-job="${held}"] .cancel`, (e) => { setTimeout(() => e.click(), 0); });
     await page.waitForFunction((id) => /Cancel/.test(document.querySelector(`#batch tr[data-job="${id}"] .status`)?.textContent ?? ''),
                                { timeout: 10000 }, held);
     assert.match((await describe(held)).Status, /^Cancell?(ing|ed)$/);
