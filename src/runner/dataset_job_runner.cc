@@ -98,8 +98,6 @@ std::string SpecUri(const DatasetJob& job) {
 
 }  // namespace
 
-// What a running job reports: its counters and new log lines, committed
-// every kFlushMs; Flush says whether to go on.
 // Where a version's catalogued files are on this machine.
 struct VersionFiles {
   fs::path root;
@@ -124,6 +122,8 @@ struct VersionFiles {
   }
 };
 
+// What a running job reports: its counters and new log lines, committed
+// every kFlushMs; Flush says whether to go on.
 struct DatasetJobRunner::Progress {
   Progress(DatasetJobRunner& r, core::RecordNumber j) : runner(r), job(j) {}
 
@@ -140,18 +140,25 @@ struct DatasetJobRunner::Progress {
   }
 
   // A file the work failed on: counted, and the first kLoggedFailures
-  // logged with why.
+  // logged (`line` says which and why).
+  void Failed(std::string line) {
+    if (failed++ < kLoggedFailures) Log("WARN", std::move(line));
+  }
   std::string first_failure;
   void Fail(const DatasetFile& file, const std::string& why) {
     if (first_failure.empty()) first_failure = why;
-    if (failed++ < kLoggedFailures) Log("WARN", file.file_dir + file.file_name + ": " + why);
+    Failed(file.file_dir + file.file_name + ": " + why);
   }
-  // After a model job's last file: says how many failures were not logged,
-  // and throws `none_done` when no file came through at all.
-  void Conclude(const std::string& none_done) {
+  // Says how many failures were not logged one by one.
+  void LogUnlogged() {
     if (failed > kLoggedFailures) {
       Log("WARN", std::to_string(failed - kLoggedFailures) + " more files failed likewise.");
     }
+  }
+  // After a model job's last file: LogUnlogged, and throws `none_done`
+  // when no file came through at all.
+  void Conclude(const std::string& none_done) {
+    LogUnlogged();
     if (completed == 0 && failed > 0) {
       throw std::runtime_error(none_done + "; the first failure: " + first_failure);
     }
@@ -344,12 +351,8 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
   });
   std::vector<bool> seen(numbers.size());
   core::TimeMs now = jobs_.clock().Now();
-  int64_t added = 0, changed = 0, failures = 0;
+  int64_t added = 0, changed = 0;
   std::vector<DatasetFile> batch;
-  auto fail = [&](const std::string& what) {
-    progress.failed++;
-    if (failures++ < kLoggedFailures) progress.Log("WARN", what);
-  };
 
   progress.Log("INFO", "Scanning " + version->uri);
   BackgroundSync sync(jobs_);
@@ -375,14 +378,14 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
         if (scanned.relative.empty()) {
           throw std::runtime_error("cannot read " + root.string() + ": " + scanned.error);
         }
-        fail("Cannot read the directory " + scanned.relative + ": " + scanned.error);
+        progress.Failed("Cannot read the directory " + scanned.relative + ": " + scanned.error);
         continue;
       }
       progress.total++;
       if (scanned.outcome == Outcome::kNotRegular) {
-        fail("Not a readable regular file: " + scanned.relative);
+        progress.Failed("Not a readable regular file: " + scanned.relative);
       } else if (scanned.outcome == Outcome::kUnreadable) {
-        fail("Cannot read: " + scanned.relative);
+        progress.Failed("Cannot read: " + scanned.relative);
       } else if (scanned.outcome == Outcome::kUnchanged) {
         progress.completed++;
       } else {
@@ -434,10 +437,7 @@ bool DatasetJobRunner::BuildCatalogue(const DatasetJob& job, Progress& progress)
     if (!seen[i]) gone.push_back(numbers[i]);
   }
   jobs_.PutFiles(std::move(batch), gone);
-  if (failures > kLoggedFailures) {
-    progress.Log("WARN",
-                 std::to_string(failures - kLoggedFailures) + " more files failed likewise.");
-  }
+  progress.LogUnlogged();
   progress.Log("INFO", "Catalogue built: " + std::to_string(added) + " added, " +
                            std::to_string(changed) + " changed, " + std::to_string(gone.size()) +
                            " removed, " + std::to_string(progress.failed) + " failed.");
