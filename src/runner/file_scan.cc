@@ -12,6 +12,7 @@
 #include <memory>
 #include <utility>
 
+#include "core/hex.h"
 #include "runner/content_sniffer.h"
 
 namespace drover::runner {
@@ -30,16 +31,6 @@ constexpr size_t kReadBytes = 1 << 16;                       // also enough to f
 
 core::TimeMs MsOf(const struct timespec& t) {
   return static_cast<core::TimeMs>(t.tv_sec) * 1000 + t.tv_nsec / 1'000'000;
-}
-
-std::string Hex(const unsigned char* bytes, unsigned length) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(size_t{length} * 2, '\0');
-  for (unsigned i = 0; i < length; ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 0xF];
-  }
-  return out;
 }
 
 struct Closer {
@@ -132,7 +123,7 @@ class Reader {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned length = 0;
     EVP_DigestFinal_ex(md5_, digest, &length);
-    file.md5 = Hex(digest, length);
+    file.md5 = core::Hex(digest, length);
     file.size = size;
     return true;
   }

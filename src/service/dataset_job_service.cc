@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/hex.h"
 #include "core/ids.h"
 #include "core/utf8.h"
 #include "service/dataset_job_schema.h"
@@ -34,12 +35,7 @@ std::string Sha256Hex(std::string_view text, size_t digits = 64) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned length = 0;
   EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(digits);
-  for (size_t i = 0; i < digits; ++i)
-    hex += kHex[i % 2 == 0 ? digest[i / 2] >> 4 : digest[i / 2] & 0xF];
-  return hex;
+  return core::Hex(digest, length).substr(0, digits);
 }
 
 // A file's SemanticIndex vector in (or out of) the vector index.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/hex.h"
 
 namespace drover::service::object_internal {
 
@@ -30,15 +31,9 @@ using core::ErrorCode;
   throw Error(ErrorCode::kInternal, what + ": " + std::strerror(errno));
 }
 
+// Object digests and ids are uppercase hex.
 inline std::string Hex(const unsigned char* data, size_t size) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 15];
-  }
-  return out;
+  return core::Hex(data, size, /*upper=*/true);
 }
 
 inline std::string Base64(const unsigned char* data, size_t size) {
